@@ -1,0 +1,186 @@
+/**
+ * Observations: the frozen facts checks may look at (types only).
+ * Every part is either present or `{ unavailable: reason }`; a check that needs an unavailable
+ * part is skipped with that reason. Observations never hold secret values (only names,
+ * lengths and digests), so they can be dumped for debugging.
+ */
+
+export interface Unavailable {
+  unavailable: string
+}
+export type Part<T> = T | Unavailable
+
+/** What the run was asked to do, as far as checks need it. */
+export interface RunFacts {
+  /** Repository-relative path of the Dockerfile (for locations), when one was used. */
+  dockerfilePath?: string
+  /** The app's port inside the container and how it was chosen. */
+  port: number
+  portSource: 'input' | 'bind-argument' | 'expose' | 'default'
+  healthPath: string
+  routes: string[]
+  bootTimeoutS: number
+  /** CPUs the container may use (for the 2 x cores + 1 guide). */
+  cpus: number
+  /** True when the action injected a random SECRET_KEY (not given through `env`). */
+  secretInjected: boolean
+  /** Names of the variables given through `env` (values are never observed). */
+  envNames: string[]
+  /** The `command` input when it overrode the image's command. */
+  commandOverride?: string[]
+}
+
+/** One Dockerfile instruction, as dockerfile-ast reports it. */
+export interface DockerInstruction {
+  /** Upper-case keyword: FROM, RUN, COPY, CMD, ... */
+  keyword: string
+  /** 1-based line where the instruction starts. */
+  line: number
+  /** The instruction's arguments as written (after the keyword; continuation lines joined). */
+  raw: string
+  /** Arguments as dockerfile-ast splits them (for COPY: sources then destination). */
+  args: string[]
+  /** For CMD/ENTRYPOINT/RUN/SHELL: true when written in JSON (exec) form. */
+  jsonForm?: boolean
+  /** For ENV/ARG: the variables set here; `hasValue` false for a bare `ARG NAME`. */
+  variables?: { name: string; hasValue: boolean; valueLength: number; urlWithCredentials: boolean }[]
+  /** For COPY/ADD: the --from flag value, when present. */
+  from?: string
+  /** Index of the build stage (0-based) this instruction belongs to. */
+  stage: number
+}
+
+export interface DockerfileFacts {
+  path: string
+  instructions: DockerInstruction[]
+  /** Index of the stage that produced the image (the `target`, else the last). */
+  finalStage: number
+  /** Stage names by index ('' when unnamed). */
+  stageNames: string[]
+}
+
+export interface BuildFacts {
+  /** 'built' when this run ran `docker build`; 'existing' when `image` was given. */
+  mode: 'built' | 'existing'
+  ok: boolean
+  imageRef: string
+  exitCode?: number
+  durationMs: number
+  /** Last lines of the build log (failure evidence). */
+  logTail: string[]
+  /** One line naming the failure when ok is false. */
+  error?: string
+}
+
+/** An environment variable baked into the image config (never the value). */
+export interface EnvVarFacts {
+  name: string
+  valueLength: number
+  /** scheme://user:pass@host */
+  urlWithCredentials: boolean
+}
+
+export interface ImageFacts {
+  id: string
+  sizeBytes: number
+  /** Config.User ('' means root). */
+  user: string
+  env: EnvVarFacts[]
+  entrypoint: string[] | null
+  cmd: string[] | null
+  exposedPorts: number[]
+  workingDir: string
+  /**
+   * Build-time variables visible in `docker history --no-trunc` (RUN lines carry `|N KEY=value ...`
+   * for build args, ENV lines carry their value), one entry per name.
+   */
+  historyVars: EnvVarFacts[]
+}
+
+/** Where a socket listens inside the container (from /proc/net/tcp and tcp6). */
+export interface ListenFacts {
+  address: string
+  port: number
+}
+
+export interface BootFacts {
+  ready: boolean
+  /** Milliseconds from `docker run` to the first HTTP response (or to giving up). */
+  ms: number
+  /** Set when the container exited while we waited. */
+  exited?: { exitCode: number; afterMs: number }
+  timedOut?: boolean
+  /** Last lines of the container's output (stdout and stderr interleaved as docker logs prints them). */
+  logTail: string[]
+  /** Sockets listening in the container when readiness ended, when they could be read. */
+  listening?: ListenFacts[]
+  /** The status line of the first response, e.g. "200" */
+  firstStatus?: number
+}
+
+/** A row of `docker top CONTAINER -eo pid,ppid,uid,args`, PIDs as seen from the container when known. */
+export interface ProcessFacts {
+  pid: number
+  ppid: number
+  uid: number
+  args: string
+  /** True for the container's PID 1 (its main process). */
+  isInit: boolean
+}
+
+export interface HttpRequestFacts {
+  method: string
+  /** Path and query as sent. */
+  path: string
+  headers: Record<string, string>
+}
+
+export interface HttpResponseFacts {
+  status: number
+  /** Lower-case header names; repeated headers keep every value in order. */
+  headers: Record<string, string[]>
+  /** Body decoded as UTF-8, capped; see bodyTruncated. */
+  body: string
+  bodyTruncated: boolean
+  ms: number
+}
+
+/** One request and what came back (or the error), as data. */
+export interface HttpExchange {
+  /** 'app' = the app port directly; 'proxy' = through the TLS proxy. */
+  via: 'app' | 'proxy'
+  /** Why the request was made: 'health', 'route', 'not-found', 'debugger', ... */
+  purpose: string
+  request: HttpRequestFacts
+  response?: HttpResponseFacts
+  /** Network-level failure (timeout, reset, refused). */
+  error?: string
+}
+
+export interface LogFacts {
+  stdout: string[]
+  stderr: string[]
+  /** True when the line cap was hit. */
+  truncated: boolean
+}
+
+export interface ShutdownFacts {
+  /** Seconds docker stop allowed before SIGKILL. */
+  graceS: number
+  ms: number
+  exitCode: number
+  /** The container was still running at the grace deadline and was killed (exit 137). */
+  killed: boolean
+}
+
+export interface Observations {
+  run: RunFacts
+  dockerfile: Part<DockerfileFacts>
+  build: BuildFacts
+  image: Part<ImageFacts>
+  boot: Part<BootFacts>
+  processes: Part<ProcessFacts[]>
+  http: Part<HttpExchange[]>
+  logs: Part<LogFacts>
+  shutdown: Part<ShutdownFacts>
+}

@@ -1,0 +1,233 @@
+/**
+ * The one typed options object and its validation. Pure: both the action (inputs.ts) and the
+ * CLI (cli.ts) hand it raw strings keyed by input name; a bad value throws UsageError naming
+ * the input, the value and what is accepted, before anything starts.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { CHECK_IDS } from './checks/catalog'
+
+export type FailOn = 'error' | 'warning' | 'never'
+
+export interface Options {
+  /** Build context directory (absolute). */
+  context: string
+  /** Dockerfile path (absolute). */
+  file: string
+  /** `--build-arg` pairs, in the order given. */
+  buildArgs: [string, string][]
+  /** Build stage to stop at. */
+  target?: string
+  /** Existing image to check instead of building. */
+  image?: string
+  /** Command that replaces the image's CMD (argv). */
+  command?: string[]
+  /** App port inside the container; undefined = detect. */
+  port?: number
+  /** Variables given to the app container (values are secrets). */
+  env: [string, string][]
+  /** Health endpoint path. */
+  healthPath: string
+  /** Paths requested through the proxy (and on the app port). */
+  routes: string[]
+  /** nginx config path, or 'auto'. */
+  nginxConfig: string
+  /** Public host name sent as Host and SNI; undefined = from config, else example.com. */
+  serverName?: string
+  /** Image that runs the proxy. */
+  proxyImage: string
+  /** Inject the in-container probe. */
+  introspect: boolean
+  /** Seconds to wait for the app to answer HTTP. */
+  bootTimeoutS: number
+  /** Lowest severity whose failure fails the step. */
+  failOn: FailOn
+  /** Check ids to skip. */
+  skipChecks: string[]
+  /** Label of this target (matrix); '' when unnamed. */
+  name: string
+  /** Post or update the PR comment. */
+  comment: boolean
+  /** Token for comments and check runs ('' when none). */
+  githubToken: string
+  /** Where the JSON report is written (absolute). */
+  reportPath: string
+  /** Repository root that file locations are relative to (absolute). */
+  workspace: string
+}
+
+/** A problem with the options: one line, exit code 2, nothing started. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** The input names, as in action.yml; the CLI flags are the same with `--`. */
+export const INPUT_NAMES = [
+  'context', 'file', 'build-args', 'target', 'image', 'command', 'port', 'env', 'health-path',
+  'routes', 'nginx-config', 'server-name', 'proxy-image', 'introspect', 'boot-timeout', 'fail-on',
+  'skip-checks', 'name', 'comment', 'github-token', 'report-path',
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Partial<Record<InputName, string>>
+
+export const DEFAULT_PROXY_IMAGE = 'nginx:1.27'
+
+export interface OptionsEnvironment {
+  /** Directory relative paths are resolved against (GITHUB_WORKSPACE or cwd). */
+  workspace: string
+  /** RUNNER_TEMP, when running on a runner. */
+  runnerTemp?: string
+}
+
+function bad(input: string, value: string, accepted: string): UsageError {
+  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value
+  return new UsageError(`input '${input}' has invalid value '${shown}': ${accepted}`)
+}
+
+function lines(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+function pairs(input: string, value: string | undefined): [string, string][] {
+  return lines(value).map((line) => {
+    const eq = line.indexOf('=')
+    const key = eq > 0 ? line.slice(0, eq).trim() : ''
+    if (!ENV_NAME.test(key)) {
+      // Never echo the value: it may be a secret.
+      throw bad(input, eq > 0 ? `${key}=***` : line.replace(/=.*/, '=***'), 'one KEY=VALUE per line, KEY made of letters, digits and _')
+    }
+    return [key, line.slice(eq + 1)]
+  })
+}
+
+function bool(input: string, value: string | undefined, fallback: boolean): boolean {
+  const v = (value ?? '').trim()
+  if (v === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(v)) return true
+  if (['false', 'False', 'FALSE'].includes(v)) return false
+  throw bad(input, v, "'true' or 'false'")
+}
+
+function int(input: string, value: string, min: number, max: number): number {
+  const v = value.trim()
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw bad(input, v, `a whole number from ${min} to ${max}`)
+  }
+  return Number(v)
+}
+
+function urlPath(input: string, value: string): string {
+  if (!/^\/[^\s]*$/.test(value)) throw bad(input, value, "a path starting with '/' and without spaces")
+  return value
+}
+
+/** Splits a command: a JSON array, or words separated by spaces with '...' or "..." quoting. */
+function command(value: string): string[] {
+  const v = value.trim()
+  if (v.startsWith('[')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(v)
+    } catch {
+      throw bad('command', v, 'a JSON array of strings or a space-separated command line')
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((s) => typeof s === 'string')) {
+      throw bad('command', v, 'a non-empty JSON array of strings')
+    }
+    return parsed as string[]
+  }
+  const words: string[] = []
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g
+  for (let m = re.exec(v); m !== null; m = re.exec(v)) words.push(m[1] ?? m[2] ?? m[3])
+  return words
+}
+
+function existing(input: string, value: string, base: string, kind: 'file' | 'directory'): string {
+  const abs = path.resolve(base, value)
+  let stat: fs.Stats | undefined
+  try {
+    stat = fs.statSync(abs)
+  } catch {
+    stat = undefined
+  }
+  if (stat === undefined || (kind === 'file' ? !stat.isFile() : !stat.isDirectory())) {
+    throw bad(input, value, `an existing ${kind} (looked for ${abs})`)
+  }
+  return abs
+}
+
+/** Validates raw inputs and applies defaults. Throws UsageError on the first bad value. */
+export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
+  const get = (k: InputName): string => (raw[k] ?? '').trim()
+  const image = get('image') || undefined
+  const contextRaw = get('context') || '.'
+  const context = image ? path.resolve(env.workspace, contextRaw) : existing('context', contextRaw, env.workspace, 'directory')
+  const fileRaw = get('file')
+  let file = path.join(context, 'Dockerfile')
+  if (fileRaw) file = image ? path.resolve(env.workspace, fileRaw) : existing('file', fileRaw, env.workspace, 'file')
+  else if (!image) existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file')
+
+  const failOn = get('fail-on') || 'error'
+  if (!['error', 'warning', 'never'].includes(failOn)) throw bad('fail-on', failOn, "'error', 'warning' or 'never'")
+
+  const skipChecks = lines(raw['skip-checks']).flatMap((l) => l.split(/[\s,]+/)).filter(Boolean)
+  for (const id of skipChecks) {
+    if (!CHECK_IDS.includes(id)) throw bad('skip-checks', id, `check ids from the catalog (${CHECK_IDS.slice(0, 3).join(', ')}, ...)`)
+  }
+
+  const nginxConfig = get('nginx-config') || 'auto'
+  if (nginxConfig !== 'auto') existing('nginx-config', nginxConfig, env.workspace, 'file')
+
+  const serverName = get('server-name') || undefined
+  if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
+    throw bad('server-name', serverName, 'a host name (letters, digits, dots and dashes)')
+  }
+
+  const target = get('target') || undefined
+  if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) throw bad('target', target, 'a build stage name')
+
+  const name = get('name')
+  if (name.length > 100 || /[\r\n<>]/.test(name)) throw bad('name', name, 'a short label without line breaks or < >')
+
+  const reportRaw = get('report-path')
+  const tempBase = env.runnerTemp || os.tmpdir()
+  const reportPath = reportRaw
+    ? path.resolve(env.workspace, reportRaw)
+    : path.join(tempBase, 'flask-deploy-check', name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json')
+
+  const routes = lines(raw.routes).map((r) => urlPath('routes', r))
+
+  return {
+    context,
+    file,
+    buildArgs: pairs('build-args', raw['build-args']),
+    target,
+    image,
+    command: get('command') ? command(get('command')) : undefined,
+    port: get('port') ? int('port', get('port'), 1, 65535) : undefined,
+    env: pairs('env', raw.env),
+    healthPath: urlPath('health-path', get('health-path') || '/healthz'),
+    routes: routes.length > 0 ? routes : ['/'],
+    nginxConfig,
+    serverName,
+    proxyImage: get('proxy-image') || DEFAULT_PROXY_IMAGE,
+    introspect: bool('introspect', raw.introspect, true),
+    bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
+    failOn: failOn as FailOn,
+    skipChecks,
+    name,
+    comment: bool('comment', raw.comment, true),
+    githubToken: get('github-token'),
+    reportPath,
+    workspace: env.workspace,
+  }
+}
