@@ -1,7 +1,18 @@
 /** Which check ids have an implementation: each family module exports a map id -> function. */
 import type { Observations } from '../observe/types'
 import type { CheckOutcome } from './types'
+import { appChecks } from './app'
+import { buildChecks } from './build'
+import { imageChecks } from './image'
+import { lifecycleChecks } from './lifecycle'
+import { serverChecks } from './server'
 
 export type CheckImpl = (obs: Observations) => CheckOutcome
 
-export const implementations: Record<string, CheckImpl> = {}
+export const implementations: Record<string, CheckImpl> = {
+  ...buildChecks,
+  ...imageChecks,
+  ...serverChecks,
+  ...appChecks,
+  ...lifecycleChecks,
+}

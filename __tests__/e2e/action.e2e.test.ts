@@ -1,0 +1,419 @@
+/**
+ * End to end: the bundled action and the CLI against the fixtures, on a real Docker engine.
+ * Each fixture is built (with the layer cache), booted, probed and stopped by the action itself;
+ * the tests read what a user reads: exit code, outputs, job summary, annotations, JSON report.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { CheckResult } from '../../src/checks/types'
+import {
+  CATALOG_IDS,
+  DEFECT_CASES,
+  IMPLEMENTED,
+  type DefectCase,
+  type ImplementedId,
+} from './cases'
+import {
+  BASE_IMAGE,
+  ROOT,
+  containersCreatedBetween,
+  labelledObjects,
+  parseCommandFile,
+  proxyImageForTests,
+  runAction,
+  runCli,
+  runPost,
+  startAction,
+  type ActionResult,
+  type LabelledObject,
+} from './run-action'
+
+/** Small, so that a fixture that never answers does not hold the suite for a minute. */
+const BOOT_TIMEOUT = 30
+/** Jest timeout of a hook or test that runs the action once (a build here takes 5-20 s). */
+const RUN_MS = 4 * 60_000
+
+const fixtureDir = (name: string): string => `__tests__/fixtures/${name}`
+
+const runs = new Map<string, Promise<ActionResult>>()
+
+/** Runs the action on a fixture once per suite (later callers share the result). */
+function runFixture(name: string, inputs: Record<string, string> = {}): Promise<ActionResult> {
+  let run = runs.get(name)
+  if (run === undefined) {
+    run = runAction({
+      label: name,
+      inputs: { context: fixtureDir(name), 'boot-timeout': String(BOOT_TIMEOUT), ...inputs },
+    })
+    runs.set(name, run)
+  }
+  return run
+}
+
+function reportOf(run: ActionResult): NonNullable<ActionResult['report']> {
+  if (run.report === undefined) {
+    throw new Error(
+      `the run wrote no report (exit ${run.exitCode}, outputs ${JSON.stringify(run.outputs)})\n` +
+        `--- stdout (end)\n${run.stdout.split('\n').slice(-40).join('\n')}\n--- stderr (end)\n${run.stderr.slice(-3000)}`,
+    )
+  }
+  return run.report
+}
+
+function check(run: ActionResult, id: string): CheckResult {
+  const found = reportOf(run).checks.filter((c) => c.id === id)
+  if (found.length !== 1) throw new Error(`${id} appears ${found.length} times in the report`)
+  return found[0]
+}
+
+const statuses = (run: ActionResult, ids: readonly string[]): Record<string, string> =>
+  Object.fromEntries(ids.map((id) => [id, check(run, id).status]))
+
+const failedIds = (run: ActionResult): string[] =>
+  reportOf(run)
+    .checks.filter((c) => c.status === 'failed')
+    .map((c) => c.id)
+
+/** All a person reads about one check: summary, evidence, fix. */
+const textOf = (c: CheckResult): string => [c.summary, ...c.evidence, c.fix ?? ''].join('\n')
+
+/** What a run leaves on the engine, found by its run id (saved in GITHUB_STATE). */
+function leftovers(run: ActionResult): LabelledObject[] {
+  const runId = run.state.runId
+  if (!runId) throw new Error('the main step saved no runId in GITHUB_STATE')
+  return labelledObjects(runId)
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Severity of each implemented check in the catalog. */
+const CATALOG_SEVERITY: Record<ImplementedId, string> = {
+  'build.image': 'error',
+  'build.layer-cache': 'warning',
+  'image.no-baked-secrets': 'error',
+  'image.non-root': 'warning',
+  'image.exec-form': 'warning',
+  'boot.ready': 'error',
+  'server.production-wsgi': 'error',
+  'server.workers': 'warning',
+  'health.endpoint': 'error',
+  'config.debug-off': 'error',
+  'logs.stdout': 'warning',
+  'shutdown.graceful': 'warning',
+}
+
+describe('the good fixture', () => {
+  let run: ActionResult
+  beforeAll(async () => {
+    run = await runFixture('good')
+  }, RUN_MS)
+
+  it('passes: exit 0, verdict pass, no failed check', () => {
+    expect({
+      exitCode: run.exitCode,
+      verdict: run.outputs.verdict,
+      failed: failedIds(run),
+    }).toEqual({
+      exitCode: 0,
+      verdict: 'pass',
+      failed: [],
+    })
+  })
+
+  it('passes every implemented check', () => {
+    const expected = Object.fromEntries(IMPLEMENTED.map((id) => [id, 'passed']))
+    expect(statuses(run, IMPLEMENTED)).toEqual(expected)
+  })
+
+  it('sets the outputs from the report', () => {
+    const report = reportOf(run)
+    const { passed, failed, skipped } = report.counts
+    expect(run.outputs).toMatchObject({
+      verdict: 'pass',
+      passed: String(passed),
+      failed: String(failed),
+      skipped: String(skipped),
+      'report-path': path.join(run.files.runnerTemp, 'flask-deploy-check', 'report.json'),
+      image: report.target.image,
+    })
+    expect(passed + failed + skipped).toBe(CATALOG_IDS.length)
+    expect(run.outputs.image).not.toBe('')
+  })
+
+  it('writes a schema-1 report listing every catalog check exactly once, in order', () => {
+    const report = reportOf(run)
+    expect(report.schema).toBe(1)
+    expect(report.tool.name).toBe('flask-deploy-check')
+    expect(report.target).toMatchObject({
+      context: fixtureDir('good'),
+      file: `${fixtureDir('good')}/Dockerfile`,
+    })
+    expect(report.checks.map((c) => c.id)).toEqual([...CATALOG_IDS])
+    const unexplained = report.checks.filter(
+      (c) => c.status === 'skipped' && c.summary.trim() === '',
+    )
+    expect(unexplained.map((c) => c.id)).toEqual([])
+    for (const key of ['build', 'boot', 'checks', 'total'] as const) {
+      expect(report.timings_ms[key]).toBeGreaterThanOrEqual(0)
+    }
+    expect(report.timings_ms.total).toBeGreaterThan(0)
+  })
+
+  it('writes the checklist table to the job summary, one row per check', () => {
+    const lines = run.summary.split('\n')
+    expect(lines).toContain('| | Check | Result |')
+    const rowsWithoutId = CATALOG_IDS.filter(
+      (id) => lines.filter((l) => l.startsWith('|') && l.includes(id)).length !== 1,
+    )
+    expect(rowsWithoutId).toEqual([])
+    expect(lines.find((l) => l.startsWith('### '))).toMatch(/pass/)
+  })
+
+  it('raises no error annotation', () => {
+    expect(run.annotations.filter((a) => a.level === 'error')).toEqual([])
+  })
+
+  it('leaves no container or network behind', () => {
+    expect(leftovers(run)).toEqual([])
+  })
+})
+
+describe.each(DEFECT_CASES)('the $fixture fixture ($defect)', (c: DefectCase) => {
+  const failOn = c.failOn ?? 'error'
+  let run: ActionResult
+  let good: ActionResult
+  beforeAll(async () => {
+    good = await runFixture('good')
+    run = await runFixture(c.fixture, {
+      'fail-on': failOn,
+      'boot-timeout': String(c.bootTimeout ?? BOOT_TIMEOUT),
+    })
+  }, 2 * RUN_MS)
+
+  const failing = (Object.keys(c.expect) as ImplementedId[]).filter((id) => c.expect[id] === 'fail')
+
+  it(`exits ${c.exitCode} under fail-on: ${failOn}`, () => {
+    expect({ exitCode: run.exitCode, verdict: run.outputs.verdict }).toEqual({
+      exitCode: c.exitCode,
+      verdict: c.exitCode === 1 ? 'fail' : 'pass',
+    })
+  })
+
+  it(`fails ${failing.join(' and ')}, with evidence and a fix`, () => {
+    for (const id of failing) {
+      const r = check(run, id)
+      expect({ id, status: r.status, severity: r.severity }).toEqual({
+        id,
+        status: 'failed',
+        severity: CATALOG_SEVERITY[id],
+      })
+      expect(r.summary.trim()).not.toBe('')
+      expect(r.evidence.filter((e) => e.trim() !== '').length).toBeGreaterThan(0)
+      expect((r.fix ?? '').trim()).not.toBe('')
+      for (const pattern of c.evidence?.[id] ?? []) expect(textOf(r)).toMatch(pattern)
+    }
+  })
+
+  it('changes no other implemented check versus the good fixture', () => {
+    const actual: Record<string, string> = {}
+    const expected: Record<string, string> = {}
+    for (const id of IMPLEMENTED) {
+      const how = c.expect[id] ?? 'same'
+      const mine = check(run, id).status
+      const goods = check(good, id).status
+      actual[id] = mine
+      if (how === 'fail') expected[id] = 'failed'
+      else if (how === 'skip') expected[id] = 'skipped'
+      else if (how === 'same') expected[id] = goods
+      else expected[id] = mine === 'skipped' || mine === goods ? mine : `${goods} or skipped`
+    }
+    expect(actual).toEqual(expected)
+  })
+
+  it('gives the reason for every check it skipped', () => {
+    const unexplained = reportOf(run).checks.filter(
+      (r) => r.status === 'skipped' && r.summary.trim() === '',
+    )
+    expect(unexplained.map((r) => r.id)).toEqual([])
+  })
+
+  if (c.dockerfileLine !== undefined) {
+    it('points at the Dockerfile line, in the report and as an annotation', () => {
+      const dockerfile = `${fixtureDir(c.fixture)}/Dockerfile`
+      const lines = fs.readFileSync(path.join(ROOT, dockerfile), 'utf8').split('\n')
+      for (const [id, pattern] of Object.entries(c.dockerfileLine ?? {})) {
+        const candidates = lines.flatMap((l, i) => (pattern.test(l) ? [i + 1] : []))
+        expect(candidates.length).toBeGreaterThan(0)
+        const r = check(run, id)
+        expect(r.location?.file).toBe(dockerfile)
+        expect(candidates).toContain(r.location?.line)
+        const annotation = run.annotations.find(
+          (a) => a.properties.file === dockerfile && a.properties.title?.includes(id),
+        )
+        expect(annotation).toMatchObject({
+          level: r.severity,
+          properties: { line: String(r.location?.line) },
+        })
+      }
+    })
+  }
+
+  it('leaves no container or network behind', () => {
+    expect(leftovers(run)).toEqual([])
+  })
+})
+
+describe('a crash on boot', () => {
+  it(
+    'is reported at once, not after boot-timeout',
+    async () => {
+      const run = await runFixture('crash-on-boot')
+      const boot = check(run, 'boot.ready')
+      expect(boot.status).toBe('failed')
+      // The container exits within a second; waiting for the 30 s boot-timeout would be a bug.
+      expect(reportOf(run).timings_ms.boot).toBeLessThan((BOOT_TIMEOUT * 1000) / 3)
+    },
+    2 * RUN_MS,
+  )
+})
+
+describe('a secret baked into the image', () => {
+  it(
+    'is named, never printed',
+    async () => {
+      const run = await runFixture('baked-secret')
+      const dockerfile = fs.readFileSync(
+        path.join(ROOT, fixtureDir('baked-secret'), 'Dockerfile'),
+        'utf8',
+      )
+      const value = /^ENV SECRET_KEY=(\S+)/m.exec(dockerfile)?.[1]
+      expect(value).toBeDefined()
+      expect(check(run, 'image.no-baked-secrets').status).toBe('failed')
+      const seen = [run.stdout, run.stderr, run.summary, JSON.stringify(run.report)].filter((t) =>
+        t.includes(value ?? ''),
+      )
+      expect(seen).toEqual([])
+    },
+    2 * RUN_MS,
+  )
+})
+
+describe('a bad input', () => {
+  it(
+    'fails the step with one line naming the input, before anything starts',
+    async () => {
+      const from = Date.now()
+      const run = await runAction({
+        label: 'bad-input',
+        inputs: { context: fixtureDir('good'), 'fail-on': 'sometimes' },
+        timeoutMs: 60_000,
+      })
+      const created = containersCreatedBetween(from, Date.now())
+      expect(run.exitCode).not.toBe(0)
+      const errors = run.annotations.filter((a) => a.level === 'error')
+      expect(errors).toHaveLength(1)
+      expect(errors[0].message).toMatch(/fail-on/)
+      expect(errors[0].message).toMatch(/sometimes/)
+      expect(errors[0].message).not.toMatch(/\n/)
+      expect({ created, report: run.report, verdict: run.outputs.verdict }).toEqual({
+        created: 0,
+        report: undefined,
+        verdict: undefined,
+      })
+    },
+    RUN_MS,
+  )
+})
+
+describe('the CLI', () => {
+  let tmp: string
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fdc-e2e-cli-'))
+  })
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+  it(
+    'checks the good fixture: exit 0, the checklist on stdout, the JSON report on disk',
+    async () => {
+      const reportPath = path.join(tmp, 'report.json')
+      const r = await runCli([
+        '--context',
+        fixtureDir('good'),
+        '--build-arg',
+        `BASE=${BASE_IMAGE}`,
+        '--proxy-image',
+        proxyImageForTests(),
+        '--boot-timeout',
+        String(BOOT_TIMEOUT),
+        '--report-path',
+        reportPath,
+      ])
+      expect({ exitCode: r.exitCode, stderr: r.stderr }).toMatchObject({ exitCode: 0 })
+      const lines = r.stdout.split('\n')
+      expect(CATALOG_IDS.filter((id) => !lines.some((l) => l.includes(id)))).toEqual([])
+      expect(r.stdout).toMatch(/^PASS/m)
+      const report = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as NonNullable<
+        ActionResult['report']
+      >
+      expect(report.verdict).toBe('pass')
+      expect(report.checks.map((c) => c.id)).toEqual([...CATALOG_IDS])
+    },
+    RUN_MS,
+  )
+
+  it.each([
+    [['--fail-on', 'sometimes'], /--fail-on/],
+    [['--no-such-flag'], /no-such-flag/],
+  ])(
+    'exits 2 with a one-line message for %j',
+    async (args, pattern) => {
+      const from = Date.now()
+      const r = await runCli(['--context', fixtureDir('good'), ...args], 60_000)
+      expect(r.exitCode).toBe(2)
+      const first = r.stderr.split('\n')[0]
+      expect(first).toMatch(pattern)
+      expect(r.stdout).toBe('')
+      expect(containersCreatedBetween(from, Date.now())).toBe(0)
+    },
+    RUN_MS,
+  )
+})
+
+describe('a run killed mid-way', () => {
+  it(
+    'leaves nothing behind once its post step ran',
+    async () => {
+      const running = startAction({
+        label: 'killed',
+        inputs: { context: fixtureDir('good'), 'boot-timeout': String(BOOT_TIMEOUT) },
+      })
+      let runId = ''
+      let seen: LabelledObject[] = []
+      const deadline = Date.now() + 3 * 60_000
+      while (Date.now() < deadline && running.child.exitCode === null) {
+        const state = fs.existsSync(running.files.state)
+          ? fs.readFileSync(running.files.state, 'utf8')
+          : ''
+        runId = parseCommandFile(state).runId ?? ''
+        seen = runId ? labelledObjects(runId).filter((o) => o.kind === 'container') : []
+        if (seen.length > 0) break
+        await sleep(150)
+      }
+      running.child.kill('SIGKILL')
+      const main = await running.result
+      // Killed while its container ran, and nothing tidied up behind the dead process's back.
+      expect({ signal: main.signal, runId: runId !== '', containerSeen: seen.length > 0 }).toEqual({
+        signal: 'SIGKILL',
+        runId: true,
+        containerSeen: true,
+      })
+      expect(labelledObjects(runId).length).toBeGreaterThan(0)
+
+      const post = await runPost(main, { timeoutMs: 2 * 60_000 })
+      expect(post.exitCode).toBe(0)
+      expect(labelledObjects(runId)).toEqual([])
+    },
+    RUN_MS,
+  )
+})

@@ -1,0 +1,182 @@
+/** Checks on building the image: build.image, build.layer-cache. */
+import type { DockerInstruction, Observations } from '../observe/types'
+import type { CheckOutcome } from './types'
+import { dockerfileAt, lastLines, maskBuildLine, present, seconds } from './common'
+import { installCommands, pipCacheAvoided, type InstallCommand } from './installs'
+import { imageInstructions, instructionLine } from './stages'
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`
+}
+
+/** The Dockerfile line the build failed on: BuildKit prints `Dockerfile:12`, the legacy builder `Step 4/7 : RUN ...`. */
+function failedLine(obs: Observations): number | undefined {
+  const df = present(obs.dockerfile)
+  const name = (obs.run.dockerfilePath ?? 'Dockerfile').split('/').pop() ?? 'Dockerfile'
+  for (const line of [...obs.build.logTail].reverse()) {
+    const m = /(?:^|\s)([\w.-]+):(\d+)\s*$/.exec(line)
+    if (m && (m[1] === name || m[1] === 'Dockerfile')) return Number(m[2])
+  }
+  if (df === undefined) return undefined
+  const step = [...obs.build.logTail].reverse().find((l) => /Step \d+\/\d+ : /.test(l))
+  if (step === undefined) return undefined
+  const text = step
+    .replace(/^.*?Step \d+\/\d+ : /, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase()
+  const found = df.instructions.find(
+    (i) => `${i.keyword} ${i.raw}`.replace(/\s+/g, ' ').trim().toLowerCase() === text,
+  )
+  return found?.line
+}
+
+/** build.image: the image was built (or the named image exists). */
+export function buildImage(obs: Observations): CheckOutcome {
+  const b = obs.build
+  const image = present(obs.image)
+  const size = image ? `, ${megabytes(image.sizeBytes)}` : ''
+  if (b.ok && b.mode === 'existing') {
+    return {
+      status: 'passed',
+      summary: `using the existing image ${b.imageRef}${size}`,
+      evidence: [
+        `image: ${b.imageRef}`,
+        ...(image ? [`image size: ${megabytes(image.sizeBytes)}`] : []),
+      ],
+    }
+  }
+  if (b.ok) {
+    return {
+      status: 'passed',
+      summary: `built in ${seconds(b.durationMs)}${size}`,
+      evidence: [
+        `docker build: exit 0 after ${seconds(b.durationMs)}`,
+        ...(image ? [`image size: ${megabytes(image.sizeBytes)}`] : []),
+      ],
+    }
+  }
+  if (b.mode === 'existing') {
+    return {
+      status: 'failed',
+      summary: `image ${b.imageRef} does not exist`,
+      evidence: b.error ? [b.error] : [],
+      fix: 'push or pull the image first, or leave `image` empty to build it from the Dockerfile',
+    }
+  }
+  const code = b.exitCode !== undefined ? ` with exit code ${b.exitCode}` : ''
+  const line = failedLine(obs)
+  return {
+    status: 'failed',
+    summary: `docker build failed${code} after ${seconds(b.durationMs)}${line ? ` at Dockerfile line ${line}` : ''}`,
+    evidence: [...(b.error ? [b.error] : []), ...lastLines(b.logTail, 40).map(maskBuildLine)],
+    fix: 'fix the failing build step shown in the log (run `docker build` locally to reproduce it)',
+    location: dockerfileAt(obs, line),
+  }
+}
+
+/** COPY . . / COPY . /app / ADD . : the whole build context. */
+function copiesWholeSource(i: DockerInstruction): boolean {
+  if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || i.from !== undefined) return false
+  return i.args.slice(0, -1).some((src) => ['.', './', './.', '*', './*'].includes(src))
+}
+
+interface Install {
+  run: DockerInstruction
+  commands: InstallCommand[]
+}
+
+/** The manifest to copy first, from what the install uses. */
+function manifestHint(installs: Install[]): string {
+  const commands = installs.flatMap((i) => i.commands)
+  const req = commands.find((c) => c.requirements !== undefined)?.requirements
+  if (req !== undefined) return req
+  if (commands.some((c) => /\bpoetry\b/.test(c.text))) return 'pyproject.toml poetry.lock'
+  if (commands.some((c) => /\bpipenv\b/.test(c.text))) return 'Pipfile Pipfile.lock'
+  if (commands.some((c) => /\buv\s+sync\b/.test(c.text))) return 'pyproject.toml uv.lock'
+  return 'requirements.txt'
+}
+
+function pipNoCacheEnv(steps: DockerInstruction[], before: DockerInstruction): boolean {
+  return steps.some(
+    (i) =>
+      i.keyword === 'ENV' &&
+      i.line < before.line &&
+      (i.variables ?? []).some((v) => v.name === 'PIP_NO_CACHE_DIR' && v.hasValue),
+  )
+}
+
+/** build.layer-cache: dependencies install in their own layer, before the source is copied. */
+export function buildLayerCache(obs: Observations): CheckOutcome {
+  const df = present(obs.dockerfile)
+  if (df === undefined) return { status: 'skipped', summary: 'the Dockerfile was not read' }
+  const steps = imageInstructions(df)
+  const installs: Install[] = steps
+    .map((run) => ({ run, commands: installCommands(run) }))
+    .filter((i) => i.commands.length > 0)
+  const depInstalls = installs.filter((i) => i.commands.some((c) => !c.toolingOnly))
+  const sourceCopy = steps.find(copiesWholeSource)
+
+  const uncached = installs.flatMap((i) =>
+    i.commands
+      .filter((c) => c.tool === 'pip' && !pipCacheAvoided(c, i.run, pipNoCacheEnv(steps, i.run)))
+      .map(() => i.run),
+  )
+  const lateOnly =
+    sourceCopy !== undefined &&
+    depInstalls.length > 0 &&
+    depInstalls.every((i) => i.run.line > sourceCopy.line)
+
+  if (!lateOnly && uncached.length === 0) {
+    if (depInstalls.length === 0) {
+      return {
+        status: 'passed',
+        summary:
+          'no dependency install in the image stages: dependencies come with the base image or another stage',
+      }
+    }
+    const first = depInstalls[0].run
+    const order = sourceCopy ? `, before the source is copied (line ${sourceCopy.line})` : ''
+    return {
+      status: 'passed',
+      summary: `dependencies install at line ${first.line}${order}; pip keeps no download cache`,
+      evidence: [instructionLine(first), ...(sourceCopy ? [instructionLine(sourceCopy)] : [])],
+    }
+  }
+
+  const evidence: string[] = []
+  const summaries: string[] = []
+  const fixes: string[] = []
+  if (lateOnly && sourceCopy) {
+    const manifest = manifestHint(depInstalls)
+    summaries.push(
+      `dependencies install after the whole source is copied (line ${sourceCopy.line}), so every code change reinstalls them`,
+    )
+    evidence.push(`${instructionLine(sourceCopy)} (copies the whole build context)`)
+    evidence.push(`${instructionLine(depInstalls[0].run)} (runs after it)`)
+    fixes.push(
+      `copy ${manifest} and install dependencies before \`${sourceCopy.keyword} ${sourceCopy.raw}\``,
+    )
+  }
+  for (const run of new Set(uncached)) {
+    evidence.push(`${instructionLine(run)} (no --no-cache-dir)`)
+  }
+  if (uncached.length > 0) {
+    summaries.push(
+      `pip keeps its download cache in the image (line ${uncached[0].line}: no --no-cache-dir)`,
+    )
+    fixes.push('run pip install with --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)')
+  }
+  return {
+    status: 'failed',
+    summary: summaries.join('; '),
+    evidence,
+    fix: fixes.join('; '),
+    location: dockerfileAt(obs, lateOnly && sourceCopy ? sourceCopy.line : uncached[0]?.line),
+  }
+}
+
+export const buildChecks = {
+  'build.image': buildImage,
+  'build.layer-cache': buildLayerCache,
+}

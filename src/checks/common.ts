@@ -1,0 +1,93 @@
+/**
+ * Small helpers every check family shares: reading optional observation parts, keeping text
+ * from the app short, and pointing at Dockerfile lines. Pure; imports types only.
+ */
+import type { HttpExchange, HttpResponseFacts, Observations, Part } from '../observe/types'
+import type { Location } from './types'
+
+/** The part itself, or undefined when it was not observed. */
+export function present<T extends object>(part: Part<T>): T | undefined {
+  return 'unavailable' in part ? undefined : (part as T)
+}
+
+/** One line of at most `max` characters: text from the app may be long, multi-line or hostile. */
+export function clip(text: string, max = 200): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}
+
+/** The last `n` non-empty lines, each clipped. */
+export function lastLines(lines: readonly string[], n: number): string[] {
+  return lines
+    .filter((l) => l.trim() !== '')
+    .slice(-n)
+    .map((l) => clip(l))
+}
+
+/** Milliseconds as seconds for people: 1234 -> '1.2 s'. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+/** `n word` with a naive plural: plural(1, 'worker') = '1 worker'. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** A location in the Dockerfile, when the run used one. */
+export function dockerfileAt(obs: Observations, line?: number): Location | undefined {
+  const file = obs.run.dockerfilePath
+  if (file === undefined) return undefined
+  return line === undefined ? { file } : { file, line }
+}
+
+/** Exchanges made directly on the app port, optionally only those made for `purposes`. */
+export function appExchanges(obs: Observations, purposes?: readonly string[]): HttpExchange[] {
+  const http = present(obs.http)
+  if (http === undefined) return []
+  return http.filter(
+    (x) => x.via === 'app' && (purposes === undefined || purposes.includes(x.purpose)),
+  )
+}
+
+/** First value of a response header (names are stored lower-case). */
+export function header(res: HttpResponseFacts | undefined, name: string): string | undefined {
+  return res?.headers[name.toLowerCase()]?.[0]
+}
+
+/** 'GET /healthz' */
+export function requestLine(x: HttpExchange): string {
+  return `${x.request.method} ${x.request.path}`
+}
+
+/** 'GET /healthz -> 200 in 12 ms' or 'GET /healthz -> connection refused' */
+export function exchangeLine(x: HttpExchange): string {
+  if (x.response === undefined) return `${requestLine(x)} -> ${clip(x.error ?? 'no response', 120)}`
+  return `${requestLine(x)} -> ${x.response.status} in ${Math.round(x.response.ms)} ms`
+}
+
+/**
+ * A build-log line with values hidden: the legacy builder echoes `Step 5/9 : ENV SECRET_KEY=...`
+ * and BuildKit quotes Dockerfile lines on errors, so ENV/ARG values and URL passwords are
+ * replaced by *** before a line becomes evidence.
+ */
+export function maskBuildLine(line: string): string {
+  const masked = line.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)[^/@\s]+@/gi, '$1***@')
+  const m = /\b(ENV|ARG)\s+(.*)$/i.exec(masked)
+  if (m === null) return masked
+  const head = masked.slice(0, m.index + m[1].length + 1)
+  const rest = m[2]
+  // `ENV NAME value with spaces` (legacy form) or `NAME=value NAME2="..."` pairs.
+  const body = /^[A-Za-z_][A-Za-z0-9_]*\s+[^=\s]/.test(rest) && !/^\S+=/.test(rest)
+    ? rest.replace(/^(\S+)\s+.*$/, '$1 ***')
+    : rest.replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g, (_all, name: string, value: string) =>
+        value === '' ? `${name}=` : `${name}=***`,
+      )
+  return head + body
+}
+
+/** The first `SomethingError: message` line: the root cause, before the cascade that follows. */
+export function firstError(lines: readonly string[]): string | undefined {
+  const line = lines.find((l) => /^\s*[A-Za-z_][\w.]*(Error|Exception): /.test(l))
+  return line === undefined ? undefined : clip(line)
+}

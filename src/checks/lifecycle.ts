@@ -1,0 +1,167 @@
+/** Checks on the container's life around the requests: logs.stdout, shutdown.graceful. */
+import type { DockerInstruction, HttpExchange, Observations } from '../observe/types'
+import type { CheckOutcome } from './types'
+import {
+  appExchanges,
+  clip,
+  dockerfileAt,
+  lastLines,
+  plural,
+  present,
+  requestLine,
+  seconds,
+} from './common'
+import { findServer, signalPath, tokens } from './processes'
+import { commandInstruction, instructionLine, jsonFormFix, shellFormStep } from './stages'
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Gunicorn/Werkzeug print `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => generated ...`. */
+function logged(x: HttpExchange, lines: readonly string[]): boolean {
+  const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`)
+  return lines.some((l) => pattern.test(l))
+}
+
+/** logs.stdout: the access-log lines of the requests made show up in the container's output. */
+export function logsStdout(obs: Observations): CheckOutcome {
+  const logs = present(obs.logs)
+  if (logs === undefined) return { status: 'skipped', summary: 'the container logs were not read' }
+  const requests = appExchanges(obs).filter((x) => x.response !== undefined)
+  if (requests.length === 0)
+    return { status: 'skipped', summary: 'no request was answered on the app port' }
+  const lines = [...logs.stdout, ...logs.stderr]
+  const found = requests.filter((x) => logged(x, lines))
+  const evidence = [
+    clip(`requests made on the app port: ${[...new Set(requests.map(requestLine))].join(', ')}`),
+    `log lines seen: ${lines.length} (${logs.stdout.length} on stdout, ${logs.stderr.length} on stderr)${logs.truncated ? ', capped' : ''}`,
+  ]
+  if (found.length > 0) {
+    return {
+      status: 'passed',
+      summary: `access-log lines found for ${found.length} of ${plural(requests.length, 'request')}`,
+      evidence: [
+        ...evidence,
+        ...lastLines(
+          lines.filter((l) => found.some((x) => logged(x, [l]))),
+          2,
+        ),
+      ],
+    }
+  }
+  const kind = findServer(present(obs.processes) ?? [])?.kind
+  const step = commandInstruction(obs, kind === 'gunicorn' ? /gunicorn/ : undefined)
+  let fix =
+    'log each request to stdout (e.g. an after_request hook that logs method, path and status at INFO)'
+  if (kind === 'gunicorn') {
+    fix = 'add --access-logfile - to the gunicorn command (or accesslog = "-" in gunicorn.conf.py)'
+    evidence.push(
+      'Gunicorn prints no access log unless --access-logfile -; its stderr lines are the error log (boot), not requests',
+    )
+  } else if (kind === 'waitress') {
+    fix =
+      "Waitress writes no access log: wrap the app in paste's TransLogger, or log each request in an after_request hook"
+  } else if (kind === 'uwsgi') {
+    fix =
+      'let uWSGI log requests: remove --disable-logging (or log-x-forwarded-for / req-logger settings that drop them)'
+  }
+  return {
+    status: 'failed',
+    summary: `no access-log line for any of the ${plural(requests.length, 'request')} made`,
+    evidence,
+    fix,
+    location: kind === 'gunicorn' && step ? dockerfileAt(obs, step.line) : undefined,
+  }
+}
+
+interface Cause {
+  because: string
+  fix: string
+  step?: DockerInstruction
+}
+
+/** Why a container ignored SIGTERM, from what PID 1 is (or the Dockerfile when no process table). */
+function whyKilled(obs: Observations): Cause {
+  const sp = signalPath(present(obs.processes) ?? [])
+  const shellStep = shellFormStep(obs)
+  if (sp.path === 'indirect' && sp.pid1) {
+    const viaC = tokens(sp.pid1.args).includes('-c')
+    const kind = sp.server?.kind ?? 'the server'
+    return {
+      because: viaC
+        ? `PID 1 is ${clip(sp.pid1.args, 80)}: dash (Debian's /bin/sh) does not exec the command, so SIGTERM never reaches ${kind}`
+        : `PID 1 is ${clip(sp.pid1.args, 80)}: the entry script starts ${kind} without exec, so SIGTERM never reaches it`,
+      fix: shellStep
+        ? jsonFormFix(shellStep)
+        : viaC
+          ? 'start the server with exec (or use the JSON form of CMD)'
+          : 'end the entry script with `exec gunicorn ...`',
+      step: shellStep ?? commandInstruction(obs),
+    }
+  }
+  const kind = sp.server?.kind
+  if (sp.path === 'direct' && (kind === 'waitress' || kind === 'werkzeug' || kind === 'python')) {
+    const name = kind === 'waitress' ? 'waitress-serve' : 'the Werkzeug development server'
+    return {
+      because: `PID 1 is ${name}, which installs no SIGTERM handler; PID 1 ignores unhandled signals`,
+      fix:
+        kind === 'waitress'
+          ? 'run Waitress under an init (ENTRYPOINT ["tini", "--"] or docker run --init), or serve with Gunicorn, which exits 0 on SIGTERM'
+          : 'serve with Gunicorn, which exits 0 on SIGTERM',
+    }
+  }
+  if (shellStep !== undefined) {
+    return {
+      because: `${shellStep.keyword} on line ${shellStep.line} is in shell form: under dash, /bin/sh -c does not exec the server`,
+      fix: jsonFormFix(shellStep),
+      step: shellStep,
+    }
+  }
+  return {
+    because:
+      'likely causes: a shell-form CMD under dash, an entry script without exec, or a server without a SIGTERM handler (waitress-serve, the dev server)',
+    fix: 'make the server PID 1 (JSON-form CMD, exec in scripts) and use one that handles SIGTERM, such as Gunicorn',
+  }
+}
+
+/** shutdown.graceful: after SIGTERM the container exits 0 within the grace period. */
+export function shutdownGraceful(obs: Observations): CheckOutcome {
+  const s = present(obs.shutdown)
+  if (s === undefined) return { status: 'skipped', summary: 'the container was not stopped' }
+  const stopped = `docker stop: exit ${s.exitCode} after ${seconds(s.ms)} (grace ${s.graceS} s)`
+  if (!s.killed && s.exitCode === 0) {
+    return {
+      status: 'passed',
+      summary: `exited 0 ${seconds(s.ms)} after SIGTERM`,
+      evidence: [stopped],
+    }
+  }
+  if (s.killed || s.exitCode === 137) {
+    const cause = whyKilled(obs)
+    return {
+      status: 'failed',
+      summary: `still running ${s.graceS} s after SIGTERM: docker stop killed it (exit ${s.exitCode})`,
+      evidence: [stopped, cause.because, ...(cause.step ? [instructionLine(cause.step)] : [])],
+      fix: cause.fix,
+      location: cause.step ? dockerfileAt(obs, cause.step.line) : undefined,
+    }
+  }
+  const pid1 = signalPath(present(obs.processes) ?? []).pid1
+  const meaning =
+    s.exitCode === 143
+      ? 'exit 143 = terminated by SIGTERM without handling it'
+      : `exit ${s.exitCode}: the server reported an error while stopping`
+  const logTail = lastLines(present(obs.logs)?.stderr ?? [], 5)
+  return {
+    status: 'failed',
+    summary: `exited with code ${s.exitCode} after SIGTERM, not 0`,
+    evidence: [stopped, meaning, ...(pid1 ? [`PID 1: ${clip(pid1.args, 160)}`] : []), ...logTail],
+    fix: 'let the server handle SIGTERM and exit 0 (Gunicorn does); check the log for errors during shutdown',
+  }
+}
+
+export const lifecycleChecks = {
+  'logs.stdout': logsStdout,
+  'shutdown.graceful': shutdownGraceful,
+}

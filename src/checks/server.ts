@@ -1,0 +1,228 @@
+/** Checks on the running server: boot.ready, server.production-wsgi, server.workers, health.endpoint. */
+import type { ListenFacts, Observations } from '../observe/types'
+import type { CheckOutcome } from './types'
+import {
+  appExchanges,
+  clip,
+  dockerfileAt,
+  exchangeLine,
+  header,
+  lastLines,
+  present,
+  seconds,
+} from './common'
+import { findServer, initProcess, type ServerKind } from './processes'
+import { commandInstruction, instructionLine } from './stages'
+import { serverWorkers } from './workers'
+
+const NAMES: Record<ServerKind, string> = {
+  gunicorn: 'Gunicorn',
+  uwsgi: 'uWSGI',
+  waitress: 'Waitress',
+  werkzeug: 'the Werkzeug development server',
+}
+
+function isLoopback(address: string): boolean {
+  return (
+    /^127\./.test(address) ||
+    address === '::1' ||
+    /^::ffff:127\./.test(address) ||
+    address === 'localhost'
+  )
+}
+
+function endpoint(l: ListenFacts): string {
+  return l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`
+}
+
+/** The advice for a container that exited during boot, from the last lines it printed. */
+function exitFix(logTail: string[], exitCode: number, port: number): string {
+  const log = logTail.join('\n')
+  const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(log)
+  if (missing)
+    return `install ${missing[1]} in the image (add it to the requirements) or fix the import`
+  if (/Failed to find (attribute|application object)/.test(log)) {
+    return 'point the server at the app object as module:variable (e.g. app:app or "app:create_app()")'
+  }
+  if (exitCode === 127 || /executable file not found|: not found/.test(log)) {
+    return 'the command is not installed in the image: add the server (e.g. gunicorn) to the requirements'
+  }
+  return `fix the error at the end of the log; reproduce with docker run --rm -p ${port}:${port} <image>`
+}
+
+/** boot.ready: the container answers HTTP on the app port within boot-timeout. */
+export function bootReady(obs: Observations): CheckOutcome {
+  const boot = present(obs.boot)
+  if (boot === undefined) return { status: 'skipped', summary: 'the container was not started' }
+  const port = obs.run.port
+  const listening = boot.listening ?? []
+  const listenLine =
+    listening.length > 0 ? [`listening: ${listening.map(endpoint).join(', ')}`] : []
+  if (boot.ready) {
+    const status = boot.firstStatus !== undefined ? ` ${boot.firstStatus}` : ''
+    return {
+      status: 'passed',
+      summary: `answered HTTP${status} on port ${port} after ${seconds(boot.ms)}`,
+      evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
+    }
+  }
+  if (boot.exited) {
+    const { exitCode, afterMs } = boot.exited
+    // The tail often ends in the server's own shutdown cascade; the whole log has the cause.
+    const logs = present(obs.logs)
+    const all = logs ? [...logs.stderr, ...logs.stdout] : boot.logTail
+    const cause = firstError(all)
+    return {
+      status: 'failed',
+      summary: `container exited with code ${exitCode} after ${seconds(afterMs)}${cause ? `: ${clip(cause, 120)}` : ''}`,
+      evidence: [...(cause ? [`first error: ${cause}`] : []), ...lastLines(boot.logTail, 15)],
+      fix: exitFix(all, exitCode, port),
+    }
+  }
+
+  const step = commandInstruction(obs)
+  const location = step ? dockerfileAt(obs, step.line) : undefined
+  const waited = `waited ${seconds(boot.ms)} for an HTTP response on port ${port}`
+  const onPort = listening.filter((l) => l.port === port)
+  if (onPort.length > 0 && onPort.every((l) => isLoopback(l.address))) {
+    const kind = findServer(present(obs.processes) ?? [])?.kind
+    const fix =
+      kind === 'uwsgi'
+        ? `bind all interfaces: uwsgi --http 0.0.0.0:${port}`
+        : kind === 'werkzeug'
+          ? `bind all interfaces: flask run --host 0.0.0.0 --port ${port} (better: Gunicorn)`
+          : `bind all interfaces: gunicorn -b 0.0.0.0:${port} (Gunicorn's default bind is 127.0.0.1:8000)`
+    return {
+      status: 'failed',
+      summary: `the server listens on ${endpoint(onPort[0])} inside the container; bind 0.0.0.0`,
+      evidence: [...listenLine, waited, ...(step ? [instructionLine(step)] : [])],
+      fix,
+      location,
+    }
+  }
+  if (onPort.length === 0 && listening.length > 0) {
+    return {
+      status: 'failed',
+      summary: `nothing listens on port ${port}; the container listens on ${listening.map(endpoint).join(', ')}`,
+      evidence: [...listenLine, waited],
+      fix: `bind the server to 0.0.0.0:${port}, or set the \`port\` input to the port it uses`,
+      location,
+    }
+  }
+  return {
+    status: 'failed',
+    summary: boot.timedOut
+      ? `no HTTP response on port ${port} within ${obs.run.bootTimeoutS} s`
+      : `the container did not answer HTTP on port ${port}`,
+    evidence: [waited, ...listenLine, ...lastLines(boot.logTail, 20)],
+    fix: `make the server answer HTTP on 0.0.0.0:${port}; if startup is slow, raise boot-timeout`,
+    location,
+  }
+}
+
+function kindFromHeader(value: string): ServerKind | undefined {
+  if (/werkzeug/i.test(value)) return 'werkzeug'
+  if (/gunicorn/i.test(value)) return 'gunicorn'
+  if (/waitress/i.test(value)) return 'waitress'
+  if (/uwsgi/i.test(value)) return 'uwsgi'
+  return undefined
+}
+
+/** server.production-wsgi: Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug dev server. */
+export function serverProductionWsgi(obs: Observations): CheckOutcome {
+  const processes = present(obs.processes) ?? []
+  const server = findServer(processes)
+  const pid1 = initProcess(processes)
+  const serverHeader = appExchanges(obs)
+    .map((x) => header(x.response, 'server'))
+    .find((h) => h !== undefined)
+  const evidence = [
+    ...(pid1 ? [`PID 1: ${clip(pid1.args, 160)}`] : []),
+    ...(server && server.master !== pid1
+      ? [`server process: ${clip(server.master.args, 160)}`]
+      : []),
+    ...(serverHeader !== undefined
+      ? [`Server: ${clip(serverHeader, 80)} (app port)`]
+      : ['no Server header on the app port']),
+  ]
+  const byHeader = serverHeader !== undefined ? kindFromHeader(serverHeader) : undefined
+  if (server?.kind === 'werkzeug' || byHeader === 'werkzeug') {
+    const step = commandInstruction(obs)
+    return {
+      status: 'failed',
+      summary: `HTTP is served by the Werkzeug development server${server?.kind === 'werkzeug' ? ' (flask run)' : ''}`,
+      evidence: [...evidence, ...(step ? [instructionLine(step)] : [])],
+      fix: `serve the app with Gunicorn: CMD ["gunicorn", "-w", "4", "-b", "0.0.0.0:${obs.run.port}", "app:app"] (add gunicorn to the requirements)`,
+      location: step ? dockerfileAt(obs, step.line) : undefined,
+    }
+  }
+  const kind = server && server.kind !== 'python' ? server.kind : byHeader
+  if (kind !== undefined) {
+    return { status: 'passed', summary: `HTTP is served by ${NAMES[kind]}`, evidence }
+  }
+  return {
+    status: 'skipped',
+    summary:
+      'could not tell which server answers: no known server in the process table and no Server header names one',
+    evidence,
+  }
+}
+
+/** health.endpoint (app-port part): GET health-path answers 200, without a redirect, within 1 s. */
+export function healthEndpoint(obs: Observations): CheckOutcome {
+  const path = obs.run.healthPath
+  const exchanges = appExchanges(obs, ['health'])
+  if (exchanges.length === 0)
+    return { status: 'skipped', summary: `no request to ${path} was made on the app port` }
+  const addRoute = `add a ${path} route that returns 200 'ok' without redirects, login or database work`
+  for (const x of exchanges) {
+    const res = x.response
+    const evidence = [exchangeLine(x)]
+    if (res === undefined) {
+      return {
+        status: 'failed',
+        summary: `GET ${path} failed on the app port: ${clip(x.error ?? 'no response', 120)}`,
+        evidence,
+        fix: addRoute,
+      }
+    }
+    const location = header(res, 'location')
+    if (location !== undefined) evidence.push(`Location: ${clip(location, 160)}`)
+    if (res.status >= 300 && res.status < 400) {
+      return {
+        status: 'failed',
+        summary: `GET ${path} redirects (${res.status}) to ${clip(location ?? '?', 120)}`,
+        evidence,
+        fix: `answer ${path} with 200 directly: exempt it from HTTPS redirects (e.g. Talisman force_https) and login`,
+      }
+    }
+    if (res.status !== 200) {
+      return {
+        status: 'failed',
+        summary: `GET ${path} answered ${res.status}, not 200`,
+        evidence,
+        fix: addRoute,
+      }
+    }
+    if (res.ms > 1000) {
+      return {
+        status: 'failed',
+        summary: `GET ${path} took ${Math.round(res.ms)} ms (limit 1000 ms)`,
+        evidence,
+        fix: `keep ${path} cheap: answer 200 'ok' without slow checks`,
+      }
+    }
+  }
+  return {
+    status: 'passed',
+    summary: `GET ${path} answered 200 in ${Math.round(exchanges[0].response?.ms ?? 0)} ms on the app port`,
+    evidence: exchanges.map(exchangeLine),
+  }
+}
+
+export const serverChecks = {
+  'boot.ready': bootReady,
+  'server.production-wsgi': serverProductionWsgi,
+  'server.workers': serverWorkers,
+  'health.endpoint': healthEndpoint,
+}

@@ -1,0 +1,154 @@
+/**
+ * The command-line twin: argv -> the same Options -> the same pipeline -> a checklist on the
+ * terminal and the same JSON report. Exit 0 pass, 1 fail verdict, 2 usage error, 3 could not run.
+ */
+import { parseArgs } from 'node:util'
+import type { Logger } from './log'
+import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
+import { newRunId, runPipeline } from './pipeline'
+import { renderTerminal } from './report/terminal'
+import { version } from './report/version'
+
+/** Repeatable flags that feed a multi-line input, by their singular CLI names too. */
+const MULTI: Partial<Record<InputName, string>> = {
+  'build-args': 'build-arg',
+  env: 'env',
+  routes: 'route',
+  'skip-checks': 'skip-check',
+}
+
+const USAGE = `usage: flask-deploy-check --context DIR [options]
+
+Builds the app's image, boots it, checks it and prints the checklist.
+Options (same names as the action's inputs):
+  --context DIR          build context (default .)
+  --file PATH            Dockerfile (default <context>/Dockerfile)
+  --build-arg K=V        build argument (repeatable)
+  --target STAGE         build stage
+  --image REF            check an existing image instead of building
+  --command CMD          override the container command
+  --port N               app port in the container (default: detected)
+  --env K=V              variable for the app container (repeatable; value masked)
+  --health-path PATH     health endpoint (default /healthz)
+  --route PATH           path to request (repeatable; default /)
+  --nginx-config PATH    nginx config to put in front (default: auto-detect)
+  --server-name HOST     public host name
+  --proxy-image REF      image that runs the proxy
+  --introspect BOOL      inject the in-container probe (default true)
+  --boot-timeout S       seconds to wait for HTTP (default 60)
+  --fail-on LEVEL        error | warning | never (default error)
+  --skip-check ID        check id to skip (repeatable)
+  --name LABEL           label of this target
+  --report-path PATH     where to write the JSON report
+  --json                 print the JSON report instead of the checklist
+  --verbose              show build output and debug lines
+  --no-color             no ANSI colours
+  -h, --help             this text
+  --version              print the version`
+
+type ParsedValues = Record<string, string | boolean | string[] | undefined>
+
+function toRawInputs(values: ParsedValues): RawInputs {
+  const raw: RawInputs = {}
+  for (const name of INPUT_NAMES) {
+    const many = [name, MULTI[name]].flatMap((flag) => {
+      const v = flag === undefined ? undefined : values[flag]
+      return v === undefined ? [] : Array.isArray(v) ? v : [String(v)]
+    })
+    if (many.length > 0) raw[name] = many.join('\n')
+  }
+  return raw
+}
+
+/** A terminal logger: one progress line per stage, details only with --verbose. */
+function consoleLogger(verbose: boolean, out: NodeJS.WriteStream): Logger {
+  const secrets: string[] = []
+  const mask = (m: string): string => secrets.reduce((s, v) => s.split(v).join('***'), m)
+  return {
+    debug: (m) => verbose && out.write(`  ${mask(m)}\n`),
+    info: (m) => verbose && out.write(`  ${mask(m)}\n`),
+    warning: (m) => out.write(`warning: ${mask(m)}\n`),
+    secret: (v) => v.length > 0 && secrets.push(v),
+    stage: async (title, fn) => {
+      const started = Date.now()
+      out.write(`→ ${title}...\n`)
+      try {
+        return await fn()
+      } finally {
+        out.write(`  ${title} took ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+      }
+    },
+  }
+}
+
+/** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
+export async function cli(argv: string[]): Promise<number> {
+  const stdout = process.stdout
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+  }
+  for (const name of INPUT_NAMES) {
+    if (name === 'github-token' || name === 'comment') continue
+    options[name] = { type: 'string', multiple: MULTI[name] !== undefined }
+    const singular = MULTI[name]
+    if (singular !== undefined && singular !== name) options[singular] = { type: 'string', multiple: true }
+  }
+  let values: ParsedValues
+  try {
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as ParsedValues
+  } catch (err) {
+    process.stderr.write(`flask-deploy-check: ${(err as Error).message}\n${USAGE.split('\n')[0]}\n`)
+    return 2
+  }
+  if (values.help) {
+    stdout.write(`${USAGE}\n`)
+    return 0
+  }
+  if (values.version) {
+    stdout.write(`${version}\n`)
+    return 0
+  }
+  let parsed
+  try {
+    parsed = parseOptions({ ...toRawInputs(values), comment: 'false' }, { workspace: process.cwd() })
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`flask-deploy-check: ${err.message.replace(/^input '([^']+)'/, "option '--$1'")}\n`)
+      return 2
+    }
+    throw err
+  }
+  const color = !values['no-color'] && stdout.isTTY === true && !process.env.NO_COLOR
+  const log = consoleLogger(Boolean(values.verbose), stdout)
+  const controller = new AbortController()
+  const onSignal = (sig: NodeJS.Signals): void => {
+    process.stderr.write(`\n${sig}: stopping and removing containers...\n`)
+    controller.abort(new Error(`interrupted by ${sig}`))
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    const { report } = await runPipeline(parsed, log, { runId: newRunId(), signal: controller.signal })
+    if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    else stdout.write(`\n${renderTerminal(report, { color })}\nreport: ${parsed.reportPath}\n`)
+    return report.verdict === 'fail' ? 1 : 0
+  } catch (err) {
+    process.stderr.write(`flask-deploy-check could not complete: ${(err as Error).message}\n`)
+    return 3
+  }
+}
+
+/** Runs the CLI on process.argv and exits with its code (bin/flask-deploy-check.js calls this). */
+export function runCli(): void {
+  cli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`flask-deploy-check: ${(err as Error).stack ?? String(err)}\n`)
+      process.exit(3)
+    },
+  )
+}

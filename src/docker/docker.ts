@@ -1,0 +1,208 @@
+/**
+ * The docker CLI, one method per verb, returning raw output and exit codes (parsing lives in
+ * observe/parse.ts). Every object it creates carries the labels `flask-deploy-check=1` and
+ * `flask-deploy-check.run=<runId>` (images: `flask-deploy-check.build=<runId>`), so leftovers
+ * can be found without any saved state.
+ * Secret values never appear on a command line: they reach docker through its environment.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { run, runStreaming, type RunResult, type StreamResult } from '../exec'
+import type { Logger } from '../log'
+
+export const LABEL = 'flask-deploy-check'
+export const RUN_LABEL = 'flask-deploy-check.run'
+/**
+ * Images get their own key: a container inherits its image's labels, so a run label on the
+ * image would make containers that others start from it look like this run's leftovers.
+ */
+export const BUILD_LABEL = 'flask-deploy-check.build'
+
+const QUICK_MS = 30_000
+const PULL_MS = 10 * 60_000
+
+/**
+ * Variables the docker CLI (or the watchdog in front of it) reads for itself: giving one of
+ * these a container's value through the CLI's environment would change how docker runs.
+ */
+const CLI_OWN_ENV =
+  /^(PATH|HOME|TMPDIR|DOCKER_\w*|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|LD_\w*|SSL_CERT_\w*)$/
+
+export interface BuildSpec {
+  context: string
+  file: string
+  tag: string
+  runId: string
+  buildArgs: [string, string][]
+  target?: string
+  timeoutMs: number
+  onLine?: (line: string) => void
+}
+
+export interface RunSpec {
+  name: string
+  image: string
+  runId: string
+  /** `-p` values, e.g. `127.0.0.1::8000`. */
+  publish: string[]
+  /** Container variables (values are secrets). */
+  env: [string, string][]
+  memory?: string
+  pidsLimit?: number
+  network?: string
+  /** Replaces the image's CMD (the ENTRYPOINT stays). */
+  command?: string[]
+}
+
+/** Label flags for an object created by this run. */
+export function labelArgs(runId: string): string[] {
+  return ['--label', `${LABEL}=1`, '--label', `${RUN_LABEL}=${runId}`]
+}
+
+/** Thin wrapper over the docker CLI; construct one per run with the run's logger. */
+export class Docker {
+  constructor(
+    private readonly log?: Logger,
+    private readonly bin = 'docker',
+  ) {}
+
+  private exec(
+    args: string[],
+    timeoutMs = QUICK_MS,
+    env?: Record<string, string>,
+  ): Promise<RunResult> {
+    return run(this.bin, args, { timeoutMs, env, log: this.log })
+  }
+
+  /** `docker build`; output lines go to spec.onLine, the last 40 are kept. */
+  build(spec: BuildSpec): Promise<StreamResult> {
+    const env: Record<string, string> = {}
+    const labels = ['--label', `${LABEL}=1`, '--label', `${BUILD_LABEL}=${spec.runId}`]
+    // --force-rm: the legacy builder otherwise keeps the container of a failed step.
+    const args = ['build', '-f', spec.file, '-t', spec.tag, ...labels, '--force-rm']
+    for (const [k, v] of spec.buildArgs) {
+      if (CLI_OWN_ENV.test(k)) {
+        args.push('--build-arg', `${k}=${v}`)
+      } else {
+        // `--build-arg NAME` takes the value from the CLI's environment: off the command line.
+        args.push('--build-arg', k)
+        env[k] = v
+      }
+    }
+    if (spec.target) args.push('--target', spec.target)
+    args.push(spec.context)
+    return runStreaming(this.bin, args, {
+      timeoutMs: spec.timeoutMs,
+      env,
+      onLine: spec.onLine,
+      log: this.log,
+    })
+  }
+
+  /** `docker image inspect REF` (JSON array). */
+  imageInspect(ref: string): Promise<RunResult> {
+    return this.exec(['image', 'inspect', ref])
+  }
+
+  /** `docker pull REF`. */
+  pull(ref: string): Promise<RunResult> {
+    return this.exec(['pull', '-q', ref], PULL_MS)
+  }
+
+  /** `docker history --no-trunc` with one CreatedBy line per layer, newest first. */
+  history(ref: string): Promise<RunResult> {
+    return this.exec(['history', '--no-trunc', '--format', '{{.CreatedBy}}', ref])
+  }
+
+  /** `docker run -d`; stdout is the container id. */
+  async runDetached(spec: RunSpec): Promise<RunResult> {
+    const args = ['run', '-d', '--name', spec.name, ...labelArgs(spec.runId)]
+    for (const p of spec.publish) args.push('-p', p)
+    if (spec.memory) args.push('--memory', spec.memory)
+    if (spec.pidsLimit) args.push('--pids-limit', String(spec.pidsLimit))
+    if (spec.network) args.push('--network', spec.network)
+    const env: Record<string, string> = {}
+    const fileLines: string[] = []
+    for (const [k, v] of spec.env) {
+      if (CLI_OWN_ENV.test(k)) {
+        fileLines.push(`${k}=${v}`)
+      } else {
+        // `-e NAME` without a value: docker copies it from its own environment.
+        args.push('-e', k)
+        env[k] = v
+      }
+    }
+    // The few names docker itself reads go through a private file that lives for this call only.
+    const dir =
+      fileLines.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), 'fdc-env-')) : undefined
+    try {
+      if (dir) {
+        const file = path.join(dir, 'env')
+        fs.writeFileSync(file, `${fileLines.join('\n')}\n`, { mode: 0o600 })
+        args.push('--env-file', file)
+      }
+      args.push(spec.image, ...(spec.command ?? []))
+      return await this.exec(args, QUICK_MS, env)
+    } finally {
+      if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  /** `docker port C PORT/tcp`: the host address(es) the port is published on. */
+  port(container: string, containerPort: number): Promise<RunResult> {
+    return this.exec(['port', container, `${containerPort}/tcp`])
+  }
+
+  /** `docker inspect C` (JSON array). */
+  inspect(container: string): Promise<RunResult> {
+    return this.exec(['inspect', '--type', 'container', container])
+  }
+
+  /** `docker wait C`: blocks until the container exits; stdout is its exit code. */
+  wait(container: string, timeoutMs: number): Promise<RunResult> {
+    return this.exec(['wait', container], timeoutMs)
+  }
+
+  /** `docker top C -eo pid,ppid,uid,args` (host PIDs). */
+  top(container: string): Promise<RunResult> {
+    return this.exec(['top', container, '-eo', 'pid,ppid,uid,args'])
+  }
+
+  /** `docker exec C ARGV...`. */
+  execIn(container: string, argv: string[], timeoutMs = QUICK_MS): Promise<RunResult> {
+    return this.exec(['exec', container, ...argv], timeoutMs)
+  }
+
+  /** `docker logs --timestamps [--tail N] C`: the container's stdout and stderr, apart. */
+  logs(container: string, tail?: number): Promise<RunResult> {
+    const args = ['logs', '--timestamps']
+    if (tail !== undefined) args.push('--tail', String(tail))
+    return this.exec([...args, container])
+  }
+
+  /** `docker stop -t GRACE C`: SIGTERM, then SIGKILL after graceS seconds. */
+  stop(container: string, graceS: number): Promise<RunResult> {
+    return this.exec(['stop', '-t', String(graceS), container], graceS * 1000 + QUICK_MS)
+  }
+
+  /** `docker rm -f -v C...` (anonymous volumes too). */
+  rm(containers: string[]): Promise<RunResult> {
+    return this.exec(['rm', '-f', '-v', ...containers])
+  }
+
+  /** IDs of containers (running or not) carrying `label` (`key=value`), one per line. */
+  psByLabel(label: string): Promise<RunResult> {
+    return this.exec(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`])
+  }
+
+  /** IDs of networks carrying `label`, one per line. */
+  networkLsByLabel(label: string): Promise<RunResult> {
+    return this.exec(['network', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`])
+  }
+
+  /** `docker network rm ID...`. */
+  networkRm(ids: string[]): Promise<RunResult> {
+    return this.exec(['network', 'rm', ...ids])
+  }
+}

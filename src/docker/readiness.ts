@@ -1,0 +1,168 @@
+/**
+ * Waiting for the app to answer HTTP. Three ways out besides success, each reported at once:
+ * the container exits (a `docker wait` races the polling), the server listens only on
+ * loopback inside the container (it can never answer through the published port), or the
+ * boot timeout passes. A TCP connect proves nothing: Gunicorn accepts before its workers have
+ * imported the app, and docker's port proxy accepts even when nothing listens.
+ */
+import { promises as fs } from 'node:fs'
+import type { Logger } from '../log'
+import {
+  loopbackOnly,
+  parseContainerState,
+  parseProcNetTcp,
+  parseTimestampedLogs,
+} from '../observe/parse'
+import type { BootFacts, ListenFacts } from '../observe/types'
+import { HttpProbe } from '../probe/http'
+import type { Docker } from './docker'
+import type { AppHandle } from './stack'
+
+export interface ReadyOptions {
+  /** The app's port inside the container. */
+  appPort: number
+  healthPath: string
+  /** Budget from `docker run` (handle.startedAt). */
+  timeoutMs: number
+  log: Logger
+  signal?: AbortSignal
+  /** Pause between failed attempts. */
+  pollMs?: number
+  /** When to start looking at the container's sockets. */
+  listenCheckAfterMs?: number
+}
+
+const LOG_TAIL = 40
+
+interface Exit {
+  exitCode: number
+  at: number
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Waits until the app answers any HTTP response on the health path, or says why it never will. */
+export async function waitReady(
+  docker: Docker,
+  handle: AppHandle,
+  o: ReadyOptions,
+): Promise<BootFacts> {
+  const { startedAt } = handle
+  if (handle.startError) {
+    const { exitCode, message } = handle.startError
+    return {
+      ready: false,
+      ms: Date.now() - startedAt,
+      exited: { exitCode, afterMs: Date.now() - startedAt },
+      logTail: message,
+    }
+  }
+  const deadline = startedAt + o.timeoutMs
+  const stopPolling = new AbortController()
+  let exit: Exit | undefined
+  // Resolves when the container exits; stays pending (and ends at teardown) when it does not.
+  const exited = new Promise<Exit>((resolve) => {
+    void docker.wait(handle.name, o.timeoutMs + 5000).then((r) => {
+      const code = /^\s*(-?\d+)\s*$/.exec(r.stdout)
+      if (r.exitCode === 0 && code) resolve({ exitCode: Number(code[1]), at: Date.now() })
+    })
+  }).then((e) => {
+    exit = e
+    stopPolling.abort()
+    return e
+  })
+  const signal = o.signal ? AbortSignal.any([stopPolling.signal, o.signal]) : stopPolling.signal
+  const probe = new HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort ?? 0 })
+  let nextListenCheck = startedAt + (o.listenCheckAfterMs ?? 2000)
+  let listening: ListenFacts[] | undefined
+  let firstStatus: number | undefined
+  let gaveUp: 'loopback' | 'timeout' | undefined
+  try {
+    while (exit === undefined && firstStatus === undefined && gaveUp === undefined) {
+      o.signal?.throwIfAborted()
+      if (Date.now() >= deadline) {
+        gaveUp = 'timeout'
+        break
+      }
+      if (handle.hostPort !== undefined) {
+        // The request may sit in the server's backlog while the app imports: let it wait.
+        const ex = await probe.exchange({
+          purpose: 'boot',
+          path: o.healthPath,
+          timeoutMs: deadline - Date.now(),
+          signal,
+        })
+        if (ex.response) firstStatus = ex.response.status
+        if (exit !== undefined || firstStatus !== undefined) break
+      }
+      if (Date.now() >= nextListenCheck) {
+        listening = await readListening(docker, handle.name)
+        nextListenCheck = Date.now() + 1000
+        if (listening && loopbackOnly(listening, o.appPort)) gaveUp = 'loopback'
+      }
+      await Promise.race([sleep(o.pollMs ?? 150), exited])
+    }
+  } finally {
+    await probe.close()
+  }
+  const ms = Date.now() - startedAt
+  const logTail = await tailLines(docker, handle.name, LOG_TAIL)
+  if (firstStatus !== undefined) {
+    o.log.debug(`app answered ${firstStatus} on ${o.healthPath} after ${ms} ms`)
+    return {
+      ready: true,
+      ms,
+      logTail,
+      firstStatus,
+      listening: await readListening(docker, handle.name),
+    }
+  }
+  if (exit !== undefined) {
+    return {
+      ready: false,
+      ms,
+      exited: { exitCode: exit.exitCode, afterMs: exit.at - startedAt },
+      logTail,
+    }
+  }
+  listening ??= await readListening(docker, handle.name)
+  return {
+    ready: false,
+    ms,
+    logTail,
+    listening,
+    ...(gaveUp === 'timeout' ? { timedOut: true } : {}),
+  }
+}
+
+/**
+ * The container's listening TCP sockets, from its own /proc/net/tcp(6) through `docker exec`,
+ * else (an image without `cat`) from the host's view of its PID 1. Undefined when neither works.
+ */
+export async function readListening(
+  docker: Docker,
+  container: string,
+): Promise<ListenFacts[] | undefined> {
+  const res = await docker.execIn(container, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], 5000)
+  // cat exits 1 when IPv6 is off (no tcp6) but still prints tcp.
+  if (res.stdout.includes('local_address')) return parseProcNetTcp(res.stdout)
+  const state = parseContainerState((await docker.inspect(container)).stdout)
+  if (!state.running || state.pid <= 0) return undefined
+  const texts = await Promise.all(
+    ['tcp', 'tcp6'].map((f) => fs.readFile(`/proc/${state.pid}/net/${f}`, 'utf8').catch(() => '')),
+  )
+  const text = texts.join('\n')
+  return text.includes('local_address') ? parseProcNetTcp(text) : undefined
+}
+
+/** The last lines of the container's output, stdout and stderr interleaved by time. */
+export async function tailLines(
+  docker: Docker,
+  container: string,
+  lines: number,
+): Promise<string[]> {
+  const res = await docker.logs(container, lines)
+  if (res.exitCode !== 0)
+    return [`(docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''})`]
+  return parseTimestampedLogs(res.stdout, res.stderr).merged.slice(-lines)
+}

@@ -1,0 +1,98 @@
+/**
+ * The action's two steps. main: inputs -> pipeline -> report surfaces -> fail the step when the
+ * verdict says so (report first, then fail). post: remove whatever a cancelled or crashed main
+ * left behind; it only ever warns.
+ */
+import * as core from '@actions/core'
+import { removeRun } from './docker/stack'
+import { readInputs } from './inputs'
+import type { Logger } from './log'
+import { UsageError, type Options } from './options'
+import { newRunId, runPipeline } from './pipeline'
+import { annotationsFor } from './report/annotations'
+import { renderSummary } from './report/markdown'
+import type { Report } from './report/report'
+import * as state from './state'
+
+const actionLogger: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  stage: (title, fn) => core.group(title, fn),
+  secret: (v) => core.setSecret(v),
+}
+
+/** Cancellation on a runner arrives as SIGINT then SIGTERM: turn both into an abort. */
+function abortOnSignals(): AbortController {
+  const controller = new AbortController()
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      core.warning(`received ${sig}: stopping and removing containers`)
+      controller.abort(new Error(`cancelled by ${sig}`))
+    })
+  }
+  return controller
+}
+
+async function publish(report: Report, options: Options): Promise<void> {
+  core.setOutput('verdict', report.verdict)
+  core.setOutput('passed', report.counts.passed)
+  core.setOutput('failed', report.counts.failed)
+  core.setOutput('skipped', report.counts.skipped)
+  core.setOutput('report-path', options.reportPath)
+  core.setOutput('image', report.target.image)
+  core.setOutput('comment-url', '')
+  for (const a of annotationsFor(report, options.failOn)) {
+    const props = { title: a.title, file: a.file, startLine: a.startLine }
+    if (a.level === 'error') core.error(a.message, props)
+    else if (a.level === 'warning') core.warning(a.message, props)
+    else core.notice(a.message, props)
+  }
+  try {
+    await core.summary.addRaw(renderSummary(report), true).write()
+  } catch (err) {
+    // No GITHUB_STEP_SUMMARY (e.g. an old runner): the report file and outputs still stand.
+    core.warning(`could not write the job summary: ${(err as Error).message}`)
+  }
+}
+
+function failedLine(report: Report): string {
+  const failed = report.checks.filter((c) => c.status === 'failed')
+  const ids = failed.map((c) => `${c.id} (${c.severity})`).join(', ')
+  return `flask-deploy-check: ${failed.length} check(s) failed: ${ids}. See the job summary or ${report.target.name || 'the report'}.`
+}
+
+/** The main step. */
+export async function main(): Promise<void> {
+  state.markMainStarted()
+  let options: Options
+  try {
+    options = readInputs()
+  } catch (err) {
+    core.setFailed(err instanceof UsageError ? err.message : `could not read inputs: ${String(err)}`)
+    return
+  }
+  const runId = newRunId()
+  state.saveRunId(runId)
+  const controller = abortOnSignals()
+  try {
+    const { report } = await runPipeline(options, actionLogger, { runId, signal: controller.signal })
+    await core.group('Publishing report', () => publish(report, options))
+    if (report.verdict === 'fail') core.setFailed(failedLine(report))
+    else core.info(`flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`)
+  } catch (err) {
+    core.setFailed(`flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+/** The post step: a safety net that removes leftovers of this run by its label. */
+export async function post(): Promise<void> {
+  const runId = state.savedRunId()
+  if (!runId) return
+  try {
+    const removed = await removeRun(runId)
+    if (removed > 0) core.info(`removed ${removed} leftover object(s) of run ${runId}`)
+  } catch (err) {
+    core.warning(`cleanup of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The observation plan, in a fixed order: build (or resolve `image`) -> image inspect and
+ * history -> boot -> processes -> HTTP on the app port -> logs -> shutdown -> removal. Each
+ * step that cannot run records why instead of throwing; only infrastructure errors throw,
+ * and every container of the run is removed in all cases.
+ */
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { Docker } from '../docker/docker'
+import { waitReady } from '../docker/readiness'
+import { appEnv, removeRun, startApp, stopApp, STOP_GRACE_S } from '../docker/stack'
+import type { Logger } from '../log'
+import type { Options } from '../options'
+import {
+  detectPort,
+  loopbackOnly,
+  parseHistory,
+  parseImageInspect,
+  type ParsedImage,
+} from './parse'
+import { appExchanges, containerLogs, settledProcesses } from './running'
+import type {
+  BootFacts,
+  BuildFacts,
+  DockerfileFacts,
+  ImageFacts,
+  Observations,
+  Part,
+  RunFacts,
+} from './types'
+
+export interface CollectContext {
+  /** Names and labels everything this run creates. */
+  runId: string
+  /** The parsed Dockerfile (observe/dockerfile.ts), passed through. */
+  dockerfile: Part<DockerfileFacts>
+  /** Aborts between steps (and the readiness wait); cleanup still runs. */
+  signal?: AbortSignal
+}
+
+export interface CollectResult {
+  observations: Observations
+  /** build: the build; boot: docker run to first HTTP response; observe: everything else. */
+  timings: { build: number; boot: number; observe: number }
+  /** The image that was checked. */
+  image: string
+}
+
+const BUILD_TIMEOUT_MS = 30 * 60_000
+const LOG_FLUSH_MS = 300
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Builds, boots and observes the app, and always removes what it started. */
+export async function collect(
+  opts: Options,
+  log: Logger,
+  ctx: CollectContext,
+): Promise<CollectResult> {
+  const started = Date.now()
+  const docker = new Docker(log)
+  const build = await log.stage('Build image', () => buildImage(docker, opts, ctx.runId, log))
+  ctx.signal?.throwIfAborted()
+
+  const inspected = build.ok
+    ? await inspectImage(docker, build.imageRef)
+    : { unavailable: 'the image did not build' }
+  const parsed = 'facts' in inspected ? inspected : undefined
+  const image: Part<ImageFacts> = parsed ? parsed.facts : (inspected as { unavailable: string })
+  const { env, secretKey } = appEnv(opts.env, log)
+  const run = runFacts(opts, parsed, secretKey !== undefined)
+  const obs: Observations = {
+    run,
+    dockerfile: ctx.dockerfile,
+    build,
+    image,
+    boot: { unavailable: 'the image did not build' },
+    processes: { unavailable: 'the image did not build' },
+    http: { unavailable: 'the image did not build' },
+    logs: { unavailable: 'the image did not build' },
+    shutdown: { unavailable: 'the image did not build' },
+  }
+  const result = (bootMs: number): CollectResult => ({
+    observations: obs,
+    timings: {
+      build: build.durationMs,
+      boot: bootMs,
+      observe: Math.max(0, Date.now() - started - build.durationMs - bootMs),
+    },
+    image: build.imageRef,
+  })
+  if (!build.ok) return result(0)
+
+  try {
+    const handle = await startApp(docker, {
+      runId: ctx.runId,
+      image: build.imageRef,
+      port: run.port,
+      env,
+      command: opts.command,
+    })
+    const boot = await log.stage('Boot container', async () => {
+      log.info(
+        `Started ${handle.name}; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`,
+      )
+      const b = await waitReady(docker, handle, {
+        appPort: run.port,
+        healthPath: opts.healthPath,
+        timeoutMs: opts.bootTimeoutS * 1000,
+        log,
+        signal: ctx.signal,
+      })
+      log.info(
+        b.ready
+          ? `Ready after ${b.ms} ms (HTTP ${b.firstStatus})`
+          : `Not ready: ${notReadyReason(b, run.port)}`,
+      )
+      return b
+    })
+    obs.boot = boot
+    if (!boot.ready || handle.hostPort === undefined) {
+      const unavailable = {
+        unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
+      }
+      Object.assign(obs, { processes: unavailable, http: unavailable, shutdown: unavailable })
+      obs.logs = handle.startError ? unavailable : await containerLogs(docker, handle.name)
+      return result(boot.ms)
+    }
+    ctx.signal?.throwIfAborted()
+    obs.processes = await settledProcesses(docker, handle.name)
+    obs.http = await appExchanges({
+      hostPort: handle.hostPort,
+      healthPath: opts.healthPath,
+      routes: opts.routes,
+      signal: ctx.signal,
+    })
+    // Servers write their access log after the response: give the last line time to land.
+    await sleep(LOG_FLUSH_MS)
+    obs.logs = await containerLogs(docker, handle.name)
+    ctx.signal?.throwIfAborted()
+    log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
+    obs.shutdown = await stopApp(docker, handle)
+    return result(boot.ms)
+  } finally {
+    await removeRun(ctx.runId, docker).catch((err: Error) =>
+      log.warning(`cleanup failed: ${err.message}`),
+    )
+  }
+}
+
+async function buildImage(
+  docker: Docker,
+  opts: Options,
+  runId: string,
+  log: Logger,
+): Promise<BuildFacts> {
+  if (opts.image) {
+    const started = Date.now()
+    let res = await docker.imageInspect(opts.image)
+    if (res.exitCode !== 0) {
+      log.info(`Pulling ${opts.image}`)
+      const pull = await docker.pull(opts.image)
+      res = pull.exitCode === 0 ? await docker.imageInspect(opts.image) : pull
+    }
+    const error =
+      res.exitCode === 0
+        ? undefined
+        : lastLine(res.stderr) || `image ${opts.image} is not available`
+    return {
+      mode: 'existing',
+      ok: error === undefined,
+      imageRef: opts.image,
+      durationMs: Date.now() - started,
+      logTail: [],
+      ...(error ? { error } : {}),
+    }
+  }
+  const tag = `flask-deploy-check/app:${runId}`
+  const r = await docker.build({
+    context: opts.context,
+    file: opts.file,
+    tag,
+    runId,
+    buildArgs: opts.buildArgs,
+    target: opts.target,
+    timeoutMs: BUILD_TIMEOUT_MS,
+    onLine: (line) => log.info(line),
+  })
+  const facts: BuildFacts = {
+    mode: 'built',
+    ok: r.exitCode === 0,
+    imageRef: tag,
+    exitCode: r.exitCode,
+    durationMs: r.ms,
+    logTail: r.tail,
+  }
+  if (!facts.ok) {
+    facts.error = r.timedOut
+      ? `docker build did not finish within ${BUILD_TIMEOUT_MS / 60_000} minutes`
+      : r.lastErrorLine || `docker build exited with ${r.exitCode}`
+  }
+  return facts
+}
+
+async function inspectImage(
+  docker: Docker,
+  ref: string,
+): Promise<ParsedImage | { unavailable: string }> {
+  const inspect = await docker.imageInspect(ref)
+  if (inspect.exitCode !== 0)
+    return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` }
+  const parsed = parseImageInspect(inspect.stdout)
+  const history = await docker.history(ref)
+  // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
+  if (history.exitCode === 0)
+    parsed.facts.historyVars = parseHistory(history.stdout, [...parsed.env.keys()])
+  return parsed
+}
+
+function runFacts(
+  opts: Options,
+  image: ParsedImage | undefined,
+  secretInjected: boolean,
+): RunFacts {
+  const argv = opts.command ?? [...(image?.facts.entrypoint ?? []), ...(image?.facts.cmd ?? [])]
+  const env = new Map([...(image?.env ?? []), ...opts.env])
+  const { port, portSource } =
+    opts.port !== undefined
+      ? { port: opts.port, portSource: 'input' as const }
+      : detectPort(argv, image?.facts.exposedPorts ?? [], env)
+  const facts: RunFacts = {
+    port,
+    portSource,
+    healthPath: opts.healthPath,
+    routes: opts.routes,
+    bootTimeoutS: opts.bootTimeoutS,
+    cpus: os.cpus().length,
+    secretInjected,
+    envNames: opts.env.map(([k]) => k),
+  }
+  if (!opts.image)
+    facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/')
+  if (opts.command) facts.commandOverride = opts.command
+  return facts
+}
+
+/** One short clause saying why the app never answered. */
+export function notReadyReason(boot: BootFacts, port: number): string {
+  if (boot.exited)
+    return `the container exited with code ${boot.exited.exitCode} after ${(boot.exited.afterMs / 1000).toFixed(1)} s`
+  const listening = boot.listening ?? []
+  if (loopbackOnly(listening, port)) {
+    const addresses = listening.filter((l) => l.port === port).map((l) => l.address)
+    return `the server listens only on ${addresses.join(', ')} port ${port} inside the container`
+  }
+  return `no HTTP answer on port ${port} within ${(boot.ms / 1000).toFixed(0)} s`
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? ''
+}

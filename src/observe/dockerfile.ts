@@ -1,0 +1,140 @@
+/**
+ * Dockerfile facts: what checks need to know about the Dockerfile, parsed with dockerfile-ast.
+ * ENV/ARG values are never kept (only their length and whether they are a URL with a
+ * password), and URL passwords elsewhere (RUN pip --index-url https://u:p@...) are masked, so the
+ * facts can be dumped and quoted as evidence.
+ */
+import { readFileSync } from 'node:fs'
+import {
+  Arg,
+  DockerfileParser,
+  Env,
+  From,
+  ModifiableInstruction,
+  type Instruction,
+  type Property,
+} from 'dockerfile-ast'
+import type { DockerfileFacts, DockerInstruction, Part } from './types'
+
+/** Instructions whose arguments may be written in JSON (exec) form. */
+const JSON_FORM_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'RUN', 'SHELL'])
+
+/** scheme://user:password@ with a literal password (a `$VAR` reference is not a baked secret). */
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:([^/@\s]+)@/i
+
+/** True when the value holds a URL with a literal password, e.g. postgres://app:hunter2@db/app. */
+export function isUrlWithCredentials(value: string): boolean {
+  const m = URL_CREDENTIALS.exec(value)
+  return m !== null && !m[1].startsWith('$')
+}
+
+/** Replaces the password of every URL in the text with `***`. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)([^/@\s]+)@/gi, '$1***@')
+}
+
+/**
+ * Docker's own rule: the arguments are the exec form when they parse as a JSON array of strings;
+ * anything else (including `['single', 'quotes']`) runs through `/bin/sh -c`.
+ */
+function jsonArray(content: string): string[] | undefined {
+  const text = content.trim()
+  if (!text.startsWith('[')) return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value
+  } catch {
+    // not JSON: shell form
+  }
+  return undefined
+}
+
+function variablesOf(properties: Property[]): NonNullable<DockerInstruction['variables']> {
+  return properties.map((p) => {
+    const value = p.getValue()
+    return {
+      name: p.getName(),
+      hasValue: value !== null,
+      valueLength: value?.length ?? 0,
+      urlWithCredentials: value !== null && isUrlWithCredentials(value),
+    }
+  })
+}
+
+function flagsOf(instruction: Instruction): string[] {
+  return instruction instanceof ModifiableInstruction
+    ? instruction.getFlags().map((f) => f.toString())
+    : []
+}
+
+function toFacts(instruction: Instruction, stage: number): DockerInstruction {
+  const keyword = instruction.getKeyword()
+  const line = instruction.getRange().start.line + 1
+  const flags = flagsOf(instruction)
+
+  if (instruction instanceof Env || instruction instanceof Arg) {
+    const variables = variablesOf(instruction.getProperties())
+    // Values stay out of the facts: name=*** stands for a value, a bare name for none.
+    const args = variables.map((v) => (v.hasValue ? `${v.name}=***` : v.name))
+    return { keyword, line, raw: args.join(' '), args, variables, stage }
+  }
+
+  const content = instruction.getArgumentsContent() ?? ''
+  const raw = maskUrlCredentials([...flags, content].filter((s) => s.length > 0).join(' '))
+  const json = jsonArray(content)
+  const args = (json ?? instruction.getArguments().map((a) => a.getValue())).map(maskUrlCredentials)
+  const facts: DockerInstruction = { keyword, line, raw, args, stage }
+  if (JSON_FORM_KEYWORDS.has(keyword)) facts.jsonForm = json !== undefined
+  const from = flags.find((f) => f.startsWith('--from='))
+  if ((keyword === 'COPY' || keyword === 'ADD') && from !== undefined) facts.from = from.slice(7)
+  return facts
+}
+
+/** Index of the stage called `name` (stage names are case-insensitive in Docker), or -1. */
+export function stageIndex(stageNames: readonly string[], name: string): number {
+  return stageNames.findIndex((s) => s !== '' && s.toLowerCase() === name.toLowerCase())
+}
+
+/**
+ * Parses Dockerfile text into facts. Instructions before the first FROM (global ARGs) get
+ * stage -1. finalStage is the `target` stage when it exists, else the last stage.
+ */
+export function parseDockerfile(text: string, path: string, target?: string): DockerfileFacts {
+  const dockerfile = DockerfileParser.parse(text)
+  const instructions: DockerInstruction[] = []
+  const stageNames: string[] = []
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction instanceof From) stageNames.push(instruction.getBuildStage() ?? '')
+    instructions.push(toFacts(instruction, stageNames.length - 1))
+  }
+  const targetIndex = target ? stageIndex(stageNames, target) : -1
+  const finalStage = targetIndex >= 0 ? targetIndex : stageNames.length - 1
+  return { path, instructions, finalStage, stageNames }
+}
+
+/**
+ * Reads and parses the Dockerfile at absPath; locations use repoRelativePath. A file that cannot
+ * be read, has no FROM, or lacks the requested target stage is reported as unavailable.
+ */
+export function readDockerfile(
+  absPath: string,
+  repoRelativePath: string,
+  target?: string,
+): Part<DockerfileFacts> {
+  let text: string
+  try {
+    text = readFileSync(absPath, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code
+    return { unavailable: `cannot read Dockerfile ${repoRelativePath}: ${reason ?? String(err)}` }
+  }
+  const facts = parseDockerfile(text, repoRelativePath, target)
+  if (facts.stageNames.length === 0) {
+    return { unavailable: `Dockerfile ${repoRelativePath} has no FROM instruction` }
+  }
+  if (target && stageIndex(facts.stageNames, target) < 0) {
+    return { unavailable: `Dockerfile ${repoRelativePath} has no build stage named "${target}"` }
+  }
+  return facts
+}

@@ -1,0 +1,93 @@
+/**
+ * What collect.ts observes on a running app container: its process table once Gunicorn has
+ * finished forking, the plain-HTTP exchanges on the app port, and its output.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Docker } from '../docker/docker'
+import { HttpProbe } from '../probe/http'
+import { parseContainerState, parseTimestampedLogs, parseTop } from './parse'
+import type { HttpExchange, LogFacts, Part, ProcessFacts } from './types'
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Lines of container output kept in LogFacts. */
+export const LOG_LINE_CAP = 2000
+
+/**
+ * The process table once it stops changing: Gunicorn forks its workers one by one with small
+ * random sleeps, so a single look right after readiness undercounts them.
+ */
+export async function settledProcesses(
+  docker: Docker,
+  container: string,
+  o: { stableMs?: number; maxMs?: number; pollMs?: number } = {},
+): Promise<Part<ProcessFacts[]>> {
+  const state = parseContainerState((await docker.inspect(container)).stdout)
+  const started = Date.now()
+  let rows: ProcessFacts[] = []
+  let lastChange = started
+  let signature = ''
+  for (;;) {
+    const res = await docker.top(container)
+    if (res.exitCode !== 0) {
+      if (rows.length > 0) return rows
+      return { unavailable: `docker top failed: ${res.stderr.trim().split('\n').pop() ?? ''}` }
+    }
+    rows = parseTop(res.stdout, state.pid)
+    const sig = rows.map((r) => r.pid).join(',')
+    if (sig !== signature) {
+      signature = sig
+      lastChange = Date.now()
+    }
+    const now = Date.now()
+    if (now - lastChange >= (o.stableMs ?? 500) || now - started >= (o.maxMs ?? 3000)) return rows
+    await sleep(o.pollMs ?? 150)
+  }
+}
+
+export interface AppRequests {
+  hostPort: number
+  healthPath: string
+  routes: string[]
+  signal?: AbortSignal
+}
+
+/**
+ * The black-box requests on the app port, one after another: health, each route, a path
+ * that cannot exist (error page) and the Werkzeug debugger's resource URL (served only when
+ * the debugger is on).
+ */
+export async function appExchanges(r: AppRequests): Promise<HttpExchange[]> {
+  const probe = new HttpProbe({ via: 'app', host: '127.0.0.1', port: r.hostPort })
+  const plan: { purpose: string; path: string }[] = [
+    { purpose: 'health', path: r.healthPath },
+    ...r.routes.map((path) => ({ purpose: 'route', path })),
+    { purpose: 'not-found', path: `/flask-deploy-check-${randomBytes(4).toString('hex')}-missing` },
+    { purpose: 'debugger', path: '/?__debugger__=yes&cmd=resource&f=debugger.js' },
+  ]
+  const out: HttpExchange[] = []
+  try {
+    for (const step of plan) {
+      r.signal?.throwIfAborted()
+      out.push(await probe.exchange({ ...step, signal: r.signal }))
+    }
+  } finally {
+    await probe.close()
+  }
+  return out
+}
+
+/** The container's output so far, split by stream, capped at about LOG_LINE_CAP lines. */
+export async function containerLogs(docker: Docker, container: string): Promise<Part<LogFacts>> {
+  // One line over the cap tells whether anything was cut.
+  const res = await docker.logs(container, LOG_LINE_CAP + 1)
+  if (res.exitCode !== 0) {
+    return { unavailable: `docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''}` }
+  }
+  const { stdout, stderr } = parseTimestampedLogs(res.stdout, res.stderr)
+  return {
+    stdout,
+    stderr,
+    truncated: stdout.length + stderr.length > LOG_LINE_CAP || res.truncated,
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The pipeline both entries share: Dockerfile -> runtime observations -> pure checks ->
+ * redacted results -> schema-1 report written to disk. Failures of the app under test end up
+ * in the report; only infrastructure errors throw (and cleanup still runs in collect).
+ */
+import { randomBytes } from 'node:crypto'
+import * as path from 'node:path'
+import { runChecks } from './checks/catalog'
+import type { Logger } from './log'
+import { collect } from './observe/collect'
+import { readDockerfile } from './observe/dockerfile'
+import type { Options } from './options'
+import { buildReport, writeReport, type Report } from './report/report'
+import { makeRedactor, redactResults } from './report/sanitize'
+
+export interface PipelineResult {
+  report: Report
+  /** Applies every redaction the run knows (secrets registered through the logger). */
+  redact: (text: string) => string
+}
+
+/** Wraps a logger so every secret registered during the run is also known for redaction. */
+function recordingSecrets(log: Logger, secrets: string[]): Logger {
+  return {
+    ...log,
+    stage: (title, fn) => log.stage(title, fn),
+    secret: (value) => {
+      secrets.push(value)
+      log.secret(value)
+    },
+  }
+}
+
+/** Runs one target end to end and writes its JSON report to options.reportPath. */
+export async function runPipeline(
+  options: Options,
+  log: Logger,
+  ctx: { runId: string; signal?: AbortSignal },
+): Promise<PipelineResult> {
+  const started = Date.now()
+  const secrets = [...options.env.map(([, v]) => v), options.githubToken].filter((s) => s.length > 0)
+  const runLog = recordingSecrets(log, secrets)
+  const dockerfile = readDockerfile(options.file, path.relative(options.workspace, options.file), options.target)
+
+  const { observations, timings, image } = await collect(options, runLog, {
+    runId: ctx.runId,
+    dockerfile,
+    signal: ctx.signal,
+  })
+
+  const checksStarted = Date.now()
+  const redact = makeRedactor(secrets)
+  const results = redactResults(runChecks(observations, options.skipChecks), redact)
+  const checksMs = timings.observe + (Date.now() - checksStarted)
+
+  const report = buildReport({
+    results,
+    failOn: options.failOn,
+    target: {
+      name: options.name,
+      image,
+      context: path.relative(options.workspace, options.context) || '.',
+      file: path.relative(options.workspace, options.file),
+    },
+    timings: { build: timings.build, boot: timings.boot, checks: checksMs, total: Date.now() - started },
+  })
+  await writeReport(report, options.reportPath)
+  log.debug(`report written to ${options.reportPath}`)
+  return { report, redact }
+}
+
+/** A short random id that names and labels everything this run creates. */
+export function newRunId(): string {
+  return randomBytes(6).toString('hex')
+}

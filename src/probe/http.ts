@@ -1,0 +1,157 @@
+/**
+ * HTTP exchanges as data: one request, what came back, or why nothing did. No redirect is
+ * followed (a Location header is evidence), bodies are capped, every wait has a deadline and
+ * nothing throws: a network failure becomes the exchange's `error`.
+ */
+import { Agent } from 'undici'
+import type { HttpExchange } from '../observe/types'
+
+export interface HttpTarget {
+  via: HttpExchange['via']
+  /** Address the socket connects to (an IP; the Host header is separate). */
+  host: string
+  port: number
+  /** Use HTTPS with these settings (SNI name, certificate checking); plain HTTP when absent. */
+  tls?: { servername?: string; rejectUnauthorized?: boolean }
+  /** Host header to send; default `host:port`. */
+  hostHeader?: string
+}
+
+export interface ExchangeOptions {
+  /** Why the request is made: 'health', 'route', 'not-found', ... */
+  purpose: string
+  /** Path and query, sent as is. */
+  path: string
+  method?: string
+  /** Extra request headers (lower-case names); a `host` here overrides the target's. */
+  headers?: Record<string, string>
+  /** Deadline for the response headers, and for each gap in the body (default 5000). */
+  timeoutMs?: number
+  signal?: AbortSignal
+  /** Body bytes kept before the rest is dropped (default 64 KiB). */
+  maxBodyBytes?: number
+}
+
+export const USER_AGENT = 'flask-deploy-check'
+const DEFAULT_TIMEOUT_MS = 5000
+const DEFAULT_MAX_BODY = 64 * 1024
+
+/** Sends requests to one target over fresh connections (so every exchange stands alone). */
+export class HttpProbe {
+  private readonly agent: Agent
+
+  constructor(readonly target: HttpTarget) {
+    this.agent = new Agent({
+      connect: {
+        timeout: DEFAULT_TIMEOUT_MS,
+        ...(target.tls
+          ? {
+              servername: target.tls.servername,
+              rejectUnauthorized: target.tls.rejectUnauthorized ?? true,
+            }
+          : {}),
+      },
+    })
+  }
+
+  /** Makes one request and returns it with its response or error; never throws. */
+  async exchange(opts: ExchangeOptions): Promise<HttpExchange> {
+    const { target } = this
+    const method = opts.method ?? 'GET'
+    const headers: Record<string, string> = {
+      host:
+        target.hostHeader ??
+        `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
+      'user-agent': USER_AGENT,
+      ...opts.headers,
+    }
+    const exchange: HttpExchange = {
+      via: target.via,
+      purpose: opts.purpose,
+      request: { method, path: opts.path, headers },
+    }
+    const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const started = Date.now()
+    try {
+      const res = await this.agent.request({
+        origin: originOf(target),
+        path: opts.path,
+        method: method as 'GET',
+        headers,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        // Connection: close; a pooled socket the server already closed would fail the next exchange.
+        reset: true,
+        signal: opts.signal,
+      })
+      const { body, truncated } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY)
+      exchange.response = {
+        status: res.statusCode,
+        headers: normalizeHeaders(res.headers),
+        body,
+        bodyTruncated: truncated,
+        ms: Date.now() - started,
+      }
+    } catch (err) {
+      exchange.error = describeError(err, Date.now() - started)
+    }
+    return exchange
+  }
+
+  /** Closes the probe's connections. */
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => undefined)
+  }
+}
+
+function originOf(t: HttpTarget): string {
+  const host = t.host.includes(':') ? `[${t.host}]` : t.host
+  return `${t.tls ? 'https' : 'http'}://${host}:${t.port}`
+}
+
+async function readCapped(
+  stream: AsyncIterable<Buffer> & { destroy(): void },
+  max: number,
+): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  let truncated = false
+  for await (const chunk of stream) {
+    // Stop reading past the cap: a huge or endless body must not hold the run.
+    if (size >= max) {
+      truncated = true
+      break
+    }
+    const keep = chunk.subarray(0, max - size)
+    chunks.push(keep)
+    size += keep.length
+    if (keep.length < chunk.length) {
+      truncated = true
+      break
+    }
+  }
+  stream.destroy()
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated }
+}
+
+/** Lower-case names, every value kept as a list in the order received. */
+export function normalizeHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue
+    out[name.toLowerCase()] = [
+      ...(out[name.toLowerCase()] ?? []),
+      ...(Array.isArray(value) ? value : [value]),
+    ]
+  }
+  return out
+}
+
+function describeError(err: unknown, ms: number): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } }
+  const code = e.code ?? e.cause?.code
+  const message = e.message ?? String(err)
+  return `${code ? `${code}: ` : ''}${message} (after ${ms} ms)`
+}
