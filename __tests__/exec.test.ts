@@ -29,9 +29,22 @@ describe.each(['gnu-timeout', 'node'])('watchdog: %s', (kind) => {
   })
 
   test('a command that ignores SIGTERM is killed 2 s later', async () => {
-    const r = await run('sh', ['-c', "trap '' TERM; while :; do sleep 0.1; done"], { timeoutMs: 300 })
+    const r = await run('sh', ['-c', "trap '' TERM; while :; do sleep 0.1; done"], {
+      timeoutMs: 300,
+    })
     expect(r.timedOut).toBe(true)
     expect(r.ms).toBeLessThan(5000)
+  })
+
+  test('a command that is not installed throws instead of returning 127', async () => {
+    await expect(run('no-such-tool-fdc', ['x'], { timeoutMs: 5000 })).rejects.toThrow(
+      'no-such-tool-fdc could not be started',
+    )
+    await expect(runStreaming('no-such-tool-fdc', [], { timeoutMs: 5000 })).rejects.toThrow(
+      CommandError,
+    )
+    // A command that runs and exits 127 itself is a result, not an exception.
+    expect((await run('sh', ['-c', 'exit 127'], { timeoutMs: 5000 })).exitCode).toBe(127)
   })
 
   test('values travel in the environment, not the arguments', async () => {

@@ -5,7 +5,8 @@
  * @actions/exec exposes no handle on the child, so the timeout is enforced by running the
  * command under a watchdog: GNU `timeout --foreground` where it exists (Linux runners; no new
  * process group, so Ctrl-C still reaches the command), else a tiny Node script. Both exit 124
- * (or 137 after the hard kill) when the deadline passes.
+ * (or 137 after the hard kill) when the deadline passes. Output is captured through exec()'s
+ * listeners rather than getExecOutput so that a chatty command cannot grow memory without bound.
  */
 import { execFileSync } from 'node:child_process'
 import * as exec from '@actions/exec'
@@ -57,7 +58,7 @@ const KILL_GRACE_S = 2
 const STDIO_CLOSE_MS = 1000
 const TIMEOUT_EXIT_CODES = [124, 137]
 
-// Node fallback watchdog: spawns argv[3..] with inherited stdio, kills it at the deadline.
+// Node fallback watchdog: `node -e WATCHDOG MS CMD ARGS...` runs CMD with inherited stdio and kills it at MS.
 const WATCHDOG = `
 const { spawn } = require('child_process')
 const [ms, cmd, ...args] = process.argv.slice(1)
@@ -68,7 +69,7 @@ const t = setTimeout(() => {
   child.kill('SIGTERM')
   setTimeout(() => child.kill('SIGKILL'), ${KILL_GRACE_S * 1000}).unref()
 }, Number(ms))
-child.on('error', (e) => { process.stderr.write(String(e.message) + '\\n'); process.exit(127) })
+child.on('error', (e) => { process.stderr.write('failed to run command: ' + e.message + '\\n'); process.exit(127) })
 child.on('exit', (code, sig) => {
   clearTimeout(t)
   process.exit(timedOut ? 124 : code === null ? 128 + (require('os').constants.signals[sig] || 0) : code)
@@ -101,10 +102,24 @@ function watchdog(cmd: string, args: string[], timeoutMs: number): [string, stri
   return [process.execPath, ['-e', WATCHDOG, String(Math.max(timeoutMs, 1)), cmd, ...args]]
 }
 
+/** The watchdog could not start the command at all (not installed, not on PATH). */
+function assertStarted(cmd: string, args: string[], exitCode: number, stderr: string): void {
+  // GNU timeout: "timeout: failed to run command 'x': ..."; the Node watchdog: "failed to run command: ...".
+  if (exitCode === 127 && /^(\S*timeout: )?failed to run command/m.test(stderr)) {
+    throw new CommandError(
+      cmd,
+      args,
+      127,
+      `${cmd} could not be started (is it installed and on PATH?)`,
+    )
+  }
+}
+
 function childEnv(extra: Record<string, string> | undefined): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v
-  return { ...env, ...extra }
+  // Untranslated messages from the watchdog, so a command that cannot start is recognised.
+  return { ...env, LC_ALL: 'C', ...extra }
 }
 
 class Capture {
@@ -127,7 +142,10 @@ class Capture {
   }
 }
 
-/** Runs a command to completion (or its deadline) and returns its output; never throws for exit codes. */
+/**
+ * Runs a command to completion (or its deadline) and returns its output. Never throws for an
+ * exit code; throws CommandError only when the command could not be started at all.
+ */
 export async function run(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const started = Date.now()
   const out = new Capture(opts.maxOutputBytes ?? 8 * 1024 * 1024)
@@ -143,6 +161,7 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
     listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
   })
   const ms = Date.now() - started
+  assertStarted(cmd, args, exitCode, err.text())
   return {
     exitCode,
     stdout: out.text(),
@@ -204,6 +223,7 @@ export async function runStreaming(
     },
   })
   const ms = Date.now() - started
+  assertStarted(cmd, args, exitCode, lastErrorLine)
   const timedOut = TIMEOUT_EXIT_CODES.includes(exitCode) && ms >= opts.timeoutMs - 50
   return { exitCode, tail, lastErrorLine, ms, timedOut }
 }

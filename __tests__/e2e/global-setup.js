@@ -22,6 +22,7 @@ function run(what, command, args) {
 }
 
 module.exports = async () => {
+  fs.rmSync(SESSION_DIR, { recursive: true, force: true })
   process.stderr.write('\n')
   // The end-to-end tests need a real engine: never skip them silently.
   const provisioned = run('scripts/provision.sh', 'bash', ['scripts/provision.sh'])
@@ -39,7 +40,6 @@ module.exports = async () => {
     if (!fs.existsSync(path.join(ROOT, file)))
       throw fatal(`e2e: ${file} is missing: run npm run build`)
   }
-  fs.rmSync(SESSION_DIR, { recursive: true, force: true })
   fs.mkdirSync(SESSION_DIR, { recursive: true })
   fs.writeFileSync(path.join(SESSION_DIR, 'runs.jsonl'), '')
   fs.writeFileSync(

@@ -93,6 +93,18 @@ module.exports = async () => {
       `by ${runs.length} action/CLI runs in ${minutes} min\n`,
   )
 
+  // The action keeps the image it built (the `image` output names it): drop the suite's ones.
+  let images = 0
+  for (const runId of runIds) {
+    for (const id of lines(
+      docker(['images', '-q', '--filter', `label=flask-deploy-check.build=${runId}`]),
+    )) {
+      if (spawnSync('docker', ['rmi', '-f', id], { stdio: 'ignore' }).status === 0) images += 1
+    }
+  }
+  if (images > 0)
+    process.stderr.write(`[e2e] removed ${images} image(s) the action built for the tests\n`)
+
   // Leftovers: ours when they carry one of our run ids or were created after setup began.
   const ours = (o) => runIds.some((id) => o.name.includes(id) || o.labels.includes(id))
   const leftovers = labelled().filter((o) => ours(o) || o.created >= startedAt - 1000)

@@ -145,6 +145,25 @@ export function parseAnnotations(stdout: string): Annotation[] {
   return found
 }
 
+/**
+ * The step log as the runner shows it: each `::add-mask::VALUE` command hides VALUE (as ***) in
+ * every later line, and is not shown itself.
+ */
+export function runnerLog(stdout: string): string {
+  const masks: string[] = []
+  const shown: string[] = []
+  for (const line of stdout.split('\n')) {
+    const mask = /^::add-mask::(.*)$/.exec(line)
+    if (mask) {
+      const value = unescapeData(mask[1]).trim()
+      if (value !== '') masks.push(value)
+      continue
+    }
+    shown.push(masks.reduce((l, m) => l.split(m).join('***'), line))
+  }
+  return shown.join('\n')
+}
+
 /** The runner files of one job step (all in a fresh temp dir). */
 export interface RunnerFiles {
   dir: string
@@ -267,8 +286,11 @@ export interface ActionRunOptions {
 export interface ActionResult {
   exitCode: number | null
   signal: NodeJS.Signals | null
+  /** Raw stdout, workflow commands included (see `log` for what the runner displays). */
   stdout: string
   stderr: string
+  /** The step log as the runner displays it: stdout with add-mask applied. */
+  log: string
   /** GITHUB_OUTPUT, parsed. */
   outputs: Record<string, string>
   /** GITHUB_STATE, parsed: what the post step will receive as STATE_<name>. */
@@ -316,6 +338,7 @@ function collect(
     signal,
     stdout,
     stderr,
+    log: runnerLog(stdout),
     outputs,
     state: parseCommandFile(readIfExists(files.state)),
     summary: readIfExists(files.summary),

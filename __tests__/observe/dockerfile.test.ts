@@ -1,11 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import {
-  isUrlWithCredentials,
-  parseDockerfile,
-  readDockerfile,
-} from '../../src/observe/dockerfile'
+import { isUrlWithCredentials, parseDockerfile, readDockerfile } from '../../src/observe/dockerfile'
 import type { DockerfileFacts, DockerInstruction } from '../../src/observe/types'
 
 function find(facts: DockerfileFacts, keyword: string, nth = 0): DockerInstruction {
@@ -38,7 +34,12 @@ describe('parseDockerfile', () => {
     expect(facts.finalStage).toBe(2)
     expect(find(facts, 'ARG').stage).toBe(-1)
     expect(find(facts, 'RUN', 0).stage).toBe(0)
-    expect(find(facts, 'COPY', 1)).toMatchObject({ stage: 1, from: 'Builder', args: ['/wheels', '/wheels'], line: 8 })
+    expect(find(facts, 'COPY', 1)).toMatchObject({
+      stage: 1,
+      from: 'Builder',
+      args: ['/wheels', '/wheels'],
+      line: 8,
+    })
     expect(find(facts, 'CMD', 1)).toMatchObject({ stage: 2, line: 14 })
   })
 
@@ -60,7 +61,10 @@ describe('parseDockerfile', () => {
       'Dockerfile',
     )
     expect(find(facts, 'SHELL')).toMatchObject({ jsonForm: true, args: ['/bin/bash', '-c'] })
-    expect(find(facts, 'RUN', 0)).toMatchObject({ jsonForm: true, args: ['pip', 'install', 'gunicorn'] })
+    expect(find(facts, 'RUN', 0)).toMatchObject({
+      jsonForm: true,
+      args: ['pip', 'install', 'gunicorn'],
+    })
     expect(find(facts, 'RUN', 1)).toMatchObject({ jsonForm: false, raw: 'pip install flask' })
     // Single quotes are not JSON: Docker runs this through /bin/sh -c.
     expect(find(facts, 'ENTRYPOINT').jsonForm).toBe(false)
@@ -83,9 +87,15 @@ describe('parseDockerfile', () => {
     )
     const run = find(facts, 'RUN')
     expect(run.line).toBe(2)
-    expect(run.raw.replace(/\s+/g, ' ')).toBe('--mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt')
+    expect(run.raw.replace(/\s+/g, ' ')).toBe(
+      '--mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt',
+    )
     expect(run.args).toEqual(['pip', 'install', '-r', 'requirements.txt'])
-    expect(find(facts, 'CMD')).toMatchObject({ line: 6, jsonForm: false, args: ['gunicorn', '-b', '0.0.0.0:8000', 'app:app'] })
+    expect(find(facts, 'CMD')).toMatchObject({
+      line: 6,
+      jsonForm: false,
+      args: ['gunicorn', '-b', '0.0.0.0:8000', 'app:app'],
+    })
   })
 
   test('ENV and ARG keep names and value shapes, never the values', () => {
@@ -102,7 +112,11 @@ describe('parseDockerfile', () => {
     expect(find(facts, 'ARG', 0).variables).toEqual([
       { name: 'PIP_TOKEN', hasValue: false, valueLength: 0, urlWithCredentials: false },
     ])
-    expect(find(facts, 'ARG', 1).variables?.[0]).toMatchObject({ name: 'VERSION', hasValue: true, valueLength: 5 })
+    expect(find(facts, 'ARG', 1).variables?.[0]).toMatchObject({
+      name: 'VERSION',
+      hasValue: true,
+      valueLength: 5,
+    })
     const env = find(facts, 'ENV', 0)
     expect(env.variables).toEqual([
       { name: 'SECRET_KEY', hasValue: true, valueLength: 12, urlWithCredentials: false },
@@ -114,7 +128,8 @@ describe('parseDockerfile', () => {
     // A password taken from a variable is not baked into the text.
     expect(find(facts, 'ENV', 2).variables?.[0].urlWithCredentials).toBe(false)
     const everything = JSON.stringify(facts)
-    for (const value of ['s3cr3t-value', 'hunter2', '1.2.3', 'with spaces']) expect(everything).not.toContain(value)
+    for (const value of ['s3cr3t-value', 'hunter2', '1.2.3', 'with spaces'])
+      expect(everything).not.toContain(value)
   })
 
   test('URL passwords in other instructions are masked', () => {
@@ -153,7 +168,9 @@ describe('readDockerfile', () => {
   })
 
   test('a missing file, a file without FROM and an unknown target are unavailable, with the reason', () => {
-    expect(readDockerfile(path.join(dir, 'nope'), 'nope')).toEqual({ unavailable: 'cannot read Dockerfile nope: not found' })
+    expect(readDockerfile(path.join(dir, 'nope'), 'nope')).toEqual({
+      unavailable: 'cannot read Dockerfile nope: not found',
+    })
     const noFrom = path.join(dir, 'Empty.Dockerfile')
     writeFileSync(noFrom, '# nothing here\n')
     expect(readDockerfile(noFrom, 'Empty.Dockerfile')).toEqual({

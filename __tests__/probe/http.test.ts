@@ -20,7 +20,7 @@ beforeAll(async () => {
       res.write('x'.repeat(70 * 1024))
       // Never ends: the probe must stop at its cap, not wait for the end.
     } else if (req.url === '/slow') {
-      setTimeout(() => res.end('late'), 2000)
+      setTimeout(() => res.end('late'), 2000).unref()
     } else {
       res.end('ok')
     }

@@ -14,13 +14,17 @@ import {
   options,
   project,
   recordingLogger,
+  removeProjects,
   removeTestImages,
 } from './helpers'
 
 jest.setTimeout(120_000)
 
 const runIds: string[] = []
-afterAll(() => removeTestImages(runIds))
+afterAll(() => {
+  removeTestImages(runIds)
+  removeProjects()
+})
 
 function run(tag: string): string {
   const id = newRunId(tag)

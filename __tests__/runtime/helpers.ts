@@ -1,6 +1,6 @@
 /** Shared pieces of the runtime e2e tests: a throwaway Flask project, options, a recording logger. */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import type { Logger } from '../../src/log'
@@ -8,10 +8,14 @@ import { parseOptions, type Options, type RawInputs } from '../../src/options'
 
 export const BASE_IMAGE = process.env.FDC_BASE_IMAGE ?? 'flask-deploy-check/python:bookworm'
 
-/** A small Flask app; BOOM=1 makes the import fail after BOOM_DELAY seconds (a boot crash). */
+/**
+ * A small Flask app; BOOM=1 makes the import fail after BOOM_DELAY seconds (a boot crash),
+ * SLOW=N makes the import take N seconds (while Gunicorn already accepts connections).
+ */
 const APP = `
 import os, sys, time
 from flask import Flask
+time.sleep(float(os.environ.get('SLOW', '0')))
 if os.environ.get('BOOM'):
     time.sleep(float(os.environ.get('BOOM_DELAY', '0')))
     raise RuntimeError('boom: the app refused to start')
@@ -26,9 +30,12 @@ def index():
     return 'hello'
 `
 
+const projects: string[] = []
+
 /** Writes a project (app.py + Dockerfile) to a fresh temp dir and returns the dir. */
 export function project(dockerfile: string, app = APP): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fdc-runtime-'))
+  projects.push(dir)
   writeFileSync(path.join(dir, 'app.py'), app)
   writeFileSync(
     path.join(dir, 'Dockerfile'),
@@ -84,6 +91,11 @@ export function containersOfRun(runId: string): string[] {
     `label=flask-deploy-check.run=${runId}`,
   ])
   return out.toString().split('\n').filter(Boolean)
+}
+
+/** Deletes the temp dirs project() made. */
+export function removeProjects(): void {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true })
 }
 
 /** Removes the images the tests built (they are labelled like everything else). */

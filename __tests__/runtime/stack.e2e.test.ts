@@ -9,6 +9,7 @@ import {
   newRunId,
   project,
   recordingLogger,
+  removeProjects,
   removeTestImages,
 } from './helpers'
 
@@ -33,8 +34,12 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const id of runIds) await removeRun(id, docker)
+  for (const id of runIds) {
+    await removeRun(id, docker)
+    expect(containersOfRun(id)).toEqual([])
+  }
   removeTestImages([imageRunId])
+  removeProjects()
 })
 
 function spec(command: string[], env: [string, string][] = []): AppSpec {
@@ -64,6 +69,29 @@ test('a container that exits while we poll is reported within 2 s of its exit', 
   )
   await removeRun(s.runId, docker)
   expect(containersOfRun(s.runId)).toEqual([])
+})
+
+test('readiness is an HTTP answer: a slow import is waited for, not mistaken for a TCP accept', async () => {
+  const s = spec(['gunicorn', '-b', '0.0.0.0:8000', 'app:app'], [['SLOW', '3']])
+  const handle = await startApp(docker, s)
+  const boot = await waitReady(docker, handle, ready)
+  expect(boot).toMatchObject({
+    ready: true,
+    firstStatus: 200,
+    listening: [{ address: '0.0.0.0', port: 8000 }],
+  })
+  expect(boot.ms).toBeGreaterThanOrEqual(3000)
+  expect(boot.ms).toBeLessThan(8000)
+})
+
+test('nothing ever answers: gives up at the boot timeout', async () => {
+  const s = spec(['sleep', '60'])
+  const handle = await startApp(docker, s)
+  const boot = await waitReady(docker, handle, { ...ready, timeoutMs: 2500 })
+  expect(boot).toMatchObject({ ready: false, timedOut: true, listening: [] })
+  expect(boot.exited).toBeUndefined()
+  expect(boot.ms).toBeGreaterThanOrEqual(2500)
+  expect(boot.ms).toBeLessThan(4000)
 })
 
 test('docker run failing (missing executable) is a boot failure, not an exception', async () => {

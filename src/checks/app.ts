@@ -81,6 +81,7 @@ export function configDebugOff(obs: Observations): CheckOutcome {
   }
 }
 
+/** The app family, by check id (registered in registry.ts). */
 export const appChecks = {
   'config.debug-off': configDebugOff,
 }

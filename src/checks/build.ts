@@ -176,6 +176,7 @@ export function buildLayerCache(obs: Observations): CheckOutcome {
   }
 }
 
+/** The build family, by check id (registered in registry.ts). */
 export const buildChecks = {
   'build.image': buildImage,
   'build.layer-cache': buildLayerCache,

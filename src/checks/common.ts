@@ -12,7 +12,15 @@ export function present<T extends object>(part: Part<T>): T | undefined {
 
 /** One line of at most `max` characters: text from the app may be long, multi-line or hostile. */
 export function clip(text: string, max = 200): string {
-  const line = text.replace(/\s+/g, ' ').trim()
+  // Matching control characters is the point here: Werkzeug colours its request lines, and
+  // evidence must not carry terminal escapes or NULs.
+  const line = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
   return line.length > max ? `${line.slice(0, max - 1)}…` : line
 }
 
@@ -29,9 +37,9 @@ export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 
-/** `n word` with a naive plural: plural(1, 'worker') = '1 worker'. */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
+/** `n word`, plural when n != 1: plural(2, 'worker') = '2 workers'. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`
 }
 
 /** A location in the Dockerfile, when the run used one. */
@@ -78,11 +86,13 @@ export function maskBuildLine(line: string): string {
   const head = masked.slice(0, m.index + m[1].length + 1)
   const rest = m[2]
   // `ENV NAME value with spaces` (legacy form) or `NAME=value NAME2="..."` pairs.
-  const body = /^[A-Za-z_][A-Za-z0-9_]*\s+[^=\s]/.test(rest) && !/^\S+=/.test(rest)
-    ? rest.replace(/^(\S+)\s+.*$/, '$1 ***')
-    : rest.replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g, (_all, name: string, value: string) =>
-        value === '' ? `${name}=` : `${name}=***`,
-      )
+  const body =
+    /^[A-Za-z_][A-Za-z0-9_]*\s+[^=\s]/.test(rest) && !/^\S+=/.test(rest)
+      ? rest.replace(/^(\S+)\s+.*$/, '$1 ***')
+      : rest.replace(
+          /([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g,
+          (_all, name: string, value: string) => (value === '' ? `${name}=` : `${name}=***`),
+        )
   return head + body
 }
 

@@ -1,9 +1,9 @@
 /** Checks on the image and its main process: image.no-baked-secrets, image.non-root, image.exec-form. */
 import type { Observations, ProcessFacts } from '../observe/types'
 import type { CheckOutcome } from './types'
-import { clip, dockerfileAt, present } from './common'
+import { clip, dockerfileAt, plural, present } from './common'
 import { imageNoBakedSecrets } from './image-secrets'
-import { findServer, roleOf, signalPath, tokens } from './processes'
+import { findServer, roleOf, serverName, signalPath, tokens } from './processes'
 import {
   commandInstruction,
   imageInstructions,
@@ -46,25 +46,35 @@ export function imageNonRoot(obs: Observations): CheckOutcome {
   if (processes.length > 0) {
     const server = findServer(processes)
     const subject = server ? server.all : processes
+    const uids = [...new Set(subject.map((p) => p.uid))].join(', ')
+    const who = server ? serverName(server) : "the container's processes"
+    // One line for the master and one for its workers: they share the same args.
+    const evidence = server
+      ? [
+          imageUser,
+          processLine(server.master),
+          ...(server.workers.length > 0
+            ? [
+                `${plural(server.workers.length, 'worker')}: uid ${[...new Set(server.workers.map((p) => p.uid))].join(', ')}`,
+              ]
+            : []),
+        ]
+      : [imageUser, ...processes.slice(0, 3).map(processLine)]
     const root = subject.filter((p) => p.uid === 0)
-    const evidence = [imageUser, ...subject.slice(0, 4).map(processLine)]
     if (root.length === 0) {
-      const uids = [...new Set(subject.map((p) => p.uid))].join(', ')
-      return {
-        status: 'passed',
-        summary: `the ${server?.kind ?? 'container'} processes run as uid ${uids}`,
-        evidence,
-      }
+      return { status: 'passed', summary: `${who} runs as uid ${uids}, not root`, evidence }
     }
-    const others = subject.filter((p) => p.uid !== 0)
-    const who = server
-      ? `${server.kind} runs as root (uid 0)`
-      : "the container's processes run as root (uid 0)"
     const partly =
-      others.length > 0
-        ? `; only ${others.length} of ${subject.length} processes drop to uid ${others[0].uid}`
-        : ''
-    return { status: 'failed', summary: who + partly, evidence, fix: USER_FIX, location }
+      root.length < subject.length
+        ? `: ${root.length} of its ${subject.length} processes have uid 0`
+        : ' (uid 0)'
+    return {
+      status: 'failed',
+      summary: `${who} runs as root${partly}`,
+      evidence,
+      fix: USER_FIX,
+      location,
+    }
   }
 
   if (!isRootUser(image.user)) {
@@ -104,23 +114,21 @@ export function imageExecForm(obs: Observations): CheckOutcome {
   const sp = signalPath(processes)
 
   if (sp.path === 'direct' && sp.pid1 !== undefined) {
-    const role = roleOf(sp.pid1.args)
-    const via =
-      role === 'init' ? `, which forwards SIGTERM to ${sp.server?.kind ?? 'the server'}` : ''
+    const name = sp.server ? serverName(sp.server) : 'the server'
+    const who =
+      roleOf(sp.pid1.args) === 'init'
+        ? `PID 1 is an init (${clip(sp.pid1.args, 40)}) that forwards SIGTERM to ${name}`
+        : `PID 1 is ${name} itself, so docker stop's SIGTERM reaches it`
     const note = shellStep
       ? ` (the shell-form ${shellStep.keyword} on line ${shellStep.line} works only because this image's /bin/sh execs it; prefer the JSON form)`
       : ''
-    return {
-      status: 'passed',
-      summary: `PID 1 is ${clip(sp.pid1.args, 80)}${via}${note}`,
-      evidence: [processLine(sp.pid1)],
-    }
+    return { status: 'passed', summary: who + note, evidence: [processLine(sp.pid1)] }
   }
 
   if (sp.path === 'indirect' && sp.pid1 !== undefined) {
     const child = sp.server
-      ? `${sp.server.kind} runs as a child (${clip(sp.server.master.args, 60)})`
-      : 'the server runs as a child'
+      ? `${serverName(sp.server)} runs as its child`
+      : 'the server runs as its child'
     const script = roleOf(sp.pid1.args) === 'shell' && !tokens(sp.pid1.args).includes('-c')
     const step = shellStep ?? commandInstruction(obs)
     const fix = override
@@ -132,7 +140,7 @@ export function imageExecForm(obs: Observations): CheckOutcome {
           : 'make the server PID 1 (exec it), or run it under an init such as tini'
     return {
       status: 'failed',
-      summary: `PID 1 is ${clip(sp.pid1.args, 80)}; ${child} that never receives SIGTERM`,
+      summary: `PID 1 is \`${clip(sp.pid1.args, 60)}\`; ${child} and never receives SIGTERM`,
       evidence: [
         processLine(sp.pid1),
         ...(sp.server ? [processLine(sp.server.master)] : []),
@@ -186,6 +194,7 @@ export function imageExecForm(obs: Observations): CheckOutcome {
   }
 }
 
+/** The image family, by check id (registered in registry.ts). */
 export const imageChecks = {
   'image.no-baked-secrets': imageNoBakedSecrets,
   'image.non-root': imageNonRoot,

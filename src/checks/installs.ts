@@ -4,6 +4,7 @@
  */
 import type { DockerInstruction } from '../observe/types'
 
+/** One install command found in a RUN instruction. */
 export interface InstallCommand {
   tool: 'pip' | 'other'
   /** The shell command, whitespace collapsed. */
@@ -86,7 +87,10 @@ export function installCommands(run: DockerInstruction): InstallCommand[] {
       .replace(/\\\s*$/, '')
       .replace(/\s+/g, ' ')
       .trim()
-    if (PIP.test(text)) {
+    // `uv pip install` looks like pip but keeps its own cache: treat it as another tool.
+    if (OTHER.test(text)) {
+      result.push({ tool: 'other', text, toolingOnly: false })
+    } else if (PIP.test(text)) {
       const { names, requirements, editable } = pipPackages(text)
       const toolingOnly =
         requirements === undefined &&
@@ -94,8 +98,6 @@ export function installCommands(run: DockerInstruction): InstallCommand[] {
         names.length > 0 &&
         names.every((n) => TOOLING.has(n.toLowerCase().split(/[<>=!~[]/)[0]))
       result.push({ tool: 'pip', text, toolingOnly, requirements })
-    } else if (OTHER.test(text)) {
-      result.push({ tool: 'other', text, toolingOnly: false })
     }
   }
   return result

@@ -11,7 +11,7 @@ import {
   requestLine,
   seconds,
 } from './common'
-import { findServer, signalPath, tokens } from './processes'
+import { findServer, serverName, signalPath, tokens } from './processes'
 import { commandInstruction, instructionLine, jsonFormFix, shellFormStep } from './stages'
 
 function escapeRegExp(text: string): string {
@@ -87,11 +87,11 @@ function whyKilled(obs: Observations): Cause {
   const shellStep = shellFormStep(obs)
   if (sp.path === 'indirect' && sp.pid1) {
     const viaC = tokens(sp.pid1.args).includes('-c')
-    const kind = sp.server?.kind ?? 'the server'
+    const name = sp.server ? serverName(sp.server) : 'the server'
     return {
       because: viaC
-        ? `PID 1 is ${clip(sp.pid1.args, 80)}: dash (Debian's /bin/sh) does not exec the command, so SIGTERM never reaches ${kind}`
-        : `PID 1 is ${clip(sp.pid1.args, 80)}: the entry script starts ${kind} without exec, so SIGTERM never reaches it`,
+        ? `PID 1 is \`${clip(sp.pid1.args, 60)}\`: dash (Debian's /bin/sh) does not exec the command, so SIGTERM never reaches ${name}`
+        : `PID 1 is \`${clip(sp.pid1.args, 60)}\`: the entry script starts ${name} without exec, so SIGTERM never reaches it`,
       fix: shellStep
         ? jsonFormFix(shellStep)
         : viaC
@@ -101,14 +101,16 @@ function whyKilled(obs: Observations): Cause {
     }
   }
   const kind = sp.server?.kind
-  if (sp.path === 'direct' && (kind === 'waitress' || kind === 'werkzeug' || kind === 'python')) {
-    const name = kind === 'waitress' ? 'waitress-serve' : 'the Werkzeug development server'
+  if (sp.path === 'direct' && sp.server && kind !== 'gunicorn' && kind !== 'uwsgi') {
+    // waitress-serve and the Werkzeug server install no SIGTERM handler; a Python script that
+    // was killed evidently has none either.
+    const name = kind === 'waitress' ? 'waitress-serve' : serverName(sp.server)
     return {
       because: `PID 1 is ${name}, which installs no SIGTERM handler; PID 1 ignores unhandled signals`,
       fix:
         kind === 'waitress'
           ? 'run Waitress under an init (ENTRYPOINT ["tini", "--"] or docker run --init), or serve with Gunicorn, which exits 0 on SIGTERM'
-          : 'serve with Gunicorn, which exits 0 on SIGTERM',
+          : 'serve with Gunicorn, which exits 0 on SIGTERM (or handle SIGTERM in the script)',
     }
   }
   if (shellStep !== undefined) {
@@ -161,6 +163,7 @@ export function shutdownGraceful(obs: Observations): CheckOutcome {
   }
 }
 
+/** The lifecycle family, by check id (registered in registry.ts). */
 export const lifecycleChecks = {
   'logs.stdout': logsStdout,
   'shutdown.graceful': shutdownGraceful,

@@ -5,6 +5,7 @@
  */
 import type { ProcessFacts } from '../observe/types'
 
+/** The servers we recognise by name ('werkzeug' is the development server). */
 export type ServerKind = 'gunicorn' | 'uwsgi' | 'waitress' | 'werkzeug'
 /** 'python' is a Python script we cannot name (app.run(), waitress.serve() ...). */
 export type ProcessRole = ServerKind | 'python' | 'shell' | 'init' | 'other'
@@ -22,6 +23,21 @@ const INITS = new Set([
 
 function base(token: string): string {
   return token.slice(token.lastIndexOf('/') + 1)
+}
+
+/** Display names of the servers we recognise. */
+export const SERVER_NAMES: Record<ServerKind, string> = {
+  gunicorn: 'Gunicorn',
+  uwsgi: 'uWSGI',
+  waitress: 'Waitress',
+  werkzeug: 'the Werkzeug development server',
+}
+
+/** How reports name the server: 'Gunicorn', or the command of an unrecognised Python script. */
+export function serverName(server: { kind: ServerKind | 'python'; master: ProcessFacts }): string {
+  return server.kind === 'python'
+    ? `\`${server.master.args.slice(0, 60)}\``
+    : SERVER_NAMES[server.kind]
 }
 
 /** The args split on whitespace. */
@@ -80,6 +96,7 @@ export function intOption(args: string, short: string[], long: string[]): number
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined
 }
 
+/** The processes of the WSGI server found in the process table. */
 export interface ServerProcesses {
   kind: ServerKind | 'python'
   /** The top process of the server (its parent is not the same program). */
@@ -116,6 +133,7 @@ export function initProcess(processes: readonly ProcessFacts[]): ProcessFacts | 
   return processes.find((p) => p.isInit)
 }
 
+/** How SIGTERM sent to the container's PID 1 travels to the server. */
 export interface SignalPath {
   /**
    * 'direct': PID 1 is the server or an init that forwards signals; 'indirect': a shell or

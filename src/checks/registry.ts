@@ -7,8 +7,10 @@ import { imageChecks } from './image'
 import { lifecycleChecks } from './lifecycle'
 import { serverChecks } from './server'
 
+/** A check: a pure judgement of the observations. */
 export type CheckImpl = (obs: Observations) => CheckOutcome
 
+/** Every implemented check by id; ids missing here are reported as 'not implemented yet'. */
 export const implementations: Record<string, CheckImpl> = {
   ...buildChecks,
   ...imageChecks,

@@ -6,21 +6,15 @@ import {
   clip,
   dockerfileAt,
   exchangeLine,
+  firstError,
   header,
   lastLines,
   present,
   seconds,
 } from './common'
-import { findServer, initProcess, type ServerKind } from './processes'
+import { findServer, initProcess, SERVER_NAMES, type ServerKind } from './processes'
 import { commandInstruction, instructionLine } from './stages'
 import { serverWorkers } from './workers'
-
-const NAMES: Record<ServerKind, string> = {
-  gunicorn: 'Gunicorn',
-  uwsgi: 'uWSGI',
-  waitress: 'Waitress',
-  werkzeug: 'the Werkzeug development server',
-}
 
 function isLoopback(address: string): boolean {
   return (
@@ -75,7 +69,7 @@ export function bootReady(obs: Observations): CheckOutcome {
     return {
       status: 'failed',
       summary: `container exited with code ${exitCode} after ${seconds(afterMs)}${cause ? `: ${clip(cause, 120)}` : ''}`,
-      evidence: [...(cause ? [`first error: ${cause}`] : []), ...lastLines(boot.logTail, 15)],
+      evidence: [...(cause ? [`first error: ${cause}`] : []), ...lastLines(boot.logTail, 10)],
       fix: exitFix(all, exitCode, port),
     }
   }
@@ -158,7 +152,7 @@ export function serverProductionWsgi(obs: Observations): CheckOutcome {
   }
   const kind = server && server.kind !== 'python' ? server.kind : byHeader
   if (kind !== undefined) {
-    return { status: 'passed', summary: `HTTP is served by ${NAMES[kind]}`, evidence }
+    return { status: 'passed', summary: `HTTP is served by ${SERVER_NAMES[kind]}`, evidence }
   }
   return {
     status: 'skipped',
@@ -197,11 +191,15 @@ export function healthEndpoint(obs: Observations): CheckOutcome {
       }
     }
     if (res.status !== 200) {
+      if (res.body.trim() !== '') evidence.push(`body: ${clip(res.body, 120)}`)
       return {
         status: 'failed',
         summary: `GET ${path} answered ${res.status}, not 200`,
         evidence,
-        fix: addRoute,
+        fix:
+          res.status === 404 || res.status === 405
+            ? addRoute
+            : `make ${path} answer 200 whenever the app can serve: no checks that fail in a fresh container (database, external services)`,
       }
     }
     if (res.ms > 1000) {
@@ -220,6 +218,7 @@ export function healthEndpoint(obs: Observations): CheckOutcome {
   }
 }
 
+/** The server family, by check id (registered in registry.ts). */
 export const serverChecks = {
   'boot.ready': bootReady,
   'server.production-wsgi': serverProductionWsgi,

@@ -4,7 +4,6 @@
  */
 import type { DockerfileFacts, DockerInstruction, Observations } from '../observe/types'
 import { present } from './common'
-import { tokens } from './processes'
 
 /** Stage indexes from the first ancestor to the final stage (`FROM builder` follows builder). */
 function stageChain(df: DockerfileFacts): number[] {
@@ -27,6 +26,7 @@ export function imageInstructions(df: DockerfileFacts): DockerInstruction[] {
   return df.instructions.filter((i) => chain.includes(i.stage))
 }
 
+/** The ENTRYPOINT and CMD instructions the final image keeps (either may be absent). */
 export interface ImageCommand {
   entrypoint?: DockerInstruction
   cmd?: DockerInstruction
@@ -77,14 +77,51 @@ export function shellFormStep(obs: Observations): DockerInstruction | undefined 
   const df = present(obs.dockerfile)
   if (df === undefined || obs.run.commandOverride !== undefined) return undefined
   const { entrypoint, cmd } = imageCommand(df)
-  if (entrypoint !== undefined) return entrypoint.jsonForm === false ? entrypoint : undefined
+  if (entrypoint?.jsonForm === false) return entrypoint
+  // A shell-form CMD reaches a JSON ENTRYPOINT as `/bin/sh -c ...`: an `exec "$@"` runs the shell.
   return cmd?.jsonForm === false ? cmd : undefined
 }
 
-/** `CMD ["gunicorn", "app:app"]` when the shell form is a plain command, else the exec advice. */
+/**
+ * Splits a shell-form command into words the way /bin/sh would, or undefined when it uses
+ * anything the JSON form cannot express (variables, &&, pipes, redirections, globs, subshells).
+ */
+export function shellWords(command: string): string[] | undefined {
+  const words: string[] = []
+  let word: string | undefined
+  let quote: string | undefined
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined
+      else if (quote === '"' && /[$`]/.test(c)) return undefined
+      else if (quote === '"' && c === '\\' && /["\\]/.test(command[i + 1] ?? ''))
+        word += command[++i]
+      else word += c
+    } else if (c === '"' || c === "'") {
+      quote = c
+      word ??= ''
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word)
+      word = undefined
+    } else if (/[&|;<>$`()*?{}]/.test(c)) {
+      return undefined
+    } else if (c === '\\') {
+      word = (word ?? '') + (command[++i] ?? '')
+    } else {
+      word = (word ?? '') + c
+    }
+  }
+  if (quote !== undefined) return undefined
+  if (word !== undefined) words.push(word)
+  return words.length > 0 ? words : undefined
+}
+
+/** The JSON form of a shell-form step when it is a plain command, else the exec advice. */
 export function jsonFormFix(step: DockerInstruction): string {
-  if (/[&|;<>$`'"(){}*]/.test(step.raw))
-    return `start the server with exec in the ${step.keyword} (\`... && exec gunicorn ...\`) or move it to a script that ends with exec`
-  const args = tokens(step.raw).map((t) => JSON.stringify(t))
-  return `use the JSON (exec) form: ${step.keyword} [${args.join(', ')}]`
+  const words = shellWords(step.raw)
+  if (words === undefined) {
+    return `start the server with exec in the ${step.keyword} (\`... && exec gunicorn ...\`), or move it to a script that ends with exec`
+  }
+  return `use the JSON (exec) form: ${step.keyword} [${words.map((w) => JSON.stringify(w)).join(', ')}]`
 }

@@ -42,12 +42,13 @@ function gunicorn(server: ServerProcesses, obs: Observations): Concurrency {
   const flag = intOption(args, ['-w'], ['--workers'])
   const counted = server.workers.length
   const threads = intOption(args, [], ['--threads']) ?? 1
-  const declared = optionValue(args, ['-k'], ['--worker-class'])
+  // The boot log names the class Gunicorn really used (config files included); else the flag.
+  const declared = loggedWorkerClass(obs) ?? optionValue(args, ['-k'], ['--worker-class']) ?? 'sync'
   // Gunicorn switches a sync worker to gthread by itself when --threads > 1.
-  const workerClass = declared ?? loggedWorkerClass(obs) ?? (threads > 1 ? 'gthread' : 'sync')
+  const workerClass = declared === 'sync' && threads > 1 ? 'gthread' : declared
   // Workers are forked one by one: a -w larger than the count means some were still starting.
   const workers = Math.max(counted, flag ?? 0, 1)
-  const basis = `counted ${plural(counted, 'worker process')}${flag !== undefined ? `; -w ${flag}` : ''}`
+  const basis = `counted ${plural(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; -w ${flag}` : ''}`
   return { workers, threads, workerClass: workerClass.replace(/^.*\./, ''), basis }
 }
 
@@ -59,7 +60,7 @@ function uwsgi(server: ServerProcesses): Concurrency {
   // Without --master the first process is itself a worker.
   const counted = server.workers.length > 0 ? server.workers.length : server.all.length
   const workers = Math.max(counted, flag ?? 0, 1)
-  const basis = `counted ${plural(counted, 'worker process')}${flag !== undefined ? `; --processes ${flag}` : ''}`
+  const basis = `counted ${plural(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; --processes ${flag}` : ''}`
   return {
     workers,
     threads,

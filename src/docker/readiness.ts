@@ -76,6 +76,7 @@ export async function waitReady(
   let nextListenCheck = startedAt + (o.listenCheckAfterMs ?? 2000)
   let listening: ListenFacts[] | undefined
   let firstStatus: number | undefined
+  let answeredAt = 0
   let gaveUp: 'loopback' | 'timeout' | undefined
   try {
     while (exit === undefined && firstStatus === undefined && gaveUp === undefined) {
@@ -92,7 +93,10 @@ export async function waitReady(
           timeoutMs: deadline - Date.now(),
           signal,
         })
-        if (ex.response) firstStatus = ex.response.status
+        if (ex.response) {
+          firstStatus = ex.response.status
+          answeredAt = Date.now()
+        }
         if (exit !== undefined || firstStatus !== undefined) break
       }
       if (Date.now() >= nextListenCheck) {
@@ -105,7 +109,8 @@ export async function waitReady(
   } finally {
     await probe.close()
   }
-  const ms = Date.now() - startedAt
+  // Boot time ends at the first answer, not after the bookkeeping below.
+  const ms = (firstStatus !== undefined ? answeredAt : Date.now()) - startedAt
   const logTail = await tailLines(docker, handle.name, LOG_TAIL)
   if (firstStatus !== undefined) {
     o.log.debug(`app answered ${firstStatus} on ${o.healthPath} after ${ms} ms`)

@@ -11,23 +11,10 @@ import { waitReady } from '../docker/readiness'
 import { appEnv, removeRun, startApp, stopApp, STOP_GRACE_S } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
-import {
-  detectPort,
-  loopbackOnly,
-  parseHistory,
-  parseImageInspect,
-  type ParsedImage,
-} from './parse'
+import { buildImage, inspectImage } from './image'
+import { detectPort, loopbackOnly, type ParsedImage } from './parse'
 import { appExchanges, containerLogs, settledProcesses } from './running'
-import type {
-  BootFacts,
-  BuildFacts,
-  DockerfileFacts,
-  ImageFacts,
-  Observations,
-  Part,
-  RunFacts,
-} from './types'
+import type { BootFacts, DockerfileFacts, ImageFacts, Observations, Part, RunFacts } from './types'
 
 export interface CollectContext {
   /** Names and labels everything this run creates. */
@@ -46,7 +33,6 @@ export interface CollectResult {
   image: string
 }
 
-const BUILD_TIMEOUT_MS = 30 * 60_000
 const LOG_FLUSH_MS = 300
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -92,14 +78,14 @@ export async function collect(
   if (!build.ok) return result(0)
 
   try {
-    const handle = await startApp(docker, {
-      runId: ctx.runId,
-      image: build.imageRef,
-      port: run.port,
-      env,
-      command: opts.command,
-    })
-    const boot = await log.stage('Boot container', async () => {
+    const { handle, boot } = await log.stage('Boot container', async () => {
+      const handle = await startApp(docker, {
+        runId: ctx.runId,
+        image: build.imageRef,
+        port: run.port,
+        env,
+        command: opts.command,
+      })
       log.info(
         `Started ${handle.name}; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`,
       )
@@ -115,7 +101,7 @@ export async function collect(
           ? `Ready after ${b.ms} ms (HTTP ${b.firstStatus})`
           : `Not ready: ${notReadyReason(b, run.port)}`,
       )
-      return b
+      return { handle, boot: b }
     })
     obs.boot = boot
     if (!boot.ready || handle.hostPort === undefined) {
@@ -146,75 +132,6 @@ export async function collect(
       log.warning(`cleanup failed: ${err.message}`),
     )
   }
-}
-
-async function buildImage(
-  docker: Docker,
-  opts: Options,
-  runId: string,
-  log: Logger,
-): Promise<BuildFacts> {
-  if (opts.image) {
-    const started = Date.now()
-    let res = await docker.imageInspect(opts.image)
-    if (res.exitCode !== 0) {
-      log.info(`Pulling ${opts.image}`)
-      const pull = await docker.pull(opts.image)
-      res = pull.exitCode === 0 ? await docker.imageInspect(opts.image) : pull
-    }
-    const error =
-      res.exitCode === 0
-        ? undefined
-        : lastLine(res.stderr) || `image ${opts.image} is not available`
-    return {
-      mode: 'existing',
-      ok: error === undefined,
-      imageRef: opts.image,
-      durationMs: Date.now() - started,
-      logTail: [],
-      ...(error ? { error } : {}),
-    }
-  }
-  const tag = `flask-deploy-check/app:${runId}`
-  const r = await docker.build({
-    context: opts.context,
-    file: opts.file,
-    tag,
-    runId,
-    buildArgs: opts.buildArgs,
-    target: opts.target,
-    timeoutMs: BUILD_TIMEOUT_MS,
-    onLine: (line) => log.info(line),
-  })
-  const facts: BuildFacts = {
-    mode: 'built',
-    ok: r.exitCode === 0,
-    imageRef: tag,
-    exitCode: r.exitCode,
-    durationMs: r.ms,
-    logTail: r.tail,
-  }
-  if (!facts.ok) {
-    facts.error = r.timedOut
-      ? `docker build did not finish within ${BUILD_TIMEOUT_MS / 60_000} minutes`
-      : r.lastErrorLine || `docker build exited with ${r.exitCode}`
-  }
-  return facts
-}
-
-async function inspectImage(
-  docker: Docker,
-  ref: string,
-): Promise<ParsedImage | { unavailable: string }> {
-  const inspect = await docker.imageInspect(ref)
-  if (inspect.exitCode !== 0)
-    return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` }
-  const parsed = parseImageInspect(inspect.stdout)
-  const history = await docker.history(ref)
-  // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
-  if (history.exitCode === 0)
-    parsed.facts.historyVars = parseHistory(history.stdout, [...parsed.env.keys()])
-  return parsed
 }
 
 function runFacts(
@@ -254,8 +171,4 @@ export function notReadyReason(boot: BootFacts, port: number): string {
     return `the server listens only on ${addresses.join(', ')} port ${port} inside the container`
   }
   return `no HTTP answer on port ${port} within ${(boot.ms / 1000).toFixed(0)} s`
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? ''
 }

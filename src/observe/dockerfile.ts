@@ -49,6 +49,17 @@ function jsonArray(content: string): string[] | undefined {
   return undefined
 }
 
+/**
+ * Joins continuation lines as Docker does: comment lines inside a continuation are dropped and
+ * escaped newlines removed (dockerfile-ast keeps indented comments in getArgumentsContent).
+ * Newlines that remain belong to heredocs.
+ */
+function joinLines(raw: string, escapeChar: string): string {
+  const kept = raw.split(/\r?\n/).filter((line, i) => i === 0 || !/^\s*#/.test(line))
+  const escaped = new RegExp(`${escapeChar === '`' ? '`' : '\\\\'}[ \\t]*\\n`, 'g')
+  return kept.join('\n').replace(escaped, '')
+}
+
 function variablesOf(properties: Property[]): NonNullable<DockerInstruction['variables']> {
   return properties.map((p) => {
     const value = p.getValue()
@@ -67,7 +78,7 @@ function flagsOf(instruction: Instruction): string[] {
     : []
 }
 
-function toFacts(instruction: Instruction, stage: number): DockerInstruction {
+function toFacts(instruction: Instruction, stage: number, escapeChar: string): DockerInstruction {
   const keyword = instruction.getKeyword()
   const line = instruction.getRange().start.line + 1
   const flags = flagsOf(instruction)
@@ -75,11 +86,13 @@ function toFacts(instruction: Instruction, stage: number): DockerInstruction {
   if (instruction instanceof Env || instruction instanceof Arg) {
     const variables = variablesOf(instruction.getProperties())
     // Values stay out of the facts: name=*** stands for a value, a bare name for none.
-    const args = variables.map((v) => (v.hasValue ? `${v.name}=***` : v.name))
+    const args = variables.map((v) =>
+      v.valueLength > 0 ? `${v.name}=***` : v.hasValue ? `${v.name}=` : v.name,
+    )
     return { keyword, line, raw: args.join(' '), args, variables, stage }
   }
 
-  const content = instruction.getArgumentsContent() ?? ''
+  const content = joinLines(instruction.getRawArgumentsContent() ?? '', escapeChar)
   const raw = maskUrlCredentials([...flags, content].filter((s) => s.length > 0).join(' '))
   const json = jsonArray(content)
   const args = (json ?? instruction.getArguments().map((a) => a.getValue())).map(maskUrlCredentials)
@@ -105,7 +118,7 @@ export function parseDockerfile(text: string, path: string, target?: string): Do
   const stageNames: string[] = []
   for (const instruction of dockerfile.getInstructions()) {
     if (instruction instanceof From) stageNames.push(instruction.getBuildStage() ?? '')
-    instructions.push(toFacts(instruction, stageNames.length - 1))
+    instructions.push(toFacts(instruction, stageNames.length - 1, dockerfile.getEscapeCharacter()))
   }
   const targetIndex = target ? stageIndex(stageNames, target) : -1
   const finalStage = targetIndex >= 0 ? targetIndex : stageNames.length - 1

@@ -1,0 +1,100 @@
+import type { HttpExchange } from '../../src/observe/types'
+import { appExchange, check, recorded, variant, withDockerfile } from './observations'
+
+const DEBUGGER_PAGE = `<!doctype html>
+<html lang=en>
+  <head>
+    <title>ZeroDivisionError: division by zero
+ // Werkzeug Debugger</title>
+    <link rel="stylesheet" href="?__debugger__=yes&amp;cmd=resource&amp;f=style.css">
+    <script src="?__debugger__=yes&amp;cmd=resource&amp;f=debugger.js"></script>
+  </head>
+  <body>
+  <h1>ZeroDivisionError</h1>
+  <p>The debugger caught an exception in your WSGI application.</p>`
+
+const DEBUGGER_JS = 'docReady(() => {\n  if (!EVALEX_TRUSTED) {\n    initPinBox();\n  }\n'
+
+function withExchanges(...exchanges: HttpExchange[]): ReturnType<typeof variant> {
+  return variant('good', (o) => {
+    o.http = exchanges
+  })
+}
+
+describe('config.debug-off', () => {
+  test('plain responses pass, and the summary says only the black-box part was checked', () => {
+    const r = check('config.debug-off', recorded('good'))
+    expect(r.status).toBe('passed')
+    expect(r.summary).toBe(
+      'no Werkzeug debugger or traceback served on the app port (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
+    )
+  })
+
+  test('the debugger resource URL serving debugger.js fails', () => {
+    const obs = withExchanges(
+      appExchange('debugger', '/?__debugger__=yes&cmd=resource&f=debugger.js', 200, {
+        headers: { 'content-type': ['text/javascript; charset=utf-8'] },
+        body: DEBUGGER_JS,
+      }),
+    )
+    const r = check('config.debug-off', obs)
+    expect(r.status).toBe('failed')
+    expect(r.summary).toBe(
+      'GET /?__debugger__=yes&cmd=resource&f=debugger.js served the Werkzeug debugger script (debugger.js): debug mode is on',
+    )
+    expect(r.fix).toMatch(/no app\.run\(debug=True\) or flask run --debug/)
+  })
+
+  test('an error page with the interactive debugger fails, naming every response that leaked', () => {
+    const obs = withExchanges(
+      appExchange('health', '/healthz', 200, { body: 'ok' }),
+      appExchange('route', '/divide', 500, { body: DEBUGGER_PAGE }),
+      appExchange('not-found', '/missing', 404, { body: '<h1>Not Found</h1>' }),
+    )
+    const r = check('config.debug-off', obs)
+    expect(r.evidence).toEqual([
+      'GET /divide -> 500: the Werkzeug debugger page ("Werkzeug Debugger")',
+    ])
+  })
+
+  test('a Python traceback in a body fails', () => {
+    const body =
+      'Traceback (most recent call last):\n  File "/app/app.py", line 12, in index\nKeyError: x'
+    const r = check('config.debug-off', withExchanges(appExchange('route', '/', 500, { body })))
+    expect(r.summary).toBe(
+      'GET / served a Python traceback ("Traceback (most recent call last)"): debug mode is on',
+    )
+  })
+
+  test('an app echoing the requested URL is not mistaken for the debugger', () => {
+    const path = '/?__debugger__=yes&cmd=resource&f=debugger.js'
+    const echo = appExchange('debugger', path, 200, { body: `<a href="${path}">home</a>` })
+    expect(check('config.debug-off', withExchanges(echo)).status).toBe('passed')
+  })
+
+  test('flask run --debug in the Dockerfile is the location', () => {
+    const obs = withExchanges(
+      appExchange('debugger', '/?__debugger__=yes&cmd=resource&f=debugger.js', 200, {
+        body: DEBUGGER_JS,
+      }),
+    )
+    withDockerfile(
+      obs,
+      'FROM python:3.12-slim\nENV FLASK_DEBUG=1\nCMD ["flask", "run", "--host=0.0.0.0", "--debug"]\n',
+    )
+    const r = check('config.debug-off', obs)
+    expect(r.location).toEqual({ file: '__tests__/fixtures/good/Dockerfile', line: 3 })
+    expect(r.evidence).toContain(
+      'probable cause: line 3: CMD ["flask", "run", "--host=0.0.0.0", "--debug"]',
+    )
+  })
+
+  test('responses through the proxy or for other purposes are not judged here', () => {
+    const viaProxy = {
+      ...appExchange('route', '/', 500, { body: DEBUGGER_PAGE }),
+      via: 'proxy' as const,
+    }
+    const r = check('config.debug-off', withExchanges(viaProxy))
+    expect(r.status).toBe('skipped')
+  })
+})

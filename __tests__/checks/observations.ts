@@ -1,0 +1,82 @@
+/**
+ * Recorded observations (see __tests__/data/observations/README.md) and small builders for
+ * variations, so each test states only what differs from a recorded run.
+ */
+import { readFileSync } from 'node:fs'
+import * as path from 'node:path'
+import { implementations } from '../../src/checks/registry'
+import type { CheckOutcome } from '../../src/checks/types'
+import { parseDockerfile } from '../../src/observe/dockerfile'
+import type { HttpExchange, Observations, ProcessFacts } from '../../src/observe/types'
+
+export type Recorded =
+  | 'good'
+  | 'dev-server'
+  | 'root'
+  | 'crashed'
+  | 'loopback'
+  | 'shell-form'
+  | 'baked-secret'
+  | 'no-access-log'
+  | 'bad-layer-cache'
+
+const DIR = path.join(__dirname, '..', 'data', 'observations')
+
+/** A fresh copy of a recorded run (tests may change it freely). */
+export function recorded(name: Recorded): Observations {
+  return JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as Observations
+}
+
+/** A recorded run changed by `edit`. */
+export function variant(name: Recorded, edit: (obs: Observations) => void): Observations {
+  const obs = recorded(name)
+  edit(obs)
+  return obs
+}
+
+/** Replaces the Dockerfile facts with those of `text` (the run's dockerfilePath is kept). */
+export function withDockerfile(obs: Observations, text: string, target?: string): Observations {
+  obs.dockerfile = parseDockerfile(text, obs.run.dockerfilePath ?? 'Dockerfile', target)
+  return obs
+}
+
+/** Process table rows `[pid, ppid, uid, args]`; the first row is the container's PID 1. */
+export function processTable(...rows: [number, number, number, string][]): ProcessFacts[] {
+  return rows.map(([pid, ppid, uid, args], i) => ({ pid, ppid, uid, args, isInit: i === 0 }))
+}
+
+/** A Gunicorn master (PID 1) with `workers` worker children, all running `args`. */
+export function gunicornTable(args: string, workers: number, uid = 10001): ProcessFacts[] {
+  const line = `/usr/bin/python3 /usr/bin/gunicorn ${args}`
+  const rows: [number, number, number, string][] = [[5000, 4990, uid, line]]
+  for (let i = 1; i <= workers; i++) rows.push([5000 + i, 5000, uid, line])
+  return processTable(...rows)
+}
+
+/** An exchange on the app port. */
+export function appExchange(
+  purpose: string,
+  reqPath: string,
+  status: number,
+  extra: { headers?: Record<string, string[]>; body?: string; ms?: number } = {},
+): HttpExchange {
+  return {
+    via: 'app',
+    purpose,
+    request: { method: 'GET', path: reqPath, headers: { 'user-agent': 'flask-deploy-check' } },
+    response: {
+      status,
+      headers: extra.headers ?? { server: ['gunicorn'] },
+      body: extra.body ?? '',
+      bodyTruncated: false,
+      ms: extra.ms ?? 5,
+    },
+  }
+}
+
+/** Runs one registered check on the observations. */
+export function check(id: string, obs: Observations): CheckOutcome {
+  const fn = implementations[id]
+  if (fn === undefined) throw new Error(`${id} is not implemented`)
+  return fn(obs)
+}

@@ -1,0 +1,293 @@
+import type { BootFacts, Observations } from '../../src/observe/types'
+import { appExchange, check, gunicornTable, processTable, recorded, variant } from './observations'
+
+function boot(obs: Observations): BootFacts {
+  if ('unavailable' in obs.boot) throw new Error('recorded boot missing')
+  return obs.boot
+}
+
+describe('boot.ready', () => {
+  test('an answer on the app port passes with the time it took', () => {
+    const r = check('boot.ready', recorded('good'))
+    expect(r).toMatchObject({
+      status: 'passed',
+      summary: 'answered HTTP 200 on port 8000 after 1.2 s',
+    })
+  })
+
+  test('a container that exits reports its code, time and the first error of the log', () => {
+    const r = check('boot.ready', recorded('crashed'))
+    expect(r.status).toBe('failed')
+    expect(r.summary).toBe(
+      "container exited with code 1 after 0.6 s: ModuleNotFoundError: No module named 'flask_sqlalchemy'",
+    )
+    expect(r.evidence?.[0]).toBe(
+      "first error: ModuleNotFoundError: No module named 'flask_sqlalchemy'",
+    )
+    expect(r.evidence?.length).toBeLessThanOrEqual(11)
+    expect(r.fix).toBe(
+      'install flask_sqlalchemy in the image (add it to the requirements) or fix the import',
+    )
+  })
+
+  test('exit 127 (command not found) says the server is not installed', () => {
+    const obs = variant('crashed', (o) => {
+      Object.assign(boot(o), {
+        exited: { exitCode: 127, afterMs: 80 },
+        logTail: ['/bin/sh: 1: gunicorn: not found'],
+      })
+      o.logs = { stdout: [], stderr: ['/bin/sh: 1: gunicorn: not found'], truncated: false }
+    })
+    expect(check('boot.ready', obs).fix).toMatch(/^the command is not installed in the image/)
+  })
+
+  test("Gunicorn's default loopback bind is named as the cause, with the -b fix at the CMD line", () => {
+    const r = check('boot.ready', recorded('loopback'))
+    expect(r.status).toBe('failed')
+    expect(r.summary).toBe(
+      'the server listens on 127.0.0.1:8000 inside the container; bind 0.0.0.0',
+    )
+    expect(r.fix).toBe(
+      "bind all interfaces: gunicorn -b 0.0.0.0:8000 (Gunicorn's default bind is 127.0.0.1:8000)",
+    )
+    expect(r.location).toEqual({ file: '__tests__/fixtures/loopback-bind/Dockerfile', line: 11 })
+  })
+
+  test('IPv6 loopback is loopback too', () => {
+    const obs = variant('loopback', (o) => {
+      boot(o).listening = [{ address: '::1', port: 8000 }]
+    })
+    expect(check('boot.ready', obs).summary).toBe(
+      'the server listens on [::1]:8000 inside the container; bind 0.0.0.0',
+    )
+  })
+
+  test('a server on another port is named, and a plain timeout says how long it waited', () => {
+    const other = variant('loopback', (o) => {
+      boot(o).listening = [{ address: '0.0.0.0', port: 5000 }]
+    })
+    expect(check('boot.ready', other).summary).toBe(
+      'nothing listens on port 8000; the container listens on 0.0.0.0:5000',
+    )
+    const silent = variant('loopback', (o) => {
+      Object.assign(boot(o), { listening: [], timedOut: true, ms: 60_000 })
+      o.run.bootTimeoutS = 60
+    })
+    const r = check('boot.ready', silent)
+    expect(r.summary).toBe('no HTTP response on port 8000 within 60 s')
+    expect(r.evidence?.[0]).toBe('waited 60.0 s for an HTTP response on port 8000')
+  })
+})
+
+describe('server.production-wsgi', () => {
+  test('Gunicorn passes, with PID 1 and the Server header as evidence', () => {
+    const r = check('server.production-wsgi', recorded('good'))
+    expect(r).toMatchObject({ status: 'passed', summary: 'HTTP is served by Gunicorn' })
+    expect(r.evidence).toContain('Server: gunicorn (app port)')
+  })
+
+  test('app.run() is recognised by its Server header and fails at the CMD line', () => {
+    const r = check('server.production-wsgi', recorded('dev-server'))
+    expect(r.status).toBe('failed')
+    expect(r.summary).toBe('HTTP is served by the Werkzeug development server')
+    expect(r.evidence).toEqual([
+      'PID 1: python serve.py',
+      'Server: Werkzeug/2.2.2 Python/3.11.2 (app port)',
+      'line 11: CMD ["python", "serve.py"]',
+    ])
+    expect(r.fix).toMatch(/^serve the app with Gunicorn: CMD \["gunicorn"/)
+    expect(r.location).toEqual({ file: '__tests__/fixtures/dev-server/Dockerfile', line: 11 })
+  })
+
+  test('flask run is recognised from the process table alone', () => {
+    const obs = variant('dev-server', (o) => {
+      o.processes = processTable([
+        10,
+        1,
+        0,
+        '/usr/local/bin/python /usr/local/bin/flask run --host=0.0.0.0',
+      ])
+      o.http = []
+    })
+    expect(check('server.production-wsgi', obs).summary).toBe(
+      'HTTP is served by the Werkzeug development server (flask run)',
+    )
+  })
+
+  test('Waitress and uWSGI pass; an unrecognised server is skipped, not failed', () => {
+    const waitress = variant('dev-server', (o) => {
+      o.processes = processTable([
+        10,
+        1,
+        10001,
+        '/usr/local/bin/python /usr/local/bin/waitress-serve --port=8000 app:app',
+      ])
+      o.http = [appExchange('health', '/healthz', 200, { headers: { server: ['waitress'] } })]
+    })
+    expect(check('server.production-wsgi', waitress).summary).toBe('HTTP is served by Waitress')
+    const uwsgi = variant('good', (o) => {
+      o.processes = processTable([
+        10,
+        1,
+        10001,
+        'uwsgi --http 0.0.0.0:8000 --master -p 4 -w app:app',
+      ])
+      o.http = [appExchange('health', '/healthz', 200, { headers: {} })]
+    })
+    expect(check('server.production-wsgi', uwsgi).summary).toBe('HTTP is served by uWSGI')
+    const unknown = variant('dev-server', (o) => {
+      o.http = [appExchange('health', '/healthz', 200, { headers: {} })]
+    })
+    expect(check('server.production-wsgi', unknown).status).toBe('skipped')
+  })
+})
+
+describe('server.workers', () => {
+  const workers = (
+    args: string,
+    count: number,
+    edit?: (o: Observations) => void,
+  ): ReturnType<typeof check> =>
+    check(
+      'server.workers',
+      variant('good', (o) => {
+        o.processes = gunicornTable(args, count)
+        // The recorded boot log says "Using worker: sync"; these variations start differently.
+        boot(o).logTail = []
+        if (!('unavailable' in o.logs)) o.logs.stderr = []
+        edit?.(o)
+      }),
+    )
+
+  test('two counted Gunicorn workers pass, with threads, class and the 2 x cores + 1 guide', () => {
+    const r = check('server.workers', recorded('good'))
+    expect(r.summary).toBe('2 Gunicorn workers (sync, 1 thread each); guide for 2 CPUs: 5')
+    expect(r.evidence).toEqual([
+      'workers: 2 (counted 2 worker processes; -w 2)',
+      'threads per worker: 1',
+      'worker class: sync',
+      'guide: 2 x 2 CPUs + 1 = 5 workers',
+    ])
+  })
+
+  test('one sync worker fails at the CMD line with the guide in the fix', () => {
+    const r = workers('-b 0.0.0.0:8000 app:app', 1)
+    expect(r.status).toBe('failed')
+    expect(r.summary).toBe(
+      '1 Gunicorn worker (sync, 1 thread each): one slow request blocks every other',
+    )
+    expect(r.fix).toBe(
+      'run more workers: gunicorn -w 5 (2 x cores + 1), or add threads with --threads 4',
+    )
+    expect(r.location).toEqual({ file: '__tests__/fixtures/good/Dockerfile', line: 10 })
+  })
+
+  test.each([
+    ['--workers=3', 1, '3 Gunicorn workers (sync, 1 thread each)'],
+    ['-w3', 3, '3 Gunicorn workers (sync, 1 thread each)'],
+    ['-w 1 --threads 4', 1, '1 Gunicorn worker (gthread, 4 threads each)'],
+    ['-w 1 -k gevent', 1, '1 Gunicorn worker (gevent, 1 thread each)'],
+    ['--worker-class=eventlet', 1, '1 Gunicorn worker (eventlet, 1 thread each)'],
+  ])('%s passes', (args, count, summary) => {
+    const r = workers(`${args} app:app`, count)
+    expect(r.status).toBe('passed')
+    expect(r.summary).toMatch(new RegExp(`^${summary.replace(/[()]/g, '\\$&')}`))
+  })
+
+  test('workers set through GUNICORN_CMD_ARGS are counted in the process table', () => {
+    const r = workers('app:app', 4)
+    expect(r).toMatchObject({ status: 'passed' })
+    expect(r.evidence?.[0]).toBe('workers: 4 (counted 4 worker processes)')
+  })
+
+  test('the worker class from the boot log counts when the arguments do not show it', () => {
+    const r = workers('-c gunicorn.conf.py app:app', 1, (o) => {
+      if (!('unavailable' in o.logs))
+        o.logs.stderr = ['[2026-11-24 16:26:40 +0000] [1] [INFO] Using worker: gthread']
+    })
+    expect(r.status).toBe('passed')
+  })
+
+  test('uWSGI processes and Waitress threads', () => {
+    const uwsgi = check(
+      'server.workers',
+      variant('good', (o) => {
+        o.processes = processTable(
+          [10, 1, 1, 'uwsgi --http :8000 --master --processes 1 -w app:app'],
+          [11, 10, 1, 'uwsgi --http :8000 --master --processes 1 -w app:app'],
+        )
+      }),
+    )
+    expect(uwsgi).toMatchObject({
+      status: 'failed',
+      summary: '1 uWSGI worker (prefork, 1 thread each): one slow request blocks every other',
+    })
+    const waitress = check(
+      'server.workers',
+      variant('good', (o) => {
+        o.processes = processTable([
+          10,
+          1,
+          1,
+          '/usr/local/bin/python /usr/local/bin/waitress-serve --port=8000 app:app',
+        ])
+      }),
+    )
+    expect(waitress).toMatchObject({
+      status: 'passed',
+      summary: 'Waitress serves with 4 threads in one process (its default)',
+    })
+  })
+})
+
+describe('health.endpoint', () => {
+  const health = (
+    status: number,
+    extra: Parameters<typeof appExchange>[3] = {},
+  ): ReturnType<typeof check> =>
+    check(
+      'health.endpoint',
+      variant('good', (o) => {
+        o.http = [appExchange('health', '/healthz', status, extra)]
+      }),
+    )
+
+  test('200 within a second passes', () => {
+    expect(check('health.endpoint', recorded('good'))).toMatchObject({
+      status: 'passed',
+      summary: 'GET /healthz answered 200 in 6 ms on the app port',
+    })
+  })
+
+  test('a 404 fails with the route to add', () => {
+    const r = health(404)
+    expect(r).toMatchObject({ status: 'failed', summary: 'GET /healthz answered 404, not 200' })
+    expect(r.fix).toMatch(/^add a \/healthz route that returns 200 'ok'/)
+    expect(r.evidence).toEqual(['GET /healthz -> 404 in 5 ms'])
+  })
+
+  test('a 503 shows the body and asks for a health route that does not depend on the database', () => {
+    const r = health(503, { body: 'database not configured' })
+    expect(r.evidence).toEqual(['GET /healthz -> 503 in 5 ms', 'body: database not configured'])
+    expect(r.fix).toMatch(/^make \/healthz answer 200 whenever the app can serve/)
+  })
+
+  test('a redirect fails and shows where it goes', () => {
+    const r = health(302, { headers: { location: ['https://127.0.0.1:32803/healthz'] } })
+    expect(r.summary).toBe('GET /healthz redirects (302) to https://127.0.0.1:32803/healthz')
+    expect(r.evidence).toContain('Location: https://127.0.0.1:32803/healthz')
+    expect(r.fix).toMatch(/force_https/)
+  })
+
+  test('a slow answer fails; a network error fails with the error', () => {
+    expect(health(200, { ms: 1500 }).summary).toBe('GET /healthz took 1500 ms (limit 1000 ms)')
+    const failed = variant('good', (o) => {
+      o.http = [
+        { ...appExchange('health', '/healthz', 200), response: undefined, error: 'socket hang up' },
+      ]
+    })
+    expect(check('health.endpoint', failed).summary).toBe(
+      'GET /healthz failed on the app port: socket hang up',
+    )
+  })
+})
