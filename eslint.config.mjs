@@ -2,7 +2,16 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'coverage/**', '**/fixtures/**', 'examples/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'build/**',
+      'node_modules/**',
+      'coverage/**',
+      '**/fixtures/**',
+      'examples/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,8 +30,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@actions/*', 'undici', 'node:child_process', 'child_process'], message: 'checks and reports are pure' },
-            { group: ['**/docker/*', '**/probe/*', '**/exec', '**/stack'], message: 'checks and reports are pure' },
+            {
+              group: ['@actions/*', 'undici', 'node:child_process', 'child_process'],
+              message: 'checks and reports are pure',
+            },
+            {
+              group: ['**/docker/*', '**/probe/*', '**/exec', '**/stack'],
+              message: 'checks and reports are pure',
+            },
           ],
         },
       ],
@@ -30,7 +45,15 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 )

@@ -78357,30 +78357,140 @@ exports.runChecks = runChecks;
 const registry_1 = __nccwpck_require__(6538);
 exports.CATALOG = [
     { id: 'build.image', title: 'Image builds', severity: 'error', needs: [] },
-    { id: 'build.layer-cache', title: 'Dependencies install in their own cached layer', severity: 'warning', needs: ['dockerfile'] },
-    { id: 'image.no-baked-secrets', title: 'No secrets baked into the image', severity: 'error', needs: ['image'] },
-    { id: 'image.non-root', title: 'Server does not run as root', severity: 'warning', needs: ['image'] },
-    { id: 'image.exec-form', title: 'Server receives SIGTERM (exec form / PID 1)', severity: 'warning', needs: ['image'] },
-    { id: 'boot.ready', title: 'Container answers HTTP on the app port', severity: 'error', needs: ['boot'] },
-    { id: 'server.production-wsgi', title: 'Production WSGI server (not the Werkzeug dev server)', severity: 'error', needs: ['processes', 'http'] },
-    { id: 'server.workers', title: 'Enough workers to serve concurrent requests', severity: 'warning', needs: ['processes'] },
-    { id: 'health.endpoint', title: 'Health endpoint answers 200 quickly', severity: 'error', needs: ['http'] },
-    { id: 'proxy.https-urls', title: 'Generated URLs are https behind the proxy', severity: 'error', needs: ['http'] },
-    { id: 'proxy.client-ip', title: 'App sees the real client address', severity: 'warning', needs: ['http'] },
-    { id: 'proxy.forwarded-headers', title: 'Proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto', severity: 'error', needs: ['http'] },
-    { id: 'proxy.config-valid', title: 'nginx accepts the configuration', severity: 'error', needs: [] },
+    {
+        id: 'build.layer-cache',
+        title: 'Dependencies install in their own cached layer',
+        severity: 'warning',
+        needs: ['dockerfile'],
+    },
+    {
+        id: 'image.no-baked-secrets',
+        title: 'No secrets baked into the image',
+        severity: 'error',
+        needs: ['image'],
+    },
+    {
+        id: 'image.non-root',
+        title: 'Server does not run as root',
+        severity: 'warning',
+        needs: ['image'],
+    },
+    {
+        id: 'image.exec-form',
+        title: 'Server receives SIGTERM (exec form / PID 1)',
+        severity: 'warning',
+        needs: ['image'],
+    },
+    {
+        id: 'boot.ready',
+        title: 'Container answers HTTP on the app port',
+        severity: 'error',
+        needs: ['boot'],
+    },
+    {
+        id: 'server.production-wsgi',
+        title: 'Production WSGI server (not the Werkzeug dev server)',
+        severity: 'error',
+        needs: ['processes', 'http'],
+    },
+    {
+        id: 'server.workers',
+        title: 'Enough workers to serve concurrent requests',
+        severity: 'warning',
+        needs: ['processes'],
+    },
+    {
+        id: 'health.endpoint',
+        title: 'Health endpoint answers 200 quickly',
+        severity: 'error',
+        needs: ['http'],
+    },
+    {
+        id: 'proxy.https-urls',
+        title: 'Generated URLs are https behind the proxy',
+        severity: 'error',
+        needs: ['http'],
+    },
+    {
+        id: 'proxy.client-ip',
+        title: 'App sees the real client address',
+        severity: 'warning',
+        needs: ['http'],
+    },
+    {
+        id: 'proxy.forwarded-headers',
+        title: 'Proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto',
+        severity: 'error',
+        needs: ['http'],
+    },
+    {
+        id: 'proxy.config-valid',
+        title: 'nginx accepts the configuration',
+        severity: 'error',
+        needs: [],
+    },
     { id: 'tls.hsts', title: 'HSTS on every HTTPS response', severity: 'error', needs: ['http'] },
-    { id: 'tls.https-redirect', title: 'Plain HTTP redirects to HTTPS', severity: 'warning', needs: ['http'] },
-    { id: 'cookies.secure', title: 'Cookies are Secure (session also HttpOnly, SameSite)', severity: 'error', needs: ['http'] },
+    {
+        id: 'tls.https-redirect',
+        title: 'Plain HTTP redirects to HTTPS',
+        severity: 'warning',
+        needs: ['http'],
+    },
+    {
+        id: 'cookies.secure',
+        title: 'Cookies are Secure (session also HttpOnly, SameSite)',
+        severity: 'error',
+        needs: ['http'],
+    },
     { id: 'config.debug-off', title: 'DEBUG is off', severity: 'error', needs: ['http'] },
-    { id: 'secret.from-env', title: 'SECRET_KEY comes from the environment', severity: 'error', needs: ['http'] },
-    { id: 'secret.strength', title: 'SECRET_KEY is not weak and has no weak fallback', severity: 'error', needs: ['http'] },
-    { id: 'logs.stdout', title: 'Logs go to stdout/stderr', severity: 'warning', needs: ['logs', 'http'] },
-    { id: 'static.served-by-proxy', title: 'Static files are served by the proxy', severity: 'warning', needs: ['http'] },
-    { id: 'shutdown.graceful', title: 'SIGTERM shuts down cleanly', severity: 'warning', needs: ['shutdown'] },
-    { id: 'proxy.host-header', title: 'Foreign Host headers do not reach the app', severity: 'warning', needs: ['http'] },
-    { id: 'static.alias-traversal', title: 'No path traversal through a static alias', severity: 'error', needs: ['http'] },
-    { id: 'health.no-session', title: 'Health endpoint sets no cookie and is not cached', severity: 'notice', needs: ['http'] },
+    {
+        id: 'secret.from-env',
+        title: 'SECRET_KEY comes from the environment',
+        severity: 'error',
+        needs: ['http'],
+    },
+    {
+        id: 'secret.strength',
+        title: 'SECRET_KEY is not weak and has no weak fallback',
+        severity: 'error',
+        needs: ['http'],
+    },
+    {
+        id: 'logs.stdout',
+        title: 'Logs go to stdout/stderr',
+        severity: 'warning',
+        needs: ['logs', 'http'],
+    },
+    {
+        id: 'static.served-by-proxy',
+        title: 'Static files are served by the proxy',
+        severity: 'warning',
+        needs: ['http'],
+    },
+    {
+        id: 'shutdown.graceful',
+        title: 'SIGTERM shuts down cleanly',
+        severity: 'warning',
+        needs: ['shutdown'],
+    },
+    {
+        id: 'proxy.host-header',
+        title: 'Foreign Host headers do not reach the app',
+        severity: 'warning',
+        needs: ['http'],
+    },
+    {
+        id: 'static.alias-traversal',
+        title: 'No path traversal through a static alias',
+        severity: 'error',
+        needs: ['http'],
+    },
+    {
+        id: 'health.no-session',
+        title: 'Health endpoint sets no cookie and is not cached',
+        severity: 'notice',
+        needs: ['http'],
+    },
     { id: 'proxy.rate-limit', title: 'Proxy rate-limits requests', severity: 'notice', needs: [] },
 ];
 exports.CHECK_IDS = exports.CATALOG.map((c) => c.id);
@@ -78539,20 +78649,12 @@ function firstError(lines) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.looksSecret = looksSecret;
 exports.imageNoBakedSecrets = imageNoBakedSecrets;
+const secret_names_1 = __nccwpck_require__(5743);
 const common_1 = __nccwpck_require__(5244);
 const stages_1 = __nccwpck_require__(5114);
-/** SECRET_KEY, *_PASSWORD, *_PASSWD, *_TOKEN, *_SECRET, *_SECRET_KEY, *_API_KEY, *_PRIVATE_KEY ... */
-const SECRET_NAME = /^(?:[A-Z0-9_]*_)?(?:SECRET_KEY|SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|SECRET_ACCESS_KEY)$/;
-/** True when a variable of this name and shape holds a secret worth reporting. */
-function looksSecret(name, valueLength, urlWithCredentials) {
-    if (valueLength === 0)
-        return false;
-    return urlWithCredentials || SECRET_NAME.test(name.toUpperCase());
-}
 function add(findings, v, source, line) {
-    if (!looksSecret(v.name, v.valueLength, v.urlWithCredentials))
+    if (!(0, secret_names_1.looksSecret)(v.name, v.valueLength, v.urlWithCredentials))
         return;
     const f = findings.get(v.name) ?? {
         name: v.name,
@@ -80612,7 +80714,10 @@ async function main() {
     state.saveRunId(runId);
     const controller = abortOnSignals();
     try {
-        const { report } = await (0, pipeline_1.runPipeline)(options, actionLogger, { runId, signal: controller.signal });
+        const { report } = await (0, pipeline_1.runPipeline)(options, actionLogger, {
+            runId,
+            signal: controller.signal,
+        });
         await core.group('Publishing report', () => publish(report, options));
         if (report.verdict === 'fail')
             core.setFailed(failedLine(report));
@@ -80832,6 +80937,7 @@ exports.maskUrlCredentials = maskUrlCredentials;
 exports.stageIndex = stageIndex;
 exports.parseDockerfile = parseDockerfile;
 exports.readDockerfile = readDockerfile;
+exports.secretValuesIn = secretValuesIn;
 /**
  * Dockerfile facts: what checks need to know about the Dockerfile, parsed with dockerfile-ast.
  * ENV/ARG values are never kept (only their length and whether they are a URL with a
@@ -80840,6 +80946,7 @@ exports.readDockerfile = readDockerfile;
  */
 const node_fs_1 = __nccwpck_require__(3024);
 const dockerfile_ast_1 = __nccwpck_require__(8390);
+const secret_names_1 = __nccwpck_require__(5743);
 /** Instructions whose arguments may be written in JSON (exec) form. */
 const JSON_FORM_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'RUN', 'SHELL']);
 /** scheme://user:password@ with a literal password (a `$VAR` reference is not a baked secret). */
@@ -80962,6 +81069,36 @@ function readDockerfile(absPath, repoRelativePath, target) {
         return { unavailable: `Dockerfile ${repoRelativePath} has no build stage named "${target}"` };
     }
     return facts;
+}
+/**
+ * The literal values of secret-looking ENV/ARG defaults (and URL passwords) in the Dockerfile.
+ * The runtime registers them as secrets before `docker build`, whose log prints them
+ * (`Step 5/13 : ENV SECRET_KEY=...`); they never enter the facts.
+ */
+function secretValuesIn(absPath) {
+    let text;
+    try {
+        text = (0, node_fs_1.readFileSync)(absPath, 'utf8');
+    }
+    catch {
+        return [];
+    }
+    const values = [];
+    for (const instruction of dockerfile_ast_1.DockerfileParser.parse(text).getInstructions()) {
+        if (!(instruction instanceof dockerfile_ast_1.Env || instruction instanceof dockerfile_ast_1.Arg))
+            continue;
+        for (const p of instruction.getProperties()) {
+            const value = p.getValue();
+            if (value === null || value.startsWith('$'))
+                continue;
+            const url = URL_CREDENTIALS.exec(value);
+            if (url !== null && !url[1].startsWith('$'))
+                values.push(url[1]);
+            if ((0, secret_names_1.looksSecret)(p.getName(), value.length, false))
+                values.push(value);
+        }
+    }
+    return values;
 }
 
 
@@ -81528,6 +81665,29 @@ async function containerLogs(docker, container) {
 
 /***/ }),
 
+/***/ 5743:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Which variables hold secrets: one rule for the check that reports baked secrets and for the
+ * runtime, which must mask the same values before `docker build` prints them.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.looksSecret = looksSecret;
+/** SECRET_KEY, *_PASSWORD, *_PASSWD, *_TOKEN, *_SECRET, *_SECRET_KEY, *_API_KEY, *_PRIVATE_KEY ... */
+const SECRET_NAME = /^(?:[A-Z0-9_]*_)?(?:SECRET_KEY|SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|SECRET_ACCESS_KEY)$/;
+/** True when a variable of this name and shape holds a secret worth reporting. */
+function looksSecret(name, valueLength, urlWithCredentials) {
+    if (valueLength === 0)
+        return false;
+    return urlWithCredentials || SECRET_NAME.test(name.toUpperCase());
+}
+
+
+/***/ }),
+
 /***/ 8381:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -81588,9 +81748,27 @@ class UsageError extends Error {
 exports.UsageError = UsageError;
 /** The input names, as in action.yml; the CLI flags are the same with `--`. */
 exports.INPUT_NAMES = [
-    'context', 'file', 'build-args', 'target', 'image', 'command', 'port', 'env', 'health-path',
-    'routes', 'nginx-config', 'server-name', 'proxy-image', 'introspect', 'boot-timeout', 'fail-on',
-    'skip-checks', 'name', 'comment', 'github-token', 'report-path',
+    'context',
+    'file',
+    'build-args',
+    'target',
+    'image',
+    'command',
+    'port',
+    'env',
+    'health-path',
+    'routes',
+    'nginx-config',
+    'server-name',
+    'proxy-image',
+    'introspect',
+    'boot-timeout',
+    'fail-on',
+    'skip-checks',
+    'name',
+    'comment',
+    'github-token',
+    'report-path',
 ];
 exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
 function bad(input, value, accepted) {
@@ -81648,7 +81826,9 @@ function command(value) {
         catch {
             throw bad('command', v, 'a JSON array of strings or a space-separated command line');
         }
-        if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((s) => typeof s === 'string')) {
+        if (!Array.isArray(parsed) ||
+            parsed.length === 0 ||
+            !parsed.every((s) => typeof s === 'string')) {
             throw bad('command', v, 'a non-empty JSON array of strings');
         }
         return parsed;
@@ -81678,17 +81858,23 @@ function parseOptions(raw, env) {
     const get = (k) => (raw[k] ?? '').trim();
     const image = get('image') || undefined;
     const contextRaw = get('context') || '.';
-    const context = image ? path.resolve(env.workspace, contextRaw) : existing('context', contextRaw, env.workspace, 'directory');
+    const context = image
+        ? path.resolve(env.workspace, contextRaw)
+        : existing('context', contextRaw, env.workspace, 'directory');
     const fileRaw = get('file');
     let file = path.join(context, 'Dockerfile');
     if (fileRaw)
-        file = image ? path.resolve(env.workspace, fileRaw) : existing('file', fileRaw, env.workspace, 'file');
+        file = image
+            ? path.resolve(env.workspace, fileRaw)
+            : existing('file', fileRaw, env.workspace, 'file');
     else if (!image)
         existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file');
     const failOn = get('fail-on') || 'error';
     if (!['error', 'warning', 'never'].includes(failOn))
         throw bad('fail-on', failOn, "'error', 'warning' or 'never'");
-    const skipChecks = lines(raw['skip-checks']).flatMap((l) => l.split(/[\s,]+/)).filter(Boolean);
+    const skipChecks = lines(raw['skip-checks'])
+        .flatMap((l) => l.split(/[\s,]+/))
+        .filter(Boolean);
     for (const id of skipChecks) {
         if (!catalog_1.CHECK_IDS.includes(id))
             throw bad('skip-checks', id, `check ids from the catalog (${catalog_1.CHECK_IDS.slice(0, 3).join(', ')}, ...)`);
@@ -81792,6 +81978,7 @@ const path = __importStar(__nccwpck_require__(6760));
 const catalog_1 = __nccwpck_require__(530);
 const collect_1 = __nccwpck_require__(8438);
 const dockerfile_1 = __nccwpck_require__(2292);
+const secret_names_1 = __nccwpck_require__(5743);
 const report_1 = __nccwpck_require__(8850);
 const sanitize_1 = __nccwpck_require__(1211);
 /** Wraps a logger so every secret registered during the run is also known for redaction. */
@@ -81810,6 +81997,11 @@ async function runPipeline(options, log, ctx) {
     const started = Date.now();
     const secrets = [...options.env.map(([, v]) => v), options.githubToken].filter((s) => s.length > 0);
     const runLog = recordingSecrets(log, secrets);
+    // Known before the build, which echoes ENV/ARG lines and build args into its log.
+    const baked = options.image ? [] : (0, dockerfile_1.secretValuesIn)(options.file);
+    const secretArgs = options.buildArgs.filter(([k, v]) => (0, secret_names_1.looksSecret)(k, v.length, false));
+    for (const value of [...baked, ...secretArgs.map(([, v]) => v)])
+        runLog.secret(value);
     const dockerfile = (0, dockerfile_1.readDockerfile)(options.file, path.relative(options.workspace, options.file), options.target);
     const { observations, timings, image } = await (0, collect_1.collect)(options, runLog, {
         runId: ctx.runId,
@@ -81829,7 +82021,12 @@ async function runPipeline(options, log, ctx) {
             context: path.relative(options.workspace, options.context) || '.',
             file: path.relative(options.workspace, options.file),
         },
-        timings: { build: timings.build, boot: timings.boot, checks: checksMs, total: Date.now() - started },
+        timings: {
+            build: timings.build,
+            boot: timings.boot,
+            checks: checksMs,
+            total: Date.now() - started,
+        },
     });
     await (0, report_1.writeReport)(report, options.reportPath);
     log.debug(`report written to ${options.reportPath}`);

@@ -84,7 +84,10 @@ function consoleLogger(verbose: boolean, out: NodeJS.WriteStream): Logger {
 /** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
 export async function cli(argv: string[]): Promise<number> {
   const stdout = process.stdout
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
+  > = {
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
     'no-color': { type: 'boolean' },
@@ -95,11 +98,13 @@ export async function cli(argv: string[]): Promise<number> {
     if (name === 'github-token' || name === 'comment') continue
     options[name] = { type: 'string', multiple: MULTI[name] !== undefined }
     const singular = MULTI[name]
-    if (singular !== undefined && singular !== name) options[singular] = { type: 'string', multiple: true }
+    if (singular !== undefined && singular !== name)
+      options[singular] = { type: 'string', multiple: true }
   }
   let values: ParsedValues
   try {
-    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as ParsedValues
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true })
+      .values as ParsedValues
   } catch (err) {
     process.stderr.write(`flask-deploy-check: ${(err as Error).message}\n${USAGE.split('\n')[0]}\n`)
     return 2
@@ -114,10 +119,15 @@ export async function cli(argv: string[]): Promise<number> {
   }
   let parsed
   try {
-    parsed = parseOptions({ ...toRawInputs(values), comment: 'false' }, { workspace: process.cwd() })
+    parsed = parseOptions(
+      { ...toRawInputs(values), comment: 'false' },
+      { workspace: process.cwd() },
+    )
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`flask-deploy-check: ${err.message.replace(/^input '([^']+)'/, "option '--$1'")}\n`)
+      process.stderr.write(
+        `flask-deploy-check: ${err.message.replace(/^input '([^']+)'/, "option '--$1'")}\n`,
+      )
       return 2
     }
     throw err
@@ -132,7 +142,10 @@ export async function cli(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    const { report } = await runPipeline(parsed, log, { runId: newRunId(), signal: controller.signal })
+    const { report } = await runPipeline(parsed, log, {
+      runId: newRunId(),
+      signal: controller.signal,
+    })
     if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else stdout.write(`\n${renderTerminal(report, { color })}\nreport: ${parsed.reportPath}\n`)
     return report.verdict === 'fail' ? 1 : 0

@@ -69,19 +69,29 @@ export async function main(): Promise<void> {
   try {
     options = readInputs()
   } catch (err) {
-    core.setFailed(err instanceof UsageError ? err.message : `could not read inputs: ${String(err)}`)
+    core.setFailed(
+      err instanceof UsageError ? err.message : `could not read inputs: ${String(err)}`,
+    )
     return
   }
   const runId = newRunId()
   state.saveRunId(runId)
   const controller = abortOnSignals()
   try {
-    const { report } = await runPipeline(options, actionLogger, { runId, signal: controller.signal })
+    const { report } = await runPipeline(options, actionLogger, {
+      runId,
+      signal: controller.signal,
+    })
     await core.group('Publishing report', () => publish(report, options))
     if (report.verdict === 'fail') core.setFailed(failedLine(report))
-    else core.info(`flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`)
+    else
+      core.info(
+        `flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`,
+      )
   } catch (err) {
-    core.setFailed(`flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`)
+    core.setFailed(
+      `flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`,
+    )
   }
 }
 
@@ -93,6 +103,8 @@ export async function post(): Promise<void> {
     const removed = await removeRun(runId)
     if (removed > 0) core.info(`removed ${removed} leftover object(s) of run ${runId}`)
   } catch (err) {
-    core.warning(`cleanup of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`)
+    core.warning(
+      `cleanup of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`,
+    )
   }
 }

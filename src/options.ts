@@ -67,9 +67,27 @@ export class UsageError extends Error {
 
 /** The input names, as in action.yml; the CLI flags are the same with `--`. */
 export const INPUT_NAMES = [
-  'context', 'file', 'build-args', 'target', 'image', 'command', 'port', 'env', 'health-path',
-  'routes', 'nginx-config', 'server-name', 'proxy-image', 'introspect', 'boot-timeout', 'fail-on',
-  'skip-checks', 'name', 'comment', 'github-token', 'report-path',
+  'context',
+  'file',
+  'build-args',
+  'target',
+  'image',
+  'command',
+  'port',
+  'env',
+  'health-path',
+  'routes',
+  'nginx-config',
+  'server-name',
+  'proxy-image',
+  'introspect',
+  'boot-timeout',
+  'fail-on',
+  'skip-checks',
+  'name',
+  'comment',
+  'github-token',
+  'report-path',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -103,7 +121,11 @@ function pairs(input: string, value: string | undefined): [string, string][] {
     const key = eq > 0 ? line.slice(0, eq).trim() : ''
     if (!ENV_NAME.test(key)) {
       // Never echo the value: it may be a secret.
-      throw bad(input, eq > 0 ? `${key}=***` : line.replace(/=.*/, '=***'), 'one KEY=VALUE per line, KEY made of letters, digits and _')
+      throw bad(
+        input,
+        eq > 0 ? `${key}=***` : line.replace(/=.*/, '=***'),
+        'one KEY=VALUE per line, KEY made of letters, digits and _',
+      )
     }
     return [key, line.slice(eq + 1)]
   })
@@ -126,7 +148,8 @@ function int(input: string, value: string, min: number, max: number): number {
 }
 
 function urlPath(input: string, value: string): string {
-  if (!/^\/[^\s]*$/.test(value)) throw bad(input, value, "a path starting with '/' and without spaces")
+  if (!/^\/[^\s]*$/.test(value))
+    throw bad(input, value, "a path starting with '/' and without spaces")
   return value
 }
 
@@ -140,7 +163,11 @@ function command(value: string): string[] {
     } catch {
       throw bad('command', v, 'a JSON array of strings or a space-separated command line')
     }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((s) => typeof s === 'string')) {
+    if (
+      !Array.isArray(parsed) ||
+      parsed.length === 0 ||
+      !parsed.every((s) => typeof s === 'string')
+    ) {
       throw bad('command', v, 'a non-empty JSON array of strings')
     }
     return parsed as string[]
@@ -170,18 +197,32 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
   const get = (k: InputName): string => (raw[k] ?? '').trim()
   const image = get('image') || undefined
   const contextRaw = get('context') || '.'
-  const context = image ? path.resolve(env.workspace, contextRaw) : existing('context', contextRaw, env.workspace, 'directory')
+  const context = image
+    ? path.resolve(env.workspace, contextRaw)
+    : existing('context', contextRaw, env.workspace, 'directory')
   const fileRaw = get('file')
   let file = path.join(context, 'Dockerfile')
-  if (fileRaw) file = image ? path.resolve(env.workspace, fileRaw) : existing('file', fileRaw, env.workspace, 'file')
-  else if (!image) existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file')
+  if (fileRaw)
+    file = image
+      ? path.resolve(env.workspace, fileRaw)
+      : existing('file', fileRaw, env.workspace, 'file')
+  else if (!image)
+    existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file')
 
   const failOn = get('fail-on') || 'error'
-  if (!['error', 'warning', 'never'].includes(failOn)) throw bad('fail-on', failOn, "'error', 'warning' or 'never'")
+  if (!['error', 'warning', 'never'].includes(failOn))
+    throw bad('fail-on', failOn, "'error', 'warning' or 'never'")
 
-  const skipChecks = lines(raw['skip-checks']).flatMap((l) => l.split(/[\s,]+/)).filter(Boolean)
+  const skipChecks = lines(raw['skip-checks'])
+    .flatMap((l) => l.split(/[\s,]+/))
+    .filter(Boolean)
   for (const id of skipChecks) {
-    if (!CHECK_IDS.includes(id)) throw bad('skip-checks', id, `check ids from the catalog (${CHECK_IDS.slice(0, 3).join(', ')}, ...)`)
+    if (!CHECK_IDS.includes(id))
+      throw bad(
+        'skip-checks',
+        id,
+        `check ids from the catalog (${CHECK_IDS.slice(0, 3).join(', ')}, ...)`,
+      )
   }
 
   const nginxConfig = get('nginx-config') || 'auto'
@@ -193,16 +234,22 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
   }
 
   const target = get('target') || undefined
-  if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) throw bad('target', target, 'a build stage name')
+  if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target))
+    throw bad('target', target, 'a build stage name')
 
   const name = get('name')
-  if (name.length > 100 || /[\r\n<>]/.test(name)) throw bad('name', name, 'a short label without line breaks or < >')
+  if (name.length > 100 || /[\r\n<>]/.test(name))
+    throw bad('name', name, 'a short label without line breaks or < >')
 
   const reportRaw = get('report-path')
   const tempBase = env.runnerTemp || os.tmpdir()
   const reportPath = reportRaw
     ? path.resolve(env.workspace, reportRaw)
-    : path.join(tempBase, 'flask-deploy-check', name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json')
+    : path.join(
+        tempBase,
+        'flask-deploy-check',
+        name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json',
+      )
 
   const routes = lines(raw.routes).map((r) => urlPath('routes', r))
 

@@ -8,7 +8,8 @@ import * as path from 'node:path'
 import { runChecks } from './checks/catalog'
 import type { Logger } from './log'
 import { collect } from './observe/collect'
-import { readDockerfile } from './observe/dockerfile'
+import { readDockerfile, secretValuesIn } from './observe/dockerfile'
+import { looksSecret } from './observe/secret-names'
 import type { Options } from './options'
 import { buildReport, writeReport, type Report } from './report/report'
 import { makeRedactor, redactResults } from './report/sanitize'
@@ -38,9 +39,19 @@ export async function runPipeline(
   ctx: { runId: string; signal?: AbortSignal },
 ): Promise<PipelineResult> {
   const started = Date.now()
-  const secrets = [...options.env.map(([, v]) => v), options.githubToken].filter((s) => s.length > 0)
+  const secrets = [...options.env.map(([, v]) => v), options.githubToken].filter(
+    (s) => s.length > 0,
+  )
   const runLog = recordingSecrets(log, secrets)
-  const dockerfile = readDockerfile(options.file, path.relative(options.workspace, options.file), options.target)
+  // Known before the build, which echoes ENV/ARG lines and build args into its log.
+  const baked = options.image ? [] : secretValuesIn(options.file)
+  const secretArgs = options.buildArgs.filter(([k, v]) => looksSecret(k, v.length, false))
+  for (const value of [...baked, ...secretArgs.map(([, v]) => v)]) runLog.secret(value)
+  const dockerfile = readDockerfile(
+    options.file,
+    path.relative(options.workspace, options.file),
+    options.target,
+  )
 
   const { observations, timings, image } = await collect(options, runLog, {
     runId: ctx.runId,
@@ -62,7 +73,12 @@ export async function runPipeline(
       context: path.relative(options.workspace, options.context) || '.',
       file: path.relative(options.workspace, options.file),
     },
-    timings: { build: timings.build, boot: timings.boot, checks: checksMs, total: Date.now() - started },
+    timings: {
+      build: timings.build,
+      boot: timings.boot,
+      checks: checksMs,
+      total: Date.now() - started,
+    },
   })
   await writeReport(report, options.reportPath)
   log.debug(`report written to ${options.reportPath}`)

@@ -3,23 +3,10 @@
  * history or the Dockerfile. Only names, lengths and sources are reported, never values.
  */
 import type { DockerInstruction, EnvVarFacts, Observations } from '../observe/types'
+import { looksSecret } from '../observe/secret-names'
 import type { CheckOutcome } from './types'
 import { dockerfileAt, present } from './common'
 import { imageInstructions } from './stages'
-
-/** SECRET_KEY, *_PASSWORD, *_PASSWD, *_TOKEN, *_SECRET, *_SECRET_KEY, *_API_KEY, *_PRIVATE_KEY ... */
-const SECRET_NAME =
-  /^(?:[A-Z0-9_]*_)?(?:SECRET_KEY|SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|SECRET_ACCESS_KEY)$/
-
-/** True when a variable of this name and shape holds a secret worth reporting. */
-export function looksSecret(
-  name: string,
-  valueLength: number,
-  urlWithCredentials: boolean,
-): boolean {
-  if (valueLength === 0) return false
-  return urlWithCredentials || SECRET_NAME.test(name.toUpperCase())
-}
 
 interface Finding {
   name: string

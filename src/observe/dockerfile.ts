@@ -14,6 +14,7 @@ import {
   type Instruction,
   type Property,
 } from 'dockerfile-ast'
+import { looksSecret } from './secret-names'
 import type { DockerfileFacts, DockerInstruction, Part } from './types'
 
 /** Instructions whose arguments may be written in JSON (exec) form. */
@@ -150,4 +151,30 @@ export function readDockerfile(
     return { unavailable: `Dockerfile ${repoRelativePath} has no build stage named "${target}"` }
   }
   return facts
+}
+
+/**
+ * The literal values of secret-looking ENV/ARG defaults (and URL passwords) in the Dockerfile.
+ * The runtime registers them as secrets before `docker build`, whose log prints them
+ * (`Step 5/13 : ENV SECRET_KEY=...`); they never enter the facts.
+ */
+export function secretValuesIn(absPath: string): string[] {
+  let text: string
+  try {
+    text = readFileSync(absPath, 'utf8')
+  } catch {
+    return []
+  }
+  const values: string[] = []
+  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+    if (!(instruction instanceof Env || instruction instanceof Arg)) continue
+    for (const p of instruction.getProperties()) {
+      const value = p.getValue()
+      if (value === null || value.startsWith('$')) continue
+      const url = URL_CREDENTIALS.exec(value)
+      if (url !== null && !url[1].startsWith('$')) values.push(url[1])
+      if (looksSecret(p.getName(), value.length, false)) values.push(value)
+    }
+  }
+  return values
 }

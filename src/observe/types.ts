@@ -43,7 +43,12 @@ export interface DockerInstruction {
   /** For CMD/ENTRYPOINT/RUN/SHELL: true when written in JSON (exec) form. */
   jsonForm?: boolean
   /** For ENV/ARG: the variables set here; `hasValue` false for a bare `ARG NAME`. */
-  variables?: { name: string; hasValue: boolean; valueLength: number; urlWithCredentials: boolean }[]
+  variables?: {
+    name: string
+    hasValue: boolean
+    valueLength: number
+    urlWithCredentials: boolean
+  }[]
   /** For COPY/ADD: the --from flag value, when present. */
   from?: string
   /** Index of the build stage (0-based) this instruction belongs to. */
