@@ -80650,6 +80650,7 @@ const options_1 = __nccwpck_require__(8381);
 const pipeline_1 = __nccwpck_require__(5165);
 const annotations_1 = __nccwpck_require__(856);
 const markdown_1 = __nccwpck_require__(4285);
+const report_1 = __nccwpck_require__(8850);
 const state = __importStar(__nccwpck_require__(2462));
 const actionLogger = {
     debug: (m) => core.debug(m),
@@ -80694,10 +80695,11 @@ async function publish(report, options) {
         core.warning(`could not write the job summary: ${err.message}`);
     }
 }
-function failedLine(report) {
-    const failed = report.checks.filter((c) => c.status === 'failed');
-    const ids = failed.map((c) => `${c.id} (${c.severity})`).join(', ');
-    return `flask-deploy-check: ${failed.length} check(s) failed: ${ids}. See the job summary or ${report.target.name || 'the report'}.`;
+/** The step's failure message: the checks that fail it under fail-on, by id. */
+function failedLine(report, failOn) {
+    const blocking = (0, report_1.blockingFailures)(report, failOn);
+    const ids = blocking.map((c) => `${c.id} (${c.severity})`).join(', ');
+    return `${blocking.length} check(s) failed under fail-on '${failOn}': ${ids}. The job summary has the evidence and the fix for each.`;
 }
 /** The main step. */
 async function main() {
@@ -80720,7 +80722,7 @@ async function main() {
         });
         await core.group('Publishing report', () => publish(report, options));
         if (report.verdict === 'fail')
-            core.setFailed(failedLine(report));
+            core.setFailed(failedLine(report, options.failOn));
         else
             core.info(`flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`);
     }
@@ -80869,20 +80871,23 @@ async function collect(opts, log, ctx) {
             obs.logs = handle.startError ? unavailable : await (0, running_1.containerLogs)(docker, handle.name);
             return result(boot.ms);
         }
-        ctx.signal?.throwIfAborted();
-        obs.processes = await (0, running_1.settledProcesses)(docker, handle.name);
-        obs.http = await (0, running_1.appExchanges)({
-            hostPort: handle.hostPort,
-            healthPath: opts.healthPath,
-            routes: opts.routes,
-            signal: ctx.signal,
+        const hostPort = handle.hostPort;
+        await log.stage('Check running app', async () => {
+            ctx.signal?.throwIfAborted();
+            obs.processes = await (0, running_1.settledProcesses)(docker, handle.name);
+            obs.http = await (0, running_1.appExchanges)({
+                hostPort,
+                healthPath: opts.healthPath,
+                routes: opts.routes,
+                signal: ctx.signal,
+            });
+            // Servers write their access log after the response: give the last line time to land.
+            await sleep(LOG_FLUSH_MS);
+            obs.logs = await (0, running_1.containerLogs)(docker, handle.name);
+            ctx.signal?.throwIfAborted();
+            log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
+            obs.shutdown = await (0, stack_1.stopApp)(docker, handle);
         });
-        // Servers write their access log after the response: give the last line time to land.
-        await sleep(LOG_FLUSH_MS);
-        obs.logs = await (0, running_1.containerLogs)(docker, handle.name);
-        ctx.signal?.throwIfAborted();
-        log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
-        obs.shutdown = await (0, stack_1.stopApp)(docker, handle);
         return result(boot.ms);
     }
     finally {

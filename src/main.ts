@@ -11,7 +11,7 @@ import { UsageError, type Options } from './options'
 import { newRunId, runPipeline } from './pipeline'
 import { annotationsFor } from './report/annotations'
 import { renderSummary } from './report/markdown'
-import type { Report } from './report/report'
+import { blockingFailures, type Report } from './report/report'
 import * as state from './state'
 
 const actionLogger: Logger = {
@@ -56,10 +56,11 @@ async function publish(report: Report, options: Options): Promise<void> {
   }
 }
 
-function failedLine(report: Report): string {
-  const failed = report.checks.filter((c) => c.status === 'failed')
-  const ids = failed.map((c) => `${c.id} (${c.severity})`).join(', ')
-  return `flask-deploy-check: ${failed.length} check(s) failed: ${ids}. See the job summary or ${report.target.name || 'the report'}.`
+/** The step's failure message: the checks that fail it under fail-on, by id. */
+function failedLine(report: Report, failOn: Options['failOn']): string {
+  const blocking = blockingFailures(report, failOn)
+  const ids = blocking.map((c) => `${c.id} (${c.severity})`).join(', ')
+  return `${blocking.length} check(s) failed under fail-on '${failOn}': ${ids}. The job summary has the evidence and the fix for each.`
 }
 
 /** The main step. */
@@ -83,7 +84,7 @@ export async function main(): Promise<void> {
       signal: controller.signal,
     })
     await core.group('Publishing report', () => publish(report, options))
-    if (report.verdict === 'fail') core.setFailed(failedLine(report))
+    if (report.verdict === 'fail') core.setFailed(failedLine(report, options.failOn))
     else
       core.info(
         `flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`,

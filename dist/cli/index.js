@@ -50056,20 +50056,23 @@ async function collect(opts, log, ctx) {
             obs.logs = handle.startError ? unavailable : await (0, running_1.containerLogs)(docker, handle.name);
             return result(boot.ms);
         }
-        ctx.signal?.throwIfAborted();
-        obs.processes = await (0, running_1.settledProcesses)(docker, handle.name);
-        obs.http = await (0, running_1.appExchanges)({
-            hostPort: handle.hostPort,
-            healthPath: opts.healthPath,
-            routes: opts.routes,
-            signal: ctx.signal,
+        const hostPort = handle.hostPort;
+        await log.stage('Check running app', async () => {
+            ctx.signal?.throwIfAborted();
+            obs.processes = await (0, running_1.settledProcesses)(docker, handle.name);
+            obs.http = await (0, running_1.appExchanges)({
+                hostPort,
+                healthPath: opts.healthPath,
+                routes: opts.routes,
+                signal: ctx.signal,
+            });
+            // Servers write their access log after the response: give the last line time to land.
+            await sleep(LOG_FLUSH_MS);
+            obs.logs = await (0, running_1.containerLogs)(docker, handle.name);
+            ctx.signal?.throwIfAborted();
+            log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
+            obs.shutdown = await (0, stack_1.stopApp)(docker, handle);
         });
-        // Servers write their access log after the response: give the last line time to land.
-        await sleep(LOG_FLUSH_MS);
-        obs.logs = await (0, running_1.containerLogs)(docker, handle.name);
-        ctx.signal?.throwIfAborted();
-        log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
-        obs.shutdown = await (0, stack_1.stopApp)(docker, handle);
         return result(boot.ms);
     }
     finally {

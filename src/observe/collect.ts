@@ -112,20 +112,23 @@ export async function collect(
       obs.logs = handle.startError ? unavailable : await containerLogs(docker, handle.name)
       return result(boot.ms)
     }
-    ctx.signal?.throwIfAborted()
-    obs.processes = await settledProcesses(docker, handle.name)
-    obs.http = await appExchanges({
-      hostPort: handle.hostPort,
-      healthPath: opts.healthPath,
-      routes: opts.routes,
-      signal: ctx.signal,
+    const hostPort = handle.hostPort
+    await log.stage('Check running app', async () => {
+      ctx.signal?.throwIfAborted()
+      obs.processes = await settledProcesses(docker, handle.name)
+      obs.http = await appExchanges({
+        hostPort,
+        healthPath: opts.healthPath,
+        routes: opts.routes,
+        signal: ctx.signal,
+      })
+      // Servers write their access log after the response: give the last line time to land.
+      await sleep(LOG_FLUSH_MS)
+      obs.logs = await containerLogs(docker, handle.name)
+      ctx.signal?.throwIfAborted()
+      log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
+      obs.shutdown = await stopApp(docker, handle)
     })
-    // Servers write their access log after the response: give the last line time to land.
-    await sleep(LOG_FLUSH_MS)
-    obs.logs = await containerLogs(docker, handle.name)
-    ctx.signal?.throwIfAborted()
-    log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
-    obs.shutdown = await stopApp(docker, handle)
     return result(boot.ms)
   } finally {
     await removeRun(ctx.runId, docker).catch((err: Error) =>
