@@ -21,6 +21,11 @@ const obs: Observations = {
   http: down,
   logs: down,
   shutdown: down,
+  proxyConfig: down,
+  proxy: down,
+  probe: down,
+  sessionCookies: down,
+  secondBoot: down,
 }
 
 test('every catalog id appears exactly once, in catalog order', () => {
@@ -44,7 +49,18 @@ test('skip-checks wins over the implementation, and a crashing check is skipped,
       throw new Error('boom')
     },
   }
-  const r = runChecks(obs, ['build.image'], impls)
+  const config: Observations['proxyConfig'] = {
+    source: 'reference',
+    rewrites: [],
+    kept: [],
+    serverName: 'example.com',
+    certificatePaths: [],
+    certificateAdded: true,
+    staticDirs: [],
+    test: { ok: true },
+    notes: [],
+  }
+  const r = runChecks({ ...obs, proxyConfig: config }, ['build.image'], impls)
   expect(r[0]).toMatchObject({
     id: 'build.image',
     status: 'skipped',

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DEFECT_CASES } from './e2e/cases'
+import { ALL_CASES } from './e2e/cases'
 
 const FIXTURES = path.join(__dirname, 'fixtures')
 const fixtures = fs
@@ -37,7 +37,7 @@ function changedFiles(name: string): string[] {
 
 describe('fixtures', () => {
   it('are the good one plus one directory per defect case', () => {
-    expect(fixtures).toEqual(['good', ...DEFECT_CASES.map((c) => c.fixture)].sort())
+    expect(fixtures).toEqual(['good', ...ALL_CASES.map((c) => c.fixture)].sort())
   })
 
   it.each(fixtures)('%s builds FROM ${BASE} (default python:3.12-slim)', (name) => {
@@ -46,18 +46,18 @@ describe('fixtures', () => {
     expect(instructions.slice(0, 2)).toEqual(['ARG BASE=python:3.12-slim', 'FROM ${BASE}'])
   })
 
-  it.each(DEFECT_CASES.map((c) => [c.fixture, c.changedFiles] as const))(
+  it.each(ALL_CASES.map((c) => [c.fixture, c.changedFiles] as const))(
     '%s differs from good only in %j',
     (name, expected) => {
       expect(changedFiles(name)).toEqual([...expected].sort())
     },
   )
 
-  it.each(DEFECT_CASES.map((c) => [c.fixture] as const))('%s says where its defect is', (name) => {
+  it.each(ALL_CASES.map((c) => [c.fixture] as const))('%s says where its defect is', (name) => {
     const dir = path.join(FIXTURES, name)
     const marked = changedFiles(name).some((f) => {
       const text = fs.readFileSync(path.join(dir, f), 'utf8')
-      return /^# defect: /m.test(text) || text.startsWith(`"""Fixture \`${name}\``)
+      return /^\s*# defect: /m.test(text) || text.startsWith(`"""Fixture \`${name}\``)
     })
     expect(marked).toBe(true)
   })

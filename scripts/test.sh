@@ -25,8 +25,9 @@ fi
 step "provision the Docker engine and base images"
 bash scripts/provision.sh
 export FDC_BASE_IMAGE=${FDC_BASE_IMAGE:-$(bash scripts/base-image.sh)}
+export FDC_PROXY_IMAGE=${FDC_PROXY_IMAGE:-$(bash scripts/proxy-image.sh)}
 export FDC_SKIP_BUILD=1
 
-step "jest: unit + end-to-end (base image $FDC_BASE_IMAGE)"
+step "jest: unit + end-to-end (base image $FDC_BASE_IMAGE, proxy image $FDC_PROXY_IMAGE)"
 mkdir -p build
 npx jest --runInBand --json --outputFile=build/jest-results.json "$@"

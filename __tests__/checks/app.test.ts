@@ -1,5 +1,13 @@
 import type { HttpExchange } from '../../src/observe/types'
-import { appExchange, check, recorded, variant, withDockerfile } from './observations'
+import {
+  appExchange,
+  check,
+  editProbe,
+  proxyExchange,
+  recorded,
+  variant,
+  withDockerfile,
+} from './observations'
 
 const DEBUGGER_PAGE = `<!doctype html>
 <html lang=en>
@@ -22,12 +30,52 @@ function withExchanges(...exchanges: HttpExchange[]): ReturnType<typeof variant>
 }
 
 describe('config.debug-off', () => {
-  test('plain responses pass, and the summary says only the black-box part was checked', () => {
+  test('plain responses and app.debug False from the probe pass', () => {
     const r = check('config.debug-off', recorded('good'))
     expect(r.status).toBe('passed')
     expect(r.summary).toBe(
-      'no Werkzeug debugger or traceback served on the app port (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
+      'no Werkzeug debugger or traceback served, and the probe reports app.debug is False',
     )
+    expect(r.evidence).toContain('the probe: app.debug is False')
+  })
+
+  test('without the probe, the summary says only the black-box part was checked', () => {
+    const obs = variant('good', (o) => {
+      o.probe = { unavailable: 'introspect is false' }
+    })
+    expect(check('config.debug-off', obs).summary).toBe(
+      'no Werkzeug debugger or traceback served (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
+    )
+  })
+
+  test('app.debug True under Gunicorn fails on the probe alone', () => {
+    const obs = variant('good', (o) => editProbe(o, (a) => (a.debug = true)))
+    const r = check('config.debug-off', obs)
+    expect(r).toMatchObject({
+      status: 'failed',
+      summary:
+        'app.debug is True (FLASK_DEBUG / DEBUG=True) even though Gunicorn hides the debugger',
+    })
+    expect(r.evidence?.[0]).toBe(
+      'the probe (through the proxy): app.debug is True under gunicorn/20.1.0',
+    )
+    expect(r.fix).toMatch(/no FLASK_DEBUG=1 .* no DEBUG=True in the config/)
+  })
+
+  test('app.debug True points at ENV FLASK_DEBUG in the Dockerfile; other servers are not named Gunicorn', () => {
+    const obs = variant('good', (o) =>
+      editProbe(o, (a) => {
+        a.debug = true
+        a.serverSoftware = 'waitress'
+      }),
+    )
+    withDockerfile(
+      obs,
+      'FROM python:3.12-slim\nENV FLASK_DEBUG=1\nCMD ["waitress-serve", "app:app"]\n',
+    )
+    const r = check('config.debug-off', obs)
+    expect(r.summary).toBe('app.debug is True (FLASK_DEBUG / DEBUG=True)')
+    expect(r.location).toEqual({ file: '__tests__/fixtures/good/Dockerfile', line: 2 })
   })
 
   test('the debugger resource URL serving debugger.js fails', () => {
@@ -89,12 +137,27 @@ describe('config.debug-off', () => {
     )
   })
 
-  test('responses through the proxy or for other purposes are not judged here', () => {
-    const viaProxy = {
-      ...appExchange('route', '/', 500, { body: DEBUGGER_PAGE }),
-      via: 'proxy' as const,
-    }
+  test('a traceback served through the proxy fails too, and says where it was seen', () => {
+    const viaProxy = proxyExchange('not-found', '/missing', 500, { body: DEBUGGER_PAGE })
     const r = check('config.debug-off', withExchanges(viaProxy))
-    expect(r.status).toBe('skipped')
+    expect(r.summary).toBe(
+      'GET /missing (through the proxy) served the Werkzeug debugger page ("Werkzeug Debugger"): debug mode is on',
+    )
+  })
+
+  test('the list of responses checked never cuts a request line (a token in it stays whole)', () => {
+    const token = '63628049a5b8342e3702ae3d1cdd7e41'
+    const many = Array.from({ length: 8 }, (_, i) =>
+      proxyExchange('not-found', `/flask-deploy-check-${token}-missing-${i}`, 404),
+    )
+    const r = check('config.debug-off', withExchanges(...many))
+    const line = r.evidence?.[0] ?? ''
+    expect(line).toMatch(/^checked 8 responses: GET \/flask-deploy-check-.* and \d+ more$/)
+    expect(line.split(token).length - 1).toBe(line.split('GET ').length - 1)
+  })
+
+  test('exchanges made for other purposes are not judged here', () => {
+    const echo = proxyExchange('static', '/static/x.txt', 200, { body: DEBUGGER_PAGE })
+    expect(check('config.debug-off', withExchanges(echo)).status).toBe('passed')
   })
 })

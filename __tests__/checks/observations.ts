@@ -1,6 +1,8 @@
 /**
  * Recorded observations (see __tests__/data/observations/README.md) and small builders for
- * variations, so each test states only what differs from a recorded run.
+ * variations, so each test states only what differs from a recorded run. The recordings predate
+ * the TLS proxy stage: `recorded` fills the proxy, probe, session cookie and second-boot parts
+ * with what the good fixture shows behind nginx (proxy-defaults.ts).
  */
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
@@ -8,6 +10,9 @@ import { implementations } from '../../src/checks/registry'
 import type { CheckOutcome } from '../../src/checks/types'
 import { parseDockerfile } from '../../src/observe/dockerfile'
 import type { HttpExchange, Observations, ProcessFacts } from '../../src/observe/types'
+import { withProxyDefaults } from './proxy-defaults'
+
+export * from './proxy-defaults'
 
 export type Recorded =
   | 'good'
@@ -24,7 +29,8 @@ const DIR = path.join(__dirname, '..', 'data', 'observations')
 
 /** A fresh copy of a recorded run (tests may change it freely). */
 export function recorded(name: Recorded): Observations {
-  return JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as Observations
+  const obs = JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as Observations
+  return withProxyDefaults(obs)
 }
 
 /** A recorded run changed by `edit`. */

@@ -15,6 +15,7 @@ import * as path from 'node:path'
 import type { CheckResult } from '../../src/checks/types'
 import {
   CATALOG_IDS,
+  CATALOG_SEVERITY,
   DEFECT_CASES,
   IMPLEMENTED,
   type DefectCase,
@@ -105,22 +106,6 @@ function leftovers(run: ActionResult): LabelledObject[] {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
-/** Severity of each implemented check in the catalog. */
-const CATALOG_SEVERITY: Record<ImplementedId, string> = {
-  'build.image': 'error',
-  'build.layer-cache': 'warning',
-  'image.no-baked-secrets': 'error',
-  'image.non-root': 'warning',
-  'image.exec-form': 'warning',
-  'boot.ready': 'error',
-  'server.production-wsgi': 'error',
-  'server.workers': 'warning',
-  'health.endpoint': 'error',
-  'config.debug-off': 'error',
-  'logs.stdout': 'warning',
-  'shutdown.graceful': 'warning',
-}
 
 describe('the good fixture', () => {
   let run: ActionResult

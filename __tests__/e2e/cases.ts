@@ -1,7 +1,9 @@
 /**
  * What each fixture under __tests__/fixtures must make the action report. Shared by the
- * end-to-end tests (action.e2e.test.ts) and the fixture guard (fixtures.test.ts).
+ * end-to-end tests (action.e2e.test.ts: DEFECT_CASES; proxy.e2e.test.ts: PROXY_CASES) and the
+ * fixture guard (fixtures.test.ts: ALL_CASES).
  */
+import type { Severity } from '../../src/checks/types'
 
 /** Every check id of the catalog (shared/spec/check-catalog.md), in catalog order. */
 export const CATALOG_IDS = [
@@ -50,8 +52,53 @@ export const IMPLEMENTED = [
   'config.debug-off',
   'logs.stdout',
   'shutdown.graceful',
+  // The TLS proxy in front (issue 3).
+  'proxy.config-valid',
+  'proxy.https-urls',
+  'proxy.client-ip',
+  'proxy.forwarded-headers',
+  'tls.hsts',
+  'tls.https-redirect',
+  'cookies.secure',
+  'secret.from-env',
+  'secret.strength',
+  'static.served-by-proxy',
+  'proxy.host-header',
+  'static.alias-traversal',
+  'health.no-session',
+  'proxy.rate-limit',
 ] as const
 export type ImplementedId = (typeof IMPLEMENTED)[number]
+
+/** Default severity of each implemented check in the catalog. */
+export const CATALOG_SEVERITY: Record<ImplementedId, Severity> = {
+  'build.image': 'error',
+  'build.layer-cache': 'warning',
+  'image.no-baked-secrets': 'error',
+  'image.non-root': 'warning',
+  'image.exec-form': 'warning',
+  'boot.ready': 'error',
+  'server.production-wsgi': 'error',
+  'server.workers': 'warning',
+  'health.endpoint': 'error',
+  'config.debug-off': 'error',
+  'logs.stdout': 'warning',
+  'shutdown.graceful': 'warning',
+  'proxy.config-valid': 'error',
+  'proxy.https-urls': 'error',
+  'proxy.client-ip': 'warning',
+  'proxy.forwarded-headers': 'error',
+  'tls.hsts': 'error',
+  'tls.https-redirect': 'warning',
+  'cookies.secure': 'error',
+  'secret.from-env': 'error',
+  'secret.strength': 'error',
+  'static.served-by-proxy': 'warning',
+  'proxy.host-header': 'warning',
+  'static.alias-traversal': 'error',
+  'health.no-session': 'notice',
+  'proxy.rate-limit': 'notice',
+}
 
 /**
  * What a defect fixture does to one check, compared with the good fixture:
@@ -84,18 +131,51 @@ export interface DefectCase {
    * Dockerfile and location.line one of the lines matching the pattern.
    */
   dockerfileLine?: Partial<Record<ImplementedId, RegExp>>
+  /**
+   * Failed checks whose cause is a line of the fixture's deploy/nginx.conf: location.file must be
+   * that file (repository-relative, as for the Dockerfile) and location.line one of the lines
+   * matching the pattern.
+   */
+  configLine?: Partial<Record<ImplementedId, RegExp>>
+  /** Severity of a failed check when it is not the catalog's default (e.g. a short HSTS max-age). */
+  severity?: Partial<Record<ImplementedId, Severity>>
   /** Patterns the failed check's summary, evidence and fix must show (the facts a user needs). */
   evidence?: Partial<Record<ImplementedId, RegExp[]>>
+  /** What the summary of every check this case expects skipped must say (the reason). */
+  skipReason?: RegExp
   /** The `boot-timeout` input (default 30 in the tests). */
   bootTimeout?: number
 }
 
-/** Checks that need an HTTP answer: skipped when the app never answered. */
+/** Checks that need the TLS proxy up: skipped when it could not start. */
+const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
+  'proxy.https-urls': 'skip',
+  'proxy.client-ip': 'skip',
+  'tls.hsts': 'skip',
+  'tls.https-redirect': 'skip',
+  'cookies.secure': 'skip',
+  'static.served-by-proxy': 'skip',
+  'proxy.host-header': 'skip',
+  'static.alias-traversal': 'skip',
+}
+
+/**
+ * Checks that need an HTTP answer: skipped when the app never answered (and then no proxy runs
+ * in front of it). The checks that read only the nginx config may still be decided (nginx -t
+ * needs the upstream host to resolve, i.e. the app container on the network), hence same-or-skip.
+ */
 const NEEDS_HTTP: Partial<Record<ImplementedId, Expectation>> = {
   'server.production-wsgi': 'skip',
   'health.endpoint': 'skip',
   'config.debug-off': 'skip',
   'logs.stdout': 'skip',
+  ...NEEDS_PROXY,
+  'secret.from-env': 'skip',
+  'secret.strength': 'skip',
+  'health.no-session': 'skip',
+  'proxy.config-valid': 'same-or-skip',
+  'proxy.forwarded-headers': 'same-or-skip',
+  'proxy.rate-limit': 'same-or-skip',
 }
 
 export const DEFECT_CASES: DefectCase[] = [
@@ -164,7 +244,9 @@ export const DEFECT_CASES: DefectCase[] = [
   {
     fixture: 'no-access-log',
     defect: 'Gunicorn without --access-logfile: no request lines in the logs',
-    expect: { 'logs.stdout': 'fail' },
+    // Without an access log, "the app did not log the static request" proves nothing: the check
+    // may rest on the response headers alone, or be skipped.
+    expect: { 'logs.stdout': 'fail', 'static.served-by-proxy': 'same-or-skip' },
     changedFiles: ['Dockerfile'],
     exitCode: 0,
     evidence: { 'logs.stdout': [/access|request/i] },
@@ -193,3 +275,165 @@ export const DEFECT_CASES: DefectCase[] = [
     evidence: { 'boot.ready': [/127\.0\.0\.1/] },
   },
 ]
+
+/**
+ * The TLS proxy in front (issue 3): one fixture per defect, each the good fixture (with its
+ * deploy/nginx.conf) plus exactly one change, run by proxy.e2e.test.ts with routes `/` and `/docs`
+ * (Werkzeug answers /docs with a 308 whose absolute Location is built from the request).
+ * What each fixture showed behind a real nginx is in __tests__/fixtures/README.md.
+ */
+export const PROXY_CASES: DefectCase[] = [
+  {
+    fixture: 'no-proxyfix',
+    defect: 'no ProxyFix: behind the proxy the app builds http:// URLs and sees the proxy address',
+    expect: { 'proxy.https-urls': 'fail', 'proxy.client-ip': 'fail' },
+    changedFiles: ['app.py'],
+    exitCode: 1,
+    evidence: {
+      // The trailing-slash redirect: `Location: http://example.com/docs/`.
+      'proxy.https-urls': [/http:\/\/example\.com\/docs\//],
+      'proxy.client-ip': [/ProxyFix|X-Forwarded-For|remote_addr/i],
+    },
+  },
+  {
+    fixture: 'debug-true',
+    defect: 'DEBUG=True under Gunicorn (invisible from outside: only the probe sees app.debug)',
+    expect: { 'config.debug-off': 'fail' },
+    changedFiles: ['app.py'],
+    exitCode: 1,
+    evidence: { 'config.debug-off': [/app\.debug|DEBUG/] },
+  },
+  {
+    fixture: 'weak-secret',
+    defect: "a hard-coded SECRET_KEY = 'dev': the key in the environment is ignored",
+    // Cookies verify against 'dev', not the injected key; the second boot starts and signs with 'dev'.
+    expect: { 'secret.from-env': 'fail', 'secret.strength': 'fail' },
+    changedFiles: ['app.py'],
+    exitCode: 1,
+    evidence: { 'secret.from-env': [/SECRET_KEY/], 'secret.strength': [/\bdev\b/] },
+  },
+  {
+    fixture: 'dev-fallback',
+    defect: "os.environ.get('SECRET_KEY', 'dev'): right with the key, weak without it",
+    // With the injected key all is well; only the second boot (no SECRET_KEY) shows the fallback.
+    expect: { 'secret.strength': 'fail' },
+    changedFiles: ['app.py'],
+    exitCode: 1,
+    evidence: {
+      'secret.strength': [
+        /\bdev\b/,
+        /without SECRET_KEY|SECRET_KEY (is )?(unset|not set|missing|absent)|second boot/i,
+      ],
+    },
+  },
+  {
+    fixture: 'no-hsts',
+    defect: 'nginx sends no Strict-Transport-Security header',
+    expect: { 'tls.hsts': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 1,
+    evidence: { 'tls.hsts': [/Strict-Transport-Security|HSTS/, /\/healthz/] },
+  },
+  {
+    fixture: 'hsts-lost-in-static',
+    defect: 'an add_header in location /static/ drops the server-level HSTS there',
+    expect: { 'tls.hsts': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 1,
+    configLine: { 'tls.hsts': /^\s*(location \/static\/ \{|add_header Cache-Control )/ },
+    evidence: { 'tls.hsts': [/\/static\/style\.css/] },
+  },
+  {
+    fixture: 'short-max-age',
+    // The catalog's warning band is 15552000..31535999; below it (e.g. 86400) is an error.
+    defect: 'HSTS max-age=15552000 (180 days), under a year',
+    expect: { 'tls.hsts': 'fail' },
+    severity: { 'tls.hsts': 'warning' },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+    configLine: { 'tls.hsts': /^\s*add_header Strict-Transport-Security "max-age=15552000/ },
+    evidence: { 'tls.hsts': [/15552000/] },
+  },
+  {
+    fixture: 'cookie-not-secure',
+    defect: 'SESSION_COOKIE_SECURE=False: the session cookie goes out without Secure',
+    expect: { 'cookies.secure': 'fail' },
+    changedFiles: ['app.py'],
+    exitCode: 1,
+    evidence: { 'cookies.secure': [/\bsession\b/, /Secure/] },
+  },
+  {
+    fixture: 'proxyfix-xfor-2',
+    defect: 'ProxyFix(x_for=2) behind one proxy: a client-forged X-Forwarded-For wins',
+    expect: { 'proxy.client-ip': 'fail' },
+    changedFiles: ['app.py'],
+    failOn: 'warning',
+    exitCode: 1,
+    evidence: { 'proxy.client-ip': [/x_for\W{0,3}2|X-Forwarded-For/i] },
+  },
+  {
+    fixture: 'no-static-location',
+    defect: 'no location for /static/: Flask serves the static files (and logs them)',
+    expect: { 'static.served-by-proxy': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+    evidence: { 'static.served-by-proxy': [/\/static\/style\.css/] },
+  },
+  {
+    fixture: 'invalid-nginx',
+    defect: 'an unquoted add_header value: nginx -t rejects `includeSubDomains` as a directive',
+    expect: {
+      'proxy.config-valid': 'fail',
+      ...NEEDS_PROXY,
+      // Config facts come from `nginx -T`, which rejects the config too.
+      'proxy.forwarded-headers': 'skip',
+      'proxy.rate-limit': 'skip',
+      // Decided on the app port alone, or skipped for want of the proxy part.
+      'health.endpoint': 'same-or-skip',
+    },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 1,
+    configLine: { 'proxy.config-valid': /includeSubDomains always;$/ },
+    evidence: { 'proxy.config-valid': [/unknown directive/, /includeSubDomains/] },
+    skipReason: /nginx/i,
+  },
+  {
+    fixture: 'no-nginx-config',
+    defect: 'no nginx config in the repo: the reference proxy stands in; Flask-Talisman sends HSTS',
+    // Nothing fails: the app sends HSTS itself (tls.hsts must pass: the reference proxy sends
+    // none). The checks that judge the proxy's own configuration may be skipped (it is not the
+    // user's); they must not fail because of the reference proxy.
+    expect: {
+      'proxy.config-valid': 'same-or-skip',
+      'proxy.forwarded-headers': 'same-or-skip',
+      'tls.https-redirect': 'same-or-skip',
+      'proxy.host-header': 'same-or-skip',
+      'static.alias-traversal': 'same-or-skip',
+      'proxy.rate-limit': 'same-or-skip',
+    },
+    changedFiles: ['app.py', 'deploy/nginx.conf', 'requirements.txt'],
+    exitCode: 0,
+  },
+  {
+    fixture: 'talisman-and-nginx-hsts',
+    defect: 'Flask-Talisman and nginx both send HSTS: two Strict-Transport-Security headers',
+    expect: { 'tls.hsts': 'fail' },
+    severity: { 'tls.hsts': 'warning' },
+    changedFiles: ['app.py', 'requirements.txt'],
+    failOn: 'warning',
+    exitCode: 1,
+    evidence: { 'tls.hsts': [/Strict-Transport-Security|HSTS/, /duplicate|twice|two|\b2\b/i] },
+  },
+  {
+    fixture: 'alias-traversal',
+    defect: '`location /static {` with `alias /app/static/;`: /static../x reads /app/x',
+    expect: { 'static.alias-traversal': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 1,
+    configLine: { 'static.alias-traversal': /^\s*(location \/static \{|alias \/app\/static\/;)/ },
+    evidence: { 'static.alias-traversal': [/\/static\.\./] },
+  },
+]
+
+/** Every fixture but `good`, with its case. */
+export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES]

@@ -1,10 +1,13 @@
 /**
- * Checks on the Flask app's configuration: config.debug-off (black-box part). secret.from-env and
- * secret.strength are not implemented yet.
+ * config.debug-off: no Werkzeug debugger or traceback is served on the app port or through the
+ * proxy (black-box), and the probe reports app.debug False. The SECRET_KEY checks are in
+ * secrets.ts.
  */
 import type { DockerInstruction, HttpExchange, Observations } from '../observe/types'
 import type { CheckOutcome } from './types'
-import { appExchanges, dockerfileAt, plural, present, requestLine } from './common'
+import { appExchanges, dockerfileAt, listOf, plural, present, requestLine } from './common'
+import { probeAnswers } from './probe'
+import { proxyExchanges } from './responses'
 import { commandInstruction, imageInstructions, instructionLine } from './stages'
 
 const PURPOSES = ['not-found', 'debugger', 'route', 'health']
@@ -42,42 +45,69 @@ function debugStep(obs: Observations): DockerInstruction | undefined {
   return command && /--debug\b|debug=True/.test(command.raw) ? command : env
 }
 
-/** config.debug-off (black-box): no Werkzeug debugger or traceback is served on the app port. */
+function where(x: HttpExchange): string {
+  return x.via === 'proxy' ? ' (through the proxy)' : ''
+}
+
+/** config.debug-off: no debugger or traceback served (app port and proxy), app.debug False (probe). */
 export function configDebugOff(obs: Observations): CheckOutcome {
-  const exchanges = appExchanges(obs, PURPOSES).filter((x) => x.response !== undefined)
-  if (exchanges.length === 0) {
+  const exchanges = [...appExchanges(obs, PURPOSES), ...proxyExchanges(obs, PURPOSES)].filter(
+    (x) => x.response !== undefined,
+  )
+  const answers = probeAnswers(obs)
+  const debugOn = answers.find((a) => a.debug)
+  if (exchanges.length === 0 && answers.length === 0) {
     return {
       status: 'skipped',
-      summary: 'no error page, debugger or route request was answered on the app port',
+      summary:
+        'no error page, debugger or route request was answered, and the probe did not answer',
     }
   }
   const leaks = exchanges
     .map((x) => ({ x, what: leak(x) }))
     .filter((l): l is { x: HttpExchange; what: string } => l.what !== undefined)
-  if (leaks.length === 0) {
+  const checked = `checked ${plural(exchanges.length, 'response')}: ${listOf([...new Set(exchanges.map(requestLine))])}`
+  const probeLine = debugOn
+    ? `the probe (${debugOn.via === 'proxy' ? 'through the proxy' : 'app port'}): app.debug is True under ${debugOn.serverSoftware || 'the WSGI server'}`
+    : answers.length > 0
+      ? 'the probe: app.debug is False'
+      : undefined
+  if (leaks.length === 0 && debugOn === undefined) {
     return {
       status: 'passed',
       summary:
-        'no Werkzeug debugger or traceback served on the app port (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
-      evidence: [
-        `checked ${plural(exchanges.length, 'response')}: ${exchanges.map(requestLine).join(', ')}`.slice(
-          0,
-          200,
-        ),
-      ],
+        answers.length > 0
+          ? 'no Werkzeug debugger or traceback served, and the probe reports app.debug is False'
+          : 'no Werkzeug debugger or traceback served (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
+      evidence: [checked, ...(probeLine ? [probeLine] : [])],
+    }
+  }
+  const step = debugStep(obs)
+  const cause = step ? [`probable cause: ${instructionLine(step)}`] : []
+  const location = step ? dockerfileAt(obs, step.line) : undefined
+  if (leaks.length === 0 && debugOn) {
+    const hidden = /gunicorn/i.test(debugOn.serverSoftware)
+      ? ' even though Gunicorn hides the debugger'
+      : ''
+    return {
+      status: 'failed',
+      summary: `app.debug is True (FLASK_DEBUG / DEBUG=True)${hidden}`,
+      evidence: [probeLine ?? '', checked, ...cause],
+      fix: 'turn debug off in production: no FLASK_DEBUG=1 in the image or environment, no DEBUG=True in the config, no app.debug = True',
+      location,
     }
   }
   const first = leaks[0]
-  const step = debugStep(obs)
   return {
     status: 'failed',
-    summary: `${requestLine(first.x)} served ${first.what}: debug mode is on`,
+    summary: `${requestLine(first.x)}${where(first.x)} served ${first.what}: debug mode is on`,
     evidence: [
-      ...leaks.map((l) => `${requestLine(l.x)} -> ${l.x.response?.status}: ${l.what}`),
-      ...(step ? [`probable cause: ${instructionLine(step)}`] : []),
+      ...leaks.map((l) => `${requestLine(l.x)}${where(l.x)} -> ${l.x.response?.status}: ${l.what}`),
+      ...(debugOn && probeLine ? [probeLine] : []),
+      ...cause,
     ],
     fix: 'turn debug off in the image: no app.run(debug=True) or flask run --debug, no FLASK_DEBUG=1; serve with Gunicorn',
-    location: step ? dockerfileAt(obs, step.line) : undefined,
+    location,
   }
 }
 

@@ -72,38 +72,43 @@ export const CATALOG: readonly CatalogEntry[] = [
     id: 'proxy.https-urls',
     title: 'Generated URLs are https behind the proxy',
     severity: 'error',
-    needs: ['http'],
+    needs: ['proxy', 'http'],
   },
   {
     id: 'proxy.client-ip',
     title: 'App sees the real client address',
     severity: 'warning',
-    needs: ['http'],
+    needs: ['proxy', 'probe'],
   },
   {
     id: 'proxy.forwarded-headers',
     title: 'Proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto',
     severity: 'error',
-    needs: ['http'],
+    needs: ['proxyConfig'],
   },
   {
     id: 'proxy.config-valid',
     title: 'nginx accepts the configuration',
     severity: 'error',
-    needs: [],
+    needs: ['proxyConfig'],
   },
-  { id: 'tls.hsts', title: 'HSTS on every HTTPS response', severity: 'error', needs: ['http'] },
+  {
+    id: 'tls.hsts',
+    title: 'HSTS on every HTTPS response',
+    severity: 'error',
+    needs: ['proxy', 'http'],
+  },
   {
     id: 'tls.https-redirect',
     title: 'Plain HTTP redirects to HTTPS',
     severity: 'warning',
-    needs: ['http'],
+    needs: ['proxy', 'http'],
   },
   {
     id: 'cookies.secure',
     title: 'Cookies are Secure (session also HttpOnly, SameSite)',
     severity: 'error',
-    needs: ['http'],
+    needs: ['proxy', 'http'],
   },
   { id: 'config.debug-off', title: 'DEBUG is off', severity: 'error', needs: ['http'] },
   {
@@ -128,7 +133,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     id: 'static.served-by-proxy',
     title: 'Static files are served by the proxy',
     severity: 'warning',
-    needs: ['http'],
+    needs: ['proxy', 'http', 'logs'],
   },
   {
     id: 'shutdown.graceful',
@@ -140,13 +145,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     id: 'proxy.host-header',
     title: 'Foreign Host headers do not reach the app',
     severity: 'warning',
-    needs: ['http'],
+    needs: ['proxy', 'http'],
   },
   {
     id: 'static.alias-traversal',
     title: 'No path traversal through a static alias',
     severity: 'error',
-    needs: ['http'],
+    needs: ['proxy', 'http'],
   },
   {
     id: 'health.no-session',
@@ -154,7 +159,12 @@ export const CATALOG: readonly CatalogEntry[] = [
     severity: 'notice',
     needs: ['http'],
   },
-  { id: 'proxy.rate-limit', title: 'Proxy rate-limits requests', severity: 'notice', needs: [] },
+  {
+    id: 'proxy.rate-limit',
+    title: 'Proxy rate-limits requests',
+    severity: 'notice',
+    needs: ['proxyConfig'],
+  },
 ]
 
 export const CHECK_IDS: readonly string[] = CATALOG.map((c) => c.id)

@@ -32,6 +32,22 @@ export function lastLines(lines: readonly string[], n: number): string[] {
     .map((l) => clip(l))
 }
 
+/**
+ * Items joined by ', ' up to about `max` characters, never cutting one (a cut would defeat the
+ * redaction of a token inside it), then ' and N more'.
+ */
+export function listOf(items: readonly string[], max = 200): string {
+  const kept: string[] = []
+  let length = 0
+  for (const item of items) {
+    if (kept.length > 0 && length + item.length + 2 > max) break
+    kept.push(item)
+    length += item.length + 2
+  }
+  const more = items.length - kept.length
+  return `${kept.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+}
+
 /** Milliseconds as seconds for people: 1234 -> '1.2 s'. */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
@@ -56,6 +72,12 @@ export function appExchanges(obs: Observations, purposes?: readonly string[]): H
   return http.filter(
     (x) => x.via === 'app' && (purposes === undefined || purposes.includes(x.purpose)),
   )
+}
+
+/** A value of a record of headers whose names may be in any case. */
+export function caseless(headers: Record<string, string>, name: string): string | undefined {
+  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase())
+  return k === undefined ? undefined : headers[k]
 }
 
 /** First value of a response header (names are stored lower-case). */
@@ -100,4 +122,14 @@ export function maskBuildLine(line: string): string {
 export function firstError(lines: readonly string[]): string | undefined {
   const line = lines.find((l) => /^\s*[A-Za-z_][\w.]*(Error|Exception): /.test(l))
   return line === undefined ? undefined : clip(line)
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Whether an access-log line records the request: Gunicorn/Werkzeug `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => ...`. */
+export function logged(x: HttpExchange, lines: readonly string[]): boolean {
+  const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`)
+  return lines.some((l) => pattern.test(l))
 }

@@ -1,11 +1,12 @@
 /** Checks on the container's life around the requests: logs.stdout, shutdown.graceful. */
-import type { DockerInstruction, HttpExchange, Observations } from '../observe/types'
+import type { DockerInstruction, Observations } from '../observe/types'
 import type { CheckOutcome } from './types'
 import {
   appExchanges,
   clip,
   dockerfileAt,
   lastLines,
+  logged,
   plural,
   present,
   requestLine,
@@ -13,16 +14,6 @@ import {
 } from './common'
 import { findServer, serverName, signalPath, tokens } from './processes'
 import { commandInstruction, instructionLine, jsonFormFix, shellFormStep } from './stages'
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-/** Gunicorn/Werkzeug print `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => generated ...`. */
-function logged(x: HttpExchange, lines: readonly string[]): boolean {
-  const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`)
-  return lines.some((l) => pattern.test(l))
-}
 
 /** logs.stdout: the access-log lines of the requests made show up in the container's output. */
 export function logsStdout(obs: Observations): CheckOutcome {

@@ -5,7 +5,10 @@ import { appChecks } from './app'
 import { buildChecks } from './build'
 import { imageChecks } from './image'
 import { lifecycleChecks } from './lifecycle'
+import { proxyChecks } from './proxy'
+import { secretChecks } from './secrets'
 import { serverChecks } from './server'
+import { tlsChecks } from './tls'
 
 /** A check: a pure judgement of the observations. */
 export type CheckImpl = (obs: Observations) => CheckOutcome
@@ -17,4 +20,7 @@ export const implementations: Record<string, CheckImpl> = {
   ...serverChecks,
   ...appChecks,
   ...lifecycleChecks,
+  ...proxyChecks,
+  ...tlsChecks,
+  ...secretChecks,
 }

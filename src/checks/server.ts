@@ -1,11 +1,13 @@
-/** Checks on the running server: boot.ready, server.production-wsgi, server.workers, health.endpoint. */
+/**
+ * Checks on the running server: boot.ready, server.production-wsgi, server.workers, and
+ * health.endpoint (in health.ts).
+ */
 import type { ListenFacts, Observations } from '../observe/types'
 import type { CheckOutcome } from './types'
 import {
   appExchanges,
   clip,
   dockerfileAt,
-  exchangeLine,
   firstError,
   header,
   lastLines,
@@ -14,6 +16,7 @@ import {
 } from './common'
 import { findServer, initProcess, SERVER_NAMES, type ServerKind } from './processes'
 import { commandInstruction, instructionLine } from './stages'
+import { healthEndpoint, healthNoSession } from './health'
 import { serverWorkers } from './workers'
 
 function isLoopback(address: string): boolean {
@@ -162,66 +165,11 @@ export function serverProductionWsgi(obs: Observations): CheckOutcome {
   }
 }
 
-/** health.endpoint (app-port part): GET health-path answers 200, without a redirect, within 1 s. */
-export function healthEndpoint(obs: Observations): CheckOutcome {
-  const path = obs.run.healthPath
-  const exchanges = appExchanges(obs, ['health'])
-  if (exchanges.length === 0)
-    return { status: 'skipped', summary: `no request to ${path} was made on the app port` }
-  const addRoute = `add a ${path} route that returns 200 'ok' without redirects, login or database work`
-  for (const x of exchanges) {
-    const res = x.response
-    const evidence = [exchangeLine(x)]
-    if (res === undefined) {
-      return {
-        status: 'failed',
-        summary: `GET ${path} failed on the app port: ${clip(x.error ?? 'no response', 120)}`,
-        evidence,
-        fix: addRoute,
-      }
-    }
-    const location = header(res, 'location')
-    if (location !== undefined) evidence.push(`Location: ${clip(location, 160)}`)
-    if (res.status >= 300 && res.status < 400) {
-      return {
-        status: 'failed',
-        summary: `GET ${path} redirects (${res.status}) to ${clip(location ?? '?', 120)}`,
-        evidence,
-        fix: `answer ${path} with 200 directly: exempt it from HTTPS redirects (e.g. Talisman force_https) and login`,
-      }
-    }
-    if (res.status !== 200) {
-      if (res.body.trim() !== '') evidence.push(`body: ${clip(res.body, 120)}`)
-      return {
-        status: 'failed',
-        summary: `GET ${path} answered ${res.status}, not 200`,
-        evidence,
-        fix:
-          res.status === 404 || res.status === 405
-            ? addRoute
-            : `make ${path} answer 200 whenever the app can serve: no checks that fail in a fresh container (database, external services)`,
-      }
-    }
-    if (res.ms > 1000) {
-      return {
-        status: 'failed',
-        summary: `GET ${path} took ${Math.round(res.ms)} ms (limit 1000 ms)`,
-        evidence,
-        fix: `keep ${path} cheap: answer 200 'ok' without slow checks`,
-      }
-    }
-  }
-  return {
-    status: 'passed',
-    summary: `GET ${path} answered 200 in ${Math.round(exchanges[0].response?.ms ?? 0)} ms on the app port`,
-    evidence: exchanges.map(exchangeLine),
-  }
-}
-
 /** The server family, by check id (registered in registry.ts). */
 export const serverChecks = {
   'boot.ready': bootReady,
   'server.production-wsgi': serverProductionWsgi,
   'server.workers': serverWorkers,
   'health.endpoint': healthEndpoint,
+  'health.no-session': healthNoSession,
 }

@@ -40,6 +40,12 @@ export interface BuildSpec {
   onLine?: (line: string) => void
 }
 
+/** A read-only bind mount of a host file or directory. */
+export interface BindMount {
+  source: string
+  target: string
+}
+
 export interface RunSpec {
   name: string
   image: string
@@ -51,6 +57,14 @@ export interface RunSpec {
   memory?: string
   pidsLimit?: number
   network?: string
+  /** DNS names the container answers to on `network`. */
+  networkAliases?: string[]
+  /** Read-only bind mounts. */
+  mounts?: BindMount[]
+  /** Extra /etc/hosts entries: [name, address]. */
+  addHosts?: [string, string][]
+  /** Replaces the image's ENTRYPOINT. */
+  entrypoint?: string
   /** Replaces the image's CMD (the ENTRYPOINT stays). */
   command?: string[]
 }
@@ -116,12 +130,28 @@ export class Docker {
   }
 
   /** `docker run -d`; stdout is the container id. */
-  async runDetached(spec: RunSpec): Promise<RunResult> {
-    const args = ['run', '-d', '--name', spec.name, ...labelArgs(spec.runId)]
+  runDetached(spec: RunSpec): Promise<RunResult> {
+    return this.runContainer(['-d'], spec, QUICK_MS)
+  }
+
+  /**
+   * `docker run --rm` in the foreground (a throw-away command such as `nginx -T`): its own
+   * stdout and stderr, removed when it ends.
+   */
+  runOnce(spec: RunSpec, timeoutMs = QUICK_MS): Promise<RunResult> {
+    return this.runContainer(['--rm'], spec, timeoutMs)
+  }
+
+  private async runContainer(mode: string[], spec: RunSpec, timeoutMs: number): Promise<RunResult> {
+    const args = ['run', ...mode, '--name', spec.name, ...labelArgs(spec.runId)]
     for (const p of spec.publish) args.push('-p', p)
     if (spec.memory) args.push('--memory', spec.memory)
     if (spec.pidsLimit) args.push('--pids-limit', String(spec.pidsLimit))
     if (spec.network) args.push('--network', spec.network)
+    for (const a of spec.networkAliases ?? []) args.push('--network-alias', a)
+    for (const m of spec.mounts ?? []) args.push('--mount', mountArg(m))
+    for (const [name, ip] of spec.addHosts ?? []) args.push('--add-host', `${name}:${ip}`)
+    if (spec.entrypoint !== undefined) args.push('--entrypoint', spec.entrypoint)
     const env: Record<string, string> = {}
     const fileLines: string[] = []
     for (const [k, v] of spec.env) {
@@ -143,7 +173,7 @@ export class Docker {
         args.push('--env-file', file)
       }
       args.push(spec.image, ...(spec.command ?? []))
-      return await this.exec(args, QUICK_MS, env)
+      return await this.exec(args, timeoutMs, env)
     } finally {
       if (dir) fs.rmSync(dir, { recursive: true, force: true })
     }
@@ -201,8 +231,33 @@ export class Docker {
     return this.exec(['network', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`])
   }
 
+  /** `docker network create` labelled with the run (a bridge network of its own). */
+  networkCreate(name: string, runId: string): Promise<RunResult> {
+    return this.exec(['network', 'create', ...labelArgs(runId), name])
+  }
+
+  /** `docker network inspect NAME` (JSON array). */
+  networkInspect(name: string): Promise<RunResult> {
+    return this.exec(['network', 'inspect', name])
+  }
+
+  /** `docker cp C:SRC DEST` (SRC ending in `/.` copies a directory's contents). */
+  cp(container: string, source: string, dest: string, timeoutMs = QUICK_MS): Promise<RunResult> {
+    return this.exec(['cp', `${container}:${source}`, dest], timeoutMs)
+  }
+
   /** `docker network rm ID...`. */
   networkRm(ids: string[]): Promise<RunResult> {
     return this.exec(['network', 'rm', ...ids])
   }
+}
+
+/**
+ * A `--mount` value: CSV, so a field holding a comma or a quote is quoted (`--mount` rather
+ * than `-v`, because `-v` silently creates a missing source and cannot express a `:` in a path).
+ */
+export function mountArg(m: BindMount): string {
+  const field = (k: string, v: string): string =>
+    /[",]/.test(v) ? `"${k}=${v.replace(/"/g, '""')}"` : `${k}=${v}`
+  return ['type=bind', field('source', m.source), field('target', m.target), 'readonly'].join(',')
 }

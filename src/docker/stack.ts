@@ -8,7 +8,7 @@ import type { Logger } from '../log'
 import { parseContainerState, parseHostPort } from '../observe/parse'
 import type { ShutdownFacts } from '../observe/types'
 import type { RunResult } from '../exec'
-import { Docker, RUN_LABEL } from './docker'
+import { Docker, RUN_LABEL, type BindMount } from './docker'
 
 export const STOP_GRACE_S = 10
 
@@ -21,6 +21,17 @@ export interface AppSpec {
   env: [string, string][]
   /** Replaces the image's CMD. */
   command?: string[]
+  /** The run's network (see createRunNetwork); the default bridge when absent. */
+  network?: string
+  /**
+   * DNS name on `network` the proxy reaches the app by ('app'). Give it to one container only:
+   * two containers with one alias share it round-robin.
+   */
+  alias?: string
+  /** Read-only bind mounts (host source, container target). */
+  mounts?: BindMount[]
+  /** Names the container `fdc-<runId>-<role>` (default 'app'; the boot without SECRET_KEY: 'nosecret'). */
+  role?: string
 }
 
 export interface AppHandle {
@@ -37,7 +48,45 @@ export interface AppHandle {
 
 /** The container name of a run's app: unique per run, recognisable in `docker ps`. */
 export function appName(runId: string): string {
-  return `fdc-${runId}-app`
+  return containerName(runId, 'app')
+}
+
+/** The name of the run's container with this role ('app', 'nosecret', 'proxy', ...). */
+export function containerName(runId: string, role: string): string {
+  return `fdc-${runId}-${role}`
+}
+
+/** The run's network name; one per run, so nothing else shares the app's DNS names. */
+export function networkName(runId: string): string {
+  return `fdc-${runId}`
+}
+
+/**
+ * Creates the run's bridge network, labelled like its containers so removeRun deletes it
+ * (the engine's address pools hold only about 31 such networks: a leak breaks the runner).
+ * Throws when the engine refuses: nothing of the proxy stage can run without it.
+ */
+export async function createRunNetwork(docker: Docker, runId: string): Promise<string> {
+  const name = networkName(runId)
+  const res = await docker.networkCreate(name, runId)
+  if (res.exitCode !== 0)
+    throw new Error(`docker network create ${name} failed: ${res.stderr.trim().split('\n').pop()}`)
+  return name
+}
+
+/**
+ * The gateway address of a network: what nginx sees as the client address of requests that
+ * come in through a published port (docker-proxy connects from the bridge).
+ */
+export async function networkGateway(docker: Docker, network: string): Promise<string | undefined> {
+  const res = await docker.networkInspect(network)
+  if (res.exitCode !== 0) return undefined
+  try {
+    const [net] = JSON.parse(res.stdout) as { IPAM?: { Config?: { Gateway?: string }[] } }[]
+    return net?.IPAM?.Config?.find((c) => c.Gateway)?.Gateway
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -54,12 +103,33 @@ export function appEnv(
   return { env: [...env, ['SECRET_KEY', secretKey]], secretKey }
 }
 
+/** The container's address on a network (for /etc/hosts entries pointing at it). */
+export async function containerAddress(
+  docker: Docker,
+  container: string,
+  network: string,
+): Promise<string | undefined> {
+  const res = await docker.inspect(container)
+  if (res.exitCode !== 0) return undefined
+  try {
+    const [c] = JSON.parse(res.stdout) as {
+      NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> }
+    }[]
+    return c?.NetworkSettings?.Networks?.[network]?.IPAddress || undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Starts the app detached with its port published on a random loopback port, resource limits
  * and no --init (the real PID 1 is what shutdown and exec-form checks look at).
  */
 export async function startApp(docker: Docker, spec: AppSpec): Promise<AppHandle> {
-  const handle: AppHandle = { name: appName(spec.runId), startedAt: Date.now() }
+  const handle: AppHandle = {
+    name: containerName(spec.runId, spec.role ?? 'app'),
+    startedAt: Date.now(),
+  }
   const res = await docker.runDetached({
     name: handle.name,
     image: spec.image,
@@ -68,6 +138,9 @@ export async function startApp(docker: Docker, spec: AppSpec): Promise<AppHandle
     env: spec.env,
     memory: '512m',
     pidsLimit: 256,
+    network: spec.network,
+    networkAliases: spec.alias && spec.network ? [spec.alias] : [],
+    mounts: spec.mounts,
     command: spec.command,
   })
   if (res.exitCode !== 0) {

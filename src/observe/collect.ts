@@ -4,16 +4,20 @@
  * step that cannot run records why instead of throwing; only infrastructure errors throw,
  * and every container of the run is removed in all cases.
  */
+import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Docker } from '../docker/docker'
 import { waitReady } from '../docker/readiness'
-import { appEnv, removeRun, startApp, stopApp, STOP_GRACE_S } from '../docker/stack'
+import { appEnv, createRunNetwork, removeRun, startApp } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
 import { buildImage, inspectImage } from './image'
 import { detectPort, loopbackOnly, type ParsedImage } from './parse'
-import { appExchanges, containerLogs, settledProcesses } from './running'
+import { prepareProbe } from '../probe/introspect'
+import { APP_HOST } from '../proxy/stage'
+import { observeLive } from './live'
+import { containerLogs } from './running'
 import type { BootFacts, DockerfileFacts, ImageFacts, Observations, Part, RunFacts } from './types'
 
 export interface CollectContext {
@@ -32,10 +36,6 @@ export interface CollectResult {
   /** The image that was checked. */
   image: string
 }
-
-const LOG_FLUSH_MS = 300
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /** Builds, boots and observes the app, and always removes what it started. */
 export async function collect(
@@ -65,6 +65,11 @@ export async function collect(
     http: { unavailable: 'the image did not build' },
     logs: { unavailable: 'the image did not build' },
     shutdown: { unavailable: 'the image did not build' },
+    proxyConfig: { unavailable: 'the image did not build' },
+    proxy: { unavailable: 'the image did not build' },
+    probe: { unavailable: 'the image did not build' },
+    sessionCookies: { unavailable: 'the image did not build' },
+    secondBoot: { unavailable: 'the image did not build' },
   }
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
@@ -77,14 +82,24 @@ export async function collect(
   })
   if (!build.ok) return result(0)
 
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`))
   try {
+    const network = await createRunNetwork(docker, ctx.runId)
+    const probe = opts.introspect
+      ? prepareProbe({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
+      : undefined
+    // The token makes the probe's path unguessable: it must never reach a report.
+    if (probe) log.secret(probe.token)
     const { handle, boot } = await log.stage('Boot container', async () => {
       const handle = await startApp(docker, {
         runId: ctx.runId,
         image: build.imageRef,
         port: run.port,
-        env,
+        env: [...env, ...(probe?.env ?? [])],
         command: opts.command,
+        network,
+        alias: APP_HOST,
+        mounts: probe?.mounts ?? [],
       })
       log.info(
         `Started ${handle.name}; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`,
@@ -108,33 +123,53 @@ export async function collect(
       const unavailable = {
         unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
       }
-      Object.assign(obs, { processes: unavailable, http: unavailable, shutdown: unavailable })
+      Object.assign(obs, {
+        processes: unavailable,
+        http: unavailable,
+        shutdown: unavailable,
+        proxyConfig: unavailable,
+        proxy: unavailable,
+        probe: unavailable,
+        sessionCookies: unavailable,
+        secondBoot: unavailable,
+      })
       obs.logs = handle.startError ? unavailable : await containerLogs(docker, handle.name)
       return result(boot.ms)
     }
     const hostPort = handle.hostPort
-    await log.stage('Check running app', async () => {
-      ctx.signal?.throwIfAborted()
-      obs.processes = await settledProcesses(docker, handle.name)
-      obs.http = await appExchanges({
-        hostPort,
-        healthPath: opts.healthPath,
-        routes: opts.routes,
-        signal: ctx.signal,
-      })
-      // Servers write their access log after the response: give the last line time to land.
-      await sleep(LOG_FLUSH_MS)
-      obs.logs = await containerLogs(docker, handle.name)
-      ctx.signal?.throwIfAborted()
-      log.info(`Stopping ${handle.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
-      obs.shutdown = await stopApp(docker, handle)
-    })
+    const envKey = secretKey ?? opts.env.find(([k]) => k === 'SECRET_KEY')?.[1]
+    await log.stage('Check running app', () =>
+      observeLive(
+        obs,
+        opts,
+        {
+          runId: ctx.runId,
+          handle,
+          hostPort,
+          network,
+          image: build.imageRef,
+          appEnv: env,
+          envKey,
+          probe,
+          tempDir,
+          log,
+          signal: ctx.signal,
+        },
+        docker,
+      ),
+    )
     return result(boot.ms)
   } finally {
     await removeRun(ctx.runId, docker).catch((err: Error) =>
       log.warning(`cleanup failed: ${err.message}`),
     )
+    fs.rmSync(tempDir, { recursive: true, force: true })
   }
+}
+
+/** The PYTHONPATH the app will see (env input over the image's), which the probe must keep. */
+function pythonPath(opts: Options, image: ParsedImage | undefined): string | undefined {
+  return opts.env.find(([k]) => k === 'PYTHONPATH')?.[1] ?? image?.env.get('PYTHONPATH')
 }
 
 function runFacts(

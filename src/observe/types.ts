@@ -5,6 +5,16 @@
  * lengths and digests), so they can be dumped for debugging.
  */
 
+import type {
+  ProbeFacts,
+  ProxyConfigFacts,
+  ProxyFacts,
+  SecondBootFacts,
+  SessionCookieFacts,
+} from './proxy-types'
+
+export type * from './proxy-types'
+
 export interface Unavailable {
   unavailable: string
 }
@@ -154,6 +164,8 @@ export interface HttpResponseFacts {
 export interface HttpExchange {
   /** 'app' = the app port directly; 'proxy' = through the TLS proxy. */
   via: 'app' | 'proxy'
+  /** 'https' for requests to the proxy's TLS port; absent means plain http. */
+  scheme?: 'http' | 'https'
   /** Why the request was made: 'health', 'route', 'not-found', 'debugger', ... */
   purpose: string
   request: HttpRequestFacts
@@ -188,4 +200,14 @@ export interface Observations {
   http: Part<HttpExchange[]>
   logs: Part<LogFacts>
   shutdown: Part<ShutdownFacts>
+  /** The nginx config put in front: source, rewrites, nginx -t, effective config facts. */
+  proxyConfig: Part<ProxyConfigFacts>
+  /** The running proxy (unavailable when nginx rejected the config or the app never answered). */
+  proxy: Part<ProxyFacts>
+  /** Introspection probe answers (unavailable with introspect: false). */
+  probe: Part<ProbeFacts>
+  /** Flask session cookies seen in responses, checked against known keys. */
+  sessionCookies: Part<SessionCookieFacts[]>
+  /** The boot without SECRET_KEY. */
+  secondBoot: Part<SecondBootFacts>
 }

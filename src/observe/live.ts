@@ -1,0 +1,171 @@
+/**
+ * Observing the running stack, once the app answers: processes, the app port, the probe, the
+ * TLS proxy in front (its requests and the probe through it), the logs, the boot without
+ * SECRET_KEY (in parallel) and the graceful stop. Every failure becomes a fact or an
+ * `unavailable` reason; collect.ts removes the containers afterwards.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Docker } from '../docker/docker'
+import { stopApp, STOP_GRACE_S, type AppHandle } from '../docker/stack'
+import type { Logger } from '../log'
+import type { Options } from '../options'
+import { HttpProbe } from '../probe/http'
+import { interpretProbe, type PreparedProbe } from '../probe/introspect'
+import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../proxy/exchanges'
+import { standUpProxy } from '../proxy/stage'
+import { appExchanges, containerLogs, settledProcesses } from './running'
+import { secondBoot } from './second-boot'
+import { sessionCookiesFrom } from './session-cookies'
+import type { HttpExchange, Observations, ProbeAnswer } from './types'
+
+/** A client address from TEST-NET-3: no real client has it, so seeing it means forging won. */
+const FORGED_CLIENT = '203.0.113.9'
+const LOG_FLUSH_MS = 300
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export interface LiveContext {
+  runId: string
+  handle: AppHandle
+  hostPort: number
+  network: string
+  image: string
+  /** The app's env without the probe's variables (SECRET_KEY included when given or injected). */
+  appEnv: [string, string][]
+  /** The key the app should use: the one injected, or the one the user gave through `env`. */
+  envKey?: string
+  probe?: PreparedProbe
+  tempDir: string
+  log: Logger
+  signal?: AbortSignal
+}
+
+/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
+async function ask(
+  exchange: Promise<HttpExchange>,
+  via: ProbeAnswer['via'],
+  forged: Record<string, string>,
+  probe: PreparedProbe,
+  envKey: string | undefined,
+): Promise<ProbeAnswer | undefined> {
+  const ex = await exchange
+  const body = ex.response?.status === 200 ? ex.response.body : ''
+  return interpretProbe(body, via, forged, { token: probe.token, injectedKey: envKey })
+}
+
+async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer | undefined> {
+  const http = new HttpProbe({ via: 'app', host: '127.0.0.1', port: c.hostPort })
+  try {
+    const ex = http.exchange({ purpose: 'probe', path: probe.path, signal: c.signal })
+    return await ask(ex, 'app', {}, probe, c.envKey)
+  } finally {
+    await http.close()
+  }
+}
+
+async function askThroughProxy(
+  c: LiveContext,
+  probe: PreparedProbe,
+  rt: ProxyRuntime,
+): Promise<ProbeAnswer[]> {
+  const answers: ProbeAnswer[] = []
+  const requests: Record<string, string>[] = [{}, { 'x-forwarded-for': FORGED_CLIENT }]
+  for (const forged of requests) {
+    const ex = proxyRequest(rt, {
+      purpose: 'probe',
+      path: probe.path,
+      headers: forged,
+      signal: c.signal,
+    })
+    const a = await ask(ex, 'proxy', forged, probe, c.envKey)
+    if (a) answers.push(a)
+  }
+  return answers
+}
+
+/** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
+export async function observeLive(
+  obs: Observations,
+  opts: Options,
+  c: LiveContext,
+  docker: Docker,
+): Promise<void> {
+  const { run } = obs
+  // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
+  const second: Promise<Observations['secondBoot']> = secondBoot(docker, {
+    runId: c.runId,
+    image: c.image,
+    port: run.port,
+    env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
+    command: opts.command,
+    mounts: c.probe?.mounts ?? [],
+    network: c.network,
+    timeoutMs: opts.bootTimeoutS * 1000,
+    routes: opts.routes,
+    healthPath: opts.healthPath,
+    probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
+    log: c.log,
+    signal: c.signal,
+  }).catch((err: Error): { unavailable: string } => ({
+    unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
+  }))
+
+  obs.processes = await settledProcesses(docker, c.handle.name)
+  const appHttp = await appExchanges({
+    hostPort: c.hostPort,
+    healthPath: opts.healthPath,
+    routes: opts.routes,
+    signal: c.signal,
+  })
+  const answers: ProbeAnswer[] = []
+  const appAnswer = c.probe ? await askApp(c, c.probe) : undefined
+  if (appAnswer) answers.push(appAnswer)
+
+  const staged = await c.log.stage('Stand up the TLS proxy', () =>
+    standUpProxy(docker, opts, {
+      runId: c.runId,
+      network: c.network,
+      appPort: run.port,
+      appContainer: c.handle.name,
+      staticFolderHint: appAnswer?.staticFolder ?? undefined,
+      staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
+      token: c.probe?.token ?? randomBytes(16).toString('hex'),
+      log: c.log,
+      tempDir: c.tempDir,
+    }),
+  )
+  obs.proxyConfig = staged.proxyConfig
+  obs.proxy = staged.proxy
+  let proxyHttp: HttpExchange[] = []
+  if (staged.runtime) {
+    proxyHttp = await proxyExchanges(staged.runtime, {
+      routes: opts.routes,
+      healthPath: opts.healthPath,
+      trailingSlashPaths: appAnswer?.trailingSlashRules,
+      signal: c.signal,
+    })
+    if (c.probe) answers.push(...(await askThroughProxy(c, c.probe, staged.runtime)))
+  }
+  // Probe exchanges stay out of obs.http: their bodies carry the key digest.
+  obs.http = [...appHttp, ...proxyHttp]
+  obs.probe = !opts.introspect
+    ? { unavailable: 'introspect is off' }
+    : answers.length > 0
+      ? { answers }
+      : {
+          unavailable:
+            'the introspection probe did not answer (python -I/-E, a cleared environment, or no Flask app)',
+        }
+  obs.sessionCookies = sessionCookiesFrom(obs.http, {
+    cookieName: appAnswer?.sessionCookie.name ?? 'session',
+    injectedKey: c.envKey,
+  })
+
+  // Servers write their access log after the response: give the last line time to land.
+  await sleep(LOG_FLUSH_MS)
+  obs.logs = await containerLogs(docker, c.handle.name)
+  c.signal?.throwIfAborted()
+  c.log.info(`Stopping ${c.handle.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
+  obs.shutdown = await stopApp(docker, c.handle)
+  obs.secondBoot = await second
+}

@@ -1,0 +1,110 @@
+/**
+ * secret.strength's second boot: the same image started without SECRET_KEY, next to the main
+ * app, to see what the app does when a deployment forgets the key. Refusing to start is the
+ * good outcome; answering is fine too unless it signs with a known weak key (a fallback such as
+ * `os.environ.get('SECRET_KEY', 'dev')`), which the probe and the session cookies reveal.
+ */
+import type { BindMount, Docker } from '../docker/docker'
+import { waitReady } from '../docker/readiness'
+import { removeApp, startApp } from '../docker/stack'
+import type { Logger } from '../log'
+import { HttpProbe } from '../probe/http'
+import { interpretProbe } from '../probe/introspect'
+import { sessionCookiesFrom } from './session-cookies'
+import type { HttpExchange, SecondBootFacts } from './types'
+
+/** The container's role: its name is `fdc-<runId>-nosecret`. */
+export const SECOND_BOOT_ROLE = 'nosecret'
+
+export interface SecondBootOptions {
+  runId: string
+  image: string
+  /** The app's port inside the container. */
+  port: number
+  /** The app's variables without SECRET_KEY, the probe's (prepareProbe().env) included. */
+  env: [string, string][]
+  command?: string[]
+  /** The probe's mounts (prepareProbe().mounts); none without the probe. */
+  mounts: BindMount[]
+  /** The run's network, when the app needs its neighbours; never given the proxy's alias. */
+  network?: string
+  /** Budget from `docker run` to the first HTTP answer. */
+  timeoutMs: number
+  routes: string[]
+  healthPath: string
+  /** The probe, when introspect is on. */
+  probe?: { token: string; path: string }
+  /** SESSION_COOKIE_NAME when known (the main probe's answer); the probe here is asked too. */
+  cookieName?: string
+  log: Logger
+  signal?: AbortSignal
+}
+
+/**
+ * Boots the image without SECRET_KEY, requests health, the routes and the probe on the app
+ * port, and removes the container (no graceful stop: nothing here is about shutdown).
+ * Throws only when the engine fails; the container is removed in every case.
+ */
+export async function secondBoot(docker: Docker, o: SecondBootOptions): Promise<SecondBootFacts> {
+  // Belt and braces: the point of this boot is that the key is missing.
+  const env = o.env.filter(([k]) => k !== 'SECRET_KEY')
+  const handle = await startApp(docker, {
+    runId: o.runId,
+    image: o.image,
+    port: o.port,
+    env,
+    command: o.command,
+    mounts: o.mounts,
+    network: o.network,
+    role: SECOND_BOOT_ROLE,
+  })
+  try {
+    const boot = await waitReady(docker, handle, {
+      appPort: o.port,
+      healthPath: o.healthPath,
+      timeoutMs: o.timeoutMs,
+      log: o.log,
+      signal: o.signal,
+    })
+    const facts: SecondBootFacts = { ready: boot.ready, logTail: boot.logTail, sessionCookies: [] }
+    if (boot.exited) facts.exited = boot.exited
+    if (!boot.ready || handle.hostPort === undefined) {
+      o.log.debug(`second boot without SECRET_KEY: not ready${boot.exited ? ' (exited)' : ''}`)
+      return facts
+    }
+    const http = new HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort })
+    const exchanges: HttpExchange[] = []
+    let probeBody: string | undefined
+    try {
+      for (const [purpose, path] of [
+        ['health', o.healthPath],
+        ...o.routes.map((r) => ['route', r]),
+      ]) {
+        o.signal?.throwIfAborted()
+        exchanges.push(await http.exchange({ purpose, path, signal: o.signal }))
+      }
+      if (o.probe) {
+        const ex = await http.exchange({ purpose: 'probe', path: o.probe.path, signal: o.signal })
+        if (ex.response?.status === 200) probeBody = ex.response.body
+      }
+    } finally {
+      await http.close()
+    }
+    const answer =
+      probeBody !== undefined && o.probe
+        ? interpretProbe(probeBody, 'app', {}, { token: o.probe.token })
+        : undefined
+    if (answer) {
+      const { set, length, weak } = answer.secretKey
+      facts.secretKey = { set, length, weak }
+    }
+    facts.sessionCookies = sessionCookiesFrom(exchanges, {
+      cookieName: answer?.sessionCookie.name ?? o.cookieName ?? 'session',
+    })
+    return facts
+  } finally {
+    await removeApp(docker, handle).catch((err: Error) =>
+      o.log.warning(`removing the second boot's container failed: ${err.message}`),
+    )
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * What standing a config up needs, read from its text before nginx sees it (pure): where it is
+ * mounted, its upstreams pointed at the app, the certificate paths to fill, the static
+ * directories to fill, the ports to publish and the public name. The effective facts come
+ * later from `nginx -T`; this reading only decides the mounts.
+ */
+import {
+  configFacts,
+  NginxSyntaxError,
+  parseNginxFile,
+  rewriteUpstreams,
+  type NginxConfigFacts,
+  type NginxDirective,
+  type UpstreamKept,
+  type UpstreamRewrite,
+} from '../observe/nginx-config'
+import { certificatePaths, includesTlsConf, injectCertificate } from './plan-tls'
+
+export const SITE_TARGET = '/etc/nginx/conf.d/default.conf'
+export const MAIN_TARGET = '/etc/nginx/nginx.conf'
+export { ADDED_CERT, ADDED_KEY, TLS_CONF_TARGET } from './plan-tls'
+
+/** A directory nginx serves /static/ from, to be filled with the app's static files. */
+export interface StaticTarget {
+  /** The location's path as written, e.g. '/static/'. */
+  location: string
+  line: number
+  kind: 'alias' | 'root'
+  /** The alias or root value as written. */
+  value: string
+  /** The directory in the proxy container that answers the location (no trailing slash). */
+  dir: string
+}
+
+export interface ProxyPlan {
+  /** 'main' = a whole nginx.conf (top-level http/events); 'site' = a conf.d server file. */
+  kind: 'site' | 'main'
+  /** Where the text is mounted in the proxy container. */
+  target: string
+  /** The text to mount: upstreams rewritten (and, for a main file, the certificate added inline). */
+  text: string
+  rewrites: UpstreamRewrite[]
+  kept: UpstreamKept[]
+  /**
+   * Single-label upstream hosts left as written (`proxy_pass http://web:8000`, a compose service
+   * name): the proxy containers resolve them to the app container through /etc/hosts.
+   */
+  serviceHosts: string[]
+  /** In-container certificate paths the config names, and what to put there. */
+  certPaths: { path: string; content: 'cert' | 'key' | 'bundle' }[]
+  /** Certificate paths left alone (variables, `data:`). */
+  skippedCertPaths: string[]
+  /** How the certificate is supplied to servers naming none: a conf.d file, or inline in http {}. */
+  addCert?: 'conf.d' | 'inline'
+  statics: StaticTarget[]
+  /** The TLS port (443 unless the config says otherwise); absent when no server listens with ssl. */
+  sslPort?: number
+  /** A plain-HTTP port some server listens on (80), for tls.https-redirect. */
+  plainPort?: number
+  /** The first usable server_name of the TLS servers. */
+  serverName?: string
+  /** The config uses limit_req: pace the checker's own requests. */
+  rateLimited: boolean
+  /** How long to wait before retrying a request the rate limit refused. */
+  retryAfterMs: number
+  /** Our tokenizer could not read the text: it is mounted as is and nginx -t gives the reason. */
+  parseError?: string
+}
+
+/**
+ * Reads a config's text (the user's, or the reference) and plans its mounts. `file` names it in
+ * messages (repo-relative path). Never throws: unreadable text gives a plan with parseError.
+ */
+export function planProxy(text: string, appHost: string, file: string): ProxyPlan {
+  let directives: NginxDirective[]
+  let rewritten: ReturnType<typeof rewriteUpstreams>
+  try {
+    directives = parseNginxFile(text, file)
+    rewritten = rewriteUpstreams(text, appHost, file)
+  } catch (err) {
+    if (!(err instanceof NginxSyntaxError)) throw err
+    const main = /^\s*(http|events)\s*\{/m.test(text)
+    return {
+      ...emptyPlan(main ? 'main' : 'site', text),
+      parseError: err.message,
+    }
+  }
+  const kind = directives.some((d) => d.name === 'http' || d.name === 'events') ? 'main' : 'site'
+  const facts = configFacts(directives)
+  const plan = emptyPlan(kind, rewritten.text)
+  plan.rewrites = rewritten.changes
+  plan.kept = rewritten.kept
+  plan.serviceHosts = serviceHosts(rewritten.kept)
+  Object.assign(plan, certificatePaths(directives))
+  const tlsServers = facts.servers.filter((s) => s.listen.some((l) => l.ssl && l.port))
+  if (tlsServers.some((s) => s.sslCertificates.length === 0)) {
+    plan.addCert = kind === 'site' || includesTlsConf(directives) ? 'conf.d' : 'inline'
+    if (plan.addCert === 'inline') plan.text = injectCertificate(plan.text, file)
+  }
+  plan.statics = staticTargets(facts)
+  plan.sslPort = tlsServers.flatMap((s) => s.listen).find((l) => l.ssl && l.port)?.port
+  plan.plainPort = facts.servers.flatMap((s) => s.listen).find((l) => !l.ssl && l.port)?.port
+  plan.serverName = tlsServers.flatMap((s) => s.serverNames).find(usableName)
+  const limits = [facts.http?.limitReq ?? [], ...facts.servers.map(limitsOf)].flat()
+  plan.rateLimited = limits.length > 0
+  plan.retryAfterMs = retryAfter(facts)
+  return plan
+}
+
+function emptyPlan(kind: ProxyPlan['kind'], text: string): ProxyPlan {
+  const target = kind === 'main' ? MAIN_TARGET : SITE_TARGET
+  const base = { kind, target, text, rewrites: [], kept: [], serviceHosts: [], certPaths: [] }
+  return { ...base, skippedCertPaths: [], statics: [], rateLimited: false, retryAfterMs: 1000 }
+}
+
+/** Prefix locations under /static served from disk (alias, or root + location path). */
+function staticTargets(facts: NginxConfigFacts): StaticTarget[] {
+  const out: StaticTarget[] = []
+  for (const loc of facts.servers.flatMap((s) => s.locations)) {
+    if (!['', '^~'].includes(loc.modifier) || !loc.path.startsWith('/static')) continue
+    if (loc.proxyPass || loc.return) continue
+    const v = loc.alias ?? loc.root
+    if (!v || v.value.includes('$') || !v.value.startsWith('/')) continue
+    const kind = loc.alias ? 'alias' : 'root'
+    const raw = kind === 'alias' ? v.value : `${v.value.replace(/\/+$/, '')}${loc.path}`
+    const dir = raw.replace(/\/+$/, '') || '/'
+    if (out.some((t) => t.dir === dir)) continue
+    out.push({ location: loc.path, line: loc.line, kind, value: v.value, dir })
+  }
+  return out
+}
+
+function limitsOf(s: NginxConfigFacts['servers'][number]): unknown[] {
+  return [...s.limitReq, ...s.locations.flatMap((l) => l.limitReq)]
+}
+
+/** A second apart by default; slower when a zone's rate allows less than one request a second. */
+function retryAfter(facts: NginxConfigFacts): number {
+  let ms = 1000
+  for (const z of facts.limitReqZones) {
+    const m = /^(\d+)r\/([sm])$/.exec(z.rate ?? '')
+    if (m && Number(m[1]) > 0) ms = Math.max(ms, (m[2] === 's' ? 1000 : 60_000) / Number(m[1]))
+  }
+  return Math.min(ms, 3000)
+}
+
+/** Host names like compose services (`web`, `flask_app`): one label, not an address. */
+export function serviceHosts(kept: UpstreamKept[]): string[] {
+  const hosts = kept
+    .filter((k) => k.reason === 'not-loopback')
+    .map((k) => /^(?:[a-z]+:\/\/)?([^/:\s]+)/i.exec(k.value)?.[1] ?? '')
+    .filter((h) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(h))
+  return [...new Set(hosts)]
+}
+
+/** A real host name: not '_', empty, a wildcard, a regex or a variable. */
+export function usableName(name: string): boolean {
+  return /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(name) && name !== 'localhost'
+}
