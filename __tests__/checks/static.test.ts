@@ -103,6 +103,17 @@ describe('static.served-by-proxy', () => {
 describe('static.alias-traversal', () => {
   const CANARY_PATH = '/static../fdc-canary-68a4a80e.txt'
 
+  test('no location uses alias: nothing to traverse, passed without a request', () => {
+    const obs = variant('good', (o) => {
+      proxyConfig(o).facts = nginxFacts('upstream-redirect')
+      if (!('unavailable' in o.http)) o.http = o.http.filter((x) => x.purpose !== 'traversal')
+    })
+    expect(check('static.alias-traversal', obs)).toMatchObject({
+      status: 'passed',
+      summary: 'no location uses alias, so /static../ cannot escape a folder',
+    })
+  })
+
   test('the canary not served passes', () => {
     expect(check('static.alias-traversal', recorded('good'))).toMatchObject({
       status: 'passed',

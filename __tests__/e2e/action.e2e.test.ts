@@ -406,7 +406,11 @@ describe('a run killed mid-way', () => {
           ? fs.readFileSync(running.files.state, 'utf8')
           : ''
         runId = parseCommandFile(state).runId ?? ''
-        seen = runId ? labelledObjects(runId).filter((o) => o.kind === 'container') : []
+        // The app container lives through the whole observation; the proxy, the second boot and
+        // nginx -T come and go near the end, when cleanup may already be under way.
+        seen = runId
+          ? labelledObjects(runId).filter((o) => o.kind === 'container' && o.name.endsWith('-app'))
+          : []
         if (seen.length > 0) break
         await sleep(150)
       }

@@ -10,6 +10,16 @@ import {
 import { GFM_AUTOLINK, MENTION, textOf, toHtml, visibleText } from './render'
 
 describe('makeRedactor', () => {
+  it('masks a long secret that a length cap cut short, but not unrelated text', () => {
+    const token = '3f9a1c7e5b2d4086a1b2c3d4e5f60718'
+    const redact = makeRedactor([token])
+    expect(redact(`GET /__flask_deploy_check/${token.slice(0, 13)}…`)).toBe(
+      'GET /__flask_deploy_check/***…',
+    )
+    expect(redact(`a ${token} b ${token.slice(0, 20)}`)).toBe('a *** b ***')
+    expect(redact('3f9a1c7 is shorter than the head')).toBe('3f9a1c7 is shorter than the head')
+  })
+
   test('replaces every occurrence of each secret, longest first', () => {
     const redact = makeRedactor(['hunter22', 'hunter22-and-more', 'abc'])
     expect(redact('a hunter22-and-more b hunter22 c abc')).toBe('a *** b *** c abc')

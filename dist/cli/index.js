@@ -65326,7 +65326,7 @@ function configDebugOff(obs) {
     const leaks = exchanges
         .map((x) => ({ x, what: leak(x) }))
         .filter((l) => l.what !== undefined);
-    const checked = `checked ${(0, common_1.plural)(exchanges.length, 'response')}: ${[...new Set(exchanges.map(common_1.requestLine))].join(', ')}`;
+    const checked = `checked ${(0, common_1.plural)(exchanges.length, 'response')}: ${(0, common_1.listOf)([...new Set(exchanges.map(common_1.requestLine))])}`;
     const probeLine = debugOn
         ? `the probe (${debugOn.via === 'proxy' ? 'through the proxy' : 'app port'}): app.debug is True under ${debugOn.serverSoftware || 'the WSGI server'}`
         : answers.length > 0
@@ -65338,7 +65338,7 @@ function configDebugOff(obs) {
             summary: answers.length > 0
                 ? 'no Werkzeug debugger or traceback served, and the probe reports app.debug is False'
                 : 'no Werkzeug debugger or traceback served (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
-            evidence: [checked.slice(0, 200), ...(probeLine ? [probeLine] : [])],
+            evidence: [checked, ...(probeLine ? [probeLine] : [])],
         };
     }
     const step = debugStep(obs);
@@ -65351,7 +65351,7 @@ function configDebugOff(obs) {
         return {
             status: 'failed',
             summary: `app.debug is True (FLASK_DEBUG / DEBUG=True)${hidden}`,
-            evidence: [probeLine ?? '', checked.slice(0, 200), ...cause],
+            evidence: [probeLine ?? '', checked, ...cause],
             fix: 'turn debug off in production: no FLASK_DEBUG=1 in the image or environment, no DEBUG=True in the config, no app.debug = True',
             location,
         };
@@ -65760,10 +65760,12 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.present = present;
 exports.clip = clip;
 exports.lastLines = lastLines;
+exports.listOf = listOf;
 exports.seconds = seconds;
 exports.plural = plural;
 exports.dockerfileAt = dockerfileAt;
 exports.appExchanges = appExchanges;
+exports.caseless = caseless;
 exports.header = header;
 exports.requestLine = requestLine;
 exports.exchangeLine = exchangeLine;
@@ -65794,6 +65796,22 @@ function lastLines(lines, n) {
         .slice(-n)
         .map((l) => clip(l));
 }
+/**
+ * Items joined by ', ' up to about `max` characters, never cutting one (a cut would defeat the
+ * redaction of a token inside it), then ' and N more'.
+ */
+function listOf(items, max = 200) {
+    const kept = [];
+    let length = 0;
+    for (const item of items) {
+        if (kept.length > 0 && length + item.length + 2 > max)
+            break;
+        kept.push(item);
+        length += item.length + 2;
+    }
+    const more = items.length - kept.length;
+    return `${kept.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
 /** Milliseconds as seconds for people: 1234 -> '1.2 s'. */
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
@@ -65815,6 +65833,11 @@ function appExchanges(obs, purposes) {
     if (http === undefined)
         return [];
     return http.filter((x) => x.via === 'app' && (purposes === undefined || purposes.includes(x.purpose)));
+}
+/** A value of a record of headers whose names may be in any case. */
+function caseless(headers, name) {
+    const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
+    return k === undefined ? undefined : headers[k];
 }
 /** First value of a response header (names are stored lower-case). */
 function header(res, name) {
@@ -66025,7 +66048,7 @@ function gapOf(obs, server, loc) {
         }
         const above = find(server.proxySetHeaders, w.name) ?? find(http, w.name);
         lines.push(own && above !== undefined
-            ? `no ${w.name}: the proxy_set_header ${w.name} at ${(0, nginx_1.lineRef)(obs, above)} is not inherited, because this location sets proxy_set_header of its own`
+            ? `no ${w.name}: the proxy_set_header ${w.name} at ${(0, nginx_1.lineNear)(obs, above, loc)} is not inherited, because this location sets proxy_set_header of its own`
             : `no proxy_set_header ${w.name}: nginx sends ${w.unset}`);
     }
     return names.length ? { loc, lines, names } : undefined;
@@ -66056,7 +66079,7 @@ function proxyForwardedHeaders(obs) {
         : [];
     const arrived = WANTED.slice(1).map((w) => ({
         name: w.name,
-        value: answer && (0, probe_1.forwardedValue)(answer.forwarded, w.name.toLowerCase()),
+        value: answer && (0, common_1.caseless)(answer.forwarded, w.name.toLowerCase()),
     }));
     const lost = answer ? arrived.filter((a) => a.value === undefined).map((a) => a.name) : [];
     const seen = answer
@@ -66281,12 +66304,12 @@ function missingCause(obs, x) {
     if (server === undefined)
         return undefined;
     const loc = (0, nginx_1.locationFor)(server, x.request.path);
-    const sts = (loc ?? server).addHeaders.find(isSts);
+    const sts = stsDirective(obs, x);
     const above = server.addHeaders.find(isSts) ?? (0, nginx_1.nginxFacts)(obs)?.http?.addHeaders.find(isSts);
     const own = loc?.addHeaders.find((h) => !h.inherited);
     if (loc && own && !sts && above) {
         return {
-            line: `${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}) has its own add_header ${own.name} (${(0, nginx_1.lineRef)(obs, own)}), so the add_header Strict-Transport-Security at ${(0, nginx_1.lineRef)(obs, above)} is not inherited there`,
+            line: `${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}) has its own add_header ${own.name} (${(0, nginx_1.lineNear)(obs, own, loc)}), so the add_header Strict-Transport-Security at ${(0, nginx_1.lineNear)(obs, above, loc)} is not inherited there`,
             fix: `repeat add_header ${HSTS}; inside ${(0, nginx_1.locationLabel)(loc)}: nginx drops every inherited add_header in a location that has one of its own`,
             location: (0, nginx_1.userLocation)(obs, loc),
         };
@@ -66333,7 +66356,7 @@ function hstsError(obs, judged, evidence) {
     const unique = [...new Map(causes.map((c) => [c.line, c])).values()];
     const evidenceAll = [...evidence, ...unique.map((c) => (0, common_1.clip)(c.line, 240))];
     if (missing.length > 0) {
-        const names = missing.map((j) => (0, common_1.requestLine)(j.x)).join(', ');
+        const names = (0, common_1.listOf)(missing.map((j) => (0, common_1.requestLine)(j.x)), 160);
         return {
             status: 'failed',
             summary: (0, common_1.clip)(`no Strict-Transport-Security on ${names} (${missing.length} of ${(0, common_1.plural)(judged.length, 'HTTPS response')})`, 240),
@@ -66382,7 +66405,7 @@ function tlsHsts(obs) {
             status: 'passed',
             summary: `all ${(0, common_1.plural)(judged.length, 'HTTPS response')} carry one Strict-Transport-Security: ${(0, common_1.clip)(judged[0].values[0], 80)}`,
             evidence: [
-                `checked: ${judged.map((j) => (0, responses_1.labelled)(j.x)).join(', ')}`,
+                `checked: ${(0, common_1.listOf)(judged.map((j) => (0, responses_1.labelled)(j.x)))}`,
                 ...(subdomains ? [] : ['includeSubDomains is recommended']),
                 ...notJudged,
             ].map((l) => (0, common_1.clip)(l, 240)),
@@ -66974,9 +66997,11 @@ exports.rejection = rejection;
 exports.publicHost = publicHost;
 exports.userLocation = userLocation;
 exports.lineRef = lineRef;
+exports.lineNear = lineNear;
 exports.locationLabel = locationLabel;
 exports.defaultServer = defaultServer;
 exports.serverFor = serverFor;
+exports.tlsPort = tlsPort;
 exports.mainServer = mainServer;
 exports.locationFor = locationFor;
 exports.appLocations = appLocations;
@@ -66993,9 +67018,10 @@ function nginxFacts(obs) {
 /** Why config facts are missing when nginx refused the config (checks skip with it), else undefined. */
 function rejection(obs) {
     const test = proxyConfigOf(obs)?.test;
-    return test && !test.ok
-        ? `nginx rejected the configuration: ${test.message ?? 'no message'}`
-        : undefined;
+    if (test === undefined || test.ok)
+        return undefined;
+    const where = test.file ? ` (${test.file}${test.line ? `:${test.line}` : ''})` : '';
+    return `nginx rejected the configuration: ${test.message ?? 'no message'}${where}`;
 }
 /** The public host name requests carry (Host and SNI). */
 function publicHost(obs) {
@@ -67019,6 +67045,10 @@ function lineRef(obs, src) {
     if (proxyConfigOf(obs)?.source === 'reference')
         return `reference proxy, line ${src.line}`;
     return `${src.file}:${src.line}`;
+}
+/** 'line 14' when `src` is in the same file as `near`, else lineRef (for lines after a lineRef). */
+function lineNear(obs, src, near) {
+    return src.file === near.file ? `line ${src.line}` : lineRef(obs, src);
 }
 /** 'location /static/', 'location = /healthz'. */
 function locationLabel(loc) {
@@ -67060,10 +67090,15 @@ function serverFor(facts, port, host) {
     const named = host === undefined ? undefined : on.find((s) => s.serverNames.some((n) => nameMatches(n, host)));
     return named ?? defaultServer(facts, port);
 }
+/** The TLS port the proxy publishes: 443, else the first port listened on with ssl. */
+function tlsPort(facts) {
+    const listens = facts.servers.flatMap((s) => s.listen).filter((l) => l.ssl);
+    return listens.find((l) => l.port === 443)?.port ?? listens[0]?.port ?? 443;
+}
 /** The HTTPS server that serves the public host name. */
 function mainServer(obs) {
     const facts = nginxFacts(obs);
-    return facts && serverFor(facts, 443, publicHost(obs));
+    return facts && serverFor(facts, tlsPort(facts), publicHost(obs));
 }
 function key(loc) {
     return loc.modifier ? `${loc.modifier} ${loc.path}` : loc.path;
@@ -67120,7 +67155,6 @@ exports.PROXY_FIX = exports.FORGED_CLIENT = void 0;
 exports.probeAnswers = probeAnswers;
 exports.plainAnswer = plainAnswer;
 exports.forgedAnswer = forgedAnswer;
-exports.forwardedValue = forwardedValue;
 exports.proxyFixOf = proxyFixOf;
 exports.proxyFixLine = proxyFixLine;
 const common_1 = __nccwpck_require__(5244);
@@ -67136,12 +67170,7 @@ function plainAnswer(obs, via = 'proxy') {
 }
 /** The answer through the proxy to a request with a client-forged X-Forwarded-For. */
 function forgedAnswer(obs) {
-    return probeAnswers(obs).find((a) => a.via === 'proxy' && forwardedValue(a.forged, 'x-forwarded-for') !== undefined);
-}
-/** A header of a case-insensitive record (the probe's `forwarded` and `forged`). */
-function forwardedValue(headers, name) {
-    const k = Object.keys(headers).find((h) => h.toLowerCase() === name);
-    return k === undefined ? undefined : headers[k];
+    return probeAnswers(obs).find((a) => a.via === 'proxy' && (0, common_1.caseless)(a.forged, 'x-forwarded-for') !== undefined);
 }
 /** The ProxyFix entry of the app's middleware chain, if any. */
 function proxyFixOf(a) {
@@ -67326,7 +67355,7 @@ const probe_1 = __nccwpck_require__(6671);
 const responses_1 = __nccwpck_require__(3313);
 const XFF_LINE = 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;';
 function sawLine(a, what) {
-    const xff = (0, probe_1.forwardedValue)(a.forwarded, 'x-forwarded-for');
+    const xff = (0, common_1.caseless)(a.forwarded, 'x-forwarded-for');
     return (0, common_1.clip)(`${what}: remote_addr ${a.remoteAddr} (X-Forwarded-For reaching the app: ${xff ?? 'none'})`);
 }
 /** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
@@ -67346,7 +67375,7 @@ function proxyClientIp(obs) {
     ];
     const xFor = (0, probe_1.proxyFixOf)(any)?.xFor ?? 0;
     if (forged?.remoteAddr === probe_1.FORGED_CLIENT) {
-        const passedThrough = (0, probe_1.forwardedValue)(forged.forwarded, 'x-forwarded-for') === probe_1.FORGED_CLIENT;
+        const passedThrough = (0, common_1.caseless)(forged.forwarded, 'x-forwarded-for') === probe_1.FORGED_CLIENT;
         return {
             status: 'failed',
             summary: `a client-forged X-Forwarded-For wins: the app takes ${probe_1.FORGED_CLIENT} as the client address`,
@@ -67359,7 +67388,7 @@ function proxyClientIp(obs) {
         };
     }
     if (plain !== undefined && plain.remoteAddr !== client) {
-        const xff = (0, probe_1.forwardedValue)(plain.forwarded, 'x-forwarded-for');
+        const xff = (0, common_1.caseless)(plain.forwarded, 'x-forwarded-for');
         return {
             status: 'failed',
             summary: `the app sees ${plain.remoteAddr} (the proxy) as the client, not ${client}`,
@@ -67378,13 +67407,13 @@ function proxyClientIp(obs) {
         evidence,
     };
 }
-function landing(obs, server) {
+function landing(obs, server, port) {
     if (server === undefined)
         return [];
-    const port443 = server.listen.find((l) => l.port === 443);
-    const why = port443?.defaultServer ? 'the default_server' : 'the first server';
+    const listen = server.listen.find((l) => l.port === port);
+    const why = listen?.defaultServer ? 'the default_server' : 'the first server';
     return [
-        `it lands on server ${server.serverNames.join(' ') || '""'} (${(0, nginx_1.lineRef)(obs, server)}), ${why} for port 443`,
+        `it lands on server ${server.serverNames.join(' ') || '""'} (${(0, nginx_1.lineRef)(obs, server)}), ${why} for port ${port}`,
     ];
 }
 /** proxy.host-header: a foreign Host is refused or answered by a default server, never the app. */
@@ -67401,10 +67430,11 @@ function proxyHostHeader(obs) {
     }
     const forged = (0, responses_1.requestHost)(x);
     const facts = (0, nginx_1.nginxFacts)(obs);
-    const target = facts && (0, nginx_1.serverFor)(facts, 443, forged);
+    const port = facts ? (0, nginx_1.tlsPort)(facts) : 443;
+    const target = facts && (0, nginx_1.serverFor)(facts, port, forged);
     const main = (0, nginx_1.mainServer)(obs);
     const res = x.response;
-    const evidence = [(0, common_1.clip)(`${(0, common_1.exchangeLine)(x)} with Host: ${forged}`), ...landing(obs, target)];
+    const evidence = [(0, common_1.clip)(`${(0, common_1.exchangeLine)(x)} with Host: ${forged}`), ...landing(obs, target, port)];
     if (res === undefined || [400, 421, 444].includes(res.status)) {
         return {
             status: 'passed',
@@ -67519,7 +67549,7 @@ function probeFindings(obs, a) {
     return out;
 }
 function probeLines(a) {
-    const proto = (0, probe_1.forwardedValue)(a.forwarded, 'x-forwarded-proto');
+    const proto = (0, common_1.caseless)(a.forwarded, 'x-forwarded-proto');
     return [
         (0, common_1.clip)(`the probe through the proxy: request.scheme ${a.scheme}, host ${a.host}, url_for ${a.externalUrl}`),
         `X-Forwarded-Proto reaching the app: ${proto ?? 'none'}; wsgi.url_scheme from the server: ${a.serverScheme}; ${(0, probe_1.proxyFixLine)(a)}`,
@@ -67547,7 +67577,7 @@ function proxyHttpsUrls(obs) {
         const server = (0, nginx_1.mainServer)(obs);
         const loc = server && (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/');
         const protoSet = loc?.proxySetHeaders.some((h) => /^x-forwarded-proto$/i.test(h.name));
-        const protoArrived = answer && (0, probe_1.forwardedValue)(answer.forwarded, 'x-forwarded-proto');
+        const protoArrived = answer && (0, common_1.caseless)(answer.forwarded, 'x-forwarded-proto');
         const nginxGap = loc !== undefined && (answer ? !protoArrived : !protoSet);
         return {
             status: 'failed',
@@ -67615,7 +67645,7 @@ const static_1 = __nccwpck_require__(7939);
 function standUpLines(c) {
     const lines = [];
     if (c.rewrites.length > 0) {
-        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r.line)} ${r.before} -> ${r.after} (line ${r.line})`);
+        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r)} ${r.before} -> ${r.after} (line ${r.line})`);
         lines.push(`${changes.join('; ')}; nothing else changed`);
     }
     else if (c.source !== 'reference') {
@@ -67624,14 +67654,17 @@ function standUpLines(c) {
     const repeats = (note) => c.rewrites.some((r) => note.startsWith(`Line ${r.line}: `));
     return [...lines, ...c.notes.filter((n) => !repeats(n))].map((l) => (0, common_1.clip)(l, 240));
 }
-/** The directive on a line of the user's file: proxy_pass / uwsgi_pass, or an upstream server. */
-function directiveAt(facts, line) {
+/**
+ * The directive of a rewrite: proxy_pass or an upstream block's server, read from the facts;
+ * without them (nginx refused the config), a URL with a scheme is a proxy_pass.
+ */
+function directiveAt(facts, r) {
     const own = (f) => !f.startsWith('/');
     const servers = facts?.servers ?? [];
-    if (servers.some((s) => s.locations.some((l) => l.proxyPass?.line === line && own(l.file)))) {
+    const passes = servers.some((s) => s.locations.some((l) => l.proxyPass?.line === r.line && own(l.file)));
+    if (passes || (facts === undefined && /^["']?https?:\/\//.test(r.before)))
         return 'proxy_pass';
-    }
-    const upstream = facts?.upstreams.find((u) => u.servers.some((s) => s.line === line && own(s.file)));
+    const upstream = facts?.upstreams.find((u) => u.servers.some((s) => s.line === r.line && own(s.file)));
     return upstream ? `upstream ${upstream.name}: server` : 'upstream';
 }
 function rejectFix(c) {
@@ -67640,8 +67673,9 @@ function rejectFix(c) {
     if (c.source === 'reference')
         return 'the reference proxy should always load: report this as a flask-deploy-check bug';
     const unknown = /unknown directive "([^"]+)"/.exec(message);
-    if (unknown)
-        return `correct the directive "${unknown[1]}"${line}: nginx does not know it`;
+    if (unknown) {
+        return `nginx reads "${unknown[1]}"${line} as a directive: correct its spelling, or quote the value before it (an unquoted value ends at its first ';')`;
+    }
     const host = /host not found in upstream "([^"]+)"/.exec(message);
     if (host) {
         return `nginx resolves "${host[1]}" when it starts: proxy to 127.0.0.1:<port> (the action points loopback upstreams at the app container) or to a name that resolves where nginx runs`;
@@ -67671,7 +67705,7 @@ function proxyConfigValid(obs) {
         return {
             status: 'failed',
             summary: (0, common_1.clip)(`nginx -t rejected ${name}: ${c.test.message ?? 'no message'}`),
-            evidence: [(0, common_1.clip)(`nginx: [emerg] ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
+            evidence: [(0, common_1.clip)(`nginx -t: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
             fix: rejectFix(c),
             location: rejectLocation(c),
         };
@@ -67887,8 +67921,7 @@ function isInternalHost(host) {
 }
 /** The Host header the request carried ('' when none). */
 function requestHost(x) {
-    const k = Object.keys(x.request.headers).find((h) => h.toLowerCase() === 'host');
-    return k === undefined ? '' : x.request.headers[k];
+    return (0, common_1.caseless)(x.request.headers, 'host') ?? '';
 }
 
 
@@ -68499,8 +68532,17 @@ function traversed(x) {
 /** static.alias-traversal: GET /static../<file> must not serve a file next to the static folder. */
 function staticAliasTraversal(obs) {
     const tries = (0, responses_1.proxyExchanges)(obs, ['traversal']);
-    if (tries.length === 0)
+    if (tries.length === 0) {
+        const aliases = ((0, common_1.present)(obs.proxyConfig)?.facts?.servers ?? []).flatMap((s) => s.locations.filter((l) => l.alias !== undefined));
+        // Only an alias can be escaped this way: with none, there is nothing to traverse.
+        if ((0, common_1.present)(obs.proxyConfig)?.facts && aliases.length === 0) {
+            return {
+                status: 'passed',
+                summary: 'no location uses alias, so /static../ cannot escape a folder',
+            };
+        }
         return { status: 'skipped', summary: 'no traversal request was made' };
+    }
     const answered = tries.filter((x) => x.response !== undefined);
     if (answered.length === 0) {
         const x = tries[0];
@@ -68536,7 +68578,7 @@ function staticAliasTraversal(obs) {
     }
     return {
         status: 'passed',
-        summary: `${(0, common_1.clip)(answered.map(common_1.requestLine).join(', '), 120)} did not escape the static folder (${answered.map((a) => a.response?.status).join(', ')})`,
+        summary: `${(0, common_1.listOf)(answered.map(common_1.requestLine), 120)} did not escape the static folder (${answered.map((a) => a.response?.status).join(', ')})`,
         evidence: [...answered.map(common_1.exchangeLine), ...configLine],
     };
 }
@@ -74482,7 +74524,28 @@ function makeRedactor(secrets) {
         return (s) => s;
     const sorted = [...variants].sort((a, b) => b.length - a.length);
     const re = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
-    return (s) => s.replace(re, '***');
+    const long = sorted.filter((v) => v.length >= CUT_SECRET_MIN);
+    return (s) => long.reduce(maskCutCopies, s.replace(re, '***'));
+}
+/** Secrets at least this long are also masked where text was cut through them. */
+const CUT_SECRET_MIN = 16;
+const CUT_HEAD = 8;
+/**
+ * Masks copies of `secret` cut short by a length cap (`abcd1234ef…`): its first CUT_HEAD
+ * characters and as much of the rest as follows. Whole copies are already `***` by now.
+ */
+function maskCutCopies(text, secret) {
+    const head = secret.slice(0, CUT_HEAD);
+    let out = '';
+    let from = 0;
+    for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, from)) {
+        let end = at + CUT_HEAD;
+        while (end < text.length && end - at < secret.length && text[end] === secret[end - at])
+            end++;
+        out += `${text.slice(from, at)}***`;
+        from = end;
+    }
+    return out + text.slice(from);
 }
 /** Applies `redact` to the free text of each result: summary, evidence and fix. */
 function redactResults(results, redact) {

@@ -64,7 +64,14 @@ export interface ProbeAnswer {
   preferredUrlScheme: string | null
   sessionCookie: { name: string; secure: boolean; httponly: boolean; samesite: string | null }
   /** app.wsgi_app chain from the outside in, e.g. [{name: 'ProxyFix', xFor: 1, ...}, {name: 'Flask.wsgi_app'}]. */
-  middleware: { name: string; xFor?: number; xProto?: number; xHost?: number; xPort?: number; xPrefix?: number }[]
+  middleware: {
+    name: string
+    xFor?: number
+    xProto?: number
+    xHost?: number
+    xPort?: number
+    xPrefix?: number
+  }[]
   secretKey: {
     set: boolean
     length: number

@@ -27,7 +27,29 @@ export function makeRedactor(secrets: readonly string[]): (s: string) => string 
   if (variants.size === 0) return (s) => s
   const sorted = [...variants].sort((a, b) => b.length - a.length)
   const re = new RegExp(sorted.map(escapeRegExp).join('|'), 'g')
-  return (s) => s.replace(re, '***')
+  const long = sorted.filter((v) => v.length >= CUT_SECRET_MIN)
+  return (s) => long.reduce(maskCutCopies, s.replace(re, '***'))
+}
+
+/** Secrets at least this long are also masked where text was cut through them. */
+const CUT_SECRET_MIN = 16
+const CUT_HEAD = 8
+
+/**
+ * Masks copies of `secret` cut short by a length cap (`abcd1234ef…`): its first CUT_HEAD
+ * characters and as much of the rest as follows. Whole copies are already `***` by now.
+ */
+function maskCutCopies(text: string, secret: string): string {
+  const head = secret.slice(0, CUT_HEAD)
+  let out = ''
+  let from = 0
+  for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, from)) {
+    let end = at + CUT_HEAD
+    while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++
+    out += `${text.slice(from, at)}***`
+    from = end
+  }
+  return out + text.slice(from)
 }
 
 /** Applies `redact` to the free text of each result: summary, evidence and fix. */
