@@ -1,7 +1,7 @@
 // Before the end-to-end tests: a Docker engine and the base images (scripts/provision.sh), a
 // fresh dist/ (unless FDC_SKIP_BUILD is set, as `npm test` does after checking dist/), and the
 // session file global-teardown.js uses to count and attribute what the tests started.
-const { spawnSync } = require('node:child_process')
+const { spawn, spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 
@@ -42,8 +42,27 @@ module.exports = async () => {
   }
   fs.mkdirSync(SESSION_DIR, { recursive: true })
   fs.writeFileSync(path.join(SESSION_DIR, 'runs.jsonl'), '')
+  // A live event stream, not `docker events --since` at the end: the engine replays only a
+  // bounded buffer of past events, which a long suite overflows.
+  const events = fs.openSync(path.join(SESSION_DIR, 'container-starts.txt'), 'w')
+  const watcher = spawn(
+    'docker',
+    [
+      'events',
+      '--filter',
+      'type=container',
+      '--filter',
+      'event=start',
+      '--filter',
+      'label=flask-deploy-check=1',
+      '--format',
+      '{{.ID}}',
+    ],
+    { detached: true, stdio: ['ignore', events, 'ignore'] },
+  )
+  watcher.unref()
   fs.writeFileSync(
     path.join(SESSION_DIR, 'session.json'),
-    `${JSON.stringify({ startedAt: Date.now(), pid: process.pid }, null, 2)}\n`,
+    `${JSON.stringify({ startedAt: Date.now(), pid: process.pid, eventsPid: watcher.pid }, null, 2)}\n`,
   )
 }

@@ -63,30 +63,20 @@ function labelled() {
 module.exports = async () => {
   const sessionFile = path.join(SESSION_DIR, 'session.json')
   if (!fs.existsSync(sessionFile)) return // global-setup failed: it said why
-  const { startedAt } = JSON.parse(fs.readFileSync(sessionFile, 'utf8'))
+  const { startedAt, eventsPid } = JSON.parse(fs.readFileSync(sessionFile, 'utf8'))
   const runs = lines(fs.readFileSync(path.join(SESSION_DIR, 'runs.jsonl'), 'utf8')).map((l) =>
     JSON.parse(l),
   )
   const runIds = runs.map((r) => r.runId).filter(Boolean)
 
-  // Every container start on the engine since setup that carries the tool's label.
-  const started = lines(
-    docker([
-      'events',
-      '--since',
-      String(Math.floor(startedAt / 1000)),
-      '--until',
-      String(Math.ceil(Date.now() / 1000)),
-      '--filter',
-      'type=container',
-      '--filter',
-      'event=start',
-      '--filter',
-      `label=${LABEL}`,
-      '--format',
-      '{{.ID}}',
-    ]),
-  )
+  // Every container start with the tool's label, streamed by global-setup's `docker events`.
+  await new Promise((r) => setTimeout(r, 500)) // the last start events are still on their way
+  try {
+    process.kill(eventsPid)
+  } catch {
+    // already gone
+  }
+  const started = lines(fs.readFileSync(path.join(SESSION_DIR, 'container-starts.txt'), 'utf8'))
   const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1)
   process.stderr.write(
     `\n[e2e] ${started.length} containers started (${new Set(started).size} distinct, labelled ${LABEL}) ` +
