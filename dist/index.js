@@ -98121,7 +98121,12 @@ function findings(obs, x, seen) {
         }
     }
     if (x.purpose === 'route') {
+        // One finding per URL a page links to: a redirect page holds it in href and text alike.
+        const urls = new Set();
         for (const u of (0, responses_1.absoluteUrls)(x.response?.body ?? '')) {
+            if (urls.has(u.url))
+                continue;
+            urls.add(u.url);
             seen.n++;
             const why = wrong(u, host);
             const text = `${(0, common_1.requestLine)(x)} links to ${(0, common_1.clip)(u.url, 120)}`;

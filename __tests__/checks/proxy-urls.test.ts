@@ -118,6 +118,15 @@ describe('proxy.https-urls', () => {
     })
   })
 
+  test('a URL a page holds twice (href and text, as in a redirect page) is one finding', () => {
+    const page = '<a href="http://example.com/docs/">http://example.com/docs/</a>'
+    const r = check('proxy.https-urls', urls(page, 'https://example.com/docs/'))
+    expect(r.status).toBe('failed')
+    expect((r.evidence ?? []).filter((e) => e.startsWith('GET / links to'))).toEqual([
+      'GET / links to http://example.com/docs/ (http://)',
+    ])
+  })
+
   test('links to other sites are not judged; JSON-escaped internal URLs are', () => {
     const external = urls(
       '<a href="http://example.org/">partner</a><script src="https://cdn.example.net/x.js"></script>',

@@ -60,7 +60,11 @@ function findings(obs: Observations, x: HttpExchange, seen: Seen): Finding[] {
     }
   }
   if (x.purpose === 'route') {
+    // One finding per URL a page links to: a redirect page holds it in href and text alike.
+    const urls = new Set<string>()
     for (const u of absoluteUrls(x.response?.body ?? '')) {
+      if (urls.has(u.url)) continue
+      urls.add(u.url)
       seen.n++
       const why = wrong(u, host)
       const text = `${requestLine(x)} links to ${clip(u.url, 120)}`
