@@ -95,7 +95,7 @@ export async function cli(argv: string[]): Promise<number> {
     version: { type: 'boolean' },
   }
   for (const name of INPUT_NAMES) {
-    if (name === 'github-token' || name === 'comment') continue
+    if (['github-token', 'comment', 'mode', 'report-file'].includes(name)) continue
     options[name] = { type: 'string', multiple: MULTI[name] !== undefined }
     const singular = MULTI[name]
     if (singular !== undefined && singular !== name)

@@ -5,12 +5,14 @@
  */
 import * as core from '@actions/core'
 import { removeRun } from './docker/stack'
+import { publishToGitHub, untrustedForkWarning } from './github/publish'
 import { readInputs } from './inputs'
 import type { Logger } from './log'
 import { UsageError, type Options } from './options'
 import { newRunId, runPipeline } from './pipeline'
 import { annotationsFor } from './report/annotations'
 import { renderSummary } from './report/markdown'
+import { readReport } from './report/read'
 import { blockingFailures, type Report } from './report/report'
 import * as state from './state'
 
@@ -34,7 +36,7 @@ function abortOnSignals(): AbortController {
   return controller
 }
 
-async function publish(report: Report, options: Options): Promise<void> {
+async function publish(report: Report, options: Options): Promise<string> {
   core.setOutput('verdict', report.verdict)
   core.setOutput('passed', report.counts.passed)
   core.setOutput('failed', report.counts.failed)
@@ -48,12 +50,31 @@ async function publish(report: Report, options: Options): Promise<void> {
     else if (a.level === 'warning') core.warning(a.message, props)
     else core.notice(a.message, props)
   }
+  const summary = renderSummary(report)
   try {
-    await core.summary.addRaw(renderSummary(report), true).write()
+    await core.summary.addRaw(summary, true).write()
   } catch (err) {
     // No GITHUB_STEP_SUMMARY (e.g. an old runner): the report file and outputs still stand.
     core.warning(`could not write the job summary: ${(err as Error).message}`)
   }
+  return summary
+}
+
+/** The PR comment and the check run; never fails the step. */
+async function postToGitHub(report: Report, summary: string, options: Options): Promise<void> {
+  if (!options.comment) return
+  if (!options.githubToken) {
+    core.info('flask-deploy-check: no github-token; the comment and check run are skipped')
+    return
+  }
+  const { comment } = await publishToGitHub(report, summary, options, actionLogger)
+  if (comment.url && comment.posted) core.setOutput('comment-url', comment.url)
+}
+
+/** The failure message of comment-only mode: the report's own verdict. */
+function failedReportLine(report: Report): string {
+  const ids = report.checks.filter((c) => c.status === 'failed').map((c) => c.id)
+  return `the report's verdict is fail (${ids.length} failed check(s): ${ids.join(', ')})`
 }
 
 /** The step's failure message: the checks that fail it under fail-on, by id. */
@@ -75,6 +96,9 @@ export async function main(): Promise<void> {
     )
     return
   }
+  if (options.mode === 'comment-only') return commentOnly(options)
+  const forkWarning = untrustedForkWarning()
+  if (forkWarning) core.warning(forkWarning)
   const runId = newRunId()
   state.saveRunId(runId)
   const controller = abortOnSignals()
@@ -83,7 +107,8 @@ export async function main(): Promise<void> {
       runId,
       signal: controller.signal,
     })
-    await core.group('Publishing report', () => publish(report, options))
+    const summary = await core.group('Publishing report', () => publish(report, options))
+    await core.group('Posting to GitHub', () => postToGitHub(report, summary, options))
     if (report.verdict === 'fail') core.setFailed(failedLine(report, options.failOn))
     else
       core.info(
@@ -93,6 +118,19 @@ export async function main(): Promise<void> {
     core.setFailed(
       `flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`,
     )
+  }
+}
+
+/** mode: comment-only: post a report written by an earlier run; nothing is built or started. */
+async function commentOnly(options: Options): Promise<void> {
+  try {
+    const report = await readReport(options.reportFile ?? options.reportPath)
+    const summary = await core.group('Publishing report', () => publish(report, options))
+    await core.group('Posting to GitHub', () => postToGitHub(report, summary, options))
+    if (report.verdict === 'fail') core.setFailed(failedReportLine(report))
+    else core.info(`flask-deploy-check: pass (${report.counts.passed} passed)`)
+  } catch (err) {
+    core.setFailed(err instanceof Error ? err.message : String(err))
   }
 }
 

@@ -10,6 +10,9 @@ import { CHECK_IDS } from './checks/catalog'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
+/** `check` builds and checks; `comment-only` posts a report written by an earlier run. */
+export type Mode = 'check' | 'comment-only'
+
 export interface Options {
   /** Build context directory (absolute). */
   context: string
@@ -55,6 +58,10 @@ export interface Options {
   reportPath: string
   /** Repository root that file locations are relative to (absolute). */
   workspace: string
+  /** What the run does. */
+  mode: Mode
+  /** comment-only: the JSON report to post (absolute). */
+  reportFile?: string
 }
 
 /** A problem with the options: one line, exit code 2, nothing started. */
@@ -88,6 +95,8 @@ export const INPUT_NAMES = [
   'comment',
   'github-token',
   'report-path',
+  'mode',
+  'report-file',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -195,7 +204,20 @@ function existing(input: string, value: string, base: string, kind: 'file' | 'di
 /** Validates raw inputs and applies defaults. Throws UsageError on the first bad value. */
 export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
   const get = (k: InputName): string => (raw[k] ?? '').trim()
-  const image = get('image') || undefined
+  const mode = get('mode') || 'check'
+  if (mode !== 'check' && mode !== 'comment-only')
+    throw bad('mode', mode, "'check' or 'comment-only'")
+  const commentOnly = mode === 'comment-only'
+  const reportFileRaw = get('report-file')
+  if (commentOnly && !reportFileRaw)
+    throw new UsageError("input 'report-file' is required with mode: comment-only")
+  if (!commentOnly && reportFileRaw)
+    throw bad('report-file', reportFileRaw, 'only used with mode: comment-only')
+  const reportFile = commentOnly
+    ? existing('report-file', reportFileRaw, env.workspace, 'file')
+    : undefined
+  // comment-only builds nothing, so the build inputs are not looked at.
+  const image = get('image') || (commentOnly ? 'none' : undefined)
   const contextRaw = get('context') || '.'
   const context = image
     ? path.resolve(env.workspace, contextRaw)
@@ -226,7 +248,8 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
   }
 
   const nginxConfig = get('nginx-config') || 'auto'
-  if (nginxConfig !== 'auto') existing('nginx-config', nginxConfig, env.workspace, 'file')
+  if (nginxConfig !== 'auto' && !commentOnly)
+    existing('nginx-config', nginxConfig, env.workspace, 'file')
 
   const serverName = get('server-name') || undefined
   if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
@@ -258,7 +281,7 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
     file,
     buildArgs: pairs('build-args', raw['build-args']),
     target,
-    image,
+    image: commentOnly ? get('image') || undefined : image,
     command: get('command') ? command(get('command')) : undefined,
     port: get('port') ? int('port', get('port'), 1, 65535) : undefined,
     env: pairs('env', raw.env),
@@ -274,7 +297,9 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
     name,
     comment: bool('comment', raw.comment, true),
     githubToken: get('github-token'),
-    reportPath,
+    reportPath: reportFile ?? reportPath,
     workspace: env.workspace,
+    mode,
+    reportFile,
   }
 }

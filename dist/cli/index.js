@@ -72133,6 +72133,8 @@ exports.INPUT_NAMES = [
     'comment',
     'github-token',
     'report-path',
+    'mode',
+    'report-file',
 ];
 exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
 function bad(input, value, accepted) {
@@ -72220,7 +72222,20 @@ function existing(input, value, base, kind) {
 /** Validates raw inputs and applies defaults. Throws UsageError on the first bad value. */
 function parseOptions(raw, env) {
     const get = (k) => (raw[k] ?? '').trim();
-    const image = get('image') || undefined;
+    const mode = get('mode') || 'check';
+    if (mode !== 'check' && mode !== 'comment-only')
+        throw bad('mode', mode, "'check' or 'comment-only'");
+    const commentOnly = mode === 'comment-only';
+    const reportFileRaw = get('report-file');
+    if (commentOnly && !reportFileRaw)
+        throw new UsageError("input 'report-file' is required with mode: comment-only");
+    if (!commentOnly && reportFileRaw)
+        throw bad('report-file', reportFileRaw, 'only used with mode: comment-only');
+    const reportFile = commentOnly
+        ? existing('report-file', reportFileRaw, env.workspace, 'file')
+        : undefined;
+    // comment-only builds nothing, so the build inputs are not looked at.
+    const image = get('image') || (commentOnly ? 'none' : undefined);
     const contextRaw = get('context') || '.';
     const context = image
         ? path.resolve(env.workspace, contextRaw)
@@ -72244,7 +72259,7 @@ function parseOptions(raw, env) {
             throw bad('skip-checks', id, `check ids from the catalog (${catalog_1.CHECK_IDS.slice(0, 3).join(', ')}, ...)`);
     }
     const nginxConfig = get('nginx-config') || 'auto';
-    if (nginxConfig !== 'auto')
+    if (nginxConfig !== 'auto' && !commentOnly)
         existing('nginx-config', nginxConfig, env.workspace, 'file');
     const serverName = get('server-name') || undefined;
     if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
@@ -72267,7 +72282,7 @@ function parseOptions(raw, env) {
         file,
         buildArgs: pairs('build-args', raw['build-args']),
         target,
-        image,
+        image: commentOnly ? get('image') || undefined : image,
         command: get('command') ? command(get('command')) : undefined,
         port: get('port') ? int('port', get('port'), 1, 65535) : undefined,
         env: pairs('env', raw.env),
@@ -72283,8 +72298,10 @@ function parseOptions(raw, env) {
         name,
         comment: bool('comment', raw.comment, true),
         githubToken: get('github-token'),
-        reportPath,
+        reportPath: reportFile ?? reportPath,
         workspace: env.workspace,
+        mode,
+        reportFile,
     };
 }
 
@@ -78231,7 +78248,7 @@ async function cli(argv) {
         version: { type: 'boolean' },
     };
     for (const name of options_1.INPUT_NAMES) {
-        if (name === 'github-token' || name === 'comment')
+        if (['github-token', 'comment', 'mode', 'report-file'].includes(name))
             continue;
         options[name] = { type: 'string', multiple: MULTI[name] !== undefined };
         const singular = MULTI[name];

@@ -1,0 +1,167 @@
+/**
+ * One target's section of the pull-request comment: verdict and counts first, then the failed
+ * checks as a checklist with summary and fix (evidence folded), warnings, the passed and skipped
+ * checks folded, timings, the commit and the run. Result text is app-controlled, so it goes
+ * through the sanitize helpers, and `<!--` is defused so nothing inside can forge our markers.
+ */
+import type { CheckResult } from '../checks/types'
+import { countsText, locationText, timingsText } from './format'
+import { failedInOrder, statusIcon, statusLine, verdictIcon, type SectionLimits } from './markdown'
+import type { Report } from './report'
+import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
+
+/** First line of the comment body; identifies the comment as ours. */
+export const COMMENT_MARKER = '<!-- flask-deploy-check -->'
+
+/** Which target a section is for, and which run wrote it. */
+export interface SectionMeta {
+  /** The `name` input ('' = unnamed target). */
+  name: string
+  /** The commit checked (full SHA; the section shows 7 characters). */
+  sha: string
+  /** Link to the workflow run. */
+  runUrl?: string
+}
+
+/** SectionLimits plus the two things fitComment may drop from the comment. */
+export interface CommentLimits extends SectionLimits {
+  /** Show each failure's evidence (default true). */
+  evidence?: boolean
+  /** List the passed and skipped checks (default true). */
+  passedList?: boolean
+}
+
+const SECTION = 'flask-deploy-check:section'
+/** Wrappers of the blocks fitComment may cut from other targets' sections. */
+export const EVIDENCE_BLOCK = { open: '<!-- fdc:evidence -->', close: '<!-- /fdc:evidence -->' }
+export const PASSED_BLOCK = { open: '<!-- fdc:passed -->', close: '<!-- /fdc:passed -->' }
+
+/** `<!-- flask-deploy-check:section name="web" sha="…" -->` (name and sha URI-encoded). */
+export function sectionOpen(name: string, sha: string): string {
+  return `<!-- ${SECTION} name="${encodeURIComponent(name)}" sha="${encodeURIComponent(sha)}" -->`
+}
+
+/** `<!-- /flask-deploy-check:section name="web" -->`. */
+export function sectionClose(name: string): string {
+  return `<!-- /${SECTION} name="${encodeURIComponent(name)}" -->`
+}
+
+/** Matches one whole section; groups: encoded name, encoded sha. */
+export const SECTION_PATTERN = new RegExp(
+  `<!-- ${SECTION} name="([^"]*)" sha="([^"]*)" -->[\\s\\S]*?<!-- /${SECTION} name="\\1" -->`,
+  'g',
+)
+
+/** Verbatim text (code spans and blocks) cannot open an HTML comment, so it cannot fake a marker. */
+function defuse(markdown: string): string {
+  return markdown.replace(/<!--/g, '<!\u200b--')
+}
+
+function indent(text: string, by: string): string {
+  return text.replace(/^(?=.)/gm, by)
+}
+
+function displayName(report: Report, meta: SectionMeta): string {
+  return escapeMarkdown(meta.name || report.tool.name, 100)
+}
+
+/** `- [ ] ❌ **tls.hsts** summary — _fix_ · `file:line``, then the evidence, folded. */
+function checklistItem(r: CheckResult, limits: CommentLimits): string {
+  const { textLength = 500, evidenceLines = 20, lineLength = 300, evidence = true } = limits
+  const fix = r.fix ? ` — _${inlineMarkdown(r.fix, textLength)}_` : ''
+  const where = r.location ? ` · ${codeSpan(locationText(r.location), 200)}` : ''
+  const summary = inlineMarkdown(r.summary, textLength)
+  const line = `- [ ] ${statusIcon(r)} **${escapeMarkdown(r.id, 80)}** ${summary}${fix}${where}`
+  if (!evidence || r.evidence.length === 0) return defuse(line)
+  const block = codeBlock(r.evidence, { maxLines: evidenceLines, maxLen: lineLength })
+  const details = [
+    `${EVIDENCE_BLOCK.open}<details><summary>evidence</summary>`,
+    '',
+    defuse(block),
+    '',
+    `</details>${EVIDENCE_BLOCK.close}`,
+  ].join('\n')
+  return `${defuse(line)}\n\n${indent(details, '  ')}`
+}
+
+function passedCounts(report: Report): string {
+  const { passed, skipped } = report.counts
+  return skipped > 0 ? `${passed} passed, ${skipped} skipped` : `${passed} passed`
+}
+
+/** The passed and skipped checks, folded under `summary`. */
+function passedBlock(report: Report, summary: string, limits: CommentLimits, tail = ''): string {
+  const rest = report.checks.filter((r) => r.status !== 'failed')
+  const lines =
+    limits.passedList === false
+      ? ['_List cut to fit the comment size limit._']
+      : [rest.map((r) => `- ${defuse(statusLine(r))}`).join('\n')]
+  if (tail) lines.push(tail)
+  return [
+    `${PASSED_BLOCK.open}<details><summary>${summary}</summary>`,
+    '',
+    ...lines.flatMap((l) => [l, '']),
+    `</details>${PASSED_BLOCK.close}`,
+  ].join('\n')
+}
+
+/** `abc1234` · [workflow run](…); a run URL that is not plain http(s) is left out. */
+function provenance(meta: SectionMeta): string[] {
+  const parts: string[] = []
+  if (meta.sha) parts.push(`commit ${codeSpan(meta.sha.slice(0, 7), 7)}`)
+  if (meta.runUrl && /^https?:\/\/[^\s<>()[\]"'`\\]+$/.test(meta.runUrl)) {
+    parts.push(`[workflow run](${meta.runUrl})`)
+  }
+  return parts
+}
+
+function footer(report: Report, meta: SectionMeta): string {
+  const tool = escapeMarkdown(`${report.tool.name} ${report.tool.version}`, 80)
+  const parts = [timingsText(report.timings_ms, ' · '), ...provenance(meta), tool]
+  return `<sub>${parts.join(' · ')}</sub>`
+}
+
+function allPassBody(report: Report, meta: SectionMeta, limits: CommentLimits): string[] {
+  const line = [
+    `${verdictIcon('pass')} **${displayName(report, meta)}**: pass — ${passedCounts(report)}`,
+    timingsText(report.timings_ms, ' · '),
+    ...provenance(meta),
+  ].join(' · ')
+  return [line, passedBlock(report, 'details', limits, footer(report, meta))]
+}
+
+function failingBody(report: Report, meta: SectionMeta, limits: CommentLimits): string[] {
+  const failed = failedInOrder(report.checks)
+  const errors = failed.filter((r) => r.severity === 'error')
+  const warnings = failed.filter((r) => r.severity !== 'error')
+  const title = `### ${verdictIcon(report.verdict)} ${displayName(report, meta)}: ${report.verdict} — ${countsText(report.checks)}`
+  const parts = [title]
+  if (errors.length > 0) parts.push(errors.map((r) => checklistItem(r, limits)).join('\n\n'))
+  if (warnings.length > 0) {
+    parts.push('**Warnings**', warnings.map((r) => checklistItem(r, limits)).join('\n\n'))
+  }
+  if (limits.evidence === false && failed.some((r) => r.evidence.length > 0)) {
+    parts.push('_Evidence cut to fit the comment size limit; see the job summary._')
+  }
+  if (failed.length < report.checks.length) {
+    parts.push(passedBlock(report, passedCounts(report), limits))
+  }
+  parts.push(footer(report, meta))
+  return parts
+}
+
+/**
+ * One target's section, wrapped in its section markers. When nothing failed it is one line
+ * (`✅ **web**: pass — 24 passed, 2 skipped · build 1.6 s · …`) with the details folded below.
+ */
+export function renderSection(
+  report: Report,
+  meta: SectionMeta,
+  limits: CommentLimits = {},
+): string {
+  const body =
+    report.counts.failed === 0 && report.checks.every((r) => r.status !== 'failed')
+      ? allPassBody(report, meta, limits)
+      : failingBody(report, meta, limits)
+  return [sectionOpen(meta.name, meta.sha), ...body, sectionClose(meta.name)].join('\n\n')
+}

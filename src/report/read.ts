@@ -1,0 +1,49 @@
+/**
+ * Reads a JSON report written by an earlier run (mode: comment-only) and checks it is schema 1,
+ * so a wrong file fails with one line instead of a broken comment.
+ */
+import { promises as fs } from 'node:fs'
+import type { Report } from './report'
+
+const STATUSES = ['passed', 'failed', 'skipped']
+const SEVERITIES = ['error', 'warning', 'notice']
+
+function problem(r: Record<string, unknown>): string | undefined {
+  if (r.schema !== 1) return `schema is ${JSON.stringify(r.schema)}, expected 1`
+  if (r.verdict !== 'pass' && r.verdict !== 'fail') return "verdict is not 'pass' or 'fail'"
+  const target = r.target as Record<string, unknown> | undefined
+  if (typeof target?.name !== 'string') return 'target.name is missing'
+  const counts = r.counts as Record<string, unknown> | undefined
+  if (!['passed', 'failed', 'skipped'].every((k) => typeof counts?.[k] === 'number'))
+    return 'counts are missing'
+  if (!Array.isArray(r.checks)) return 'checks is not a list'
+  for (const [i, c] of (r.checks as Record<string, unknown>[]).entries()) {
+    if (
+      typeof c?.id !== 'string' ||
+      typeof c.title !== 'string' ||
+      typeof c.summary !== 'string' ||
+      !STATUSES.includes(c.status as string) ||
+      !SEVERITIES.includes(c.severity as string) ||
+      !Array.isArray(c.evidence)
+    )
+      return `checks[${i}] is not a check result`
+  }
+  if (typeof r.timings_ms !== 'object' || r.timings_ms === null) return 'timings_ms is missing'
+  return undefined
+}
+
+/** The report in `file`; throws an Error naming the file and the first problem. */
+export async function readReport(file: string): Promise<Report> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'))
+  } catch (err) {
+    throw new Error(`report-file ${file} is not readable JSON: ${(err as Error).message}`)
+  }
+  const why =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? problem(parsed as Record<string, unknown>)
+      : 'not a JSON object'
+  if (why) throw new Error(`report-file ${file} is not a flask-deploy-check report: ${why}`)
+  return parsed as Report
+}
