@@ -12,10 +12,8 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { CheckResult } from '../../src/checks/types'
 import {
   CATALOG_IDS,
-  CATALOG_SEVERITY,
   DEFECT_CASES,
   IMPLEMENTED,
   type DefectCase,
@@ -35,6 +33,14 @@ import {
   type ActionResult,
   type LabelledObject,
 } from './run-action'
+import {
+  check,
+  expectFailedWithFix,
+  expectOnlyItsChecksChanged,
+  leftovers,
+  reportOf,
+  statuses,
+} from './report-checks'
 
 /** Small, so that a fixture that never answers does not hold the suite for a minute. */
 const BOOT_TIMEOUT = 30
@@ -71,39 +77,10 @@ function caseOf(fixture: string): DefectCase {
   return c
 }
 
-function reportOf(run: ActionResult): NonNullable<ActionResult['report']> {
-  if (run.report === undefined) {
-    throw new Error(
-      `the run wrote no report (exit ${run.exitCode}, outputs ${JSON.stringify(run.outputs)})\n` +
-        `--- stdout (end)\n${run.stdout.split('\n').slice(-40).join('\n')}\n--- stderr (end)\n${run.stderr.slice(-3000)}`,
-    )
-  }
-  return run.report
-}
-
-function check(run: ActionResult, id: string): CheckResult {
-  const found = reportOf(run).checks.filter((c) => c.id === id)
-  if (found.length !== 1) throw new Error(`${id} appears ${found.length} times in the report`)
-  return found[0]
-}
-
-const statuses = (run: ActionResult, ids: readonly string[]): Record<string, string> =>
-  Object.fromEntries(ids.map((id) => [id, check(run, id).status]))
-
 const failedIds = (run: ActionResult): string[] =>
   reportOf(run)
     .checks.filter((c) => c.status === 'failed')
     .map((c) => c.id)
-
-/** All a person reads about one check: summary, evidence, fix. */
-const textOf = (c: CheckResult): string => [c.summary, ...c.evidence, c.fix ?? ''].join('\n')
-
-/** What a run leaves on the engine, found by its run id (saved in GITHUB_STATE). */
-function leftovers(run: ActionResult): LabelledObject[] {
-  const runId = run.state.runId
-  if (!runId) throw new Error('the main step saved no runId in GITHUB_STATE')
-  return labelledObjects(runId)
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -201,36 +178,11 @@ describe.each(DEFECT_CASES)('the $fixture fixture ($defect)', (c: DefectCase) =>
     })
   })
 
-  it(`fails ${failing.join(' and ')}, with evidence and a fix`, () => {
-    for (const id of failing) {
-      const r = check(run, id)
-      expect({ id, status: r.status, severity: r.severity }).toEqual({
-        id,
-        status: 'failed',
-        severity: CATALOG_SEVERITY[id],
-      })
-      expect(r.summary.trim()).not.toBe('')
-      expect(r.evidence.filter((e) => e.trim() !== '').length).toBeGreaterThan(0)
-      expect((r.fix ?? '').trim()).not.toBe('')
-      for (const pattern of c.evidence?.[id] ?? []) expect(textOf(r)).toMatch(pattern)
-    }
-  })
+  it(`fails ${failing.join(' and ')}, with evidence and a fix`, () =>
+    expectFailedWithFix(run, c, failing))
 
-  it('changes no other implemented check versus the good fixture', () => {
-    const actual: Record<string, string> = {}
-    const expected: Record<string, string> = {}
-    for (const id of IMPLEMENTED) {
-      const how = c.expect[id] ?? 'same'
-      const mine = check(run, id).status
-      const goods = check(good, id).status
-      actual[id] = mine
-      if (how === 'fail') expected[id] = 'failed'
-      else if (how === 'skip') expected[id] = 'skipped'
-      else if (how === 'same') expected[id] = goods
-      else expected[id] = mine === 'skipped' || mine === goods ? mine : `${goods} or skipped`
-    }
-    expect(actual).toEqual(expected)
-  })
+  it('changes no other implemented check versus the good fixture', () =>
+    expectOnlyItsChecksChanged(run, good, c))
 
   it('gives the reason for every check it skipped', () => {
     const unexplained = reportOf(run).checks.filter(

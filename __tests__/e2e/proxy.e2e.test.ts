@@ -13,22 +13,16 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { CheckResult } from '../../src/checks/types'
+import { CATALOG_IDS, PROXY_CASES, type DefectCase, type ImplementedId } from './cases'
+import { ROOT, runAction, type ActionResult } from './run-action'
 import {
-  CATALOG_IDS,
-  CATALOG_SEVERITY,
-  IMPLEMENTED,
-  PROXY_CASES,
-  type DefectCase,
-  type ImplementedId,
-} from './cases'
-import {
-  ROOT,
-  labelledObjects,
-  runAction,
-  type ActionResult,
-  type LabelledObject,
-} from './run-action'
+  check,
+  expectFailedWithFix,
+  expectOnlyItsChecksChanged,
+  leftovers,
+  reportOf,
+  statuses,
+} from './report-checks'
 
 /** Small, so that a fixture that never answers does not hold the suite for a minute. */
 const BOOT_TIMEOUT = 30
@@ -68,34 +62,6 @@ function runCase(c: DefectCase): Promise<ActionResult> {
     'fail-on': c.failOn ?? 'error',
     'boot-timeout': String(c.bootTimeout ?? BOOT_TIMEOUT),
   })
-}
-
-function reportOf(run: ActionResult): NonNullable<ActionResult['report']> {
-  if (run.report === undefined) {
-    throw new Error(
-      `the run wrote no report (exit ${run.exitCode}, outputs ${JSON.stringify(run.outputs)})\n` +
-        `--- stdout (end)\n${run.stdout.split('\n').slice(-40).join('\n')}\n--- stderr (end)\n${run.stderr.slice(-3000)}`,
-    )
-  }
-  return run.report
-}
-
-function check(run: ActionResult, id: string): CheckResult {
-  const found = reportOf(run).checks.filter((c) => c.id === id)
-  if (found.length !== 1) throw new Error(`${id} appears ${found.length} times in the report`)
-  return found[0]
-}
-
-const statuses = (run: ActionResult, ids: readonly string[]): Record<string, string> =>
-  Object.fromEntries(ids.map((id) => [id, check(run, id).status]))
-
-/** All a person reads about one check: summary, evidence, fix. */
-const textOf = (c: CheckResult): string => [c.summary, ...c.evidence, c.fix ?? ''].join('\n')
-
-function leftovers(run: ActionResult): LabelledObject[] {
-  const runId = run.state.runId
-  if (!runId) throw new Error('the main step saved no runId in GITHUB_STATE')
-  return labelledObjects(runId)
 }
 
 /** Values the step registered with ::add-mask:: (the SECRET_KEY it injected among them). */
@@ -211,37 +177,12 @@ describe.each(PROXY_CASES)('the $fixture fixture ($defect)', (c: DefectCase) => 
   })
 
   if (failing.length > 0) {
-    it(`fails ${failing.join(' and ')}, with its severity, evidence and a fix`, () => {
-      for (const id of failing) {
-        const r = check(run, id)
-        expect({ id, status: r.status, severity: r.severity }).toEqual({
-          id,
-          status: 'failed',
-          severity: c.severity?.[id] ?? CATALOG_SEVERITY[id],
-        })
-        expect(r.summary.trim()).not.toBe('')
-        expect(r.evidence.filter((e) => e.trim() !== '').length).toBeGreaterThan(0)
-        expect((r.fix ?? '').trim()).not.toBe('')
-        for (const pattern of c.evidence?.[id] ?? []) expect(textOf(r)).toMatch(pattern)
-      }
-    })
+    it(`fails ${failing.join(' and ')}, with its severity, evidence and a fix`, () =>
+      expectFailedWithFix(run, c, failing))
   }
 
-  it('changes no other check versus the good fixture', () => {
-    const actual: Record<string, string> = {}
-    const expected: Record<string, string> = {}
-    for (const id of IMPLEMENTED) {
-      const how = c.expect[id] ?? 'same'
-      const mine = check(run, id).status
-      const goods = check(good, id).status
-      actual[id] = mine
-      if (how === 'fail') expected[id] = 'failed'
-      else if (how === 'skip') expected[id] = 'skipped'
-      else if (how === 'same') expected[id] = goods
-      else expected[id] = mine === 'skipped' || mine === goods ? mine : `${goods} or skipped`
-    }
-    expect(actual).toEqual(expected)
-  })
+  it('changes no other check versus the good fixture', () =>
+    expectOnlyItsChecksChanged(run, good, c))
 
   it('gives the reason for every check it skipped', () => {
     const unexplained = reportOf(run).checks.filter(
