@@ -1,5 +1,5 @@
 import { CATALOG, runChecks } from '../src/checks/catalog'
-import type { Observations } from '../src/observe/types'
+import type { Observations } from '../src/facts/types'
 
 const down = { unavailable: 'container did not become ready' }
 const obs: Observations = {

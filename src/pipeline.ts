@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
 import { runChecks } from './checks/catalog'
 import type { Logger } from './log'
-import { collect } from './observe/collect'
-import { readDockerfile, secretValuesIn } from './observe/dockerfile'
-import { looksSecret } from './observe/secret-names'
+import { collect } from './runtime/collect'
+import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
+import { looksSecret } from './facts/secret-names'
 import type { Options } from './options'
 import { buildReport, writeReport, type Report } from './report/report'
 import { makeRedactor, redactResults } from './report/sanitize'
@@ -44,7 +44,7 @@ export async function runPipeline(
   )
   const runLog = recordingSecrets(log, secrets)
   // Known before the build, which echoes ENV/ARG lines and build args into its log.
-  const baked = options.image ? [] : secretValuesIn(options.file)
+  const baked = options.image ? [] : dockerfileSecrets(options.file)
   const secretArgs = options.buildArgs.filter(([k, v]) => looksSecret(k, v.length, false))
   for (const value of [...baked, ...secretArgs.map(([, v]) => v)]) runLog.secret(value)
   const dockerfile = readDockerfile(

@@ -1,4 +1,4 @@
-import type { HttpExchange } from '../../src/observe/types'
+import type { HttpExchange } from '../../src/facts/types'
 import {
   appExchange,
   check,

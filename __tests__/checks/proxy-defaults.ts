@@ -7,13 +7,13 @@
  */
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { configFacts, parseNginxDump, type NginxConfigFacts } from '../../src/observe/nginx-config'
+import { configFacts, parseNginxDump, type NginxConfigFacts } from '../../src/facts/nginx-config'
 import type {
   HttpExchange,
   Observations,
   ProbeAnswer,
   ProxyConfigFacts,
-} from '../../src/observe/types'
+} from '../../src/facts/types'
 
 const NGINX = path.join(__dirname, '..', 'data', 'nginx')
 const SITE = '/etc/nginx/conf.d/site.conf'

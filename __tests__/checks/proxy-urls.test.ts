@@ -1,4 +1,4 @@
-import type { HttpExchange, Observations } from '../../src/observe/types'
+import type { HttpExchange, Observations } from '../../src/facts/types'
 import {
   check,
   editProbe,

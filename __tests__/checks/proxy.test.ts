@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { parseNginxError } from '../../src/observe/nginx-config'
-import type { Observations, ProxyConfigFacts } from '../../src/observe/types'
+import { parseNginxError } from '../../src/facts/nginx-config'
+import type { Observations, ProxyConfigFacts } from '../../src/facts/types'
 import {
   CLIENT,
   check,

@@ -1,4 +1,4 @@
-import type { Observations, SecondBootFacts, SessionCookieFacts } from '../../src/observe/types'
+import type { Observations, SecondBootFacts, SessionCookieFacts } from '../../src/facts/types'
 import { check, editProbe, recorded, variant } from './observations'
 
 const cookie = (over: Partial<SessionCookieFacts> = {}): SessionCookieFacts => ({

@@ -1,4 +1,4 @@
-import type { BootFacts, Observations } from '../../src/observe/types'
+import type { BootFacts, Observations } from '../../src/facts/types'
 import { appExchange, check, gunicornTable, processTable, recorded, variant } from './observations'
 
 function boot(obs: Observations): BootFacts {

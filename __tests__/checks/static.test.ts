@@ -1,4 +1,4 @@
-import type { Observations } from '../../src/observe/types'
+import type { Observations } from '../../src/facts/types'
 import {
   check,
   nginxFacts,

@@ -1,5 +1,5 @@
-import type { NginxConfigFacts } from '../../src/observe/nginx-config'
-import type { HttpExchange, Observations } from '../../src/observe/types'
+import type { NginxConfigFacts } from '../../src/facts/nginx-config'
+import type { HttpExchange, Observations } from '../../src/facts/types'
 import {
   check,
   editProbe,

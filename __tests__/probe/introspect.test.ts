@@ -9,7 +9,7 @@ import {
   weakKeyDigests,
 } from '../../src/probe/introspect'
 import { PROBE_FILES } from '../../src/probe/python'
-import { WEAK_SECRET_KEYS } from '../../src/observe/weak-keys'
+import { WEAK_SECRET_KEYS } from '../../src/facts/weak-keys'
 
 /** A probe answer recorded by __tests__/data/probe/record.sh. */
 interface Recorded {

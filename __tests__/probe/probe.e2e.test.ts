@@ -4,7 +4,7 @@
  * key, and leaves the image's own sitecustomize running.
  */
 import { randomBytes } from 'node:crypto'
-import type { ProbeAnswer } from '../../src/observe/types'
+import type { ProbeAnswer } from '../../src/facts/types'
 import { interpretProbe, prepareProbe } from '../../src/probe/introspect'
 import { GUNICORN, ProbeTestbed, type Booted } from './e2e-app'
 

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { discoverNginxConfig } from '../../src/proxy/discover'
-import { findStaticDir, listFiles } from '../../src/proxy/statics'
-import { staticSample } from '../../src/proxy/mounts'
+import { findStaticDir, listFiles } from '../../src/runtime/proxy/statics'
+import { staticSample } from '../../src/runtime/proxy/mounts'
 
 const SITE = 'server {\n    listen 443 ssl;\n}\n'
 const dirs: string[] = []

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { mountArg } from '../../src/docker/docker'
-import { configNotes } from '../../src/proxy/config-facts'
-import { parseNginxFile } from '../../src/observe/nginx-config'
+import { configNotes } from '../../src/runtime/proxy/config-facts'
+import { parseNginxFile } from '../../src/facts/nginx-config'
 import {
   ADDED_CERT,
   ADDED_KEY,

@@ -1,12 +1,12 @@
 /** The whole observation plan against real containers (docker engine required). */
-import { collect } from '../../src/observe/collect'
+import { collect } from '../../src/runtime/collect'
 import type {
   BootFacts,
   HttpExchange,
   LogFacts,
   ProcessFacts,
   ShutdownFacts,
-} from '../../src/observe/types'
+} from '../../src/facts/types'
 import {
   containersOfRun,
   GUNICORN_DOCKERFILE,

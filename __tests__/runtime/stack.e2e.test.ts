@@ -1,8 +1,8 @@
 /** The app container lifecycle and readiness on a real engine (docker engine required). */
 import { Docker } from '../../src/docker/docker'
-import { waitReady, readListening } from '../../src/docker/readiness'
+import { waitReady, readListening } from '../../src/runtime/readiness'
 import { removeRun, startApp, stopApp, type AppSpec } from '../../src/docker/stack'
-import { parseContainerState } from '../../src/observe/parse'
+import { parseContainerState } from '../../src/facts/parse'
 import {
   containersOfRun,
   GUNICORN_DOCKERFILE,

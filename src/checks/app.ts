@@ -3,7 +3,7 @@
  * proxy (black-box), and the probe reports app.debug False. The SECRET_KEY checks are in
  * secrets.ts.
  */
-import type { DockerInstruction, HttpExchange, Observations } from '../observe/types'
+import type { DockerInstruction, HttpExchange, Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { appExchanges, dockerfileAt, listOf, plural, present, requestLine } from './common'
 import { probeAnswers } from './probe'

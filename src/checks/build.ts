@@ -1,5 +1,5 @@
 /** Checks on building the image: build.image, build.layer-cache. */
-import type { DockerInstruction, Observations } from '../observe/types'
+import type { DockerInstruction, Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { dockerfileAt, lastLines, maskBuildLine, present, seconds } from './common'
 import { installCommands, pipCacheAvoided, type InstallCommand } from './installs'

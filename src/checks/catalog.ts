@@ -3,7 +3,7 @@
  * once in the results; turns `skip-checks`, missing observations and unimplemented checks into
  * `skipped` results with a reason.
  */
-import type { Observations, Unavailable } from '../observe/types'
+import type { Observations, Unavailable } from '../facts/types'
 import type { CheckOutcome, CheckResult, Severity } from './types'
 import { implementations } from './registry'
 

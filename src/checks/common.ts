@@ -2,7 +2,7 @@
  * Small helpers every check family shares: reading optional observation parts, keeping text
  * from the app short, and pointing at Dockerfile lines. Pure; imports types only.
  */
-import type { HttpExchange, HttpResponseFacts, Observations, Part } from '../observe/types'
+import type { HttpExchange, HttpResponseFacts, Observations, Part } from '../facts/types'
 import type { Location } from './types'
 
 /** The part itself, or undefined when it was not observed. */

@@ -2,7 +2,7 @@
  * cookies.secure: every cookie set over HTTPS carries Secure; the session cookie also HttpOnly
  * and SameSite=Lax or Strict. Cookie values never reach the evidence.
  */
-import type { HttpExchange, Observations, ProbeAnswer } from '../observe/types'
+import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { clip, plural, requestLine } from './common'
 import { probeAnswers } from './probe'

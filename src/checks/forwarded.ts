@@ -3,8 +3,8 @@
  * and X-Forwarded-Proto (config, with nginx's proxy_set_header inheritance), and they reach the
  * app (the probe's view of the raw headers).
  */
-import type { NginxLocation, NginxProxyHeader, NginxServer } from '../observe/nginx/types'
-import type { Observations } from '../observe/types'
+import type { NginxLocation, NginxProxyHeader, NginxServer } from '../facts/nginx/types'
+import type { Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { caseless, clip } from './common'
 import {

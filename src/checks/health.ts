@@ -1,5 +1,5 @@
 /** The health endpoint: health.endpoint (app port and through the proxy), health.no-session. */
-import type { HttpExchange, Observations } from '../observe/types'
+import type { HttpExchange, Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { appExchanges, clip, exchangeLine, header, plural, present } from './common'
 import { cookieShape, headerValues, parseSetCookie, proxyExchanges } from './responses'

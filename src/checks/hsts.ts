@@ -2,8 +2,8 @@
  * tls.hsts: every HTTPS response checked carries exactly one Strict-Transport-Security with
  * max-age >= 1 year; when nginx drops it, the cause is named (add_header inheritance, no `always`).
  */
-import type { NginxAddHeader } from '../observe/nginx/types'
-import type { HttpExchange, Observations } from '../observe/types'
+import type { NginxAddHeader } from '../facts/nginx/types'
+import type { HttpExchange, Observations } from '../facts/types'
 import type { CheckOutcome, Location } from './types'
 import { clip, listOf, plural, requestLine } from './common'
 import {

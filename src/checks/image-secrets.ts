@@ -2,8 +2,8 @@
  * image.no-baked-secrets: secret-looking variables with a value in the image config, the build
  * history or the Dockerfile. Only names, lengths and sources are reported, never values.
  */
-import type { DockerInstruction, EnvVarFacts, Observations } from '../observe/types'
-import { looksSecret } from '../observe/secret-names'
+import type { DockerInstruction, EnvVarFacts, Observations } from '../facts/types'
+import { looksSecret } from '../facts/secret-names'
 import type { CheckOutcome } from './types'
 import { dockerfileAt, present } from './common'
 import { imageInstructions } from './stages'

@@ -1,5 +1,5 @@
 /** Checks on the image and its main process: image.no-baked-secrets, image.non-root, image.exec-form. */
-import type { Observations, ProcessFacts } from '../observe/types'
+import type { Observations, ProcessFacts } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { clip, dockerfileAt, plural, present } from './common'
 import { imageNoBakedSecrets } from './image-secrets'

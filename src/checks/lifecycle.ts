@@ -1,5 +1,5 @@
 /** Checks on the container's life around the requests: logs.stdout, shutdown.graceful. */
-import type { DockerInstruction, Observations } from '../observe/types'
+import type { DockerInstruction, Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import {
   appExchanges,

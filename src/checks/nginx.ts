@@ -7,8 +7,8 @@ import type {
   NginxLocation,
   NginxServer,
   NginxSource,
-} from '../observe/nginx/types'
-import type { Observations, ProxyConfigFacts } from '../observe/types'
+} from '../facts/nginx/types'
+import type { Observations, ProxyConfigFacts } from '../facts/types'
 import { present } from './common'
 import type { Location } from './types'
 

@@ -1,5 +1,5 @@
 /** Reading the introspection probe's answers. Pure; imports types only. */
-import type { Observations, ProbeAnswer } from '../observe/types'
+import type { Observations, ProbeAnswer } from '../facts/types'
 import { caseless, present } from './common'
 
 /** The forged client address the probe's second request through the proxy carries. */

@@ -3,7 +3,7 @@
  * server's master, its workers, and what PID 1 is. `docker top` prints args space-joined (the
  * original quoting is lost), which is enough to recognise programs and flags.
  */
-import type { ProcessFacts } from '../observe/types'
+import type { ProcessFacts } from '../facts/types'
 
 /** The servers we recognise by name ('werkzeug' is the development server). */
 export type ServerKind = 'gunicorn' | 'uwsgi' | 'waitress' | 'werkzeug'

@@ -1,6 +1,6 @@
 /** Behaviour of requests through the proxy: proxy.client-ip and proxy.host-header. */
-import type { NginxServer } from '../observe/nginx/types'
-import type { Observations, ProbeAnswer } from '../observe/types'
+import type { NginxServer } from '../facts/nginx/types'
+import type { Observations, ProbeAnswer } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { caseless, clip, exchangeLine, header, present } from './common'
 import {

@@ -3,7 +3,7 @@
  * including Werkzeug's trailing-slash redirect, links in route bodies, the probe's url_for) use
  * https:// and the public host.
  */
-import type { HttpExchange, Observations, ProbeAnswer } from '../observe/types'
+import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { caseless, clip, header, plural, requestLine } from './common'
 import { appLocationFor, locationLabel, mainServer, publicHost, userLocation } from './nginx'

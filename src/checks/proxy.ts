@@ -3,8 +3,8 @@
  * proxy.forwarded-headers, proxy.rate-limit. The behaviour checks of the proxy live in
  * proxy-traffic.ts (client-ip, host-header) and proxy-urls.ts (https-urls).
  */
-import type { NginxConfigFacts } from '../observe/nginx/types'
-import type { Observations, ProxyConfigFacts } from '../observe/types'
+import type { NginxConfigFacts } from '../facts/nginx/types'
+import type { Observations, ProxyConfigFacts } from '../facts/types'
 import type { CheckOutcome, Location } from './types'
 import { clip } from './common'
 import {

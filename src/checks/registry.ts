@@ -1,5 +1,5 @@
 /** Which check ids have an implementation: each family module exports a map id -> function. */
-import type { Observations } from '../observe/types'
+import type { Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { appChecks } from './app'
 import { buildChecks } from './build'

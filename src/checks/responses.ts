@@ -2,7 +2,7 @@
  * Reading responses through the proxy: exchanges by purpose, repeated headers, Set-Cookie
  * attributes, cache lifetimes and the absolute URLs a body or header carries. Pure.
  */
-import type { HttpExchange, HttpResponseFacts, Observations } from '../observe/types'
+import type { HttpExchange, HttpResponseFacts, Observations } from '../facts/types'
 import { caseless, present } from './common'
 
 /** Exchanges made through the proxy, optionally only those made for `purposes`. */

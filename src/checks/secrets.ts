@@ -3,7 +3,7 @@
  * runtime made (the probe's digests, session cookie signatures); no key value is ever observed,
  * except entries of the public word list of weak keys, which may be named.
  */
-import type { Observations, SessionCookieFacts } from '../observe/types'
+import type { Observations, SessionCookieFacts } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { clip, firstError, lastLines, plural, present } from './common'
 import { probeAnswers } from './probe'

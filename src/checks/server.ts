@@ -2,7 +2,7 @@
  * Checks on the running server: boot.ready, server.production-wsgi, server.workers, and
  * health.endpoint (in health.ts).
  */
-import type { ListenFacts, Observations } from '../observe/types'
+import type { ListenFacts, Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import {
   appExchanges,

@@ -2,7 +2,7 @@
  * The Dockerfile as the final image sees it: the instructions of the final stage and of the
  * stages it is built FROM, in build order, and which CMD/ENTRYPOINT the image ends up with.
  */
-import type { DockerfileFacts, DockerInstruction, Observations } from '../observe/types'
+import type { DockerfileFacts, DockerInstruction, Observations } from '../facts/types'
 import { present } from './common'
 
 /** Stage indexes from the first ancestor to the final stage (`FROM builder` follows builder). */

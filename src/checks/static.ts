@@ -1,6 +1,6 @@
 /** Static files behind the proxy: static.served-by-proxy, static.alias-traversal. */
-import type { NginxLocation } from '../observe/nginx/types'
-import type { HttpExchange, Observations } from '../observe/types'
+import type { NginxLocation } from '../facts/nginx/types'
+import type { HttpExchange, Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { clip, exchangeLine, listOf, logged, plural, present, requestLine } from './common'
 import { lineRef, locationFor, locationLabel, mainServer, userLocation } from './nginx'

@@ -2,7 +2,7 @@
  * TLS behaviour through the proxy: tls.https-redirect here; tls.hsts in hsts.ts, cookies.secure
  * in cookies.ts.
  */
-import type { Observations } from '../observe/types'
+import type { Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { clip, header } from './common'
 import { cookiesSecure } from './cookies'

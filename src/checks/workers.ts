@@ -3,7 +3,7 @@
  * requests. Worker processes are counted in the process table because settings from
  * GUNICORN_CMD_ARGS or a config file never show in the arguments.
  */
-import type { Observations } from '../observe/types'
+import type { Observations } from '../facts/types'
 import type { CheckOutcome } from './types'
 import { dockerfileAt, plural, present } from './common'
 import { findServer, intOption, optionValue, type ServerProcesses } from './processes'

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Logger } from '../log'
-import { parseContainerState, parseHostPort } from '../observe/parse'
-import type { ShutdownFacts } from '../observe/types'
+import { parseContainerState, parseHostPort } from '../facts/parse'
+import type { ShutdownFacts } from '../facts/types'
 import type { RunResult } from '../exec'
 import { Docker, RUN_LABEL, type BindMount } from './docker'
 

@@ -4,7 +4,7 @@
  * nothing throws: a network failure becomes the exchange's `error`.
  */
 import { Agent } from 'undici'
-import type { HttpExchange } from '../observe/types'
+import type { HttpExchange } from '../facts/types'
 
 export interface HttpTarget {
   via: HttpExchange['via']

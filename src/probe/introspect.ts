@@ -8,10 +8,9 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { BindMount } from '../docker/docker'
-import type { ProbeAnswer } from '../observe/types'
-import { pythonBytesLiteral } from '../observe/session-cookies'
-import { WEAK_SECRET_KEY_BYTES, WEAK_SECRET_KEYS } from '../observe/weak-keys'
+import type { ProbeAnswer } from '../facts/types'
+import { pythonBytesLiteral } from '../facts/session-cookies'
+import { WEAK_SECRET_KEY_BYTES, WEAK_SECRET_KEYS } from '../facts/weak-keys'
 import { PROBE_FILES } from './python'
 
 /** Where the probe's directory is mounted in the app container. */
@@ -25,7 +24,8 @@ export interface PreparedProbe {
   /** The request path the probe answers on. */
   path: string
   /** Pass to startApp: the probe's directory, read-only. */
-  mounts: BindMount[]
+  /** Host directory -> container path, read-only (the runtime's bind mounts). */
+  mounts: { source: string; target: string }[]
   /** Add to the container's variables: FDC_PROBE_TOKEN, and PYTHONPATH with the probe first. */
   env: [string, string][]
 }

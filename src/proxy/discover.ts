@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { Options } from '../options'
 
 /** A config found in the repository (or named by the input). */
 export interface FoundConfig {
@@ -41,7 +40,7 @@ const SITE = /(^|[\s;{}])(server|http)\s*\{/
  * CANDIDATES exists under the build context or the workspace.
  */
 export function discoverNginxConfig(
-  opts: Pick<Options, 'nginxConfig' | 'context' | 'workspace'>,
+  opts: { nginxConfig: string; context: string; workspace: string },
 ): FoundConfig | undefined {
   if (opts.nginxConfig !== 'auto') {
     const file = path.resolve(opts.workspace, opts.nginxConfig)

@@ -3,8 +3,7 @@
  * how a throw-away one reaches TLS servers that name none (a conf.d file at http level, or
  * inline at the start of the http block of a whole nginx.conf that does not include conf.d).
  */
-import { matchFiles, parseNginxFile, type NginxDirective } from '../observe/nginx-config'
-import type { ProxyPlan } from './plan'
+import { matchFiles, parseNginxFile, type NginxDirective } from '../facts/nginx-config'
 
 /** The http-level certificate file added when the config names none (sorts first in conf.d). */
 export const TLS_CONF_TARGET = '/etc/nginx/conf.d/00-flask-deploy-check-tls.conf'
@@ -14,9 +13,10 @@ export const ADDED_KEY = '/etc/nginx/flask-deploy-check/key.pem'
 const CONF_PREFIX = '/etc/nginx/'
 
 /** Every certificate path the config names, anywhere: one throw-away certificate serves all. */
-export function certificatePaths(
-  directives: NginxDirective[],
-): Pick<ProxyPlan, 'certPaths' | 'skippedCertPaths'> {
+export function certificatePaths(directives: NginxDirective[]): {
+  certPaths: { path: string; content: 'cert' | 'key' | 'bundle' }[]
+  skippedCertPaths: string[]
+} {
   const skippedCertPaths: string[] = []
   const roles = new Map<string, Set<'cert' | 'key'>>()
   walk(directives, (d) => {

@@ -13,7 +13,7 @@ import {
   type NginxDirective,
   type UpstreamKept,
   type UpstreamRewrite,
-} from '../observe/nginx-config'
+} from '../facts/nginx-config'
 import { certificatePaths, includesTlsConf, injectCertificate } from './plan-tls'
 
 export const SITE_TARGET = '/etc/nginx/conf.d/default.conf'

@@ -2,8 +2,8 @@ import {
   pythonBytesLiteral,
   sessionCookiesFrom,
   setCookieNameValue,
-} from '../../src/observe/session-cookies'
-import type { HttpExchange } from '../../src/observe/types'
+} from '../../src/facts/session-cookies'
+import type { HttpExchange } from '../../src/facts/types'
 import recorded from '../data/cookies.json'
 
 /** Set-Cookie headers written by real Flask 2.2 (see __tests__/data/make_cookies.py). */

@@ -3,16 +3,16 @@
  * or assumed (notes), and what `nginx -T` said, with the user's file named by its repository
  * path rather than where it was mounted.
  */
-import type { RunResult } from '../exec'
+import type { RunResult } from '../../exec'
 import {
   configFacts,
   parseNginxDump,
   parseNginxError,
   type NginxDirective,
-} from '../observe/nginx-config'
-import type { ProxyConfigFacts } from '../observe/types'
-import type { FoundConfig } from './discover'
-import type { ProxyPlan } from './plan'
+} from '../../facts/nginx-config'
+import type { ProxyConfigFacts } from '../../facts/types'
+import type { FoundConfig } from '../../proxy/discover'
+import type { ProxyPlan } from '../../proxy/plan'
 import type { FilledStatic } from './statics'
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { parseNginxError } from '../../src/observe/nginx-config'
+import { parseNginxError } from '../../src/facts/nginx-config'
 
 const data = path.join(__dirname, '../data/nginx')
 const stderrOf = (name: string): string => readFileSync(path.join(data, name), 'utf8')

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Docker } from '../docker/docker'
 import { HttpProbe } from '../probe/http'
-import { parseContainerState, parseTimestampedLogs, parseTop } from './parse'
-import type { HttpExchange, LogFacts, Part, ProcessFacts } from './types'
+import { parseContainerState, parseTimestampedLogs, parseTop } from '../facts/parse'
+import type { HttpExchange, LogFacts, Part, ProcessFacts } from '../facts/types'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 

@@ -6,8 +6,8 @@
  */
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
-import type { Docker } from '../docker/docker'
-import type { StaticTarget } from './plan'
+import type { Docker } from '../../docker/docker'
+import type { StaticTarget } from '../../proxy/plan'
 
 export interface FilledStatic {
   target: StaticTarget

@@ -3,7 +3,7 @@ import {
   WEAK_SECRET_KEYS,
   isWeakKey,
   weakKeyReason,
-} from '../../src/observe/weak-keys'
+} from '../../src/facts/weak-keys'
 
 test('the list holds the keys the tutorials and docs use, in their usual spellings', () => {
   const must = [

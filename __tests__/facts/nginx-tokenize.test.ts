@@ -1,4 +1,4 @@
-import { NginxSyntaxError, parseNginxFile, tokenizeNginx } from '../../src/observe/nginx-config'
+import { NginxSyntaxError, parseNginxFile, tokenizeNginx } from '../../src/facts/nginx-config'
 
 const words = (text: string): string[] => tokenizeNginx(text, 't.conf').map((t) => t.value)
 

@@ -4,7 +4,6 @@
  * password), and URL passwords elsewhere (RUN pip --index-url https://u:p@...) are masked, so the
  * facts can be dumped and quoted as evidence.
  */
-import { readFileSync } from 'node:fs'
 import {
   Arg,
   DockerfileParser,
@@ -127,22 +126,16 @@ export function parseDockerfile(text: string, path: string, target?: string): Do
 }
 
 /**
- * Reads and parses the Dockerfile at absPath; locations use repoRelativePath. A file that cannot
- * be read, has no FROM, or lacks the requested target stage is reported as unavailable.
+ * Facts of the Dockerfile text (undefined: the file could not be read, for `unreadable`);
+ * locations use repoRelativePath. No FROM, or no stage named `target`, is unavailable.
  */
-export function readDockerfile(
-  absPath: string,
+export function dockerfileFacts(
+  text: string | { unreadable: string },
   repoRelativePath: string,
   target?: string,
 ): Part<DockerfileFacts> {
-  let text: string
-  try {
-    text = readFileSync(absPath, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code
-    return { unavailable: `cannot read Dockerfile ${repoRelativePath}: ${reason ?? String(err)}` }
-  }
+  if (typeof text !== 'string')
+    return { unavailable: `cannot read Dockerfile ${repoRelativePath}: ${text.unreadable}` }
   const facts = parseDockerfile(text, repoRelativePath, target)
   if (facts.stageNames.length === 0) {
     return { unavailable: `Dockerfile ${repoRelativePath} has no FROM instruction` }
@@ -158,13 +151,7 @@ export function readDockerfile(
  * The runtime registers them as secrets before `docker build`, whose log prints them
  * (`Step 5/13 : ENV SECRET_KEY=...`); they never enter the facts.
  */
-export function secretValuesIn(absPath: string): string[] {
-  let text: string
-  try {
-    text = readFileSync(absPath, 'utf8')
-  } catch {
-    return []
-  }
+export function secretValuesIn(text: string): string[] {
   const values: string[] = []
   for (const instruction of DockerfileParser.parse(text).getInstructions()) {
     if (!(instruction instanceof Env || instruction instanceof Arg)) continue

@@ -5,9 +5,9 @@
  */
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
-import type { BindMount, Docker } from '../docker/docker'
-import { makeCertificate } from './certs'
-import { ADDED_CERT, ADDED_KEY, TLS_CONF_TARGET, type ProxyPlan } from './plan'
+import type { BindMount, Docker } from '../../docker/docker'
+import { makeCertificate } from '../../proxy/certs'
+import { ADDED_CERT, ADDED_KEY, TLS_CONF_TARGET, type ProxyPlan } from '../../proxy/plan'
 import { fillStatics, type FilledStatic } from './statics'
 
 export interface MountInput {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import { makeCertificate } from '../../src/proxy/certs'
-import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../../src/proxy/exchanges'
+import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../../src/probe/proxy-requests'
 
 interface Seen {
   scheme: string

@@ -5,8 +5,8 @@
 import type { Docker } from '../docker/docker'
 import type { Logger } from '../log'
 import type { Options } from '../options'
-import { parseHistory, parseImageInspect, type ParsedImage } from './parse'
-import type { BuildFacts } from './types'
+import { parseHistory, parseImageInspect, type ParsedImage } from '../facts/parse'
+import type { BuildFacts } from '../facts/types'
 
 const BUILD_TIMEOUT_MS = 30 * 60_000
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { isLoopbackHost, rewriteUpstreams } from '../../src/observe/nginx-config'
+import { isLoopbackHost, rewriteUpstreams } from '../../src/facts/nginx-config'
 
 const site = (name: string): string =>
   readFileSync(path.join(__dirname, '../data/nginx/cases', name, 'site.conf'), 'utf8')

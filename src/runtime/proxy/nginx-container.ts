@@ -4,12 +4,12 @@
  * proxy itself, published on loopback and waited for until it completes a TLS handshake.
  */
 import * as tls from 'node:tls'
-import type { BindMount, Docker } from '../docker/docker'
-import { containerName } from '../docker/stack'
-import type { RunResult } from '../exec'
-import type { Logger } from '../log'
-import { parseNginxError } from '../observe/nginx-config'
-import { parseContainerState, parseHostPort, parseTimestampedLogs } from '../observe/parse'
+import type { BindMount, Docker } from '../../docker/docker'
+import { containerName } from '../../docker/stack'
+import type { RunResult } from '../../exec'
+import type { Logger } from '../../log'
+import { parseNginxError } from '../../facts/nginx-config'
+import { parseContainerState, parseHostPort, parseTimestampedLogs } from '../../facts/parse'
 
 export interface NginxSpec {
   runId: string

@@ -3,8 +3,8 @@
  * published TLS port with SNI and Host set to the server name, one request at a time (a config
  * with limit_req would otherwise refuse the checker's own requests).
  */
-import type { HttpExchange } from '../observe/types'
-import { HttpProbe } from '../probe/http'
+import type { HttpExchange } from '../facts/types'
+import { HttpProbe } from './http'
 
 /** What requests through the proxy need; standUpProxy returns it once the proxy answers. */
 export interface ProxyRuntime {

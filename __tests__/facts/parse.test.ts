@@ -13,7 +13,7 @@ import {
   parseTimestampedLogs,
   parseTop,
   splitWords,
-} from '../../src/observe/parse'
+} from '../../src/facts/parse'
 
 const data = (name: string): string =>
   readFileSync(path.join(__dirname, '..', 'data', 'docker', name), 'utf8')

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process'
 import { silentLogger } from '../../src/log'
-import { secondBoot, type SecondBootOptions } from '../../src/observe/second-boot'
-import { GUNICORN, ProbeTestbed } from './e2e-app'
+import { secondBoot, type SecondBootOptions } from '../../src/runtime/second-boot'
+import { GUNICORN, ProbeTestbed } from '../probe/e2e-app'
 
 const bed = new ProbeTestbed()
 

@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { isUrlWithCredentials, parseDockerfile, readDockerfile } from '../../src/observe/dockerfile'
-import type { DockerfileFacts, DockerInstruction } from '../../src/observe/types'
+import { isUrlWithCredentials, parseDockerfile } from '../../src/facts/dockerfile'
+import { readDockerfile } from '../../src/runtime/dockerfile'
+import type { DockerfileFacts, DockerInstruction } from '../../src/facts/types'
 
 function find(facts: DockerfileFacts, keyword: string, nth = 0): DockerInstruction {
   const found = facts.instructions.filter((i) => i.keyword === keyword)[nth]

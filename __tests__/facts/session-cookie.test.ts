@@ -3,8 +3,8 @@ import {
   findSigningKey,
   parseSessionCookie,
   verifySessionCookie,
-} from '../../src/observe/session-cookie'
-import { WEAK_SECRET_KEY_BYTES, WEAK_SECRET_KEYS } from '../../src/observe/weak-keys'
+} from '../../src/facts/session-cookie'
+import { WEAK_SECRET_KEY_BYTES, WEAK_SECRET_KEYS } from '../../src/facts/weak-keys'
 import recorded from '../data/cookies.json'
 
 /** Cookies set by real Flask 2.2 (see __tests__/data/make_cookies.py). */

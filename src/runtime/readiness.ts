@@ -12,11 +12,11 @@ import {
   parseContainerState,
   parseProcNetTcp,
   parseTimestampedLogs,
-} from '../observe/parse'
-import type { BootFacts, ListenFacts } from '../observe/types'
+} from '../facts/parse'
+import type { BootFacts, ListenFacts } from '../facts/types'
 import { HttpProbe } from '../probe/http'
-import type { Docker } from './docker'
-import type { AppHandle } from './stack'
+import type { Docker } from '../docker/docker'
+import type { AppHandle } from '../docker/stack'
 
 export interface ReadyOptions {
   /** The app's port inside the container. */

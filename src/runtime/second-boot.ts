@@ -5,13 +5,13 @@
  * `os.environ.get('SECRET_KEY', 'dev')`), which the probe and the session cookies reveal.
  */
 import type { BindMount, Docker } from '../docker/docker'
-import { waitReady } from '../docker/readiness'
+import { waitReady } from './readiness'
 import { removeApp, startApp } from '../docker/stack'
 import type { Logger } from '../log'
 import { HttpProbe } from '../probe/http'
 import { interpretProbe } from '../probe/introspect'
-import { sessionCookiesFrom } from './session-cookies'
-import type { HttpExchange, SecondBootFacts } from './types'
+import { sessionCookiesFrom } from '../facts/session-cookies'
+import type { HttpExchange, SecondBootFacts } from '../facts/types'
 
 /** The container's role: its name is `fdc-<runId>-nosecret`. */
 export const SECOND_BOOT_ROLE = 'nosecret'

@@ -6,7 +6,7 @@ import {
   parseNginxFile,
   type NginxConfigFacts,
   type NginxServer,
-} from '../../src/observe/nginx-config'
+} from '../../src/facts/nginx-config'
 
 const data = path.join(__dirname, '../data/nginx')
 const SITE = '/etc/nginx/conf.d/site.conf'

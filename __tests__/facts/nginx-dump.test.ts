@@ -5,7 +5,7 @@ import {
   parseNginxDump,
   splitNginxDump,
   type NginxDirective,
-} from '../../src/observe/nginx-config'
+} from '../../src/facts/nginx-config'
 
 const data = path.join(__dirname, '../data/nginx')
 const dumpOf = (name: string): string =>

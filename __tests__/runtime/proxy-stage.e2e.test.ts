@@ -1,11 +1,11 @@
 /** The proxy stage on a real engine: nginx in its own container in front of a Gunicorn app. */
 import { Docker } from '../../src/docker/docker'
-import { waitReady } from '../../src/docker/readiness'
+import { waitReady } from '../../src/runtime/readiness'
 import { createRunNetwork, removeRun, startApp } from '../../src/docker/stack'
-import type { HttpExchange, ProxyConfigFacts, ProxyFacts } from '../../src/observe/types'
-import { proxyExchanges, proxyRequest } from '../../src/proxy/exchanges'
-import { standUpProxy, type ProxyStage } from '../../src/proxy/stage'
-import { newRunId, recordingLogger } from '../runtime/helpers'
+import type { HttpExchange, ProxyConfigFacts, ProxyFacts } from '../../src/facts/types'
+import { proxyExchanges, proxyRequest } from '../../src/probe/proxy-requests'
+import { standUpProxy, type ProxyStage } from '../../src/runtime/proxy/stage'
+import { newRunId, recordingLogger } from './helpers'
 import {
   buildAppImage,
   leftovers,
@@ -14,7 +14,7 @@ import {
   removeImage,
   tempDir,
   writeFiles,
-} from './helpers'
+} from '../proxy/helpers'
 
 jest.setTimeout(120_000)
 

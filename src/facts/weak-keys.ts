@@ -2,7 +2,7 @@
  * Known weak Flask SECRET_KEY values, for two uses: trying each against a session cookie's
  * signature (secret.strength, black-box), and judging a key whose value is known.
  */
-import { WEAK_KEY_BYTES, WEAK_KEY_PHRASES, WEAK_KEY_VERBATIM } from '../data/weak-secret-keys'
+import { WEAK_KEY_BYTES, WEAK_KEY_PHRASES, WEAK_KEY_VERBATIM } from './weak-secret-keys'
 
 const SEPARATORS = [' ', '-', '_', '']
 
