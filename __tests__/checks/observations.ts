@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { implementations } from '../../src/checks/registry'
-import type { CheckOutcome } from '../../src/checks/types'
+import type { CheckOutcome } from '../../src/checks/lib/types'
 import { parseDockerfile } from '../../src/facts/dockerfile'
 import type { HttpExchange, Observations, ProcessFacts } from '../../src/facts/types'
 import { withProxyDefaults } from './proxy-defaults'

@@ -3,7 +3,7 @@
  * end-to-end tests (action.e2e.test.ts: DEFECT_CASES; proxy.e2e.test.ts: PROXY_CASES) and the
  * fixture guard (fixtures.test.ts: ALL_CASES).
  */
-import type { Severity } from '../../src/checks/types'
+import type { Severity } from '../../src/checks/lib/types'
 
 /** Every check id of the catalog (shared/spec/check-catalog.md), in catalog order. */
 export const CATALOG_IDS = [

@@ -2,7 +2,7 @@
  * Reading a run's report and the assertions every defect case makes on it, shared by the
  * issue-2 (action.e2e) and proxy (proxy.e2e) suites.
  */
-import type { CheckResult } from '../../src/checks/types'
+import type { CheckResult } from '../../src/checks/lib/types'
 import { CATALOG_SEVERITY, IMPLEMENTED, type DefectCase, type ImplementedId } from './cases'
 import { labelledObjects, type ActionResult, type LabelledObject } from './run-action'
 

@@ -4,7 +4,7 @@
  * comment), annotations go 50 per request, and a report that is not schema 1 is refused.
  */
 import * as fs from 'node:fs'
-import type { CheckResult } from '../../src/checks/types'
+import type { CheckResult } from '../../src/checks/lib/types'
 import type { Report } from '../../src/report/report'
 import type { Annotation } from '../e2e/run-action'
 import { FakeGitHub, OWNER_REPO } from './fake-api'

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { CheckResult } from '../../src/checks/types'
+import type { CheckResult } from '../../src/checks/lib/types'
 import type { Report } from '../../src/report/report'
 import {
   ROOT,

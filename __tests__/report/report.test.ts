@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import type { CheckResult, Severity } from '../../src/checks/types'
+import type { CheckResult, Severity } from '../../src/checks/lib/types'
 import type { FailOn } from '../../src/options'
 import { countsText, formatMs } from '../../src/report/format'
 import { blockingFailures, buildReport, verdictOf, writeReport } from '../../src/report/report'

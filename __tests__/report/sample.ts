@@ -1,6 +1,6 @@
 /** A report as a run against a misconfigured app would produce, with hostile app-controlled text. */
 import { CATALOG } from '../../src/checks/catalog'
-import type { CheckResult } from '../../src/checks/types'
+import type { CheckResult } from '../../src/checks/lib/types'
 import { buildReport, type Report } from '../../src/report/report'
 
 export const HOSTILE = {

@@ -4,7 +4,7 @@
  * secrets.ts.
  */
 import type { DockerInstruction, HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { appExchanges, dockerfileAt, listOf, plural, present, requestLine } from './common'
 import { probeAnswers } from './probe'
 import { proxyExchanges } from './responses'

@@ -1,6 +1,6 @@
 /** Checks on building the image: build.image, build.layer-cache. */
 import type { DockerInstruction, Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { dockerfileAt, lastLines, maskBuildLine, present, seconds } from './common'
 import { installCommands, pipCacheAvoided, type InstallCommand } from './installs'
 import { imageInstructions, instructionLine } from './stages'

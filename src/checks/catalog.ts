@@ -4,7 +4,7 @@
  * `skipped` results with a reason.
  */
 import type { Observations, Unavailable } from '../facts/types'
-import type { CheckOutcome, CheckResult, Severity } from './types'
+import type { CheckOutcome, CheckResult, Severity } from './lib/types'
 import { implementations } from './registry'
 
 export type ObservationKey = Exclude<keyof Observations, 'run' | 'build'>

@@ -3,7 +3,7 @@
  * from the app short, and pointing at Dockerfile lines. Pure; imports types only.
  */
 import type { HttpExchange, HttpResponseFacts, Observations, Part } from '../facts/types'
-import type { Location } from './types'
+import type { Location } from './lib/types'
 
 /** The part itself, or undefined when it was not observed. */
 export function present<T extends object>(part: Part<T>): T | undefined {

@@ -3,7 +3,7 @@
  * and SameSite=Lax or Strict. Cookie values never reach the evidence.
  */
 import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { clip, plural, requestLine } from './common'
 import { probeAnswers } from './probe'
 import {

@@ -5,7 +5,7 @@
  */
 import type { NginxLocation, NginxProxyHeader, NginxServer } from '../facts/nginx/types'
 import type { Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { caseless, clip } from './common'
 import {
   appLocationFor,

@@ -1,6 +1,6 @@
 /** The health endpoint: health.endpoint (app port and through the proxy), health.no-session. */
 import type { HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { appExchanges, clip, exchangeLine, header, plural, present } from './common'
 import { cookieShape, headerValues, parseSetCookie, proxyExchanges } from './responses'
 

@@ -4,7 +4,7 @@
  */
 import type { NginxAddHeader } from '../facts/nginx/types'
 import type { HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome, Location } from './types'
+import type { CheckOutcome, Location } from './lib/types'
 import { clip, listOf, plural, requestLine } from './common'
 import {
   lineNear,

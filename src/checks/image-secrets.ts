@@ -4,7 +4,7 @@
  */
 import type { DockerInstruction, EnvVarFacts, Observations } from '../facts/types'
 import { looksSecret } from '../facts/secret-names'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { dockerfileAt, present } from './common'
 import { imageInstructions } from './stages'
 

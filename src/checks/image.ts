@@ -1,6 +1,6 @@
 /** Checks on the image and its main process: image.no-baked-secrets, image.non-root, image.exec-form. */
 import type { Observations, ProcessFacts } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { clip, dockerfileAt, plural, present } from './common'
 import { imageNoBakedSecrets } from './image-secrets'
 import { findServer, roleOf, serverName, signalPath, tokens } from './processes'

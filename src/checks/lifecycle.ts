@@ -1,6 +1,6 @@
 /** Checks on the container's life around the requests: logs.stdout, shutdown.graceful. */
 import type { DockerInstruction, Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import {
   appExchanges,
   clip,

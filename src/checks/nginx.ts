@@ -10,7 +10,7 @@ import type {
 } from '../facts/nginx/types'
 import type { Observations, ProxyConfigFacts } from '../facts/types'
 import { present } from './common'
-import type { Location } from './types'
+import type { Location } from './lib/types'
 
 /** The proxy config part, when observed. */
 export function proxyConfigOf(obs: Observations): ProxyConfigFacts | undefined {

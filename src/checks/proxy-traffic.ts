@@ -1,7 +1,7 @@
 /** Behaviour of requests through the proxy: proxy.client-ip and proxy.host-header. */
 import type { NginxServer } from '../facts/nginx/types'
 import type { Observations, ProbeAnswer } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { caseless, clip, exchangeLine, header, present } from './common'
 import {
   lineRef,

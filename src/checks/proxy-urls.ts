@@ -4,7 +4,7 @@
  * https:// and the public host.
  */
 import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { caseless, clip, header, plural, requestLine } from './common'
 import { appLocationFor, locationLabel, mainServer, publicHost, userLocation } from './nginx'
 import { PROXY_FIX, plainAnswer, proxyFixLine, proxyFixOf } from './probe'

@@ -5,7 +5,7 @@
  */
 import type { NginxConfigFacts } from '../facts/nginx/types'
 import type { Observations, ProxyConfigFacts } from '../facts/types'
-import type { CheckOutcome, Location } from './types'
+import type { CheckOutcome, Location } from './lib/types'
 import { clip } from './common'
 import {
   appLocationFor,

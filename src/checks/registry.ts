@@ -1,6 +1,6 @@
 /** Which check ids have an implementation: each family module exports a map id -> function. */
 import type { Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { appChecks } from './app'
 import { buildChecks } from './build'
 import { imageChecks } from './image'

@@ -4,7 +4,7 @@
  * except entries of the public word list of weak keys, which may be named.
  */
 import type { Observations, SessionCookieFacts } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { clip, firstError, lastLines, plural, present } from './common'
 import { probeAnswers } from './probe'
 

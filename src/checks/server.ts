@@ -3,7 +3,7 @@
  * health.endpoint (in health.ts).
  */
 import type { ListenFacts, Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import {
   appExchanges,
   clip,

@@ -1,7 +1,7 @@
 /** Static files behind the proxy: static.served-by-proxy, static.alias-traversal. */
 import type { NginxLocation } from '../facts/nginx/types'
 import type { HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { clip, exchangeLine, listOf, logged, plural, present, requestLine } from './common'
 import { lineRef, locationFor, locationLabel, mainServer, userLocation } from './nginx'
 import { cacheSeconds, headerValues, proxyExchanges } from './responses'

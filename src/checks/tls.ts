@@ -3,7 +3,7 @@
  * in cookies.ts.
  */
 import type { Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { clip, header } from './common'
 import { cookiesSecure } from './cookies'
 import { tlsHsts } from './hsts'

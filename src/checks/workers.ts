@@ -4,7 +4,7 @@
  * GUNICORN_CMD_ARGS or a config file never show in the arguments.
  */
 import type { Observations } from '../facts/types'
-import type { CheckOutcome } from './types'
+import type { CheckOutcome } from './lib/types'
 import { dockerfileAt, plural, present } from './common'
 import { findServer, intOption, optionValue, type ServerProcesses } from './processes'
 import { commandInstruction } from './stages'

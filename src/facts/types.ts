@@ -15,8 +15,16 @@ import type {
 
 export type * from './proxy-types'
 
+/**
+ * A part that could not be observed. Checks that need it are skipped `blocked` (the gate fails
+ * closed for error-severity ones) unless `skip` says the run chose not to look (`requested`,
+ * e.g. introspect: false) or there is nothing of that kind (`not-applicable`).
+ */
 export interface Unavailable {
   unavailable: string
+  /** The check whose failure caused this (boot.ready for a container that never answered). */
+  blockedBy?: string
+  skip?: 'requested' | 'not-applicable'
 }
 export type Part<T> = T | Unavailable
 

@@ -2,7 +2,7 @@
  * Annotations (data only) for failed results that point at a file line: main.ts hands them to
  * core.error / core.warning / core.notice, which escape them for the workflow-command syntax.
  */
-import type { Severity } from '../checks/types'
+import type { Severity } from '../checks/lib/types'
 import type { FailOn } from '../options'
 import { isBlocking, type Report } from './report'
 import { oneLine, stripControl, truncate } from './sanitize'

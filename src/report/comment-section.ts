@@ -4,7 +4,7 @@
  * checks folded, timings, the commit and the run. Result text is app-controlled, so it goes
  * through the sanitize helpers, and `<!--` is defused so nothing inside can forge our markers.
  */
-import type { CheckResult } from '../checks/types'
+import type { CheckResult } from '../checks/lib/types'
 import { countsText, locationText, timingsText } from './format'
 import { failedInOrder, statusIcon, statusLine, verdictIcon, type SectionLimits } from './markdown'
 import type { Report } from './report'

@@ -1,5 +1,5 @@
 /** Small plain-text pieces shared by the Markdown, terminal and annotation renderers. */
-import type { CheckResult } from '../checks/types'
+import type { CheckResult } from '../checks/lib/types'
 import type { Timings } from './report'
 
 /** "2 failed (1 error, 1 warning), 14 passed, 10 skipped". */

@@ -3,7 +3,7 @@
  * escapeMarkdown / inlineMarkdown / codeSpan / codeBlock, since results quote app-controlled text. The small
  * pieces are exported for the pull-request comment, which reuses them.
  */
-import type { CheckResult, Severity } from '../checks/types'
+import type { CheckResult, Severity } from '../checks/lib/types'
 import { countsText, locationText, timingsText } from './format'
 import type { Report, Verdict } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
-import type { CheckResult, Severity } from '../checks/types'
+import type { CheckResult, Severity } from '../checks/lib/types'
 import type { FailOn } from '../options'
 import { TOOL_NAME, version } from './version'
 

@@ -3,7 +3,7 @@
  * harmless here before any surface shows it: known secrets are replaced, and Markdown/HTML and
  * terminal control sequences are neutralised. Renderers never emit result text any other way.
  */
-import type { CheckResult } from '../checks/types'
+import type { CheckResult } from '../checks/lib/types'
 
 /** Shorter values are too likely to occur by chance (and masking them would garble evidence). */
 const MIN_SECRET_LENGTH = 4

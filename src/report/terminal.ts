@@ -3,7 +3,7 @@
  * location, then the verdict and timings. Result text is app-controlled, so escape sequences and
  * control characters are stripped before printing; colour is added only when asked for.
  */
-import type { CheckResult } from '../checks/types'
+import type { CheckResult } from '../checks/lib/types'
 import { countsText, locationText, timingsText } from './format'
 import type { Report } from './report'
 import { oneLine, stripControl, truncate } from './sanitize'

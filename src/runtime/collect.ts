@@ -18,7 +18,17 @@ import { prepareProbe } from '../probe/introspect'
 import { APP_HOST } from './proxy/stage'
 import { observeLive } from './live'
 import { containerLogs } from './running'
-import type { BootFacts, DockerfileFacts, ImageFacts, Observations, Part, RunFacts } from '../facts/types'
+import type {
+  BootFacts,
+  DockerfileFacts,
+  ImageFacts,
+  Observations,
+  Part,
+  RunFacts,
+  Unavailable,
+} from '../facts/types'
+
+const NOT_BUILT: Unavailable = { unavailable: 'the image did not build', blockedBy: 'build.image' }
 
 export interface CollectContext {
   /** Names and labels everything this run creates. */
@@ -50,9 +60,9 @@ export async function collect(
 
   const inspected = build.ok
     ? await inspectImage(docker, build.imageRef)
-    : { unavailable: 'the image did not build' }
+    : { unavailable: 'the image did not build', blockedBy: 'build.image' }
   const parsed = 'facts' in inspected ? inspected : undefined
-  const image: Part<ImageFacts> = parsed ? parsed.facts : (inspected as { unavailable: string })
+  const image: Part<ImageFacts> = parsed ? parsed.facts : (inspected as Unavailable)
   const { env, secretKey } = appEnv(opts.env, log)
   const run = runFacts(opts, parsed, secretKey !== undefined)
   const obs: Observations = {
@@ -60,16 +70,16 @@ export async function collect(
     dockerfile: ctx.dockerfile,
     build,
     image,
-    boot: { unavailable: 'the image did not build' },
-    processes: { unavailable: 'the image did not build' },
-    http: { unavailable: 'the image did not build' },
-    logs: { unavailable: 'the image did not build' },
-    shutdown: { unavailable: 'the image did not build' },
-    proxyConfig: { unavailable: 'the image did not build' },
-    proxy: { unavailable: 'the image did not build' },
-    probe: { unavailable: 'the image did not build' },
-    sessionCookies: { unavailable: 'the image did not build' },
-    secondBoot: { unavailable: 'the image did not build' },
+    boot: NOT_BUILT,
+    processes: NOT_BUILT,
+    http: NOT_BUILT,
+    logs: NOT_BUILT,
+    shutdown: NOT_BUILT,
+    proxyConfig: NOT_BUILT,
+    proxy: NOT_BUILT,
+    probe: NOT_BUILT,
+    sessionCookies: NOT_BUILT,
+    secondBoot: NOT_BUILT,
   }
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
@@ -120,8 +130,9 @@ export async function collect(
     })
     obs.boot = boot
     if (!boot.ready || handle.hostPort === undefined) {
-      const unavailable = {
+      const unavailable: Unavailable = {
         unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
+        blockedBy: 'boot.ready',
       }
       Object.assign(obs, {
         processes: unavailable,

@@ -149,7 +149,7 @@ export async function observeLive(
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect
-    ? { unavailable: 'introspect is off' }
+    ? { unavailable: 'introspect is off', skip: 'requested' as const }
     : answers.length > 0
       ? { answers }
       : {

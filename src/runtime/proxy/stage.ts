@@ -122,7 +122,11 @@ async function stage(
   if (rejected) {
     log.info(`nginx rejected ${display}: ${rejected}`)
     const reason = `nginx rejected the configuration: ${rejected}`
-    return { proxyConfig: facts, proxy: { unavailable: reason }, timings }
+    return {
+      proxyConfig: facts,
+      proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
+      timings,
+    }
   }
   log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
   if (plan.parseError || plan.sslPort === undefined) {
