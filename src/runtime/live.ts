@@ -5,15 +5,16 @@
  * `unavailable` reason; collect.ts removes the containers afterwards.
  */
 import { randomBytes } from 'node:crypto'
-import type { Docker } from '../docker/docker'
-import { stopApp, STOP_GRACE_S, type AppHandle } from '../docker/stack'
+import { STOP_GRACE_S } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
 import { HttpProbe } from '../probe/http'
 import { interpretProbe, type PreparedProbe } from '../probe/introspect'
 import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
 import { standUpProxy } from './proxy/stage'
-import { appExchanges, containerLogs, settledProcesses } from './running'
+import type { DockerRuntime } from './docker-runtime'
+import { appExchanges } from './running'
+import type { AppInstance } from './runtime'
 import { secondBoot } from './second-boot'
 import { sessionCookiesFrom } from '../facts/session-cookies'
 import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
@@ -26,10 +27,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export interface LiveContext {
   runId: string
-  handle: AppHandle
+  /** The runtime the app runs in; the proxy joins its network. */
+  runtime: DockerRuntime
+  instance: AppInstance
   hostPort: number
-  network: string
-  image: string
   /** The app's env without the probe's variables (SECRET_KEY included when given or injected). */
   appEnv: [string, string][]
   /** The key the app should use: the one injected, or the one the user gave through `env`. */
@@ -84,22 +85,13 @@ async function askThroughProxy(
 }
 
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
-export async function observeLive(
-  obs: Observations,
-  opts: Options,
-  c: LiveContext,
-  docker: Docker,
-): Promise<void> {
+export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
   // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
-  const second: Promise<Observations['secondBoot']> = secondBoot(docker, {
-    runId: c.runId,
-    image: c.image,
+  const second: Promise<Observations['secondBoot']> = secondBoot(c.runtime, {
     port: run.port,
     env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
-    command: opts.command,
     mounts: c.probe?.mounts ?? [],
-    network: c.network,
     timeoutMs: opts.bootTimeoutS * 1000,
     routes: opts.routes,
     healthPath: opts.healthPath,
@@ -110,7 +102,7 @@ export async function observeLive(
     unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
   }))
 
-  obs.processes = await settledProcesses(docker, c.handle.name)
+  obs.processes = await c.runtime.processes(c.instance)
   const appHttp = await appExchanges({
     hostPort: c.hostPort,
     healthPath: opts.healthPath,
@@ -122,11 +114,11 @@ export async function observeLive(
   if (appAnswer) answers.push(appAnswer)
 
   const staged = await c.log.stage('Stand up the TLS proxy', () =>
-    standUpProxy(docker, opts, {
+    standUpProxy(c.runtime.docker, opts, {
       runId: c.runId,
-      network: c.network,
+      network: c.runtime.network,
       appPort: run.port,
-      appContainer: c.handle.name,
+      appContainer: c.instance.name,
       staticFolderHint: appAnswer?.staticFolder ?? undefined,
       staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
       token: c.probe?.token ?? randomBytes(16).toString('hex'),
@@ -163,9 +155,9 @@ export async function observeLive(
 
   // Servers write their access log after the response: give the last line time to land.
   await sleep(LOG_FLUSH_MS)
-  obs.logs = await containerLogs(docker, c.handle.name)
+  obs.logs = await c.runtime.logs(c.instance)
   c.signal?.throwIfAborted()
-  c.log.info(`Stopping ${c.handle.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
-  obs.shutdown = await stopApp(docker, c.handle)
+  c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
+  obs.shutdown = await c.runtime.stop(c.instance)
   obs.secondBoot = await second
 }
