@@ -16,11 +16,10 @@ import type { DockerRuntime } from './docker-runtime'
 import { appExchanges } from './running'
 import type { AppInstance } from './runtime'
 import { secondBoot } from './second-boot'
+import { FORGED_CLIENT } from '../facts/forged'
 import { sessionCookiesFrom } from '../facts/session-cookies'
 import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
 
-/** A client address from TEST-NET-3: no real client has it, so seeing it means forging won. */
-const FORGED_CLIENT = '203.0.113.9'
 const LOG_FLUSH_MS = 300
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
