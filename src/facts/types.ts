@@ -6,6 +6,7 @@
  */
 
 import type {
+  ProbeAnswer,
   ProbeFacts,
   ProxyConfigFacts,
   ProxyFacts,
@@ -196,6 +197,16 @@ export interface ShutdownFacts {
   exitCode: number
   /** The container was still running at the grace deadline and was killed (exit 137). */
   killed: boolean
+}
+
+/** Requests through the proxy with one forged X-Forwarded-* header each (proxy.forwarded-spoof). */
+export interface ForwardedSpoofFacts {
+  /** Header -> the canary value sent in it (facts/forwarded-spoof.ts). */
+  canaries: Record<string, string>
+  /** Page and redirect requests, each with its one forged header in request.headers. */
+  exchanges: HttpExchange[]
+  /** The probe's answers to the same forgeries (its `forged` names the header); none without it. */
+  answers: ProbeAnswer[]
 }
 
 export interface Observations {

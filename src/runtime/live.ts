@@ -9,16 +9,17 @@ import { STOP_GRACE_S } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
 import { HttpProbe } from '../probe/http'
-import { interpretProbe, type PreparedProbe } from '../probe/introspect'
+import type { PreparedProbe } from '../probe/introspect'
 import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
 import { standUpProxy } from './proxy/stage'
 import type { DockerRuntime } from './docker-runtime'
+import { ask, observeForwardedSpoof } from './forwarded-spoof'
 import { appExchanges } from './running'
 import type { AppInstance } from './runtime'
 import { secondBoot } from './second-boot'
 import { FORGED_CLIENT } from '../facts/forged'
 import { sessionCookiesFrom } from '../facts/session-cookies'
-import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
+import type { ForwardedSpoofFacts, HttpExchange, Observations, ProbeAnswer } from '../facts/types'
 
 const LOG_FLUSH_MS = 300
 
@@ -38,19 +39,6 @@ export interface LiveContext {
   tempDir: string
   log: Logger
   signal?: AbortSignal
-}
-
-/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
-async function ask(
-  exchange: Promise<HttpExchange>,
-  via: ProbeAnswer['via'],
-  forged: Record<string, string>,
-  probe: PreparedProbe,
-  envKey: string | undefined,
-): Promise<ProbeAnswer | undefined> {
-  const ex = await exchange
-  const body = ex.response?.status === 200 ? ex.response.body : ''
-  return interpretProbe(body, via, forged, { token: probe.token, injectedKey: envKey })
 }
 
 async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer | undefined> {
@@ -128,6 +116,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   obs.proxyConfig = staged.proxyConfig
   obs.proxy = staged.proxy
   let proxyHttp: HttpExchange[] = []
+  let spoof: ForwardedSpoofFacts | undefined
   if (staged.runtime) {
     proxyHttp = await proxyExchanges(staged.runtime, {
       routes: opts.routes,
@@ -136,7 +125,17 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
       signal: c.signal,
     })
     if (c.probe) answers.push(...(await askThroughProxy(c, c.probe, staged.runtime)))
+    spoof = await observeForwardedSpoof({
+      rt: staged.runtime,
+      routes: opts.routes,
+      trailingSlashRules: appAnswer?.trailingSlashRules,
+      probe: c.probe,
+      envKey: c.envKey,
+      signal: c.signal,
+    })
   }
+  // TODO(issue 14): obs.forwardedSpoof = spoof ?? staged.proxy, once the part lands in Observations.
+  void spoof
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect
