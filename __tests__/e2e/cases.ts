@@ -3,102 +3,25 @@
  * end-to-end tests (action.e2e.test.ts: DEFECT_CASES; proxy.e2e.test.ts: PROXY_CASES) and the
  * fixture guard (fixtures.test.ts: ALL_CASES).
  */
+import { CATALOG } from '../../src/checks/catalog'
+import { CHECK_IDS, type CheckId } from '../../src/checks/ids'
 import type { Severity } from '../../src/checks/lib/types'
 
-/** Every check id of the catalog (shared/spec/check-catalog.md), in catalog order. */
-export const CATALOG_IDS = [
-  'build.image',
-  'build.layer-cache',
-  'image.no-baked-secrets',
-  'image.non-root',
-  'image.exec-form',
-  'boot.ready',
-  'server.production-wsgi',
-  'server.workers',
-  'health.endpoint',
-  'proxy.https-urls',
-  'proxy.client-ip',
-  'proxy.forwarded-headers',
-  'proxy.config-valid',
-  'tls.hsts',
-  'tls.https-redirect',
-  'cookies.secure',
-  'config.debug-off',
-  'secret.from-env',
-  'secret.strength',
-  'logs.stdout',
-  'static.served-by-proxy',
-  'shutdown.graceful',
-  'proxy.host-header',
-  'static.alias-traversal',
-  'health.no-session',
-  'proxy.rate-limit',
-] as const
+/** Every check id of the catalog, in catalog order (src/checks/ids.ts, equal to the catalog). */
+export const CATALOG_IDS = CHECK_IDS
 
 /**
- * Checks the pipeline implements so far: the good fixture must pass each of them, and a defect
- * fixture may change only the outcomes its case names. Add an id here when its check lands.
+ * Checks the pipeline implements: every catalog check is a unit with its judgement, so all of
+ * them. The good fixture must pass each of them, and a defect fixture may change only the
+ * outcomes its case names.
  */
-export const IMPLEMENTED = [
-  'build.image',
-  'build.layer-cache',
-  'image.no-baked-secrets',
-  'image.non-root',
-  'image.exec-form',
-  'boot.ready',
-  'server.production-wsgi',
-  'server.workers',
-  'health.endpoint',
-  'config.debug-off',
-  'logs.stdout',
-  'shutdown.graceful',
-  // The TLS proxy in front (issue 3).
-  'proxy.config-valid',
-  'proxy.https-urls',
-  'proxy.client-ip',
-  'proxy.forwarded-headers',
-  'tls.hsts',
-  'tls.https-redirect',
-  'cookies.secure',
-  'secret.from-env',
-  'secret.strength',
-  'static.served-by-proxy',
-  'proxy.host-header',
-  'static.alias-traversal',
-  'health.no-session',
-  'proxy.rate-limit',
-] as const
-export type ImplementedId = (typeof IMPLEMENTED)[number]
+export const IMPLEMENTED: readonly CheckId[] = CHECK_IDS
+export type ImplementedId = CheckId
 
-/** Default severity of each implemented check in the catalog. */
-export const CATALOG_SEVERITY: Record<ImplementedId, Severity> = {
-  'build.image': 'error',
-  'build.layer-cache': 'warning',
-  'image.no-baked-secrets': 'error',
-  'image.non-root': 'warning',
-  'image.exec-form': 'warning',
-  'boot.ready': 'error',
-  'server.production-wsgi': 'error',
-  'server.workers': 'warning',
-  'health.endpoint': 'error',
-  'config.debug-off': 'error',
-  'logs.stdout': 'warning',
-  'shutdown.graceful': 'warning',
-  'proxy.config-valid': 'error',
-  'proxy.https-urls': 'error',
-  'proxy.client-ip': 'warning',
-  'proxy.forwarded-headers': 'error',
-  'tls.hsts': 'error',
-  'tls.https-redirect': 'warning',
-  'cookies.secure': 'error',
-  'secret.from-env': 'error',
-  'secret.strength': 'error',
-  'static.served-by-proxy': 'warning',
-  'proxy.host-header': 'warning',
-  'static.alias-traversal': 'error',
-  'health.no-session': 'notice',
-  'proxy.rate-limit': 'notice',
-}
+/** Default severity of each check, from the catalog. */
+export const CATALOG_SEVERITY = Object.fromEntries(
+  CATALOG.map((c) => [c.id, c.severity]),
+) as Record<ImplementedId, Severity>
 
 /**
  * What a defect fixture does to one check, compared with the good fixture:

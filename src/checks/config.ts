@@ -1,14 +1,15 @@
 /**
  * config.debug-off: no Werkzeug debugger or traceback is served on the app port or through the
- * proxy (black-box), and the probe reports app.debug False. The SECRET_KEY checks are in
- * secrets.ts.
+ * proxy (black-box), and the probe reports app.debug False.
  */
 import type { DockerInstruction, HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { appExchanges, dockerfileAt, listOf, plural, present, requestLine } from './common'
-import { probeAnswers } from './probe'
-import { proxyExchanges } from './responses'
-import { commandInstruction, imageInstructions, instructionLine } from './stages'
+import { serverOfSoftware } from '../facts/wsgi'
+import { appExchanges, proxyExchanges, requestLine } from './lib/http'
+import { dockerfileAt, present } from './lib/parts'
+import { probeAnswers } from './lib/probe'
+import { commandInstruction, imageInstructions, instructionLine } from './lib/stages'
+import { listOf, plural } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
 const PURPOSES = ['not-found', 'debugger', 'route', 'health']
 
@@ -50,7 +51,7 @@ function where(x: HttpExchange): string {
 }
 
 /** config.debug-off: no debugger or traceback served (app port and proxy), app.debug False (probe). */
-export function configDebugOff(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const exchanges = [...appExchanges(obs, PURPOSES), ...proxyExchanges(obs, PURPOSES)].filter(
     (x) => x.response !== undefined,
   )
@@ -86,9 +87,10 @@ export function configDebugOff(obs: Observations): CheckOutcome {
   const cause = step ? [`probable cause: ${instructionLine(step)}`] : []
   const location = step ? dockerfileAt(obs, step.line) : undefined
   if (leaks.length === 0 && debugOn) {
-    const hidden = /gunicorn/i.test(debugOn.serverSoftware)
-      ? ' even though Gunicorn hides the debugger'
-      : ''
+    const hidden =
+      serverOfSoftware(debugOn.serverSoftware) === 'gunicorn'
+        ? ' even though Gunicorn hides the debugger'
+        : ''
     return {
       status: 'failed',
       summary: `app.debug is True (FLASK_DEBUG / DEBUG=True)${hidden}`,
@@ -111,7 +113,12 @@ export function configDebugOff(obs: Observations): CheckOutcome {
   }
 }
 
-/** The app family, by check id (registered in registry.ts). */
-export const appChecks = {
-  'config.debug-off': configDebugOff,
+export const configDebugOff: Check = {
+  id: 'config.debug-off',
+  title: 'DEBUG is off',
+  severity: 'error',
+  needs: ['http'],
+  passesWhen:
+    'no Werkzeug debugger or traceback is served (app port and proxy), and the probe reports `app.debug` False',
+  run: judge,
 }

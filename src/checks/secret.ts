@@ -4,9 +4,10 @@
  * except entries of the public word list of weak keys, which may be named.
  */
 import type { Observations, SessionCookieFacts } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { clip, firstError, lastLines, plural, present } from './common'
-import { probeAnswers } from './probe'
+import { present } from './lib/parts'
+import { probeAnswers, probeSkip } from './lib/probe'
+import { clip, firstError, lastLines, plural } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
 const FROM_ENV = "app.config['SECRET_KEY'] = os.environ['SECRET_KEY']"
 
@@ -19,7 +20,7 @@ function cookieLine(c: SessionCookieFacts, against: string): string {
 }
 
 /** secret.from-env: the app signs with the SECRET_KEY from its environment. */
-export function secretFromEnv(obs: Observations): CheckOutcome {
+function judgeFromEnv(obs: Observations): CheckOutcome {
   const userKey = !obs.run.secretInjected
   if (userKey && !obs.run.envNames.includes('SECRET_KEY')) {
     return {
@@ -54,11 +55,13 @@ export function secretFromEnv(obs: Observations): CheckOutcome {
     }
   }
   if (verdict === null) {
+    const skipReason = probeSkip(obs)
     return {
       status: 'skipped',
       summary:
         'no session cookie was set and the probe did not compare keys: nothing shows which key the app uses',
       evidence,
+      ...(skipReason ? { skipReason } : {}),
     }
   }
   if (!verdict) {
@@ -169,7 +172,7 @@ function withoutKey(obs: Observations): Part {
 }
 
 /** secret.strength: the key is not weak, and there is no weak fallback when SECRET_KEY is unset. */
-export function secretStrength(obs: Observations): CheckOutcome {
+function judgeStrength(obs: Observations): CheckOutcome {
   const parts = [inUse(obs), withoutKey(obs)]
   const failed = parts.filter((p) => p.ok === false)
   const evidence = parts.flatMap((p) => [p.line, ...(p.more ?? [])])
@@ -182,7 +185,13 @@ export function secretStrength(obs: Observations): CheckOutcome {
     }
   }
   if (parts.every((p) => p.ok === undefined)) {
-    return { status: 'skipped', summary: parts.map((p) => p.line).join('; ') }
+    // Undecided with a second boot made: only the probe, turned off, could have shown the keys.
+    const skipReason = present(obs.secondBoot) ? probeSkip(obs) : undefined
+    return {
+      status: 'skipped',
+      summary: parts.map((p) => p.line).join('; '),
+      ...(skipReason ? { skipReason } : {}),
+    }
   }
   return {
     status: 'passed',
@@ -197,8 +206,21 @@ export function secretStrength(obs: Observations): CheckOutcome {
   }
 }
 
-/** The secrets family, by check id (registered in registry.ts). */
-export const secretChecks = {
-  'secret.from-env': secretFromEnv,
-  'secret.strength': secretStrength,
+export const secretFromEnv: Check = {
+  id: 'secret.from-env',
+  title: 'SECRET_KEY comes from the environment',
+  severity: 'error',
+  needs: ['http'],
+  passesWhen:
+    "session cookies verify against the SECRET_KEY in the app's environment, or the probe finds the app's key equal to it (digests compared, never values)",
+  run: judgeFromEnv,
+}
+
+export const secretStrength: Check = {
+  id: 'secret.strength',
+  title: 'SECRET_KEY is not weak and has no weak fallback',
+  severity: 'error',
+  needs: ['http'],
+  passesWhen: 'SECRET_KEY is not a known weak key, and there is no weak fallback',
+  run: judgeStrength,
 }

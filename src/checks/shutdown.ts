@@ -1,70 +1,11 @@
-/** Checks on the container's life around the requests: logs.stdout, shutdown.graceful. */
+/** shutdown.graceful: after SIGTERM the container exits 0, and when it does not, why. */
+import { argWords } from '../facts/shell-words'
 import type { DockerInstruction, Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import {
-  appExchanges,
-  clip,
-  dockerfileAt,
-  lastLines,
-  logged,
-  plural,
-  present,
-  requestLine,
-  seconds,
-} from './common'
-import { findServer, serverName, signalPath, tokens } from './processes'
-import { commandInstruction, instructionLine, jsonFormFix, shellFormStep } from './stages'
-
-/** logs.stdout: the access-log lines of the requests made show up in the container's output. */
-export function logsStdout(obs: Observations): CheckOutcome {
-  const logs = present(obs.logs)
-  if (logs === undefined) return { status: 'skipped', summary: 'the container logs were not read' }
-  const requests = appExchanges(obs).filter((x) => x.response !== undefined)
-  if (requests.length === 0)
-    return { status: 'skipped', summary: 'no request was answered on the app port' }
-  const lines = [...logs.stdout, ...logs.stderr]
-  const found = requests.filter((x) => logged(x, lines))
-  const evidence = [
-    clip(`requests made on the app port: ${[...new Set(requests.map(requestLine))].join(', ')}`),
-    `log lines seen: ${lines.length} (${logs.stdout.length} on stdout, ${logs.stderr.length} on stderr)${logs.truncated ? ', capped' : ''}`,
-  ]
-  if (found.length > 0) {
-    return {
-      status: 'passed',
-      summary: `access-log lines found for ${found.length} of ${plural(requests.length, 'request')}`,
-      evidence: [
-        ...evidence,
-        ...lastLines(
-          lines.filter((l) => found.some((x) => logged(x, [l]))),
-          2,
-        ),
-      ],
-    }
-  }
-  const kind = findServer(present(obs.processes) ?? [])?.kind
-  const step = commandInstruction(obs, kind === 'gunicorn' ? /gunicorn/ : undefined)
-  let fix =
-    'log each request to stdout (e.g. an after_request hook that logs method, path and status at INFO)'
-  if (kind === 'gunicorn') {
-    fix = 'add --access-logfile - to the gunicorn command (or accesslog = "-" in gunicorn.conf.py)'
-    evidence.push(
-      'Gunicorn prints no access log unless --access-logfile -; its stderr lines are the error log (boot), not requests',
-    )
-  } else if (kind === 'waitress') {
-    fix =
-      "Waitress writes no access log: wrap the app in paste's TransLogger, or log each request in an after_request hook"
-  } else if (kind === 'uwsgi') {
-    fix =
-      'let uWSGI log requests: remove --disable-logging (or log-x-forwarded-for / req-logger settings that drop them)'
-  }
-  return {
-    status: 'failed',
-    summary: `no access-log line for any of the ${plural(requests.length, 'request')} made`,
-    evidence,
-    fix,
-    location: kind === 'gunicorn' && step ? dockerfileAt(obs, step.line) : undefined,
-  }
-}
+import { dockerfileAt, present } from './lib/parts'
+import { serverName, signalPath } from './lib/processes'
+import { commandInstruction, instructionLine, jsonFormFix, shellFormStep } from './lib/stages'
+import { clip, lastLines, seconds } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
 interface Cause {
   because: string
@@ -77,7 +18,7 @@ function whyKilled(obs: Observations): Cause {
   const sp = signalPath(present(obs.processes) ?? [])
   const shellStep = shellFormStep(obs)
   if (sp.path === 'indirect' && sp.pid1) {
-    const viaC = tokens(sp.pid1.args).includes('-c')
+    const viaC = argWords(sp.pid1.args).includes('-c')
     const name = sp.server ? serverName(sp.server) : 'the server'
     return {
       because: viaC
@@ -119,7 +60,7 @@ function whyKilled(obs: Observations): Cause {
 }
 
 /** shutdown.graceful: after SIGTERM the container exits 0 within the grace period. */
-export function shutdownGraceful(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const s = present(obs.shutdown)
   if (s === undefined) return { status: 'skipped', summary: 'the container was not stopped' }
   const stopped = `docker stop: exit ${s.exitCode} after ${seconds(s.ms)} (grace ${s.graceS} s)`
@@ -154,8 +95,11 @@ export function shutdownGraceful(obs: Observations): CheckOutcome {
   }
 }
 
-/** The lifecycle family, by check id (registered in registry.ts). */
-export const lifecycleChecks = {
-  'logs.stdout': logsStdout,
-  'shutdown.graceful': shutdownGraceful,
+export const shutdownGraceful: Check = {
+  id: 'shutdown.graceful',
+  title: 'SIGTERM shuts down cleanly',
+  severity: 'warning',
+  needs: ['shutdown'],
+  passesWhen: 'after SIGTERM the container exits 0 within 10 s',
+  run: judge,
 }

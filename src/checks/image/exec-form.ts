@@ -1,97 +1,11 @@
-/** Checks on the image and its main process: image.no-baked-secrets, image.non-root, image.exec-form. */
-import type { Observations, ProcessFacts } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { clip, dockerfileAt, plural, present } from './common'
-import { imageNoBakedSecrets } from './image-secrets'
-import { findServer, roleOf, serverName, signalPath, tokens } from './processes'
-import {
-  commandInstruction,
-  imageInstructions,
-  instructionLine,
-  jsonFormFix,
-  shellFormStep,
-} from './stages'
-
-function processLine(p: ProcessFacts): string {
-  return `uid ${p.uid}: ${clip(p.args, 160)}${p.isInit ? ' (PID 1)' : ''}`
-}
-
-function isRootUser(user: string): boolean {
-  const name = user.split(':')[0].trim()
-  return name === '' || name === 'root' || name === '0'
-}
-
-const USER_FIX =
-  'create an unprivileged user and switch to it before CMD: RUN useradd --create-home app, then USER app'
-
-/** image.non-root: the server does not run as uid 0 (the process table decides when available). */
-export function imageNonRoot(obs: Observations): CheckOutcome {
-  const image = present(obs.image)
-  if (image === undefined) return { status: 'skipped', summary: 'the image was not inspected' }
-  const df = present(obs.dockerfile)
-  const userStep = df
-    ? imageInstructions(df)
-        .filter((i) => i.keyword === 'USER')
-        .pop()
-    : undefined
-  const imageUser = `image user: ${image.user === '' ? '(none, so root)' : image.user}`
-  const location =
-    userStep && isRootUser(userStep.args[0] ?? '')
-      ? dockerfileAt(obs, userStep.line)
-      : df
-        ? dockerfileAt(obs)
-        : undefined
-
-  const processes = present(obs.processes) ?? []
-  if (processes.length > 0) {
-    const server = findServer(processes)
-    const subject = server ? server.all : processes
-    const uids = [...new Set(subject.map((p) => p.uid))].join(', ')
-    const who = server ? serverName(server) : "the container's processes"
-    // One line for the master and one for its workers: they share the same args.
-    const evidence = server
-      ? [
-          imageUser,
-          processLine(server.master),
-          ...(server.workers.length > 0
-            ? [
-                `${plural(server.workers.length, 'worker')}: uid ${[...new Set(server.workers.map((p) => p.uid))].join(', ')}`,
-              ]
-            : []),
-        ]
-      : [imageUser, ...processes.slice(0, 3).map(processLine)]
-    const root = subject.filter((p) => p.uid === 0)
-    if (root.length === 0) {
-      return { status: 'passed', summary: `${who} runs as uid ${uids}, not root`, evidence }
-    }
-    const partly =
-      root.length < subject.length
-        ? `: ${root.length} of its ${subject.length} processes have uid 0`
-        : ' (uid 0)'
-    return {
-      status: 'failed',
-      summary: `${who} runs as root${partly}`,
-      evidence,
-      fix: USER_FIX,
-      location,
-    }
-  }
-
-  if (!isRootUser(image.user)) {
-    return {
-      status: 'passed',
-      summary: `the image runs as user ${image.user} (process table not available)`,
-      evidence: [imageUser],
-    }
-  }
-  return {
-    status: 'failed',
-    summary: `the image runs as root: ${image.user === '' ? 'no USER instruction' : `USER ${image.user}`}`,
-    evidence: [imageUser, ...(userStep ? [instructionLine(userStep)] : [])],
-    fix: USER_FIX,
-    location,
-  }
-}
+/** image.exec-form: SIGTERM sent to the container's PID 1 reaches the server. */
+import type { Observations } from '../../facts/types'
+import { argWords } from '../../facts/shell-words'
+import { present, dockerfileAt } from '../lib/parts'
+import { processLine, roleOf, serverName, signalPath } from '../lib/processes'
+import { commandInstruction, instructionLine, jsonFormFix, shellFormStep } from '../lib/stages'
+import { clip } from '../lib/text'
+import type { Check, CheckOutcome } from '../lib/types'
 
 function killedEvidence(obs: Observations): string[] {
   const s = present(obs.shutdown)
@@ -107,7 +21,7 @@ function overrideUsesShell(command: string[]): boolean {
 }
 
 /** image.exec-form: SIGTERM sent to PID 1 reaches the server. */
-export function imageExecForm(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const override = obs.run.commandOverride
   const shellStep = shellFormStep(obs)
   const processes = present(obs.processes) ?? []
@@ -129,7 +43,7 @@ export function imageExecForm(obs: Observations): CheckOutcome {
     const child = sp.server
       ? `${serverName(sp.server)} runs as its child`
       : 'the server runs as its child'
-    const script = roleOf(sp.pid1.args) === 'shell' && !tokens(sp.pid1.args).includes('-c')
+    const script = roleOf(sp.pid1.args) === 'shell' && !argWords(sp.pid1.args).includes('-c')
     const step = shellStep ?? commandInstruction(obs)
     const fix = override
       ? 'start the server directly in the `command` input, or with exec inside `sh -c`'
@@ -194,9 +108,11 @@ export function imageExecForm(obs: Observations): CheckOutcome {
   }
 }
 
-/** The image family, by check id (registered in registry.ts). */
-export const imageChecks = {
-  'image.no-baked-secrets': imageNoBakedSecrets,
-  'image.non-root': imageNonRoot,
-  'image.exec-form': imageExecForm,
+export const imageExecForm: Check = {
+  id: 'image.exec-form',
+  title: 'Server receives SIGTERM (exec form / PID 1)',
+  severity: 'warning',
+  needs: ['image'],
+  passesWhen: 'the server is PID 1 or reached by `exec`, so SIGTERM reaches it',
+  run: judge,
 }

@@ -2,11 +2,11 @@
  * image.no-baked-secrets: secret-looking variables with a value in the image config, the build
  * history or the Dockerfile. Only names, lengths and sources are reported, never values.
  */
-import type { DockerInstruction, EnvVarFacts, Observations } from '../facts/types'
-import { looksSecret } from '../facts/secret-names'
-import type { CheckOutcome } from './lib/types'
-import { dockerfileAt, present } from './common'
-import { imageInstructions } from './stages'
+import { looksSecret } from '../../facts/secret-names'
+import type { DockerInstruction, EnvVarFacts, Observations } from '../../facts/types'
+import { dockerfileAt, present } from '../lib/parts'
+import { imageInstructions } from '../lib/stages'
+import type { Check, CheckOutcome } from '../lib/types'
 
 interface Finding {
   name: string
@@ -53,7 +53,7 @@ function describe(f: Finding): string {
 }
 
 /** image.no-baked-secrets: no secret value is baked into the image. */
-export function imageNoBakedSecrets(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const image = present(obs.image)
   if (image === undefined) return { status: 'skipped', summary: 'the image was not inspected' }
   const findings = new Map<string, Finding>()
@@ -89,4 +89,14 @@ export function imageNoBakedSecrets(obs: Observations): CheckOutcome {
     fix: 'remove the values from the Dockerfile and pass them at run time (docker run -e, the `env` input); for build-time credentials use RUN --mount=type=secret',
     location: located ? dockerfileAt(obs, located.line) : undefined,
   }
+}
+
+export const imageNoBakedSecrets: Check = {
+  id: 'image.no-baked-secrets',
+  title: 'No secrets baked into the image',
+  severity: 'error',
+  needs: ['image'],
+  passesWhen:
+    'no secret-looking ENV/ARG value (SECRET_KEY, \\*_PASSWORD, \\*_TOKEN, URLs with credentials) is baked into the image; values are never printed',
+  run: judge,
 }

@@ -1,16 +1,31 @@
 /**
- * Reading responses through the proxy: exchanges by purpose, repeated headers, Set-Cookie
- * attributes, cache lifetimes and the absolute URLs a body or header carries. Pure.
+ * Reading the recorded HTTP exchanges: by path taken (app port or proxy) and purpose, headers
+ * whose names may come in any case or repeat, the lines evidence shows, access-log matches and
+ * cache lifetimes. Pure.
  */
-import type { HttpExchange, HttpResponseFacts, Observations } from '../facts/types'
-import { caseless, present } from './common'
+import type { HttpExchange, HttpResponseFacts, Observations } from '../../facts/types'
+import { clip } from './text'
+import { present } from './parts'
+
+function exchanges(
+  obs: Observations,
+  via: HttpExchange['via'],
+  purposes?: readonly string[],
+): HttpExchange[] {
+  const http = present(obs.http) ?? []
+  return http.filter(
+    (x) => x.via === via && (purposes === undefined || purposes.includes(x.purpose)),
+  )
+}
+
+/** Exchanges made directly on the app port, optionally only those made for `purposes`. */
+export function appExchanges(obs: Observations, purposes?: readonly string[]): HttpExchange[] {
+  return exchanges(obs, 'app', purposes)
+}
 
 /** Exchanges made through the proxy, optionally only those made for `purposes`. */
 export function proxyExchanges(obs: Observations, purposes?: readonly string[]): HttpExchange[] {
-  const http = present(obs.http) ?? []
-  return http.filter(
-    (x) => x.via === 'proxy' && (purposes === undefined || purposes.includes(x.purpose)),
-  )
+  return exchanges(obs, 'proxy', purposes)
 }
 
 /** Answered exchanges through the proxy's TLS port. */
@@ -20,9 +35,30 @@ export function httpsExchanges(obs: Observations, purposes?: readonly string[]):
   )
 }
 
+/** A value of a record of headers whose names may be in any case. */
+export function caseless(headers: Record<string, string>, name: string): string | undefined {
+  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase())
+  return k === undefined ? undefined : headers[k]
+}
+
+/** First value of a response header (names are stored lower-case). */
+export function header(res: HttpResponseFacts | undefined, name: string): string | undefined {
+  return res?.headers[name.toLowerCase()]?.[0]
+}
+
 /** Every value of a response header (names are stored lower-case). */
 export function headerValues(res: HttpResponseFacts | undefined, name: string): string[] {
   return res?.headers[name.toLowerCase()] ?? []
+}
+
+/** The Host header the request carried ('' when none). */
+export function requestHost(x: HttpExchange): string {
+  return caseless(x.request.headers, 'host') ?? ''
+}
+
+/** 'GET /healthz' */
+export function requestLine(x: HttpExchange): string {
+  return `${x.request.method} ${x.request.path}`
 }
 
 /** 'GET /static/app.css (static)' */
@@ -30,29 +66,20 @@ export function labelled(x: HttpExchange): string {
   return `${x.request.method} ${x.request.path} (${x.purpose})`
 }
 
-/** One Set-Cookie header: the cookie name and its attributes (names lower-case; flags map to ''). */
-export interface SetCookie {
-  name: string
-  attributes: Map<string, string>
+/** 'GET /healthz -> 200 in 12 ms' or 'GET /healthz -> connection refused' */
+export function exchangeLine(x: HttpExchange): string {
+  if (x.response === undefined) return `${requestLine(x)} -> ${clip(x.error ?? 'no response', 120)}`
+  return `${requestLine(x)} -> ${x.response.status} in ${Math.round(x.response.ms)} ms`
 }
 
-export function parseSetCookie(header: string): SetCookie {
-  const [pair, ...attrs] = header.split(';')
-  const name = pair.split('=')[0].trim()
-  const attributes = new Map<string, string>()
-  for (const a of attrs) {
-    const eq = a.indexOf('=')
-    const k = (eq < 0 ? a : a.slice(0, eq)).trim().toLowerCase()
-    if (k !== '') attributes.set(k, eq < 0 ? '' : a.slice(eq + 1).trim())
-  }
-  return { name, attributes }
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** The header as evidence without the cookie's value: 'session=…; HttpOnly; Path=/'. */
-export function cookieShape(header: string): string {
-  const [, ...attrs] = header.split(';')
-  const name = header.split(';')[0].split('=')[0].trim()
-  return [`${name}=…`, ...attrs.map((a) => a.trim()).filter((a) => a !== '')].join('; ')
+/** Whether an access-log line records the request: Gunicorn/Werkzeug `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => ...`. */
+export function logged(x: HttpExchange, lines: readonly string[]): boolean {
+  const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`)
+  return lines.some((l) => pattern.test(l))
 }
 
 /**
@@ -70,47 +97,4 @@ export function cacheSeconds(res: HttpResponseFacts): number | undefined {
   const now = Date.parse(headerValues(res, 'date')[0] ?? '')
   if (Number.isNaN(at)) return 0
   return Number.isNaN(now) ? undefined : Math.round((at - now) / 1000)
-}
-
-/** An absolute http(s) URL found in a header or body. */
-export interface FoundUrl {
-  url: string
-  scheme: 'http' | 'https'
-  /** Lower-case host name without port, brackets or user info. */
-  host: string
-}
-
-/** Absolute http(s) URLs in a text; JSON-escaped slashes (`http:\/\/`) are read too. */
-export function absoluteUrls(text: string): FoundUrl[] {
-  const out: FoundUrl[] = []
-  // A URL ends where another begins, so a callback inside a query string is found too.
-  const re = /\b(https?):\\?\/\\?\/([^\s"'<>\\/?#]+)(?:(?!https?:)[^\s"'<>])*/gi
-  for (const m of text.matchAll(re)) {
-    const authority = m[2].replace(/^[^@]*@/, '')
-    const host = authority.startsWith('[')
-      ? authority.slice(0, authority.indexOf(']') + 1)
-      : authority.replace(/:\d*$/, '')
-    out.push({
-      url: m[0].replace(/\\\//g, '/'),
-      scheme: m[1].toLowerCase() as 'http' | 'https',
-      host: host.toLowerCase(),
-    })
-  }
-  return out
-}
-
-/** Addresses that only make sense inside the deployment: loopback, private, single-label names. */
-export function isInternalHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h === 'localhost' || h === '::1' || h === '0.0.0.0' || h === '::') return true
-  if (/^(127|10)\.\d+\.\d+\.\d+$/.test(h) || /^192\.168\.\d+\.\d+$/.test(h)) return true
-  if (/^172\.(1[6-9]|2\d|3[01])\.\d+\.\d+$/.test(h) || /^169\.254\./.test(h)) return true
-  if (/^(fc|fd)[0-9a-f]{2}:/.test(h) || /^fe80:/.test(h)) return true
-  // Container names, compose services, container ids: names without a dot (IPv6 has colons).
-  return !h.includes('.') && !h.includes(':')
-}
-
-/** The Host header the request carried ('' when none). */
-export function requestHost(x: HttpExchange): string {
-  return caseless(x.request.headers, 'host') ?? ''
 }

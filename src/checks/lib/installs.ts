@@ -2,7 +2,7 @@
  * Recognising dependency installs in Dockerfile RUN lines (pip, poetry, pipenv, uv, pdm) and
  * whether pip keeps its download cache in the layer.
  */
-import type { DockerInstruction } from '../facts/types'
+import type { DockerInstruction } from '../../facts/types'
 
 /** One install command found in a RUN instruction. */
 export interface InstallCommand {

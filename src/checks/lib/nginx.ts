@@ -7,10 +7,10 @@ import type {
   NginxLocation,
   NginxServer,
   NginxSource,
-} from '../facts/nginx/types'
-import type { Observations, ProxyConfigFacts } from '../facts/types'
-import { present } from './common'
-import type { Location } from './lib/types'
+} from '../../facts/nginx/types'
+import type { Observations, ProxyConfigFacts } from '../../facts/types'
+import { present } from './parts'
+import type { Location } from './types'
 
 /** The proxy config part, when observed. */
 export function proxyConfigOf(obs: Observations): ProxyConfigFacts | undefined {

@@ -1,9 +1,16 @@
 /** Reading the introspection probe's answers. Pure; imports types only. */
-import type { Observations, ProbeAnswer } from '../facts/types'
-import { caseless, present } from './common'
+import type { Observations, ProbeAnswer } from '../../facts/types'
+import { caseless } from './http'
+import { present } from './parts'
+import type { SkipReason } from './types'
 
-/** The forged client address the probe's second request through the proxy carries. */
-export const FORGED_CLIENT = '203.0.113.9'
+/**
+ * Why the probe has no answers when the run chose not to ask it (introspect: false), else
+ * undefined. A check that finds nothing else to judge is then skipped for that reason, not blocked.
+ */
+export function probeSkip(obs: Observations): SkipReason | undefined {
+  return 'unavailable' in obs.probe ? obs.probe.skip : undefined
+}
 
 /** Every probe answer (none when the probe was off or never answered). */
 export function probeAnswers(obs: Observations): ProbeAnswer[] {

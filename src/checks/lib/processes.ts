@@ -3,10 +3,11 @@
  * server's master, its workers, and what PID 1 is. `docker top` prints args space-joined (the
  * original quoting is lost), which is enough to recognise programs and flags.
  */
-import type { ProcessFacts } from '../facts/types'
+import { argWords } from '../../facts/shell-words'
+import type { ProcessFacts } from '../../facts/types'
+import { SERVER_NAMES, serverOfProgram, type ServerKind } from '../../facts/wsgi'
+import { clip } from './text'
 
-/** The servers we recognise by name ('werkzeug' is the development server). */
-export type ServerKind = 'gunicorn' | 'uwsgi' | 'waitress' | 'werkzeug'
 /** 'python' is a Python script we cannot name (app.run(), waitress.serve() ...). */
 export type ProcessRole = ServerKind | 'python' | 'shell' | 'init' | 'other'
 
@@ -25,14 +26,6 @@ function base(token: string): string {
   return token.slice(token.lastIndexOf('/') + 1)
 }
 
-/** Display names of the servers we recognise. */
-export const SERVER_NAMES: Record<ServerKind, string> = {
-  gunicorn: 'Gunicorn',
-  uwsgi: 'uWSGI',
-  waitress: 'Waitress',
-  werkzeug: 'the Werkzeug development server',
-}
-
 /** How reports name the server: 'Gunicorn', or the command of an unrecognised Python script. */
 export function serverName(server: { kind: ServerKind | 'python'; master: ProcessFacts }): string {
   return server.kind === 'python'
@@ -40,20 +33,12 @@ export function serverName(server: { kind: ServerKind | 'python'; master: Proces
     : SERVER_NAMES[server.kind]
 }
 
-/** The args split on whitespace. */
-export function tokens(args: string): string[] {
-  return args
-    .trim()
-    .split(/\s+/)
-    .filter((t) => t.length > 0)
-}
-
 /** What program a process is, from its args. */
 export function roleOf(args: string): ProcessRole {
   // setproctitle form: "gunicorn: master [app:app]", "uWSGI worker 1"
   if (/^gunicorn:/.test(args)) return 'gunicorn'
   if (/^uWSGI (master|worker|http)/.test(args)) return 'uwsgi'
-  const t = tokens(args)
+  const t = argWords(args)
   let i = 0
   let program = base(t[0] ?? '')
   if (/^python[\d.]*$/.test(program)) {
@@ -63,10 +48,8 @@ export function roleOf(args: string): ProcessRole {
     else if (t[i] === undefined) return 'python'
     else program = base(t[i])
   }
-  if (program === 'gunicorn') return 'gunicorn'
-  if (program === 'uwsgi') return 'uwsgi'
-  if (program === 'waitress-serve' || program === 'waitress') return 'waitress'
-  if (program === 'flask' && t.slice(i).includes('run')) return 'werkzeug'
+  const server = serverOfProgram(program, t.slice(i))
+  if (server !== undefined) return server
   if (SHELLS.has(program)) return 'shell'
   if (INITS.has(program)) return 'init'
   return /^python[\d.]*$/.test(base(t[0] ?? '')) ? 'python' : 'other'
@@ -74,7 +57,7 @@ export function roleOf(args: string): ProcessRole {
 
 /** Value of a command-line option: `-w 4`, `-w4`, `--workers 4`, `--workers=4`. */
 export function optionValue(args: string, short: string[], long: string[]): string | undefined {
-  const t = tokens(args)
+  const t = argWords(args)
   let value: string | undefined
   for (let i = 0; i < t.length; i++) {
     for (const name of long) {
@@ -126,6 +109,11 @@ export function findServer(processes: readonly ProcessFacts[]): ServerProcesses 
     return { kind, master, workers, all }
   }
   return undefined
+}
+
+/** A process for evidence: 'uid 0: gunicorn -w 2 app:app (PID 1)'. */
+export function processLine(p: ProcessFacts): string {
+  return `uid ${p.uid}: ${clip(p.args, 160)}${p.isInit ? ' (PID 1)' : ''}`
 }
 
 /** The container's main process. */

@@ -2,8 +2,9 @@
  * The Dockerfile as the final image sees it: the instructions of the final stage and of the
  * stages it is built FROM, in build order, and which CMD/ENTRYPOINT the image ends up with.
  */
-import type { DockerfileFacts, DockerInstruction, Observations } from '../facts/types'
-import { present } from './common'
+import { plainWords } from '../../facts/shell-words'
+import type { DockerfileFacts, DockerInstruction, Observations } from '../../facts/types'
+import { present } from './parts'
 
 /** Stage indexes from the first ancestor to the final stage (`FROM builder` follows builder). */
 function stageChain(df: DockerfileFacts): number[] {
@@ -82,44 +83,9 @@ export function shellFormStep(obs: Observations): DockerInstruction | undefined 
   return cmd?.jsonForm === false ? cmd : undefined
 }
 
-/**
- * Splits a shell-form command into words the way /bin/sh would, or undefined when it uses
- * anything the JSON form cannot express (variables, &&, pipes, redirections, globs, subshells).
- */
-export function shellWords(command: string): string[] | undefined {
-  const words: string[] = []
-  let word: string | undefined
-  let quote: string | undefined
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined
-      else if (quote === '"' && /[$`]/.test(c)) return undefined
-      else if (quote === '"' && c === '\\' && /["\\]/.test(command[i + 1] ?? ''))
-        word += command[++i]
-      else word += c
-    } else if (c === '"' || c === "'") {
-      quote = c
-      word ??= ''
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word)
-      word = undefined
-    } else if (/[&|;<>$`()*?{}]/.test(c)) {
-      return undefined
-    } else if (c === '\\') {
-      word = (word ?? '') + (command[++i] ?? '')
-    } else {
-      word = (word ?? '') + c
-    }
-  }
-  if (quote !== undefined) return undefined
-  if (word !== undefined) words.push(word)
-  return words.length > 0 ? words : undefined
-}
-
 /** The JSON form of a shell-form step when it is a plain command, else the exec advice. */
 export function jsonFormFix(step: DockerInstruction): string {
-  const words = shellWords(step.raw)
+  const words = plainWords(step.raw)
   if (words === undefined) {
     return `start the server with exec in the ${step.keyword} (\`... && exec gunicorn ...\`), or move it to a script that ends with exec`
   }

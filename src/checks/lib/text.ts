@@ -1,14 +1,7 @@
 /**
- * Small helpers every check family shares: reading optional observation parts, keeping text
- * from the app short, and pointing at Dockerfile lines. Pure; imports types only.
+ * Text for people: keeping what the app printed short and harmless, counting, listing, and
+ * hiding values in build-log lines. Pure.
  */
-import type { HttpExchange, HttpResponseFacts, Observations, Part } from '../facts/types'
-import type { Location } from './lib/types'
-
-/** The part itself, or undefined when it was not observed. */
-export function present<T extends object>(part: Part<T>): T | undefined {
-  return 'unavailable' in part ? undefined : (part as T)
-}
 
 /** One line of at most `max` characters: text from the app may be long, multi-line or hostile. */
 export function clip(text: string, max = 200): string {
@@ -58,44 +51,6 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`
 }
 
-/** A location in the Dockerfile, when the run used one. */
-export function dockerfileAt(obs: Observations, line?: number): Location | undefined {
-  const file = obs.run.dockerfilePath
-  if (file === undefined) return undefined
-  return line === undefined ? { file } : { file, line }
-}
-
-/** Exchanges made directly on the app port, optionally only those made for `purposes`. */
-export function appExchanges(obs: Observations, purposes?: readonly string[]): HttpExchange[] {
-  const http = present(obs.http)
-  if (http === undefined) return []
-  return http.filter(
-    (x) => x.via === 'app' && (purposes === undefined || purposes.includes(x.purpose)),
-  )
-}
-
-/** A value of a record of headers whose names may be in any case. */
-export function caseless(headers: Record<string, string>, name: string): string | undefined {
-  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase())
-  return k === undefined ? undefined : headers[k]
-}
-
-/** First value of a response header (names are stored lower-case). */
-export function header(res: HttpResponseFacts | undefined, name: string): string | undefined {
-  return res?.headers[name.toLowerCase()]?.[0]
-}
-
-/** 'GET /healthz' */
-export function requestLine(x: HttpExchange): string {
-  return `${x.request.method} ${x.request.path}`
-}
-
-/** 'GET /healthz -> 200 in 12 ms' or 'GET /healthz -> connection refused' */
-export function exchangeLine(x: HttpExchange): string {
-  if (x.response === undefined) return `${requestLine(x)} -> ${clip(x.error ?? 'no response', 120)}`
-  return `${requestLine(x)} -> ${x.response.status} in ${Math.round(x.response.ms)} ms`
-}
-
 /**
  * A build-log line with values hidden: the legacy builder echoes `Step 5/9 : ENV SECRET_KEY=...`
  * and BuildKit quotes Dockerfile lines on errors, so ENV/ARG values and URL passwords are
@@ -122,14 +77,4 @@ export function maskBuildLine(line: string): string {
 export function firstError(lines: readonly string[]): string | undefined {
   const line = lines.find((l) => /^\s*[A-Za-z_][\w.]*(Error|Exception): /.test(l))
   return line === undefined ? undefined : clip(line)
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-/** Whether an access-log line records the request: Gunicorn/Werkzeug `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => ...`. */
-export function logged(x: HttpExchange, lines: readonly string[]): boolean {
-  const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`)
-  return lines.some((l) => pattern.test(l))
 }

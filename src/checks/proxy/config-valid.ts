@@ -1,27 +1,9 @@
-/**
- * Checks on the nginx configuration put in front of the app: proxy.config-valid,
- * proxy.forwarded-headers, proxy.rate-limit. The behaviour checks of the proxy live in
- * proxy-traffic.ts (client-ip, host-header) and proxy-urls.ts (https-urls).
- */
-import type { NginxConfigFacts } from '../facts/nginx/types'
-import type { Observations, ProxyConfigFacts } from '../facts/types'
-import type { CheckOutcome, Location } from './lib/types'
-import { clip } from './common'
-import {
-  appLocationFor,
-  appLocations,
-  lineRef,
-  locationLabel,
-  mainServer,
-  nginxFacts,
-  proxyConfigOf,
-  rejection,
-  userLocation,
-} from './nginx'
-import { proxyForwardedHeaders } from './forwarded'
-import { proxyClientIp, proxyHostHeader } from './proxy-traffic'
-import { proxyHttpsUrls } from './proxy-urls'
-import { staticAliasTraversal, staticServedByProxy } from './static'
+/** proxy.config-valid: nginx -t accepts the configuration the action puts in front of the app. */
+import type { NginxConfigFacts } from '../../facts/nginx/types'
+import type { Observations, ProxyConfigFacts } from '../../facts/types'
+import { proxyConfigOf } from '../lib/nginx'
+import { clip } from '../lib/text'
+import type { Check, CheckOutcome, Location } from '../lib/types'
 
 /**
  * What the action did with the config, as evidence lines: the upstream rewrites in one line,
@@ -92,7 +74,7 @@ function rejectLocation(c: ProxyConfigFacts): Location | undefined {
 }
 
 /** proxy.config-valid: nginx -t accepts the configuration the action puts in front. */
-export function proxyConfigValid(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const c = proxyConfigOf(obs)
   if (c === undefined) return { status: 'skipped', summary: 'no proxy config was prepared' }
   const name = c.source === 'reference' ? 'the reference proxy' : (c.path ?? 'the nginx config')
@@ -113,71 +95,12 @@ export function proxyConfigValid(obs: Observations): CheckOutcome {
   return { status: 'passed', summary, evidence: standUpLines(c) }
 }
 
-/** proxy.rate-limit (notice): a limit_req applies to the location that proxies to the app. */
-export function proxyRateLimit(obs: Observations): CheckOutcome {
-  const c = proxyConfigOf(obs)
-  if (c?.source === 'reference') {
-    return {
-      status: 'skipped',
-      summary: 'no nginx config in the repository: rate limiting belongs to your production proxy',
-    }
-  }
-  const refused = rejection(obs)
-  if (refused) return { status: 'skipped', summary: refused }
-  const facts = nginxFacts(obs)
-  const server = mainServer(obs)
-  if (facts === undefined || server === undefined) {
-    return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' }
-  }
-  const route = obs.run.routes[0] ?? '/'
-  const loc = appLocationFor(server, route)
-  if (loc === undefined) {
-    return { status: 'skipped', summary: 'no location of the HTTPS server proxies to the app' }
-  }
-  const unlimited = appLocations(server).filter((l) => l !== loc && l.limitReq.length === 0)
-  const others = unlimited.length
-    ? [
-        `not limited: ${unlimited.map((l) => `${locationLabel(l)} (${lineRef(obs, l)})`).join(', ')}`,
-      ]
-    : []
-  if (loc.limitReq.length > 0) {
-    const limits = loc.limitReq.map((r) => {
-      const zone = facts.limitReqZones.find((z) => z.zone === r.zone)
-      const burst = r.burst !== undefined ? ` burst=${r.burst}` : ''
-      const rate = zone?.rate ? ` (${zone.rate} per ${zone.key})` : ''
-      return `limit_req zone=${r.zone}${burst}${rate}`
-    })
-    return {
-      status: 'passed',
-      summary: `${locationLabel(loc)} is rate-limited: ${limits[0]}`,
-      evidence: [
-        ...loc.limitReq.map(
-          (r, i) => `${limits[i]}: ${lineRef(obs, r)}${r.inherited ? ' (inherited)' : ''}`,
-        ),
-        ...others,
-      ],
-    }
-  }
-  return {
-    status: 'failed',
-    summary: `no limit_req applies to ${locationLabel(loc)} (${lineRef(obs, loc)}), which proxies to the app`,
-    evidence: [
-      `${locationLabel(loc)} proxies ${route} to the app with no limit_req (own or inherited)`,
-      ...others,
-    ],
-    fix: `limit_req_zone $binary_remote_addr zone=app:10m rate=10r/s; (http level) and limit_req zone=app burst=20 nodelay; in ${locationLabel(loc)}`,
-    location: userLocation(obs, loc),
-  }
-}
-
-/** The proxy family, by check id (registered in registry.ts). */
-export const proxyChecks = {
-  'proxy.https-urls': proxyHttpsUrls,
-  'proxy.client-ip': proxyClientIp,
-  'proxy.forwarded-headers': proxyForwardedHeaders,
-  'proxy.config-valid': proxyConfigValid,
-  'static.served-by-proxy': staticServedByProxy,
-  'proxy.host-header': proxyHostHeader,
-  'static.alias-traversal': staticAliasTraversal,
-  'proxy.rate-limit': proxyRateLimit,
+export const proxyConfigValid: Check = {
+  id: 'proxy.config-valid',
+  title: 'nginx accepts the configuration',
+  severity: 'error',
+  needs: ['proxyConfig'],
+  passesWhen:
+    "`nginx -t` accepts the configuration (the repository's, or the reference proxy when it has none)",
+  run: judge,
 }

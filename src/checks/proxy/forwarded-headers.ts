@@ -3,10 +3,9 @@
  * and X-Forwarded-Proto (config, with nginx's proxy_set_header inheritance), and they reach the
  * app (the probe's view of the raw headers).
  */
-import type { NginxLocation, NginxProxyHeader, NginxServer } from '../facts/nginx/types'
-import type { Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { caseless, clip } from './common'
+import type { NginxLocation, NginxProxyHeader, NginxServer } from '../../facts/nginx/types'
+import type { Observations } from '../../facts/types'
+import { caseless } from '../lib/http'
 import {
   appLocationFor,
   appLocations,
@@ -18,8 +17,10 @@ import {
   publicHost,
   rejection,
   userLocation,
-} from './nginx'
-import { plainAnswer } from './probe'
+} from '../lib/nginx'
+import { plainAnswer } from '../lib/probe'
+import { clip } from '../lib/text'
+import type { Check, CheckOutcome } from '../lib/types'
 
 interface Wanted {
   name: string
@@ -88,9 +89,9 @@ function gapOf(obs: Observations, server: NginxServer, loc: NginxLocation): Gap 
 }
 
 /** proxy.forwarded-headers (config and behaviour). */
-export function proxyForwardedHeaders(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const refused = rejection(obs)
-  if (refused) return { status: 'skipped', summary: refused }
+  if (refused) return { status: 'skipped', summary: refused, blockedBy: 'proxy.config-valid' }
   const server = mainServer(obs)
   const locations = server ? appLocations(server) : []
   const answer = plainAnswer(obs)
@@ -153,4 +154,14 @@ export function proxyForwardedHeaders(obs: Observations): CheckOutcome {
     fix,
     location: first ? userLocation(obs, first.loc) : undefined,
   }
+}
+
+export const proxyForwardedHeaders: Check = {
+  id: 'proxy.forwarded-headers',
+  title: 'Proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto',
+  severity: 'error',
+  needs: ['proxyConfig'],
+  passesWhen:
+    'every location that proxies to the app sets Host, X-Forwarded-For and X-Forwarded-Proto, and they reach the app',
+  run: judge,
 }

@@ -3,18 +3,14 @@
  * including Werkzeug's trailing-slash redirect, links in route bodies, the probe's url_for) use
  * https:// and the public host.
  */
-import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { caseless, clip, header, plural, requestLine } from './common'
-import { appLocationFor, locationLabel, mainServer, publicHost, userLocation } from './nginx'
-import { PROXY_FIX, plainAnswer, proxyFixLine, proxyFixOf } from './probe'
-import {
-  absoluteUrls,
-  httpsExchanges,
-  isInternalHost,
-  requestHost,
-  type FoundUrl,
-} from './responses'
+import type { HttpExchange, Observations, ProbeAnswer } from '../../facts/types'
+import { SERVER_NAMES, serverOfSoftware } from '../../facts/wsgi'
+import { caseless, header, httpsExchanges, requestHost, requestLine } from '../lib/http'
+import { appLocationFor, locationLabel, mainServer, publicHost, userLocation } from '../lib/nginx'
+import { PROXY_FIX, plainAnswer, probeSkip, proxyFixLine, proxyFixOf } from '../lib/probe'
+import { clip, plural } from '../lib/text'
+import type { Check, CheckOutcome } from '../lib/types'
+import { absoluteUrls, isInternalHost, type FoundUrl } from '../lib/urls'
 
 const LOCATION_PURPOSES = ['route', 'trailing-slash', 'health', 'not-found', 'static']
 
@@ -101,19 +97,14 @@ function probeLines(a: ProbeAnswer): string[] {
   ]
 }
 
+/** A production server by name; Werkzeug trusts no forwarded header, so it is never the one. */
 function serverLabel(software: string): string {
-  const name = /gunicorn|waitress|uwsgi/i.exec(software)?.[0].toLowerCase()
-  return name === 'gunicorn'
-    ? 'Gunicorn'
-    : name === 'waitress'
-      ? 'Waitress'
-      : name
-        ? 'uWSGI'
-        : 'the WSGI server'
+  const kind = serverOfSoftware(software)
+  return kind !== undefined && kind !== 'werkzeug' ? SERVER_NAMES[kind] : 'the WSGI server'
 }
 
 /** proxy.https-urls. */
-export function proxyHttpsUrls(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const seen: Seen = { n: 0, samples: [] }
   const found = httpsExchanges(obs, LOCATION_PURPOSES).flatMap((x) => findings(obs, x, seen))
   const answer = plainAnswer(obs)
@@ -152,10 +143,12 @@ export function proxyHttpsUrls(obs: Observations): CheckOutcome {
     }
   }
   if (seen.n === 0 && !answer) {
+    const skipReason = probeSkip(obs)
     return {
       status: 'skipped',
       summary:
         'no absolute URL to judge: no Location header or absolute link in the responses, and the probe did not answer',
+      ...(skipReason ? { skipReason } : {}),
     }
   }
   const parts = [
@@ -167,4 +160,13 @@ export function proxyHttpsUrls(obs: Observations): CheckOutcome {
     summary: `generated URLs use https://${publicHost(obs) ?? answer?.host ?? ''}: ${parts.join(' and ')} checked`,
     evidence: [...seen.samples.slice(0, 4), ...evidenceProbe],
   }
+}
+
+export const proxyHttpsUrls: Check = {
+  id: 'proxy.https-urls',
+  title: 'Generated URLs are https behind the proxy',
+  severity: 'error',
+  needs: ['proxy', 'http'],
+  passesWhen: 'behind the TLS proxy, generated URLs are `https://` with the public host',
+  run: judge,
 }

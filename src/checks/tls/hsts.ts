@@ -2,10 +2,9 @@
  * tls.hsts: every HTTPS response checked carries exactly one Strict-Transport-Security with
  * max-age >= 1 year; when nginx drops it, the cause is named (add_header inheritance, no `always`).
  */
-import type { NginxAddHeader } from '../facts/nginx/types'
-import type { HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome, Location } from './lib/types'
-import { clip, listOf, plural, requestLine } from './common'
+import type { NginxAddHeader } from '../../facts/nginx/types'
+import type { HttpExchange, Observations } from '../../facts/types'
+import { headerValues, httpsExchanges, labelled, proxyExchanges, requestLine } from '../lib/http'
 import {
   lineNear,
   lineRef,
@@ -15,8 +14,9 @@ import {
   nginxFacts,
   proxyConfigOf,
   userLocation,
-} from './nginx'
-import { headerValues, httpsExchanges, labelled, proxyExchanges } from './responses'
+} from '../lib/nginx'
+import { clip, listOf, plural } from '../lib/text'
+import type { Check, CheckOutcome, Location } from '../lib/types'
 
 const PURPOSES = ['route', 'health', 'not-found', 'static', 'trailing-slash']
 const YEAR = 31536000
@@ -158,7 +158,7 @@ function hstsError(obs: Observations, judged: Judged[], evidence: string[]): Che
 }
 
 /** tls.hsts: one HSTS header with max-age >= 1 year on every HTTPS response, none over plain HTTP. */
-export function tlsHsts(obs: Observations): CheckOutcome {
+function judgeHsts(obs: Observations): CheckOutcome {
   const all = httpsExchanges(obs, PURPOSES)
   const own = all.filter((x) => answeredByReference(obs, x))
   const judged = all.filter((x) => !own.includes(x)).map(judge)
@@ -230,4 +230,13 @@ export function tlsHsts(obs: Observations): CheckOutcome {
     fix: `raise max-age to 31536000 (one year)${directive ? `: add_header ${HSTS};` : ''}`,
     location: userLocation(obs, directive),
   }
+}
+
+export const tlsHsts: Check = {
+  id: 'tls.hsts',
+  title: 'HSTS on every HTTPS response',
+  severity: 'error',
+  needs: ['proxy', 'http'],
+  passesWhen: 'every HTTPS response carries one HSTS header with max-age >= 1 year',
+  run: judgeHsts,
 }

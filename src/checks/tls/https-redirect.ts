@@ -1,20 +1,19 @@
-/**
- * TLS behaviour through the proxy: tls.https-redirect here; tls.hsts in hsts.ts, cookies.secure
- * in cookies.ts.
- */
-import type { Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { clip, header } from './common'
-import { cookiesSecure } from './cookies'
-import { tlsHsts } from './hsts'
-import { lineRef, nginxFacts, publicHost, serverFor, userLocation } from './nginx'
-import { proxyExchanges, requestHost } from './responses'
+/** tls.https-redirect: plain HTTP on the proxy's port 80 redirects permanently to https. */
+import type { Observations } from '../../facts/types'
+import { header, proxyExchanges, requestHost } from '../lib/http'
+import { lineRef, nginxFacts, publicHost, serverFor, userLocation } from '../lib/nginx'
+import { clip } from '../lib/text'
+import type { Check, CheckOutcome } from '../lib/types'
 
 /** tls.https-redirect: plain HTTP on port 80 redirects (301/308) to https with the same host and path. */
-export function tlsHttpsRedirect(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const facts = nginxFacts(obs)
   if (facts && !facts.servers.some((s) => s.listen.some((l) => l.port === 80))) {
-    return { status: 'skipped', summary: 'the config has no port-80 server' }
+    return {
+      status: 'skipped',
+      summary: 'the config has no port-80 server',
+      skipReason: 'not-applicable',
+    }
   }
   const x = proxyExchanges(obs, ['https-redirect'])[0]
   if (x === undefined)
@@ -88,9 +87,12 @@ export function tlsHttpsRedirect(obs: Observations): CheckOutcome {
   }
 }
 
-/** The TLS family, by check id (registered in registry.ts). */
-export const tlsChecks = {
-  'tls.hsts': tlsHsts,
-  'tls.https-redirect': tlsHttpsRedirect,
-  'cookies.secure': cookiesSecure,
+export const tlsHttpsRedirect: Check = {
+  id: 'tls.https-redirect',
+  title: 'Plain HTTP redirects to HTTPS',
+  severity: 'warning',
+  needs: ['proxy', 'http'],
+  passesWhen:
+    'plain HTTP on port 80 redirects (301/308) to https with the same host and path; not applicable without a port-80 server',
+  run: judge,
 }
