@@ -32,6 +32,7 @@ const obs: Observations = {
   probe: down,
   sessionCookies: down,
   secondBoot: down,
+  forwardedSpoof: down,
 }
 const unit = (id: string): Check => {
   const c = CATALOG.find((x) => x.id === id)

@@ -80,6 +80,7 @@ const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
   'static.served-by-proxy': 'skip',
   'proxy.host-header': 'skip',
   'static.alias-traversal': 'skip',
+  'proxy.forwarded-spoof': 'skip',
 }
 
 /**
@@ -331,6 +332,7 @@ export const PROXY_CASES: DefectCase[] = [
       'proxy.forwarded-headers': 'same-or-skip',
       'tls.https-redirect': 'same-or-skip',
       'proxy.host-header': 'same-or-skip',
+      'proxy.forwarded-spoof': 'same-or-skip',
       'static.alias-traversal': 'same-or-skip',
       'proxy.rate-limit': 'same-or-skip',
     },
@@ -357,6 +359,36 @@ export const PROXY_CASES: DefectCase[] = [
     evidence: { 'static.alias-traversal': [/\/static\.\./] },
   },
 ]
+
+PROXY_CASES.push(
+  {
+    fixture: 'forwarded-host-spoof',
+    defect:
+      "the guide's location: Host, X-Forwarded-For and X-Forwarded-Proto only, so a client's X-Forwarded-Host reaches ProxyFix(x_host=1)",
+    expect: { 'proxy.forwarded-spoof': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: { 'proxy.forwarded-spoof': /^\s*location \/ \{/ },
+    evidence: {
+      // The canary host comes back in the trailing-slash redirect and in the app's own view.
+      'proxy.forwarded-spoof': [
+        /X-Forwarded-Host: fdc-spoof-[0-9a-f]{6}\.invalid on GET \/docs -> 308 Location: https:\/\/fdc-spoof-[0-9a-f]{6}\.invalid\/docs\//,
+        /request\.host is fdc-spoof-/,
+        /proxy_set_header X-Forwarded-Host \$host;/,
+        /x_host=0/,
+      ],
+    },
+  },
+  {
+    fixture: 'forwarded-host-cleared',
+    defect:
+      'none: nginx clears a client-sent X-Forwarded-Host (the other safe way); passes as good',
+    expect: {},
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+  },
+)
 
 /** Every fixture but `good`, with its case. */
 export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES]

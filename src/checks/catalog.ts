@@ -16,6 +16,7 @@ import {
   proxyClientIp,
   proxyConfigValid,
   proxyForwardedHeaders,
+  proxyForwardedSpoof,
   proxyHostHeader,
   proxyHttpsUrls,
   proxyRateLimit,
@@ -53,6 +54,7 @@ export const CATALOG: readonly Check[] = [
   staticAliasTraversal,
   healthNoSession,
   proxyRateLimit,
+  proxyForwardedSpoof,
 ]
 
 /** Every catalog check over the facts, one result each in catalog order; never throws. */

@@ -30,6 +30,7 @@ export const CHECK_IDS = [
   'static.alias-traversal',
   'health.no-session',
   'proxy.rate-limit',
+  'proxy.forwarded-spoof',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]

@@ -229,4 +229,6 @@ export interface Observations {
   sessionCookies: Part<SessionCookieFacts[]>
   /** The boot without SECRET_KEY. */
   secondBoot: Part<SecondBootFacts>
+  /** Forged X-Forwarded-* headers through the proxy, and what came back. */
+  forwardedSpoof: Part<ForwardedSpoofFacts>
 }

@@ -71,6 +71,7 @@ export async function collect(
     probe: NOT_BUILT,
     sessionCookies: NOT_BUILT,
     secondBoot: NOT_BUILT,
+    forwardedSpoof: NOT_BUILT,
   }
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
@@ -128,6 +129,7 @@ export async function collect(
         probe: unavailable,
         sessionCookies: unavailable,
         secondBoot: unavailable,
+        forwardedSpoof: unavailable,
       })
       obs.logs = instance.startError ? unavailable : await runtime.logs(instance)
       return result(boot.ms)

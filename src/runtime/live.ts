@@ -134,8 +134,9 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
       signal: c.signal,
     })
   }
-  // TODO(issue 14): obs.forwardedSpoof = spoof ?? staged.proxy, once the part lands in Observations.
-  void spoof
+  obs.forwardedSpoof =
+    spoof ??
+    ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' })
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect
