@@ -39,6 +39,37 @@ describe('build.image', () => {
     expect(r.fix).toMatch(/docker build/)
   })
 
+  test("this engine's BuildKit names only the step: its line, and the step's own exit code", () => {
+    // As docker build (buildx 0.13, engine 20.10's BuildKit v0.8) printed a failing pip install.
+    const tail = [
+      '#7 [3/5] COPY requirements.txt .',
+      '#7 DONE 0.0s',
+      '',
+      '#8 [4/5] RUN pip install --no-cache-dir -r requirements.txt',
+      '#8 1.021 ERROR: No matching distribution found for flask==99',
+      '#8 ERROR: executor failed running [/bin/sh -c pip install --no-cache-dir -r requirements.txt]: exit code: 1',
+      '------',
+      ' > [4/5] RUN pip install --no-cache-dir -r requirements.txt:',
+      '1.021 ERROR: No matching distribution found for flask==99',
+      '------',
+    ]
+    const obs = variant('good', (o) => {
+      o.build = {
+        mode: 'built',
+        ok: false,
+        imageRef: 'x',
+        exitCode: 1,
+        durationMs: 2100,
+        logTail: tail,
+        error:
+          'ERROR: failed to solve: executor failed running [/bin/sh -c pip install --no-cache-dir -r requirements.txt]: exit code: 7',
+      }
+    })
+    const r = check('build.image', obs)
+    expect(r.summary).toBe('docker build failed with exit code 7 after 2.1 s at Dockerfile line 6')
+    expect(r.location?.line).toBe(6)
+  })
+
   test('BuildKit names the line as Dockerfile:N, and only the last 40 log lines are kept', () => {
     const tail = [
       ...Array.from({ length: 60 }, (_, i) => `#8 ${i} noise`),
@@ -65,16 +96,16 @@ describe('build.image', () => {
       o.build = {
         mode: 'existing',
         ok: false,
-        imageRef: 'ghcr.io/acme/app:pr-1',
+        imageRef: 'registry.example/acme/app:pr-1',
         durationMs: 300,
         logTail: [],
-        error: 'No such image: ghcr.io/acme/app:pr-1',
+        error: 'No such image: registry.example/acme/app:pr-1',
       }
     })
     const r = check('build.image', obs)
     expect(r).toMatchObject({
       status: 'failed',
-      summary: 'image ghcr.io/acme/app:pr-1 does not exist',
+      summary: 'image registry.example/acme/app:pr-1 does not exist',
     })
     expect(r.fix).toMatch(/leave `image` empty/)
   })

@@ -19,13 +19,15 @@ function failedLine(obs: Observations): number | undefined {
     if (m && (m[1] === name || m[1] === 'Dockerfile')) return Number(m[2])
   }
   if (df === undefined) return undefined
-  const step = [...obs.build.logTail].reverse().find((l) => /Step \d+\/\d+ : /.test(l))
+  // The legacy builder: `Step 5/12 : COPY ...`; BuildKit: ` > [3/3] RUN ...:` (or `[stage 3/5]`).
+  const tail = [...obs.build.logTail].reverse()
+  const legacy = tail.find((l) => /Step \d+\/\d+ : /.test(l))?.replace(/^.*?Step \d+\/\d+ : /, '')
+  const buildkit = tail
+    .map((l) => /^\s*>\s*\[(?:[^\]]*\s)?\d+\/\d+\]\s+(.*?):\s*$/.exec(l)?.[1])
+    .find((t) => t !== undefined)
+  const step = legacy ?? buildkit
   if (step === undefined) return undefined
-  const text = step
-    .replace(/^.*?Step \d+\/\d+ : /, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase()
+  const text = step.replace(/\s+/g, ' ').trim().toLowerCase()
   const found = df.instructions.find(
     (i) => `${i.keyword} ${i.raw}`.replace(/\s+/g, ' ').trim().toLowerCase() === text,
   )
@@ -65,7 +67,10 @@ function judgeBuild(obs: Observations): CheckOutcome {
       fix: 'push or pull the image first, or leave `image` empty to build it from the Dockerfile',
     }
   }
-  const code = b.exitCode !== undefined ? ` with exit code ${b.exitCode}` : ''
+  // BuildKit's CLI exits 1 whatever the step did; the step's own code is in its error line.
+  const stepCode = /exit code: (\d+)\s*$/.exec(b.error ?? '')?.[1]
+  const exitCode = stepCode !== undefined ? Number(stepCode) : b.exitCode
+  const code = exitCode !== undefined ? ` with exit code ${exitCode}` : ''
   const line = failedLine(obs)
   return {
     status: 'failed',
