@@ -2,7 +2,10 @@
  * The command-line twin: argv -> the same Options -> the same pipeline -> a checklist on the
  * terminal and the same JSON report. Exit 0 pass, 1 fail verdict, 2 usage error, 3 could not run.
  */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { parseArgs } from 'node:util'
+import type { Observations } from './facts/types'
 import type { Logger } from './log'
 import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
 import { newRunId, runPipeline } from './pipeline'
@@ -41,23 +44,64 @@ Options (same names as the action's inputs):
   --name LABEL           label of this target
   --report-path PATH     where to write the JSON report
   --json                 print the JSON report instead of the checklist
+  --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
   --verbose              show build output and debug lines
   --no-color             no ANSI colours
   -h, --help             this text
   --version              print the version`
 
-type ParsedValues = Record<string, string | boolean | string[] | undefined>
+export type ParsedValues = Record<string, string | boolean | string[] | undefined>
 
-function toRawInputs(values: ParsedValues): RawInputs {
+/** The parsed flags as the raw inputs parseOptions takes (repeated flags one per line). */
+export function toRawInputs(values: ParsedValues): RawInputs {
   const raw: RawInputs = {}
   for (const name of INPUT_NAMES) {
-    const many = [name, MULTI[name]].flatMap((flag) => {
+    // `--env` is its own singular: read each flag once.
+    const many = [...new Set([name, MULTI[name]])].flatMap((flag) => {
       const v = flag === undefined ? undefined : values[flag]
       return v === undefined ? [] : Array.isArray(v) ? v : [String(v)]
     })
     if (many.length > 0) raw[name] = many.join('\n')
   }
   return raw
+}
+
+/** The --dump-observations target (absolute), or a one-line reason it cannot be written. */
+function dumpTarget(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  const abs = path.resolve(value)
+  const dir = path.dirname(abs)
+  let problem: string | undefined
+  if (value.trim() === '') problem = 'a file path'
+  else if (fs.existsSync(abs) && !fs.statSync(abs).isFile())
+    problem = `a file path (${abs} is not a file)`
+  else if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    problem = `a file path in an existing directory (looked for ${dir})`
+  if (problem !== undefined)
+    throw new UsageError(`option '--dump-observations' has invalid value '${value}': ${problem}`)
+  return abs
+}
+
+/** Every string of a JSON value redacted, keys too (text-level masking could break the JSON). */
+function redactStrings(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value)
+  if (Array.isArray(value)) return value.map((v) => redactStrings(v, redact))
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [redact(k), redactStrings(v, redact)]),
+  )
+}
+
+/**
+ * Writes the run's observations as pretty JSON. They are meant to hold no secret values, yet the
+ * run's token names pages and hosts in them: the run's redactor goes over every string.
+ */
+export function writeObservations(
+  file: string,
+  observations: Observations,
+  redact: (text: string) => string,
+): void {
+  fs.writeFileSync(file, `${JSON.stringify(redactStrings(observations, redact), null, 2)}\n`)
 }
 
 /** A terminal logger: one progress line per stage, details only with --verbose. */
@@ -91,6 +135,7 @@ export async function cli(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
     'no-color': { type: 'boolean' },
+    'dump-observations': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
   }
@@ -118,7 +163,9 @@ export async function cli(argv: string[]): Promise<number> {
     return 0
   }
   let parsed
+  let dumpFile: string | undefined
   try {
+    dumpFile = dumpTarget(values['dump-observations'] as string | undefined)
     parsed = parseOptions(
       { ...toRawInputs(values), comment: 'false' },
       { workspace: process.cwd() },
@@ -142,12 +189,18 @@ export async function cli(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
-    const { report } = await runPipeline(parsed, log, {
+    const { report, observations, redact } = await runPipeline(parsed, log, {
       runId: newRunId(),
       signal: controller.signal,
     })
+    if (dumpFile !== undefined) writeObservations(dumpFile, observations, redact)
     if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-    else stdout.write(`\n${renderTerminal(report, { color })}\nreport: ${parsed.reportPath}\n`)
+    else {
+      const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`
+      stdout.write(
+        `\n${renderTerminal(report, { color })}\nreport: ${parsed.reportPath}\n${dumped}`,
+      )
+    }
     return report.verdict === 'fail' ? 1 : 0
   } catch (err) {
     process.stderr.write(`flask-deploy-check could not complete: ${(err as Error).message}\n`)

@@ -132,7 +132,7 @@ function pairs(input: string, value: string | undefined): [string, string][] {
       // Never echo the value: it may be a secret.
       throw bad(
         input,
-        eq > 0 ? `${key}=***` : line.replace(/=.*/, '=***'),
+        eq >= 0 ? `${key}=***` : `${/^\w*/.exec(line)?.[0] ?? ''}***`,
         'one KEY=VALUE per line, KEY made of letters, digits and _',
       )
     }
@@ -159,6 +159,16 @@ function int(input: string, value: string, min: number, max: number): number {
 function urlPath(input: string, value: string): string {
   if (!/^\/[^\s]*$/.test(value))
     throw bad(input, value, "a path starting with '/' and without spaces")
+  return value
+}
+
+/** A docker image reference or id; anything else (a leading '-' above all) must not reach docker's argv. */
+const IMAGE_REF =
+  /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/
+
+function imageRef(input: string, value: string): string {
+  if (!IMAGE_REF.test(value))
+    throw bad(input, value, 'an image reference [host/]name[:tag][@digest], e.g. nginx:1.27')
   return value
 }
 
@@ -217,7 +227,12 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
     ? existing('report-file', reportFileRaw, env.workspace, 'file')
     : undefined
   // comment-only builds nothing, so the build inputs are not looked at.
-  const image = get('image') || (commentOnly ? 'none' : undefined)
+  const imageRaw = get('image')
+  const image = commentOnly
+    ? imageRaw || 'none'
+    : imageRaw
+      ? imageRef('image', imageRaw)
+      : undefined
   const contextRaw = get('context') || '.'
   const context = image
     ? path.resolve(env.workspace, contextRaw)
@@ -289,7 +304,9 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
     routes: routes.length > 0 ? routes : ['/'],
     nginxConfig,
     serverName,
-    proxyImage: get('proxy-image') || DEFAULT_PROXY_IMAGE,
+    proxyImage: get('proxy-image')
+      ? imageRef('proxy-image', get('proxy-image'))
+      : DEFAULT_PROXY_IMAGE,
     introspect: bool('introspect', raw.introspect, true),
     bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
     failOn: failOn as FailOn,

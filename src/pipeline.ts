@@ -10,12 +10,15 @@ import type { Logger } from './log'
 import { collect } from './runtime/collect'
 import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
 import { looksSecret } from './facts/secret-names'
+import type { Observations } from './facts/types'
 import type { Options } from './options'
 import { buildReport, writeReport, type Report } from './report/report'
 import { makeRedactor, redactResults } from './report/sanitize'
 
 export interface PipelineResult {
   report: Report
+  /** What the checks judged (no secret values by design; redact before writing anyway). */
+  observations: Observations
   /** Applies every redaction the run knows (secrets registered through the logger). */
   redact: (text: string) => string
 }
@@ -82,7 +85,7 @@ export async function runPipeline(
   })
   await writeReport(report, options.reportPath)
   log.debug(`report written to ${options.reportPath}`)
-  return { report, redact }
+  return { report, observations, redact }
 }
 
 /** A short random id that names and labels everything this run creates. */
