@@ -108,7 +108,8 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
       appContainer: c.instance.name,
       staticFolderHint: appAnswer?.staticFolder ?? undefined,
       staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
-      token: c.probe?.token ?? randomBytes(16).toString('hex'),
+      // Its own token, not the probe's: it names pages and a canary that evidence may quote.
+      token: randomBytes(16).toString('hex'),
       log: c.log,
       tempDir: c.tempDir,
     }),
