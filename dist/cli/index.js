@@ -65266,112 +65266,110 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 3534:
+/***/ 3893:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.appChecks = void 0;
-exports.configDebugOff = configDebugOff;
-const common_1 = __nccwpck_require__(5244);
-const probe_1 = __nccwpck_require__(6671);
-const responses_1 = __nccwpck_require__(3313);
-const stages_1 = __nccwpck_require__(5114);
-const PURPOSES = ['not-found', 'debugger', 'route', 'health'];
-/** What in a response body gives the debugger or a traceback away, or undefined. */
-function leak(x) {
-    const body = x.response?.body ?? '';
-    if (body.includes('Werkzeug Debugger'))
-        return 'the Werkzeug debugger page ("Werkzeug Debugger")';
-    if (body.includes('The debugger caught an exception'))
-        return 'the Werkzeug debugger page ("The debugger caught an exception")';
-    // debugger.js reads these globals; an app echoing the request URL cannot produce them.
-    if (/\bEVALEX(_TRUSTED)?\b/.test(body))
-        return 'the Werkzeug debugger script (debugger.js)';
-    // The debugger page links its resources with ?__debugger__=yes; only count it when the
-    // request itself did not carry that string (an echoed URL is not the debugger).
-    if (body.includes('__debugger__') && !x.request.path.includes('__debugger__')) {
-        return 'a link to the Werkzeug debugger (__debugger__)';
+exports.bootReady = void 0;
+/** boot.ready: the container answers HTTP on the app port, or says why it does not. */
+const loopback_1 = __nccwpck_require__(5738);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(5852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
+function endpoint(l) {
+    return l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
+}
+/** The advice for a container that exited during boot, from the last lines it printed. */
+function exitFix(logTail, exitCode, port) {
+    const log = logTail.join('\n');
+    const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(log);
+    if (missing)
+        return `install ${missing[1]} in the image (add it to the requirements) or fix the import`;
+    if (/Failed to find (attribute|application object)/.test(log)) {
+        return 'point the server at the app object as module:variable (e.g. app:app or "app:create_app()")';
     }
-    if (body.includes('Traceback (most recent call last)'))
-        return 'a Python traceback ("Traceback (most recent call last)")';
-    return undefined;
-}
-/** The Dockerfile line that turns debug on, when one visibly does (FLASK_DEBUG, --debug). */
-function debugStep(obs) {
-    const df = (0, common_1.present)(obs.dockerfile);
-    const env = df
-        ? (0, stages_1.imageInstructions)(df).find((i) => i.keyword === 'ENV' &&
-            (i.variables ?? []).some((v) => v.name === 'FLASK_DEBUG' && v.valueLength > 0))
-        : undefined;
-    const command = (0, stages_1.commandInstruction)(obs);
-    // The value of FLASK_DEBUG is not observed (it could be 0), so a --debug flag is the better lead.
-    return command && /--debug\b|debug=True/.test(command.raw) ? command : env;
-}
-function where(x) {
-    return x.via === 'proxy' ? ' (through the proxy)' : '';
-}
-/** config.debug-off: no debugger or traceback served (app port and proxy), app.debug False (probe). */
-function configDebugOff(obs) {
-    const exchanges = [...(0, common_1.appExchanges)(obs, PURPOSES), ...(0, responses_1.proxyExchanges)(obs, PURPOSES)].filter((x) => x.response !== undefined);
-    const answers = (0, probe_1.probeAnswers)(obs);
-    const debugOn = answers.find((a) => a.debug);
-    if (exchanges.length === 0 && answers.length === 0) {
-        return {
-            status: 'skipped',
-            summary: 'no error page, debugger or route request was answered, and the probe did not answer',
-        };
+    if (exitCode === 127 || /executable file not found|: not found/.test(log)) {
+        return 'the command is not installed in the image: add the server (e.g. gunicorn) to the requirements';
     }
-    const leaks = exchanges
-        .map((x) => ({ x, what: leak(x) }))
-        .filter((l) => l.what !== undefined);
-    const checked = `checked ${(0, common_1.plural)(exchanges.length, 'response')}: ${(0, common_1.listOf)([...new Set(exchanges.map(common_1.requestLine))])}`;
-    const probeLine = debugOn
-        ? `the probe (${debugOn.via === 'proxy' ? 'through the proxy' : 'app port'}): app.debug is True under ${debugOn.serverSoftware || 'the WSGI server'}`
-        : answers.length > 0
-            ? 'the probe: app.debug is False'
-            : undefined;
-    if (leaks.length === 0 && debugOn === undefined) {
+    return `fix the error at the end of the log; reproduce with docker run --rm -p ${port}:${port} <image>`;
+}
+/** boot.ready: the container answers HTTP on the app port within boot-timeout. */
+function judge(obs) {
+    const boot = (0, parts_1.present)(obs.boot);
+    if (boot === undefined)
+        return { status: 'skipped', summary: 'the container was not started' };
+    const port = obs.run.port;
+    const listening = boot.listening ?? [];
+    const listenLine = listening.length > 0 ? [`listening: ${listening.map(endpoint).join(', ')}`] : [];
+    if (boot.ready) {
+        const status = boot.firstStatus !== undefined ? ` ${boot.firstStatus}` : '';
         return {
             status: 'passed',
-            summary: answers.length > 0
-                ? 'no Werkzeug debugger or traceback served, and the probe reports app.debug is False'
-                : 'no Werkzeug debugger or traceback served (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
-            evidence: [checked, ...(probeLine ? [probeLine] : [])],
+            summary: `answered HTTP${status} on port ${port} after ${(0, text_1.seconds)(boot.ms)}`,
+            evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
         };
     }
-    const step = debugStep(obs);
-    const cause = step ? [`probable cause: ${(0, stages_1.instructionLine)(step)}`] : [];
-    const location = step ? (0, common_1.dockerfileAt)(obs, step.line) : undefined;
-    if (leaks.length === 0 && debugOn) {
-        const hidden = /gunicorn/i.test(debugOn.serverSoftware)
-            ? ' even though Gunicorn hides the debugger'
-            : '';
+    if (boot.exited) {
+        const { exitCode, afterMs } = boot.exited;
+        // The tail often ends in the server's own shutdown cascade; the whole log has the cause.
+        const logs = (0, parts_1.present)(obs.logs);
+        const all = logs ? [...logs.stderr, ...logs.stdout] : boot.logTail;
+        const cause = (0, text_1.firstError)(all);
         return {
             status: 'failed',
-            summary: `app.debug is True (FLASK_DEBUG / DEBUG=True)${hidden}`,
-            evidence: [probeLine ?? '', checked, ...cause],
-            fix: 'turn debug off in production: no FLASK_DEBUG=1 in the image or environment, no DEBUG=True in the config, no app.debug = True',
+            summary: `container exited with code ${exitCode} after ${(0, text_1.seconds)(afterMs)}${cause ? `: ${(0, text_1.clip)(cause, 120)}` : ''}`,
+            evidence: [...(cause ? [`first error: ${cause}`] : []), ...(0, text_1.lastLines)(boot.logTail, 10)],
+            fix: exitFix(all, exitCode, port),
+        };
+    }
+    const step = (0, stages_1.commandInstruction)(obs);
+    const location = step ? (0, parts_1.dockerfileAt)(obs, step.line) : undefined;
+    const waited = `waited ${(0, text_1.seconds)(boot.ms)} for an HTTP response on port ${port}`;
+    const onPort = listening.filter((l) => l.port === port);
+    if (onPort.length > 0 && onPort.every((l) => (0, loopback_1.isLoopback)(l.address))) {
+        const kind = (0, processes_1.findServer)((0, parts_1.present)(obs.processes) ?? [])?.kind;
+        const fix = kind === 'uwsgi'
+            ? `bind all interfaces: uwsgi --http 0.0.0.0:${port}`
+            : kind === 'werkzeug'
+                ? `bind all interfaces: flask run --host 0.0.0.0 --port ${port} (better: Gunicorn)`
+                : `bind all interfaces: gunicorn -b 0.0.0.0:${port} (Gunicorn's default bind is 127.0.0.1:8000)`;
+        return {
+            status: 'failed',
+            summary: `the server listens on ${endpoint(onPort[0])} inside the container; bind 0.0.0.0`,
+            evidence: [...listenLine, waited, ...(step ? [(0, stages_1.instructionLine)(step)] : [])],
+            fix,
             location,
         };
     }
-    const first = leaks[0];
+    if (onPort.length === 0 && listening.length > 0) {
+        return {
+            status: 'failed',
+            summary: `nothing listens on port ${port}; the container listens on ${listening.map(endpoint).join(', ')}`,
+            evidence: [...listenLine, waited],
+            fix: `bind the server to 0.0.0.0:${port}, or set the \`port\` input to the port it uses`,
+            location,
+        };
+    }
     return {
         status: 'failed',
-        summary: `${(0, common_1.requestLine)(first.x)}${where(first.x)} served ${first.what}: debug mode is on`,
-        evidence: [
-            ...leaks.map((l) => `${(0, common_1.requestLine)(l.x)}${where(l.x)} -> ${l.x.response?.status}: ${l.what}`),
-            ...(debugOn && probeLine ? [probeLine] : []),
-            ...cause,
-        ],
-        fix: 'turn debug off in the image: no app.run(debug=True) or flask run --debug, no FLASK_DEBUG=1; serve with Gunicorn',
+        summary: boot.timedOut
+            ? `no HTTP response on port ${port} within ${obs.run.bootTimeoutS} s`
+            : `the container did not answer HTTP on port ${port}`,
+        evidence: [waited, ...listenLine, ...(0, text_1.lastLines)(boot.logTail, 20)],
+        fix: `make the server answer HTTP on 0.0.0.0:${port}; if startup is slow, raise boot-timeout`,
         location,
     };
 }
-/** The app family, by check id (registered in registry.ts). */
-exports.appChecks = {
-    'config.debug-off': configDebugOff,
+exports.bootReady = {
+    id: 'boot.ready',
+    title: 'Container answers HTTP on the app port',
+    severity: 'error',
+    needs: ['boot'],
+    passesWhen: 'the container answers HTTP on the app port within `boot-timeout`; a crash is reported at once with exit code and log tail; a server bound to 127.0.0.1 is named as the cause',
+    run: judge,
 };
 
 
@@ -65383,18 +65381,17 @@ exports.appChecks = {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.buildChecks = void 0;
-exports.buildImage = buildImage;
-exports.buildLayerCache = buildLayerCache;
-const common_1 = __nccwpck_require__(5244);
-const installs_1 = __nccwpck_require__(5525);
-const stages_1 = __nccwpck_require__(5114);
+exports.buildLayerCache = exports.buildImage = void 0;
+const installs_1 = __nccwpck_require__(5365);
+const parts_1 = __nccwpck_require__(319);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
 function megabytes(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 /** The Dockerfile line the build failed on: BuildKit prints `Dockerfile:12`, the legacy builder `Step 4/7 : RUN ...`. */
 function failedLine(obs) {
-    const df = (0, common_1.present)(obs.dockerfile);
+    const df = (0, parts_1.present)(obs.dockerfile);
     const name = (obs.run.dockerfilePath ?? 'Dockerfile').split('/').pop() ?? 'Dockerfile';
     for (const line of [...obs.build.logTail].reverse()) {
         const m = /(?:^|\s)([\w.-]+):(\d+)\s*$/.exec(line);
@@ -65403,21 +65400,23 @@ function failedLine(obs) {
     }
     if (df === undefined)
         return undefined;
-    const step = [...obs.build.logTail].reverse().find((l) => /Step \d+\/\d+ : /.test(l));
+    // The legacy builder: `Step 5/12 : COPY ...`; BuildKit: ` > [3/3] RUN ...:` (or `[stage 3/5]`).
+    const tail = [...obs.build.logTail].reverse();
+    const legacy = tail.find((l) => /Step \d+\/\d+ : /.test(l))?.replace(/^.*?Step \d+\/\d+ : /, '');
+    const buildkit = tail
+        .map((l) => /^\s*>\s*\[(?:[^\]]*\s)?\d+\/\d+\]\s+(.*?):\s*$/.exec(l)?.[1])
+        .find((t) => t !== undefined);
+    const step = legacy ?? buildkit;
     if (step === undefined)
         return undefined;
-    const text = step
-        .replace(/^.*?Step \d+\/\d+ : /, '')
-        .replace(/\s+/g, ' ')
-        .trim()
-        .toLowerCase();
+    const text = step.replace(/\s+/g, ' ').trim().toLowerCase();
     const found = df.instructions.find((i) => `${i.keyword} ${i.raw}`.replace(/\s+/g, ' ').trim().toLowerCase() === text);
     return found?.line;
 }
 /** build.image: the image was built (or the named image exists). */
-function buildImage(obs) {
+function judgeBuild(obs) {
     const b = obs.build;
-    const image = (0, common_1.present)(obs.image);
+    const image = (0, parts_1.present)(obs.image);
     const size = image ? `, ${megabytes(image.sizeBytes)}` : '';
     if (b.ok && b.mode === 'existing') {
         return {
@@ -65432,9 +65431,9 @@ function buildImage(obs) {
     if (b.ok) {
         return {
             status: 'passed',
-            summary: `built in ${(0, common_1.seconds)(b.durationMs)}${size}`,
+            summary: `built in ${(0, text_1.seconds)(b.durationMs)}${size}`,
             evidence: [
-                `docker build: exit 0 after ${(0, common_1.seconds)(b.durationMs)}`,
+                `docker build: exit 0 after ${(0, text_1.seconds)(b.durationMs)}`,
                 ...(image ? [`image size: ${megabytes(image.sizeBytes)}`] : []),
             ],
         };
@@ -65447,14 +65446,17 @@ function buildImage(obs) {
             fix: 'push or pull the image first, or leave `image` empty to build it from the Dockerfile',
         };
     }
-    const code = b.exitCode !== undefined ? ` with exit code ${b.exitCode}` : '';
+    // BuildKit's CLI exits 1 whatever the step did; the step's own code is in its error line.
+    const stepCode = /exit code: (\d+)\s*$/.exec(b.error ?? '')?.[1];
+    const exitCode = stepCode !== undefined ? Number(stepCode) : b.exitCode;
+    const code = exitCode !== undefined ? ` with exit code ${exitCode}` : '';
     const line = failedLine(obs);
     return {
         status: 'failed',
-        summary: `docker build failed${code} after ${(0, common_1.seconds)(b.durationMs)}${line ? ` at Dockerfile line ${line}` : ''}`,
-        evidence: [...(b.error ? [b.error] : []), ...(0, common_1.lastLines)(b.logTail, 40).map(common_1.maskBuildLine)],
+        summary: `docker build failed${code} after ${(0, text_1.seconds)(b.durationMs)}${line ? ` at Dockerfile line ${line}` : ''}`,
+        evidence: [...(b.error ? [b.error] : []), ...(0, text_1.lastLines)(b.logTail, 40).map(text_1.maskBuildLine)],
         fix: 'fix the failing build step shown in the log (run `docker build` locally to reproduce it)',
-        location: (0, common_1.dockerfileAt)(obs, line),
+        location: (0, parts_1.dockerfileAt)(obs, line),
     };
 }
 /** COPY . . / COPY . /app / ADD . : the whole build context. */
@@ -65483,8 +65485,8 @@ function pipNoCacheEnv(steps, before) {
         (i.variables ?? []).some((v) => v.name === 'PIP_NO_CACHE_DIR' && v.hasValue));
 }
 /** build.layer-cache: dependencies install in their own layer, before the source is copied. */
-function buildLayerCache(obs) {
-    const df = (0, common_1.present)(obs.dockerfile);
+function judgeLayerCache(obs) {
+    const df = (0, parts_1.present)(obs.dockerfile);
     if (df === undefined)
         return { status: 'skipped', summary: 'the Dockerfile was not read' };
     const steps = (0, stages_1.imageInstructions)(df);
@@ -65536,13 +65538,24 @@ function buildLayerCache(obs) {
         summary: summaries.join('; '),
         evidence,
         fix: fixes.join('; '),
-        location: (0, common_1.dockerfileAt)(obs, lateOnly && sourceCopy ? sourceCopy.line : uncached[0]?.line),
+        location: (0, parts_1.dockerfileAt)(obs, lateOnly && sourceCopy ? sourceCopy.line : uncached[0]?.line),
     };
 }
-/** The build family, by check id (registered in registry.ts). */
-exports.buildChecks = {
-    'build.image': buildImage,
-    'build.layer-cache': buildLayerCache,
+exports.buildImage = {
+    id: 'build.image',
+    title: 'Image builds',
+    severity: 'error',
+    needs: [],
+    passesWhen: '`docker build` of the context succeeds (or `image` names an existing image)',
+    run: judgeBuild,
+};
+exports.buildLayerCache = {
+    id: 'build.layer-cache',
+    title: 'Dependencies install in their own cached layer',
+    severity: 'warning',
+    needs: ['dockerfile'],
+    passesWhen: 'the dependency manifest is copied and installed before the rest of the source; pip runs with `--no-cache-dir`',
+    run: judgeLayerCache,
 };
 
 
@@ -65554,336 +65567,171 @@ exports.buildChecks = {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CHECK_IDS = exports.CATALOG = void 0;
-exports.isUnavailable = isUnavailable;
-exports.runChecks = runChecks;
-const registry_1 = __nccwpck_require__(6538);
+exports.CATALOG = void 0;
+exports.runCatalog = runCatalog;
+const boot_1 = __nccwpck_require__(3893);
+const build_1 = __nccwpck_require__(8517);
+const config_1 = __nccwpck_require__(3339);
+const cookies_1 = __nccwpck_require__(3754);
+const health_1 = __nccwpck_require__(8907);
+const image_1 = __nccwpck_require__(6327);
+const run_1 = __nccwpck_require__(9032);
+const logs_1 = __nccwpck_require__(7398);
+const proxy_1 = __nccwpck_require__(9582);
+const secret_1 = __nccwpck_require__(9337);
+const server_1 = __nccwpck_require__(6158);
+const shutdown_1 = __nccwpck_require__(103);
+const static_1 = __nccwpck_require__(7939);
+const tls_1 = __nccwpck_require__(9483);
 exports.CATALOG = [
-    { id: 'build.image', title: 'Image builds', severity: 'error', needs: [] },
-    {
-        id: 'build.layer-cache',
-        title: 'Dependencies install in their own cached layer',
-        severity: 'warning',
-        needs: ['dockerfile'],
-    },
-    {
-        id: 'image.no-baked-secrets',
-        title: 'No secrets baked into the image',
-        severity: 'error',
-        needs: ['image'],
-    },
-    {
-        id: 'image.non-root',
-        title: 'Server does not run as root',
-        severity: 'warning',
-        needs: ['image'],
-    },
-    {
-        id: 'image.exec-form',
-        title: 'Server receives SIGTERM (exec form / PID 1)',
-        severity: 'warning',
-        needs: ['image'],
-    },
-    {
-        id: 'boot.ready',
-        title: 'Container answers HTTP on the app port',
-        severity: 'error',
-        needs: ['boot'],
-    },
-    {
-        id: 'server.production-wsgi',
-        title: 'Production WSGI server (not the Werkzeug dev server)',
-        severity: 'error',
-        needs: ['processes', 'http'],
-    },
-    {
-        id: 'server.workers',
-        title: 'Enough workers to serve concurrent requests',
-        severity: 'warning',
-        needs: ['processes'],
-    },
-    {
-        id: 'health.endpoint',
-        title: 'Health endpoint answers 200 quickly',
-        severity: 'error',
-        needs: ['http'],
-    },
-    {
-        id: 'proxy.https-urls',
-        title: 'Generated URLs are https behind the proxy',
-        severity: 'error',
-        needs: ['proxy', 'http'],
-    },
-    {
-        id: 'proxy.client-ip',
-        title: 'App sees the real client address',
-        severity: 'warning',
-        needs: ['proxy', 'probe'],
-    },
-    {
-        id: 'proxy.forwarded-headers',
-        title: 'Proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto',
-        severity: 'error',
-        needs: ['proxyConfig'],
-    },
-    {
-        id: 'proxy.config-valid',
-        title: 'nginx accepts the configuration',
-        severity: 'error',
-        needs: ['proxyConfig'],
-    },
-    {
-        id: 'tls.hsts',
-        title: 'HSTS on every HTTPS response',
-        severity: 'error',
-        needs: ['proxy', 'http'],
-    },
-    {
-        id: 'tls.https-redirect',
-        title: 'Plain HTTP redirects to HTTPS',
-        severity: 'warning',
-        needs: ['proxy', 'http'],
-    },
-    {
-        id: 'cookies.secure',
-        title: 'Cookies are Secure (session also HttpOnly, SameSite)',
-        severity: 'error',
-        needs: ['proxy', 'http'],
-    },
-    { id: 'config.debug-off', title: 'DEBUG is off', severity: 'error', needs: ['http'] },
-    {
-        id: 'secret.from-env',
-        title: 'SECRET_KEY comes from the environment',
-        severity: 'error',
-        needs: ['http'],
-    },
-    {
-        id: 'secret.strength',
-        title: 'SECRET_KEY is not weak and has no weak fallback',
-        severity: 'error',
-        needs: ['http'],
-    },
-    {
-        id: 'logs.stdout',
-        title: 'Logs go to stdout/stderr',
-        severity: 'warning',
-        needs: ['logs', 'http'],
-    },
-    {
-        id: 'static.served-by-proxy',
-        title: 'Static files are served by the proxy',
-        severity: 'warning',
-        needs: ['proxy', 'http', 'logs'],
-    },
-    {
-        id: 'shutdown.graceful',
-        title: 'SIGTERM shuts down cleanly',
-        severity: 'warning',
-        needs: ['shutdown'],
-    },
-    {
-        id: 'proxy.host-header',
-        title: 'Foreign Host headers do not reach the app',
-        severity: 'warning',
-        needs: ['proxy', 'http'],
-    },
-    {
-        id: 'static.alias-traversal',
-        title: 'No path traversal through a static alias',
-        severity: 'error',
-        needs: ['proxy', 'http'],
-    },
-    {
-        id: 'health.no-session',
-        title: 'Health endpoint sets no cookie and is not cached',
-        severity: 'notice',
-        needs: ['http'],
-    },
-    {
-        id: 'proxy.rate-limit',
-        title: 'Proxy rate-limits requests',
-        severity: 'notice',
-        needs: ['proxyConfig'],
-    },
+    build_1.buildImage,
+    build_1.buildLayerCache,
+    image_1.imageNoBakedSecrets,
+    image_1.imageNonRoot,
+    image_1.imageExecForm,
+    boot_1.bootReady,
+    server_1.serverProductionWsgi,
+    server_1.serverWorkers,
+    health_1.healthEndpoint,
+    proxy_1.proxyHttpsUrls,
+    proxy_1.proxyClientIp,
+    proxy_1.proxyForwardedHeaders,
+    proxy_1.proxyConfigValid,
+    tls_1.tlsHsts,
+    tls_1.tlsHttpsRedirect,
+    cookies_1.cookiesSecure,
+    config_1.configDebugOff,
+    secret_1.secretFromEnv,
+    secret_1.secretStrength,
+    logs_1.logsStdout,
+    static_1.staticServedByProxy,
+    shutdown_1.shutdownGraceful,
+    proxy_1.proxyHostHeader,
+    static_1.staticAliasTraversal,
+    health_1.healthNoSession,
+    proxy_1.proxyRateLimit,
+    proxy_1.proxyForwardedSpoof,
 ];
-exports.CHECK_IDS = exports.CATALOG.map((c) => c.id);
-function isUnavailable(part) {
-    return typeof part === 'object' && part !== null && 'unavailable' in part;
-}
-function result(entry, outcome) {
-    const r = {
-        id: entry.id,
-        title: entry.title,
-        status: outcome.status,
-        severity: outcome.severity ?? entry.severity,
-        summary: outcome.summary,
-        evidence: outcome.evidence ?? [],
-    };
-    if (outcome.fix !== undefined)
-        r.fix = outcome.fix;
-    if (outcome.location !== undefined)
-        r.location = outcome.location;
-    return r;
-}
-/** Runs every catalog check against the observations; never throws for one check's bug. */
-function runChecks(obs, skip = [], impls = registry_1.implementations) {
-    return exports.CATALOG.map((entry) => {
-        if (skip.includes(entry.id))
-            return result(entry, { status: 'skipped', summary: 'skipped by skip-checks' });
-        const fn = impls[entry.id];
-        if (fn === undefined)
-            return result(entry, { status: 'skipped', summary: 'not implemented yet' });
-        for (const key of entry.needs) {
-            const part = obs[key];
-            if (isUnavailable(part))
-                return result(entry, { status: 'skipped', summary: part.unavailable });
-        }
-        try {
-            return result(entry, fn(obs));
-        }
-        catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            return result(entry, { status: 'skipped', summary: `check crashed: ${message}` });
-        }
-    });
+/** Every catalog check over the facts, one result each in catalog order; never throws. */
+function runCatalog(obs, skip = []) {
+    return (0, run_1.runChecks)(exports.CATALOG, obs, skip);
 }
 
 
 /***/ }),
 
-/***/ 5244:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 3339:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.present = present;
-exports.clip = clip;
-exports.lastLines = lastLines;
-exports.listOf = listOf;
-exports.seconds = seconds;
-exports.plural = plural;
-exports.dockerfileAt = dockerfileAt;
-exports.appExchanges = appExchanges;
-exports.caseless = caseless;
-exports.header = header;
-exports.requestLine = requestLine;
-exports.exchangeLine = exchangeLine;
-exports.maskBuildLine = maskBuildLine;
-exports.firstError = firstError;
-exports.logged = logged;
-/** The part itself, or undefined when it was not observed. */
-function present(part) {
-    return 'unavailable' in part ? undefined : part;
-}
-/** One line of at most `max` characters: text from the app may be long, multi-line or hostile. */
-function clip(text, max = 200) {
-    // Matching control characters is the point here: Werkzeug colours its request lines, and
-    // evidence must not carry terminal escapes or NULs.
-    const line = text
-        // eslint-disable-next-line no-control-regex
-        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-/** The last `n` non-empty lines, each clipped. */
-function lastLines(lines, n) {
-    return lines
-        .filter((l) => l.trim() !== '')
-        .slice(-n)
-        .map((l) => clip(l));
-}
-/**
- * Items joined by ', ' up to about `max` characters, never cutting one (a cut would defeat the
- * redaction of a token inside it), then ' and N more'.
- */
-function listOf(items, max = 200) {
-    const kept = [];
-    let length = 0;
-    for (const item of items) {
-        if (kept.length > 0 && length + item.length + 2 > max)
-            break;
-        kept.push(item);
-        length += item.length + 2;
+exports.configDebugOff = void 0;
+const wsgi_1 = __nccwpck_require__(9033);
+const http_1 = __nccwpck_require__(5941);
+const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(3423);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
+const PURPOSES = ['not-found', 'debugger', 'route', 'health'];
+/** What in a response body gives the debugger or a traceback away, or undefined. */
+function leak(x) {
+    const body = x.response?.body ?? '';
+    if (body.includes('Werkzeug Debugger'))
+        return 'the Werkzeug debugger page ("Werkzeug Debugger")';
+    if (body.includes('The debugger caught an exception'))
+        return 'the Werkzeug debugger page ("The debugger caught an exception")';
+    // debugger.js reads these globals; an app echoing the request URL cannot produce them.
+    if (/\bEVALEX(_TRUSTED)?\b/.test(body))
+        return 'the Werkzeug debugger script (debugger.js)';
+    // The debugger page links its resources with ?__debugger__=yes; only count it when the
+    // request itself did not carry that string (an echoed URL is not the debugger).
+    if (body.includes('__debugger__') && !x.request.path.includes('__debugger__')) {
+        return 'a link to the Werkzeug debugger (__debugger__)';
     }
-    const more = items.length - kept.length;
-    return `${kept.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+    if (body.includes('Traceback (most recent call last)'))
+        return 'a Python traceback ("Traceback (most recent call last)")';
+    return undefined;
 }
-/** Milliseconds as seconds for people: 1234 -> '1.2 s'. */
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
+/** The Dockerfile line that turns debug on, when one visibly does (FLASK_DEBUG, --debug). */
+function debugStep(obs) {
+    const df = (0, parts_1.present)(obs.dockerfile);
+    const env = df
+        ? (0, stages_1.imageInstructions)(df).find((i) => i.keyword === 'ENV' &&
+            (i.variables ?? []).some((v) => v.name === 'FLASK_DEBUG' && v.valueLength > 0))
+        : undefined;
+    const command = (0, stages_1.commandInstruction)(obs);
+    // The value of FLASK_DEBUG is not observed (it could be 0), so a --debug flag is the better lead.
+    return command && /--debug\b|debug=True/.test(command.raw) ? command : env;
 }
-/** `n word`, plural when n != 1: plural(2, 'worker') = '2 workers'. */
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
+function where(x) {
+    return x.via === 'proxy' ? ' (through the proxy)' : '';
 }
-/** A location in the Dockerfile, when the run used one. */
-function dockerfileAt(obs, line) {
-    const file = obs.run.dockerfilePath;
-    if (file === undefined)
-        return undefined;
-    return line === undefined ? { file } : { file, line };
+/** config.debug-off: no debugger or traceback served (app port and proxy), app.debug False (probe). */
+function judge(obs) {
+    const exchanges = [...(0, http_1.appExchanges)(obs, PURPOSES), ...(0, http_1.proxyExchanges)(obs, PURPOSES)].filter((x) => x.response !== undefined);
+    const answers = (0, probe_1.probeAnswers)(obs);
+    const debugOn = answers.find((a) => a.debug);
+    if (exchanges.length === 0 && answers.length === 0) {
+        return {
+            status: 'skipped',
+            summary: 'no error page, debugger or route request was answered, and the probe did not answer',
+        };
+    }
+    const leaks = exchanges
+        .map((x) => ({ x, what: leak(x) }))
+        .filter((l) => l.what !== undefined);
+    const checked = `checked ${(0, text_1.plural)(exchanges.length, 'response')}: ${(0, text_1.listOf)([...new Set(exchanges.map(http_1.requestLine))])}`;
+    const probeLine = debugOn
+        ? `the probe (${debugOn.via === 'proxy' ? 'through the proxy' : 'app port'}): app.debug is True under ${debugOn.serverSoftware || 'the WSGI server'}`
+        : answers.length > 0
+            ? 'the probe: app.debug is False'
+            : undefined;
+    if (leaks.length === 0 && debugOn === undefined) {
+        return {
+            status: 'passed',
+            summary: answers.length > 0
+                ? 'no Werkzeug debugger or traceback served, and the probe reports app.debug is False'
+                : 'no Werkzeug debugger or traceback served (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
+            evidence: [checked, ...(probeLine ? [probeLine] : [])],
+        };
+    }
+    const step = debugStep(obs);
+    const cause = step ? [`probable cause: ${(0, stages_1.instructionLine)(step)}`] : [];
+    const location = step ? (0, parts_1.dockerfileAt)(obs, step.line) : undefined;
+    if (leaks.length === 0 && debugOn) {
+        const hidden = (0, wsgi_1.serverOfSoftware)(debugOn.serverSoftware) === 'gunicorn'
+            ? ' even though Gunicorn hides the debugger'
+            : '';
+        return {
+            status: 'failed',
+            summary: `app.debug is True (FLASK_DEBUG / DEBUG=True)${hidden}`,
+            evidence: [probeLine ?? '', checked, ...cause],
+            fix: 'turn debug off in production: no FLASK_DEBUG=1 in the image or environment, no DEBUG=True in the config, no app.debug = True',
+            location,
+        };
+    }
+    const first = leaks[0];
+    return {
+        status: 'failed',
+        summary: `${(0, http_1.requestLine)(first.x)}${where(first.x)} served ${first.what}: debug mode is on`,
+        evidence: [
+            ...leaks.map((l) => `${(0, http_1.requestLine)(l.x)}${where(l.x)} -> ${l.x.response?.status}: ${l.what}`),
+            ...(debugOn && probeLine ? [probeLine] : []),
+            ...cause,
+        ],
+        fix: 'turn debug off in the image: no app.run(debug=True) or flask run --debug, no FLASK_DEBUG=1; serve with Gunicorn',
+        location,
+    };
 }
-/** Exchanges made directly on the app port, optionally only those made for `purposes`. */
-function appExchanges(obs, purposes) {
-    const http = present(obs.http);
-    if (http === undefined)
-        return [];
-    return http.filter((x) => x.via === 'app' && (purposes === undefined || purposes.includes(x.purpose)));
-}
-/** A value of a record of headers whose names may be in any case. */
-function caseless(headers, name) {
-    const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
-    return k === undefined ? undefined : headers[k];
-}
-/** First value of a response header (names are stored lower-case). */
-function header(res, name) {
-    return res?.headers[name.toLowerCase()]?.[0];
-}
-/** 'GET /healthz' */
-function requestLine(x) {
-    return `${x.request.method} ${x.request.path}`;
-}
-/** 'GET /healthz -> 200 in 12 ms' or 'GET /healthz -> connection refused' */
-function exchangeLine(x) {
-    if (x.response === undefined)
-        return `${requestLine(x)} -> ${clip(x.error ?? 'no response', 120)}`;
-    return `${requestLine(x)} -> ${x.response.status} in ${Math.round(x.response.ms)} ms`;
-}
-/**
- * A build-log line with values hidden: the legacy builder echoes `Step 5/9 : ENV SECRET_KEY=...`
- * and BuildKit quotes Dockerfile lines on errors, so ENV/ARG values and URL passwords are
- * replaced by *** before a line becomes evidence.
- */
-function maskBuildLine(line) {
-    const masked = line.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)[^/@\s]+@/gi, '$1***@');
-    const m = /\b(ENV|ARG)\s+(.*)$/i.exec(masked);
-    if (m === null)
-        return masked;
-    const head = masked.slice(0, m.index + m[1].length + 1);
-    const rest = m[2];
-    // `ENV NAME value with spaces` (legacy form) or `NAME=value NAME2="..."` pairs.
-    const body = /^[A-Za-z_][A-Za-z0-9_]*\s+[^=\s]/.test(rest) && !/^\S+=/.test(rest)
-        ? rest.replace(/^(\S+)\s+.*$/, '$1 ***')
-        : rest.replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g, (_all, name, value) => (value === '' ? `${name}=` : `${name}=***`));
-    return head + body;
-}
-/** The first `SomethingError: message` line: the root cause, before the cascade that follows. */
-function firstError(lines) {
-    const line = lines.find((l) => /^\s*[A-Za-z_][\w.]*(Error|Exception): /.test(l));
-    return line === undefined ? undefined : clip(line);
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** Whether an access-log line records the request: Gunicorn/Werkzeug `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => ...`. */
-function logged(x, lines) {
-    const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`);
-    return lines.some((l) => pattern.test(l));
-}
+exports.configDebugOff = {
+    id: 'config.debug-off',
+    title: 'DEBUG is off',
+    severity: 'error',
+    needs: ['http'],
+    passesWhen: 'no Werkzeug debugger or traceback is served (app port and proxy), and the probe reports `app.debug` False',
+    run: judge,
+};
 
 
 /***/ }),
@@ -65894,10 +65742,15 @@ function logged(x, lines) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.cookiesSecure = cookiesSecure;
-const common_1 = __nccwpck_require__(5244);
-const probe_1 = __nccwpck_require__(6671);
-const responses_1 = __nccwpck_require__(3313);
+exports.cookiesSecure = void 0;
+/**
+ * cookies.secure: every cookie set over HTTPS carries Secure; the session cookie also HttpOnly
+ * and SameSite=Lax or Strict. Cookie values never reach the evidence.
+ */
+const set_cookie_1 = __nccwpck_require__(390);
+const http_1 = __nccwpck_require__(5941);
+const probe_1 = __nccwpck_require__(3423);
+const text_1 = __nccwpck_require__(5290);
 function sessionName(obs) {
     return (0, probe_1.probeAnswers)(obs)[0]?.sessionCookie.name ?? 'session';
 }
@@ -65936,17 +65789,17 @@ function settingsGaps(a) {
 }
 const SESSION_FIX = "app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE='Lax')";
 /** cookies.secure. */
-function cookiesSecure(obs) {
+function judge(obs) {
     const session = sessionName(obs);
-    const responses = (0, responses_1.httpsExchanges)(obs);
-    const seen = responses.flatMap((x) => (0, responses_1.headerValues)(x.response, 'set-cookie').map((header) => {
-        const cookie = (0, responses_1.parseSetCookie)(header);
+    const responses = (0, http_1.httpsExchanges)(obs);
+    const seen = responses.flatMap((x) => (0, http_1.headerValues)(x.response, 'set-cookie').map((header) => {
+        const cookie = (0, set_cookie_1.parseSetCookie)(header);
         return { x, header, cookie, missing: lacks(cookie, cookie.name === session) };
     }));
     const answer = (0, probe_1.probeAnswers)(obs)[0];
     const settings = answer ? [settingsLine(answer)] : [];
     const bad = seen.filter((s) => s.missing.length > 0);
-    const line = (s) => (0, common_1.clip)(`${(0, common_1.requestLine)(s.x)}: Set-Cookie: ${(0, responses_1.cookieShape)(s.header)}`, 200);
+    const line = (s) => (0, text_1.clip)(`${(0, http_1.requestLine)(s.x)}: Set-Cookie: ${(0, set_cookie_1.cookieShape)(s.header)}`, 200);
     if (bad.length > 0) {
         const first = bad[0];
         const sessionBad = bad.some((s) => s.cookie.name === session);
@@ -65975,14 +65828,14 @@ function cookiesSecure(obs) {
             status: 'failed',
             severity: 'warning',
             summary: `no response set a cookie, but the session cookie would go out without ${gaps.map((g) => g.attribute).join(', ')}`,
-            evidence: [`no Set-Cookie in ${(0, common_1.plural)(responses.length, 'HTTPS response')}`, ...settings],
+            evidence: [`no Set-Cookie in ${(0, text_1.plural)(responses.length, 'HTTPS response')}`, ...settings],
             fix: `app.config.update(${gaps.map((g) => g.setting).join(', ')})`,
         };
     }
     if (seen.length === 0) {
         return {
             status: 'passed',
-            summary: `no cookie was set in ${(0, common_1.plural)(responses.length, 'HTTPS response')}`,
+            summary: `no cookie was set in ${(0, text_1.plural)(responses.length, 'HTTPS response')}`,
             evidence: settings,
         };
     }
@@ -65993,127 +65846,14 @@ function cookiesSecure(obs) {
         evidence: [...new Set(seen.map(line))].slice(0, 4).concat(settings),
     };
 }
-
-
-/***/ }),
-
-/***/ 369:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.proxyForwardedHeaders = proxyForwardedHeaders;
-const common_1 = __nccwpck_require__(5244);
-const nginx_1 = __nccwpck_require__(961);
-const probe_1 = __nccwpck_require__(6671);
-const WANTED = [
-    {
-        name: 'Host',
-        value: '$host',
-        ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) || v === host,
-        unset: 'Host: $proxy_host (the upstream address, e.g. app:8000)',
-    },
-    {
-        name: 'X-Forwarded-For',
-        value: '$proxy_add_x_forwarded_for',
-        ok: (v) => v.trim() !== '',
-        unset: 'no X-Forwarded-For',
-    },
-    {
-        name: 'X-Forwarded-Proto',
-        value: '$scheme',
-        ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) || v === 'https',
-        unset: 'no X-Forwarded-Proto',
-    },
-];
-function find(list, name) {
-    return [...list].reverse().find((h) => h.name.toLowerCase() === name.toLowerCase());
-}
-/** What one location gets wrong, with the inheritance rule when it explains the gap. */
-function gapOf(obs, server, loc) {
-    const host = (0, nginx_1.publicHost)(obs);
-    const http = (0, nginx_1.nginxFacts)(obs)?.http?.proxySetHeaders ?? [];
-    const own = loc.proxySetHeaders.some((h) => !h.inherited);
-    const lines = [];
-    const names = [];
-    for (const w of WANTED) {
-        const set = find(loc.proxySetHeaders, w.name);
-        if (set !== undefined && w.ok(set.value, host))
-            continue;
-        names.push(w.name);
-        if (set !== undefined) {
-            lines.push(`${w.name} is set to "${set.value}" (${(0, nginx_1.lineRef)(obs, set)})`);
-            continue;
-        }
-        const above = find(server.proxySetHeaders, w.name) ?? find(http, w.name);
-        lines.push(own && above !== undefined
-            ? `no ${w.name}: the proxy_set_header ${w.name} at ${(0, nginx_1.lineNear)(obs, above, loc)} is not inherited, because this location sets proxy_set_header of its own`
-            : `no proxy_set_header ${w.name}: nginx sends ${w.unset}`);
-    }
-    return names.length ? { loc, lines, names } : undefined;
-}
-/** proxy.forwarded-headers (config and behaviour). */
-function proxyForwardedHeaders(obs) {
-    const refused = (0, nginx_1.rejection)(obs);
-    if (refused)
-        return { status: 'skipped', summary: refused };
-    const server = (0, nginx_1.mainServer)(obs);
-    const locations = server ? (0, nginx_1.appLocations)(server) : [];
-    const answer = (0, probe_1.plainAnswer)(obs);
-    if (locations.length === 0 && answer === undefined) {
-        return {
-            status: 'skipped',
-            summary: server
-                ? 'no location of the HTTPS server proxies to the app (proxy_pass), and the probe did not answer through the proxy'
-                : 'no parsed nginx config with an HTTPS server, and the probe did not answer through the proxy',
-        };
-    }
-    // The location serving the first route leads: it is the one users' pages go through.
-    const lead = server && (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/');
-    const gaps = server
-        ? [...locations]
-            .sort((a, b) => Number(b === lead) - Number(a === lead))
-            .map((l) => gapOf(obs, server, l))
-            .filter((g) => g !== undefined)
-        : [];
-    const arrived = WANTED.slice(1).map((w) => ({
-        name: w.name,
-        value: answer && (0, common_1.caseless)(answer.forwarded, w.name.toLowerCase()),
-    }));
-    const lost = answer ? arrived.filter((a) => a.value === undefined).map((a) => a.name) : [];
-    const seen = answer
-        ? [
-            (0, common_1.clip)(`reached the app: ${arrived.map((a) => `${a.name}: ${a.value ?? '(none)'}`).join(', ')}`),
-        ]
-        : ['the probe did not answer through the proxy: judged from the config only'];
-    if (gaps.length === 0 && lost.length === 0) {
-        const set = locations.map((l) => `${(0, nginx_1.locationLabel)(l)} (${(0, nginx_1.lineRef)(obs, l)}): ${WANTED.map((w) => `${w.name} ${find(l.proxySetHeaders, w.name)?.value ?? '?'}`).join(', ')}`);
-        return {
-            status: 'passed',
-            summary: `the proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto${answer ? ', and they reach the app' : ''}`,
-            evidence: [...set.map((l) => (0, common_1.clip)(l)), ...seen],
-        };
-    }
-    const first = gaps[0];
-    const names = first ? first.names : lost;
-    const fix = `in ${first ? (0, nginx_1.locationLabel)(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter((w) => names.includes(w.name))
-        .map((w) => `proxy_set_header ${w.name} ${w.value};`)
-        .join(' ')}`;
-    const summary = first
-        ? `${(0, nginx_1.locationLabel)(first.loc)} (${(0, nginx_1.lineRef)(obs, first.loc)}) does not forward ${first.names.join(', ')}${gaps.length > 1 ? ` (and ${gaps.length - 1} more location${gaps.length > 2 ? 's' : ''})` : ''}`
-        : `${lost.join(' and ')} did not reach the app through the proxy`;
-    return {
-        status: 'failed',
-        summary,
-        evidence: [
-            ...gaps.flatMap((g) => g.lines.map((l) => (0, common_1.clip)(`${(0, nginx_1.locationLabel)(g.loc)}: ${l}`, 240))),
-            ...seen,
-        ],
-        fix,
-        location: first ? (0, nginx_1.userLocation)(obs, first.loc) : undefined,
-    };
-}
+exports.cookiesSecure = {
+    id: 'cookies.secure',
+    title: 'Cookies are Secure (session also HttpOnly, SameSite)',
+    severity: 'error',
+    needs: ['proxy', 'http'],
+    passesWhen: 'every cookie over HTTPS is Secure; the session cookie also HttpOnly and SameSite',
+    run: judge,
+};
 
 
 /***/ }),
@@ -66124,44 +65864,46 @@ function proxyForwardedHeaders(obs) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.healthEndpoint = healthEndpoint;
-exports.healthNoSession = healthNoSession;
-const common_1 = __nccwpck_require__(5244);
-const responses_1 = __nccwpck_require__(3313);
+exports.healthNoSession = exports.healthEndpoint = void 0;
+/** The health endpoint: health.endpoint (app port and through the proxy), health.no-session. */
+const set_cookie_1 = __nccwpck_require__(390);
+const http_1 = __nccwpck_require__(5941);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(5290);
 function where(x) {
     return x.via === 'proxy' ? 'through the proxy' : 'on the app port';
 }
 /** The failure of one health request, or undefined when it answered 200 quickly without redirect. */
 function judgeHealth(x, path, appOk) {
     const res = x.response;
-    const evidence = [`${(0, common_1.exchangeLine)(x)} (${where(x)})`];
+    const evidence = [`${(0, http_1.exchangeLine)(x)} (${where(x)})`];
     const proxy = x.via === 'proxy';
     const suffix = proxy ? ' through the proxy' : '';
     const addRoute = `add a ${path} route that returns 200 'ok' without redirects, login or database work`;
     if (res === undefined) {
         return {
             status: 'failed',
-            summary: `GET ${path} failed ${where(x)}: ${(0, common_1.clip)(x.error ?? 'no response', 120)}`,
+            summary: `GET ${path} failed ${where(x)}: ${(0, text_1.clip)(x.error ?? 'no response', 120)}`,
             evidence,
             fix: proxy
                 ? `make nginx pass ${path} to the app (check the location that matches it)`
                 : addRoute,
         };
     }
-    const location = (0, common_1.header)(res, 'location');
+    const location = (0, http_1.header)(res, 'location');
     if (location !== undefined)
-        evidence.push(`Location: ${(0, common_1.clip)(location, 160)}`);
+        evidence.push(`Location: ${(0, text_1.clip)(location, 160)}`);
     if (res.status >= 300 && res.status < 400) {
         return {
             status: 'failed',
-            summary: `GET ${path} redirects (${res.status}) to ${(0, common_1.clip)(location ?? '?', 120)}${suffix}`,
+            summary: `GET ${path} redirects (${res.status}) to ${(0, text_1.clip)(location ?? '?', 120)}${suffix}`,
             evidence,
             fix: `answer ${path} with 200 directly: exempt it from HTTPS redirects (e.g. Talisman force_https) and login${proxy ? ', and from any nginx return/rewrite' : ''}`,
         };
     }
     if (res.status !== 200) {
         if (res.body.trim() !== '')
-            evidence.push(`body: ${(0, common_1.clip)(res.body, 120)}`);
+            evidence.push(`body: ${(0, text_1.clip)(res.body, 120)}`);
         let fix = res.status === 404 || res.status === 405
             ? addRoute
             : `make ${path} answer 200 whenever the app can serve: no checks that fail in a fresh container (database, external services)`;
@@ -66188,11 +65930,15 @@ function judgeHealth(x, path, appOk) {
     }
     return undefined;
 }
+/** The health requests health.endpoint judges: on the app port, and through the proxy when it stood. */
+function healthRequests(obs) {
+    const app = (0, http_1.appExchanges)(obs, ['health']);
+    return { app, proxy: (0, parts_1.present)(obs.proxy) ? (0, http_1.proxyExchanges)(obs, ['health']) : [] };
+}
 /** health.endpoint: GET health-path answers 200 without redirect within 1 s, on the app port and through the proxy. */
-function healthEndpoint(obs) {
+function judgeEndpoint(obs) {
     const path = obs.run.healthPath;
-    const app = (0, common_1.appExchanges)(obs, ['health']);
-    const proxy = (0, common_1.present)(obs.proxy) ? (0, responses_1.proxyExchanges)(obs, ['health']) : [];
+    const { app, proxy } = healthRequests(obs);
     if (app.length === 0 && proxy.length === 0) {
         return { status: 'skipped', summary: `no request to ${path} was made` };
     }
@@ -66206,30 +65952,38 @@ function healthEndpoint(obs) {
     return {
         status: 'passed',
         summary: `GET ${path} answered ${[...answered(app, 'on the app port'), ...answered(proxy, 'through the proxy')].join(' and ')}`,
-        evidence: [...app, ...proxy].map((x) => `${(0, common_1.exchangeLine)(x)} (${where(x)})`),
+        evidence: [...app, ...proxy].map((x) => `${(0, http_1.exchangeLine)(x)} (${where(x)})`),
     };
 }
 const NOT_CACHEABLE = /\b(no-store|no-cache|private)\b|(?:^|[\s,])max-age\s*=\s*0+(?!\d)/i;
 /** health.no-session (notice): health responses set no cookie and forbid caching explicitly. */
-function healthNoSession(obs) {
+function judgeNoSession(obs) {
     const path = obs.run.healthPath;
-    const xs = [...(0, common_1.appExchanges)(obs, ['health']), ...(0, responses_1.proxyExchanges)(obs, ['health'])].filter((x) => x.response !== undefined);
-    if (xs.length === 0)
-        return { status: 'skipped', summary: `${path} did not answer` };
-    const cookies = xs.flatMap((x) => (0, responses_1.headerValues)(x.response, 'set-cookie').map((h) => ({ x, h, name: (0, responses_1.parseSetCookie)(h).name })));
-    const cacheable = xs.filter((x) => !NOT_CACHEABLE.test((0, responses_1.headerValues)(x.response, 'cache-control').join(', ')));
+    const xs = [...(0, http_1.appExchanges)(obs, ['health']), ...(0, http_1.proxyExchanges)(obs, ['health'])].filter((x) => x.response !== undefined);
+    if (xs.length === 0) {
+        // Health requests that got no answer are health.endpoint's failure.
+        const { app, proxy } = healthRequests(obs);
+        const asked = app.length + proxy.length > 0;
+        return {
+            status: 'skipped',
+            summary: `${path} did not answer`,
+            ...(asked ? { blockedBy: 'health.endpoint' } : {}),
+        };
+    }
+    const cookies = xs.flatMap((x) => (0, http_1.headerValues)(x.response, 'set-cookie').map((h) => ({ x, h, name: (0, set_cookie_1.parseSetCookie)(h).name })));
+    const cacheable = xs.filter((x) => !NOT_CACHEABLE.test((0, http_1.headerValues)(x.response, 'cache-control').join(', ')));
     const cacheLine = (x) => {
-        const cc = (0, responses_1.headerValues)(x.response, 'cache-control');
-        return `${(0, common_1.exchangeLine)(x)} (${where(x)}): ${cc.length ? `Cache-Control: ${(0, common_1.clip)(cc.join(', '), 80)}` : 'no Cache-Control'}`;
+        const cc = (0, http_1.headerValues)(x.response, 'cache-control');
+        return `${(0, http_1.exchangeLine)(x)} (${where(x)}): ${cc.length ? `Cache-Control: ${(0, text_1.clip)(cc.join(', '), 80)}` : 'no Cache-Control'}`;
     };
     const evidence = [
-        ...cookies.map((c) => (0, common_1.clip)(`${(0, common_1.exchangeLine)(c.x)} (${where(c.x)}): Set-Cookie: ${(0, responses_1.cookieShape)(c.h)}`)),
+        ...cookies.map((c) => (0, text_1.clip)(`${(0, http_1.exchangeLine)(c.x)} (${where(c.x)}): Set-Cookie: ${(0, set_cookie_1.cookieShape)(c.h)}`)),
         ...xs.map(cacheLine),
     ];
     if (cookies.length === 0 && cacheable.length === 0) {
         return {
             status: 'passed',
-            summary: `${path} sets no cookie and forbids caching (${(0, common_1.plural)(xs.length, 'response')} checked)`,
+            summary: `${path} sets no cookie and forbids caching (${(0, text_1.plural)(xs.length, 'response')} checked)`,
             evidence,
         };
     }
@@ -66249,215 +66003,226 @@ function healthNoSession(obs) {
         fix: `answer ${path} with return 'ok', 200, {'Cache-Control': 'no-store'} and do not touch the session there; a 200 without Cache-Control is cacheable by default (heuristic freshness), so a cache could report a dead app as healthy`,
     };
 }
+exports.healthEndpoint = {
+    id: 'health.endpoint',
+    title: 'Health endpoint answers 200 quickly',
+    severity: 'error',
+    needs: ['http'],
+    passesWhen: '`GET /healthz` answers 200 without a redirect within 1 s, on the app port and through the proxy',
+    run: judgeEndpoint,
+};
+exports.healthNoSession = {
+    id: 'health.no-session',
+    title: 'Health endpoint sets no cookie and is not cached',
+    severity: 'notice',
+    needs: ['http'],
+    passesWhen: 'the health endpoint sets no cookie and is not cacheable',
+    run: judgeNoSession,
+};
 
 
 /***/ }),
 
-/***/ 97:
+/***/ 8007:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CHECK_IDS = void 0;
+exports.isCheckId = isCheckId;
+/**
+ * Every check id, in catalog order, and nothing else: options.ts validates skip-checks against
+ * this list without loading a single check. __tests__/catalog.test.ts keeps it equal to the
+ * ids of checks/catalog.ts.
+ */
+exports.CHECK_IDS = [
+    'build.image',
+    'build.layer-cache',
+    'image.no-baked-secrets',
+    'image.non-root',
+    'image.exec-form',
+    'boot.ready',
+    'server.production-wsgi',
+    'server.workers',
+    'health.endpoint',
+    'proxy.https-urls',
+    'proxy.client-ip',
+    'proxy.forwarded-headers',
+    'proxy.config-valid',
+    'tls.hsts',
+    'tls.https-redirect',
+    'cookies.secure',
+    'config.debug-off',
+    'secret.from-env',
+    'secret.strength',
+    'logs.stdout',
+    'static.served-by-proxy',
+    'shutdown.graceful',
+    'proxy.host-header',
+    'static.alias-traversal',
+    'health.no-session',
+    'proxy.rate-limit',
+    'proxy.forwarded-spoof',
+];
+/** Whether `id` names a check of the catalog. */
+function isCheckId(id) {
+    return exports.CHECK_IDS.includes(id);
+}
+
+
+/***/ }),
+
+/***/ 2265:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.tlsHsts = tlsHsts;
-const common_1 = __nccwpck_require__(5244);
-const nginx_1 = __nccwpck_require__(961);
-const responses_1 = __nccwpck_require__(3313);
-const PURPOSES = ['route', 'health', 'not-found', 'static', 'trailing-slash'];
-const YEAR = 31536000;
-const HALF_YEAR = 15552000;
-const HSTS = 'Strict-Transport-Security "max-age=31536000; includeSubDomains" always';
-/** Each Strict-Transport-Security value (a comma-joined pair counts as two). */
-function stsValues(x) {
-    return (0, responses_1.headerValues)(x.response, 'strict-transport-security').flatMap((v) => v.split(/,(?=\s*max-age)/i).map((s) => s.trim()));
-}
-function maxAge(value) {
-    const m = /max-age\s*=\s*"?(\d+)/i.exec(value);
-    return m ? Number(m[1]) : 0;
-}
-function judge(x) {
-    const values = stsValues(x);
-    if (values.length === 0)
-        return { x, values, problem: 'missing' };
-    const age = Math.min(...values.map(maxAge));
-    if (age < HALF_YEAR)
-        return { x, values, problem: 'short' };
-    if (age < YEAR)
-        return { x, values, problem: 'half-year' };
-    return values.length > 1 ? { x, values, problem: 'duplicate' } : { x, values };
-}
-function describe(j) {
-    const seen = j.values.map((v) => (0, common_1.clip)(v, 80)).join(' | ');
-    const what = j.problem === 'missing'
-        ? 'no Strict-Transport-Security'
-        : j.problem === 'duplicate'
-            ? `${j.values.length} Strict-Transport-Security headers: ${seen}`
-            : `Strict-Transport-Security: ${seen}`;
-    return `${(0, responses_1.labelled)(j.x)} -> ${j.x.response?.status}: ${what}`;
-}
-function isSts(h) {
-    return h.name.toLowerCase() === 'strict-transport-security';
-}
-/** Why nginx did not add HSTS to this response: inheritance, no `always`, or no add_header at all. */
-function missingCause(obs, x) {
-    const server = (0, nginx_1.mainServer)(obs);
-    if (server === undefined)
-        return undefined;
-    const loc = (0, nginx_1.locationFor)(server, x.request.path);
-    const sts = stsDirective(obs, x);
-    const above = server.addHeaders.find(isSts) ?? (0, nginx_1.nginxFacts)(obs)?.http?.addHeaders.find(isSts);
-    const own = loc?.addHeaders.find((h) => !h.inherited);
-    if (loc && own && !sts && above) {
-        return {
-            line: `${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}) has its own add_header ${own.name} (${(0, nginx_1.lineNear)(obs, own, loc)}), so the add_header Strict-Transport-Security at ${(0, nginx_1.lineNear)(obs, above, loc)} is not inherited there`,
-            fix: `repeat add_header ${HSTS}; inside ${(0, nginx_1.locationLabel)(loc)}: nginx drops every inherited add_header in a location that has one of its own`,
-            location: (0, nginx_1.userLocation)(obs, loc),
-        };
-    }
-    const status = x.response?.status ?? 0;
-    if (sts && !sts.always && status >= 400) {
-        return {
-            line: `add_header Strict-Transport-Security at ${(0, nginx_1.lineRef)(obs, sts)} lacks "always": nginx adds it to 2xx/3xx responses only`,
-            fix: `add always: add_header Strict-Transport-Security "${sts.value}" always;`,
-            location: (0, nginx_1.userLocation)(obs, sts),
-        };
-    }
-    if (sts || above)
-        return undefined;
-    const reference = (0, nginx_1.proxyConfigOf)(obs)?.source === 'reference';
-    return {
-        line: `no add_header Strict-Transport-Security applies in the HTTPS server (${(0, nginx_1.lineRef)(obs, server)})`,
-        fix: reference
-            ? `send HSTS from the app (e.g. Flask-Talisman; the reference proxy adds none), or give your nginx config with add_header ${HSTS};`
-            : `add add_header ${HSTS}; to the HTTPS server block`,
-        location: (0, nginx_1.userLocation)(obs, server),
-    };
-}
-/** The add_header Strict-Transport-Security nginx applies to this response, if any. */
-function stsDirective(obs, x) {
-    const server = (0, nginx_1.mainServer)(obs);
-    const loc = server && (0, nginx_1.locationFor)(server, x.request.path);
-    return (loc ?? server)?.addHeaders.find(isSts);
-}
-/** With the reference proxy, responses nginx answers itself (static files) are not the user's. */
-function answeredByReference(obs, x) {
-    if ((0, nginx_1.proxyConfigOf)(obs)?.source !== 'reference')
-        return false;
-    const server = (0, nginx_1.mainServer)(obs);
-    const loc = server && (0, nginx_1.locationFor)(server, x.request.path);
-    return loc !== undefined && loc.proxyPass === undefined;
-}
-/** The failure when some response lacks HSTS or has max-age under 180 days. */
-function hstsError(obs, judged, evidence) {
-    const missing = judged.filter((j) => j.problem === 'missing');
-    const causes = missing
-        .map((j) => missingCause(obs, j.x))
-        .filter((c) => c !== undefined);
-    const unique = [...new Map(causes.map((c) => [c.line, c])).values()];
-    const evidenceAll = [...evidence, ...unique.map((c) => (0, common_1.clip)(c.line, 240))];
-    if (missing.length > 0) {
-        const names = (0, common_1.listOf)(missing.map((j) => (0, common_1.requestLine)(j.x)), 160);
-        return {
-            status: 'failed',
-            summary: (0, common_1.clip)(`no Strict-Transport-Security on ${names} (${missing.length} of ${(0, common_1.plural)(judged.length, 'HTTPS response')})`, 240),
-            evidence: evidenceAll,
-            fix: unique[0]?.fix ?? `send ${HSTS.replace(' always', '')} on every HTTPS response`,
-            location: unique[0]?.location,
-        };
-    }
-    const short = judged.find((j) => j.problem === 'short');
-    const directive = stsDirective(obs, short.x);
-    return {
-        status: 'failed',
-        summary: `Strict-Transport-Security max-age=${maxAge(short.values[0])} on ${(0, common_1.requestLine)(short.x)} is below 15552000 (180 days)`,
-        evidence: evidenceAll,
-        fix: `raise max-age to 31536000 (one year)${directive ? `: add_header ${HSTS};` : ''}`,
-        location: (0, nginx_1.userLocation)(obs, directive),
-    };
-}
-/** tls.hsts: one HSTS header with max-age >= 1 year on every HTTPS response, none over plain HTTP. */
-function tlsHsts(obs) {
-    const all = (0, responses_1.httpsExchanges)(obs, PURPOSES);
-    const own = all.filter((x) => answeredByReference(obs, x));
-    const judged = all.filter((x) => !own.includes(x)).map(judge);
-    if (judged.length === 0) {
-        return { status: 'skipped', summary: 'no HTTPS response from the app through the proxy' };
-    }
-    const plain = (0, responses_1.proxyExchanges)(obs, ['https-redirect']).filter((x) => x.scheme !== 'https' && (0, responses_1.headerValues)(x.response, 'strict-transport-security').length > 0);
-    const bad = judged.filter((j) => j.problem !== undefined);
-    const notJudged = own.length
-        ? [
-            `not judged: ${own.map(common_1.requestLine).join(', ')}, answered by the reference proxy itself (HSTS there is your production proxy's job)`,
-        ]
+exports.imageExecForm = void 0;
+const shell_words_1 = __nccwpck_require__(9509);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(5852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
+function killedEvidence(obs) {
+    const s = (0, parts_1.present)(obs.shutdown);
+    return s?.killed
+        ? [`docker stop waited ${s.graceS} s, then killed the container (exit ${s.exitCode})`]
         : [];
-    const evidence = [
-        ...bad.slice(0, 8).map(describe),
-        ...plain.map((x) => `plain HTTP ${(0, common_1.requestLine)(x)} -> ${x.response?.status} carries Strict-Transport-Security`),
-        ...notJudged,
-    ].map((l) => (0, common_1.clip)(l, 240));
-    if (bad.some((j) => j.problem === 'missing' || j.problem === 'short')) {
-        return hstsError(obs, judged, evidence);
+}
+/** True when a `command` override runs the server through `sh -c` without exec. */
+function overrideUsesShell(command) {
+    const program = (command[0] ?? '').split('/').pop() ?? '';
+    return (0, processes_1.roleOf)(program) === 'shell' && command[1] === '-c' && !/^\s*exec\s/.test(command[2] ?? '');
+}
+/** image.exec-form: SIGTERM sent to PID 1 reaches the server. */
+function judge(obs) {
+    const override = obs.run.commandOverride;
+    const shellStep = (0, stages_1.shellFormStep)(obs);
+    const processes = (0, parts_1.present)(obs.processes) ?? [];
+    const sp = (0, processes_1.signalPath)(processes);
+    if (sp.path === 'direct' && sp.pid1 !== undefined) {
+        const name = sp.server ? (0, processes_1.serverName)(sp.server) : 'the server';
+        const who = (0, processes_1.roleOf)(sp.pid1.args) === 'init'
+            ? `PID 1 is an init (${(0, text_1.clip)(sp.pid1.args, 40)}) that forwards SIGTERM to ${name}`
+            : `PID 1 is ${name} itself, so docker stop's SIGTERM reaches it`;
+        const note = shellStep
+            ? ` (the shell-form ${shellStep.keyword} on line ${shellStep.line} works only because this image's /bin/sh execs it; prefer the JSON form)`
+            : '';
+        return { status: 'passed', summary: who + note, evidence: [(0, processes_1.processLine)(sp.pid1)] };
     }
-    const first = bad[0];
-    if (first === undefined && plain.length === 0) {
-        const subdomains = judged.every((j) => /includesubdomains/i.test(j.values[0]));
+    if (sp.path === 'indirect' && sp.pid1 !== undefined) {
+        const child = sp.server
+            ? `${(0, processes_1.serverName)(sp.server)} runs as its child`
+            : 'the server runs as its child';
+        const script = (0, processes_1.roleOf)(sp.pid1.args) === 'shell' && !(0, shell_words_1.argWords)(sp.pid1.args).includes('-c');
+        const step = shellStep ?? (0, stages_1.commandInstruction)(obs);
+        const fix = override
+            ? 'start the server directly in the `command` input, or with exec inside `sh -c`'
+            : shellStep
+                ? (0, stages_1.jsonFormFix)(shellStep)
+                : script
+                    ? 'end the entry script with `exec gunicorn ...` so the server replaces the shell as PID 1'
+                    : 'make the server PID 1 (exec it), or run it under an init such as tini';
         return {
-            status: 'passed',
-            summary: `all ${(0, common_1.plural)(judged.length, 'HTTPS response')} carry one Strict-Transport-Security: ${(0, common_1.clip)(judged[0].values[0], 80)}`,
+            status: 'failed',
+            summary: `PID 1 is \`${(0, text_1.clip)(sp.pid1.args, 60)}\`; ${child} and never receives SIGTERM`,
             evidence: [
-                `checked: ${(0, common_1.listOf)(judged.map((j) => (0, responses_1.labelled)(j.x)))}`,
-                ...(subdomains ? [] : ['includeSubDomains is recommended']),
-                ...notJudged,
-            ].map((l) => (0, common_1.clip)(l, 240)),
+                (0, processes_1.processLine)(sp.pid1),
+                ...(sp.server ? [(0, processes_1.processLine)(sp.server.master)] : []),
+                ...(step ? [(0, stages_1.instructionLine)(step)] : []),
+                ...(override ? [`command input: ${(0, text_1.clip)(override.join(' '), 160)}`] : []),
+                ...killedEvidence(obs),
+            ],
+            fix,
+            location: step && !override ? (0, parts_1.dockerfileAt)(obs, step.line) : undefined,
         };
     }
-    if (first === undefined) {
+    // No usable process table: judge the command as written.
+    const basis = ' (judged from the command; process table not available)';
+    if (override !== undefined) {
+        if (!overrideUsesShell(override))
+            return {
+                status: 'passed',
+                summary: `the command input runs ${(0, text_1.clip)(override.join(' '), 80)} directly${basis}`,
+            };
         return {
             status: 'failed',
-            severity: 'warning',
-            summary: 'a plain-HTTP response carries Strict-Transport-Security (browsers ignore it there)',
-            evidence,
-            fix: 'send Strict-Transport-Security on HTTPS responses only: the port-80 server should only redirect',
-            location: (0, nginx_1.userLocation)(obs, plain[0] && stsDirective(obs, plain[0])),
+            summary: `the command input runs the server through ${override[0]} -c without exec${basis}`,
+            evidence: [`command input: ${(0, text_1.clip)(override.join(' '), 160)}`, ...killedEvidence(obs)],
+            fix: 'start the server directly in the `command` input, or prefix it with exec inside `sh -c`',
         };
     }
-    const directive = stsDirective(obs, first.x);
-    if (first.problem === 'duplicate') {
-        const who = directive
-            ? `nginx (${(0, nginx_1.lineRef)(obs, directive)}) and the app both send one`
-            : 'sent twice';
+    if (shellStep !== undefined) {
         return {
             status: 'failed',
-            severity: 'warning',
-            summary: `${(0, common_1.requestLine)(first.x)} carries ${first.values.length} Strict-Transport-Security headers (${who})`,
-            evidence,
-            fix: "send HSTS from one place: drop nginx's add_header Strict-Transport-Security or the app's (Talisman(..., strict_transport_security=False))",
-            location: (0, nginx_1.userLocation)(obs, directive),
+            summary: `${shellStep.keyword} on line ${shellStep.line} is in shell form: /bin/sh -c starts the server as a child that may never receive SIGTERM`,
+            evidence: [(0, stages_1.instructionLine)(shellStep), ...killedEvidence(obs)],
+            fix: (0, stages_1.jsonFormFix)(shellStep),
+            location: (0, parts_1.dockerfileAt)(obs, shellStep.line),
+        };
+    }
+    const image = (0, parts_1.present)(obs.image);
+    const command = [...(image?.entrypoint ?? []), ...(image?.cmd ?? [])];
+    if (command.length >= 2 && (0, processes_1.roleOf)(command[0]) === 'shell' && command[1] === '-c') {
+        return {
+            status: 'failed',
+            summary: `the image command runs through ${command[0]} -c${basis}`,
+            evidence: [`image command: ${(0, text_1.clip)(JSON.stringify(command), 160)}`, ...killedEvidence(obs)],
+            fix: 'use the JSON (exec) form for CMD/ENTRYPOINT so the server is PID 1',
         };
     }
     return {
-        status: 'failed',
-        severity: 'warning',
-        summary: `Strict-Transport-Security max-age=${maxAge(first.values[0])} is under one year (31536000)`,
-        evidence,
-        fix: `raise max-age to 31536000 (one year)${directive ? `: add_header ${HSTS};` : ''}`,
-        location: (0, nginx_1.userLocation)(obs, directive),
+        status: 'passed',
+        summary: `the image command is in exec form${basis}`,
+        evidence: command.length > 0 ? [`image command: ${(0, text_1.clip)(JSON.stringify(command), 160)}`] : [],
     };
 }
+exports.imageExecForm = {
+    id: 'image.exec-form',
+    title: 'Server receives SIGTERM (exec form / PID 1)',
+    severity: 'warning',
+    needs: ['image'],
+    passesWhen: 'the server is PID 1 or reached by `exec`, so SIGTERM reaches it',
+    run: judge,
+};
 
 
 /***/ }),
 
-/***/ 5864:
+/***/ 6327:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.imageNoBakedSecrets = imageNoBakedSecrets;
-const secret_names_1 = __nccwpck_require__(5743);
-const common_1 = __nccwpck_require__(5244);
-const stages_1 = __nccwpck_require__(5114);
+exports.imageNonRoot = exports.imageNoBakedSecrets = exports.imageExecForm = void 0;
+/** The image.* checks, one file each. */
+var exec_form_1 = __nccwpck_require__(2265);
+Object.defineProperty(exports, "imageExecForm", ({ enumerable: true, get: function () { return exec_form_1.imageExecForm; } }));
+var no_baked_secrets_1 = __nccwpck_require__(7886);
+Object.defineProperty(exports, "imageNoBakedSecrets", ({ enumerable: true, get: function () { return no_baked_secrets_1.imageNoBakedSecrets; } }));
+var non_root_1 = __nccwpck_require__(4305);
+Object.defineProperty(exports, "imageNonRoot", ({ enumerable: true, get: function () { return non_root_1.imageNonRoot; } }));
+
+
+/***/ }),
+
+/***/ 7886:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.imageNoBakedSecrets = void 0;
+/**
+ * image.no-baked-secrets: secret-looking variables with a value in the image config, the build
+ * history or the Dockerfile. Only names, lengths and sources are reported, never values.
+ */
+const secret_names_1 = __nccwpck_require__(9574);
+const parts_1 = __nccwpck_require__(319);
+const stages_1 = __nccwpck_require__(5834);
 function add(findings, v, source, line) {
     if (!(0, secret_names_1.looksSecret)(v.name, v.valueLength, v.urlWithCredentials))
         return;
@@ -66476,7 +66241,7 @@ function add(findings, v, source, line) {
 }
 /** Dockerfile ENV/ARG variables of the final image's stages (global ARGs only when redeclared). */
 function dockerfileVariables(obs) {
-    const df = (0, common_1.present)(obs.dockerfile);
+    const df = (0, parts_1.present)(obs.dockerfile);
     if (df === undefined)
         return [];
     const steps = (0, stages_1.imageInstructions)(df);
@@ -66492,8 +66257,8 @@ function describe(f) {
     return `${f.name}: ${what} in ${f.sources.join(' and ')}${line}`;
 }
 /** image.no-baked-secrets: no secret value is baked into the image. */
-function imageNoBakedSecrets(obs) {
-    const image = (0, common_1.present)(obs.image);
+function judge(obs) {
+    const image = (0, parts_1.present)(obs.image);
     if (image === undefined)
         return { status: 'skipped', summary: 'the image was not inspected' };
     const findings = new Map();
@@ -66528,40 +66293,43 @@ function imageNoBakedSecrets(obs) {
         summary: `secret${list.length === 1 ? '' : 's'} baked into the image: ${list.map((f) => f.name).join(', ')} (values not shown)`,
         evidence: [...list.map(describe), checked],
         fix: 'remove the values from the Dockerfile and pass them at run time (docker run -e, the `env` input); for build-time credentials use RUN --mount=type=secret',
-        location: located ? (0, common_1.dockerfileAt)(obs, located.line) : undefined,
+        location: located ? (0, parts_1.dockerfileAt)(obs, located.line) : undefined,
     };
 }
+exports.imageNoBakedSecrets = {
+    id: 'image.no-baked-secrets',
+    title: 'No secrets baked into the image',
+    severity: 'error',
+    needs: ['image'],
+    passesWhen: 'no secret-looking ENV/ARG value (SECRET_KEY, \\*_PASSWORD, \\*_TOKEN, URLs with credentials) is baked into the image; values are never printed',
+    run: judge,
+};
 
 
 /***/ }),
 
-/***/ 5368:
+/***/ 4305:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.imageChecks = void 0;
-exports.imageNonRoot = imageNonRoot;
-exports.imageExecForm = imageExecForm;
-const common_1 = __nccwpck_require__(5244);
-const image_secrets_1 = __nccwpck_require__(5864);
-const processes_1 = __nccwpck_require__(7180);
-const stages_1 = __nccwpck_require__(5114);
-function processLine(p) {
-    return `uid ${p.uid}: ${(0, common_1.clip)(p.args, 160)}${p.isInit ? ' (PID 1)' : ''}`;
-}
+exports.imageNonRoot = void 0;
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(5852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
 function isRootUser(user) {
     const name = user.split(':')[0].trim();
     return name === '' || name === 'root' || name === '0';
 }
 const USER_FIX = 'create an unprivileged user and switch to it before CMD: RUN useradd --create-home app, then USER app';
 /** image.non-root: the server does not run as uid 0 (the process table decides when available). */
-function imageNonRoot(obs) {
-    const image = (0, common_1.present)(obs.image);
+function judge(obs) {
+    const image = (0, parts_1.present)(obs.image);
     if (image === undefined)
         return { status: 'skipped', summary: 'the image was not inspected' };
-    const df = (0, common_1.present)(obs.dockerfile);
+    const df = (0, parts_1.present)(obs.dockerfile);
     const userStep = df
         ? (0, stages_1.imageInstructions)(df)
             .filter((i) => i.keyword === 'USER')
@@ -66569,11 +66337,11 @@ function imageNonRoot(obs) {
         : undefined;
     const imageUser = `image user: ${image.user === '' ? '(none, so root)' : image.user}`;
     const location = userStep && isRootUser(userStep.args[0] ?? '')
-        ? (0, common_1.dockerfileAt)(obs, userStep.line)
+        ? (0, parts_1.dockerfileAt)(obs, userStep.line)
         : df
-            ? (0, common_1.dockerfileAt)(obs)
+            ? (0, parts_1.dockerfileAt)(obs)
             : undefined;
-    const processes = (0, common_1.present)(obs.processes) ?? [];
+    const processes = (0, parts_1.present)(obs.processes) ?? [];
     if (processes.length > 0) {
         const server = (0, processes_1.findServer)(processes);
         const subject = server ? server.all : processes;
@@ -66583,14 +66351,14 @@ function imageNonRoot(obs) {
         const evidence = server
             ? [
                 imageUser,
-                processLine(server.master),
+                (0, processes_1.processLine)(server.master),
                 ...(server.workers.length > 0
                     ? [
-                        `${(0, common_1.plural)(server.workers.length, 'worker')}: uid ${[...new Set(server.workers.map((p) => p.uid))].join(', ')}`,
+                        `${(0, text_1.plural)(server.workers.length, 'worker')}: uid ${[...new Set(server.workers.map((p) => p.uid))].join(', ')}`,
                     ]
                     : []),
             ]
-            : [imageUser, ...processes.slice(0, 3).map(processLine)];
+            : [imageUser, ...processes.slice(0, 3).map(processes_1.processLine)];
         const root = subject.filter((p) => p.uid === 0);
         if (root.length === 0) {
             return { status: 'passed', summary: `${who} runs as uid ${uids}, not root`, evidence };
@@ -66621,111 +66389,118 @@ function imageNonRoot(obs) {
         location,
     };
 }
-function killedEvidence(obs) {
-    const s = (0, common_1.present)(obs.shutdown);
-    return s?.killed
-        ? [`docker stop waited ${s.graceS} s, then killed the container (exit ${s.exitCode})`]
-        : [];
-}
-/** True when a `command` override runs the server through `sh -c` without exec. */
-function overrideUsesShell(command) {
-    const program = (command[0] ?? '').split('/').pop() ?? '';
-    return (0, processes_1.roleOf)(program) === 'shell' && command[1] === '-c' && !/^\s*exec\s/.test(command[2] ?? '');
-}
-/** image.exec-form: SIGTERM sent to PID 1 reaches the server. */
-function imageExecForm(obs) {
-    const override = obs.run.commandOverride;
-    const shellStep = (0, stages_1.shellFormStep)(obs);
-    const processes = (0, common_1.present)(obs.processes) ?? [];
-    const sp = (0, processes_1.signalPath)(processes);
-    if (sp.path === 'direct' && sp.pid1 !== undefined) {
-        const name = sp.server ? (0, processes_1.serverName)(sp.server) : 'the server';
-        const who = (0, processes_1.roleOf)(sp.pid1.args) === 'init'
-            ? `PID 1 is an init (${(0, common_1.clip)(sp.pid1.args, 40)}) that forwards SIGTERM to ${name}`
-            : `PID 1 is ${name} itself, so docker stop's SIGTERM reaches it`;
-        const note = shellStep
-            ? ` (the shell-form ${shellStep.keyword} on line ${shellStep.line} works only because this image's /bin/sh execs it; prefer the JSON form)`
-            : '';
-        return { status: 'passed', summary: who + note, evidence: [processLine(sp.pid1)] };
-    }
-    if (sp.path === 'indirect' && sp.pid1 !== undefined) {
-        const child = sp.server
-            ? `${(0, processes_1.serverName)(sp.server)} runs as its child`
-            : 'the server runs as its child';
-        const script = (0, processes_1.roleOf)(sp.pid1.args) === 'shell' && !(0, processes_1.tokens)(sp.pid1.args).includes('-c');
-        const step = shellStep ?? (0, stages_1.commandInstruction)(obs);
-        const fix = override
-            ? 'start the server directly in the `command` input, or with exec inside `sh -c`'
-            : shellStep
-                ? (0, stages_1.jsonFormFix)(shellStep)
-                : script
-                    ? 'end the entry script with `exec gunicorn ...` so the server replaces the shell as PID 1'
-                    : 'make the server PID 1 (exec it), or run it under an init such as tini';
-        return {
-            status: 'failed',
-            summary: `PID 1 is \`${(0, common_1.clip)(sp.pid1.args, 60)}\`; ${child} and never receives SIGTERM`,
-            evidence: [
-                processLine(sp.pid1),
-                ...(sp.server ? [processLine(sp.server.master)] : []),
-                ...(step ? [(0, stages_1.instructionLine)(step)] : []),
-                ...(override ? [`command input: ${(0, common_1.clip)(override.join(' '), 160)}`] : []),
-                ...killedEvidence(obs),
-            ],
-            fix,
-            location: step && !override ? (0, common_1.dockerfileAt)(obs, step.line) : undefined,
-        };
-    }
-    // No usable process table: judge the command as written.
-    const basis = ' (judged from the command; process table not available)';
-    if (override !== undefined) {
-        if (!overrideUsesShell(override))
-            return {
-                status: 'passed',
-                summary: `the command input runs ${(0, common_1.clip)(override.join(' '), 80)} directly${basis}`,
-            };
-        return {
-            status: 'failed',
-            summary: `the command input runs the server through ${override[0]} -c without exec${basis}`,
-            evidence: [`command input: ${(0, common_1.clip)(override.join(' '), 160)}`, ...killedEvidence(obs)],
-            fix: 'start the server directly in the `command` input, or prefix it with exec inside `sh -c`',
-        };
-    }
-    if (shellStep !== undefined) {
-        return {
-            status: 'failed',
-            summary: `${shellStep.keyword} on line ${shellStep.line} is in shell form: /bin/sh -c starts the server as a child that may never receive SIGTERM`,
-            evidence: [(0, stages_1.instructionLine)(shellStep), ...killedEvidence(obs)],
-            fix: (0, stages_1.jsonFormFix)(shellStep),
-            location: (0, common_1.dockerfileAt)(obs, shellStep.line),
-        };
-    }
-    const image = (0, common_1.present)(obs.image);
-    const command = [...(image?.entrypoint ?? []), ...(image?.cmd ?? [])];
-    if (command.length >= 2 && (0, processes_1.roleOf)(command[0]) === 'shell' && command[1] === '-c') {
-        return {
-            status: 'failed',
-            summary: `the image command runs through ${command[0]} -c${basis}`,
-            evidence: [`image command: ${(0, common_1.clip)(JSON.stringify(command), 160)}`, ...killedEvidence(obs)],
-            fix: 'use the JSON (exec) form for CMD/ENTRYPOINT so the server is PID 1',
-        };
-    }
-    return {
-        status: 'passed',
-        summary: `the image command is in exec form${basis}`,
-        evidence: command.length > 0 ? [`image command: ${(0, common_1.clip)(JSON.stringify(command), 160)}`] : [],
-    };
-}
-/** The image family, by check id (registered in registry.ts). */
-exports.imageChecks = {
-    'image.no-baked-secrets': image_secrets_1.imageNoBakedSecrets,
-    'image.non-root': imageNonRoot,
-    'image.exec-form': imageExecForm,
+exports.imageNonRoot = {
+    id: 'image.non-root',
+    title: 'Server does not run as root',
+    severity: 'warning',
+    needs: ['image'],
+    passesWhen: 'the server processes do not run as uid 0',
+    run: judge,
 };
 
 
 /***/ }),
 
-/***/ 5525:
+/***/ 5941:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.appExchanges = appExchanges;
+exports.proxyExchanges = proxyExchanges;
+exports.httpsExchanges = httpsExchanges;
+exports.caseless = caseless;
+exports.header = header;
+exports.headerValues = headerValues;
+exports.requestHost = requestHost;
+exports.requestLine = requestLine;
+exports.labelled = labelled;
+exports.exchangeLine = exchangeLine;
+exports.logged = logged;
+exports.cacheSeconds = cacheSeconds;
+const text_1 = __nccwpck_require__(5290);
+const parts_1 = __nccwpck_require__(319);
+function exchanges(obs, via, purposes) {
+    const http = (0, parts_1.present)(obs.http) ?? [];
+    return http.filter((x) => x.via === via && (purposes === undefined || purposes.includes(x.purpose)));
+}
+/** Exchanges made directly on the app port, optionally only those made for `purposes`. */
+function appExchanges(obs, purposes) {
+    return exchanges(obs, 'app', purposes);
+}
+/** Exchanges made through the proxy, optionally only those made for `purposes`. */
+function proxyExchanges(obs, purposes) {
+    return exchanges(obs, 'proxy', purposes);
+}
+/** Answered exchanges through the proxy's TLS port. */
+function httpsExchanges(obs, purposes) {
+    return proxyExchanges(obs, purposes).filter((x) => x.scheme === 'https' && x.response !== undefined);
+}
+/** A value of a record of headers whose names may be in any case. */
+function caseless(headers, name) {
+    const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
+    return k === undefined ? undefined : headers[k];
+}
+/** First value of a response header (names are stored lower-case). */
+function header(res, name) {
+    return res?.headers[name.toLowerCase()]?.[0];
+}
+/** Every value of a response header (names are stored lower-case). */
+function headerValues(res, name) {
+    return res?.headers[name.toLowerCase()] ?? [];
+}
+/** The Host header the request carried ('' when none). */
+function requestHost(x) {
+    return caseless(x.request.headers, 'host') ?? '';
+}
+/** 'GET /healthz' */
+function requestLine(x) {
+    return `${x.request.method} ${x.request.path}`;
+}
+/** 'GET /static/app.css (static)' */
+function labelled(x) {
+    return `${x.request.method} ${x.request.path} (${x.purpose})`;
+}
+/** 'GET /healthz -> 200 in 12 ms' or 'GET /healthz -> connection refused' */
+function exchangeLine(x) {
+    if (x.response === undefined)
+        return `${requestLine(x)} -> ${(0, text_1.clip)(x.error ?? 'no response', 120)}`;
+    return `${requestLine(x)} -> ${x.response.status} in ${Math.round(x.response.ms)} ms`;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Whether an access-log line records the request: Gunicorn/Werkzeug `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => ...`. */
+function logged(x, lines) {
+    const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`);
+    return lines.some((l) => pattern.test(l));
+}
+/**
+ * How long a cache may keep the response, in seconds: Cache-Control max-age (s-maxage ignored),
+ * else Expires minus Date; 0 for no-store/no-cache; undefined when neither header says.
+ */
+function cacheSeconds(res) {
+    const cc = headerValues(res, 'cache-control').join(', ').toLowerCase();
+    if (/\b(no-store|no-cache)\b/.test(cc))
+        return 0;
+    const maxAge = /(?:^|[\s,])max-age\s*=\s*"?(\d+)/.exec(cc);
+    if (maxAge)
+        return Number(maxAge[1]);
+    const expires = headerValues(res, 'expires')[0];
+    if (expires === undefined)
+        return undefined;
+    const at = Date.parse(expires);
+    const now = Date.parse(headerValues(res, 'date')[0] ?? '');
+    if (Number.isNaN(at))
+        return 0;
+    return Number.isNaN(now) ? undefined : Math.round((at - now) / 1000);
+}
+
+
+/***/ }),
+
+/***/ 5365:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -66839,153 +66614,7 @@ function pipCacheAvoided(command, run, envNoCache) {
 
 /***/ }),
 
-/***/ 8817:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.lifecycleChecks = void 0;
-exports.logsStdout = logsStdout;
-exports.shutdownGraceful = shutdownGraceful;
-const common_1 = __nccwpck_require__(5244);
-const processes_1 = __nccwpck_require__(7180);
-const stages_1 = __nccwpck_require__(5114);
-/** logs.stdout: the access-log lines of the requests made show up in the container's output. */
-function logsStdout(obs) {
-    const logs = (0, common_1.present)(obs.logs);
-    if (logs === undefined)
-        return { status: 'skipped', summary: 'the container logs were not read' };
-    const requests = (0, common_1.appExchanges)(obs).filter((x) => x.response !== undefined);
-    if (requests.length === 0)
-        return { status: 'skipped', summary: 'no request was answered on the app port' };
-    const lines = [...logs.stdout, ...logs.stderr];
-    const found = requests.filter((x) => (0, common_1.logged)(x, lines));
-    const evidence = [
-        (0, common_1.clip)(`requests made on the app port: ${[...new Set(requests.map(common_1.requestLine))].join(', ')}`),
-        `log lines seen: ${lines.length} (${logs.stdout.length} on stdout, ${logs.stderr.length} on stderr)${logs.truncated ? ', capped' : ''}`,
-    ];
-    if (found.length > 0) {
-        return {
-            status: 'passed',
-            summary: `access-log lines found for ${found.length} of ${(0, common_1.plural)(requests.length, 'request')}`,
-            evidence: [
-                ...evidence,
-                ...(0, common_1.lastLines)(lines.filter((l) => found.some((x) => (0, common_1.logged)(x, [l]))), 2),
-            ],
-        };
-    }
-    const kind = (0, processes_1.findServer)((0, common_1.present)(obs.processes) ?? [])?.kind;
-    const step = (0, stages_1.commandInstruction)(obs, kind === 'gunicorn' ? /gunicorn/ : undefined);
-    let fix = 'log each request to stdout (e.g. an after_request hook that logs method, path and status at INFO)';
-    if (kind === 'gunicorn') {
-        fix = 'add --access-logfile - to the gunicorn command (or accesslog = "-" in gunicorn.conf.py)';
-        evidence.push('Gunicorn prints no access log unless --access-logfile -; its stderr lines are the error log (boot), not requests');
-    }
-    else if (kind === 'waitress') {
-        fix =
-            "Waitress writes no access log: wrap the app in paste's TransLogger, or log each request in an after_request hook";
-    }
-    else if (kind === 'uwsgi') {
-        fix =
-            'let uWSGI log requests: remove --disable-logging (or log-x-forwarded-for / req-logger settings that drop them)';
-    }
-    return {
-        status: 'failed',
-        summary: `no access-log line for any of the ${(0, common_1.plural)(requests.length, 'request')} made`,
-        evidence,
-        fix,
-        location: kind === 'gunicorn' && step ? (0, common_1.dockerfileAt)(obs, step.line) : undefined,
-    };
-}
-/** Why a container ignored SIGTERM, from what PID 1 is (or the Dockerfile when no process table). */
-function whyKilled(obs) {
-    const sp = (0, processes_1.signalPath)((0, common_1.present)(obs.processes) ?? []);
-    const shellStep = (0, stages_1.shellFormStep)(obs);
-    if (sp.path === 'indirect' && sp.pid1) {
-        const viaC = (0, processes_1.tokens)(sp.pid1.args).includes('-c');
-        const name = sp.server ? (0, processes_1.serverName)(sp.server) : 'the server';
-        return {
-            because: viaC
-                ? `PID 1 is \`${(0, common_1.clip)(sp.pid1.args, 60)}\`: dash (Debian's /bin/sh) does not exec the command, so SIGTERM never reaches ${name}`
-                : `PID 1 is \`${(0, common_1.clip)(sp.pid1.args, 60)}\`: the entry script starts ${name} without exec, so SIGTERM never reaches it`,
-            fix: shellStep
-                ? (0, stages_1.jsonFormFix)(shellStep)
-                : viaC
-                    ? 'start the server with exec (or use the JSON form of CMD)'
-                    : 'end the entry script with `exec gunicorn ...`',
-            step: shellStep ?? (0, stages_1.commandInstruction)(obs),
-        };
-    }
-    const kind = sp.server?.kind;
-    if (sp.path === 'direct' && sp.server && kind !== 'gunicorn' && kind !== 'uwsgi') {
-        // waitress-serve and the Werkzeug server install no SIGTERM handler; a Python script that
-        // was killed evidently has none either.
-        const name = kind === 'waitress' ? 'waitress-serve' : (0, processes_1.serverName)(sp.server);
-        return {
-            because: `PID 1 is ${name}, which installs no SIGTERM handler; PID 1 ignores unhandled signals`,
-            fix: kind === 'waitress'
-                ? 'run Waitress under an init (ENTRYPOINT ["tini", "--"] or docker run --init), or serve with Gunicorn, which exits 0 on SIGTERM'
-                : 'serve with Gunicorn, which exits 0 on SIGTERM (or handle SIGTERM in the script)',
-        };
-    }
-    if (shellStep !== undefined) {
-        return {
-            because: `${shellStep.keyword} on line ${shellStep.line} is in shell form: under dash, /bin/sh -c does not exec the server`,
-            fix: (0, stages_1.jsonFormFix)(shellStep),
-            step: shellStep,
-        };
-    }
-    return {
-        because: 'likely causes: a shell-form CMD under dash, an entry script without exec, or a server without a SIGTERM handler (waitress-serve, the dev server)',
-        fix: 'make the server PID 1 (JSON-form CMD, exec in scripts) and use one that handles SIGTERM, such as Gunicorn',
-    };
-}
-/** shutdown.graceful: after SIGTERM the container exits 0 within the grace period. */
-function shutdownGraceful(obs) {
-    const s = (0, common_1.present)(obs.shutdown);
-    if (s === undefined)
-        return { status: 'skipped', summary: 'the container was not stopped' };
-    const stopped = `docker stop: exit ${s.exitCode} after ${(0, common_1.seconds)(s.ms)} (grace ${s.graceS} s)`;
-    if (!s.killed && s.exitCode === 0) {
-        return {
-            status: 'passed',
-            summary: `exited 0 ${(0, common_1.seconds)(s.ms)} after SIGTERM`,
-            evidence: [stopped],
-        };
-    }
-    if (s.killed || s.exitCode === 137) {
-        const cause = whyKilled(obs);
-        return {
-            status: 'failed',
-            summary: `still running ${s.graceS} s after SIGTERM: docker stop killed it (exit ${s.exitCode})`,
-            evidence: [stopped, cause.because, ...(cause.step ? [(0, stages_1.instructionLine)(cause.step)] : [])],
-            fix: cause.fix,
-            location: cause.step ? (0, common_1.dockerfileAt)(obs, cause.step.line) : undefined,
-        };
-    }
-    const pid1 = (0, processes_1.signalPath)((0, common_1.present)(obs.processes) ?? []).pid1;
-    const meaning = s.exitCode === 143
-        ? 'exit 143 = terminated by SIGTERM without handling it'
-        : `exit ${s.exitCode}: the server reported an error while stopping`;
-    const logTail = (0, common_1.lastLines)((0, common_1.present)(obs.logs)?.stderr ?? [], 5);
-    return {
-        status: 'failed',
-        summary: `exited with code ${s.exitCode} after SIGTERM, not 0`,
-        evidence: [stopped, meaning, ...(pid1 ? [`PID 1: ${(0, common_1.clip)(pid1.args, 160)}`] : []), ...logTail],
-        fix: 'let the server handle SIGTERM and exit 0 (Gunicorn does); check the log for errors during shutdown',
-    };
-}
-/** The lifecycle family, by check id (registered in registry.ts). */
-exports.lifecycleChecks = {
-    'logs.stdout': logsStdout,
-    'shutdown.graceful': shutdownGraceful,
-};
-
-
-/***/ }),
-
-/***/ 961:
+/***/ 4545:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -67006,10 +66635,10 @@ exports.mainServer = mainServer;
 exports.locationFor = locationFor;
 exports.appLocations = appLocations;
 exports.appLocationFor = appLocationFor;
-const common_1 = __nccwpck_require__(5244);
+const parts_1 = __nccwpck_require__(319);
 /** The proxy config part, when observed. */
 function proxyConfigOf(obs) {
-    return (0, common_1.present)(obs.proxyConfig);
+    return (0, parts_1.present)(obs.proxyConfig);
 }
 /** The parsed effective config, when nginx printed one. */
 function nginxFacts(obs) {
@@ -67145,24 +66774,54 @@ function appLocationFor(server, path) {
 
 /***/ }),
 
-/***/ 6671:
+/***/ 319:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.present = present;
+exports.dockerfileAt = dockerfileAt;
+/** The part itself, or undefined when it was not observed. */
+function present(part) {
+    return 'unavailable' in part ? undefined : part;
+}
+/** A location in the Dockerfile, when the run used one. */
+function dockerfileAt(obs, line) {
+    const file = obs.run.dockerfilePath;
+    if (file === undefined)
+        return undefined;
+    return line === undefined ? { file } : { file, line };
+}
+
+
+/***/ }),
+
+/***/ 3423:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PROXY_FIX = exports.FORGED_CLIENT = void 0;
+exports.PROXY_FIX = void 0;
+exports.probeSkip = probeSkip;
 exports.probeAnswers = probeAnswers;
 exports.plainAnswer = plainAnswer;
 exports.forgedAnswer = forgedAnswer;
 exports.proxyFixOf = proxyFixOf;
 exports.proxyFixLine = proxyFixLine;
-const common_1 = __nccwpck_require__(5244);
-/** The forged client address the probe's second request through the proxy carries. */
-exports.FORGED_CLIENT = '203.0.113.9';
+const http_1 = __nccwpck_require__(5941);
+const parts_1 = __nccwpck_require__(319);
+/**
+ * Why the probe has no answers when the run chose not to ask it (introspect: false), else
+ * undefined. A check that finds nothing else to judge is then skipped for that reason, not blocked.
+ */
+function probeSkip(obs) {
+    return 'unavailable' in obs.probe ? obs.probe.skip : undefined;
+}
 /** Every probe answer (none when the probe was off or never answered). */
 function probeAnswers(obs) {
-    return (0, common_1.present)(obs.probe)?.answers ?? [];
+    return (0, parts_1.present)(obs.probe)?.answers ?? [];
 }
 /** The plain answer through the proxy (no forged header), or on the app port with `via`. */
 function plainAnswer(obs, via = 'proxy') {
@@ -67170,7 +66829,7 @@ function plainAnswer(obs, via = 'proxy') {
 }
 /** The answer through the proxy to a request with a client-forged X-Forwarded-For. */
 function forgedAnswer(obs) {
-    return probeAnswers(obs).find((a) => a.via === 'proxy' && (0, common_1.caseless)(a.forged, 'x-forwarded-for') !== undefined);
+    return probeAnswers(obs).find((a) => a.via === 'proxy' && (0, http_1.caseless)(a.forged, 'x-forwarded-for') !== undefined);
 }
 /** The ProxyFix entry of the app's middleware chain, if any. */
 function proxyFixOf(a) {
@@ -67191,21 +66850,28 @@ exports.PROXY_FIX = 'app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x
 
 /***/ }),
 
-/***/ 7180:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 5852:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SERVER_NAMES = void 0;
 exports.serverName = serverName;
-exports.tokens = tokens;
 exports.roleOf = roleOf;
 exports.optionValue = optionValue;
 exports.intOption = intOption;
 exports.findServer = findServer;
+exports.processLine = processLine;
 exports.initProcess = initProcess;
 exports.signalPath = signalPath;
+/**
+ * Reading the container's process table: which program each process is, which one is the WSGI
+ * server's master, its workers, and what PID 1 is. `docker top` prints args space-joined (the
+ * original quoting is lost), which is enough to recognise programs and flags.
+ */
+const shell_words_1 = __nccwpck_require__(9509);
+const wsgi_1 = __nccwpck_require__(9033);
+const text_1 = __nccwpck_require__(5290);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'busybox']);
 const INITS = new Set([
     'tini',
@@ -67219,25 +66885,11 @@ const INITS = new Set([
 function base(token) {
     return token.slice(token.lastIndexOf('/') + 1);
 }
-/** Display names of the servers we recognise. */
-exports.SERVER_NAMES = {
-    gunicorn: 'Gunicorn',
-    uwsgi: 'uWSGI',
-    waitress: 'Waitress',
-    werkzeug: 'the Werkzeug development server',
-};
 /** How reports name the server: 'Gunicorn', or the command of an unrecognised Python script. */
 function serverName(server) {
     return server.kind === 'python'
         ? `\`${server.master.args.slice(0, 60)}\``
-        : exports.SERVER_NAMES[server.kind];
-}
-/** The args split on whitespace. */
-function tokens(args) {
-    return args
-        .trim()
-        .split(/\s+/)
-        .filter((t) => t.length > 0);
+        : wsgi_1.SERVER_NAMES[server.kind];
 }
 /** What program a process is, from its args. */
 function roleOf(args) {
@@ -67246,7 +66898,7 @@ function roleOf(args) {
         return 'gunicorn';
     if (/^uWSGI (master|worker|http)/.test(args))
         return 'uwsgi';
-    const t = tokens(args);
+    const t = (0, shell_words_1.argWords)(args);
     let i = 0;
     let program = base(t[0] ?? '');
     if (/^python[\d.]*$/.test(program)) {
@@ -67260,14 +66912,9 @@ function roleOf(args) {
         else
             program = base(t[i]);
     }
-    if (program === 'gunicorn')
-        return 'gunicorn';
-    if (program === 'uwsgi')
-        return 'uwsgi';
-    if (program === 'waitress-serve' || program === 'waitress')
-        return 'waitress';
-    if (program === 'flask' && t.slice(i).includes('run'))
-        return 'werkzeug';
+    const server = (0, wsgi_1.serverOfProgram)(program, t.slice(i));
+    if (server !== undefined)
+        return server;
     if (SHELLS.has(program))
         return 'shell';
     if (INITS.has(program))
@@ -67276,7 +66923,7 @@ function roleOf(args) {
 }
 /** Value of a command-line option: `-w 4`, `-w4`, `--workers 4`, `--workers=4`. */
 function optionValue(args, short, long) {
-    const t = tokens(args);
+    const t = (0, shell_words_1.argWords)(args);
     let value;
     for (let i = 0; i < t.length; i++) {
         for (const name of long) {
@@ -67319,6 +66966,10 @@ function findServer(processes) {
     }
     return undefined;
 }
+/** A process for evidence: 'uid 0: gunicorn -w 2 app:app (PID 1)'. */
+function processLine(p) {
+    return `uid ${p.uid}: ${(0, text_1.clip)(p.args, 160)}${p.isInit ? ' (PID 1)' : ''}`;
+}
 /** The container's main process. */
 function initProcess(processes) {
     return processes.find((p) => p.isInit);
@@ -67341,949 +66992,74 @@ function signalPath(processes) {
 
 /***/ }),
 
-/***/ 6361:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ 9032:
+/***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.proxyClientIp = proxyClientIp;
-exports.proxyHostHeader = proxyHostHeader;
-const common_1 = __nccwpck_require__(5244);
-const nginx_1 = __nccwpck_require__(961);
-const probe_1 = __nccwpck_require__(6671);
-const responses_1 = __nccwpck_require__(3313);
-const XFF_LINE = 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;';
-function sawLine(a, what) {
-    const xff = (0, common_1.caseless)(a.forwarded, 'x-forwarded-for');
-    return (0, common_1.clip)(`${what}: remote_addr ${a.remoteAddr} (X-Forwarded-For reaching the app: ${xff ?? 'none'})`);
+exports.isUnavailable = isUnavailable;
+exports.runChecks = runChecks;
+function isUnavailable(part) {
+    return typeof part === 'object' && part !== null && 'unavailable' in part;
 }
-/** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
-function proxyClientIp(obs) {
-    const client = (0, common_1.present)(obs.proxy)?.clientAddress;
-    const plain = (0, probe_1.plainAnswer)(obs);
-    const forged = (0, probe_1.forgedAnswer)(obs);
-    const any = plain ?? forged;
-    if (client === undefined || any === undefined) {
-        return { status: 'skipped', summary: 'the probe did not answer through the proxy' };
-    }
-    const evidence = [
-        `nginx saw the client as ${client}`,
-        ...(plain ? [sawLine(plain, 'plain request')] : []),
-        ...(forged ? [sawLine(forged, `with a forged X-Forwarded-For: ${probe_1.FORGED_CLIENT}`)] : []),
-        (0, probe_1.proxyFixLine)(any),
-    ];
-    const xFor = (0, probe_1.proxyFixOf)(any)?.xFor ?? 0;
-    if (forged?.remoteAddr === probe_1.FORGED_CLIENT) {
-        const passedThrough = (0, common_1.caseless)(forged.forwarded, 'x-forwarded-for') === probe_1.FORGED_CLIENT;
-        return {
-            status: 'failed',
-            summary: `a client-forged X-Forwarded-For wins: the app takes ${probe_1.FORGED_CLIENT} as the client address`,
-            evidence,
-            fix: xFor > 1
-                ? `ProxyFix x_for=${xFor} trusts ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
-                : passedThrough
-                    ? `let nginx append the client address instead of passing the client's header on: ${XFF_LINE}`
-                    : `trust exactly one proxy: ${probe_1.PROXY_FIX}`,
-        };
-    }
-    if (plain !== undefined && plain.remoteAddr !== client) {
-        const xff = (0, common_1.caseless)(plain.forwarded, 'x-forwarded-for');
-        return {
-            status: 'failed',
-            summary: `the app sees ${plain.remoteAddr} (the proxy) as the client, not ${client}`,
-            evidence,
-            fix: xff === undefined
-                ? `${XFF_LINE} in the location that proxies to the app, and ${probe_1.PROXY_FIX}`
-                : xFor > 1
-                    ? `ProxyFix x_for=${xFor} expects ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
-                    : `trust the X-Forwarded-For nginx sets: ${probe_1.PROXY_FIX}`,
-        };
-    }
-    const forgedPart = forged ? `; a forged X-Forwarded-For: ${probe_1.FORGED_CLIENT} did not replace it` : '';
-    return {
-        status: 'passed',
-        summary: `the app sees the client address ${client}${forgedPart}`,
-        evidence,
+function result(check, outcome) {
+    const r = {
+        id: check.id,
+        title: check.title,
+        status: outcome.status,
+        severity: outcome.severity ?? check.severity,
+        summary: outcome.summary,
+        evidence: outcome.evidence ?? [],
     };
-}
-function landing(obs, server, port) {
-    if (server === undefined)
-        return [];
-    const listen = server.listen.find((l) => l.port === port);
-    const why = listen?.defaultServer ? 'the default_server' : 'the first server';
-    return [
-        `it lands on server ${server.serverNames.join(' ') || '""'} (${(0, nginx_1.lineRef)(obs, server)}), ${why} for port ${port}`,
-    ];
-}
-/** proxy.host-header: a foreign Host is refused or answered by a default server, never the app. */
-function proxyHostHeader(obs) {
-    const x = (0, responses_1.proxyExchanges)(obs, ['host-header'])[0];
-    if (x === undefined) {
-        return { status: 'skipped', summary: 'no request with a foreign Host header was made' };
+    if (outcome.fix !== undefined)
+        r.fix = outcome.fix;
+    if (outcome.location !== undefined)
+        r.location = outcome.location;
+    if (outcome.status === 'skipped') {
+        r.skip_reason = outcome.skipReason ?? 'blocked';
+        if (r.skip_reason === 'blocked' && outcome.blockedBy !== undefined)
+            r.blocked_by = outcome.blockedBy;
     }
-    if ((0, nginx_1.proxyConfigOf)(obs)?.source === 'reference') {
-        return {
-            status: 'skipped',
-            summary: "no nginx config in the repository: refusing foreign Host headers is your production proxy's job (the reference proxy has a single server)",
-        };
-    }
-    const forged = (0, responses_1.requestHost)(x);
-    const facts = (0, nginx_1.nginxFacts)(obs);
-    const port = facts ? (0, nginx_1.tlsPort)(facts) : 443;
-    const target = facts && (0, nginx_1.serverFor)(facts, port, forged);
-    const main = (0, nginx_1.mainServer)(obs);
-    const res = x.response;
-    const evidence = [(0, common_1.clip)(`${(0, common_1.exchangeLine)(x)} with Host: ${forged}`), ...landing(obs, target, port)];
-    if (res === undefined || [400, 421, 444].includes(res.status)) {
-        return {
-            status: 'passed',
-            summary: res
-                ? `a request for ${forged} was refused with ${res.status}`
-                : `a request for ${forged} was refused: the connection was closed (${(0, common_1.clip)(x.error ?? 'no answer', 60)})`,
-            evidence,
-        };
-    }
-    const location = (0, common_1.header)(res, 'location') ?? '';
-    const host = forged.toLowerCase();
-    const echoed = location.toLowerCase().includes(host)
-        ? `Location: ${(0, common_1.clip)(location, 160)}`
-        : res.body.toLowerCase().includes(host)
-            ? 'the body contains the foreign host'
-            : undefined;
-    const route = (0, responses_1.proxyExchanges)(obs, ['route']).find((r) => r.request.path === x.request.path);
-    const sameAsRoute = route?.response !== undefined &&
-        route.response.status === res.status &&
-        route.response.body === res.body;
-    const proxied = target !== undefined && target === main && !!(0, nginx_1.locationFor)(target, x.request.path)?.proxyPass;
-    if (echoed === undefined && !proxied && !sameAsRoute) {
-        return {
-            status: 'passed',
-            summary: `a request for ${forged} was answered ${res.status} by a default server without reaching the app`,
-            evidence,
-        };
-    }
-    const name = (0, nginx_1.publicHost)(obs) ?? 'example.com';
-    return {
-        status: 'failed',
-        summary: echoed
-            ? `a request with a foreign Host reached the app, which echoed it into its answer`
-            : `a request with a foreign Host reached the app (answered ${res.status})`,
-        evidence: [...evidence, ...(echoed ? [echoed] : [])],
-        fix: `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
-        location: (0, nginx_1.userLocation)(obs, target),
-    };
+    return r;
 }
-
-
-/***/ }),
-
-/***/ 1172:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.proxyHttpsUrls = proxyHttpsUrls;
-const common_1 = __nccwpck_require__(5244);
-const nginx_1 = __nccwpck_require__(961);
-const probe_1 = __nccwpck_require__(6671);
-const responses_1 = __nccwpck_require__(3313);
-const LOCATION_PURPOSES = ['route', 'trailing-slash', 'health', 'not-found', 'static'];
-/** Why a URL pointing at this deployment is wrong, or undefined (fine, or another site's). */
-function wrong(u, host) {
-    if (u.host === host.toLowerCase())
-        return u.scheme === 'http' ? 'http://' : undefined;
-    return (0, responses_1.isInternalHost)(u.host) ? `the internal host ${u.host}` : undefined;
-}
-function decoded(text) {
+function judge(check, obs, skip) {
+    if (skip.includes(check.id))
+        return { status: 'skipped', summary: 'skipped by skip-checks', skipReason: 'requested' };
+    for (const key of check.needs) {
+        const part = obs[key];
+        if (isUnavailable(part)) {
+            const outcome = { status: 'skipped', summary: part.unavailable };
+            if (part.skip)
+                outcome.skipReason = part.skip;
+            else if (part.blockedBy !== undefined && part.blockedBy !== check.id)
+                outcome.blockedBy = part.blockedBy;
+            return outcome;
+        }
+    }
     try {
-        return decodeURIComponent(text);
+        return check.run(obs);
     }
-    catch {
-        return text;
-    }
-}
-function findings(obs, x, seen) {
-    const host = (0, nginx_1.publicHost)(obs) ?? (0, responses_1.requestHost)(x);
-    const out = [];
-    const location = (0, common_1.header)(x.response, 'location');
-    if (location !== undefined) {
-        for (const u of (0, responses_1.absoluteUrls)(decoded(location))) {
-            seen.n++;
-            const why = wrong(u, host);
-            const text = `${(0, common_1.requestLine)(x)} (${x.purpose}) answered ${x.response?.status} with Location: ${(0, common_1.clip)(location, 120)}`;
-            if (why)
-                out.push({ text, why });
-            else
-                seen.samples.push(text);
-        }
-    }
-    if (x.purpose === 'route') {
-        // One finding per URL a page links to: a redirect page holds it in href and text alike.
-        const urls = new Set();
-        for (const u of (0, responses_1.absoluteUrls)(x.response?.body ?? '')) {
-            if (urls.has(u.url))
-                continue;
-            urls.add(u.url);
-            seen.n++;
-            const why = wrong(u, host);
-            const text = `${(0, common_1.requestLine)(x)} links to ${(0, common_1.clip)(u.url, 120)}`;
-            if (why)
-                out.push({ text, why });
-            else
-                seen.samples.push(text);
-        }
-    }
-    return out;
-}
-function probeFindings(obs, a) {
-    const host = ((0, nginx_1.publicHost)(obs) ?? a.host).toLowerCase();
-    const out = [];
-    for (const [what, url] of [
-        ['url_for(..., _external=True)', a.externalUrl],
-        ['request.url_root', a.urlRoot],
-    ]) {
-        const u = (0, responses_1.absoluteUrls)(url)[0];
-        if (u === undefined)
-            continue;
-        const why = u.scheme !== 'https' ? 'http://' : u.host !== host ? `the host ${u.host}` : undefined;
-        if (why)
-            out.push({ text: `the probe: ${what} is ${(0, common_1.clip)(url, 120)}`, why });
-    }
-    return out;
-}
-function probeLines(a) {
-    const proto = (0, common_1.caseless)(a.forwarded, 'x-forwarded-proto');
-    return [
-        (0, common_1.clip)(`the probe through the proxy: request.scheme ${a.scheme}, host ${a.host}, url_for ${a.externalUrl}`),
-        `X-Forwarded-Proto reaching the app: ${proto ?? 'none'}; wsgi.url_scheme from the server: ${a.serverScheme}; ${(0, probe_1.proxyFixLine)(a)}`,
-    ];
-}
-function serverLabel(software) {
-    const name = /gunicorn|waitress|uwsgi/i.exec(software)?.[0].toLowerCase();
-    return name === 'gunicorn'
-        ? 'Gunicorn'
-        : name === 'waitress'
-            ? 'Waitress'
-            : name
-                ? 'uWSGI'
-                : 'the WSGI server';
-}
-/** proxy.https-urls. */
-function proxyHttpsUrls(obs) {
-    const seen = { n: 0, samples: [] };
-    const found = (0, responses_1.httpsExchanges)(obs, LOCATION_PURPOSES).flatMap((x) => findings(obs, x, seen));
-    const answer = (0, probe_1.plainAnswer)(obs);
-    if (answer)
-        found.push(...probeFindings(obs, answer));
-    const evidenceProbe = answer ? probeLines(answer) : [];
-    if (found.length > 0) {
-        const server = (0, nginx_1.mainServer)(obs);
-        const loc = server && (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/');
-        const protoSet = loc?.proxySetHeaders.some((h) => /^x-forwarded-proto$/i.test(h.name));
-        const protoArrived = answer && (0, common_1.caseless)(answer.forwarded, 'x-forwarded-proto');
-        const nginxGap = loc !== undefined && (answer ? !protoArrived : !protoSet);
+    catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
         return {
             status: 'failed',
-            summary: (0, common_1.clip)(`${found[0].text}: ${found[0].why} behind the TLS proxy${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`, 240),
-            evidence: [...found.slice(0, 6).map((f) => (0, common_1.clip)(`${f.text} (${f.why})`)), ...evidenceProbe],
-            fix: nginxGap
-                ? `add proxy_set_header X-Forwarded-Proto $scheme; and Host $host; to ${(0, nginx_1.locationLabel)(loc)}, and ${probe_1.PROXY_FIX}`
-                : `trust the proxy's headers: ${probe_1.PROXY_FIX} (from werkzeug.middleware.proxy_fix import ProxyFix)`,
-            location: nginxGap ? (0, nginx_1.userLocation)(obs, loc) : undefined,
+            severity: 'error',
+            summary: `check crashed: ${message}`,
+            fix: 'a bug in flask-deploy-check: please report it with the evidence',
+            evidence: err instanceof Error && err.stack ? err.stack.split('\n').slice(0, 3) : [],
         };
     }
-    if (answer && answer.serverScheme === 'https' && !(0, probe_1.proxyFixOf)(answer)?.xProto) {
-        const server = serverLabel(answer.serverSoftware);
-        return {
-            status: 'failed',
-            severity: 'warning',
-            summary: `URLs are https only because ${server} itself trusts X-Forwarded-Proto, with no ProxyFix: fragile`,
-            evidence: [
-                ...evidenceProbe,
-                `${server} honours X-Forwarded-Proto only from the addresses it trusts (Gunicorn: forwarded_allow_ips, 127.0.0.1 by default); from a proxy at any other address the URLs turn http://`,
-            ],
-            fix: `make the app trust the proxy itself: ${probe_1.PROXY_FIX}`,
-        };
-    }
-    if (seen.n === 0 && !answer) {
-        return {
-            status: 'skipped',
-            summary: 'no absolute URL to judge: no Location header or absolute link in the responses, and the probe did not answer',
-        };
-    }
-    const parts = [
-        ...(seen.n > 0 ? [(0, common_1.plural)(seen.n, 'absolute URL')] : []),
-        ...(answer ? ["the probe's url_for"] : []),
-    ];
-    return {
-        status: 'passed',
-        summary: `generated URLs use https://${(0, nginx_1.publicHost)(obs) ?? answer?.host ?? ''}: ${parts.join(' and ')} checked`,
-        evidence: [...seen.samples.slice(0, 4), ...evidenceProbe],
-    };
+}
+/** Every check's result, in list order; never throws for one check's bug. */
+function runChecks(checks, obs, skip = []) {
+    return checks.map((check) => result(check, judge(check, obs, skip)));
 }
 
 
 /***/ }),
 
-/***/ 6597:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.proxyChecks = void 0;
-exports.proxyConfigValid = proxyConfigValid;
-exports.proxyRateLimit = proxyRateLimit;
-const common_1 = __nccwpck_require__(5244);
-const nginx_1 = __nccwpck_require__(961);
-const forwarded_1 = __nccwpck_require__(369);
-const proxy_traffic_1 = __nccwpck_require__(6361);
-const proxy_urls_1 = __nccwpck_require__(1172);
-const static_1 = __nccwpck_require__(7939);
-/**
- * What the action did with the config, as evidence lines: the upstream rewrites in one line,
- * then the runtime's notes (certificate, static folders, kept upstreams) without the lines that
- * repeat a rewrite.
- */
-function standUpLines(c) {
-    const lines = [];
-    if (c.rewrites.length > 0) {
-        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r)} ${r.before} -> ${r.after} (line ${r.line})`);
-        lines.push(`${changes.join('; ')}; nothing else changed`);
-    }
-    else if (c.source !== 'reference') {
-        lines.push('no upstream address needed changing: the config runs as written');
-    }
-    const repeats = (note) => c.rewrites.some((r) => note.startsWith(`Line ${r.line}: `));
-    return [...lines, ...c.notes.filter((n) => !repeats(n))].map((l) => (0, common_1.clip)(l, 240));
-}
-/**
- * The directive of a rewrite: proxy_pass or an upstream block's server, read from the facts;
- * without them (nginx refused the config), a URL with a scheme is a proxy_pass.
- */
-function directiveAt(facts, r) {
-    const own = (f) => !f.startsWith('/');
-    const servers = facts?.servers ?? [];
-    const passes = servers.some((s) => s.locations.some((l) => l.proxyPass?.line === r.line && own(l.file)));
-    if (passes || (facts === undefined && /^["']?https?:\/\//.test(r.before)))
-        return 'proxy_pass';
-    const upstream = facts?.upstreams.find((u) => u.servers.some((s) => s.line === r.line && own(s.file)));
-    return upstream ? `upstream ${upstream.name}: server` : 'upstream';
-}
-function rejectFix(c) {
-    const message = c.test.message ?? '';
-    const line = c.test.line !== undefined ? ` on line ${c.test.line}` : '';
-    if (c.source === 'reference')
-        return 'the reference proxy should always load: report this as a flask-deploy-check bug';
-    const unknown = /unknown directive "([^"]+)"/.exec(message);
-    if (unknown) {
-        return `nginx reads "${unknown[1]}"${line} as a directive: correct its spelling, or quote the value before it (an unquoted value ends at its first ';')`;
-    }
-    const host = /host not found in upstream "([^"]+)"/.exec(message);
-    if (host) {
-        return `nginx resolves "${host[1]}" when it starts: proxy to 127.0.0.1:<port> (the action points loopback upstreams at the app container) or to a name that resolves where nginx runs`;
-    }
-    if (/certificate/.test(message)) {
-        return 'name the certificate with ssl_certificate / ssl_certificate_key at fixed paths (the action fills them with a throw-away certificate)';
-    }
-    return `fix the config until nginx -t accepts it: docker run --rm -v "$PWD/${c.path ?? 'nginx.conf'}:/etc/nginx/conf.d/default.conf:ro" nginx nginx -t`;
-}
-function rejectLocation(c) {
-    if (c.source === 'reference')
-        return undefined;
-    const file = c.test.file;
-    if (file !== undefined && !file.startsWith('/')) {
-        return c.test.line === undefined ? { file } : { file, line: c.test.line };
-    }
-    return c.path === undefined ? undefined : { file: c.path };
-}
-/** proxy.config-valid: nginx -t accepts the configuration the action puts in front. */
-function proxyConfigValid(obs) {
-    const c = (0, nginx_1.proxyConfigOf)(obs);
-    if (c === undefined)
-        return { status: 'skipped', summary: 'no proxy config was prepared' };
-    const name = c.source === 'reference' ? 'the reference proxy' : (c.path ?? 'the nginx config');
-    if (!c.test.ok) {
-        const where = c.test.file !== undefined ? ` in ${c.test.file}:${c.test.line ?? '?'}` : '';
-        return {
-            status: 'failed',
-            summary: (0, common_1.clip)(`nginx -t rejected ${name}: ${c.test.message ?? 'no message'}`),
-            evidence: [(0, common_1.clip)(`nginx -t: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
-            fix: rejectFix(c),
-            location: rejectLocation(c),
-        };
-    }
-    const summary = c.source === 'reference'
-        ? 'no nginx config in the repository: the reference proxy (TLS, forwarded headers, /static/) stands in front, and nginx -t accepts it'
-        : `nginx -t accepts ${name} (${c.source === 'input' ? 'the nginx-config input' : 'found in the repository'})`;
-    return { status: 'passed', summary, evidence: standUpLines(c) };
-}
-/** proxy.rate-limit (notice): a limit_req applies to the location that proxies to the app. */
-function proxyRateLimit(obs) {
-    const c = (0, nginx_1.proxyConfigOf)(obs);
-    if (c?.source === 'reference') {
-        return {
-            status: 'skipped',
-            summary: 'no nginx config in the repository: rate limiting belongs to your production proxy',
-        };
-    }
-    const refused = (0, nginx_1.rejection)(obs);
-    if (refused)
-        return { status: 'skipped', summary: refused };
-    const facts = (0, nginx_1.nginxFacts)(obs);
-    const server = (0, nginx_1.mainServer)(obs);
-    if (facts === undefined || server === undefined) {
-        return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' };
-    }
-    const route = obs.run.routes[0] ?? '/';
-    const loc = (0, nginx_1.appLocationFor)(server, route);
-    if (loc === undefined) {
-        return { status: 'skipped', summary: 'no location of the HTTPS server proxies to the app' };
-    }
-    const unlimited = (0, nginx_1.appLocations)(server).filter((l) => l !== loc && l.limitReq.length === 0);
-    const others = unlimited.length
-        ? [
-            `not limited: ${unlimited.map((l) => `${(0, nginx_1.locationLabel)(l)} (${(0, nginx_1.lineRef)(obs, l)})`).join(', ')}`,
-        ]
-        : [];
-    if (loc.limitReq.length > 0) {
-        const limits = loc.limitReq.map((r) => {
-            const zone = facts.limitReqZones.find((z) => z.zone === r.zone);
-            const burst = r.burst !== undefined ? ` burst=${r.burst}` : '';
-            const rate = zone?.rate ? ` (${zone.rate} per ${zone.key})` : '';
-            return `limit_req zone=${r.zone}${burst}${rate}`;
-        });
-        return {
-            status: 'passed',
-            summary: `${(0, nginx_1.locationLabel)(loc)} is rate-limited: ${limits[0]}`,
-            evidence: [
-                ...loc.limitReq.map((r, i) => `${limits[i]}: ${(0, nginx_1.lineRef)(obs, r)}${r.inherited ? ' (inherited)' : ''}`),
-                ...others,
-            ],
-        };
-    }
-    return {
-        status: 'failed',
-        summary: `no limit_req applies to ${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}), which proxies to the app`,
-        evidence: [
-            `${(0, nginx_1.locationLabel)(loc)} proxies ${route} to the app with no limit_req (own or inherited)`,
-            ...others,
-        ],
-        fix: `limit_req_zone $binary_remote_addr zone=app:10m rate=10r/s; (http level) and limit_req zone=app burst=20 nodelay; in ${(0, nginx_1.locationLabel)(loc)}`,
-        location: (0, nginx_1.userLocation)(obs, loc),
-    };
-}
-/** The proxy family, by check id (registered in registry.ts). */
-exports.proxyChecks = {
-    'proxy.https-urls': proxy_urls_1.proxyHttpsUrls,
-    'proxy.client-ip': proxy_traffic_1.proxyClientIp,
-    'proxy.forwarded-headers': forwarded_1.proxyForwardedHeaders,
-    'proxy.config-valid': proxyConfigValid,
-    'static.served-by-proxy': static_1.staticServedByProxy,
-    'proxy.host-header': proxy_traffic_1.proxyHostHeader,
-    'static.alias-traversal': static_1.staticAliasTraversal,
-    'proxy.rate-limit': proxyRateLimit,
-};
-
-
-/***/ }),
-
-/***/ 6538:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.implementations = void 0;
-const app_1 = __nccwpck_require__(3534);
-const build_1 = __nccwpck_require__(8517);
-const image_1 = __nccwpck_require__(5368);
-const lifecycle_1 = __nccwpck_require__(8817);
-const proxy_1 = __nccwpck_require__(6597);
-const secrets_1 = __nccwpck_require__(2184);
-const server_1 = __nccwpck_require__(6158);
-const tls_1 = __nccwpck_require__(2828);
-/** Every implemented check by id; ids missing here are reported as 'not implemented yet'. */
-exports.implementations = {
-    ...build_1.buildChecks,
-    ...image_1.imageChecks,
-    ...server_1.serverChecks,
-    ...app_1.appChecks,
-    ...lifecycle_1.lifecycleChecks,
-    ...proxy_1.proxyChecks,
-    ...tls_1.tlsChecks,
-    ...secrets_1.secretChecks,
-};
-
-
-/***/ }),
-
-/***/ 3313:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.proxyExchanges = proxyExchanges;
-exports.httpsExchanges = httpsExchanges;
-exports.headerValues = headerValues;
-exports.labelled = labelled;
-exports.parseSetCookie = parseSetCookie;
-exports.cookieShape = cookieShape;
-exports.cacheSeconds = cacheSeconds;
-exports.absoluteUrls = absoluteUrls;
-exports.isInternalHost = isInternalHost;
-exports.requestHost = requestHost;
-const common_1 = __nccwpck_require__(5244);
-/** Exchanges made through the proxy, optionally only those made for `purposes`. */
-function proxyExchanges(obs, purposes) {
-    const http = (0, common_1.present)(obs.http) ?? [];
-    return http.filter((x) => x.via === 'proxy' && (purposes === undefined || purposes.includes(x.purpose)));
-}
-/** Answered exchanges through the proxy's TLS port. */
-function httpsExchanges(obs, purposes) {
-    return proxyExchanges(obs, purposes).filter((x) => x.scheme === 'https' && x.response !== undefined);
-}
-/** Every value of a response header (names are stored lower-case). */
-function headerValues(res, name) {
-    return res?.headers[name.toLowerCase()] ?? [];
-}
-/** 'GET /static/app.css (static)' */
-function labelled(x) {
-    return `${x.request.method} ${x.request.path} (${x.purpose})`;
-}
-function parseSetCookie(header) {
-    const [pair, ...attrs] = header.split(';');
-    const name = pair.split('=')[0].trim();
-    const attributes = new Map();
-    for (const a of attrs) {
-        const eq = a.indexOf('=');
-        const k = (eq < 0 ? a : a.slice(0, eq)).trim().toLowerCase();
-        if (k !== '')
-            attributes.set(k, eq < 0 ? '' : a.slice(eq + 1).trim());
-    }
-    return { name, attributes };
-}
-/** The header as evidence without the cookie's value: 'session=…; HttpOnly; Path=/'. */
-function cookieShape(header) {
-    const [, ...attrs] = header.split(';');
-    const name = header.split(';')[0].split('=')[0].trim();
-    return [`${name}=…`, ...attrs.map((a) => a.trim()).filter((a) => a !== '')].join('; ');
-}
-/**
- * How long a cache may keep the response, in seconds: Cache-Control max-age (s-maxage ignored),
- * else Expires minus Date; 0 for no-store/no-cache; undefined when neither header says.
- */
-function cacheSeconds(res) {
-    const cc = headerValues(res, 'cache-control').join(', ').toLowerCase();
-    if (/\b(no-store|no-cache)\b/.test(cc))
-        return 0;
-    const maxAge = /(?:^|[\s,])max-age\s*=\s*"?(\d+)/.exec(cc);
-    if (maxAge)
-        return Number(maxAge[1]);
-    const expires = headerValues(res, 'expires')[0];
-    if (expires === undefined)
-        return undefined;
-    const at = Date.parse(expires);
-    const now = Date.parse(headerValues(res, 'date')[0] ?? '');
-    if (Number.isNaN(at))
-        return 0;
-    return Number.isNaN(now) ? undefined : Math.round((at - now) / 1000);
-}
-/** Absolute http(s) URLs in a text; JSON-escaped slashes (`http:\/\/`) are read too. */
-function absoluteUrls(text) {
-    const out = [];
-    // A URL ends where another begins, so a callback inside a query string is found too.
-    const re = /\b(https?):\\?\/\\?\/([^\s"'<>\\/?#]+)(?:(?!https?:)[^\s"'<>])*/gi;
-    for (const m of text.matchAll(re)) {
-        const authority = m[2].replace(/^[^@]*@/, '');
-        const host = authority.startsWith('[')
-            ? authority.slice(0, authority.indexOf(']') + 1)
-            : authority.replace(/:\d*$/, '');
-        out.push({
-            url: m[0].replace(/\\\//g, '/'),
-            scheme: m[1].toLowerCase(),
-            host: host.toLowerCase(),
-        });
-    }
-    return out;
-}
-/** Addresses that only make sense inside the deployment: loopback, private, single-label names. */
-function isInternalHost(host) {
-    const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-    if (h === 'localhost' || h === '::1' || h === '0.0.0.0' || h === '::')
-        return true;
-    if (/^(127|10)\.\d+\.\d+\.\d+$/.test(h) || /^192\.168\.\d+\.\d+$/.test(h))
-        return true;
-    if (/^172\.(1[6-9]|2\d|3[01])\.\d+\.\d+$/.test(h) || /^169\.254\./.test(h))
-        return true;
-    if (/^(fc|fd)[0-9a-f]{2}:/.test(h) || /^fe80:/.test(h))
-        return true;
-    // Container names, compose services, container ids: names without a dot (IPv6 has colons).
-    return !h.includes('.') && !h.includes(':');
-}
-/** The Host header the request carried ('' when none). */
-function requestHost(x) {
-    return (0, common_1.caseless)(x.request.headers, 'host') ?? '';
-}
-
-
-/***/ }),
-
-/***/ 2184:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.secretChecks = void 0;
-exports.secretFromEnv = secretFromEnv;
-exports.secretStrength = secretStrength;
-const common_1 = __nccwpck_require__(5244);
-const probe_1 = __nccwpck_require__(6671);
-const FROM_ENV = "app.config['SECRET_KEY'] = os.environ['SECRET_KEY']";
-function cookieLine(c, against) {
-    const verdict = c.signedWithInjected ? 'verifies' : 'does not verify';
-    const weak = c.weakKey !== null ? `; it verifies with the known weak key '${c.weakKey}'` : '';
-    return (0, common_1.clip)(`session cookie ${c.name} from ${c.path} (${c.via}) ${verdict} against ${against}${weak}`);
-}
-/** secret.from-env: the app signs with the SECRET_KEY from its environment. */
-function secretFromEnv(obs) {
-    const userKey = !obs.run.secretInjected;
-    if (userKey && !obs.run.envNames.includes('SECRET_KEY')) {
-        return {
-            status: 'skipped',
-            summary: 'no SECRET_KEY was injected or given in `env` to compare with',
-        };
-    }
-    const against = userKey ? 'the SECRET_KEY given in `env`' : 'the SECRET_KEY the action injected';
-    const answers = (0, probe_1.probeAnswers)(obs);
-    const key = (answers.find((a) => a.secretKey.matchesInjected !== null) ?? answers[0])?.secretKey;
-    const cookies = ((0, common_1.present)(obs.sessionCookies) ?? []).filter((c) => c.signedWithInjected !== null);
-    const evidence = [
-        ...(userKey
-            ? ['SECRET_KEY came from the `env` input: the comparison is against your value']
-            : []),
-        ...(key
-            ? [
-                `the probe: SECRET_KEY ${key.set ? `set (${(0, common_1.plural)(key.length, 'character')})` : 'not set'}${key.matchesInjected === null ? '' : key.matchesInjected ? `, equal to ${against}` : `, different from ${against}`} (digests compared)`,
-            ]
-            : []),
-        ...cookies.slice(0, 3).map((c) => cookieLine(c, against)),
-    ];
-    const byCookies = cookies.length ? cookies.every((c) => c.signedWithInjected) : null;
-    const verdict = key?.matchesInjected ?? byCookies;
-    const fix = `read the key from the environment: ${FROM_ENV} (no hard-coded key, no fallback)`;
-    if (key !== undefined && !key.set) {
-        return {
-            status: 'failed',
-            summary: 'the app has no SECRET_KEY, though SECRET_KEY is in its environment',
-            evidence,
-            fix,
-        };
-    }
-    if (verdict === null) {
-        return {
-            status: 'skipped',
-            summary: 'no session cookie was set and the probe did not compare keys: nothing shows which key the app uses',
-            evidence,
-        };
-    }
-    if (!verdict) {
-        return {
-            status: 'failed',
-            summary: 'the app uses a key of its own, not the SECRET_KEY from the environment',
-            evidence,
-            fix,
-        };
-    }
-    const how = key?.matchesInjected === true
-        ? 'the probe compared digests'
-        : `${(0, common_1.plural)(cookies.length, 'session cookie')} verified (itsdangerous, HMAC-SHA1, salt cookie-session)`;
-    return { status: 'passed', summary: `the app signs with ${against} (${how})`, evidence };
-}
-const NEW_KEY = "generate a key (python -c 'import secrets; print(secrets.token_hex(32))'), pass it as SECRET_KEY in the environment, and remove any key written in the code";
-/** The key the app runs with. */
-function inUse(obs) {
-    const key = (0, probe_1.probeAnswers)(obs)[0]?.secretKey;
-    const cookies = (0, common_1.present)(obs.sessionCookies) ?? [];
-    const weakCookie = cookies.find((c) => c.weakKey !== null);
-    if (key?.set && key.weak !== null) {
-        return { ok: false, line: `SECRET_KEY is the known weak key '${key.weak}'`, fix: NEW_KEY };
-    }
-    if (key?.set && key.length < 16) {
-        return {
-            ok: false,
-            line: `SECRET_KEY is only ${(0, common_1.plural)(key.length, 'character')} long`,
-            fix: NEW_KEY,
-        };
-    }
-    if (weakCookie) {
-        return {
-            ok: false,
-            line: `session cookies are signed with the known weak key '${weakCookie.weakKey}' (${weakCookie.path})`,
-            fix: NEW_KEY,
-        };
-    }
-    if (key?.set) {
-        return {
-            ok: true,
-            line: `the key in use (${(0, common_1.plural)(key.length, 'character')}) is no known weak key`,
-        };
-    }
-    if (cookies.length) {
-        return { ok: true, line: `${(0, common_1.plural)(cookies.length, 'session cookie')} match no known weak key` };
-    }
-    return {
-        line: 'the key in use is unknown: the probe did not answer and no session cookie was set',
-    };
-}
-/** What the app does when SECRET_KEY is unset (the second boot). */
-function withoutKey(obs) {
-    const sb = (0, common_1.present)(obs.secondBoot);
-    const fallbackFix = `drop the fallback: ${FROM_ENV} (failing at start without it is right)`;
-    if (sb === undefined)
-        return { line: 'no second boot without SECRET_KEY was made' };
-    if (!sb.ready) {
-        const cause = (0, common_1.firstError)(sb.logTail) ?? (0, common_1.lastLines)(sb.logTail, 1)[0];
-        const how = sb.exited ? ` (exit ${sb.exited.exitCode})` : '';
-        return {
-            ok: true,
-            line: `refuses to start without SECRET_KEY${how}`,
-            more: cause ? [`second boot: ${(0, common_1.clip)(cause, 160)}`] : [],
-        };
-    }
-    const weak = sb.secretKey?.weak ?? sb.sessionCookies.find((c) => c.weakKey !== null)?.weakKey;
-    if (weak) {
-        return {
-            ok: false,
-            line: `falls back to a weak key when SECRET_KEY is unset ('${weak}')`,
-            fix: fallbackFix,
-        };
-    }
-    const key = sb.secretKey;
-    if (key?.set && key.length < 16) {
-        return {
-            ok: false,
-            line: `falls back to a ${(0, common_1.plural)(key.length, 'character')} key when SECRET_KEY is unset`,
-            fix: fallbackFix,
-        };
-    }
-    if (key?.set === false) {
-        return {
-            ok: true,
-            line: 'starts without SECRET_KEY but with no key at all: sessions fail rather than use a weak key',
-        };
-    }
-    if (key?.set || sb.sessionCookies.length) {
-        return { ok: true, line: 'starts without SECRET_KEY, with a key that is no known weak key' };
-    }
-    return {
-        line: 'started without SECRET_KEY; neither the probe nor a session cookie showed its key',
-    };
-}
-/** secret.strength: the key is not weak, and there is no weak fallback when SECRET_KEY is unset. */
-function secretStrength(obs) {
-    const parts = [inUse(obs), withoutKey(obs)];
-    const failed = parts.filter((p) => p.ok === false);
-    const evidence = parts.flatMap((p) => [p.line, ...(p.more ?? [])]);
-    if (failed.length > 0) {
-        return {
-            status: 'failed',
-            summary: (0, common_1.clip)(failed.map((p) => p.line).join('; '), 240),
-            evidence,
-            fix: failed.map((p) => p.fix).join('; '),
-        };
-    }
-    if (parts.every((p) => p.ok === undefined)) {
-        return { status: 'skipped', summary: parts.map((p) => p.line).join('; ') };
-    }
-    return {
-        status: 'passed',
-        summary: (0, common_1.clip)(parts
-            .filter((p) => p.ok)
-            .map((p) => p.line)
-            .join('; '), 240),
-        evidence,
-    };
-}
-/** The secrets family, by check id (registered in registry.ts). */
-exports.secretChecks = {
-    'secret.from-env': secretFromEnv,
-    'secret.strength': secretStrength,
-};
-
-
-/***/ }),
-
-/***/ 6158:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.serverChecks = void 0;
-exports.bootReady = bootReady;
-exports.serverProductionWsgi = serverProductionWsgi;
-const common_1 = __nccwpck_require__(5244);
-const processes_1 = __nccwpck_require__(7180);
-const stages_1 = __nccwpck_require__(5114);
-const health_1 = __nccwpck_require__(8907);
-const workers_1 = __nccwpck_require__(3330);
-function isLoopback(address) {
-    return (/^127\./.test(address) ||
-        address === '::1' ||
-        /^::ffff:127\./.test(address) ||
-        address === 'localhost');
-}
-function endpoint(l) {
-    return l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
-}
-/** The advice for a container that exited during boot, from the last lines it printed. */
-function exitFix(logTail, exitCode, port) {
-    const log = logTail.join('\n');
-    const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(log);
-    if (missing)
-        return `install ${missing[1]} in the image (add it to the requirements) or fix the import`;
-    if (/Failed to find (attribute|application object)/.test(log)) {
-        return 'point the server at the app object as module:variable (e.g. app:app or "app:create_app()")';
-    }
-    if (exitCode === 127 || /executable file not found|: not found/.test(log)) {
-        return 'the command is not installed in the image: add the server (e.g. gunicorn) to the requirements';
-    }
-    return `fix the error at the end of the log; reproduce with docker run --rm -p ${port}:${port} <image>`;
-}
-/** boot.ready: the container answers HTTP on the app port within boot-timeout. */
-function bootReady(obs) {
-    const boot = (0, common_1.present)(obs.boot);
-    if (boot === undefined)
-        return { status: 'skipped', summary: 'the container was not started' };
-    const port = obs.run.port;
-    const listening = boot.listening ?? [];
-    const listenLine = listening.length > 0 ? [`listening: ${listening.map(endpoint).join(', ')}`] : [];
-    if (boot.ready) {
-        const status = boot.firstStatus !== undefined ? ` ${boot.firstStatus}` : '';
-        return {
-            status: 'passed',
-            summary: `answered HTTP${status} on port ${port} after ${(0, common_1.seconds)(boot.ms)}`,
-            evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
-        };
-    }
-    if (boot.exited) {
-        const { exitCode, afterMs } = boot.exited;
-        // The tail often ends in the server's own shutdown cascade; the whole log has the cause.
-        const logs = (0, common_1.present)(obs.logs);
-        const all = logs ? [...logs.stderr, ...logs.stdout] : boot.logTail;
-        const cause = (0, common_1.firstError)(all);
-        return {
-            status: 'failed',
-            summary: `container exited with code ${exitCode} after ${(0, common_1.seconds)(afterMs)}${cause ? `: ${(0, common_1.clip)(cause, 120)}` : ''}`,
-            evidence: [...(cause ? [`first error: ${cause}`] : []), ...(0, common_1.lastLines)(boot.logTail, 10)],
-            fix: exitFix(all, exitCode, port),
-        };
-    }
-    const step = (0, stages_1.commandInstruction)(obs);
-    const location = step ? (0, common_1.dockerfileAt)(obs, step.line) : undefined;
-    const waited = `waited ${(0, common_1.seconds)(boot.ms)} for an HTTP response on port ${port}`;
-    const onPort = listening.filter((l) => l.port === port);
-    if (onPort.length > 0 && onPort.every((l) => isLoopback(l.address))) {
-        const kind = (0, processes_1.findServer)((0, common_1.present)(obs.processes) ?? [])?.kind;
-        const fix = kind === 'uwsgi'
-            ? `bind all interfaces: uwsgi --http 0.0.0.0:${port}`
-            : kind === 'werkzeug'
-                ? `bind all interfaces: flask run --host 0.0.0.0 --port ${port} (better: Gunicorn)`
-                : `bind all interfaces: gunicorn -b 0.0.0.0:${port} (Gunicorn's default bind is 127.0.0.1:8000)`;
-        return {
-            status: 'failed',
-            summary: `the server listens on ${endpoint(onPort[0])} inside the container; bind 0.0.0.0`,
-            evidence: [...listenLine, waited, ...(step ? [(0, stages_1.instructionLine)(step)] : [])],
-            fix,
-            location,
-        };
-    }
-    if (onPort.length === 0 && listening.length > 0) {
-        return {
-            status: 'failed',
-            summary: `nothing listens on port ${port}; the container listens on ${listening.map(endpoint).join(', ')}`,
-            evidence: [...listenLine, waited],
-            fix: `bind the server to 0.0.0.0:${port}, or set the \`port\` input to the port it uses`,
-            location,
-        };
-    }
-    return {
-        status: 'failed',
-        summary: boot.timedOut
-            ? `no HTTP response on port ${port} within ${obs.run.bootTimeoutS} s`
-            : `the container did not answer HTTP on port ${port}`,
-        evidence: [waited, ...listenLine, ...(0, common_1.lastLines)(boot.logTail, 20)],
-        fix: `make the server answer HTTP on 0.0.0.0:${port}; if startup is slow, raise boot-timeout`,
-        location,
-    };
-}
-function kindFromHeader(value) {
-    if (/werkzeug/i.test(value))
-        return 'werkzeug';
-    if (/gunicorn/i.test(value))
-        return 'gunicorn';
-    if (/waitress/i.test(value))
-        return 'waitress';
-    if (/uwsgi/i.test(value))
-        return 'uwsgi';
-    return undefined;
-}
-/** server.production-wsgi: Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug dev server. */
-function serverProductionWsgi(obs) {
-    const processes = (0, common_1.present)(obs.processes) ?? [];
-    const server = (0, processes_1.findServer)(processes);
-    const pid1 = (0, processes_1.initProcess)(processes);
-    const serverHeader = (0, common_1.appExchanges)(obs)
-        .map((x) => (0, common_1.header)(x.response, 'server'))
-        .find((h) => h !== undefined);
-    const evidence = [
-        ...(pid1 ? [`PID 1: ${(0, common_1.clip)(pid1.args, 160)}`] : []),
-        ...(server && server.master !== pid1
-            ? [`server process: ${(0, common_1.clip)(server.master.args, 160)}`]
-            : []),
-        ...(serverHeader !== undefined
-            ? [`Server: ${(0, common_1.clip)(serverHeader, 80)} (app port)`]
-            : ['no Server header on the app port']),
-    ];
-    const byHeader = serverHeader !== undefined ? kindFromHeader(serverHeader) : undefined;
-    if (server?.kind === 'werkzeug' || byHeader === 'werkzeug') {
-        const step = (0, stages_1.commandInstruction)(obs);
-        return {
-            status: 'failed',
-            summary: `HTTP is served by the Werkzeug development server${server?.kind === 'werkzeug' ? ' (flask run)' : ''}`,
-            evidence: [...evidence, ...(step ? [(0, stages_1.instructionLine)(step)] : [])],
-            fix: `serve the app with Gunicorn: CMD ["gunicorn", "-w", "4", "-b", "0.0.0.0:${obs.run.port}", "app:app"] (add gunicorn to the requirements)`,
-            location: step ? (0, common_1.dockerfileAt)(obs, step.line) : undefined,
-        };
-    }
-    const kind = server && server.kind !== 'python' ? server.kind : byHeader;
-    if (kind !== undefined) {
-        return { status: 'passed', summary: `HTTP is served by ${processes_1.SERVER_NAMES[kind]}`, evidence };
-    }
-    return {
-        status: 'skipped',
-        summary: 'could not tell which server answers: no known server in the process table and no Server header names one',
-        evidence,
-    };
-}
-/** The server family, by check id (registered in registry.ts). */
-exports.serverChecks = {
-    'boot.ready': bootReady,
-    'server.production-wsgi': serverProductionWsgi,
-    'server.workers': workers_1.serverWorkers,
-    'health.endpoint': health_1.healthEndpoint,
-    'health.no-session': health_1.healthNoSession,
-};
-
-
-/***/ }),
-
-/***/ 5114:
+/***/ 5834:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -68294,9 +67070,13 @@ exports.imageCommand = imageCommand;
 exports.commandInstruction = commandInstruction;
 exports.instructionLine = instructionLine;
 exports.shellFormStep = shellFormStep;
-exports.shellWords = shellWords;
 exports.jsonFormFix = jsonFormFix;
-const common_1 = __nccwpck_require__(5244);
+/**
+ * The Dockerfile as the final image sees it: the instructions of the final stage and of the
+ * stages it is built FROM, in build order, and which CMD/ENTRYPOINT the image ends up with.
+ */
+const shell_words_1 = __nccwpck_require__(9509);
+const parts_1 = __nccwpck_require__(319);
 /** Stage indexes from the first ancestor to the final stage (`FROM builder` follows builder). */
 function stageChain(df) {
     const chain = [];
@@ -68341,7 +67121,7 @@ function imageCommand(df) {
 function commandInstruction(obs, program) {
     if (obs.run.commandOverride !== undefined)
         return undefined;
-    const df = (0, common_1.present)(obs.dockerfile);
+    const df = (0, parts_1.present)(obs.dockerfile);
     if (df === undefined)
         return undefined;
     const { entrypoint, cmd } = imageCommand(df);
@@ -68355,7 +67135,7 @@ function instructionLine(i) {
 }
 /** The shell-form ENTRYPOINT/CMD the image starts with, when the run used the image's command. */
 function shellFormStep(obs) {
-    const df = (0, common_1.present)(obs.dockerfile);
+    const df = (0, parts_1.present)(obs.dockerfile);
     if (df === undefined || obs.run.commandOverride !== undefined)
         return undefined;
     const { entrypoint, cmd } = imageCommand(df);
@@ -68364,59 +67144,1498 @@ function shellFormStep(obs) {
     // A shell-form CMD reaches a JSON ENTRYPOINT as `/bin/sh -c ...`: an `exec "$@"` runs the shell.
     return cmd?.jsonForm === false ? cmd : undefined;
 }
-/**
- * Splits a shell-form command into words the way /bin/sh would, or undefined when it uses
- * anything the JSON form cannot express (variables, &&, pipes, redirections, globs, subshells).
- */
-function shellWords(command) {
-    const words = [];
-    let word;
-    let quote;
-    for (let i = 0; i < command.length; i++) {
-        const c = command[i];
-        if (quote !== undefined) {
-            if (c === quote)
-                quote = undefined;
-            else if (quote === '"' && /[$`]/.test(c))
-                return undefined;
-            else if (quote === '"' && c === '\\' && /["\\]/.test(command[i + 1] ?? ''))
-                word += command[++i];
-            else
-                word += c;
-        }
-        else if (c === '"' || c === "'") {
-            quote = c;
-            word ??= '';
-        }
-        else if (/\s/.test(c)) {
-            if (word !== undefined)
-                words.push(word);
-            word = undefined;
-        }
-        else if (/[&|;<>$`()*?{}]/.test(c)) {
-            return undefined;
-        }
-        else if (c === '\\') {
-            word = (word ?? '') + (command[++i] ?? '');
-        }
-        else {
-            word = (word ?? '') + c;
-        }
-    }
-    if (quote !== undefined)
-        return undefined;
-    if (word !== undefined)
-        words.push(word);
-    return words.length > 0 ? words : undefined;
-}
 /** The JSON form of a shell-form step when it is a plain command, else the exec advice. */
 function jsonFormFix(step) {
-    const words = shellWords(step.raw);
+    const words = (0, shell_words_1.plainWords)(step.raw);
     if (words === undefined) {
         return `start the server with exec in the ${step.keyword} (\`... && exec gunicorn ...\`), or move it to a script that ends with exec`;
     }
     return `use the JSON (exec) form: ${step.keyword} [${words.map((w) => JSON.stringify(w)).join(', ')}]`;
 }
+
+
+/***/ }),
+
+/***/ 5290:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Text for people: keeping what the app printed short and harmless, counting, listing, and
+ * hiding values in build-log lines. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.clip = clip;
+exports.lastLines = lastLines;
+exports.listOf = listOf;
+exports.seconds = seconds;
+exports.plural = plural;
+exports.maskBuildLine = maskBuildLine;
+exports.firstError = firstError;
+/** One line of at most `max` characters: text from the app may be long, multi-line or hostile. */
+function clip(text, max = 200) {
+    // Matching control characters is the point here: Werkzeug colours its request lines, and
+    // evidence must not carry terminal escapes or NULs.
+    const line = text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+/** The last `n` non-empty lines, each clipped. */
+function lastLines(lines, n) {
+    return lines
+        .filter((l) => l.trim() !== '')
+        .slice(-n)
+        .map((l) => clip(l));
+}
+/**
+ * Items joined by ', ' up to about `max` characters, never cutting one (a cut would defeat the
+ * redaction of a token inside it), then ' and N more'.
+ */
+function listOf(items, max = 200) {
+    const kept = [];
+    let length = 0;
+    for (const item of items) {
+        if (kept.length > 0 && length + item.length + 2 > max)
+            break;
+        kept.push(item);
+        length += item.length + 2;
+    }
+    const more = items.length - kept.length;
+    return `${kept.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+/** Milliseconds as seconds for people: 1234 -> '1.2 s'. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+/** `n word`, plural when n != 1: plural(2, 'worker') = '2 workers'. */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+/**
+ * A build-log line with values hidden: the legacy builder echoes `Step 5/9 : ENV SECRET_KEY=...`
+ * and BuildKit quotes Dockerfile lines on errors, so ENV/ARG values and URL passwords are
+ * replaced by *** before a line becomes evidence.
+ */
+function maskBuildLine(line) {
+    const masked = line.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)[^/@\s]+@/gi, '$1***@');
+    const m = /\b(ENV|ARG)\s+(.*)$/i.exec(masked);
+    if (m === null)
+        return masked;
+    const head = masked.slice(0, m.index + m[1].length + 1);
+    const rest = m[2];
+    // `ENV NAME value with spaces` (legacy form) or `NAME=value NAME2="..."` pairs.
+    const body = /^[A-Za-z_][A-Za-z0-9_]*\s+[^=\s]/.test(rest) && !/^\S+=/.test(rest)
+        ? rest.replace(/^(\S+)\s+.*$/, '$1 ***')
+        : rest.replace(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g, (_all, name, value) => (value === '' ? `${name}=` : `${name}=***`));
+    return head + body;
+}
+/** The first `SomethingError: message` line: the root cause, before the cascade that follows. */
+function firstError(lines) {
+    const line = lines.find((l) => /^\s*[A-Za-z_][\w.]*(Error|Exception): /.test(l));
+    return line === undefined ? undefined : clip(line);
+}
+
+
+/***/ }),
+
+/***/ 3139:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.absoluteUrls = absoluteUrls;
+exports.isInternalHost = isInternalHost;
+/** The absolute URLs a header or body carries, and which hosts only make sense inside the deployment. Pure. */
+const loopback_1 = __nccwpck_require__(5738);
+/** Absolute http(s) URLs in a text; JSON-escaped slashes (`http:\/\/`) are read too. */
+function absoluteUrls(text) {
+    const out = [];
+    // A URL ends where another begins, so a callback inside a query string is found too.
+    const re = /\b(https?):\\?\/\\?\/([^\s"'<>\\/?#]+)(?:(?!https?:)[^\s"'<>])*/gi;
+    for (const m of text.matchAll(re)) {
+        const authority = m[2].replace(/^[^@]*@/, '');
+        const host = authority.startsWith('[')
+            ? authority.slice(0, authority.indexOf(']') + 1)
+            : authority.replace(/:\d*$/, '');
+        out.push({
+            url: m[0].replace(/\\\//g, '/'),
+            scheme: m[1].toLowerCase(),
+            host: host.toLowerCase(),
+        });
+    }
+    return out;
+}
+/** Addresses that only make sense inside the deployment: loopback, private, single-label names. */
+function isInternalHost(host) {
+    const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+    if ((0, loopback_1.isLoopback)(h) || (0, loopback_1.isUnspecified)(h))
+        return true;
+    if (/^10\.\d+\.\d+\.\d+$/.test(h) || /^192\.168\.\d+\.\d+$/.test(h))
+        return true;
+    if (/^172\.(1[6-9]|2\d|3[01])\.\d+\.\d+$/.test(h) || /^169\.254\./.test(h))
+        return true;
+    if (/^(fc|fd)[0-9a-f]{2}:/.test(h) || /^fe80:/.test(h))
+        return true;
+    // Container names, compose services, container ids: names without a dot (IPv6 has colons).
+    return !h.includes('.') && !h.includes(':');
+}
+
+
+/***/ }),
+
+/***/ 7398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.logsStdout = void 0;
+const http_1 = __nccwpck_require__(5941);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(5852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
+/** logs.stdout: the access-log lines of the requests made show up in the container's output. */
+function judge(obs) {
+    const logs = (0, parts_1.present)(obs.logs);
+    if (logs === undefined)
+        return { status: 'skipped', summary: 'the container logs were not read' };
+    const requests = (0, http_1.appExchanges)(obs).filter((x) => x.response !== undefined);
+    if (requests.length === 0)
+        return { status: 'skipped', summary: 'no request was answered on the app port' };
+    const lines = [...logs.stdout, ...logs.stderr];
+    const found = requests.filter((x) => (0, http_1.logged)(x, lines));
+    const evidence = [
+        (0, text_1.clip)(`requests made on the app port: ${[...new Set(requests.map(http_1.requestLine))].join(', ')}`),
+        `log lines seen: ${lines.length} (${logs.stdout.length} on stdout, ${logs.stderr.length} on stderr)${logs.truncated ? ', capped' : ''}`,
+    ];
+    if (found.length > 0) {
+        return {
+            status: 'passed',
+            summary: `access-log lines found for ${found.length} of ${(0, text_1.plural)(requests.length, 'request')}`,
+            evidence: [
+                ...evidence,
+                ...(0, text_1.lastLines)(lines.filter((l) => found.some((x) => (0, http_1.logged)(x, [l]))), 2),
+            ],
+        };
+    }
+    const kind = (0, processes_1.findServer)((0, parts_1.present)(obs.processes) ?? [])?.kind;
+    const step = (0, stages_1.commandInstruction)(obs, kind === 'gunicorn' ? /gunicorn/ : undefined);
+    let fix = 'log each request to stdout (e.g. an after_request hook that logs method, path and status at INFO)';
+    if (kind === 'gunicorn') {
+        fix = 'add --access-logfile - to the gunicorn command (or accesslog = "-" in gunicorn.conf.py)';
+        evidence.push('Gunicorn prints no access log unless --access-logfile -; its stderr lines are the error log (boot), not requests');
+    }
+    else if (kind === 'waitress') {
+        fix =
+            "Waitress writes no access log: wrap the app in paste's TransLogger, or log each request in an after_request hook";
+    }
+    else if (kind === 'uwsgi') {
+        fix =
+            'let uWSGI log requests: remove --disable-logging (or log-x-forwarded-for / req-logger settings that drop them)';
+    }
+    return {
+        status: 'failed',
+        summary: `no access-log line for any of the ${(0, text_1.plural)(requests.length, 'request')} made`,
+        evidence,
+        fix,
+        location: kind === 'gunicorn' && step ? (0, parts_1.dockerfileAt)(obs, step.line) : undefined,
+    };
+}
+exports.logsStdout = {
+    id: 'logs.stdout',
+    title: 'Logs go to stdout/stderr',
+    severity: 'warning',
+    needs: ['logs', 'http'],
+    passesWhen: 'access-log lines for the requests made appear on container stdout/stderr',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 6797:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyClientIp = void 0;
+/** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
+const forged_1 = __nccwpck_require__(1234);
+const http_1 = __nccwpck_require__(5941);
+const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(3423);
+const text_1 = __nccwpck_require__(5290);
+const XFF_LINE = 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;';
+function sawLine(a, what) {
+    const xff = (0, http_1.caseless)(a.forwarded, 'x-forwarded-for');
+    return (0, text_1.clip)(`${what}: remote_addr ${a.remoteAddr} (X-Forwarded-For reaching the app: ${xff ?? 'none'})`);
+}
+/** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
+function judge(obs) {
+    const client = (0, parts_1.present)(obs.proxy)?.clientAddress;
+    const plain = (0, probe_1.plainAnswer)(obs);
+    const forged = (0, probe_1.forgedAnswer)(obs);
+    const any = plain ?? forged;
+    if (client === undefined || any === undefined) {
+        return { status: 'skipped', summary: 'the probe did not answer through the proxy' };
+    }
+    const evidence = [
+        `nginx saw the client as ${client}`,
+        ...(plain ? [sawLine(plain, 'plain request')] : []),
+        ...(forged ? [sawLine(forged, `with a forged X-Forwarded-For: ${forged_1.FORGED_CLIENT}`)] : []),
+        (0, probe_1.proxyFixLine)(any),
+    ];
+    const xFor = (0, probe_1.proxyFixOf)(any)?.xFor ?? 0;
+    if (forged?.remoteAddr === forged_1.FORGED_CLIENT) {
+        const passedThrough = (0, http_1.caseless)(forged.forwarded, 'x-forwarded-for') === forged_1.FORGED_CLIENT;
+        return {
+            status: 'failed',
+            summary: `a client-forged X-Forwarded-For wins: the app takes ${forged_1.FORGED_CLIENT} as the client address`,
+            evidence,
+            fix: xFor > 1
+                ? `ProxyFix x_for=${xFor} trusts ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
+                : passedThrough
+                    ? `let nginx append the client address instead of passing the client's header on: ${XFF_LINE}`
+                    : `trust exactly one proxy: ${probe_1.PROXY_FIX}`,
+        };
+    }
+    if (plain !== undefined && plain.remoteAddr !== client) {
+        const xff = (0, http_1.caseless)(plain.forwarded, 'x-forwarded-for');
+        return {
+            status: 'failed',
+            summary: `the app sees ${plain.remoteAddr} (the proxy) as the client, not ${client}`,
+            evidence,
+            fix: xff === undefined
+                ? `${XFF_LINE} in the location that proxies to the app, and ${probe_1.PROXY_FIX}`
+                : xFor > 1
+                    ? `ProxyFix x_for=${xFor} expects ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
+                    : `trust the X-Forwarded-For nginx sets: ${probe_1.PROXY_FIX}`,
+        };
+    }
+    const forgedPart = forged ? `; a forged X-Forwarded-For: ${forged_1.FORGED_CLIENT} did not replace it` : '';
+    return {
+        status: 'passed',
+        summary: `the app sees the client address ${client}${forgedPart}`,
+        evidence,
+    };
+}
+exports.proxyClientIp = {
+    id: 'proxy.client-ip',
+    title: 'App sees the real client address',
+    severity: 'warning',
+    needs: ['proxy', 'probe'],
+    passesWhen: 'the app sees the client address, and a forged X-Forwarded-For does not win',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 4045:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyConfigValid = void 0;
+const nginx_1 = __nccwpck_require__(4545);
+const text_1 = __nccwpck_require__(5290);
+/**
+ * What the action did with the config, as evidence lines: the upstream rewrites in one line,
+ * then the runtime's notes (certificate, static folders, kept upstreams) without the lines that
+ * repeat a rewrite.
+ */
+function standUpLines(c) {
+    const lines = [];
+    if (c.rewrites.length > 0) {
+        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r)} ${r.before} -> ${r.after} (line ${r.line})`);
+        lines.push(`${changes.join('; ')}; nothing else changed`);
+    }
+    else if (c.source !== 'reference') {
+        lines.push('no upstream address needed changing: the config runs as written');
+    }
+    const repeats = (note) => c.rewrites.some((r) => note.startsWith(`Line ${r.line}: `));
+    return [...lines, ...c.notes.filter((n) => !repeats(n))].map((l) => (0, text_1.clip)(l, 240));
+}
+/**
+ * The directive of a rewrite: proxy_pass or an upstream block's server, read from the facts;
+ * without them (nginx refused the config), a URL with a scheme is a proxy_pass.
+ */
+function directiveAt(facts, r) {
+    const own = (f) => !f.startsWith('/');
+    const servers = facts?.servers ?? [];
+    const passes = servers.some((s) => s.locations.some((l) => l.proxyPass?.line === r.line && own(l.file)));
+    if (passes || (facts === undefined && /^["']?https?:\/\//.test(r.before)))
+        return 'proxy_pass';
+    const upstream = facts?.upstreams.find((u) => u.servers.some((s) => s.line === r.line && own(s.file)));
+    return upstream ? `upstream ${upstream.name}: server` : 'upstream';
+}
+function rejectFix(c) {
+    const message = c.test.message ?? '';
+    const line = c.test.line !== undefined ? ` on line ${c.test.line}` : '';
+    if (c.source === 'reference')
+        return 'the reference proxy should always load: report this as a flask-deploy-check bug';
+    const unknown = /unknown directive "([^"]+)"/.exec(message);
+    if (unknown) {
+        return `nginx reads "${unknown[1]}"${line} as a directive: correct its spelling, or quote the value before it (an unquoted value ends at its first ';')`;
+    }
+    const host = /host not found in upstream "([^"]+)"/.exec(message);
+    if (host) {
+        return `nginx resolves "${host[1]}" when it starts: proxy to 127.0.0.1:<port> (the action points loopback upstreams at the app container) or to a name that resolves where nginx runs`;
+    }
+    if (/certificate/.test(message)) {
+        return 'name the certificate with ssl_certificate / ssl_certificate_key at fixed paths (the action fills them with a throw-away certificate)';
+    }
+    return `fix the config until nginx -t accepts it: docker run --rm -v "$PWD/${c.path ?? 'nginx.conf'}:/etc/nginx/conf.d/default.conf:ro" nginx nginx -t`;
+}
+function rejectLocation(c) {
+    if (c.source === 'reference')
+        return undefined;
+    const file = c.test.file;
+    if (file !== undefined && !file.startsWith('/')) {
+        return c.test.line === undefined ? { file } : { file, line: c.test.line };
+    }
+    return c.path === undefined ? undefined : { file: c.path };
+}
+/** proxy.config-valid: nginx -t accepts the configuration the action puts in front. */
+function judge(obs) {
+    const c = (0, nginx_1.proxyConfigOf)(obs);
+    if (c === undefined)
+        return { status: 'skipped', summary: 'no proxy config was prepared' };
+    const name = c.source === 'reference' ? 'the reference proxy' : (c.path ?? 'the nginx config');
+    if (!c.test.ok) {
+        const where = c.test.file !== undefined ? ` in ${c.test.file}:${c.test.line ?? '?'}` : '';
+        return {
+            status: 'failed',
+            summary: (0, text_1.clip)(`nginx -t rejected ${name}: ${c.test.message ?? 'no message'}`),
+            evidence: [(0, text_1.clip)(`nginx -t: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
+            fix: rejectFix(c),
+            location: rejectLocation(c),
+        };
+    }
+    const summary = c.source === 'reference'
+        ? 'no nginx config in the repository: the reference proxy (TLS, forwarded headers, /static/) stands in front, and nginx -t accepts it'
+        : `nginx -t accepts ${name} (${c.source === 'input' ? 'the nginx-config input' : 'found in the repository'})`;
+    return { status: 'passed', summary, evidence: standUpLines(c) };
+}
+exports.proxyConfigValid = {
+    id: 'proxy.config-valid',
+    title: 'nginx accepts the configuration',
+    severity: 'error',
+    needs: ['proxyConfig'],
+    passesWhen: "`nginx -t` accepts the configuration (the repository's, or the reference proxy when it has none)",
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 4733:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyForwardedHeaders = void 0;
+const http_1 = __nccwpck_require__(5941);
+const nginx_1 = __nccwpck_require__(4545);
+const probe_1 = __nccwpck_require__(3423);
+const text_1 = __nccwpck_require__(5290);
+const WANTED = [
+    {
+        name: 'Host',
+        value: '$host',
+        ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) || v === host,
+        unset: 'Host: $proxy_host (the upstream address, e.g. app:8000)',
+    },
+    {
+        name: 'X-Forwarded-For',
+        value: '$proxy_add_x_forwarded_for',
+        ok: (v) => v.trim() !== '',
+        unset: 'no X-Forwarded-For',
+    },
+    {
+        name: 'X-Forwarded-Proto',
+        value: '$scheme',
+        ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) || v === 'https',
+        unset: 'no X-Forwarded-Proto',
+    },
+];
+function find(list, name) {
+    return [...list].reverse().find((h) => h.name.toLowerCase() === name.toLowerCase());
+}
+/** What one location gets wrong, with the inheritance rule when it explains the gap. */
+function gapOf(obs, server, loc) {
+    const host = (0, nginx_1.publicHost)(obs);
+    const http = (0, nginx_1.nginxFacts)(obs)?.http?.proxySetHeaders ?? [];
+    const own = loc.proxySetHeaders.some((h) => !h.inherited);
+    const lines = [];
+    const names = [];
+    for (const w of WANTED) {
+        const set = find(loc.proxySetHeaders, w.name);
+        if (set !== undefined && w.ok(set.value, host))
+            continue;
+        names.push(w.name);
+        if (set !== undefined) {
+            lines.push(`${w.name} is set to "${set.value}" (${(0, nginx_1.lineRef)(obs, set)})`);
+            continue;
+        }
+        const above = find(server.proxySetHeaders, w.name) ?? find(http, w.name);
+        lines.push(own && above !== undefined
+            ? `no ${w.name}: the proxy_set_header ${w.name} at ${(0, nginx_1.lineNear)(obs, above, loc)} is not inherited, because this location sets proxy_set_header of its own`
+            : `no proxy_set_header ${w.name}: nginx sends ${w.unset}`);
+    }
+    return names.length ? { loc, lines, names } : undefined;
+}
+/** proxy.forwarded-headers (config and behaviour). */
+function judge(obs) {
+    const refused = (0, nginx_1.rejection)(obs);
+    if (refused)
+        return { status: 'skipped', summary: refused, blockedBy: 'proxy.config-valid' };
+    const server = (0, nginx_1.mainServer)(obs);
+    const locations = server ? (0, nginx_1.appLocations)(server) : [];
+    const answer = (0, probe_1.plainAnswer)(obs);
+    if (locations.length === 0 && answer === undefined) {
+        return {
+            status: 'skipped',
+            summary: server
+                ? 'no location of the HTTPS server proxies to the app (proxy_pass), and the probe did not answer through the proxy'
+                : 'no parsed nginx config with an HTTPS server, and the probe did not answer through the proxy',
+        };
+    }
+    // The location serving the first route leads: it is the one users' pages go through.
+    const lead = server && (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/');
+    const gaps = server
+        ? [...locations]
+            .sort((a, b) => Number(b === lead) - Number(a === lead))
+            .map((l) => gapOf(obs, server, l))
+            .filter((g) => g !== undefined)
+        : [];
+    const arrived = WANTED.slice(1).map((w) => ({
+        name: w.name,
+        value: answer && (0, http_1.caseless)(answer.forwarded, w.name.toLowerCase()),
+    }));
+    const lost = answer ? arrived.filter((a) => a.value === undefined).map((a) => a.name) : [];
+    const seen = answer
+        ? [
+            (0, text_1.clip)(`reached the app: ${arrived.map((a) => `${a.name}: ${a.value ?? '(none)'}`).join(', ')}`),
+        ]
+        : ['the probe did not answer through the proxy: judged from the config only'];
+    if (gaps.length === 0 && lost.length === 0) {
+        const set = locations.map((l) => `${(0, nginx_1.locationLabel)(l)} (${(0, nginx_1.lineRef)(obs, l)}): ${WANTED.map((w) => `${w.name} ${find(l.proxySetHeaders, w.name)?.value ?? '?'}`).join(', ')}`);
+        return {
+            status: 'passed',
+            summary: `the proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto${answer ? ', and they reach the app' : ''}`,
+            evidence: [...set.map((l) => (0, text_1.clip)(l)), ...seen],
+        };
+    }
+    const first = gaps[0];
+    const names = first ? first.names : lost;
+    const fix = `in ${first ? (0, nginx_1.locationLabel)(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter((w) => names.includes(w.name))
+        .map((w) => `proxy_set_header ${w.name} ${w.value};`)
+        .join(' ')}`;
+    const summary = first
+        ? `${(0, nginx_1.locationLabel)(first.loc)} (${(0, nginx_1.lineRef)(obs, first.loc)}) does not forward ${first.names.join(', ')}${gaps.length > 1 ? ` (and ${gaps.length - 1} more location${gaps.length > 2 ? 's' : ''})` : ''}`
+        : `${lost.join(' and ')} did not reach the app through the proxy`;
+    return {
+        status: 'failed',
+        summary,
+        evidence: [
+            ...gaps.flatMap((g) => g.lines.map((l) => (0, text_1.clip)(`${(0, nginx_1.locationLabel)(g.loc)}: ${l}`, 240))),
+            ...seen,
+        ],
+        fix,
+        location: first ? (0, nginx_1.userLocation)(obs, first.loc) : undefined,
+    };
+}
+exports.proxyForwardedHeaders = {
+    id: 'proxy.forwarded-headers',
+    title: 'Proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto',
+    severity: 'error',
+    needs: ['proxyConfig'],
+    passesWhen: 'every location that proxies to the app sets Host, X-Forwarded-For and X-Forwarded-Proto, and they reach the app',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 9534:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyForwardedSpoof = void 0;
+/**
+ * proxy.forwarded-spoof: a client cannot steer the URLs the app generates. Each X-Forwarded-*
+ * header ProxyFix can trust was forged on its own, with a canary, through the proxy; a canary in
+ * a Location, a page's body or the app's own view of the request (the probe) means nginx passed
+ * the client's value on and the app believed it (the guide's x_host=1 behind a location that sets
+ * no X-Forwarded-Host is the classic case: password-reset links to the attacker's host).
+ */
+const forwarded_spoof_1 = __nccwpck_require__(9731);
+const http_1 = __nccwpck_require__(5941);
+const nginx_1 = __nccwpck_require__(4545);
+const probe_1 = __nccwpck_require__(3423);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(5290);
+/** How each header is best pinned in the nginx location that proxies to the app. */
+const PIN = {
+    'x-forwarded-host': 'proxy_set_header X-Forwarded-Host $host;',
+    'x-forwarded-port': 'proxy_set_header X-Forwarded-Port $server_port;',
+    'x-forwarded-prefix': 'proxy_set_header X-Forwarded-Prefix "";',
+    'x-forwarded-proto': 'proxy_set_header X-Forwarded-Proto $scheme;',
+};
+const NAME = {
+    'x-forwarded-host': 'X-Forwarded-Host',
+    'x-forwarded-port': 'X-Forwarded-Port',
+    'x-forwarded-prefix': 'X-Forwarded-Prefix',
+    'x-forwarded-proto': 'X-Forwarded-Proto',
+};
+/** Whether text carries the canary (a port only as `:<port>` of a URL, digits being common). */
+function carries(text, h, canary) {
+    if (h === 'x-forwarded-port')
+        return new RegExp(`:${canary}(?![0-9])`).test(text);
+    return text.toLowerCase().includes(canary.toLowerCase());
+}
+function forgedHeader(x) {
+    return forwarded_spoof_1.SPOOF_HEADERS.find((h) => x[h] !== undefined);
+}
+function inExchange(x, canaries) {
+    const h = forgedHeader(x.request.headers);
+    const res = x.response;
+    if (h === undefined || res === undefined)
+        return undefined;
+    const canary = canaries[h];
+    const sent = `${NAME[h]}: ${canary} on ${(0, http_1.requestLine)(x)}`;
+    const location = (0, http_1.header)(res, 'location');
+    if (location !== undefined && carries(location, h, canary))
+        return { header: h, line: `${sent} -> ${res.status} Location: ${(0, text_1.clip)(location, 160)}` };
+    if (carries(res.body, h, canary))
+        return { header: h, line: `${sent} -> ${res.status}: the page's URLs carry it` };
+    return undefined;
+}
+function inAnswer(a, canaries) {
+    const h = forgedHeader(a.forged);
+    if (h === undefined)
+        return undefined;
+    const canary = canaries[h];
+    const seen = [
+        ['request.host', a.host],
+        ['url_root', a.urlRoot],
+        ['url_for(..., _external=True)', a.externalUrl],
+        ['request.scheme', a.scheme],
+    ];
+    const hit = seen.find(([, v]) => carries(v, h, canary));
+    if (hit === undefined)
+        return undefined;
+    return { header: h, line: `${NAME[h]}: ${canary} -> the app's ${hit[0]} is ${(0, text_1.clip)(hit[1], 120)}` };
+}
+function appLocation(obs) {
+    const server = (0, nginx_1.mainServer)(obs);
+    return server ? (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/') : undefined;
+}
+function judge(obs) {
+    const spoof = (0, parts_1.present)(obs.forwardedSpoof);
+    if (spoof === undefined)
+        return { status: 'skipped', summary: 'no forged request was made' };
+    const answered = spoof.exchanges.filter((x) => x.response !== undefined);
+    if (answered.length === 0 && spoof.answers.length === 0) {
+        return {
+            status: 'skipped',
+            summary: 'no request with a forged X-Forwarded-* header was answered',
+        };
+    }
+    if ((0, nginx_1.proxyConfigOf)(obs)?.source === 'reference') {
+        return {
+            status: 'skipped',
+            summary: "no nginx config in the repository: pinning X-Forwarded-Host and its kin is your production proxy's job (the reference proxy is the guide's example, which passes a client's X-Forwarded-Host on)",
+            skipReason: 'not-applicable',
+        };
+    }
+    const findings = [
+        ...spoof.exchanges.map((x) => inExchange(x, spoof.canaries)),
+        ...spoof.answers.map((a) => inAnswer(a, spoof.canaries)),
+    ].filter((f) => f !== undefined);
+    const tried = `forged, one at a time: ${forwarded_spoof_1.SPOOF_HEADERS.map((h) => NAME[h]).join(', ')} (${answered.length} requests${spoof.answers.length ? `, ${spoof.answers.length} probe answers` : ''})`;
+    const plain = (0, probe_1.plainAnswer)(obs);
+    const proxyFix = plain ? [`the app: ${(0, probe_1.proxyFixLine)(plain)}`] : [];
+    if (findings.length === 0) {
+        return {
+            status: 'passed',
+            summary: 'no forged X-Forwarded-* header reached the URLs the app generates',
+            evidence: [tried, ...proxyFix],
+        };
+    }
+    const headers = [...new Set(findings.map((f) => f.header))];
+    const loc = appLocation(obs);
+    const where = loc ? ` in ${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)})` : '';
+    const lower = headers.map((h) => `${forwarded_spoof_1.PROXYFIX_ARG[h]}=0`).join(', ');
+    return {
+        status: 'failed',
+        summary: `a client-sent ${(0, text_1.listOf)(headers.map((h) => NAME[h]))} steers the app's URLs: the proxy passes it on and the app trusts it`,
+        evidence: [...findings.map((f) => f.line).slice(0, 8), tried, ...proxyFix],
+        fix: `set each header the app trusts in the proxy${where}: ${headers.map((h) => PIN[h]).join(' ')}; or lower ProxyFix's ${lower} when no proxy sends it`,
+        location: (0, nginx_1.userLocation)(obs, loc),
+    };
+}
+exports.proxyForwardedSpoof = {
+    id: 'proxy.forwarded-spoof',
+    title: 'Clients cannot forge the forwarded headers the app trusts',
+    severity: 'warning',
+    passesWhen: 'a client-sent X-Forwarded-Host, -Port, -Prefix or -Proto never reaches the URLs the app generates',
+    needs: ['forwardedSpoof'],
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 2818:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyHostHeader = void 0;
+const http_1 = __nccwpck_require__(5941);
+const nginx_1 = __nccwpck_require__(4545);
+const text_1 = __nccwpck_require__(5290);
+function landing(obs, server, port) {
+    if (server === undefined)
+        return [];
+    const listen = server.listen.find((l) => l.port === port);
+    const why = listen?.defaultServer ? 'the default_server' : 'the first server';
+    return [
+        `it lands on server ${server.serverNames.join(' ') || '""'} (${(0, nginx_1.lineRef)(obs, server)}), ${why} for port ${port}`,
+    ];
+}
+/** proxy.host-header: a foreign Host is refused or answered by a default server, never the app. */
+function judge(obs) {
+    const x = (0, http_1.proxyExchanges)(obs, ['host-header'])[0];
+    if (x === undefined) {
+        return { status: 'skipped', summary: 'no request with a foreign Host header was made' };
+    }
+    if ((0, nginx_1.proxyConfigOf)(obs)?.source === 'reference') {
+        return {
+            status: 'skipped',
+            summary: "no nginx config in the repository: refusing foreign Host headers is your production proxy's job (the reference proxy has a single server)",
+            skipReason: 'not-applicable',
+        };
+    }
+    const forged = (0, http_1.requestHost)(x);
+    const facts = (0, nginx_1.nginxFacts)(obs);
+    const port = facts ? (0, nginx_1.tlsPort)(facts) : 443;
+    const target = facts && (0, nginx_1.serverFor)(facts, port, forged);
+    const main = (0, nginx_1.mainServer)(obs);
+    const res = x.response;
+    const evidence = [(0, text_1.clip)(`${(0, http_1.exchangeLine)(x)} with Host: ${forged}`), ...landing(obs, target, port)];
+    if (res === undefined || [400, 421, 444].includes(res.status)) {
+        return {
+            status: 'passed',
+            summary: res
+                ? `a request for ${forged} was refused with ${res.status}`
+                : `a request for ${forged} was refused: the connection was closed (${(0, text_1.clip)(x.error ?? 'no answer', 60)})`,
+            evidence,
+        };
+    }
+    const location = (0, http_1.header)(res, 'location') ?? '';
+    const host = forged.toLowerCase();
+    const echoed = location.toLowerCase().includes(host)
+        ? `Location: ${(0, text_1.clip)(location, 160)}`
+        : res.body.toLowerCase().includes(host)
+            ? 'the body contains the foreign host'
+            : undefined;
+    const route = (0, http_1.proxyExchanges)(obs, ['route']).find((r) => r.request.path === x.request.path);
+    const sameAsRoute = route?.response !== undefined &&
+        route.response.status === res.status &&
+        route.response.body === res.body;
+    const proxied = target !== undefined && target === main && !!(0, nginx_1.locationFor)(target, x.request.path)?.proxyPass;
+    if (echoed === undefined && !proxied && !sameAsRoute) {
+        return {
+            status: 'passed',
+            summary: `a request for ${forged} was answered ${res.status} by a default server without reaching the app`,
+            evidence,
+        };
+    }
+    const name = (0, nginx_1.publicHost)(obs) ?? 'example.com';
+    return {
+        status: 'failed',
+        summary: echoed
+            ? `a request with a foreign Host reached the app, which echoed it into its answer`
+            : `a request with a foreign Host reached the app (answered ${res.status})`,
+        evidence: [...evidence, ...(echoed ? [echoed] : [])],
+        fix: `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
+        location: (0, nginx_1.userLocation)(obs, target),
+    };
+}
+exports.proxyHostHeader = {
+    id: 'proxy.host-header',
+    title: 'Foreign Host headers do not reach the app',
+    severity: 'warning',
+    needs: ['proxy', 'http'],
+    passesWhen: 'a foreign Host header never reaches the app',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 8890:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyHttpsUrls = void 0;
+const wsgi_1 = __nccwpck_require__(9033);
+const http_1 = __nccwpck_require__(5941);
+const nginx_1 = __nccwpck_require__(4545);
+const probe_1 = __nccwpck_require__(3423);
+const text_1 = __nccwpck_require__(5290);
+const urls_1 = __nccwpck_require__(3139);
+const LOCATION_PURPOSES = ['route', 'trailing-slash', 'health', 'not-found', 'static'];
+/** Why a URL pointing at this deployment is wrong, or undefined (fine, or another site's). */
+function wrong(u, host) {
+    if (u.host === host.toLowerCase())
+        return u.scheme === 'http' ? 'http://' : undefined;
+    return (0, urls_1.isInternalHost)(u.host) ? `the internal host ${u.host}` : undefined;
+}
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function findings(obs, x, seen) {
+    const host = (0, nginx_1.publicHost)(obs) ?? (0, http_1.requestHost)(x);
+    const out = [];
+    const location = (0, http_1.header)(x.response, 'location');
+    if (location !== undefined) {
+        for (const u of (0, urls_1.absoluteUrls)(decoded(location))) {
+            seen.n++;
+            const why = wrong(u, host);
+            const text = `${(0, http_1.requestLine)(x)} (${x.purpose}) answered ${x.response?.status} with Location: ${(0, text_1.clip)(location, 120)}`;
+            if (why)
+                out.push({ text, why });
+            else
+                seen.samples.push(text);
+        }
+    }
+    if (x.purpose === 'route') {
+        // One finding per URL a page links to: a redirect page holds it in href and text alike.
+        const urls = new Set();
+        for (const u of (0, urls_1.absoluteUrls)(x.response?.body ?? '')) {
+            if (urls.has(u.url))
+                continue;
+            urls.add(u.url);
+            seen.n++;
+            const why = wrong(u, host);
+            const text = `${(0, http_1.requestLine)(x)} links to ${(0, text_1.clip)(u.url, 120)}`;
+            if (why)
+                out.push({ text, why });
+            else
+                seen.samples.push(text);
+        }
+    }
+    return out;
+}
+function probeFindings(obs, a) {
+    const host = ((0, nginx_1.publicHost)(obs) ?? a.host).toLowerCase();
+    const out = [];
+    for (const [what, url] of [
+        ['url_for(..., _external=True)', a.externalUrl],
+        ['request.url_root', a.urlRoot],
+    ]) {
+        const u = (0, urls_1.absoluteUrls)(url)[0];
+        if (u === undefined)
+            continue;
+        const why = u.scheme !== 'https' ? 'http://' : u.host !== host ? `the host ${u.host}` : undefined;
+        if (why)
+            out.push({ text: `the probe: ${what} is ${(0, text_1.clip)(url, 120)}`, why });
+    }
+    return out;
+}
+function probeLines(a) {
+    const proto = (0, http_1.caseless)(a.forwarded, 'x-forwarded-proto');
+    return [
+        (0, text_1.clip)(`the probe through the proxy: request.scheme ${a.scheme}, host ${a.host}, url_for ${a.externalUrl}`),
+        `X-Forwarded-Proto reaching the app: ${proto ?? 'none'}; wsgi.url_scheme from the server: ${a.serverScheme}; ${(0, probe_1.proxyFixLine)(a)}`,
+    ];
+}
+/** A production server by name; Werkzeug trusts no forwarded header, so it is never the one. */
+function serverLabel(software) {
+    const kind = (0, wsgi_1.serverOfSoftware)(software);
+    return kind !== undefined && kind !== 'werkzeug' ? wsgi_1.SERVER_NAMES[kind] : 'the WSGI server';
+}
+/** proxy.https-urls. */
+function judge(obs) {
+    const seen = { n: 0, samples: [] };
+    const found = (0, http_1.httpsExchanges)(obs, LOCATION_PURPOSES).flatMap((x) => findings(obs, x, seen));
+    const answer = (0, probe_1.plainAnswer)(obs);
+    if (answer)
+        found.push(...probeFindings(obs, answer));
+    const evidenceProbe = answer ? probeLines(answer) : [];
+    if (found.length > 0) {
+        const server = (0, nginx_1.mainServer)(obs);
+        const loc = server && (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/');
+        const protoSet = loc?.proxySetHeaders.some((h) => /^x-forwarded-proto$/i.test(h.name));
+        const protoArrived = answer && (0, http_1.caseless)(answer.forwarded, 'x-forwarded-proto');
+        const nginxGap = loc !== undefined && (answer ? !protoArrived : !protoSet);
+        return {
+            status: 'failed',
+            summary: (0, text_1.clip)(`${found[0].text}: ${found[0].why} behind the TLS proxy${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`, 240),
+            evidence: [...found.slice(0, 6).map((f) => (0, text_1.clip)(`${f.text} (${f.why})`)), ...evidenceProbe],
+            fix: nginxGap
+                ? `add proxy_set_header X-Forwarded-Proto $scheme; and Host $host; to ${(0, nginx_1.locationLabel)(loc)}, and ${probe_1.PROXY_FIX}`
+                : `trust the proxy's headers: ${probe_1.PROXY_FIX} (from werkzeug.middleware.proxy_fix import ProxyFix)`,
+            location: nginxGap ? (0, nginx_1.userLocation)(obs, loc) : undefined,
+        };
+    }
+    if (answer && answer.serverScheme === 'https' && !(0, probe_1.proxyFixOf)(answer)?.xProto) {
+        const server = serverLabel(answer.serverSoftware);
+        return {
+            status: 'failed',
+            severity: 'warning',
+            summary: `URLs are https only because ${server} itself trusts X-Forwarded-Proto, with no ProxyFix: fragile`,
+            evidence: [
+                ...evidenceProbe,
+                `${server} honours X-Forwarded-Proto only from the addresses it trusts (Gunicorn: forwarded_allow_ips, 127.0.0.1 by default); from a proxy at any other address the URLs turn http://`,
+            ],
+            fix: `make the app trust the proxy itself: ${probe_1.PROXY_FIX}`,
+        };
+    }
+    if (seen.n === 0 && !answer) {
+        const skipReason = (0, probe_1.probeSkip)(obs);
+        return {
+            status: 'skipped',
+            summary: 'no absolute URL to judge: no Location header or absolute link in the responses, and the probe did not answer',
+            ...(skipReason ? { skipReason } : {}),
+        };
+    }
+    const parts = [
+        ...(seen.n > 0 ? [(0, text_1.plural)(seen.n, 'absolute URL')] : []),
+        ...(answer ? ["the probe's url_for"] : []),
+    ];
+    return {
+        status: 'passed',
+        summary: `generated URLs use https://${(0, nginx_1.publicHost)(obs) ?? answer?.host ?? ''}: ${parts.join(' and ')} checked`,
+        evidence: [...seen.samples.slice(0, 4), ...evidenceProbe],
+    };
+}
+exports.proxyHttpsUrls = {
+    id: 'proxy.https-urls',
+    title: 'Generated URLs are https behind the proxy',
+    severity: 'error',
+    needs: ['proxy', 'http'],
+    passesWhen: 'behind the TLS proxy, generated URLs are `https://` with the public host',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 9582:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyRateLimit = exports.proxyHttpsUrls = exports.proxyHostHeader = exports.proxyForwardedSpoof = exports.proxyForwardedHeaders = exports.proxyConfigValid = exports.proxyClientIp = void 0;
+/** The proxy.* checks, one file each. */
+var client_ip_1 = __nccwpck_require__(6797);
+Object.defineProperty(exports, "proxyClientIp", ({ enumerable: true, get: function () { return client_ip_1.proxyClientIp; } }));
+var config_valid_1 = __nccwpck_require__(4045);
+Object.defineProperty(exports, "proxyConfigValid", ({ enumerable: true, get: function () { return config_valid_1.proxyConfigValid; } }));
+var forwarded_headers_1 = __nccwpck_require__(4733);
+Object.defineProperty(exports, "proxyForwardedHeaders", ({ enumerable: true, get: function () { return forwarded_headers_1.proxyForwardedHeaders; } }));
+var forwarded_spoof_1 = __nccwpck_require__(9534);
+Object.defineProperty(exports, "proxyForwardedSpoof", ({ enumerable: true, get: function () { return forwarded_spoof_1.proxyForwardedSpoof; } }));
+var host_header_1 = __nccwpck_require__(2818);
+Object.defineProperty(exports, "proxyHostHeader", ({ enumerable: true, get: function () { return host_header_1.proxyHostHeader; } }));
+var https_urls_1 = __nccwpck_require__(8890);
+Object.defineProperty(exports, "proxyHttpsUrls", ({ enumerable: true, get: function () { return https_urls_1.proxyHttpsUrls; } }));
+var rate_limit_1 = __nccwpck_require__(4368);
+Object.defineProperty(exports, "proxyRateLimit", ({ enumerable: true, get: function () { return rate_limit_1.proxyRateLimit; } }));
+
+
+/***/ }),
+
+/***/ 4368:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.proxyRateLimit = void 0;
+const nginx_1 = __nccwpck_require__(4545);
+/** proxy.rate-limit (notice): a limit_req applies to the location that proxies to the app. */
+function judge(obs) {
+    const c = (0, nginx_1.proxyConfigOf)(obs);
+    if (c?.source === 'reference') {
+        return {
+            status: 'skipped',
+            summary: 'no nginx config in the repository: rate limiting belongs to your production proxy',
+            skipReason: 'not-applicable',
+        };
+    }
+    const refused = (0, nginx_1.rejection)(obs);
+    if (refused)
+        return { status: 'skipped', summary: refused, blockedBy: 'proxy.config-valid' };
+    const facts = (0, nginx_1.nginxFacts)(obs);
+    const server = (0, nginx_1.mainServer)(obs);
+    if (facts === undefined || server === undefined) {
+        return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' };
+    }
+    const route = obs.run.routes[0] ?? '/';
+    const loc = (0, nginx_1.appLocationFor)(server, route);
+    if (loc === undefined) {
+        return {
+            status: 'skipped',
+            summary: 'no location of the HTTPS server proxies to the app',
+            skipReason: 'not-applicable',
+        };
+    }
+    const unlimited = (0, nginx_1.appLocations)(server).filter((l) => l !== loc && l.limitReq.length === 0);
+    const others = unlimited.length
+        ? [
+            `not limited: ${unlimited.map((l) => `${(0, nginx_1.locationLabel)(l)} (${(0, nginx_1.lineRef)(obs, l)})`).join(', ')}`,
+        ]
+        : [];
+    if (loc.limitReq.length > 0) {
+        const limits = loc.limitReq.map((r) => {
+            const zone = facts.limitReqZones.find((z) => z.zone === r.zone);
+            const burst = r.burst !== undefined ? ` burst=${r.burst}` : '';
+            const rate = zone?.rate ? ` (${zone.rate} per ${zone.key})` : '';
+            return `limit_req zone=${r.zone}${burst}${rate}`;
+        });
+        return {
+            status: 'passed',
+            summary: `${(0, nginx_1.locationLabel)(loc)} is rate-limited: ${limits[0]}`,
+            evidence: [
+                ...loc.limitReq.map((r, i) => `${limits[i]}: ${(0, nginx_1.lineRef)(obs, r)}${r.inherited ? ' (inherited)' : ''}`),
+                ...others,
+            ],
+        };
+    }
+    return {
+        status: 'failed',
+        summary: `no limit_req applies to ${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}), which proxies to the app`,
+        evidence: [
+            `${(0, nginx_1.locationLabel)(loc)} proxies ${route} to the app with no limit_req (own or inherited)`,
+            ...others,
+        ],
+        fix: `limit_req_zone $binary_remote_addr zone=app:10m rate=10r/s; (http level) and limit_req zone=app burst=20 nodelay; in ${(0, nginx_1.locationLabel)(loc)}`,
+        location: (0, nginx_1.userLocation)(obs, loc),
+    };
+}
+exports.proxyRateLimit = {
+    id: 'proxy.rate-limit',
+    title: 'Proxy rate-limits requests',
+    severity: 'notice',
+    needs: ['proxyConfig'],
+    passesWhen: 'nginx rate-limits requests (`limit_req`)',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 9337:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.secretStrength = exports.secretFromEnv = void 0;
+const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(3423);
+const text_1 = __nccwpck_require__(5290);
+const FROM_ENV = "app.config['SECRET_KEY'] = os.environ['SECRET_KEY']";
+function cookieLine(c, against) {
+    const verdict = c.signedWithInjected ? 'verifies' : 'does not verify';
+    const weak = c.weakKey !== null ? `; it verifies with the known weak key '${c.weakKey}'` : '';
+    return (0, text_1.clip)(`session cookie ${c.name} from ${c.path} (${c.via}) ${verdict} against ${against}${weak}`);
+}
+/** secret.from-env: the app signs with the SECRET_KEY from its environment. */
+function judgeFromEnv(obs) {
+    const userKey = !obs.run.secretInjected;
+    if (userKey && !obs.run.envNames.includes('SECRET_KEY')) {
+        return {
+            status: 'skipped',
+            summary: 'no SECRET_KEY was injected or given in `env` to compare with',
+        };
+    }
+    const against = userKey ? 'the SECRET_KEY given in `env`' : 'the SECRET_KEY the action injected';
+    const answers = (0, probe_1.probeAnswers)(obs);
+    const key = (answers.find((a) => a.secretKey.matchesInjected !== null) ?? answers[0])?.secretKey;
+    const cookies = ((0, parts_1.present)(obs.sessionCookies) ?? []).filter((c) => c.signedWithInjected !== null);
+    const evidence = [
+        ...(userKey
+            ? ['SECRET_KEY came from the `env` input: the comparison is against your value']
+            : []),
+        ...(key
+            ? [
+                `the probe: SECRET_KEY ${key.set ? `set (${(0, text_1.plural)(key.length, 'character')})` : 'not set'}${key.matchesInjected === null ? '' : key.matchesInjected ? `, equal to ${against}` : `, different from ${against}`} (digests compared)`,
+            ]
+            : []),
+        ...cookies.slice(0, 3).map((c) => cookieLine(c, against)),
+    ];
+    const byCookies = cookies.length ? cookies.every((c) => c.signedWithInjected) : null;
+    const verdict = key?.matchesInjected ?? byCookies;
+    const fix = `read the key from the environment: ${FROM_ENV} (no hard-coded key, no fallback)`;
+    if (key !== undefined && !key.set) {
+        return {
+            status: 'failed',
+            summary: 'the app has no SECRET_KEY, though SECRET_KEY is in its environment',
+            evidence,
+            fix,
+        };
+    }
+    if (verdict === null) {
+        const skipReason = (0, probe_1.probeSkip)(obs);
+        return {
+            status: 'skipped',
+            summary: 'no session cookie was set and the probe did not compare keys: nothing shows which key the app uses',
+            evidence,
+            ...(skipReason ? { skipReason } : {}),
+        };
+    }
+    if (!verdict) {
+        return {
+            status: 'failed',
+            summary: 'the app uses a key of its own, not the SECRET_KEY from the environment',
+            evidence,
+            fix,
+        };
+    }
+    const how = key?.matchesInjected === true
+        ? 'the probe compared digests'
+        : `${(0, text_1.plural)(cookies.length, 'session cookie')} verified (itsdangerous, HMAC-SHA1, salt cookie-session)`;
+    return { status: 'passed', summary: `the app signs with ${against} (${how})`, evidence };
+}
+const NEW_KEY = "generate a key (python -c 'import secrets; print(secrets.token_hex(32))'), pass it as SECRET_KEY in the environment, and remove any key written in the code";
+/** The key the app runs with. */
+function inUse(obs) {
+    const key = (0, probe_1.probeAnswers)(obs)[0]?.secretKey;
+    const cookies = (0, parts_1.present)(obs.sessionCookies) ?? [];
+    const weakCookie = cookies.find((c) => c.weakKey !== null);
+    if (key?.set && key.weak !== null) {
+        return { ok: false, line: `SECRET_KEY is the known weak key '${key.weak}'`, fix: NEW_KEY };
+    }
+    if (key?.set && key.length < 16) {
+        return {
+            ok: false,
+            line: `SECRET_KEY is only ${(0, text_1.plural)(key.length, 'character')} long`,
+            fix: NEW_KEY,
+        };
+    }
+    if (weakCookie) {
+        return {
+            ok: false,
+            line: `session cookies are signed with the known weak key '${weakCookie.weakKey}' (${weakCookie.path})`,
+            fix: NEW_KEY,
+        };
+    }
+    if (key?.set) {
+        return {
+            ok: true,
+            line: `the key in use (${(0, text_1.plural)(key.length, 'character')}) is no known weak key`,
+        };
+    }
+    if (cookies.length) {
+        return { ok: true, line: `${(0, text_1.plural)(cookies.length, 'session cookie')} match no known weak key` };
+    }
+    return {
+        line: 'the key in use is unknown: the probe did not answer and no session cookie was set',
+    };
+}
+/** What the app does when SECRET_KEY is unset (the second boot). */
+function withoutKey(obs) {
+    const sb = (0, parts_1.present)(obs.secondBoot);
+    const fallbackFix = `drop the fallback: ${FROM_ENV} (failing at start without it is right)`;
+    if (sb === undefined)
+        return { line: 'no second boot without SECRET_KEY was made' };
+    if (!sb.ready) {
+        const cause = (0, text_1.firstError)(sb.logTail) ?? (0, text_1.lastLines)(sb.logTail, 1)[0];
+        const how = sb.exited ? ` (exit ${sb.exited.exitCode})` : '';
+        return {
+            ok: true,
+            line: `refuses to start without SECRET_KEY${how}`,
+            more: cause ? [`second boot: ${(0, text_1.clip)(cause, 160)}`] : [],
+        };
+    }
+    const weak = sb.secretKey?.weak ?? sb.sessionCookies.find((c) => c.weakKey !== null)?.weakKey;
+    if (weak) {
+        return {
+            ok: false,
+            line: `falls back to a weak key when SECRET_KEY is unset ('${weak}')`,
+            fix: fallbackFix,
+        };
+    }
+    const key = sb.secretKey;
+    if (key?.set && key.length < 16) {
+        return {
+            ok: false,
+            line: `falls back to a ${(0, text_1.plural)(key.length, 'character')} key when SECRET_KEY is unset`,
+            fix: fallbackFix,
+        };
+    }
+    if (key?.set === false) {
+        return {
+            ok: true,
+            line: 'starts without SECRET_KEY but with no key at all: sessions fail rather than use a weak key',
+        };
+    }
+    if (key?.set || sb.sessionCookies.length) {
+        return { ok: true, line: 'starts without SECRET_KEY, with a key that is no known weak key' };
+    }
+    return {
+        line: 'started without SECRET_KEY; neither the probe nor a session cookie showed its key',
+    };
+}
+/** secret.strength: the key is not weak, and there is no weak fallback when SECRET_KEY is unset. */
+function judgeStrength(obs) {
+    const parts = [inUse(obs), withoutKey(obs)];
+    const failed = parts.filter((p) => p.ok === false);
+    const evidence = parts.flatMap((p) => [p.line, ...(p.more ?? [])]);
+    if (failed.length > 0) {
+        return {
+            status: 'failed',
+            summary: (0, text_1.clip)(failed.map((p) => p.line).join('; '), 240),
+            evidence,
+            fix: failed.map((p) => p.fix).join('; '),
+        };
+    }
+    if (parts.every((p) => p.ok === undefined)) {
+        // Undecided with a second boot made: only the probe, turned off, could have shown the keys.
+        const skipReason = (0, parts_1.present)(obs.secondBoot) ? (0, probe_1.probeSkip)(obs) : undefined;
+        return {
+            status: 'skipped',
+            summary: parts.map((p) => p.line).join('; '),
+            ...(skipReason ? { skipReason } : {}),
+        };
+    }
+    return {
+        status: 'passed',
+        summary: (0, text_1.clip)(parts
+            .filter((p) => p.ok)
+            .map((p) => p.line)
+            .join('; '), 240),
+        evidence,
+    };
+}
+exports.secretFromEnv = {
+    id: 'secret.from-env',
+    title: 'SECRET_KEY comes from the environment',
+    severity: 'error',
+    needs: ['http'],
+    passesWhen: "session cookies verify against the SECRET_KEY in the app's environment, or the probe finds the app's key equal to it (digests compared, never values)",
+    run: judgeFromEnv,
+};
+exports.secretStrength = {
+    id: 'secret.strength',
+    title: 'SECRET_KEY is not weak and has no weak fallback',
+    severity: 'error',
+    needs: ['http'],
+    passesWhen: 'SECRET_KEY is not a known weak key, and there is no weak fallback',
+    run: judgeStrength,
+};
+
+
+/***/ }),
+
+/***/ 6158:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.serverWorkers = exports.serverProductionWsgi = void 0;
+const wsgi_1 = __nccwpck_require__(9033);
+const http_1 = __nccwpck_require__(5941);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(5852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
+/** server.production-wsgi: Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug dev server. */
+/** The Server header of the app port's answers, when one has it. */
+function appServerHeader(obs) {
+    return (0, http_1.appExchanges)(obs)
+        .map((x) => (0, http_1.header)(x.response, 'server'))
+        .find((h) => h !== undefined);
+}
+/** The development server answers: the process table or the Server header says so. */
+function werkzeugServes(obs, server) {
+    const serverHeader = appServerHeader(obs);
+    return (server?.kind === 'werkzeug' ||
+        (serverHeader !== undefined && (0, wsgi_1.serverOfSoftware)(serverHeader) === 'werkzeug'));
+}
+function judgeServer(obs) {
+    const processes = (0, parts_1.present)(obs.processes) ?? [];
+    const server = (0, processes_1.findServer)(processes);
+    const pid1 = (0, processes_1.initProcess)(processes);
+    const serverHeader = appServerHeader(obs);
+    const evidence = [
+        ...(pid1 ? [`PID 1: ${(0, text_1.clip)(pid1.args, 160)}`] : []),
+        ...(server && server.master !== pid1
+            ? [`server process: ${(0, text_1.clip)(server.master.args, 160)}`]
+            : []),
+        ...(serverHeader !== undefined
+            ? [`Server: ${(0, text_1.clip)(serverHeader, 80)} (app port)`]
+            : ['no Server header on the app port']),
+    ];
+    const byHeader = serverHeader !== undefined ? (0, wsgi_1.serverOfSoftware)(serverHeader) : undefined;
+    if (werkzeugServes(obs, server)) {
+        const step = (0, stages_1.commandInstruction)(obs);
+        return {
+            status: 'failed',
+            summary: `HTTP is served by the Werkzeug development server${server?.kind === 'werkzeug' ? ' (flask run)' : ''}`,
+            evidence: [...evidence, ...(step ? [(0, stages_1.instructionLine)(step)] : [])],
+            fix: `serve the app with Gunicorn: CMD ["gunicorn", "-w", "4", "-b", "0.0.0.0:${obs.run.port}", "app:app"] (add gunicorn to the requirements)`,
+            location: step ? (0, parts_1.dockerfileAt)(obs, step.line) : undefined,
+        };
+    }
+    const kind = server && server.kind !== 'python' ? server.kind : byHeader;
+    if (kind !== undefined) {
+        return { status: 'passed', summary: `HTTP is served by ${wsgi_1.SERVER_NAMES[kind]}`, evidence };
+    }
+    return {
+        status: 'skipped',
+        summary: 'could not tell which server answers: no known server in the process table and no Server header names one',
+        evidence,
+    };
+}
+exports.serverProductionWsgi = {
+    id: 'server.production-wsgi',
+    title: 'Production WSGI server (not the Werkzeug dev server)',
+    severity: 'error',
+    needs: ['processes', 'http'],
+    passesWhen: 'Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug development server',
+    run: judgeServer,
+};
+const ASYNC_CLASSES = /gthread|gevent|eventlet|tornado|uvicorn/i;
+/** Gunicorn prints `Using worker: sync` at boot; it names the class even from a config file. */
+function loggedWorkerClass(obs) {
+    const logs = (0, parts_1.present)(obs.logs);
+    const boot = (0, parts_1.present)(obs.boot);
+    const lines = [...(logs?.stderr ?? []), ...(logs?.stdout ?? []), ...(boot?.logTail ?? [])];
+    for (const line of lines) {
+        const m = /Using worker: (\S+)/.exec(line);
+        if (m)
+            return (m[1]
+                .replace(/^.*\./, '')
+                .replace(/Worker$/i, '')
+                .toLowerCase() || m[1]);
+    }
+    return undefined;
+}
+function gunicorn(server, obs) {
+    const args = server.master.args;
+    const flag = (0, processes_1.intOption)(args, ['-w'], ['--workers']);
+    const counted = server.workers.length;
+    const threads = (0, processes_1.intOption)(args, [], ['--threads']) ?? 1;
+    // The boot log names the class Gunicorn really used (config files included); else the flag.
+    const declared = loggedWorkerClass(obs) ?? (0, processes_1.optionValue)(args, ['-k'], ['--worker-class']) ?? 'sync';
+    // Gunicorn switches a sync worker to gthread by itself when --threads > 1.
+    const workerClass = declared === 'sync' && threads > 1 ? 'gthread' : declared;
+    // Workers are forked one by one: a -w larger than the count means some were still starting.
+    const workers = Math.max(counted, flag ?? 0, 1);
+    const basis = `counted ${(0, text_1.plural)(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; -w ${flag}` : ''}`;
+    return { workers, threads, workerClass: workerClass.replace(/^.*\./, ''), basis };
+}
+function uwsgi(server) {
+    const args = server.master.args;
+    const flag = (0, processes_1.intOption)(args, ['-p'], ['--processes', '--workers']);
+    const threads = (0, processes_1.intOption)(args, [], ['--threads']) ?? 1;
+    const gevent = (0, processes_1.intOption)(args, [], ['--gevent']);
+    // Without --master the first process is itself a worker.
+    const counted = server.workers.length > 0 ? server.workers.length : server.all.length;
+    const workers = Math.max(counted, flag ?? 0, 1);
+    const basis = `counted ${(0, text_1.plural)(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; --processes ${flag}` : ''}`;
+    return {
+        workers,
+        threads,
+        workerClass: gevent !== undefined ? 'gevent' : threads > 1 ? 'threads' : 'prefork',
+        basis,
+    };
+}
+/** server.workers: at least 2 workers, or 1 worker with threads or an async class. */
+function judgeWorkers(obs) {
+    const processes = (0, parts_1.present)(obs.processes) ?? [];
+    const server = (0, processes_1.findServer)(processes);
+    const cpus = obs.run.cpus;
+    const guide = 2 * cpus + 1;
+    const guideLine = `guide: 2 x ${(0, text_1.plural)(cpus, 'CPU')} + 1 = ${guide} workers`;
+    if (server === undefined || server.kind === 'werkzeug' || server.kind === 'python') {
+        return {
+            status: 'skipped',
+            summary: 'no production WSGI server to count workers for (see server.production-wsgi)',
+            // The development server is server.production-wsgi's failure.
+            ...(werkzeugServes(obs, server) ? { blockedBy: 'server.production-wsgi' } : {}),
+        };
+    }
+    if (server.kind === 'waitress') {
+        const threads = (0, processes_1.intOption)(server.master.args, [], ['--threads']) ?? 4;
+        const outcome = threads >= 2 ? 'passed' : 'failed';
+        return {
+            status: outcome,
+            summary: `Waitress serves with ${(0, text_1.plural)(threads, 'thread')} in one process${threads === 4 ? ' (its default)' : ''}`,
+            evidence: [`threads: ${threads}`, 'Waitress is threaded: one process, no worker processes'],
+            ...(outcome === 'failed' ? { fix: 'raise waitress-serve --threads (default 4)' } : {}),
+        };
+    }
+    const c = server.kind === 'gunicorn' ? gunicorn(server, obs) : uwsgi(server);
+    const evidence = [
+        `workers: ${c.workers} (${c.basis})`,
+        `threads per worker: ${c.threads}`,
+        `worker class: ${c.workerClass}`,
+        guideLine,
+    ];
+    const name = server.kind === 'gunicorn' ? 'Gunicorn' : 'uWSGI';
+    const shape = `${(0, text_1.plural)(c.workers, `${name} worker`)} (${c.workerClass}, ${(0, text_1.plural)(c.threads, 'thread')} each)`;
+    if (c.workers >= 2 || c.threads >= 2 || ASYNC_CLASSES.test(c.workerClass)) {
+        return {
+            status: 'passed',
+            summary: `${shape}; guide for ${(0, text_1.plural)(cpus, 'CPU')}: ${guide}`,
+            evidence,
+        };
+    }
+    const step = (0, stages_1.commandInstruction)(obs, server.kind === 'gunicorn' ? /gunicorn/ : /uwsgi/);
+    const fix = server.kind === 'gunicorn'
+        ? `run more workers: gunicorn -w ${guide} (2 x cores + 1), or add threads with --threads 4`
+        : `run more workers: uwsgi --master --processes ${guide}, or add --threads 4`;
+    return {
+        status: 'failed',
+        summary: `${shape}: one slow request blocks every other`,
+        evidence,
+        fix,
+        location: step ? (0, parts_1.dockerfileAt)(obs, step.line) : undefined,
+    };
+}
+exports.serverWorkers = {
+    id: 'server.workers',
+    title: 'Enough workers to serve concurrent requests',
+    severity: 'warning',
+    needs: ['processes'],
+    passesWhen: 'at least 2 workers, or threads / an async worker class',
+    run: judgeWorkers,
+};
+
+
+/***/ }),
+
+/***/ 103:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.shutdownGraceful = void 0;
+/** shutdown.graceful: after SIGTERM the container exits 0, and when it does not, why. */
+const shell_words_1 = __nccwpck_require__(9509);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(5852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(5290);
+/** Why a container ignored SIGTERM, from what PID 1 is (or the Dockerfile when no process table). */
+function whyKilled(obs) {
+    const sp = (0, processes_1.signalPath)((0, parts_1.present)(obs.processes) ?? []);
+    const shellStep = (0, stages_1.shellFormStep)(obs);
+    if (sp.path === 'indirect' && sp.pid1) {
+        const viaC = (0, shell_words_1.argWords)(sp.pid1.args).includes('-c');
+        const name = sp.server ? (0, processes_1.serverName)(sp.server) : 'the server';
+        return {
+            because: viaC
+                ? `PID 1 is \`${(0, text_1.clip)(sp.pid1.args, 60)}\`: dash (Debian's /bin/sh) does not exec the command, so SIGTERM never reaches ${name}`
+                : `PID 1 is \`${(0, text_1.clip)(sp.pid1.args, 60)}\`: the entry script starts ${name} without exec, so SIGTERM never reaches it`,
+            fix: shellStep
+                ? (0, stages_1.jsonFormFix)(shellStep)
+                : viaC
+                    ? 'start the server with exec (or use the JSON form of CMD)'
+                    : 'end the entry script with `exec gunicorn ...`',
+            step: shellStep ?? (0, stages_1.commandInstruction)(obs),
+        };
+    }
+    const kind = sp.server?.kind;
+    if (sp.path === 'direct' && sp.server && kind !== 'gunicorn' && kind !== 'uwsgi') {
+        // waitress-serve and the Werkzeug server install no SIGTERM handler; a Python script that
+        // was killed evidently has none either.
+        const name = kind === 'waitress' ? 'waitress-serve' : (0, processes_1.serverName)(sp.server);
+        return {
+            because: `PID 1 is ${name}, which installs no SIGTERM handler; PID 1 ignores unhandled signals`,
+            fix: kind === 'waitress'
+                ? 'run Waitress under an init (ENTRYPOINT ["tini", "--"] or docker run --init), or serve with Gunicorn, which exits 0 on SIGTERM'
+                : 'serve with Gunicorn, which exits 0 on SIGTERM (or handle SIGTERM in the script)',
+        };
+    }
+    if (shellStep !== undefined) {
+        return {
+            because: `${shellStep.keyword} on line ${shellStep.line} is in shell form: under dash, /bin/sh -c does not exec the server`,
+            fix: (0, stages_1.jsonFormFix)(shellStep),
+            step: shellStep,
+        };
+    }
+    return {
+        because: 'likely causes: a shell-form CMD under dash, an entry script without exec, or a server without a SIGTERM handler (waitress-serve, the dev server)',
+        fix: 'make the server PID 1 (JSON-form CMD, exec in scripts) and use one that handles SIGTERM, such as Gunicorn',
+    };
+}
+/** shutdown.graceful: after SIGTERM the container exits 0 within the grace period. */
+function judge(obs) {
+    const s = (0, parts_1.present)(obs.shutdown);
+    if (s === undefined)
+        return { status: 'skipped', summary: 'the container was not stopped' };
+    const stopped = `docker stop: exit ${s.exitCode} after ${(0, text_1.seconds)(s.ms)} (grace ${s.graceS} s)`;
+    if (!s.killed && s.exitCode === 0) {
+        return {
+            status: 'passed',
+            summary: `exited 0 ${(0, text_1.seconds)(s.ms)} after SIGTERM`,
+            evidence: [stopped],
+        };
+    }
+    if (s.killed || s.exitCode === 137) {
+        const cause = whyKilled(obs);
+        return {
+            status: 'failed',
+            summary: `still running ${s.graceS} s after SIGTERM: docker stop killed it (exit ${s.exitCode})`,
+            evidence: [stopped, cause.because, ...(cause.step ? [(0, stages_1.instructionLine)(cause.step)] : [])],
+            fix: cause.fix,
+            location: cause.step ? (0, parts_1.dockerfileAt)(obs, cause.step.line) : undefined,
+        };
+    }
+    const pid1 = (0, processes_1.signalPath)((0, parts_1.present)(obs.processes) ?? []).pid1;
+    const meaning = s.exitCode === 143
+        ? 'exit 143 = terminated by SIGTERM without handling it'
+        : `exit ${s.exitCode}: the server reported an error while stopping`;
+    const logTail = (0, text_1.lastLines)((0, parts_1.present)(obs.logs)?.stderr ?? [], 5);
+    return {
+        status: 'failed',
+        summary: `exited with code ${s.exitCode} after SIGTERM, not 0`,
+        evidence: [stopped, meaning, ...(pid1 ? [`PID 1: ${(0, text_1.clip)(pid1.args, 160)}`] : []), ...logTail],
+        fix: 'let the server handle SIGTERM and exit 0 (Gunicorn does); check the log for errors during shutdown',
+    };
+}
+exports.shutdownGraceful = {
+    id: 'shutdown.graceful',
+    title: 'SIGTERM shuts down cleanly',
+    severity: 'warning',
+    needs: ['shutdown'],
+    passesWhen: 'after SIGTERM the container exits 0 within 10 s',
+    run: judge,
+};
 
 
 /***/ }),
@@ -68427,22 +68646,22 @@ function jsonFormFix(step) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.staticServedByProxy = staticServedByProxy;
-exports.staticAliasTraversal = staticAliasTraversal;
-const common_1 = __nccwpck_require__(5244);
-const nginx_1 = __nccwpck_require__(961);
-const responses_1 = __nccwpck_require__(3313);
+exports.staticAliasTraversal = exports.staticServedByProxy = void 0;
+const http_1 = __nccwpck_require__(5941);
+const nginx_1 = __nccwpck_require__(4545);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(5290);
 const DAY = 86400;
 /** The app's static folder in the image, for fixes: WORKDIR/static/. */
 function staticFolder(obs) {
-    const dir = (0, common_1.present)(obs.image)?.workingDir;
+    const dir = (0, parts_1.present)(obs.image)?.workingDir;
     return dir ? `${dir.replace(/\/$/, '')}/static/` : '/srv/myapp/app/static/';
 }
 function lifetime(seconds) {
     if (seconds === undefined)
         return 'no cache lifetime (no Cache-Control max-age, no Expires)';
     if (seconds >= DAY)
-        return `cached for ${(0, common_1.plural)(Math.floor(seconds / DAY), 'day')}`;
+        return `cached for ${(0, text_1.plural)(Math.floor(seconds / DAY), 'day')}`;
     return `cached for only ${seconds} s`;
 }
 function staticLocation(loc) {
@@ -68450,30 +68669,31 @@ function staticLocation(loc) {
 }
 /** Lines for who answered: the app's access log, or the config when the app logs nothing. */
 function appLogged(obs, x) {
-    const logs = (0, common_1.present)(obs.logs);
+    const logs = (0, parts_1.present)(obs.logs);
     if (logs === undefined)
         return { byApp: false, line: 'the app logs were not read' };
     const lines = [...logs.stdout, ...logs.stderr];
-    if ((0, common_1.logged)(x, lines)) {
-        const hit = lines.find((l) => (0, common_1.logged)(x, [l])) ?? '';
-        return { byApp: true, line: `the app's access log has it: ${(0, common_1.clip)(hit, 160)}` };
+    if ((0, http_1.logged)(x, lines)) {
+        const hit = lines.find((l) => (0, http_1.logged)(x, [l])) ?? '';
+        return { byApp: true, line: `the app's access log has it: ${(0, text_1.clip)(hit, 160)}` };
     }
-    const others = new Set(((0, common_1.present)(obs.http) ?? []).filter((o) => (0, common_1.logged)(o, lines)).map(common_1.requestLine))
+    const others = new Set(((0, parts_1.present)(obs.http) ?? []).filter((o) => (0, http_1.logged)(o, lines)).map(http_1.requestLine))
         .size;
     return {
         byApp: false,
         line: others > 0
-            ? `no line for it in the app's access log (which has ${(0, common_1.plural)(others, 'other request')})`
+            ? `no line for it in the app's access log (which has ${(0, text_1.plural)(others, 'other request')})`
             : 'the app writes no access log: decided from the config',
     };
 }
 /** static.served-by-proxy: a /static/ file is answered by nginx with a cache lifetime >= 1 day. */
-function staticServedByProxy(obs) {
-    const x = (0, responses_1.proxyExchanges)(obs, ['static'])[0];
+function judgeServed(obs) {
+    const x = (0, http_1.proxyExchanges)(obs, ['static'])[0];
     if (x === undefined) {
         return {
             status: 'skipped',
             summary: 'no static file was requested (the app has none to ask for)',
+            skipReason: 'not-applicable',
         };
     }
     const path = x.request.path;
@@ -68482,7 +68702,7 @@ function staticServedByProxy(obs) {
     const loc = staticLocation(served);
     const res = x.response;
     const who = appLogged(obs, x);
-    const evidence = [(0, common_1.exchangeLine)(x)];
+    const evidence = [(0, http_1.exchangeLine)(x)];
     const block = `location /static/ { alias ${staticFolder(obs)}; expires 30d; }`;
     if ((server && loc === undefined) || who.byApp) {
         evidence.push(served
@@ -68507,14 +68727,14 @@ function staticServedByProxy(obs) {
     if (res === undefined || res.status !== 200) {
         return {
             status: 'failed',
-            summary: `${(0, common_1.requestLine)(x)} through the proxy answered ${res ? res.status : (0, common_1.clip)(x.error ?? 'nothing', 80)}, not 200`,
+            summary: `${(0, http_1.requestLine)(x)} through the proxy answered ${res ? res.status : (0, text_1.clip)(x.error ?? 'nothing', 80)}, not 200`,
             evidence: [...evidence, ...configLine],
             fix: `point the alias at the folder that holds the static files, with a trailing slash: ${block}`,
             location: (0, nginx_1.userLocation)(obs, target ?? loc),
         };
     }
-    const secs = (0, responses_1.cacheSeconds)(res);
-    const headers = ['cache-control', 'expires'].flatMap((h) => (0, responses_1.headerValues)(res, h).map((v) => `${h}: ${(0, common_1.clip)(v, 80)}`));
+    const secs = (0, http_1.cacheSeconds)(res);
+    const headers = ['cache-control', 'expires'].flatMap((h) => (0, http_1.headerValues)(res, h).map((v) => `${h}: ${(0, text_1.clip)(v, 80)}`));
     if (secs === undefined || secs < DAY) {
         return {
             status: 'failed',
@@ -68535,12 +68755,12 @@ function traversed(x) {
     return x.response?.status === 200 && x.response.body.includes(CANARY);
 }
 /** static.alias-traversal: GET /static../<file> must not serve a file next to the static folder. */
-function staticAliasTraversal(obs) {
-    const tries = (0, responses_1.proxyExchanges)(obs, ['traversal']);
+function judgeTraversal(obs) {
+    const tries = (0, http_1.proxyExchanges)(obs, ['traversal']);
     if (tries.length === 0) {
-        const aliases = ((0, common_1.present)(obs.proxyConfig)?.facts?.servers ?? []).flatMap((s) => s.locations.filter((l) => l.alias !== undefined));
+        const aliases = ((0, parts_1.present)(obs.proxyConfig)?.facts?.servers ?? []).flatMap((s) => s.locations.filter((l) => l.alias !== undefined));
         // Only an alias can be escaped this way: with none, there is nothing to traverse.
-        if ((0, common_1.present)(obs.proxyConfig)?.facts && aliases.length === 0) {
+        if ((0, parts_1.present)(obs.proxyConfig)?.facts && aliases.length === 0) {
             return {
                 status: 'passed',
                 summary: 'no location uses alias, so /static../ cannot escape a folder',
@@ -68553,7 +68773,7 @@ function staticAliasTraversal(obs) {
         const x = tries[0];
         return {
             status: 'skipped',
-            summary: `${(0, common_1.clip)((0, common_1.requestLine)(x), 100)} got no answer: ${(0, common_1.clip)(x.error ?? '', 80)}`,
+            summary: `${(0, text_1.clip)((0, http_1.requestLine)(x), 100)} got no answer: ${(0, text_1.clip)(x.error ?? '', 80)}`,
         };
     }
     const server = (0, nginx_1.mainServer)(obs);
@@ -68567,9 +68787,9 @@ function staticAliasTraversal(obs) {
         const dir = alias ?? staticFolder(obs);
         return {
             status: 'failed',
-            summary: `${(0, common_1.clip)((0, common_1.requestLine)(x), 100)} served a file from outside the static folder (alias path traversal)`,
+            summary: `${(0, text_1.clip)((0, http_1.requestLine)(x), 100)} served a file from outside the static folder (alias path traversal)`,
             evidence: [
-                `${(0, common_1.exchangeLine)(x)}: the body is the canary file placed next to the static folder`,
+                `${(0, http_1.exchangeLine)(x)}: the body is the canary file placed next to the static folder`,
                 ...configLine,
                 ...(shape && loc
                     ? [
@@ -68583,37 +68803,257 @@ function staticAliasTraversal(obs) {
     }
     return {
         status: 'passed',
-        summary: `${(0, common_1.listOf)(answered.map(common_1.requestLine), 120)} did not escape the static folder (${answered.map((a) => a.response?.status).join(', ')})`,
-        evidence: [...answered.map(common_1.exchangeLine), ...configLine],
+        summary: `${(0, text_1.listOf)(answered.map(http_1.requestLine), 120)} did not escape the static folder (${answered.map((a) => a.response?.status).join(', ')})`,
+        evidence: [...answered.map(http_1.exchangeLine), ...configLine],
     };
 }
+exports.staticServedByProxy = {
+    id: 'static.served-by-proxy',
+    title: 'Static files are served by the proxy',
+    severity: 'warning',
+    needs: ['proxy', 'http', 'logs'],
+    passesWhen: '/static/ is served by nginx with a long cache lifetime',
+    run: judgeServed,
+};
+exports.staticAliasTraversal = {
+    id: 'static.alias-traversal',
+    title: 'No path traversal through a static alias',
+    severity: 'error',
+    needs: ['proxy', 'http'],
+    passesWhen: '`GET /static../` does not escape the static folder',
+    run: judgeTraversal,
+};
 
 
 /***/ }),
 
-/***/ 2828:
+/***/ 9979:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.tlsChecks = void 0;
-exports.tlsHttpsRedirect = tlsHttpsRedirect;
-const common_1 = __nccwpck_require__(5244);
-const cookies_1 = __nccwpck_require__(3754);
-const hsts_1 = __nccwpck_require__(97);
-const nginx_1 = __nccwpck_require__(961);
-const responses_1 = __nccwpck_require__(3313);
+exports.tlsHsts = void 0;
+const http_1 = __nccwpck_require__(5941);
+const nginx_1 = __nccwpck_require__(4545);
+const text_1 = __nccwpck_require__(5290);
+const PURPOSES = ['route', 'health', 'not-found', 'static', 'trailing-slash'];
+const YEAR = 31536000;
+const HALF_YEAR = 15552000;
+const HSTS = 'Strict-Transport-Security "max-age=31536000; includeSubDomains" always';
+/** Each Strict-Transport-Security value (a comma-joined pair counts as two). */
+function stsValues(x) {
+    return (0, http_1.headerValues)(x.response, 'strict-transport-security').flatMap((v) => v.split(/,(?=\s*max-age)/i).map((s) => s.trim()));
+}
+function maxAge(value) {
+    const m = /max-age\s*=\s*"?(\d+)/i.exec(value);
+    return m ? Number(m[1]) : 0;
+}
+function judge(x) {
+    const values = stsValues(x);
+    if (values.length === 0)
+        return { x, values, problem: 'missing' };
+    const age = Math.min(...values.map(maxAge));
+    if (age < HALF_YEAR)
+        return { x, values, problem: 'short' };
+    if (age < YEAR)
+        return { x, values, problem: 'half-year' };
+    return values.length > 1 ? { x, values, problem: 'duplicate' } : { x, values };
+}
+function describe(j) {
+    const seen = j.values.map((v) => (0, text_1.clip)(v, 80)).join(' | ');
+    const what = j.problem === 'missing'
+        ? 'no Strict-Transport-Security'
+        : j.problem === 'duplicate'
+            ? `${j.values.length} Strict-Transport-Security headers: ${seen}`
+            : `Strict-Transport-Security: ${seen}`;
+    return `${(0, http_1.labelled)(j.x)} -> ${j.x.response?.status}: ${what}`;
+}
+function isSts(h) {
+    return h.name.toLowerCase() === 'strict-transport-security';
+}
+/** Why nginx did not add HSTS to this response: inheritance, no `always`, or no add_header at all. */
+function missingCause(obs, x) {
+    const server = (0, nginx_1.mainServer)(obs);
+    if (server === undefined)
+        return undefined;
+    const loc = (0, nginx_1.locationFor)(server, x.request.path);
+    const sts = stsDirective(obs, x);
+    const above = server.addHeaders.find(isSts) ?? (0, nginx_1.nginxFacts)(obs)?.http?.addHeaders.find(isSts);
+    const own = loc?.addHeaders.find((h) => !h.inherited);
+    if (loc && own && !sts && above) {
+        return {
+            line: `${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}) has its own add_header ${own.name} (${(0, nginx_1.lineNear)(obs, own, loc)}), so the add_header Strict-Transport-Security at ${(0, nginx_1.lineNear)(obs, above, loc)} is not inherited there`,
+            fix: `repeat add_header ${HSTS}; inside ${(0, nginx_1.locationLabel)(loc)}: nginx drops every inherited add_header in a location that has one of its own`,
+            location: (0, nginx_1.userLocation)(obs, loc),
+        };
+    }
+    const status = x.response?.status ?? 0;
+    if (sts && !sts.always && status >= 400) {
+        return {
+            line: `add_header Strict-Transport-Security at ${(0, nginx_1.lineRef)(obs, sts)} lacks "always": nginx adds it to 2xx/3xx responses only`,
+            fix: `add always: add_header Strict-Transport-Security "${sts.value}" always;`,
+            location: (0, nginx_1.userLocation)(obs, sts),
+        };
+    }
+    if (sts || above)
+        return undefined;
+    const reference = (0, nginx_1.proxyConfigOf)(obs)?.source === 'reference';
+    return {
+        line: `no add_header Strict-Transport-Security applies in the HTTPS server (${(0, nginx_1.lineRef)(obs, server)})`,
+        fix: reference
+            ? `send HSTS from the app (e.g. Flask-Talisman; the reference proxy adds none), or give your nginx config with add_header ${HSTS};`
+            : `add add_header ${HSTS}; to the HTTPS server block`,
+        location: (0, nginx_1.userLocation)(obs, server),
+    };
+}
+/** The add_header Strict-Transport-Security nginx applies to this response, if any. */
+function stsDirective(obs, x) {
+    const server = (0, nginx_1.mainServer)(obs);
+    const loc = server && (0, nginx_1.locationFor)(server, x.request.path);
+    return (loc ?? server)?.addHeaders.find(isSts);
+}
+/** With the reference proxy, responses nginx answers itself (static files) are not the user's. */
+function answeredByReference(obs, x) {
+    if ((0, nginx_1.proxyConfigOf)(obs)?.source !== 'reference')
+        return false;
+    const server = (0, nginx_1.mainServer)(obs);
+    const loc = server && (0, nginx_1.locationFor)(server, x.request.path);
+    return loc !== undefined && loc.proxyPass === undefined;
+}
+/** The failure when some response lacks HSTS or has max-age under 180 days. */
+function hstsError(obs, judged, evidence) {
+    const missing = judged.filter((j) => j.problem === 'missing');
+    const causes = missing
+        .map((j) => missingCause(obs, j.x))
+        .filter((c) => c !== undefined);
+    const unique = [...new Map(causes.map((c) => [c.line, c])).values()];
+    const evidenceAll = [...evidence, ...unique.map((c) => (0, text_1.clip)(c.line, 240))];
+    if (missing.length > 0) {
+        const names = (0, text_1.listOf)(missing.map((j) => (0, http_1.requestLine)(j.x)), 160);
+        return {
+            status: 'failed',
+            summary: (0, text_1.clip)(`no Strict-Transport-Security on ${names} (${missing.length} of ${(0, text_1.plural)(judged.length, 'HTTPS response')})`, 240),
+            evidence: evidenceAll,
+            fix: unique[0]?.fix ?? `send ${HSTS.replace(' always', '')} on every HTTPS response`,
+            location: unique[0]?.location,
+        };
+    }
+    const short = judged.find((j) => j.problem === 'short');
+    const directive = stsDirective(obs, short.x);
+    return {
+        status: 'failed',
+        summary: `Strict-Transport-Security max-age=${maxAge(short.values[0])} on ${(0, http_1.requestLine)(short.x)} is below 15552000 (180 days)`,
+        evidence: evidenceAll,
+        fix: `raise max-age to 31536000 (one year)${directive ? `: add_header ${HSTS};` : ''}`,
+        location: (0, nginx_1.userLocation)(obs, directive),
+    };
+}
+/** tls.hsts: one HSTS header with max-age >= 1 year on every HTTPS response, none over plain HTTP. */
+function judgeHsts(obs) {
+    const all = (0, http_1.httpsExchanges)(obs, PURPOSES);
+    const own = all.filter((x) => answeredByReference(obs, x));
+    const judged = all.filter((x) => !own.includes(x)).map(judge);
+    if (judged.length === 0) {
+        return { status: 'skipped', summary: 'no HTTPS response from the app through the proxy' };
+    }
+    const plain = (0, http_1.proxyExchanges)(obs, ['https-redirect']).filter((x) => x.scheme !== 'https' && (0, http_1.headerValues)(x.response, 'strict-transport-security').length > 0);
+    const bad = judged.filter((j) => j.problem !== undefined);
+    const notJudged = own.length
+        ? [
+            `not judged: ${own.map(http_1.requestLine).join(', ')}, answered by the reference proxy itself (HSTS there is your production proxy's job)`,
+        ]
+        : [];
+    const evidence = [
+        ...bad.slice(0, 8).map(describe),
+        ...plain.map((x) => `plain HTTP ${(0, http_1.requestLine)(x)} -> ${x.response?.status} carries Strict-Transport-Security`),
+        ...notJudged,
+    ].map((l) => (0, text_1.clip)(l, 240));
+    if (bad.some((j) => j.problem === 'missing' || j.problem === 'short')) {
+        return hstsError(obs, judged, evidence);
+    }
+    const first = bad[0];
+    if (first === undefined && plain.length === 0) {
+        const subdomains = judged.every((j) => /includesubdomains/i.test(j.values[0]));
+        return {
+            status: 'passed',
+            summary: `all ${(0, text_1.plural)(judged.length, 'HTTPS response')} carry one Strict-Transport-Security: ${(0, text_1.clip)(judged[0].values[0], 80)}`,
+            evidence: [
+                `checked: ${(0, text_1.listOf)(judged.map((j) => (0, http_1.labelled)(j.x)))}`,
+                ...(subdomains ? [] : ['includeSubDomains is recommended']),
+                ...notJudged,
+            ].map((l) => (0, text_1.clip)(l, 240)),
+        };
+    }
+    if (first === undefined) {
+        return {
+            status: 'failed',
+            severity: 'warning',
+            summary: 'a plain-HTTP response carries Strict-Transport-Security (browsers ignore it there)',
+            evidence,
+            fix: 'send Strict-Transport-Security on HTTPS responses only: the port-80 server should only redirect',
+            location: (0, nginx_1.userLocation)(obs, plain[0] && stsDirective(obs, plain[0])),
+        };
+    }
+    const directive = stsDirective(obs, first.x);
+    if (first.problem === 'duplicate') {
+        const who = directive
+            ? `nginx (${(0, nginx_1.lineRef)(obs, directive)}) and the app both send one`
+            : 'sent twice';
+        return {
+            status: 'failed',
+            severity: 'warning',
+            summary: `${(0, http_1.requestLine)(first.x)} carries ${first.values.length} Strict-Transport-Security headers (${who})`,
+            evidence,
+            fix: "send HSTS from one place: drop nginx's add_header Strict-Transport-Security or the app's (Talisman(..., strict_transport_security=False))",
+            location: (0, nginx_1.userLocation)(obs, directive),
+        };
+    }
+    return {
+        status: 'failed',
+        severity: 'warning',
+        summary: `Strict-Transport-Security max-age=${maxAge(first.values[0])} is under one year (31536000)`,
+        evidence,
+        fix: `raise max-age to 31536000 (one year)${directive ? `: add_header ${HSTS};` : ''}`,
+        location: (0, nginx_1.userLocation)(obs, directive),
+    };
+}
+exports.tlsHsts = {
+    id: 'tls.hsts',
+    title: 'HSTS on every HTTPS response',
+    severity: 'error',
+    needs: ['proxy', 'http'],
+    passesWhen: 'every HTTPS response carries one HSTS header with max-age >= 1 year',
+    run: judgeHsts,
+};
+
+
+/***/ }),
+
+/***/ 9891:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tlsHttpsRedirect = void 0;
+const http_1 = __nccwpck_require__(5941);
+const nginx_1 = __nccwpck_require__(4545);
+const text_1 = __nccwpck_require__(5290);
 /** tls.https-redirect: plain HTTP on port 80 redirects (301/308) to https with the same host and path. */
-function tlsHttpsRedirect(obs) {
+function judge(obs) {
     const facts = (0, nginx_1.nginxFacts)(obs);
     if (facts && !facts.servers.some((s) => s.listen.some((l) => l.port === 80))) {
-        return { status: 'skipped', summary: 'the config has no port-80 server' };
+        return {
+            status: 'skipped',
+            summary: 'the config has no port-80 server',
+            skipReason: 'not-applicable',
+        };
     }
-    const x = (0, responses_1.proxyExchanges)(obs, ['https-redirect'])[0];
+    const x = (0, http_1.proxyExchanges)(obs, ['https-redirect'])[0];
     if (x === undefined)
         return { status: 'skipped', summary: 'no plain-HTTP request was made to port 80' };
-    const host = (0, nginx_1.publicHost)(obs) ?? (0, responses_1.requestHost)(x);
+    const host = (0, nginx_1.publicHost)(obs) ?? (0, http_1.requestHost)(x);
     const expected = `https://${host}${x.request.path}`;
     const server80 = facts && (0, nginx_1.serverFor)(facts, 80, host);
     const location = (0, nginx_1.userLocation)(obs, server80?.return ?? server80);
@@ -68623,15 +69063,15 @@ function tlsHttpsRedirect(obs) {
     if (res === undefined) {
         return {
             status: 'failed',
-            summary: `plain HTTP got no answer on port 80: ${(0, common_1.clip)(x.error ?? 'connection closed', 80)}`,
-            evidence: [`GET ${asked} -> ${(0, common_1.clip)(x.error ?? 'no response', 120)}`],
+            summary: `plain HTTP got no answer on port 80: ${(0, text_1.clip)(x.error ?? 'connection closed', 80)}`,
+            evidence: [`GET ${asked} -> ${(0, text_1.clip)(x.error ?? 'no response', 120)}`],
             fix,
             location,
         };
     }
-    const target = (0, common_1.header)(res, 'location');
+    const target = (0, http_1.header)(res, 'location');
     const evidence = [
-        `GET ${asked} -> ${res.status}${target !== undefined ? ` Location: ${(0, common_1.clip)(target, 160)}` : ''}`,
+        `GET ${asked} -> ${res.status}${target !== undefined ? ` Location: ${(0, text_1.clip)(target, 160)}` : ''}`,
         ...(server80
             ? [`port-80 server ${server80.serverNames.join(' ')} (${(0, nginx_1.lineRef)(obs, server80)})`]
             : []),
@@ -68660,7 +69100,7 @@ function tlsHttpsRedirect(obs) {
     if (!same) {
         return {
             status: 'failed',
-            summary: `plain HTTP redirects to ${(0, common_1.clip)(target, 100)}, not ${(0, common_1.clip)(expected, 100)}`,
+            summary: `plain HTTP redirects to ${(0, text_1.clip)(target, 100)}, not ${(0, text_1.clip)(expected, 100)}`,
             evidence,
             fix,
             location,
@@ -68669,7 +69109,7 @@ function tlsHttpsRedirect(obs) {
     if (res.status === 301 || res.status === 308) {
         return {
             status: 'passed',
-            summary: `plain HTTP redirects (${res.status}) to ${(0, common_1.clip)(expected, 120)}`,
+            summary: `plain HTTP redirects (${res.status}) to ${(0, text_1.clip)(expected, 120)}`,
             evidence,
         };
     }
@@ -68681,440 +69121,278 @@ function tlsHttpsRedirect(obs) {
         location,
     };
 }
-/** The TLS family, by check id (registered in registry.ts). */
-exports.tlsChecks = {
-    'tls.hsts': hsts_1.tlsHsts,
-    'tls.https-redirect': tlsHttpsRedirect,
-    'cookies.secure': cookies_1.cookiesSecure,
+exports.tlsHttpsRedirect = {
+    id: 'tls.https-redirect',
+    title: 'Plain HTTP redirects to HTTPS',
+    severity: 'warning',
+    needs: ['proxy', 'http'],
+    passesWhen: 'plain HTTP on port 80 redirects (301/308) to https with the same host and path; not applicable without a port-80 server',
+    run: judge,
 };
 
 
 /***/ }),
 
-/***/ 3330:
+/***/ 9483:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.serverWorkers = serverWorkers;
-const common_1 = __nccwpck_require__(5244);
-const processes_1 = __nccwpck_require__(7180);
-const stages_1 = __nccwpck_require__(5114);
-const ASYNC_CLASSES = /gthread|gevent|eventlet|tornado|uvicorn/i;
-/** Gunicorn prints `Using worker: sync` at boot; it names the class even from a config file. */
-function loggedWorkerClass(obs) {
-    const logs = (0, common_1.present)(obs.logs);
-    const boot = (0, common_1.present)(obs.boot);
-    const lines = [...(logs?.stderr ?? []), ...(logs?.stdout ?? []), ...(boot?.logTail ?? [])];
-    for (const line of lines) {
-        const m = /Using worker: (\S+)/.exec(line);
-        if (m)
-            return (m[1]
-                .replace(/^.*\./, '')
-                .replace(/Worker$/i, '')
-                .toLowerCase() || m[1]);
-    }
-    return undefined;
-}
-function gunicorn(server, obs) {
-    const args = server.master.args;
-    const flag = (0, processes_1.intOption)(args, ['-w'], ['--workers']);
-    const counted = server.workers.length;
-    const threads = (0, processes_1.intOption)(args, [], ['--threads']) ?? 1;
-    // The boot log names the class Gunicorn really used (config files included); else the flag.
-    const declared = loggedWorkerClass(obs) ?? (0, processes_1.optionValue)(args, ['-k'], ['--worker-class']) ?? 'sync';
-    // Gunicorn switches a sync worker to gthread by itself when --threads > 1.
-    const workerClass = declared === 'sync' && threads > 1 ? 'gthread' : declared;
-    // Workers are forked one by one: a -w larger than the count means some were still starting.
-    const workers = Math.max(counted, flag ?? 0, 1);
-    const basis = `counted ${(0, common_1.plural)(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; -w ${flag}` : ''}`;
-    return { workers, threads, workerClass: workerClass.replace(/^.*\./, ''), basis };
-}
-function uwsgi(server) {
-    const args = server.master.args;
-    const flag = (0, processes_1.intOption)(args, ['-p'], ['--processes', '--workers']);
-    const threads = (0, processes_1.intOption)(args, [], ['--threads']) ?? 1;
-    const gevent = (0, processes_1.intOption)(args, [], ['--gevent']);
-    // Without --master the first process is itself a worker.
-    const counted = server.workers.length > 0 ? server.workers.length : server.all.length;
-    const workers = Math.max(counted, flag ?? 0, 1);
-    const basis = `counted ${(0, common_1.plural)(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; --processes ${flag}` : ''}`;
-    return {
-        workers,
-        threads,
-        workerClass: gevent !== undefined ? 'gevent' : threads > 1 ? 'threads' : 'prefork',
-        basis,
-    };
-}
-/** server.workers: at least 2 workers, or 1 worker with threads or an async class. */
-function serverWorkers(obs) {
-    const processes = (0, common_1.present)(obs.processes) ?? [];
-    const server = (0, processes_1.findServer)(processes);
-    const cpus = obs.run.cpus;
-    const guide = 2 * cpus + 1;
-    const guideLine = `guide: 2 x ${(0, common_1.plural)(cpus, 'CPU')} + 1 = ${guide} workers`;
-    if (server === undefined || server.kind === 'werkzeug' || server.kind === 'python') {
-        return {
-            status: 'skipped',
-            summary: 'no production WSGI server to count workers for (see server.production-wsgi)',
-        };
-    }
-    if (server.kind === 'waitress') {
-        const threads = (0, processes_1.intOption)(server.master.args, [], ['--threads']) ?? 4;
-        const outcome = threads >= 2 ? 'passed' : 'failed';
-        return {
-            status: outcome,
-            summary: `Waitress serves with ${(0, common_1.plural)(threads, 'thread')} in one process${threads === 4 ? ' (its default)' : ''}`,
-            evidence: [`threads: ${threads}`, 'Waitress is threaded: one process, no worker processes'],
-            ...(outcome === 'failed' ? { fix: 'raise waitress-serve --threads (default 4)' } : {}),
-        };
-    }
-    const c = server.kind === 'gunicorn' ? gunicorn(server, obs) : uwsgi(server);
-    const evidence = [
-        `workers: ${c.workers} (${c.basis})`,
-        `threads per worker: ${c.threads}`,
-        `worker class: ${c.workerClass}`,
-        guideLine,
-    ];
-    const name = server.kind === 'gunicorn' ? 'Gunicorn' : 'uWSGI';
-    const shape = `${(0, common_1.plural)(c.workers, `${name} worker`)} (${c.workerClass}, ${(0, common_1.plural)(c.threads, 'thread')} each)`;
-    if (c.workers >= 2 || c.threads >= 2 || ASYNC_CLASSES.test(c.workerClass)) {
-        return {
-            status: 'passed',
-            summary: `${shape}; guide for ${(0, common_1.plural)(cpus, 'CPU')}: ${guide}`,
-            evidence,
-        };
-    }
-    const step = (0, stages_1.commandInstruction)(obs, server.kind === 'gunicorn' ? /gunicorn/ : /uwsgi/);
-    const fix = server.kind === 'gunicorn'
-        ? `run more workers: gunicorn -w ${guide} (2 x cores + 1), or add threads with --threads 4`
-        : `run more workers: uwsgi --master --processes ${guide}, or add --threads 4`;
-    return {
-        status: 'failed',
-        summary: `${shape}: one slow request blocks every other`,
-        evidence,
-        fix,
-        location: step ? (0, common_1.dockerfileAt)(obs, step.line) : undefined,
-    };
-}
+exports.tlsHttpsRedirect = exports.tlsHsts = void 0;
+/** The tls.* checks, one file each. */
+var hsts_1 = __nccwpck_require__(9979);
+Object.defineProperty(exports, "tlsHsts", ({ enumerable: true, get: function () { return hsts_1.tlsHsts; } }));
+var https_redirect_1 = __nccwpck_require__(9891);
+Object.defineProperty(exports, "tlsHttpsRedirect", ({ enumerable: true, get: function () { return https_redirect_1.tlsHttpsRedirect; } }));
 
 
 /***/ }),
 
-/***/ 9172:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 5581:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
-/**
- * Weak or well-known Flask SECRET_KEY values: defaults of Flask extensions and apps, keys from
- * the Flask docs, popular tutorials and courses (copied into countless apps), and the obvious
- * words people type. A session cookie signed with one of these can be forged by anyone.
- *
- * Kept as TypeScript (not a .txt read at run time) so it survives bundling into dist/index.js.
- * `WEAK_KEY_PHRASES` are expanded into case and separator variants by observe/weak-keys.ts
- * ('secret key' -> 'secret-key', 'SECRET_KEY', 'SecretKey', ...); `WEAK_KEY_VERBATIM` are used
- * exactly as written. Sources are named where a value is specific to one.
- */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WEAK_KEY_BYTES = exports.WEAK_KEY_PHRASES = exports.WEAK_KEY_VERBATIM = void 0;
-/** Exact values, escapes as Python would produce them. */
-exports.WEAK_KEY_VERBATIM = [
-    // Flask quickstart (str form of b'_5#y2L"F4Q8z\n\xec]/'; the bytes form is WEAK_KEY_BYTES)
-    '_5#y2L"F4Q8z\n\u00ec]/',
-    // Flask quickstart, the example output of `python -c 'import secrets; print(secrets.token_hex())'`
-    '192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf',
-    // Flask docs before 1.0
-    'A0Zr98j/3yX R~XHH!jmN]LWX/,?RT',
-    // Corey Schafer's Flask tutorial series
-    '5791628bb0b13ce0c676dfde280ba245',
-    // Tech With Tim's Flask tutorial
-    'hjshjhdjah kjshkjdhjs',
-    // Pretty Printed tutorials
-    'Thisisasecret!',
-    'ThisIsASecret!',
-    // Flask-SocketIO examples
-    'secret!',
-    // Flask-Admin examples
-    '123456790',
-    // Flask-User examples
-    'This is an INSECURE secret!! DO NOT use this in production!!',
-    'THIS IS AN INSECURE SECRET',
-    // flask-mongoengine examples
-    'flask+mongoengine=<3',
-    // Flask-AppBuilder and Apache Superset before 1.4.1 ('\2\1thisismyscretkey\1\2\e\y\y\h')
-    '\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h',
-    // Apache Superset defaults and deployment templates
-    'CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET',
-    'thisISaSECRET_1234',
-    'YOUR_OWN_RANDOM_GENERATED_SECRET_KEY',
-    'TEST_NON_DEV_SECRET',
-    // Apache Airflow 1.x webserver default
-    'temporary_key',
-    // Code pasted as a string by mistake
-    'os.urandom(12)',
-    'os.urandom(16)',
-    'os.urandom(24)',
-    'os.urandom(32)',
-    'secrets.token_hex()',
-    'secrets.token_hex(16)',
-    'secrets.token_hex(32)',
-    "os.environ.get('SECRET_KEY')",
-    // Common passwords and keyboard walks
-    '123',
-    '1234',
-    '12345',
-    '123456',
-    '1234567',
-    '12345678',
-    '123456789',
-    '1234567890',
-    '0123456789',
-    '000000',
-    '111111',
-    '123123',
-    '654321',
-    'abc123',
-    'abcd1234',
-    'abcdef',
-    'abcdefg',
-    'abcdefgh',
-    'qwerty',
-    'qwerty123',
-    'qwertyuiop',
-    'asdf',
-    'asdfasdf',
-    'asdfgh',
-    'asdfghjkl',
-    'zxcvbnm',
-    'password1',
-    'password123',
-    'passw0rd',
-    'p@ssw0rd',
-    'p@ssword',
-    'pa$$word',
-    'letmein',
-    'trustno1',
-    'iloveyou',
-    'welcome1',
-    'secret1',
-    'secret123',
-    'secret1234',
-    'secretkey123',
-    'mysecret123',
-    'supersecret123',
-    's3cr3t',
-    's3cret',
-    'secr3t',
-    'sekrit',
-    'shh',
-    'shhh',
-    'shhhh',
-    'x',
-    'xx',
-    'xxx',
-    'xxxx',
-    'xxxxx',
-    'changeit',
-    'key',
-    'secret',
-    'secrets',
-    'default',
-    'dev',
-    'devel',
-    'develop',
-    'development',
-    'prod',
-    'production',
-    'staging',
-    'test',
-    'testing',
-    'tests',
-    'debug',
-    'local',
-    'localhost',
-    'flask',
-    'flaskr',
-    'flasky',
-    'microblog',
-    'password',
-    'passwd',
-    'pass',
-    'admin',
-    'root',
-    'token',
-    'session',
-    'cookie',
-    'app',
-    'application',
-    'example',
-    'sample',
-    'demo',
-    'insecure',
-    'unsafe',
-    'temp',
-    'temporary',
-    'random',
-    'private',
-    'hidden',
-    'welcome',
-    'hello',
-    'foo',
-    'bar',
-    'baz',
-    'foobar',
-    'abc',
-    'todo',
-    'fixme',
-    'none',
-    'None',
-    'null',
-    'undefined',
-    'empty',
-    'changeme',
-    'ChangeMe',
-    'CHANGEME',
-    'monkey',
-    'dragon',
-    'master',
-    'sunshine',
-    'batman',
-    'superman',
-];
+exports.toRawInputs = toRawInputs;
+exports.writeObservations = writeObservations;
+exports.cli = cli;
+exports.runCli = runCli;
 /**
- * Phrases in lower case, words separated by one space; each is also tried joined by '-', '_'
- * and nothing, in lower, UPPER, Capitalized, Title and camel case.
+ * The command-line twin: argv -> the same Options -> the same pipeline -> a checklist on the
+ * terminal and the same JSON report. Exit 0 pass, 1 fail verdict, 2 usage error, 3 could not run.
  */
-exports.WEAK_KEY_PHRASES = [
-    'secret key',
-    'my secret key',
-    'my secret',
-    'mysecret key',
-    'your secret key',
-    'your secret key here',
-    'your secret',
-    'super secret',
-    'super secret key',
-    'super secret string',
-    'top secret',
-    'top secret key',
-    'very secret',
-    'very secret key',
-    'not so secret',
-    'not a secret',
-    'not secret',
-    'some secret',
-    'some secret key',
-    'a secret key',
-    'the secret key',
-    'secret key here',
-    'secret key goes here',
-    'put your secret key here',
-    'enter your secret key',
-    'insert secret key here',
-    'add secret key here',
-    'replace me',
-    'replace this',
-    'replace with secret key',
-    'replace with your secret key',
-    'change me',
-    'change this',
-    'change this key',
-    'change this secret',
-    'change me in production',
-    'change this in production',
-    'please change me',
-    'please change this',
-    'dev key',
-    'dev secret',
-    'dev secret key',
-    'development key',
-    'development secret',
-    'development secret key',
-    'default key',
-    'default secret',
-    'default secret key',
-    'flask secret',
-    'flask secret key',
-    'flask key',
-    'flask app',
-    'my flask app',
-    'app secret',
-    'app secret key',
-    'app key',
-    'my app',
-    'my app secret',
-    'web app',
-    'session key',
-    'session secret',
-    'session secret key',
-    'cookie secret',
-    'jwt secret',
-    'jwt secret key',
-    'csrf secret',
-    'csrf secret key',
-    'wtf csrf secret key',
-    'test key',
-    'test secret',
-    'test secret key',
-    'testing key',
-    'testing secret',
-    'secret string',
-    'secret password',
-    'random string',
-    'random key',
-    'random secret',
-    'random secret key',
-    'a random string',
-    'some random string',
-    'some random key',
-    'hard to guess',
-    'hard to guess string',
-    'hard to guess key',
-    'you will never guess',
-    'you will never know',
-    'no one will guess',
-    'keyboard cat',
-    'hello world',
-    'this is a secret',
-    'this is secret',
-    'this is my secret',
-    'this is my secret key',
-    'this is a secret key',
-    'this is the secret key',
-    'this is not a secret',
-    'this should be secret',
-    'it is a secret',
-    'its a secret',
-    'keep it secret',
-    'keep it secret keep it safe',
-    'do not share',
-    'my precious',
-    'open sesame',
-    'i love flask',
-    'insecure key',
-    'insecure secret',
-    'insecure secret key',
-    'unsafe key',
-    'not secure',
-    'my password',
-    'shared secret',
-    'private key',
-    'api key',
-    'secret token',
-    'secret sauce',
-    'local secret',
-    'local dev',
-    'todo app',
-    'secret key for development',
-    'secret key for dev',
-];
-/** Keys that are bytes and not valid UTF-8, so they cannot be strings. */
-exports.WEAK_KEY_BYTES = [
-    // Flask quickstart: app.secret_key = b'_5#y2L"F4Q8z\n\xec]/'
-    Uint8Array.from(Buffer.from('5f352379324c22463451387a0aec5d2f', 'hex')),
-];
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const node_util_1 = __nccwpck_require__(7975);
+const options_1 = __nccwpck_require__(8381);
+const pipeline_1 = __nccwpck_require__(5165);
+const terminal_1 = __nccwpck_require__(7496);
+const version_1 = __nccwpck_require__(2702);
+/** Repeatable flags that feed a multi-line input, by their singular CLI names too. */
+const MULTI = {
+    'build-args': 'build-arg',
+    env: 'env',
+    routes: 'route',
+    'skip-checks': 'skip-check',
+};
+const USAGE = `usage: flask-deploy-check --context DIR [options]
+
+Builds the app's image, boots it, checks it and prints the checklist.
+Options (same names as the action's inputs):
+  --context DIR          build context (default .)
+  --file PATH            Dockerfile (default <context>/Dockerfile)
+  --build-arg K=V        build argument (repeatable)
+  --target STAGE         build stage
+  --image REF            check an existing image instead of building
+  --command CMD          override the container command
+  --port N               app port in the container (default: detected)
+  --env K=V              variable for the app container (repeatable; value masked)
+  --health-path PATH     health endpoint (default /healthz)
+  --route PATH           path to request (repeatable; default /)
+  --nginx-config PATH    nginx config to put in front (default: auto-detect)
+  --server-name HOST     public host name
+  --proxy-image REF      image that runs the proxy
+  --introspect BOOL      inject the in-container probe (default true)
+  --boot-timeout S       seconds to wait for HTTP (default 60)
+  --fail-on LEVEL        error | warning | never (default error)
+  --skip-check ID        check id to skip (repeatable)
+  --name LABEL           label of this target
+  --report-path PATH     where to write the JSON report
+  --json                 print the JSON report instead of the checklist
+  --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
+  --verbose              show build output and debug lines
+  --no-color             no ANSI colours
+  -h, --help             this text
+  --version              print the version`;
+/** The parsed flags as the raw inputs parseOptions takes (repeated flags one per line). */
+function toRawInputs(values) {
+    const raw = {};
+    for (const name of options_1.INPUT_NAMES) {
+        // `--env` is its own singular: read each flag once.
+        const many = [...new Set([name, MULTI[name]])].flatMap((flag) => {
+            const v = flag === undefined ? undefined : values[flag];
+            return v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
+        });
+        if (many.length > 0)
+            raw[name] = many.join('\n');
+    }
+    return raw;
+}
+/** The --dump-observations target (absolute), or a one-line reason it cannot be written. */
+function dumpTarget(value) {
+    if (value === undefined)
+        return undefined;
+    const abs = path.resolve(value);
+    const dir = path.dirname(abs);
+    let problem;
+    if (value.trim() === '')
+        problem = 'a file path';
+    else if (fs.existsSync(abs) && !fs.statSync(abs).isFile())
+        problem = `a file path (${abs} is not a file)`;
+    else if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+        problem = `a file path in an existing directory (looked for ${dir})`;
+    if (problem !== undefined)
+        throw new options_1.UsageError(`option '--dump-observations' has invalid value '${value}': ${problem}`);
+    return abs;
+}
+/** Every string of a JSON value redacted, keys too (text-level masking could break the JSON). */
+function redactStrings(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((v) => redactStrings(v, redact));
+    if (typeof value !== 'object' || value === null)
+        return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactStrings(v, redact)]));
+}
+/**
+ * Writes the run's observations as pretty JSON. They are meant to hold no secret values, yet the
+ * run's token names pages and hosts in them: the run's redactor goes over every string.
+ */
+function writeObservations(file, observations, redact) {
+    fs.writeFileSync(file, `${JSON.stringify(redactStrings(observations, redact), null, 2)}\n`);
+}
+/** A terminal logger: one progress line per stage, details only with --verbose. */
+function consoleLogger(verbose, out) {
+    const secrets = [];
+    const mask = (m) => secrets.reduce((s, v) => s.split(v).join('***'), m);
+    return {
+        debug: (m) => verbose && out.write(`  ${mask(m)}\n`),
+        info: (m) => verbose && out.write(`  ${mask(m)}\n`),
+        warning: (m) => out.write(`warning: ${mask(m)}\n`),
+        secret: (v) => v.length > 0 && secrets.push(v),
+        stage: async (title, fn) => {
+            const started = Date.now();
+            out.write(`→ ${title}...\n`);
+            try {
+                return await fn();
+            }
+            finally {
+                out.write(`  ${title} took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+            }
+        },
+    };
+}
+/** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
+async function cli(argv) {
+    const stdout = process.stdout;
+    const options = {
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'dump-observations': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+    };
+    for (const name of options_1.INPUT_NAMES) {
+        if (['github-token', 'comment', 'mode', 'report-file'].includes(name))
+            continue;
+        options[name] = { type: 'string', multiple: MULTI[name] !== undefined };
+        const singular = MULTI[name];
+        if (singular !== undefined && singular !== name)
+            options[singular] = { type: 'string', multiple: true };
+    }
+    let values;
+    try {
+        values = (0, node_util_1.parseArgs)({ args: argv, options, allowPositionals: false, strict: true })
+            .values;
+    }
+    catch (err) {
+        process.stderr.write(`flask-deploy-check: ${err.message}\n${USAGE.split('\n')[0]}\n`);
+        return 2;
+    }
+    if (values.help) {
+        stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    if (values.version) {
+        stdout.write(`${version_1.version}\n`);
+        return 0;
+    }
+    let parsed;
+    let dumpFile;
+    try {
+        dumpFile = dumpTarget(values['dump-observations']);
+        parsed = (0, options_1.parseOptions)({ ...toRawInputs(values), comment: 'false' }, { workspace: process.cwd() });
+    }
+    catch (err) {
+        if (err instanceof options_1.UsageError) {
+            process.stderr.write(`flask-deploy-check: ${err.message.replace(/^input '([^']+)'/, "option '--$1'")}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const color = !values['no-color'] && stdout.isTTY === true && !process.env.NO_COLOR;
+    const log = consoleLogger(Boolean(values.verbose), stdout);
+    const controller = new AbortController();
+    const onSignal = (sig) => {
+        process.stderr.write(`\n${sig}: stopping and removing containers...\n`);
+        controller.abort(new Error(`interrupted by ${sig}`));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+        const { report, observations, redact } = await (0, pipeline_1.runPipeline)(parsed, log, {
+            runId: (0, pipeline_1.newRunId)(),
+            signal: controller.signal,
+        });
+        if (dumpFile !== undefined)
+            writeObservations(dumpFile, observations, redact);
+        if (values.json)
+            stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else {
+            const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`;
+            stdout.write(`\n${(0, terminal_1.renderTerminal)(report, { color })}\nreport: ${parsed.reportPath}\n${dumped}`);
+        }
+        return report.verdict === 'fail' ? 1 : 0;
+    }
+    catch (err) {
+        process.stderr.write(`flask-deploy-check could not complete: ${err.message}\n`);
+        return 3;
+    }
+}
+/** Runs the CLI on process.argv and exits with its code (bin/flask-deploy-check.js calls this). */
+function runCli() {
+    cli(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+        process.stderr.write(`flask-deploy-check: ${err.stack ?? String(err)}\n`);
+        process.exit(3);
+    });
+}
 
 
 /***/ }),
@@ -69369,152 +69647,6 @@ function mountArg(m) {
 
 /***/ }),
 
-/***/ 5536:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.waitReady = waitReady;
-exports.readListening = readListening;
-exports.tailLines = tailLines;
-/**
- * Waiting for the app to answer HTTP. Three ways out besides success, each reported at once:
- * the container exits (a `docker wait` races the polling), the server listens only on
- * loopback inside the container (it can never answer through the published port), or the
- * boot timeout passes. A TCP connect proves nothing: Gunicorn accepts before its workers have
- * imported the app, and docker's port proxy accepts even when nothing listens.
- */
-const node_fs_1 = __nccwpck_require__(3024);
-const parse_1 = __nccwpck_require__(2159);
-const http_1 = __nccwpck_require__(7440);
-const LOG_TAIL = 40;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Waits until the app answers any HTTP response on the health path, or says why it never will. */
-async function waitReady(docker, handle, o) {
-    const { startedAt } = handle;
-    if (handle.startError) {
-        const { exitCode, message } = handle.startError;
-        return {
-            ready: false,
-            ms: Date.now() - startedAt,
-            exited: { exitCode, afterMs: Date.now() - startedAt },
-            logTail: message,
-        };
-    }
-    const deadline = startedAt + o.timeoutMs;
-    const stopPolling = new AbortController();
-    let exit;
-    // Resolves when the container exits; stays pending (and ends at teardown) when it does not.
-    const exited = new Promise((resolve) => {
-        void docker.wait(handle.name, o.timeoutMs + 5000).then((r) => {
-            const code = /^\s*(-?\d+)\s*$/.exec(r.stdout);
-            if (r.exitCode === 0 && code)
-                resolve({ exitCode: Number(code[1]), at: Date.now() });
-        });
-    }).then((e) => {
-        exit = e;
-        stopPolling.abort();
-        return e;
-    });
-    const signal = o.signal ? AbortSignal.any([stopPolling.signal, o.signal]) : stopPolling.signal;
-    const probe = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort ?? 0 });
-    let nextListenCheck = startedAt + (o.listenCheckAfterMs ?? 2000);
-    let listening;
-    let firstStatus;
-    let answeredAt = 0;
-    let gaveUp;
-    try {
-        while (exit === undefined && firstStatus === undefined && gaveUp === undefined) {
-            o.signal?.throwIfAborted();
-            if (Date.now() >= deadline) {
-                gaveUp = 'timeout';
-                break;
-            }
-            if (handle.hostPort !== undefined) {
-                // The request may sit in the server's backlog while the app imports: let it wait.
-                const ex = await probe.exchange({
-                    purpose: 'boot',
-                    path: o.healthPath,
-                    timeoutMs: deadline - Date.now(),
-                    signal,
-                });
-                if (ex.response) {
-                    firstStatus = ex.response.status;
-                    answeredAt = Date.now();
-                }
-                if (exit !== undefined || firstStatus !== undefined)
-                    break;
-            }
-            if (Date.now() >= nextListenCheck) {
-                listening = await readListening(docker, handle.name);
-                nextListenCheck = Date.now() + 1000;
-                if (listening && (0, parse_1.loopbackOnly)(listening, o.appPort))
-                    gaveUp = 'loopback';
-            }
-            await Promise.race([sleep(o.pollMs ?? 150), exited]);
-        }
-    }
-    finally {
-        await probe.close();
-    }
-    // Boot time ends at the first answer, not after the bookkeeping below.
-    const ms = (firstStatus !== undefined ? answeredAt : Date.now()) - startedAt;
-    const logTail = await tailLines(docker, handle.name, LOG_TAIL);
-    if (firstStatus !== undefined) {
-        o.log.debug(`app answered ${firstStatus} on ${o.healthPath} after ${ms} ms`);
-        return {
-            ready: true,
-            ms,
-            logTail,
-            firstStatus,
-            listening: await readListening(docker, handle.name),
-        };
-    }
-    if (exit !== undefined) {
-        return {
-            ready: false,
-            ms,
-            exited: { exitCode: exit.exitCode, afterMs: exit.at - startedAt },
-            logTail,
-        };
-    }
-    listening ??= await readListening(docker, handle.name);
-    return {
-        ready: false,
-        ms,
-        logTail,
-        listening,
-        ...(gaveUp === 'timeout' ? { timedOut: true } : {}),
-    };
-}
-/**
- * The container's listening TCP sockets, from its own /proc/net/tcp(6) through `docker exec`,
- * else (an image without `cat`) from the host's view of its PID 1. Undefined when neither works.
- */
-async function readListening(docker, container) {
-    const res = await docker.execIn(container, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], 5000);
-    // cat exits 1 when IPv6 is off (no tcp6) but still prints tcp.
-    if (res.stdout.includes('local_address'))
-        return (0, parse_1.parseProcNetTcp)(res.stdout);
-    const state = (0, parse_1.parseContainerState)((await docker.inspect(container)).stdout);
-    if (!state.running || state.pid <= 0)
-        return undefined;
-    const texts = await Promise.all(['tcp', 'tcp6'].map((f) => node_fs_1.promises.readFile(`/proc/${state.pid}/net/${f}`, 'utf8').catch(() => '')));
-    const text = texts.join('\n');
-    return text.includes('local_address') ? (0, parse_1.parseProcNetTcp)(text) : undefined;
-}
-/** The last lines of the container's output, stdout and stderr interleaved by time. */
-async function tailLines(docker, container, lines) {
-    const res = await docker.logs(container, lines);
-    if (res.exitCode !== 0)
-        return [`(docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''})`];
-    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr).merged.slice(-lines);
-}
-
-
-/***/ }),
-
 /***/ 8836:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -69539,7 +69671,7 @@ exports.removeRun = removeRun;
  * run left behind (post step, finally blocks). Readiness lives in readiness.ts.
  */
 const node_crypto_1 = __nccwpck_require__(7598);
-const parse_1 = __nccwpck_require__(2159);
+const parse_1 = __nccwpck_require__(6644);
 const docker_1 = __nccwpck_require__(3234);
 exports.STOP_GRACE_S = 10;
 /** The container name of a run's app: unique per run, recognisable in `docker ps`. */
@@ -69921,220 +70053,7 @@ function mustSucceed(result, cmd, args) {
 
 /***/ }),
 
-/***/ 8438:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.collect = collect;
-exports.notReadyReason = notReadyReason;
-/**
- * The observation plan, in a fixed order: build (or resolve `image`) -> image inspect and
- * history -> boot -> processes -> HTTP on the app port -> logs -> shutdown -> removal. Each
- * step that cannot run records why instead of throwing; only infrastructure errors throw,
- * and every container of the run is removed in all cases.
- */
-const fs = __importStar(__nccwpck_require__(3024));
-const os = __importStar(__nccwpck_require__(8161));
-const path = __importStar(__nccwpck_require__(6760));
-const docker_1 = __nccwpck_require__(3234);
-const readiness_1 = __nccwpck_require__(5536);
-const stack_1 = __nccwpck_require__(8836);
-const image_1 = __nccwpck_require__(8601);
-const parse_1 = __nccwpck_require__(2159);
-const introspect_1 = __nccwpck_require__(215);
-const stage_1 = __nccwpck_require__(6518);
-const live_1 = __nccwpck_require__(1912);
-const running_1 = __nccwpck_require__(6584);
-/** Builds, boots and observes the app, and always removes what it started. */
-async function collect(opts, log, ctx) {
-    const started = Date.now();
-    const docker = new docker_1.Docker(log);
-    const build = await log.stage('Build image', () => (0, image_1.buildImage)(docker, opts, ctx.runId, log));
-    ctx.signal?.throwIfAborted();
-    const inspected = build.ok
-        ? await (0, image_1.inspectImage)(docker, build.imageRef)
-        : { unavailable: 'the image did not build' };
-    const parsed = 'facts' in inspected ? inspected : undefined;
-    const image = parsed ? parsed.facts : inspected;
-    const { env, secretKey } = (0, stack_1.appEnv)(opts.env, log);
-    const run = runFacts(opts, parsed, secretKey !== undefined);
-    const obs = {
-        run,
-        dockerfile: ctx.dockerfile,
-        build,
-        image,
-        boot: { unavailable: 'the image did not build' },
-        processes: { unavailable: 'the image did not build' },
-        http: { unavailable: 'the image did not build' },
-        logs: { unavailable: 'the image did not build' },
-        shutdown: { unavailable: 'the image did not build' },
-        proxyConfig: { unavailable: 'the image did not build' },
-        proxy: { unavailable: 'the image did not build' },
-        probe: { unavailable: 'the image did not build' },
-        sessionCookies: { unavailable: 'the image did not build' },
-        secondBoot: { unavailable: 'the image did not build' },
-    };
-    const result = (bootMs) => ({
-        observations: obs,
-        timings: {
-            build: build.durationMs,
-            boot: bootMs,
-            observe: Math.max(0, Date.now() - started - build.durationMs - bootMs),
-        },
-        image: build.imageRef,
-    });
-    if (!build.ok)
-        return result(0);
-    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`));
-    try {
-        const network = await (0, stack_1.createRunNetwork)(docker, ctx.runId);
-        const probe = opts.introspect
-            ? (0, introspect_1.prepareProbe)({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
-            : undefined;
-        // The token makes the probe's path unguessable: it must never reach a report.
-        if (probe)
-            log.secret(probe.token);
-        const { handle, boot } = await log.stage('Boot container', async () => {
-            const handle = await (0, stack_1.startApp)(docker, {
-                runId: ctx.runId,
-                image: build.imageRef,
-                port: run.port,
-                env: [...env, ...(probe?.env ?? [])],
-                command: opts.command,
-                network,
-                alias: stage_1.APP_HOST,
-                mounts: probe?.mounts ?? [],
-            });
-            log.info(`Started ${handle.name}; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`);
-            const b = await (0, readiness_1.waitReady)(docker, handle, {
-                appPort: run.port,
-                healthPath: opts.healthPath,
-                timeoutMs: opts.bootTimeoutS * 1000,
-                log,
-                signal: ctx.signal,
-            });
-            log.info(b.ready
-                ? `Ready after ${b.ms} ms (HTTP ${b.firstStatus})`
-                : `Not ready: ${notReadyReason(b, run.port)}`);
-            return { handle, boot: b };
-        });
-        obs.boot = boot;
-        if (!boot.ready || handle.hostPort === undefined) {
-            const unavailable = {
-                unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
-            };
-            Object.assign(obs, {
-                processes: unavailable,
-                http: unavailable,
-                shutdown: unavailable,
-                proxyConfig: unavailable,
-                proxy: unavailable,
-                probe: unavailable,
-                sessionCookies: unavailable,
-                secondBoot: unavailable,
-            });
-            obs.logs = handle.startError ? unavailable : await (0, running_1.containerLogs)(docker, handle.name);
-            return result(boot.ms);
-        }
-        const hostPort = handle.hostPort;
-        const envKey = secretKey ?? opts.env.find(([k]) => k === 'SECRET_KEY')?.[1];
-        await log.stage('Check running app', () => (0, live_1.observeLive)(obs, opts, {
-            runId: ctx.runId,
-            handle,
-            hostPort,
-            network,
-            image: build.imageRef,
-            appEnv: env,
-            envKey,
-            probe,
-            tempDir,
-            log,
-            signal: ctx.signal,
-        }, docker));
-        return result(boot.ms);
-    }
-    finally {
-        await (0, stack_1.removeRun)(ctx.runId, docker).catch((err) => log.warning(`cleanup failed: ${err.message}`));
-        fs.rmSync(tempDir, { recursive: true, force: true });
-    }
-}
-/** The PYTHONPATH the app will see (env input over the image's), which the probe must keep. */
-function pythonPath(opts, image) {
-    return opts.env.find(([k]) => k === 'PYTHONPATH')?.[1] ?? image?.env.get('PYTHONPATH');
-}
-function runFacts(opts, image, secretInjected) {
-    const argv = opts.command ?? [...(image?.facts.entrypoint ?? []), ...(image?.facts.cmd ?? [])];
-    const env = new Map([...(image?.env ?? []), ...opts.env]);
-    const { port, portSource } = opts.port !== undefined
-        ? { port: opts.port, portSource: 'input' }
-        : (0, parse_1.detectPort)(argv, image?.facts.exposedPorts ?? [], env);
-    const facts = {
-        port,
-        portSource,
-        healthPath: opts.healthPath,
-        routes: opts.routes,
-        bootTimeoutS: opts.bootTimeoutS,
-        cpus: os.cpus().length,
-        secretInjected,
-        envNames: opts.env.map(([k]) => k),
-    };
-    if (!opts.image)
-        facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/');
-    if (opts.command)
-        facts.commandOverride = opts.command;
-    return facts;
-}
-/** One short clause saying why the app never answered. */
-function notReadyReason(boot, port) {
-    if (boot.exited)
-        return `the container exited with code ${boot.exited.exitCode} after ${(boot.exited.afterMs / 1000).toFixed(1)} s`;
-    const listening = boot.listening ?? [];
-    if ((0, parse_1.loopbackOnly)(listening, port)) {
-        const addresses = listening.filter((l) => l.port === port).map((l) => l.address);
-        return `the server listens only on ${addresses.join(', ')} port ${port} inside the container`;
-    }
-    return `no HTTP answer on port ${port} within ${(boot.ms / 1000).toFixed(0)} s`;
-}
-
-
-/***/ }),
-
-/***/ 2292:
+/***/ 1417:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -70144,7 +70063,7 @@ exports.isUrlWithCredentials = isUrlWithCredentials;
 exports.maskUrlCredentials = maskUrlCredentials;
 exports.stageIndex = stageIndex;
 exports.parseDockerfile = parseDockerfile;
-exports.readDockerfile = readDockerfile;
+exports.dockerfileFacts = dockerfileFacts;
 exports.secretValuesIn = secretValuesIn;
 /**
  * Dockerfile facts: what checks need to know about the Dockerfile, parsed with dockerfile-ast.
@@ -70152,9 +70071,8 @@ exports.secretValuesIn = secretValuesIn;
  * password), and URL passwords elsewhere (RUN pip --index-url https://u:p@...) are masked, so the
  * facts can be dumped and quoted as evidence.
  */
-const node_fs_1 = __nccwpck_require__(3024);
 const dockerfile_ast_1 = __nccwpck_require__(8390);
-const secret_names_1 = __nccwpck_require__(5743);
+const secret_names_1 = __nccwpck_require__(9574);
 /** Instructions whose arguments may be written in JSON (exec) form. */
 const JSON_FORM_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'RUN', 'SHELL']);
 /** scheme://user:password@ with a literal password (a `$VAR` reference is not a baked secret). */
@@ -70256,19 +70174,12 @@ function parseDockerfile(text, path, target) {
     return { path, instructions, finalStage, stageNames };
 }
 /**
- * Reads and parses the Dockerfile at absPath; locations use repoRelativePath. A file that cannot
- * be read, has no FROM, or lacks the requested target stage is reported as unavailable.
+ * Facts of the Dockerfile text (undefined: the file could not be read, for `unreadable`);
+ * locations use repoRelativePath. No FROM, or no stage named `target`, is unavailable.
  */
-function readDockerfile(absPath, repoRelativePath, target) {
-    let text;
-    try {
-        text = (0, node_fs_1.readFileSync)(absPath, 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code;
-        return { unavailable: `cannot read Dockerfile ${repoRelativePath}: ${reason ?? String(err)}` };
-    }
+function dockerfileFacts(text, repoRelativePath, target) {
+    if (typeof text !== 'string')
+        return { unavailable: `cannot read Dockerfile ${repoRelativePath}: ${text.unreadable}` };
     const facts = parseDockerfile(text, repoRelativePath, target);
     if (facts.stageNames.length === 0) {
         return { unavailable: `Dockerfile ${repoRelativePath} has no FROM instruction` };
@@ -70283,14 +70194,7 @@ function readDockerfile(absPath, repoRelativePath, target) {
  * The runtime registers them as secrets before `docker build`, whose log prints them
  * (`Step 5/13 : ENV SECRET_KEY=...`); they never enter the facts.
  */
-function secretValuesIn(absPath) {
-    let text;
-    try {
-        text = (0, node_fs_1.readFileSync)(absPath, 'utf8');
-    }
-    catch {
-        return [];
-    }
+function secretValuesIn(text) {
     const values = [];
     for (const instruction of dockerfile_ast_1.DockerfileParser.parse(text).getInstructions()) {
         if (!(instruction instanceof dockerfile_ast_1.Env || instruction instanceof dockerfile_ast_1.Arg))
@@ -70312,223 +70216,70 @@ function secretValuesIn(absPath) {
 
 /***/ }),
 
-/***/ 8601:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ 1234:
+/***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.buildImage = buildImage;
-exports.inspectImage = inspectImage;
-const parse_1 = __nccwpck_require__(2159);
-const BUILD_TIMEOUT_MS = 30 * 60_000;
-/** Builds the image (log streamed to the logger) or resolves the existing `image`. */
-async function buildImage(docker, opts, runId, log) {
-    if (opts.image) {
-        const started = Date.now();
-        let res = await docker.imageInspect(opts.image);
-        if (res.exitCode !== 0) {
-            log.info(`Pulling ${opts.image}`);
-            const pull = await docker.pull(opts.image);
-            res = pull.exitCode === 0 ? await docker.imageInspect(opts.image) : pull;
-        }
-        const error = res.exitCode === 0
-            ? undefined
-            : lastLine(res.stderr) || `image ${opts.image} is not available`;
-        return {
-            mode: 'existing',
-            ok: error === undefined,
-            imageRef: opts.image,
-            durationMs: Date.now() - started,
-            logTail: [],
-            ...(error ? { error } : {}),
-        };
-    }
-    const tag = `flask-deploy-check/app:${runId}`;
-    const r = await docker.build({
-        context: opts.context,
-        file: opts.file,
-        tag,
-        runId,
-        buildArgs: opts.buildArgs,
-        target: opts.target,
-        timeoutMs: BUILD_TIMEOUT_MS,
-        onLine: (line) => log.info(line),
-    });
-    const facts = {
-        mode: 'built',
-        ok: r.exitCode === 0,
-        imageRef: tag,
-        exitCode: r.exitCode,
-        durationMs: r.ms,
-        logTail: r.tail,
-    };
-    if (!facts.ok) {
-        facts.error = r.timedOut
-            ? `docker build did not finish within ${BUILD_TIMEOUT_MS / 60_000} minutes`
-            : r.lastErrorLine || `docker build exited with ${r.exitCode}`;
-    }
-    return facts;
-}
-/** Image config facts plus the variables its history shows; unavailable when inspect fails. */
-async function inspectImage(docker, ref) {
-    const inspect = await docker.imageInspect(ref);
-    if (inspect.exitCode !== 0)
-        return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` };
-    const parsed = (0, parse_1.parseImageInspect)(inspect.stdout);
-    const history = await docker.history(ref);
-    // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
-    if (history.exitCode === 0)
-        parsed.facts.historyVars = (0, parse_1.parseHistory)(history.stdout, [...parsed.env.keys()]);
-    return parsed;
-}
-function lastLine(text) {
-    return text.trim().split('\n').pop() ?? '';
-}
-
-
-/***/ }),
-
-/***/ 1912:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.observeLive = observeLive;
+exports.FORGED_CLIENT = void 0;
 /**
- * Observing the running stack, once the app answers: processes, the app port, the probe, the
- * TLS proxy in front (its requests and the probe through it), the logs, the boot without
- * SECRET_KEY (in parallel) and the graceful stop. Every failure becomes a fact or an
- * `unavailable` reason; collect.ts removes the containers afterwards.
+ * The client address the runtime forges in X-Forwarded-For on its second request through the
+ * proxy, and that proxy.client-ip looks for in the app's answer. It is from TEST-NET-3 (RFC
+ * 5737): no real client has it, so an app that reports it took the forged header.
  */
-const node_crypto_1 = __nccwpck_require__(7598);
-const stack_1 = __nccwpck_require__(8836);
-const http_1 = __nccwpck_require__(7440);
-const introspect_1 = __nccwpck_require__(215);
-const exchanges_1 = __nccwpck_require__(5570);
-const stage_1 = __nccwpck_require__(6518);
-const running_1 = __nccwpck_require__(6584);
-const second_boot_1 = __nccwpck_require__(3151);
-const session_cookies_1 = __nccwpck_require__(1321);
-/** A client address from TEST-NET-3: no real client has it, so seeing it means forging won. */
-const FORGED_CLIENT = '203.0.113.9';
-const LOG_FLUSH_MS = 300;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
-async function ask(exchange, via, forged, probe, envKey) {
-    const ex = await exchange;
-    const body = ex.response?.status === 200 ? ex.response.body : '';
-    return (0, introspect_1.interpretProbe)(body, via, forged, { token: probe.token, injectedKey: envKey });
-}
-async function askApp(c, probe) {
-    const http = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: c.hostPort });
-    try {
-        const ex = http.exchange({ purpose: 'probe', path: probe.path, signal: c.signal });
-        return await ask(ex, 'app', {}, probe, c.envKey);
-    }
-    finally {
-        await http.close();
-    }
-}
-async function askThroughProxy(c, probe, rt) {
-    const answers = [];
-    const requests = [{}, { 'x-forwarded-for': FORGED_CLIENT }];
-    for (const forged of requests) {
-        const ex = (0, exchanges_1.proxyRequest)(rt, {
-            purpose: 'probe',
-            path: probe.path,
-            headers: forged,
-            signal: c.signal,
-        });
-        const a = await ask(ex, 'proxy', forged, probe, c.envKey);
-        if (a)
-            answers.push(a);
-    }
-    return answers;
-}
-/** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
-async function observeLive(obs, opts, c, docker) {
-    const { run } = obs;
-    // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
-    const second = (0, second_boot_1.secondBoot)(docker, {
-        runId: c.runId,
-        image: c.image,
-        port: run.port,
-        env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
-        command: opts.command,
-        mounts: c.probe?.mounts ?? [],
-        network: c.network,
-        timeoutMs: opts.bootTimeoutS * 1000,
-        routes: opts.routes,
-        healthPath: opts.healthPath,
-        probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
-        log: c.log,
-        signal: c.signal,
-    }).catch((err) => ({
-        unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
-    }));
-    obs.processes = await (0, running_1.settledProcesses)(docker, c.handle.name);
-    const appHttp = await (0, running_1.appExchanges)({
-        hostPort: c.hostPort,
-        healthPath: opts.healthPath,
-        routes: opts.routes,
-        signal: c.signal,
-    });
-    const answers = [];
-    const appAnswer = c.probe ? await askApp(c, c.probe) : undefined;
-    if (appAnswer)
-        answers.push(appAnswer);
-    const staged = await c.log.stage('Stand up the TLS proxy', () => (0, stage_1.standUpProxy)(docker, opts, {
-        runId: c.runId,
-        network: c.network,
-        appPort: run.port,
-        appContainer: c.handle.name,
-        staticFolderHint: appAnswer?.staticFolder ?? undefined,
-        staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
-        token: c.probe?.token ?? (0, node_crypto_1.randomBytes)(16).toString('hex'),
-        log: c.log,
-        tempDir: c.tempDir,
-    }));
-    obs.proxyConfig = staged.proxyConfig;
-    obs.proxy = staged.proxy;
-    let proxyHttp = [];
-    if (staged.runtime) {
-        proxyHttp = await (0, exchanges_1.proxyExchanges)(staged.runtime, {
-            routes: opts.routes,
-            healthPath: opts.healthPath,
-            trailingSlashPaths: appAnswer?.trailingSlashRules,
-            signal: c.signal,
-        });
-        if (c.probe)
-            answers.push(...(await askThroughProxy(c, c.probe, staged.runtime)));
-    }
-    // Probe exchanges stay out of obs.http: their bodies carry the key digest.
-    obs.http = [...appHttp, ...proxyHttp];
-    obs.probe = !opts.introspect
-        ? { unavailable: 'introspect is off' }
-        : answers.length > 0
-            ? { answers }
-            : {
-                unavailable: 'the introspection probe did not answer (python -I/-E, a cleared environment, or no Flask app)',
-            };
-    obs.sessionCookies = (0, session_cookies_1.sessionCookiesFrom)(obs.http, {
-        cookieName: appAnswer?.sessionCookie.name ?? 'session',
-        injectedKey: c.envKey,
-    });
-    // Servers write their access log after the response: give the last line time to land.
-    await sleep(LOG_FLUSH_MS);
-    obs.logs = await (0, running_1.containerLogs)(docker, c.handle.name);
-    c.signal?.throwIfAborted();
-    c.log.info(`Stopping ${c.handle.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
-    obs.shutdown = await (0, stack_1.stopApp)(docker, c.handle);
-    obs.secondBoot = await second;
+exports.FORGED_CLIENT = '203.0.113.9';
+
+
+/***/ }),
+
+/***/ 9731:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * proxy.forwarded-spoof's forgeries: one client-sent X-Forwarded-* header per request, each with
+ * a canary that no proxy or app would produce by itself, so seeing it in a Location, a page's
+ * URLs or the app's request.host/url_root proves the client steered what the app generates.
+ * The runtime picks the nonce; the check reads the canaries back from the exchanges.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PROXYFIX_ARG = exports.SPOOF_HEADERS = void 0;
+exports.spoofCanaries = spoofCanaries;
+/** The headers ProxyFix trusts (x_host, x_port, x_prefix, x_proto), in the order they are sent. */
+exports.SPOOF_HEADERS = [
+    'x-forwarded-host',
+    'x-forwarded-port',
+    'x-forwarded-prefix',
+    'x-forwarded-proto',
+];
+/** ProxyFix's argument that makes the app trust each header. */
+exports.PROXYFIX_ARG = {
+    'x-forwarded-host': 'x_host',
+    'x-forwarded-port': 'x_port',
+    'x-forwarded-prefix': 'x_prefix',
+    'x-forwarded-proto': 'x_proto',
+};
+/**
+ * The forged value of each header for a nonce of 6 hex digits: a host under .invalid, a port in
+ * 40000-49999 (digits of the nonce), a path prefix and a URL scheme (letters first, as RFC 3986
+ * requires, so Werkzeug builds `<canary>://host/` from it).
+ */
+function spoofCanaries(nonce) {
+    const digits = String(parseInt(nonce.slice(0, 4), 16) % 10000).padStart(4, '0');
+    return {
+        'x-forwarded-host': `fdc-spoof-${nonce}.invalid`,
+        'x-forwarded-port': `4${digits}`,
+        'x-forwarded-prefix': `/fdc-spoof-${nonce}`,
+        'x-forwarded-proto': `fdcspoof${nonce}`,
+    };
 }
 
 
 /***/ }),
 
-/***/ 6097:
+/***/ 368:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -70568,7 +70319,37 @@ function parseTimestampedLogs(stdout, stderr) {
 
 /***/ }),
 
-/***/ 655:
+/***/ 5738:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Which addresses mean "this machine". A server bound to loopback cannot be reached through a
+ * published port, a loopback upstream seen from the proxy's container is nginx itself, and a
+ * generated URL naming one is useless to a browser.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isLoopback = isLoopback;
+exports.isUnspecified = isUnspecified;
+function bare(host) {
+    return host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+}
+/** 127.0.0.0/8 (also IPv4-mapped), ::1 and the name localhost; IPv6 may be in brackets. */
+function isLoopback(host) {
+    const h = bare(host);
+    return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+/** 0.0.0.0 and ::, which Linux connects to the local host when used as a destination. */
+function isUnspecified(host) {
+    const h = bare(host);
+    return h === '0.0.0.0' || h === '::';
+}
+
+
+/***/ }),
+
+/***/ 7026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -70580,26 +70361,26 @@ exports.parseNginxError = exports.rewriteUpstreams = exports.isLoopbackHost = ex
  * directive tree, the facts checks read from it, the rewrite that points a user's upstream at
  * the app container, and the reading of `nginx -t` errors. All pure.
  */
-var tokenize_1 = __nccwpck_require__(6282);
+var tokenize_1 = __nccwpck_require__(1979);
 Object.defineProperty(exports, "NginxSyntaxError", ({ enumerable: true, get: function () { return tokenize_1.NginxSyntaxError; } }));
 Object.defineProperty(exports, "parseNginxFile", ({ enumerable: true, get: function () { return tokenize_1.parseNginxFile; } }));
 Object.defineProperty(exports, "tokenizeNginx", ({ enumerable: true, get: function () { return tokenize_1.tokenizeNginx; } }));
-var dump_1 = __nccwpck_require__(5389);
+var dump_1 = __nccwpck_require__(3484);
 Object.defineProperty(exports, "matchFiles", ({ enumerable: true, get: function () { return dump_1.matchFiles; } }));
 Object.defineProperty(exports, "parseNginxDump", ({ enumerable: true, get: function () { return dump_1.parseNginxDump; } }));
 Object.defineProperty(exports, "splitNginxDump", ({ enumerable: true, get: function () { return dump_1.splitNginxDump; } }));
-var facts_1 = __nccwpck_require__(7020);
+var facts_1 = __nccwpck_require__(9795);
 Object.defineProperty(exports, "configFacts", ({ enumerable: true, get: function () { return facts_1.configFacts; } }));
-var rewrite_1 = __nccwpck_require__(7391);
+var rewrite_1 = __nccwpck_require__(9271);
 Object.defineProperty(exports, "isLoopbackHost", ({ enumerable: true, get: function () { return rewrite_1.isLoopbackHost; } }));
 Object.defineProperty(exports, "rewriteUpstreams", ({ enumerable: true, get: function () { return rewrite_1.rewriteUpstreams; } }));
-var error_1 = __nccwpck_require__(2521);
+var error_1 = __nccwpck_require__(2674);
 Object.defineProperty(exports, "parseNginxError", ({ enumerable: true, get: function () { return error_1.parseNginxError; } }));
 
 
 /***/ }),
 
-/***/ 3233:
+/***/ 2112:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -70726,7 +70507,7 @@ function upstreamFacts(u) {
 
 /***/ }),
 
-/***/ 5389:
+/***/ 3484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -70740,7 +70521,7 @@ exports.matchFiles = matchFiles;
  * a line `# configuration file PATH:` and followed by one extra newline (nginx.c,
  * ngx_test_configure's dump loop).
  */
-const tokenize_1 = __nccwpck_require__(6282);
+const tokenize_1 = __nccwpck_require__(1979);
 const HEADER = /^# configuration file (.+):$/;
 /** Splits `nginx -T` stdout into files; text before the first header (stderr lines) is ignored. */
 function splitNginxDump(dump) {
@@ -70836,7 +70617,7 @@ function globToRegExp(pattern) {
 
 /***/ }),
 
-/***/ 2521:
+/***/ 2674:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -70870,14 +70651,14 @@ function parseNginxError(stderr) {
 
 /***/ }),
 
-/***/ 7020:
+/***/ 9795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.configFacts = configFacts;
-const directives_1 = __nccwpck_require__(3233);
+const directives_1 = __nccwpck_require__(2112);
 /**
  * Extracts the facts checks need from a parsed configuration: the effective tree of
  * `parseNginxDump`, or the directives of a single conf.d-style file (whose top level is then
@@ -71020,7 +70801,7 @@ function value(body, name) {
 
 /***/ }),
 
-/***/ 7391:
+/***/ 9271:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71033,7 +70814,8 @@ exports.isLoopbackHost = isLoopbackHost;
  * 127.0.0.1:8000; in our stack the proxy runs in its own container, where loopback is nginx
  * itself, so only the host of those addresses is replaced and every other byte is kept.
  */
-const tokenize_1 = __nccwpck_require__(6282);
+const loopback_1 = __nccwpck_require__(5738);
+const tokenize_1 = __nccwpck_require__(1979);
 const PASS = new Set(['proxy_pass', 'uwsgi_pass']);
 /**
  * Rewrites loopback upstream addresses (`proxy_pass http://127.0.0.1:8000`,
@@ -71092,12 +70874,7 @@ function rewriteUpstreams(configText, appHost, file = 'nginx.conf') {
  * connects them to the local host, so a config using them also meant "this machine".
  */
 function isLoopbackHost(host) {
-    const h = host.toLowerCase();
-    return (h === 'localhost' ||
-        /^127(\.\d{1,3}){3}$/.test(h) ||
-        h === '[::1]' ||
-        h === '0.0.0.0' ||
-        h === '[::]');
+    return (0, loopback_1.isLoopback)(host) || (0, loopback_1.isUnspecified)(host);
 }
 function walk(statements, parent, visit) {
     for (const s of statements) {
@@ -71110,7 +70887,7 @@ function walk(statements, parent, visit) {
 
 /***/ }),
 
-/***/ 6282:
+/***/ 1979:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -71273,19 +71050,18 @@ function parseNginxFile(text, file) {
 
 /***/ }),
 
-/***/ 2159:
+/***/ 6644:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.parseTimestampedLogs = exports.splitWords = exports.detectPort = void 0;
+exports.parseTimestampedLogs = exports.splitWords = exports.detectPort = exports.isLoopback = void 0;
 exports.envVarFacts = envVarFacts;
 exports.parseImageInspect = parseImageInspect;
 exports.parseHistory = parseHistory;
 exports.parseTop = parseTop;
 exports.parseProcNetTcp = parseProcNetTcp;
-exports.isLoopback = isLoopback;
 exports.loopbackOnly = loopbackOnly;
 exports.parseHostPort = parseHostPort;
 exports.parseContainerState = parseContainerState;
@@ -71294,10 +71070,14 @@ exports.parseContainerState = parseContainerState;
  * environment variables are read here only to measure them; facts never carry them.
  */
 // One rule for 'URL with credentials' across the Dockerfile and the built image.
-const dockerfile_1 = __nccwpck_require__(2292);
-var port_1 = __nccwpck_require__(8269);
+const dockerfile_1 = __nccwpck_require__(1417);
+const loopback_1 = __nccwpck_require__(5738);
+var loopback_2 = __nccwpck_require__(5738);
+Object.defineProperty(exports, "isLoopback", ({ enumerable: true, get: function () { return loopback_2.isLoopback; } }));
+var port_1 = __nccwpck_require__(2812);
 Object.defineProperty(exports, "detectPort", ({ enumerable: true, get: function () { return port_1.detectPort; } }));
-Object.defineProperty(exports, "splitWords", ({ enumerable: true, get: function () { return port_1.splitWords; } }));
+var shell_words_1 = __nccwpck_require__(9509);
+Object.defineProperty(exports, "splitWords", ({ enumerable: true, get: function () { return shell_words_1.splitWords; } }));
 /** The facts about one variable: its name and the shape of its value, never the value. */
 function envVarFacts(name, value) {
     return { name, valueLength: value.length, urlWithCredentials: (0, dockerfile_1.isUrlWithCredentials)(value) };
@@ -71463,14 +71243,10 @@ function parseProcNetTcp(text) {
     }
     return out;
 }
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-function isLoopback(address) {
-    return /^(::ffff:)?127\./.test(address) || address === '::1';
-}
 /** True when something listens on `port` and only on loopback: unreachable through a published port. */
 function loopbackOnly(listening, port) {
     const onPort = listening.filter((l) => l.port === port);
-    return onPort.length > 0 && onPort.every((l) => isLoopback(l.address));
+    return onPort.length > 0 && onPort.every((l) => (0, loopback_1.isLoopback)(l.address));
 }
 /** Parses `docker port C PORT/tcp` output ("127.0.0.1:49153", maybe several lines) into the host port. */
 function parseHostPort(text) {
@@ -71489,25 +71265,31 @@ function parseContainerState(json) {
         finishedAt: String(s.FinishedAt ?? ''),
     };
 }
-var logs_1 = __nccwpck_require__(6097);
+var logs_1 = __nccwpck_require__(368);
 Object.defineProperty(exports, "parseTimestampedLogs", ({ enumerable: true, get: function () { return logs_1.parseTimestampedLogs; } }));
 
 
 /***/ }),
 
-/***/ 8269:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 2812:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.splitWords = splitWords;
 exports.detectPort = detectPort;
+/**
+ * Which port the app listens on inside the container, read from the server's own arguments
+ * (Gunicorn, Waitress, uWSGI, `flask run`), else the image's first EXPOSE, else the server's
+ * default. Pure: the command and environment come from `docker image inspect` and the options.
+ */
+const shell_words_1 = __nccwpck_require__(9509);
+const wsgi_1 = __nccwpck_require__(9033);
 const SERVER_DEFAULT = {
     gunicorn: 8000,
     waitress: 8080,
     uwsgi: 8000,
-    flask: 5000,
+    werkzeug: 5000,
     other: 8000,
 };
 /** Options whose value names an address (HOST:PORT, :PORT, [::]:PORT) or a bare port, per server. */
@@ -71515,42 +71297,21 @@ const ADDRESS_FLAGS = {
     gunicorn: ['-b', '--bind'],
     waitress: ['--listen'],
     uwsgi: ['--http', '--http-socket', '--http11-socket'],
-    flask: [],
+    werkzeug: [],
     other: ['-b', '--bind'],
 };
 const PORT_FLAGS = {
     gunicorn: [],
     waitress: ['--port'],
     uwsgi: [],
-    flask: ['-p', '--port'],
+    werkzeug: ['-p', '--port'],
     other: ['--port'],
 };
-/** Splits a shell command line into words (quotes respected; no other shell syntax). */
-function splitWords(line) {
-    const words = [];
-    const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g;
-    for (let m = re.exec(line); m !== null; m = re.exec(line))
-        words.push(m[1] ?? m[2] ?? m[3]);
-    return words;
-}
 function expand(word, env) {
     return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a, dflt, b) => {
         const v = env.get(a ?? b);
         return v !== undefined && v !== '' ? v : (dflt ?? '');
     });
-}
-function serverOf(word, rest) {
-    const base = word.split('/').pop() ?? word;
-    if (base === 'gunicorn')
-        return 'gunicorn';
-    if (base === 'waitress-serve' || base === 'waitress')
-        return 'waitress';
-    if (base === 'uwsgi')
-        return 'uwsgi';
-    // `flask run`, `flask --app x run`, `python -m flask run`
-    if (base === 'flask' && rest.includes('run'))
-        return 'flask';
-    return undefined;
 }
 function portOf(address) {
     if (address.startsWith('unix:') || address.startsWith('fd://'))
@@ -71593,11 +71354,11 @@ function fromArguments(words, server) {
  */
 function detectPort(argv, exposedPorts, env = new Map()) {
     // Shell forms arrive as one string (`sh -c "gunicorn -b ..."`): split every element.
-    const words = argv.flatMap((a) => (/\s/.test(a) ? splitWords(a) : [a])).map((w) => expand(w, env));
+    const words = argv.flatMap((a) => (/\s/.test(a) ? (0, shell_words_1.splitWords)(a) : [a])).map((w) => expand(w, env));
     let server = 'other';
     let start = 0;
     for (let i = 0; i < words.length; i++) {
-        const s = serverOf(words[i], words.slice(i + 1));
+        const s = (0, wsgi_1.serverOfProgram)(words[i], words.slice(i + 1));
         if (s !== undefined) {
             server = s;
             start = i + 1;
@@ -71606,13 +71367,13 @@ function detectPort(argv, exposedPorts, env = new Map()) {
     }
     const args = words.slice(start);
     if (server === 'gunicorn')
-        args.push(...splitWords(env.get('GUNICORN_CMD_ARGS') ?? ''));
+        args.push(...(0, shell_words_1.splitWords)(env.get('GUNICORN_CMD_ARGS') ?? ''));
     const found = fromArguments(args, server);
     if (found !== undefined)
         return { port: found, portSource: 'bind-argument' };
     const envPort = server === 'gunicorn'
         ? env.get('PORT')
-        : server === 'flask'
+        : server === 'werkzeug'
             ? env.get('FLASK_RUN_PORT')
             : undefined;
     if (envPort !== undefined && /^\d+$/.test(envPort))
@@ -71625,187 +71386,7 @@ function detectPort(argv, exposedPorts, env = new Map()) {
 
 /***/ }),
 
-/***/ 6584:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.LOG_LINE_CAP = void 0;
-exports.settledProcesses = settledProcesses;
-exports.appExchanges = appExchanges;
-exports.containerLogs = containerLogs;
-/**
- * What collect.ts observes on a running app container: its process table once Gunicorn has
- * finished forking, the plain-HTTP exchanges on the app port, and its output.
- */
-const node_crypto_1 = __nccwpck_require__(7598);
-const http_1 = __nccwpck_require__(7440);
-const parse_1 = __nccwpck_require__(2159);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Lines of container output kept in LogFacts. */
-exports.LOG_LINE_CAP = 2000;
-/**
- * The process table once it stops changing: Gunicorn forks its workers one by one with small
- * random sleeps, so a single look right after readiness undercounts them.
- */
-async function settledProcesses(docker, container, o = {}) {
-    const state = (0, parse_1.parseContainerState)((await docker.inspect(container)).stdout);
-    const started = Date.now();
-    let rows = [];
-    let lastChange = started;
-    let signature = '';
-    for (;;) {
-        const res = await docker.top(container);
-        if (res.exitCode !== 0) {
-            if (rows.length > 0)
-                return rows;
-            return { unavailable: `docker top failed: ${res.stderr.trim().split('\n').pop() ?? ''}` };
-        }
-        rows = (0, parse_1.parseTop)(res.stdout, state.pid);
-        const sig = rows.map((r) => r.pid).join(',');
-        if (sig !== signature) {
-            signature = sig;
-            lastChange = Date.now();
-        }
-        const now = Date.now();
-        if (now - lastChange >= (o.stableMs ?? 500) || now - started >= (o.maxMs ?? 3000))
-            return rows;
-        await sleep(o.pollMs ?? 150);
-    }
-}
-/**
- * The black-box requests on the app port, one after another: health, each route, a path
- * that cannot exist (error page) and the Werkzeug debugger's resource URL (served only when
- * the debugger is on).
- */
-async function appExchanges(r) {
-    const probe = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: r.hostPort });
-    const plan = [
-        { purpose: 'health', path: r.healthPath },
-        ...r.routes.map((path) => ({ purpose: 'route', path })),
-        { purpose: 'not-found', path: `/flask-deploy-check-${(0, node_crypto_1.randomBytes)(4).toString('hex')}-missing` },
-        { purpose: 'debugger', path: '/?__debugger__=yes&cmd=resource&f=debugger.js' },
-    ];
-    const out = [];
-    try {
-        for (const step of plan) {
-            r.signal?.throwIfAborted();
-            out.push(await probe.exchange({ ...step, signal: r.signal }));
-        }
-    }
-    finally {
-        await probe.close();
-    }
-    return out;
-}
-/** The container's output so far, split by stream, capped at about LOG_LINE_CAP lines. */
-async function containerLogs(docker, container) {
-    // One line over the cap tells whether anything was cut.
-    const res = await docker.logs(container, exports.LOG_LINE_CAP + 1);
-    if (res.exitCode !== 0) {
-        return { unavailable: `docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''}` };
-    }
-    const { stdout, stderr } = (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr);
-    return {
-        stdout,
-        stderr,
-        truncated: stdout.length + stderr.length > exports.LOG_LINE_CAP || res.truncated,
-    };
-}
-
-
-/***/ }),
-
-/***/ 3151:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SECOND_BOOT_ROLE = void 0;
-exports.secondBoot = secondBoot;
-const readiness_1 = __nccwpck_require__(5536);
-const stack_1 = __nccwpck_require__(8836);
-const http_1 = __nccwpck_require__(7440);
-const introspect_1 = __nccwpck_require__(215);
-const session_cookies_1 = __nccwpck_require__(1321);
-/** The container's role: its name is `fdc-<runId>-nosecret`. */
-exports.SECOND_BOOT_ROLE = 'nosecret';
-/**
- * Boots the image without SECRET_KEY, requests health, the routes and the probe on the app
- * port, and removes the container (no graceful stop: nothing here is about shutdown).
- * Throws only when the engine fails; the container is removed in every case.
- */
-async function secondBoot(docker, o) {
-    // Belt and braces: the point of this boot is that the key is missing.
-    const env = o.env.filter(([k]) => k !== 'SECRET_KEY');
-    const handle = await (0, stack_1.startApp)(docker, {
-        runId: o.runId,
-        image: o.image,
-        port: o.port,
-        env,
-        command: o.command,
-        mounts: o.mounts,
-        network: o.network,
-        role: exports.SECOND_BOOT_ROLE,
-    });
-    try {
-        const boot = await (0, readiness_1.waitReady)(docker, handle, {
-            appPort: o.port,
-            healthPath: o.healthPath,
-            timeoutMs: o.timeoutMs,
-            log: o.log,
-            signal: o.signal,
-        });
-        const facts = { ready: boot.ready, logTail: boot.logTail, sessionCookies: [] };
-        if (boot.exited)
-            facts.exited = boot.exited;
-        if (!boot.ready || handle.hostPort === undefined) {
-            o.log.debug(`second boot without SECRET_KEY: not ready${boot.exited ? ' (exited)' : ''}`);
-            return facts;
-        }
-        const http = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort });
-        const exchanges = [];
-        let probeBody;
-        try {
-            for (const [purpose, path] of [
-                ['health', o.healthPath],
-                ...o.routes.map((r) => ['route', r]),
-            ]) {
-                o.signal?.throwIfAborted();
-                exchanges.push(await http.exchange({ purpose, path, signal: o.signal }));
-            }
-            if (o.probe) {
-                const ex = await http.exchange({ purpose: 'probe', path: o.probe.path, signal: o.signal });
-                if (ex.response?.status === 200)
-                    probeBody = ex.response.body;
-            }
-        }
-        finally {
-            await http.close();
-        }
-        const answer = probeBody !== undefined && o.probe
-            ? (0, introspect_1.interpretProbe)(probeBody, 'app', {}, { token: o.probe.token })
-            : undefined;
-        if (answer) {
-            const { set, length, weak } = answer.secretKey;
-            facts.secretKey = { set, length, weak };
-        }
-        facts.sessionCookies = (0, session_cookies_1.sessionCookiesFrom)(exchanges, {
-            cookieName: answer?.sessionCookie.name ?? o.cookieName ?? 'session',
-        });
-        return facts;
-    }
-    finally {
-        await (0, stack_1.removeApp)(docker, handle).catch((err) => o.log.warning(`removing the second boot's container failed: ${err.message}`));
-    }
-}
-
-
-/***/ }),
-
-/***/ 5743:
+/***/ 9574:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -71828,7 +71409,7 @@ function looksSecret(name, valueLength, urlWithCredentials) {
 
 /***/ }),
 
-/***/ 1695:
+/***/ 1170:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71894,13 +71475,12 @@ function findSigningKey(value, candidates) {
 
 /***/ }),
 
-/***/ 1321:
+/***/ 2777:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.setCookieNameValue = setCookieNameValue;
 exports.pythonBytesLiteral = pythonBytesLiteral;
 exports.sessionCookiesFrom = sessionCookiesFrom;
 /**
@@ -71908,16 +71488,9 @@ exports.sessionCookiesFrom = sessionCookiesFrom;
  * SECRET_KEY it injected (secret.from-env) and the word list of weak keys (secret.strength).
  * Only the outcome is kept, never the cookie value.
  */
-const session_cookie_1 = __nccwpck_require__(1695);
-const weak_keys_1 = __nccwpck_require__(5715);
-/** Name and value of a Set-Cookie header; undefined when it has no `name=`. */
-function setCookieNameValue(header) {
-    const pair = header.split(';', 1)[0];
-    const eq = pair.indexOf('=');
-    if (eq <= 0)
-        return undefined;
-    return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
-}
+const session_cookie_1 = __nccwpck_require__(1170);
+const set_cookie_1 = __nccwpck_require__(390);
+const weak_keys_1 = __nccwpck_require__(7780);
 /** Python's repr of a bytes key, so a weak bytes key is named as the code that sets it writes it. */
 function pythonBytesLiteral(bytes) {
     // Like bytes.__repr__: double quotes only when the value holds ' and no ".
@@ -71961,8 +71534,8 @@ function sessionCookiesFrom(exchanges, o) {
     const seen = new Set();
     for (const ex of exchanges) {
         for (const header of ex.response?.headers['set-cookie'] ?? []) {
-            const cookie = setCookieNameValue(header);
-            if (!cookie || cookie.name !== o.cookieName || cookie.value.replace(/"/g, '') === '')
+            const cookie = (0, set_cookie_1.parseSetCookie)(header);
+            if (cookie.name !== o.cookieName || cookie.value.replace(/"/g, '') === '')
                 continue;
             const fact = {
                 via: ex.via,
@@ -71984,7 +71557,125 @@ function sessionCookiesFrom(exchanges, o) {
 
 /***/ }),
 
-/***/ 5715:
+/***/ 390:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/** Reading one Set-Cookie header, and showing it as evidence without its value. */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseSetCookie = parseSetCookie;
+exports.cookieShape = cookieShape;
+/** A header without `=` in its first part has that part as its name and an empty value. */
+function parseSetCookie(header) {
+    const [pair, ...attrs] = header.split(';');
+    const eq = pair.indexOf('=');
+    const attributes = new Map();
+    for (const a of attrs) {
+        const at = a.indexOf('=');
+        const k = (at < 0 ? a : a.slice(0, at)).trim().toLowerCase();
+        if (k !== '')
+            attributes.set(k, at < 0 ? '' : a.slice(at + 1).trim());
+    }
+    return {
+        name: (eq < 0 ? pair : pair.slice(0, eq)).trim(),
+        value: eq < 0 ? '' : pair.slice(eq + 1).trim(),
+        attributes,
+    };
+}
+/** The header as evidence without the cookie's value: 'session=…; HttpOnly; Path=/'. */
+function cookieShape(header) {
+    const [, ...attrs] = header.split(';');
+    const { name } = parseSetCookie(header);
+    return [`${name}=…`, ...attrs.map((a) => a.trim()).filter((a) => a !== '')].join('; ');
+}
+
+
+/***/ }),
+
+/***/ 9509:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Splitting command lines into words. A shell form (a Dockerfile CMD, `sh -c "..."`, a
+ * GUNICORN_CMD_ARGS value) is split the way /bin/sh would; `docker top` prints a process's args
+ * space-joined with the original quoting lost, so those are split on whitespace only.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.splitWords = splitWords;
+exports.plainWords = plainWords;
+exports.argWords = argWords;
+/**
+ * One scanner for both uses: `strict` refuses (undefined) anything the JSON form of CMD cannot
+ * express; otherwise such characters stay part of the words.
+ */
+function scan(line, strict) {
+    const words = [];
+    let word;
+    let quote;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote !== undefined) {
+            if (c === quote)
+                quote = undefined;
+            else if (strict && quote === '"' && /[$`]/.test(c))
+                return undefined;
+            else if (quote === '"' && c === '\\' && /["\\]/.test(line[i + 1] ?? ''))
+                word += line[++i];
+            else
+                word += c;
+        }
+        else if (c === '"' || c === "'") {
+            quote = c;
+            word ??= '';
+        }
+        else if (/\s/.test(c)) {
+            if (word !== undefined)
+                words.push(word);
+            word = undefined;
+        }
+        else if (strict && /[&|;<>$`()*?{}]/.test(c)) {
+            return undefined;
+        }
+        else if (c === '\\') {
+            word = (word ?? '') + (line[++i] ?? '');
+        }
+        else {
+            word = (word ?? '') + c;
+        }
+    }
+    if (strict && quote !== undefined)
+        return undefined;
+    if (word !== undefined)
+        words.push(word);
+    return words;
+}
+/** The words of a shell command line: quotes and backslashes as /bin/sh reads them, `$VAR` and operators kept as text. */
+function splitWords(line) {
+    return scan(line, false) ?? [];
+}
+/**
+ * The words of a plain shell command, or undefined when it uses anything the JSON form cannot
+ * express (variables, &&, pipes, redirections, globs, subshells, an open quote).
+ */
+function plainWords(command) {
+    const words = scan(command, true);
+    return words !== undefined && words.length > 0 ? words : undefined;
+}
+/** A process's args as `docker top` prints them (space-joined, quoting lost), split on whitespace. */
+function argWords(args) {
+    return args
+        .trim()
+        .split(/\s+/)
+        .filter((t) => t.length > 0);
+}
+
+
+/***/ }),
+
+/***/ 7780:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71997,7 +71688,7 @@ exports.isWeakKey = isWeakKey;
  * Known weak Flask SECRET_KEY values, for two uses: trying each against a session cookie's
  * signature (secret.strength, black-box), and judging a key whose value is known.
  */
-const weak_secret_keys_1 = __nccwpck_require__(9172);
+const weak_secret_keys_1 = __nccwpck_require__(7169);
 const SEPARATORS = [' ', '-', '_', ''];
 function capitalize(word) {
     return word.charAt(0).toUpperCase() + word.slice(1);
@@ -72052,6 +71743,375 @@ function isWeakKey(key) {
 
 /***/ }),
 
+/***/ 7169:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Weak or well-known Flask SECRET_KEY values: defaults of Flask extensions and apps, keys from
+ * the Flask docs, popular tutorials and courses (copied into countless apps), and the obvious
+ * words people type. A session cookie signed with one of these can be forged by anyone.
+ *
+ * Kept as TypeScript (not a .txt read at run time) so it survives bundling into dist/index.js.
+ * `WEAK_KEY_PHRASES` are expanded into case and separator variants by observe/weak-keys.ts
+ * ('secret key' -> 'secret-key', 'SECRET_KEY', 'SecretKey', ...); `WEAK_KEY_VERBATIM` are used
+ * exactly as written. Sources are named where a value is specific to one.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.WEAK_KEY_BYTES = exports.WEAK_KEY_PHRASES = exports.WEAK_KEY_VERBATIM = void 0;
+/** Exact values, escapes as Python would produce them. */
+exports.WEAK_KEY_VERBATIM = [
+    // Flask quickstart (str form of b'_5#y2L"F4Q8z\n\xec]/'; the bytes form is WEAK_KEY_BYTES)
+    '_5#y2L"F4Q8z\n\u00ec]/',
+    // Flask quickstart, the example output of `python -c 'import secrets; print(secrets.token_hex())'`
+    '192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf',
+    // Flask docs before 1.0
+    'A0Zr98j/3yX R~XHH!jmN]LWX/,?RT',
+    // Corey Schafer's Flask tutorial series
+    '5791628bb0b13ce0c676dfde280ba245',
+    // Tech With Tim's Flask tutorial
+    'hjshjhdjah kjshkjdhjs',
+    // Pretty Printed tutorials
+    'Thisisasecret!',
+    'ThisIsASecret!',
+    // Flask-SocketIO examples
+    'secret!',
+    // Flask-Admin examples
+    '123456790',
+    // Flask-User examples
+    'This is an INSECURE secret!! DO NOT use this in production!!',
+    'THIS IS AN INSECURE SECRET',
+    // flask-mongoengine examples
+    'flask+mongoengine=<3',
+    // Flask-AppBuilder and Apache Superset before 1.4.1 ('\2\1thisismyscretkey\1\2\e\y\y\h')
+    '\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h',
+    // Apache Superset defaults and deployment templates
+    'CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET',
+    'thisISaSECRET_1234',
+    'YOUR_OWN_RANDOM_GENERATED_SECRET_KEY',
+    'TEST_NON_DEV_SECRET',
+    // Apache Airflow 1.x webserver default
+    'temporary_key',
+    // Code pasted as a string by mistake
+    'os.urandom(12)',
+    'os.urandom(16)',
+    'os.urandom(24)',
+    'os.urandom(32)',
+    'secrets.token_hex()',
+    'secrets.token_hex(16)',
+    'secrets.token_hex(32)',
+    "os.environ.get('SECRET_KEY')",
+    // Common passwords and keyboard walks
+    '123',
+    '1234',
+    '12345',
+    '123456',
+    '1234567',
+    '12345678',
+    '123456789',
+    '1234567890',
+    '0123456789',
+    '000000',
+    '111111',
+    '123123',
+    '654321',
+    'abc123',
+    'abcd1234',
+    'abcdef',
+    'abcdefg',
+    'abcdefgh',
+    'qwerty',
+    'qwerty123',
+    'qwertyuiop',
+    'asdf',
+    'asdfasdf',
+    'asdfgh',
+    'asdfghjkl',
+    'zxcvbnm',
+    'password1',
+    'password123',
+    'passw0rd',
+    'p@ssw0rd',
+    'p@ssword',
+    'pa$$word',
+    'letmein',
+    'trustno1',
+    'iloveyou',
+    'welcome1',
+    'secret1',
+    'secret123',
+    'secret1234',
+    'secretkey123',
+    'mysecret123',
+    'supersecret123',
+    's3cr3t',
+    's3cret',
+    'secr3t',
+    'sekrit',
+    'shh',
+    'shhh',
+    'shhhh',
+    'x',
+    'xx',
+    'xxx',
+    'xxxx',
+    'xxxxx',
+    'changeit',
+    'key',
+    'secret',
+    'secrets',
+    'default',
+    'dev',
+    'devel',
+    'develop',
+    'development',
+    'prod',
+    'production',
+    'staging',
+    'test',
+    'testing',
+    'tests',
+    'debug',
+    'local',
+    'localhost',
+    'flask',
+    'flaskr',
+    'flasky',
+    'microblog',
+    'password',
+    'passwd',
+    'pass',
+    'admin',
+    'root',
+    'token',
+    'session',
+    'cookie',
+    'app',
+    'application',
+    'example',
+    'sample',
+    'demo',
+    'insecure',
+    'unsafe',
+    'temp',
+    'temporary',
+    'random',
+    'private',
+    'hidden',
+    'welcome',
+    'hello',
+    'foo',
+    'bar',
+    'baz',
+    'foobar',
+    'abc',
+    'todo',
+    'fixme',
+    'none',
+    'None',
+    'null',
+    'undefined',
+    'empty',
+    'changeme',
+    'ChangeMe',
+    'CHANGEME',
+    'monkey',
+    'dragon',
+    'master',
+    'sunshine',
+    'batman',
+    'superman',
+];
+/**
+ * Phrases in lower case, words separated by one space; each is also tried joined by '-', '_'
+ * and nothing, in lower, UPPER, Capitalized, Title and camel case.
+ */
+exports.WEAK_KEY_PHRASES = [
+    'secret key',
+    'my secret key',
+    'my secret',
+    'mysecret key',
+    'your secret key',
+    'your secret key here',
+    'your secret',
+    'super secret',
+    'super secret key',
+    'super secret string',
+    'top secret',
+    'top secret key',
+    'very secret',
+    'very secret key',
+    'not so secret',
+    'not a secret',
+    'not secret',
+    'some secret',
+    'some secret key',
+    'a secret key',
+    'the secret key',
+    'secret key here',
+    'secret key goes here',
+    'put your secret key here',
+    'enter your secret key',
+    'insert secret key here',
+    'add secret key here',
+    'replace me',
+    'replace this',
+    'replace with secret key',
+    'replace with your secret key',
+    'change me',
+    'change this',
+    'change this key',
+    'change this secret',
+    'change me in production',
+    'change this in production',
+    'please change me',
+    'please change this',
+    'dev key',
+    'dev secret',
+    'dev secret key',
+    'development key',
+    'development secret',
+    'development secret key',
+    'default key',
+    'default secret',
+    'default secret key',
+    'flask secret',
+    'flask secret key',
+    'flask key',
+    'flask app',
+    'my flask app',
+    'app secret',
+    'app secret key',
+    'app key',
+    'my app',
+    'my app secret',
+    'web app',
+    'session key',
+    'session secret',
+    'session secret key',
+    'cookie secret',
+    'jwt secret',
+    'jwt secret key',
+    'csrf secret',
+    'csrf secret key',
+    'wtf csrf secret key',
+    'test key',
+    'test secret',
+    'test secret key',
+    'testing key',
+    'testing secret',
+    'secret string',
+    'secret password',
+    'random string',
+    'random key',
+    'random secret',
+    'random secret key',
+    'a random string',
+    'some random string',
+    'some random key',
+    'hard to guess',
+    'hard to guess string',
+    'hard to guess key',
+    'you will never guess',
+    'you will never know',
+    'no one will guess',
+    'keyboard cat',
+    'hello world',
+    'this is a secret',
+    'this is secret',
+    'this is my secret',
+    'this is my secret key',
+    'this is a secret key',
+    'this is the secret key',
+    'this is not a secret',
+    'this should be secret',
+    'it is a secret',
+    'its a secret',
+    'keep it secret',
+    'keep it secret keep it safe',
+    'do not share',
+    'my precious',
+    'open sesame',
+    'i love flask',
+    'insecure key',
+    'insecure secret',
+    'insecure secret key',
+    'unsafe key',
+    'not secure',
+    'my password',
+    'shared secret',
+    'private key',
+    'api key',
+    'secret token',
+    'secret sauce',
+    'local secret',
+    'local dev',
+    'todo app',
+    'secret key for development',
+    'secret key for dev',
+];
+/** Keys that are bytes and not valid UTF-8, so they cannot be strings. */
+exports.WEAK_KEY_BYTES = [
+    // Flask quickstart: app.secret_key = b'_5#y2L"F4Q8z\n\xec]/'
+    Uint8Array.from(Buffer.from('5f352379324c22463451387a0aec5d2f', 'hex')),
+];
+
+
+/***/ }),
+
+/***/ 9033:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Which WSGI server a program, a Server header or SERVER_SOFTWARE names, and how reports name
+ * it: one list for the port detection, the process table and the server checks.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SERVER_NAMES = void 0;
+exports.serverOfProgram = serverOfProgram;
+exports.serverOfSoftware = serverOfSoftware;
+/** Display names of the servers we recognise. */
+exports.SERVER_NAMES = {
+    gunicorn: 'Gunicorn',
+    uwsgi: 'uWSGI',
+    waitress: 'Waitress',
+    werkzeug: 'the Werkzeug development server',
+};
+/**
+ * The server a program starts, from its name (a path is fine) and the words after it: `flask`
+ * serves with Werkzeug's development server only when asked to `run`.
+ */
+function serverOfProgram(program, rest) {
+    const base = program.slice(program.lastIndexOf('/') + 1);
+    if (base === 'gunicorn')
+        return 'gunicorn';
+    if (base === 'uwsgi')
+        return 'uwsgi';
+    if (base === 'waitress-serve' || base === 'waitress')
+        return 'waitress';
+    if (base === 'flask' && rest.includes('run'))
+        return 'werkzeug';
+    return undefined;
+}
+/** The server a Server header or SERVER_SOFTWARE names ('gunicorn/21.2.0', 'Werkzeug/3.0.1 Python/3.12'). */
+function serverOfSoftware(text) {
+    if (/werkzeug/i.test(text))
+        return 'werkzeug';
+    if (/gunicorn/i.test(text))
+        return 'gunicorn';
+    if (/waitress/i.test(text))
+        return 'waitress';
+    if (/uwsgi/i.test(text))
+        return 'uwsgi';
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 8381:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -72101,7 +72161,7 @@ exports.parseOptions = parseOptions;
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
-const catalog_1 = __nccwpck_require__(530);
+const ids_1 = __nccwpck_require__(8007);
 /** A problem with the options: one line, exit code 2, nothing started. */
 class UsageError extends Error {
     constructor(message) {
@@ -72154,7 +72214,7 @@ function pairs(input, value) {
         const key = eq > 0 ? line.slice(0, eq).trim() : '';
         if (!ENV_NAME.test(key)) {
             // Never echo the value: it may be a secret.
-            throw bad(input, eq > 0 ? `${key}=***` : line.replace(/=.*/, '=***'), 'one KEY=VALUE per line, KEY made of letters, digits and _');
+            throw bad(input, eq >= 0 ? `${key}=***` : `${/^\w*/.exec(line)?.[0] ?? ''}***`, 'one KEY=VALUE per line, KEY made of letters, digits and _');
         }
         return [key, line.slice(eq + 1)];
     });
@@ -72179,6 +72239,13 @@ function int(input, value, min, max) {
 function urlPath(input, value) {
     if (!/^\/[^\s]*$/.test(value))
         throw bad(input, value, "a path starting with '/' and without spaces");
+    return value;
+}
+/** A docker image reference or id; anything else (a leading '-' above all) must not reach docker's argv. */
+const IMAGE_REF = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+function imageRef(input, value) {
+    if (!IMAGE_REF.test(value))
+        throw bad(input, value, 'an image reference [host/]name[:tag][@digest], e.g. nginx:1.27');
     return value;
 }
 /** Splits a command: a JSON array, or words separated by spaces with '...' or "..." quoting. */
@@ -72235,7 +72302,12 @@ function parseOptions(raw, env) {
         ? existing('report-file', reportFileRaw, env.workspace, 'file')
         : undefined;
     // comment-only builds nothing, so the build inputs are not looked at.
-    const image = get('image') || (commentOnly ? 'none' : undefined);
+    const imageRaw = get('image');
+    const image = commentOnly
+        ? imageRaw || 'none'
+        : imageRaw
+            ? imageRef('image', imageRaw)
+            : undefined;
     const contextRaw = get('context') || '.';
     const context = image
         ? path.resolve(env.workspace, contextRaw)
@@ -72255,8 +72327,8 @@ function parseOptions(raw, env) {
         .flatMap((l) => l.split(/[\s,]+/))
         .filter(Boolean);
     for (const id of skipChecks) {
-        if (!catalog_1.CHECK_IDS.includes(id))
-            throw bad('skip-checks', id, `check ids from the catalog (${catalog_1.CHECK_IDS.slice(0, 3).join(', ')}, ...)`);
+        if (!(0, ids_1.isCheckId)(id))
+            throw bad('skip-checks', id, `check ids from the catalog (${ids_1.CHECK_IDS.slice(0, 3).join(', ')}, ...)`);
     }
     const nginxConfig = get('nginx-config') || 'auto';
     if (nginxConfig !== 'auto' && !commentOnly)
@@ -72290,7 +72362,9 @@ function parseOptions(raw, env) {
         routes: routes.length > 0 ? routes : ['/'],
         nginxConfig,
         serverName,
-        proxyImage: get('proxy-image') || exports.DEFAULT_PROXY_IMAGE,
+        proxyImage: get('proxy-image')
+            ? imageRef('proxy-image', get('proxy-image'))
+            : exports.DEFAULT_PROXY_IMAGE,
         introspect: bool('introspect', raw.introspect, true),
         bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
         failOn: failOn,
@@ -72357,9 +72431,9 @@ exports.newRunId = newRunId;
 const node_crypto_1 = __nccwpck_require__(7598);
 const path = __importStar(__nccwpck_require__(6760));
 const catalog_1 = __nccwpck_require__(530);
-const collect_1 = __nccwpck_require__(8438);
-const dockerfile_1 = __nccwpck_require__(2292);
-const secret_names_1 = __nccwpck_require__(5743);
+const collect_1 = __nccwpck_require__(3714);
+const dockerfile_1 = __nccwpck_require__(8003);
+const secret_names_1 = __nccwpck_require__(9574);
 const report_1 = __nccwpck_require__(8850);
 const sanitize_1 = __nccwpck_require__(1211);
 /** Wraps a logger so every secret registered during the run is also known for redaction. */
@@ -72379,7 +72453,7 @@ async function runPipeline(options, log, ctx) {
     const secrets = [...options.env.map(([, v]) => v), options.githubToken].filter((s) => s.length > 0);
     const runLog = recordingSecrets(log, secrets);
     // Known before the build, which echoes ENV/ARG lines and build args into its log.
-    const baked = options.image ? [] : (0, dockerfile_1.secretValuesIn)(options.file);
+    const baked = options.image ? [] : (0, dockerfile_1.dockerfileSecrets)(options.file);
     const secretArgs = options.buildArgs.filter(([k, v]) => (0, secret_names_1.looksSecret)(k, v.length, false));
     for (const value of [...baked, ...secretArgs.map(([, v]) => v)])
         runLog.secret(value);
@@ -72391,7 +72465,7 @@ async function runPipeline(options, log, ctx) {
     });
     const checksStarted = Date.now();
     const redact = (0, sanitize_1.makeRedactor)(secrets);
-    const results = (0, sanitize_1.redactResults)((0, catalog_1.runChecks)(observations, options.skipChecks), redact);
+    const results = (0, sanitize_1.redactResults)((0, catalog_1.runCatalog)(observations, options.skipChecks), redact);
     const checksMs = timings.observe + (Date.now() - checksStarted);
     const report = (0, report_1.buildReport)({
         results,
@@ -72411,7 +72485,7 @@ async function runPipeline(options, log, ctx) {
     });
     await (0, report_1.writeReport)(report, options.reportPath);
     log.debug(`report written to ${options.reportPath}`);
-    return { report, redact };
+    return { report, observations, redact };
 }
 /** A short random id that names and labels everything this run creates. */
 function newRunId() {
@@ -72608,8 +72682,8 @@ exports.interpretProbe = interpretProbe;
 const node_crypto_1 = __nccwpck_require__(7598);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const session_cookies_1 = __nccwpck_require__(1321);
-const weak_keys_1 = __nccwpck_require__(5715);
+const session_cookies_1 = __nccwpck_require__(2777);
+const weak_keys_1 = __nccwpck_require__(7780);
 const python_1 = __nccwpck_require__(314);
 /** Where the probe's directory is mounted in the app container. */
 exports.PROBE_MOUNT_TARGET = '/opt/flask-deploy-check/probe';
@@ -72625,7 +72699,7 @@ function prepareProbe(o) {
     fs.mkdirSync(dir, { recursive: true });
     // Readable by any user: the app may run as a non-root uid inside the container.
     fs.chmodSync(dir, 0o755);
-    for (const [name, source] of Object.entries(python_1.PROBE_FILES)) {
+    for (const [name, source] of Object.entries((0, python_1.probeFiles)())) {
         const file = path.join(dir, name);
         fs.writeFileSync(file, source);
         fs.chmodSync(file, 0o644);
@@ -72756,339 +72830,133 @@ function middlewareOf(v) {
 
 /***/ }),
 
-/***/ 314:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 9113:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
-/**
- * The introspection probe's Python sources, embedded because the action ships as one bundled
- * dist/index.js. Each constant is byte for byte the file of the same name in src/probe/python/
- * (edit the .py, paste it here; __tests__/probe/python.test.ts fails while they differ).
- * String.raw keeps Python's backslashes as written; the sources hold no backtick or dollar-brace.
- */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PROBE_FILES = exports.FDC_PROBE_PY = exports.SITECUSTOMIZE_PY = void 0;
-/** sitecustomize.py: Activates the probe: chains to the shadowed sitecustomize, then loads fdc_probe.py. */
-exports.SITECUSTOMIZE_PY = String.raw `"""flask-deploy-check: mounted read-only into the app container and found through PYTHONPATH.
-
-Python imports the first sitecustomize on sys.path at startup, so this one shadows any the image
-has (Debian's python ships /usr/lib/python3.X/sitecustomize.py): it runs that one first, as
-Python would have, then installs the introspection probe (fdc_probe.py beside this file) when
-FDC_PROBE_TOKEN is set. Nothing here may break the app: every error is swallowed and reported
-in one line on stderr.
-"""
-
-
-def _fdc_start():
-    import os
-    import sys
-
-    here = os.path.dirname(os.path.realpath(__file__))
-
-    def ours(entry):
-        try:
-            return os.path.realpath(entry or os.curdir) == here
-        except Exception:
-            return False
-
-    # Leave sys.path as the app expects it; children still find us through PYTHONPATH.
-    sys.path[:] = [p for p in sys.path if not ours(p)]
-    try:
-        import importlib.util
-        from importlib.machinery import PathFinder
-
-        spec = PathFinder.find_spec("sitecustomize", sys.path)
-        if spec is not None and spec.loader is not None:
-            shadowed = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(shadowed)
-            # Code that reads attributes of sitecustomize finds the shadowed module's names.
-            for name, value in vars(shadowed).items():
-                if not name.startswith("__"):
-                    globals().setdefault(name, value)
-            globals()["_fdc_shadowed"] = shadowed
-    except Exception as e:
-        sys.stderr.write("flask-deploy-check: the image's sitecustomize failed: %r\n" % (e,))
-    if not os.environ.get("FDC_PROBE_TOKEN"):
-        return
-    try:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location(
-            "_flask_deploy_check_probe", os.path.join(here, "fdc_probe.py")
-        )
-        probe = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(probe)
-        sys.modules[spec.name] = probe
-        probe.install()
-    except Exception as e:
-        sys.stderr.write("flask-deploy-check: probe not installed: %r\n" % (e,))
-
-
-_fdc_start()
-del _fdc_start
-`;
-/** fdc_probe.py: The probe itself: patches Flask.wsgi_app to answer on the per-run path. */
-exports.FDC_PROBE_PY = String.raw `"""flask-deploy-check introspection probe, installed by the sitecustomize beside this file.
-
-When flask.app is first imported, Flask.wsgi_app is wrapped: a GET of exactly
-/__flask_deploy_check/<FDC_PROBE_TOKEN> is answered with JSON describing what the app sees, and
-every other request goes to the original untouched. Patching the class before the app exists
-puts the probe at the bottom of the app's middleware chain, so ProxyFix and friends have already
-run when it looks at the request, as they have for the app's own views.
-
-The answer never holds SECRET_KEY: only whether it is set, its length, and an HMAC-SHA256 of it
-keyed with the per-run token, which the action compares with digests of the keys it knows.
-"""
-import os
-import sys
-
-TOKEN = os.environ.get("FDC_PROBE_TOKEN", "")
-PREFIX = "/__flask_deploy_check/"
-PROBE_PATH = (PREFIX + TOKEN).encode("latin-1")
-# Attributes through which WSGI middleware usually holds the app it wraps.
-NEXT_ATTRS = ("app", "wsgi_app", "application")
-PROXY_FIX_ATTRS = (("xFor", "x_for"), ("xProto", "x_proto"), ("xHost", "x_host"),
-                   ("xPort", "x_port"), ("xPrefix", "x_prefix"))
-
-
-def install():
-    """Patches Flask now if it is already imported, else as soon as flask.app is."""
-    module = sys.modules.get("flask.app")
-    if module is not None:
-        _patch(module)
-    else:
-        sys.meta_path.insert(0, _FlaskFinder())
-
-
-class _FlaskFinder:
-    """Finds flask.app with the other finders and patches the module once it has executed.
-
-    Lazy on purpose: importing Flask here would change the import order of every Python process
-    in the container (gevent workers monkey-patch after fork, for instance).
-    """
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "flask.app":
-            return None
-        spec = None
-        for finder in list(sys.meta_path):
-            find = getattr(finder, "find_spec", None)
-            if finder is self or find is None:
-                continue
-            spec = find(name, path, target)
-            if spec is not None:
-                break
-        if spec is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module):
-            exec_module(module)
-            if module.__name__ == "flask.app":
-                try:
-                    _patch(module)
-                except Exception as e:
-                    sys.stderr.write("flask-deploy-check: probe not installed: %r\n" % (e,))
-
-        try:
-            # On the loader instance (one per module file): its class and behaviour stay as they are.
-            spec.loader.exec_module = exec_and_patch
-        except Exception:
-            return spec
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)
-        return spec
+exports.proxyRequest = proxyRequest;
+exports.proxyExchanges = proxyExchanges;
+exports.spoofExchanges = spoofExchanges;
+const http_1 = __nccwpck_require__(7440);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Sends one request through the proxy and returns it as an exchange (via 'proxy', with its
+ * scheme); never throws. Under limit_req a refused request (503, or 429 with
+ * limit_req_status 429) is retried once after the config's interval.
+ */
+async function proxyRequest(rt, req) {
+    const scheme = req.scheme ?? 'https';
+    const host = req.host ?? rt.serverName;
+    const port = scheme === 'https' ? rt.httpsPort : rt.httpPort;
+    if (port === undefined) {
+        const request = { method: req.method ?? 'GET', path: req.path, headers: req.headers ?? {} };
+        const error = 'the proxy has no plain-HTTP listener';
+        return { via: 'proxy', scheme, purpose: req.purpose, request, error };
+    }
+    const probe = new http_1.HttpProbe({
+        via: 'proxy',
+        host: '127.0.0.1',
+        port,
+        hostHeader: host,
+        ...(scheme === 'https' ? { tls: { servername: host, rejectUnauthorized: false } } : {}),
+    });
+    const send = () => probe.exchange({
+        purpose: req.purpose,
+        path: req.path,
+        method: req.method,
+        headers: req.headers,
+        timeoutMs: req.timeoutMs,
+        signal: req.signal,
+    });
+    try {
+        let ex = await send();
+        if (rt.rateLimited && [503, 429].includes(ex.response?.status ?? 0)) {
+            await sleep(rt.retryAfterMs);
+            ex = await send();
+        }
+        return { ...ex, scheme };
+    }
+    finally {
+        await probe.close();
+    }
+}
+/**
+ * The black-box requests through the proxy, in order: each route, health, an error page, a
+ * static file, trailing-slash redirects, a foreign Host (and SNI), alias traversal to the
+ * canary, and a plain-HTTP request to port 80 when the config listens there.
+ */
+async function proxyExchanges(rt, plan) {
+    const steps = [
+        ...plan.routes.map((path) => ({ purpose: 'route', path })),
+        { purpose: 'health', path: plan.healthPath },
+        { purpose: 'not-found', path: `/flask-deploy-check-${rt.token}-missing` },
+    ];
+    if (rt.staticSample)
+        steps.push({ purpose: 'static', path: rt.staticSample });
+    for (const p of plan.trailingSlashPaths ?? []) {
+        if (p.length > 1 && p.endsWith('/'))
+            steps.push({ purpose: 'trailing-slash', path: p.replace(/\/+$/, '') });
+    }
+    steps.push({ purpose: 'host-header', path: '/', host: `fdc-foreign-${rt.token}.invalid` });
+    for (const path of rt.traversalPaths)
+        steps.push({ purpose: 'traversal', path });
+    if (rt.httpPort !== undefined)
+        steps.push({
+            purpose: 'https-redirect',
+            path: '/flask-deploy-check-redirect?x=1',
+            scheme: 'http',
+        });
+    const out = [];
+    for (const step of steps) {
+        plan.signal?.throwIfAborted();
+        out.push(await proxyRequest(rt, { ...step, signal: plan.signal }));
+    }
+    return out;
+}
+/**
+ * proxy.forwarded-spoof's requests: each forged header on its own, to each path (a route, and a
+ * trailing-slash redirect whose Location Werkzeug builds from the request's scheme and host).
+ */
+async function spoofExchanges(rt, o) {
+    const out = [];
+    for (const [name, value] of Object.entries(o.canaries)) {
+        for (const path of o.paths) {
+            o.signal?.throwIfAborted();
+            const headers = { [name]: value };
+            out.push(await proxyRequest(rt, { purpose: 'forwarded-spoof', path, headers, signal: o.signal }));
+        }
+    }
+    return out;
+}
 
 
-def _patch(module):
-    flask_cls = module.Flask
-    original = flask_cls.wsgi_app
-    if getattr(original, "_fdc_probe", False):
-        return
+/***/ }),
 
-    def wsgi_app(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if path.startswith(PREFIX) and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            import hmac
+/***/ 314:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-            if hmac.compare_digest(path.encode("latin-1", "replace"), PROBE_PATH):
-                return _answer(self, environ, start_response)
-        return original(self, environ, start_response)
+"use strict";
 
-    import functools
-
-    functools.update_wrapper(wsgi_app, original)
-    wsgi_app._fdc_probe = True
-    flask_cls.wsgi_app = wsgi_app
-
-
-def _answer(app, environ, start_response):
-    import json
-
-    errors = []
-
-    def attempt(field, fn, default=None):
-        # One failing fact must not hide the others; only the exception's type is reported,
-        # since its message could quote a config value.
-        try:
-            return fn()
-        except Exception as e:
-            errors.append("%s: %s" % (field, type(e).__name__))
-            return default
-
-    request = attempt("request", lambda: app.request_class(environ))
-    facts = {"probe": 1}
-    if request is not None:
-        facts.update(
-            scheme=attempt("scheme", lambda: request.scheme),
-            host=attempt("host", lambda: request.host),
-            urlRoot=attempt("urlRoot", lambda: request.url_root),
-            externalUrl=attempt("externalUrl", lambda: _external_url(app, request)),
-            remoteAddr=attempt("remoteAddr", lambda: request.remote_addr),
-            isSecure=attempt("isSecure", lambda: request.is_secure),
-        )
-    config = app.config
-    facts.update(
-        forwarded=attempt("forwarded", lambda: _forwarded(environ), {}),
-        serverScheme=attempt("serverScheme", lambda: _server_scheme(environ)),
-        serverSoftware=attempt("serverSoftware", lambda: _server_software(environ)),
-        debug=attempt("debug", lambda: bool(app.debug)),
-        preferredUrlScheme=attempt("preferredUrlScheme", lambda: config.get("PREFERRED_URL_SCHEME")),
-        sessionCookie=attempt("sessionCookie", lambda: {
-            "name": str(config.get("SESSION_COOKIE_NAME") or "session"),
-            "secure": bool(config.get("SESSION_COOKIE_SECURE")) or _talisman_secures(app),
-            "httponly": bool(config.get("SESSION_COOKIE_HTTPONLY")),
-            "samesite": config.get("SESSION_COOKIE_SAMESITE") or None,
-        }),
-        middleware=attempt("middleware", lambda: _middleware(app), []),
-        staticFolder=attempt("staticFolder", lambda: app.static_folder),
-        staticUrlPath=attempt("staticUrlPath", lambda: app.static_url_path),
-        trailingSlashRules=attempt("trailingSlashRules", lambda: _trailing_slash_rules(app), []),
-        secretKey=attempt("secretKey", lambda: _secret_key(app.secret_key)),
-        pid=os.getpid(),
-        errors=errors,
-    )
-    body = json.dumps(facts, default=str).encode("utf-8")
-    start_response("200 OK", [
-        ("Content-Type", "application/json"),
-        ("Cache-Control", "no-store"),
-        ("Content-Length", str(len(body))),
-    ])
-    return [body]
-
-
-def _external_url(app, request):
-    """What url_for(..., _external=True) gives in this request (the same adapter url_for uses)."""
-    adapter = app.create_url_adapter(request)
-    if "static" in app.view_functions and app.static_folder is not None:
-        return adapter.build("static", {"filename": "fdc.txt"}, force_external=True)
-    for rule in app.url_map.iter_rules():
-        if not rule.arguments and "GET" in (rule.methods or ()) and not rule.build_only:
-            return adapter.build(rule.endpoint, {}, method="GET", force_external=True)
-    return request.url_root
-
-
-def _talisman_secures(app):
-    """Flask-Talisman sets SESSION_COOKIE_SECURE in a before_request hook, so a worker that has
-    served no request yet still has it unset: report what the app's responses will carry."""
-    if app.debug:
-        return False
-    for func in app.before_request_funcs.get(None, ()):
-        owner = getattr(func, "__self__", None)
-        if type(owner).__name__ == "Talisman" and getattr(owner, "session_cookie_secure", False):
-            return True
-    return False
-
-
-def _forwarded(environ):
-    out = {}
-    for key, value in environ.items():
-        if key.startswith("HTTP_X_FORWARDED_") or key == "HTTP_FORWARDED":
-            out[key[5:].lower().replace("_", "-")] = value
-    return out
-
-
-def _server_scheme(environ):
-    orig = environ.get("werkzeug.proxy_fix.orig")
-    if isinstance(orig, dict) and "wsgi.url_scheme" in orig:
-        return orig["wsgi.url_scheme"]
-    return environ.get("wsgi.url_scheme")
-
-
-def _server_software(environ):
-    software = environ.get("SERVER_SOFTWARE")
-    if not software and "uwsgi.version" in environ:
-        version = environ["uwsgi.version"]
-        software = "uWSGI/" + (version.decode() if isinstance(version, bytes) else str(version))
-    return software or None
-
-
-def _middleware(app):
-    """app.wsgi_app from the outside in, down to Flask's own wsgi_app (or the first opaque layer)."""
-    chain = []
-    layer = app.wsgi_app
-    for _ in range(20):
-        func = getattr(layer, "__func__", None)
-        if getattr(func, "_fdc_probe", False) or (func is not None and func.__name__ == "wsgi_app"
-                                                  and isinstance(getattr(layer, "__self__", None), type(app))):
-            chain.append({"name": "Flask.wsgi_app"})
-            break
-        entry = {"name": type(layer).__name__}
-        if callable(layer) and type(layer).__name__ in ("function", "method"):
-            entry["name"] = getattr(layer, "__qualname__", entry["name"])
-        if type(layer).__name__ == "ProxyFix":
-            for key, attr in PROXY_FIX_ATTRS:
-                value = getattr(layer, attr, None)
-                if isinstance(value, int):
-                    entry[key] = value
-        chain.append(entry)
-        inner = None
-        for attr in NEXT_ATTRS:
-            candidate = getattr(layer, attr, None)
-            if candidate is not None and candidate is not layer and callable(candidate):
-                inner = candidate
-                break
-        if inner is None:
-            break
-        layer = inner
-    return chain
-
-
-def _trailing_slash_rules(app):
-    """Rules like '/docs/' that Werkzeug redirects to from '/docs' with an absolute Location."""
-    out = []
-    for rule in app.url_map.iter_rules():
-        if (not rule.arguments and rule.rule.endswith("/") and rule.rule != "/"
-                and "GET" in (rule.methods or ()) and not rule.build_only
-                and rule.strict_slashes is not False):
-            out.append(rule.rule)
-            if len(out) == 5:
-                break
-    return out
-
-
-def _secret_key(key):
-    import hashlib
-    import hmac
-
-    if not key:
-        return {"set": False, "length": 0, "hmac": None}
-    if isinstance(key, str):
-        data = key.encode("utf-8", "surrogatepass")
-    elif isinstance(key, (bytes, bytearray)):
-        data = bytes(key)
-    else:
-        data = str(key).encode("utf-8", "surrogatepass")
-    length = len(key) if isinstance(key, (str, bytes, bytearray)) else len(data)
-    digest = hmac.new(TOKEN.encode("utf-8"), data, hashlib.sha256).hexdigest()
-    return {"set": True, "length": length, "hmac": digest}
-`;
-/** File name -> source, as written into the mounted directory. */
-exports.PROBE_FILES = Object.freeze({
-    'sitecustomize.py': exports.SITECUSTOMIZE_PY,
-    'fdc_probe.py': exports.FDC_PROBE_PY,
-});
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.probeFiles = probeFiles;
+/**
+ * The introspection probe's Python sources, shipped as files beside the bundle: scripts/build.sh
+ * copies src/probe/python/*.py to dist/python/ and dist/cli/python/, where the bundle's
+ * __dirname points, so the .py in src/probe/python/ is the only copy there is to edit.
+ */
+const fs_1 = __nccwpck_require__(9896);
+const path_1 = __nccwpck_require__(6928);
+/** File name -> source, as written into the mounted directory; read once, on first use. */
+let files;
+function probeFiles() {
+    files ??= Object.freeze({
+        'sitecustomize.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'sitecustomize.py'), 'utf8'),
+        'fdc_probe.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'fdc_probe.py'), 'utf8'),
+    });
+    return files;
+}
 
 
 /***/ }),
@@ -73170,92 +73038,6 @@ async function makeCertificate(serverName, dir) {
     await node_fs_1.promises.writeFile(cert.keyFile, pems.private, { mode: 0o644 });
     await node_fs_1.promises.writeFile(cert.bundleFile, `${pems.cert.trimEnd()}\n${pems.private}`, { mode: 0o644 });
     return cert;
-}
-
-
-/***/ }),
-
-/***/ 9674:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.configNotes = configNotes;
-exports.initialFacts = initialFacts;
-exports.readTest = readTest;
-const nginx_config_1 = __nccwpck_require__(655);
-/**
- * The first report lines: the config used and how its upstreams reach the app, with a warning
- * when a rewritten upstream keeps a port the app does not listen on (the proxy will answer 502).
- */
-function configNotes(found, plan, appPort) {
-    const mounted = plan.kind === 'site' ? ' (the only site)' : ' (a whole nginx.conf)';
-    const otherPort = plan.rewrites.filter((r) => {
-        const port = /:(\d+)(?:[/"']|$)/.exec(r.after)?.[1];
-        return port !== undefined && Number(port) !== appPort;
-    });
-    return [
-        found
-            ? `nginx config: ${found.note}, mounted as ${plan.target}${mounted}.`
-            : "No nginx config in the repository: the reference proxy (the deployment chapter's example: TLS, forwarded headers, /static/) is used.",
-        ...plan.rewrites.map((r) => `Line ${r.line}: ${r.before} points at the app container as ${r.after} (same port).`),
-        ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`),
-        ...otherPort.map((r) => `Line ${r.line}: ${r.after} keeps the config's port, but the app listens on ${appPort}: requests through the proxy will fail.`),
-    ];
-}
-/** The facts known before nginx runs (test not yet done). */
-function initialFacts(found, plan, serverName, statics, notes) {
-    const facts = {
-        source: found ? found.source : 'reference',
-        rewrites: plan.rewrites.map(({ line, before, after }) => ({ line, before, after })),
-        kept: plan.kept.map(({ line, value, reason }) => ({ line, address: value, reason })),
-        serverName,
-        certificatePaths: plan.certPaths.map((c) => c.path),
-        certificateAdded: plan.addCert !== undefined,
-        staticDirs: statics.map((s) => ({
-            location: s.target.location,
-            alias: s.target.kind === 'alias' ? s.target.value : s.target.dir,
-            source: s.source,
-            files: s.files.length,
-        })),
-        test: { ok: false },
-        notes,
-    };
-    if (found)
-        facts.path = found.path;
-    return facts;
-}
-/**
- * Records the `nginx -T` outcome in facts: test and the effective config when nginx accepted
- * it; else nginx's message with the file (mapped by toRepo) and line, returned as one line
- * ("MESSAGE (FILE:LINE)") for the reason.
- */
-function readTest(facts, tested, toRepo) {
-    if (tested.exitCode === 0 && tested.stdout.includes('# configuration file ')) {
-        facts.test = { ok: true };
-        const tree = (0, nginx_config_1.parseNginxDump)(tested.stdout);
-        facts.facts = (0, nginx_config_1.configFacts)({ ...tree, directives: mapFiles(tree.directives, toRepo) });
-        return undefined;
-    }
-    const err = (0, nginx_config_1.parseNginxError)(tested.stderr);
-    const lastLine = tested.stderr.trim().split('\n').pop();
-    const message = err?.message ?? (lastLine || `nginx -T exited with ${tested.exitCode}`);
-    facts.test = { ok: false, message };
-    if (err?.file)
-        facts.test.file = toRepo(err.file);
-    if (err?.line)
-        facts.test.line = err.line;
-    const { file, line } = facts.test;
-    return `${message}${file ? ` (${file}${line ? `:${line}` : ''})` : ''}`;
-}
-/** The tree with in-container paths of the user's file replaced by its repository path. */
-function mapFiles(ds, map) {
-    return ds.map((d) => ({
-        ...d,
-        file: map(d.file),
-        ...(d.block ? { block: mapFiles(d.block, map) } : {}),
-    }));
 }
 
 
@@ -73401,378 +73183,6 @@ function relative(workspace, file) {
 
 /***/ }),
 
-/***/ 5570:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.proxyRequest = proxyRequest;
-exports.proxyExchanges = proxyExchanges;
-const http_1 = __nccwpck_require__(7440);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/**
- * Sends one request through the proxy and returns it as an exchange (via 'proxy', with its
- * scheme); never throws. Under limit_req a refused request (503, or 429 with
- * limit_req_status 429) is retried once after the config's interval.
- */
-async function proxyRequest(rt, req) {
-    const scheme = req.scheme ?? 'https';
-    const host = req.host ?? rt.serverName;
-    const port = scheme === 'https' ? rt.httpsPort : rt.httpPort;
-    if (port === undefined) {
-        const request = { method: req.method ?? 'GET', path: req.path, headers: req.headers ?? {} };
-        const error = 'the proxy has no plain-HTTP listener';
-        return { via: 'proxy', scheme, purpose: req.purpose, request, error };
-    }
-    const probe = new http_1.HttpProbe({
-        via: 'proxy',
-        host: '127.0.0.1',
-        port,
-        hostHeader: host,
-        ...(scheme === 'https' ? { tls: { servername: host, rejectUnauthorized: false } } : {}),
-    });
-    const send = () => probe.exchange({
-        purpose: req.purpose,
-        path: req.path,
-        method: req.method,
-        headers: req.headers,
-        timeoutMs: req.timeoutMs,
-        signal: req.signal,
-    });
-    try {
-        let ex = await send();
-        if (rt.rateLimited && [503, 429].includes(ex.response?.status ?? 0)) {
-            await sleep(rt.retryAfterMs);
-            ex = await send();
-        }
-        return { ...ex, scheme };
-    }
-    finally {
-        await probe.close();
-    }
-}
-/**
- * The black-box requests through the proxy, in order: each route, health, an error page, a
- * static file, trailing-slash redirects, a foreign Host (and SNI), alias traversal to the
- * canary, and a plain-HTTP request to port 80 when the config listens there.
- */
-async function proxyExchanges(rt, plan) {
-    const steps = [
-        ...plan.routes.map((path) => ({ purpose: 'route', path })),
-        { purpose: 'health', path: plan.healthPath },
-        { purpose: 'not-found', path: `/flask-deploy-check-${rt.token}-missing` },
-    ];
-    if (rt.staticSample)
-        steps.push({ purpose: 'static', path: rt.staticSample });
-    for (const p of plan.trailingSlashPaths ?? []) {
-        if (p.length > 1 && p.endsWith('/'))
-            steps.push({ purpose: 'trailing-slash', path: p.replace(/\/+$/, '') });
-    }
-    steps.push({ purpose: 'host-header', path: '/', host: `fdc-foreign-${rt.token}.invalid` });
-    for (const path of rt.traversalPaths)
-        steps.push({ purpose: 'traversal', path });
-    if (rt.httpPort !== undefined)
-        steps.push({
-            purpose: 'https-redirect',
-            path: '/flask-deploy-check-redirect?x=1',
-            scheme: 'http',
-        });
-    const out = [];
-    for (const step of steps) {
-        plan.signal?.throwIfAborted();
-        out.push(await proxyRequest(rt, { ...step, signal: plan.signal }));
-    }
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 5636:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.prepareMounts = prepareMounts;
-exports.staticSample = staticSample;
-/**
- * The files the proxy container gets, written to a private temp dir and bind-mounted
- * read-only: the config, the throw-away certificate at every path the config names (or at http
- * level when it names none), the filled static directories and the traversal canaries.
- */
-const node_fs_1 = __nccwpck_require__(3024);
-const path = __importStar(__nccwpck_require__(6760));
-const certs_1 = __nccwpck_require__(9031);
-const plan_1 = __nccwpck_require__(1725);
-const statics_1 = __nccwpck_require__(6279);
-/** Writes every file the plan needs under input.dir and returns the mounts. */
-async function prepareMounts(docker, plan, input) {
-    const { dir } = input;
-    await node_fs_1.promises.mkdir(dir, { recursive: true, mode: 0o755 });
-    await node_fs_1.promises.chmod(dir, 0o755);
-    const notes = [];
-    const configFile = path.join(dir, 'nginx.conf');
-    await node_fs_1.promises.writeFile(configFile, plan.text, { mode: 0o644 });
-    const mounts = [{ source: configFile, target: plan.target }];
-    const cert = await (0, certs_1.makeCertificate)(input.serverName, path.join(dir, 'tls'));
-    const pem = { cert: cert.certFile, key: cert.keyFile, bundle: cert.bundleFile };
-    for (const c of plan.certPaths)
-        mounts.push({ source: pem[c.content], target: c.path });
-    if (plan.certPaths.length)
-        notes.push(`A throw-away certificate for ${input.serverName} is mounted at ${plan.certPaths.map((c) => c.path).join(', ')}.`);
-    for (const p of plan.skippedCertPaths)
-        notes.push(`Certificate path ${p} holds a variable: no certificate was put there.`);
-    if (plan.addCert) {
-        mounts.push({ source: cert.certFile, target: plan_1.ADDED_CERT }, { source: cert.keyFile, target: plan_1.ADDED_KEY });
-        if (plan.addCert === 'conf.d') {
-            const tlsConf = path.join(dir, '00-flask-deploy-check-tls.conf');
-            const text = `# Added by flask-deploy-check: the site names no certificate.\nssl_certificate ${plan_1.ADDED_CERT};\nssl_certificate_key ${plan_1.ADDED_KEY};\n`;
-            await node_fs_1.promises.writeFile(tlsConf, text, { mode: 0o644 });
-            mounts.push({ source: tlsConf, target: plan_1.TLS_CONF_TARGET });
-        }
-        notes.push(`The config names no ssl_certificate for its TLS server: a throw-away certificate for ${input.serverName} was added at http level (${plan.addCert === 'conf.d' ? plan_1.TLS_CONF_TARGET : 'inline, at the start of the http block'}).`);
-    }
-    const statics = await (0, statics_1.fillStatics)(docker, plan.statics, {
-        appContainer: input.appContainer,
-        staticFolderHint: input.staticFolderHint,
-        context: input.context,
-        tempDir: dir,
-    });
-    for (const s of statics) {
-        mounts.push({ source: s.hostDir, target: s.target.dir });
-        notes.push(s.files.length
-            ? `${s.target.dir} (location ${s.target.location}) was filled with ${s.files.length} file(s) from the ${s.source}.`
-            : `${s.target.dir} (location ${s.target.location}) is empty: no static files were found in the app container or the build context.`);
-    }
-    const canaryText = `flask-deploy-check canary ${input.token}\n`;
-    const canaryName = `fdc-canary-${input.token}.txt`;
-    const canaryFile = path.join(dir, canaryName);
-    await node_fs_1.promises.writeFile(canaryFile, canaryText, { mode: 0o644 });
-    const traversalPaths = [];
-    const parents = new Set();
-    for (const s of statics) {
-        if (s.target.kind !== 'alias' || s.target.dir === '/')
-            continue;
-        const parent = path.posix.dirname(s.target.dir);
-        if (!parents.has(parent))
-            mounts.push({ source: canaryFile, target: path.posix.join(parent, canaryName) });
-        parents.add(parent);
-        traversalPaths.push(`${s.target.location.replace(/\/+$/, '')}../${canaryName}`);
-    }
-    return { mounts, statics, traversalPaths, canaryText, notes };
-}
-/** The URL path of one real file nginx should serve, from the first filled static directory. */
-function staticSample(statics) {
-    const s = statics.find((x) => x.files.length > 0);
-    if (!s)
-        return undefined;
-    const base = s.target.location.endsWith('/') ? s.target.location : `${s.target.location}/`;
-    return base + s.files[0].split('/').map(encodeURIComponent).join('/');
-}
-
-
-/***/ }),
-
-/***/ 9436:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ensureImage = ensureImage;
-exports.testConfig = testConfig;
-exports.startProxy = startProxy;
-exports.handshake = handshake;
-/**
- * The nginx containers of a run: the proxy image made available (one pull at most), a
- * throw-away `nginx -T` that tests the mounted config and prints the effective one, and the
- * proxy itself, published on loopback and waited for until it completes a TLS handshake.
- */
-const tls = __importStar(__nccwpck_require__(1692));
-const stack_1 = __nccwpck_require__(8836);
-const nginx_config_1 = __nccwpck_require__(655);
-const parse_1 = __nccwpck_require__(2159);
-const TEST_TIMEOUT_MS = 30_000;
-const LOG_TAIL = 20;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Undefined when the image is there (or one pull brought it); else why it is not. */
-async function ensureImage(docker, image, log) {
-    if ((await docker.imageInspect(image)).exitCode === 0)
-        return undefined;
-    log.info(`Pulling proxy image ${image}`);
-    const pulled = await docker.pull(image);
-    if (pulled.exitCode === 0)
-        return undefined;
-    const why = pulled.stderr.trim().split('\n').pop() ?? '';
-    return `proxy image ${image} is not available (docker pull failed${why ? `: ${why}` : ''})`;
-}
-/**
- * `nginx -T` in a throw-away container on the run network with the proxy's mounts: exit 0 and
- * the effective config on stdout, or nginx's error on stderr. It runs nginx directly (no image
- * entrypoint), so nothing but the dump reaches stdout.
- */
-function testConfig(docker, spec) {
-    return docker.runOnce({
-        name: (0, stack_1.containerName)(spec.runId, 'nginx-test'),
-        image: spec.image,
-        runId: spec.runId,
-        publish: [],
-        env: [],
-        network: spec.network,
-        mounts: spec.mounts,
-        addHosts: spec.hosts,
-        entrypoint: 'nginx',
-        command: ['-T'],
-    }, TEST_TIMEOUT_MS);
-}
-/**
- * Starts the proxy with the image's own command, `ports` published on random loopback ports,
- * and waits until the first port completes a TLS handshake for serverName. A container that
- * exits is reported at once with nginx's error from its log.
- */
-async function startProxy(docker, spec) {
-    const name = (0, stack_1.containerName)(spec.runId, 'proxy');
-    const started = Date.now();
-    const res = await docker.runDetached({
-        name,
-        image: spec.image,
-        runId: spec.runId,
-        publish: spec.ports.map((p) => `127.0.0.1::${p}`),
-        // The official image's entrypoint otherwise narrates its init scripts on stdout.
-        env: [['NGINX_ENTRYPOINT_QUIET_LOGS', '1']],
-        memory: '256m',
-        pidsLimit: 256,
-        network: spec.network,
-        mounts: spec.mounts,
-        addHosts: spec.hosts,
-    });
-    if (res.exitCode !== 0)
-        return { ok: false, name, reason: `docker run failed: ${lastLine(res.stderr)}` };
-    const hostPorts = new Map();
-    for (const p of spec.ports) {
-        const port = (0, parse_1.parseHostPort)((await docker.port(name, p)).stdout);
-        if (port !== undefined)
-            hostPorts.set(p, port);
-    }
-    const tlsPort = hostPorts.get(spec.ports[0]);
-    const deadline = started + spec.timeoutMs;
-    while (Date.now() < deadline) {
-        if (tlsPort !== undefined && (await handshake(tlsPort, spec.serverName, 1000)))
-            return { ok: true, name, hostPorts, ms: Date.now() - started };
-        const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
-        if (!state.running) {
-            const tail = await logTail(docker, name);
-            const err = (0, nginx_config_1.parseNginxError)(tail.join('\n'));
-            const why = err
-                ? `${err.message}${err.file ? ` in ${spec.mapFile?.(err.file) ?? err.file}:${err.line}` : ''}`
-                : tail.slice(-3).join(' | ');
-            return { ok: false, name, reason: `the proxy exited with code ${state.exitCode}: ${why}` };
-        }
-        await sleep(100);
-    }
-    const tail = await logTail(docker, name);
-    return {
-        ok: false,
-        name,
-        reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
-    };
-}
-/** One TLS handshake with SNI; true when it completes (the certificate is not checked). */
-function handshake(port, servername, timeoutMs) {
-    return new Promise((resolve) => {
-        const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
-        const done = (ok) => {
-            socket.destroy();
-            resolve(ok);
-        };
-        socket.setTimeout(timeoutMs, () => done(false));
-        socket.once('secureConnect', () => done(true));
-        socket.once('error', () => done(false));
-    });
-}
-async function logTail(docker, name) {
-    const res = await docker.logs(name, LOG_TAIL);
-    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr).merged.slice(-LOG_TAIL);
-}
-function lastLine(text) {
-    return (text
-        .trim()
-        .split('\n')
-        .filter((l) => !/^WARNING/.test(l))
-        .pop() ?? '');
-}
-
-
-/***/ }),
-
 /***/ 121:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -73788,7 +73198,7 @@ exports.injectCertificate = injectCertificate;
  * how a throw-away one reaches TLS servers that name none (a conf.d file at http level, or
  * inline at the start of the http block of a whole nginx.conf that does not include conf.d).
  */
-const nginx_config_1 = __nccwpck_require__(655);
+const nginx_config_1 = __nccwpck_require__(7026);
 /** The http-level certificate file added when the config names none (sorts first in conf.d). */
 exports.TLS_CONF_TARGET = '/etc/nginx/conf.d/00-flask-deploy-check-tls.conf';
 exports.ADDED_CERT = '/etc/nginx/flask-deploy-check/cert.pem';
@@ -73878,7 +73288,7 @@ exports.usableName = usableName;
  * directories to fill, the ports to publish and the public name. The effective facts come
  * later from `nginx -T`; this reading only decides the mounts.
  */
-const nginx_config_1 = __nccwpck_require__(655);
+const nginx_config_1 = __nccwpck_require__(7026);
 const plan_tls_1 = __nccwpck_require__(121);
 exports.SITE_TARGET = '/etc/nginx/conf.d/default.conf';
 exports.MAIN_TARGET = '/etc/nginx/nginx.conf';
@@ -74023,338 +73433,6 @@ server {
     }
 }
 `;
-}
-
-
-/***/ }),
-
-/***/ 6518:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.APP_HOST = void 0;
-exports.standUpProxy = standUpProxy;
-/**
- * The proxy stage: the user's nginx config (or the reference) stood up in front of the running
- * app as in a Docker deployment: its own container on the run's network, upstreams pointed at
- * the app's alias, a throw-away certificate, the app's static files, `nginx -T` for validity
- * and the effective config, then the proxy published on loopback. App and config problems
- * become facts or `{unavailable}` with a reason; nothing here throws for them.
- */
-const node_fs_1 = __nccwpck_require__(3024);
-const path = __importStar(__nccwpck_require__(6760));
-const stack_1 = __nccwpck_require__(8836);
-const config_facts_1 = __nccwpck_require__(9674);
-const discover_1 = __nccwpck_require__(7489);
-const mounts_1 = __nccwpck_require__(5636);
-const nginx_1 = __nccwpck_require__(9436);
-const plan_1 = __nccwpck_require__(1725);
-const reference_1 = __nccwpck_require__(5574);
-const statics_1 = __nccwpck_require__(6279);
-/** The app container's DNS name on the run network (startApp's `alias`). */
-exports.APP_HOST = 'app';
-const START_TIMEOUT_MS = 10_000;
-/** Stands the proxy up in front of the running app; see the module comment. */
-async function standUpProxy(docker, opts, input) {
-    try {
-        return await stage(docker, opts, input);
-    }
-    catch (err) {
-        // A bug or an engine failure here must not cost the run its other checks.
-        const reason = `the proxy stage failed: ${err.message}`;
-        input.log.warning(reason);
-        return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
-    }
-}
-async function stage(docker, opts, input) {
-    const { log } = input;
-    const found = (0, discover_1.discoverNginxConfig)(opts);
-    const missing = await (0, nginx_1.ensureImage)(docker, opts.proxyImage, log);
-    if (missing)
-        return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} };
-    const fallbackName = opts.serverName ?? input.serverNameHint ?? 'example.com';
-    const plan = found
-        ? (0, plan_1.planProxy)(found.text, exports.APP_HOST, found.path)
-        : (0, plan_1.planProxy)((0, reference_1.referenceConfig)(fallbackName, exports.APP_HOST, input.appPort), exports.APP_HOST, plan_1.SITE_TARGET);
-    const serverName = opts.serverName ?? plan.serverName ?? fallbackName;
-    const display = found ? found.path : 'the reference config';
-    const notes = (0, config_facts_1.configNotes)(found, plan, input.appPort);
-    const dir = path.join(input.tempDir, `proxy-${input.runId}`);
-    await node_fs_1.promises.rm(dir, { recursive: true, force: true });
-    const prepared = await (0, mounts_1.prepareMounts)(docker, plan, {
-        dir,
-        serverName,
-        token: input.token,
-        appContainer: input.appContainer,
-        staticFolderHint: input.staticFolderHint,
-        context: opts.context,
-    });
-    notes.push(...prepared.notes);
-    const toRepo = (file) => (found && file === plan.target ? found.path : file);
-    const facts = (0, config_facts_1.initialFacts)(found, plan, serverName, prepared.statics, notes);
-    const hosts = await serviceHostEntries(docker, plan.serviceHosts, input, notes);
-    const spec = {
-        hosts,
-        runId: input.runId,
-        image: opts.proxyImage,
-        network: input.network,
-        mounts: prepared.mounts,
-    };
-    const tested = await (0, nginx_1.testConfig)(docker, spec);
-    const timings = { testMs: tested.ms };
-    const rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
-    if (rejected) {
-        log.info(`nginx rejected ${display}: ${rejected}`);
-        const reason = `nginx rejected the configuration: ${rejected}`;
-        return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
-    }
-    log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
-    if (plan.parseError || plan.sslPort === undefined) {
-        const reason = plan.parseError
-            ? `the config could not be read: ${plan.parseError}`
-            : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
-        return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
-    }
-    const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
-    const started = await (0, nginx_1.startProxy)(docker, {
-        ...spec,
-        ports,
-        serverName,
-        timeoutMs: START_TIMEOUT_MS,
-        mapFile: toRepo,
-    });
-    if (!started.ok)
-        return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
-    timings.startMs = started.ms;
-    const httpsPort = started.hostPorts.get(plan.sslPort);
-    const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
-    const gateway = await (0, stack_1.networkGateway)(docker, input.network);
-    if (!gateway)
-        log.warning(`could not read the gateway of network ${input.network}`);
-    log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
-    const proxy = { httpsPort, clientAddress: gateway ?? '' };
-    if (httpPort !== undefined)
-        proxy.httpPort = httpPort;
-    const runtime = {
-        container: started.name,
-        httpsPort,
-        ...(httpPort !== undefined ? { httpPort } : {}),
-        serverName,
-        token: input.token,
-        staticSample: (0, mounts_1.staticSample)(prepared.statics) ?? (await appStaticSample(docker, input, opts)),
-        traversalPaths: prepared.traversalPaths,
-        canaryText: prepared.canaryText,
-        rateLimited: plan.rateLimited,
-        retryAfterMs: plan.retryAfterMs,
-    };
-    return { proxyConfig: facts, proxy, runtime, timings };
-}
-/**
- * /etc/hosts entries for upstream names such as a compose service (`proxy_pass http://web:8000`):
- * in the deployment they name the app container, so here they do too, without editing the text.
- */
-async function serviceHostEntries(docker, names, input, notes) {
-    const wanted = names.filter((n) => n !== exports.APP_HOST);
-    if (!wanted.length)
-        return [];
-    const ip = await (0, stack_1.containerAddress)(docker, input.appContainer, input.network);
-    if (!ip)
-        return [];
-    notes.push(`Upstream host(s) ${wanted.join(', ')} resolve to the app container (${ip}).`);
-    return wanted.map((n) => [n, ip]);
-}
-/**
- * A real static file's URL when no nginx location serves /static/: requesting it through the
- * proxy then shows the app answering it (static.served-by-proxy), instead of asking nothing.
- */
-async function appStaticSample(docker, input, opts) {
-    const urlPath = (input.staticUrlPathHint || '/static').replace(/\/+$/, '');
-    // dir '' is never copied whole: the probe's folder, then the build context, fill it.
-    const target = {
-        location: `${urlPath}/`,
-        line: 0,
-        kind: 'alias',
-        value: '',
-        dir: '',
-    };
-    const filled = await (0, statics_1.fillStatics)(docker, [target], {
-        appContainer: input.appContainer,
-        staticFolderHint: input.staticFolderHint,
-        context: opts.context,
-        tempDir: path.join(input.tempDir, `app-static-${input.runId}`),
-    });
-    return (0, mounts_1.staticSample)(filled);
-}
-
-
-/***/ }),
-
-/***/ 6279:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.fillStatics = fillStatics;
-exports.findStaticDir = findStaticDir;
-exports.listFiles = listFiles;
-/**
- * Filling the directories nginx serves /static/ from with the app's own static files, so a
- * request for a real file proves whether nginx (not the app) answers it. Sources, in order:
- * the same path inside the app container, the Flask static folder the probe reported, a
- * `static` directory of the build context.
- */
-const node_fs_1 = __nccwpck_require__(3024);
-const path = __importStar(__nccwpck_require__(6760));
-const SKIP_DIRS = new Set(['node_modules', 'venv', '__pycache__', 'site-packages', 'dist-packages']);
-const SEARCH_DEPTH = 3;
-/** Fills one host directory per target; a target nothing fills gets an empty one (source 'none'). */
-async function fillStatics(docker, targets, src) {
-    const out = [];
-    for (const [i, target] of targets.entries()) {
-        const hostDir = path.join(src.tempDir, `static-${i}`);
-        const fromContainer = async (p) => {
-            // Never copy a whole filesystem: an alias of '/' is a config mistake, not a static folder.
-            if (p.replace(/\/+$/, '') === '')
-                return false;
-            await node_fs_1.promises.rm(hostDir, { recursive: true, force: true });
-            await node_fs_1.promises.mkdir(hostDir, { recursive: true });
-            const res = await docker.cp(src.appContainer, `${p.replace(/\/+$/, '')}/.`, hostDir);
-            return res.exitCode === 0 && (await listFiles(hostDir)).length > 0;
-        };
-        let source = 'none';
-        if (await fromContainer(target.dir))
-            source = `app container ${target.dir}`;
-        else if (src.staticFolderHint && (await fromContainer(src.staticFolderHint)))
-            source = `app static folder ${src.staticFolderHint}`;
-        else {
-            await node_fs_1.promises.rm(hostDir, { recursive: true, force: true });
-            await node_fs_1.promises.mkdir(hostDir, { recursive: true });
-            const found = await findStaticDir(src.context);
-            if (found) {
-                await node_fs_1.promises.cp(found, hostDir, { recursive: true, dereference: true });
-                source = `build context ${path.relative(src.context, found).split(path.sep).join('/')}`;
-            }
-        }
-        await makeReadable(hostDir);
-        out.push({ target, hostDir, source, files: await listFiles(hostDir) });
-    }
-    return out;
-}
-/** The shallowest directory named `static` in the build context (dependency folders skipped). */
-async function findStaticDir(context) {
-    let level = [context];
-    for (let depth = 0; depth < SEARCH_DEPTH && level.length; depth++) {
-        const next = [];
-        for (const dir of level) {
-            const entries = await node_fs_1.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
-            const dirs = entries
-                .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name))
-                .map((e) => e.name)
-                .sort();
-            if (dirs.includes('static'))
-                return path.join(dir, 'static');
-            next.push(...dirs.map((d) => path.join(dir, d)));
-        }
-        level = next;
-    }
-    return undefined;
-}
-/** Regular files under dir, relative, shallowest first then by name. */
-async function listFiles(dir) {
-    const files = [];
-    const visit = async (rel) => {
-        const entries = await node_fs_1.promises.readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
-        for (const e of entries) {
-            const r = rel ? `${rel}/${e.name}` : e.name;
-            if (e.isFile())
-                files.push(r);
-            else if (e.isDirectory())
-                await visit(r);
-        }
-    };
-    await visit('');
-    const depth = (f) => f.split('/').length;
-    return files.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
-}
-/** nginx workers run unprivileged: every directory must be searchable, every file readable. */
-async function makeReadable(dir) {
-    await node_fs_1.promises.chmod(dir, 0o755);
-    for (const e of await node_fs_1.promises.readdir(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory())
-            await makeReadable(p);
-        else if (e.isFile())
-            await node_fs_1.promises.chmod(p, 0o644);
-    }
 }
 
 
@@ -74796,6 +73874,1714 @@ const package_json_1 = __importDefault(__nccwpck_require__(8330));
 exports.TOOL_NAME = package_json_1.default.name;
 /** The tool version (package.json `version`). */
 exports.version = package_json_1.default.version;
+
+
+/***/ }),
+
+/***/ 5974:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.APP_HOST = void 0;
+/** The app container's DNS name on the run network: the proxy's upstreams point at it. */
+exports.APP_HOST = 'app';
+
+
+/***/ }),
+
+/***/ 3714:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.collect = collect;
+exports.notReadyReason = notReadyReason;
+/**
+ * The observation plan, in a fixed order: build (or resolve `image`) -> image inspect and
+ * history -> boot -> processes -> HTTP on the app port -> logs -> shutdown -> removal. Each
+ * step that cannot run records why instead of throwing; only infrastructure errors throw,
+ * and every container of the run is removed in all cases.
+ */
+const fs = __importStar(__nccwpck_require__(3024));
+const os = __importStar(__nccwpck_require__(8161));
+const path = __importStar(__nccwpck_require__(6760));
+const docker_1 = __nccwpck_require__(3234);
+const stack_1 = __nccwpck_require__(8836);
+const docker_runtime_1 = __nccwpck_require__(7007);
+const parse_1 = __nccwpck_require__(6644);
+const introspect_1 = __nccwpck_require__(215);
+const live_1 = __nccwpck_require__(2332);
+const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.image' };
+/** Builds, boots and observes the app, and always removes what it started. */
+async function collect(opts, log, ctx) {
+    const started = Date.now();
+    const runtime = new docker_runtime_1.DockerRuntime(new docker_1.Docker(log), opts, ctx.runId, log);
+    const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare());
+    ctx.signal?.throwIfAborted();
+    const { env, secretKey } = (0, stack_1.appEnv)(opts.env, log);
+    const run = runFacts(opts, parsed, secretKey !== undefined);
+    const obs = {
+        run,
+        dockerfile: ctx.dockerfile,
+        build,
+        image,
+        boot: NOT_BUILT,
+        processes: NOT_BUILT,
+        http: NOT_BUILT,
+        logs: NOT_BUILT,
+        shutdown: NOT_BUILT,
+        proxyConfig: NOT_BUILT,
+        proxy: NOT_BUILT,
+        probe: NOT_BUILT,
+        sessionCookies: NOT_BUILT,
+        secondBoot: NOT_BUILT,
+        forwardedSpoof: NOT_BUILT,
+    };
+    const result = (bootMs) => ({
+        observations: obs,
+        timings: {
+            build: build.durationMs,
+            boot: bootMs,
+            observe: Math.max(0, Date.now() - started - build.durationMs - bootMs),
+        },
+        image: build.imageRef,
+    });
+    if (!build.ok)
+        return result(0);
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`));
+    try {
+        await runtime.open();
+        const probe = opts.introspect
+            ? (0, introspect_1.prepareProbe)({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
+            : undefined;
+        // The token makes the probe's path unguessable: it must never reach a report.
+        if (probe)
+            log.secret(probe.token);
+        const { instance, boot } = await log.stage('Boot container', async () => {
+            log.info(`Starting the app; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`);
+            const started = await runtime.start({
+                role: 'app',
+                port: run.port,
+                env: [...env, ...(probe?.env ?? [])],
+                mounts: probe?.mounts ?? [],
+                proxyTarget: true,
+                healthPath: opts.healthPath,
+                timeoutMs: opts.bootTimeoutS * 1000,
+                signal: ctx.signal,
+            });
+            const b = started.boot;
+            log.info(b.ready
+                ? `${started.instance.name} ready after ${b.ms} ms (HTTP ${b.firstStatus})`
+                : `Not ready: ${notReadyReason(b, run.port)}`);
+            return started;
+        });
+        obs.boot = boot;
+        if (!boot.ready || instance.hostPort === undefined) {
+            const unavailable = {
+                unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
+                blockedBy: 'boot.ready',
+            };
+            Object.assign(obs, {
+                processes: unavailable,
+                http: unavailable,
+                shutdown: unavailable,
+                proxyConfig: unavailable,
+                proxy: unavailable,
+                probe: unavailable,
+                sessionCookies: unavailable,
+                secondBoot: unavailable,
+                forwardedSpoof: unavailable,
+            });
+            obs.logs = instance.startError ? unavailable : await runtime.logs(instance);
+            return result(boot.ms);
+        }
+        const hostPort = instance.hostPort;
+        const envKey = secretKey ?? opts.env.find(([k]) => k === 'SECRET_KEY')?.[1];
+        await log.stage('Check running app', () => (0, live_1.observeLive)(obs, opts, {
+            runId: ctx.runId,
+            runtime,
+            instance,
+            hostPort,
+            appEnv: env,
+            envKey,
+            probe,
+            tempDir,
+            log,
+            signal: ctx.signal,
+        }));
+        return result(boot.ms);
+    }
+    finally {
+        await runtime.cleanup().catch((err) => log.warning(`cleanup failed: ${err.message}`));
+        fs.rmSync(tempDir, { recursive: true, force: true });
+    }
+}
+/** The PYTHONPATH the app will see (env input over the image's), which the probe must keep. */
+function pythonPath(opts, image) {
+    return opts.env.find(([k]) => k === 'PYTHONPATH')?.[1] ?? image?.env.get('PYTHONPATH');
+}
+function runFacts(opts, image, secretInjected) {
+    const argv = opts.command ?? [...(image?.facts.entrypoint ?? []), ...(image?.facts.cmd ?? [])];
+    const env = new Map([...(image?.env ?? []), ...opts.env]);
+    const { port, portSource } = opts.port !== undefined
+        ? { port: opts.port, portSource: 'input' }
+        : (0, parse_1.detectPort)(argv, image?.facts.exposedPorts ?? [], env);
+    const facts = {
+        port,
+        portSource,
+        healthPath: opts.healthPath,
+        routes: opts.routes,
+        bootTimeoutS: opts.bootTimeoutS,
+        cpus: os.cpus().length,
+        secretInjected,
+        envNames: opts.env.map(([k]) => k),
+    };
+    if (!opts.image)
+        facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/');
+    if (opts.command)
+        facts.commandOverride = opts.command;
+    return facts;
+}
+/** One short clause saying why the app never answered. */
+function notReadyReason(boot, port) {
+    if (boot.exited)
+        return `the container exited with code ${boot.exited.exitCode} after ${(boot.exited.afterMs / 1000).toFixed(1)} s`;
+    const listening = boot.listening ?? [];
+    if ((0, parse_1.loopbackOnly)(listening, port)) {
+        const addresses = listening.filter((l) => l.port === port).map((l) => l.address);
+        return `the server listens only on ${addresses.join(', ')} port ${port} inside the container`;
+    }
+    return `no HTTP answer on port ${port} within ${(boot.ms / 1000).toFixed(0)} s`;
+}
+
+
+/***/ }),
+
+/***/ 7007:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DockerRuntime = void 0;
+const stack_1 = __nccwpck_require__(8836);
+const app_host_1 = __nccwpck_require__(5974);
+const image_1 = __nccwpck_require__(8581);
+const readiness_1 = __nccwpck_require__(1036);
+const running_1 = __nccwpck_require__(7271);
+class DockerRuntime {
+    docker;
+    opts;
+    runId;
+    log;
+    kind = 'docker';
+    imageRef = '';
+    networkName;
+    handles = new Map();
+    constructor(docker, opts, runId, log) {
+        this.docker = docker;
+        this.opts = opts;
+        this.runId = runId;
+        this.log = log;
+    }
+    /** The run's network: the proxy joins it to reach the app as APP_HOST. */
+    get network() {
+        if (this.networkName === undefined)
+            throw new Error('the run network is not open');
+        return this.networkName;
+    }
+    async prepare() {
+        const build = await (0, image_1.buildImage)(this.docker, this.opts, this.runId, this.log);
+        this.imageRef = build.imageRef;
+        if (!build.ok)
+            return { build, image: { unavailable: 'the image did not build', blockedBy: 'build.image' } };
+        const inspected = await (0, image_1.inspectImage)(this.docker, build.imageRef);
+        return 'facts' in inspected
+            ? { build, image: inspected.facts, parsed: inspected }
+            : { build, image: inspected };
+    }
+    async open() {
+        this.networkName = await (0, stack_1.createRunNetwork)(this.docker, this.runId);
+    }
+    async start(spec) {
+        const handle = await (0, stack_1.startApp)(this.docker, {
+            runId: this.runId,
+            image: this.imageRef,
+            port: spec.port,
+            env: spec.env,
+            command: this.opts.command,
+            network: this.networkName,
+            alias: spec.proxyTarget ? app_host_1.APP_HOST : undefined,
+            mounts: spec.mounts,
+            role: spec.role,
+        });
+        const instance = { name: handle.name };
+        if (handle.hostPort !== undefined)
+            instance.hostPort = handle.hostPort;
+        if (handle.startError)
+            instance.startError = handle.startError;
+        this.handles.set(instance, handle);
+        const boot = await (0, readiness_1.waitReady)(this.docker, handle, {
+            appPort: spec.port,
+            healthPath: spec.healthPath,
+            timeoutMs: spec.timeoutMs,
+            log: this.log,
+            signal: spec.signal,
+        });
+        return { instance, boot };
+    }
+    processes(instance) {
+        return (0, running_1.settledProcesses)(this.docker, instance.name);
+    }
+    logs(instance) {
+        return (0, running_1.containerLogs)(this.docker, instance.name);
+    }
+    stop(instance) {
+        return (0, stack_1.stopApp)(this.docker, this.handle(instance));
+    }
+    remove(instance) {
+        return (0, stack_1.removeApp)(this.docker, this.handle(instance));
+    }
+    async cleanup() {
+        await (0, stack_1.removeRun)(this.runId, this.docker);
+    }
+    handle(instance) {
+        const handle = this.handles.get(instance);
+        if (handle === undefined)
+            throw new Error(`${instance.name} was not started by this runtime`);
+        return handle;
+    }
+}
+exports.DockerRuntime = DockerRuntime;
+
+
+/***/ }),
+
+/***/ 8003:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readDockerfile = readDockerfile;
+exports.dockerfileSecrets = dockerfileSecrets;
+/** Reads the run's Dockerfile from the checkout: the one file read facts/dockerfile.ts needs. */
+const node_fs_1 = __nccwpck_require__(3024);
+const dockerfile_1 = __nccwpck_require__(1417);
+function readText(absPath) {
+    try {
+        return (0, node_fs_1.readFileSync)(absPath, 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code;
+        return { unreadable: reason ?? String(err) };
+    }
+}
+/** The Dockerfile at absPath as facts (unavailable with the reason when it cannot be used). */
+function readDockerfile(absPath, repoRelativePath, target) {
+    return (0, dockerfile_1.dockerfileFacts)(readText(absPath), repoRelativePath, target);
+}
+/** Secret-looking literal values of the Dockerfile (registered for redaction before the build). */
+function dockerfileSecrets(absPath) {
+    const text = readText(absPath);
+    return typeof text === 'string' ? (0, dockerfile_1.secretValuesIn)(text) : [];
+}
+
+
+/***/ }),
+
+/***/ 7044:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ask = ask;
+exports.observeForwardedSpoof = observeForwardedSpoof;
+/**
+ * proxy.forwarded-spoof's observation: through the running proxy, each X-Forwarded-* header the
+ * app might trust is forged on its own with a fresh canary, on a page and on a redirect, and
+ * the probe (when on) is asked the same way: what came back is judged by the check.
+ */
+const node_crypto_1 = __nccwpck_require__(7598);
+const forwarded_spoof_1 = __nccwpck_require__(9731);
+const introspect_1 = __nccwpck_require__(215);
+const proxy_requests_1 = __nccwpck_require__(9113);
+/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
+async function ask(exchange, via, forged, probe, envKey) {
+    const ex = await exchange;
+    const body = ex.response?.status === 200 ? ex.response.body : '';
+    return (0, introspect_1.interpretProbe)(body, via, forged, { token: probe.token, injectedKey: envKey });
+}
+/** The forgeries and what came back; never throws for the app's answers. */
+async function observeForwardedSpoof(s) {
+    // Not the run's secret token: the canaries are meant to be quoted in evidence.
+    const canaries = (0, forwarded_spoof_1.spoofCanaries)((0, node_crypto_1.randomBytes)(3).toString('hex'));
+    const redirect = (s.trailingSlashRules ?? []).find((p) => p.length > 1 && p.endsWith('/'));
+    const paths = [
+        ...new Set([
+            ...(s.routes.length > 0 ? [s.routes[0]] : ['/']),
+            ...(redirect ? [redirect.replace(/\/+$/, '')] : []),
+        ]),
+    ];
+    const exchanges = await (0, proxy_requests_1.spoofExchanges)(s.rt, { canaries, paths, signal: s.signal });
+    const answers = [];
+    if (s.probe) {
+        for (const [name, value] of Object.entries(canaries)) {
+            const forged = { [name]: value };
+            const ex = (0, proxy_requests_1.proxyRequest)(s.rt, {
+                purpose: 'probe',
+                path: s.probe.path,
+                headers: forged,
+                signal: s.signal,
+            });
+            const answer = await ask(ex, 'proxy', forged, s.probe, s.envKey);
+            if (answer)
+                answers.push(answer);
+        }
+    }
+    return { canaries, exchanges, answers };
+}
+
+
+/***/ }),
+
+/***/ 8581:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.buildImage = buildImage;
+exports.inspectImage = inspectImage;
+const parse_1 = __nccwpck_require__(6644);
+const BUILD_TIMEOUT_MS = 30 * 60_000;
+/** Builds the image (log streamed to the logger) or resolves the existing `image`. */
+async function buildImage(docker, opts, runId, log) {
+    if (opts.image) {
+        const started = Date.now();
+        let res = await docker.imageInspect(opts.image);
+        if (res.exitCode !== 0) {
+            log.info(`Pulling ${opts.image}`);
+            const pull = await docker.pull(opts.image);
+            res = pull.exitCode === 0 ? await docker.imageInspect(opts.image) : pull;
+        }
+        const error = res.exitCode === 0
+            ? undefined
+            : lastLine(res.stderr) || `image ${opts.image} is not available`;
+        return {
+            mode: 'existing',
+            ok: error === undefined,
+            imageRef: opts.image,
+            durationMs: Date.now() - started,
+            logTail: [],
+            ...(error ? { error } : {}),
+        };
+    }
+    const tag = `flask-deploy-check/app:${runId}`;
+    const r = await docker.build({
+        context: opts.context,
+        file: opts.file,
+        tag,
+        runId,
+        buildArgs: opts.buildArgs,
+        target: opts.target,
+        timeoutMs: BUILD_TIMEOUT_MS,
+        onLine: (line) => log.info(line),
+    });
+    const facts = {
+        mode: 'built',
+        ok: r.exitCode === 0,
+        imageRef: tag,
+        exitCode: r.exitCode,
+        durationMs: r.ms,
+        logTail: r.tail,
+    };
+    if (!facts.ok) {
+        facts.error = r.timedOut
+            ? `docker build did not finish within ${BUILD_TIMEOUT_MS / 60_000} minutes`
+            : r.lastErrorLine || `docker build exited with ${r.exitCode}`;
+    }
+    return facts;
+}
+/** Image config facts plus the variables its history shows; unavailable when inspect fails. */
+async function inspectImage(docker, ref) {
+    const inspect = await docker.imageInspect(ref);
+    if (inspect.exitCode !== 0)
+        return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` };
+    const parsed = (0, parse_1.parseImageInspect)(inspect.stdout);
+    const history = await docker.history(ref);
+    // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
+    if (history.exitCode === 0)
+        parsed.facts.historyVars = (0, parse_1.parseHistory)(history.stdout, [...parsed.env.keys()]);
+    return parsed;
+}
+function lastLine(text) {
+    return text.trim().split('\n').pop() ?? '';
+}
+
+
+/***/ }),
+
+/***/ 2332:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.observeLive = observeLive;
+/**
+ * Observing the running stack, once the app answers: processes, the app port, the probe, the
+ * TLS proxy in front (its requests and the probe through it), the logs, the boot without
+ * SECRET_KEY (in parallel) and the graceful stop. Every failure becomes a fact or an
+ * `unavailable` reason; collect.ts removes the containers afterwards.
+ */
+const node_crypto_1 = __nccwpck_require__(7598);
+const stack_1 = __nccwpck_require__(8836);
+const http_1 = __nccwpck_require__(7440);
+const proxy_requests_1 = __nccwpck_require__(9113);
+const stage_1 = __nccwpck_require__(4701);
+const forwarded_spoof_1 = __nccwpck_require__(7044);
+const running_1 = __nccwpck_require__(7271);
+const second_boot_1 = __nccwpck_require__(4163);
+const forged_1 = __nccwpck_require__(1234);
+const session_cookies_1 = __nccwpck_require__(2777);
+const LOG_FLUSH_MS = 300;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function askApp(c, probe) {
+    const http = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: c.hostPort });
+    try {
+        const ex = http.exchange({ purpose: 'probe', path: probe.path, signal: c.signal });
+        return await (0, forwarded_spoof_1.ask)(ex, 'app', {}, probe, c.envKey);
+    }
+    finally {
+        await http.close();
+    }
+}
+async function askThroughProxy(c, probe, rt) {
+    const answers = [];
+    const requests = [{}, { 'x-forwarded-for': forged_1.FORGED_CLIENT }];
+    for (const forged of requests) {
+        const ex = (0, proxy_requests_1.proxyRequest)(rt, {
+            purpose: 'probe',
+            path: probe.path,
+            headers: forged,
+            signal: c.signal,
+        });
+        const a = await (0, forwarded_spoof_1.ask)(ex, 'proxy', forged, probe, c.envKey);
+        if (a)
+            answers.push(a);
+    }
+    return answers;
+}
+/** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
+async function observeLive(obs, opts, c) {
+    const { run } = obs;
+    // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
+    const second = (0, second_boot_1.secondBoot)(c.runtime, {
+        port: run.port,
+        env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
+        mounts: c.probe?.mounts ?? [],
+        timeoutMs: opts.bootTimeoutS * 1000,
+        routes: opts.routes,
+        healthPath: opts.healthPath,
+        probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
+        log: c.log,
+        signal: c.signal,
+    }).catch((err) => ({
+        unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
+    }));
+    obs.processes = await c.runtime.processes(c.instance);
+    const appHttp = await (0, running_1.appExchanges)({
+        hostPort: c.hostPort,
+        healthPath: opts.healthPath,
+        routes: opts.routes,
+        signal: c.signal,
+    });
+    const answers = [];
+    const appAnswer = c.probe ? await askApp(c, c.probe) : undefined;
+    if (appAnswer)
+        answers.push(appAnswer);
+    const staged = await c.log.stage('Stand up the TLS proxy', () => (0, stage_1.standUpProxy)(c.runtime.docker, opts, {
+        runId: c.runId,
+        network: c.runtime.network,
+        appPort: run.port,
+        appContainer: c.instance.name,
+        staticFolderHint: appAnswer?.staticFolder ?? undefined,
+        staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
+        // Its own token, not the probe's: it names pages and a canary that evidence may quote.
+        token: (0, node_crypto_1.randomBytes)(16).toString('hex'),
+        log: c.log,
+        tempDir: c.tempDir,
+    }));
+    obs.proxyConfig = staged.proxyConfig;
+    obs.proxy = staged.proxy;
+    let proxyHttp = [];
+    let spoof;
+    if (staged.runtime) {
+        proxyHttp = await (0, proxy_requests_1.proxyExchanges)(staged.runtime, {
+            routes: opts.routes,
+            healthPath: opts.healthPath,
+            trailingSlashPaths: appAnswer?.trailingSlashRules,
+            signal: c.signal,
+        });
+        if (c.probe)
+            answers.push(...(await askThroughProxy(c, c.probe, staged.runtime)));
+        spoof = await (0, forwarded_spoof_1.observeForwardedSpoof)({
+            rt: staged.runtime,
+            routes: opts.routes,
+            trailingSlashRules: appAnswer?.trailingSlashRules,
+            probe: c.probe,
+            envKey: c.envKey,
+            signal: c.signal,
+        });
+    }
+    obs.forwardedSpoof =
+        spoof ??
+            ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' });
+    // Probe exchanges stay out of obs.http: their bodies carry the key digest.
+    obs.http = [...appHttp, ...proxyHttp];
+    obs.probe = !opts.introspect
+        ? { unavailable: 'introspect is off', skip: 'requested' }
+        : answers.length > 0
+            ? { answers }
+            : {
+                unavailable: 'the introspection probe did not answer (python -I/-E, a cleared environment, or no Flask app)',
+            };
+    obs.sessionCookies = (0, session_cookies_1.sessionCookiesFrom)(obs.http, {
+        cookieName: appAnswer?.sessionCookie.name ?? 'session',
+        injectedKey: c.envKey,
+    });
+    // Servers write their access log after the response: give the last line time to land.
+    await sleep(LOG_FLUSH_MS);
+    obs.logs = await c.runtime.logs(c.instance);
+    c.signal?.throwIfAborted();
+    c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
+    obs.shutdown = await c.runtime.stop(c.instance);
+    obs.secondBoot = await second;
+}
+
+
+/***/ }),
+
+/***/ 8931:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.configNotes = configNotes;
+exports.initialFacts = initialFacts;
+exports.readTest = readTest;
+const nginx_config_1 = __nccwpck_require__(7026);
+/**
+ * The first report lines: the config used and how its upstreams reach the app, with a warning
+ * when a rewritten upstream keeps a port the app does not listen on (the proxy will answer 502).
+ */
+function configNotes(found, plan, appPort) {
+    const mounted = plan.kind === 'site' ? ' (the only site)' : ' (a whole nginx.conf)';
+    const otherPort = plan.rewrites.filter((r) => {
+        const port = /:(\d+)(?:[/"']|$)/.exec(r.after)?.[1];
+        return port !== undefined && Number(port) !== appPort;
+    });
+    return [
+        found
+            ? `nginx config: ${found.note}, mounted as ${plan.target}${mounted}.`
+            : "No nginx config in the repository: the reference proxy (the deployment chapter's example: TLS, forwarded headers, /static/) is used.",
+        ...plan.rewrites.map((r) => `Line ${r.line}: ${r.before} points at the app container as ${r.after} (same port).`),
+        ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`),
+        ...otherPort.map((r) => `Line ${r.line}: ${r.after} keeps the config's port, but the app listens on ${appPort}: requests through the proxy will fail.`),
+    ];
+}
+/** The facts known before nginx runs (test not yet done). */
+function initialFacts(found, plan, serverName, statics, notes) {
+    const facts = {
+        source: found ? found.source : 'reference',
+        rewrites: plan.rewrites.map(({ line, before, after }) => ({ line, before, after })),
+        kept: plan.kept.map(({ line, value, reason }) => ({ line, address: value, reason })),
+        serverName,
+        certificatePaths: plan.certPaths.map((c) => c.path),
+        certificateAdded: plan.addCert !== undefined,
+        staticDirs: statics.map((s) => ({
+            location: s.target.location,
+            alias: s.target.kind === 'alias' ? s.target.value : s.target.dir,
+            source: s.source,
+            files: s.files.length,
+        })),
+        test: { ok: false },
+        notes,
+    };
+    if (found)
+        facts.path = found.path;
+    return facts;
+}
+/**
+ * Records the `nginx -T` outcome in facts: test and the effective config when nginx accepted
+ * it; else nginx's message with the file (mapped by toRepo) and line, returned as one line
+ * ("MESSAGE (FILE:LINE)") for the reason.
+ */
+function readTest(facts, tested, toRepo) {
+    if (tested.exitCode === 0 && tested.stdout.includes('# configuration file ')) {
+        facts.test = { ok: true };
+        const tree = (0, nginx_config_1.parseNginxDump)(tested.stdout);
+        facts.facts = (0, nginx_config_1.configFacts)({ ...tree, directives: mapFiles(tree.directives, toRepo) });
+        return undefined;
+    }
+    const err = (0, nginx_config_1.parseNginxError)(tested.stderr);
+    const lastLine = tested.stderr.trim().split('\n').pop();
+    const message = err?.message ?? (lastLine || `nginx -T exited with ${tested.exitCode}`);
+    facts.test = { ok: false, message };
+    if (err?.file)
+        facts.test.file = toRepo(err.file);
+    if (err?.line)
+        facts.test.line = err.line;
+    const { file, line } = facts.test;
+    return `${message}${file ? ` (${file}${line ? `:${line}` : ''})` : ''}`;
+}
+/** The tree with in-container paths of the user's file replaced by its repository path. */
+function mapFiles(ds, map) {
+    return ds.map((d) => ({
+        ...d,
+        file: map(d.file),
+        ...(d.block ? { block: mapFiles(d.block, map) } : {}),
+    }));
+}
+
+
+/***/ }),
+
+/***/ 2012:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PROXY_KINDS = exports.REFERENCE = exports.NGINX = void 0;
+exports.selectProxy = selectProxy;
+/**
+ * The kinds in the order they claim a run: the repository's nginx config (the input, or one
+ * found in the repo), else the reference config (the deployment chapter's example). Both run
+ * in nginx; a Caddy kind joins this list, not the stage.
+ */
+const discover_1 = __nccwpck_require__(7489);
+const plan_1 = __nccwpck_require__(1725);
+const reference_1 = __nccwpck_require__(5574);
+const app_host_1 = __nccwpck_require__(5974);
+const nginx_stage_1 = __nccwpck_require__(2688);
+exports.NGINX = {
+    kind: 'nginx',
+    find: (opts) => (0, discover_1.discoverNginxConfig)(opts),
+    plan: (found) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, found.path),
+    standUp: nginx_stage_1.standUpNginx,
+};
+exports.REFERENCE = {
+    kind: 'reference',
+    find: (opts, input) => ({
+        source: 'reference',
+        file: '',
+        path: 'the reference config',
+        text: (0, reference_1.referenceConfig)(opts.serverName ?? input.serverNameHint ?? 'example.com', app_host_1.APP_HOST, input.appPort),
+        note: 'the reference config',
+    }),
+    plan: (found) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, plan_1.SITE_TARGET),
+    standUp: nginx_stage_1.standUpNginx,
+};
+exports.PROXY_KINDS = [exports.NGINX, exports.REFERENCE];
+/** The first kind that finds a config for the run, with what it found. */
+function selectProxy(opts, input, kinds = exports.PROXY_KINDS) {
+    for (const kind of kinds) {
+        const found = kind.find(opts, input);
+        if (found)
+            return { kind, found };
+    }
+    throw new Error('no proxy kind claimed the run (the reference kind always should)');
+}
+
+
+/***/ }),
+
+/***/ 2897:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.prepareMounts = prepareMounts;
+exports.staticSample = staticSample;
+/**
+ * The files the proxy container gets, written to a private temp dir and bind-mounted
+ * read-only: the config, the throw-away certificate at every path the config names (or at http
+ * level when it names none), the filled static directories and the traversal canaries.
+ */
+const node_fs_1 = __nccwpck_require__(3024);
+const path = __importStar(__nccwpck_require__(6760));
+const certs_1 = __nccwpck_require__(9031);
+const plan_1 = __nccwpck_require__(1725);
+const statics_1 = __nccwpck_require__(7776);
+/** Writes every file the plan needs under input.dir and returns the mounts. */
+async function prepareMounts(docker, plan, input) {
+    const { dir } = input;
+    await node_fs_1.promises.mkdir(dir, { recursive: true, mode: 0o755 });
+    await node_fs_1.promises.chmod(dir, 0o755);
+    const notes = [];
+    const configFile = path.join(dir, 'nginx.conf');
+    await node_fs_1.promises.writeFile(configFile, plan.text, { mode: 0o644 });
+    const mounts = [{ source: configFile, target: plan.target }];
+    const cert = await (0, certs_1.makeCertificate)(input.serverName, path.join(dir, 'tls'));
+    const pem = { cert: cert.certFile, key: cert.keyFile, bundle: cert.bundleFile };
+    for (const c of plan.certPaths)
+        mounts.push({ source: pem[c.content], target: c.path });
+    if (plan.certPaths.length)
+        notes.push(`A throw-away certificate for ${input.serverName} is mounted at ${plan.certPaths.map((c) => c.path).join(', ')}.`);
+    for (const p of plan.skippedCertPaths)
+        notes.push(`Certificate path ${p} holds a variable: no certificate was put there.`);
+    if (plan.addCert) {
+        mounts.push({ source: cert.certFile, target: plan_1.ADDED_CERT }, { source: cert.keyFile, target: plan_1.ADDED_KEY });
+        if (plan.addCert === 'conf.d') {
+            const tlsConf = path.join(dir, '00-flask-deploy-check-tls.conf');
+            const text = `# Added by flask-deploy-check: the site names no certificate.\nssl_certificate ${plan_1.ADDED_CERT};\nssl_certificate_key ${plan_1.ADDED_KEY};\n`;
+            await node_fs_1.promises.writeFile(tlsConf, text, { mode: 0o644 });
+            mounts.push({ source: tlsConf, target: plan_1.TLS_CONF_TARGET });
+        }
+        notes.push(`The config names no ssl_certificate for its TLS server: a throw-away certificate for ${input.serverName} was added at http level (${plan.addCert === 'conf.d' ? plan_1.TLS_CONF_TARGET : 'inline, at the start of the http block'}).`);
+    }
+    const statics = await (0, statics_1.fillStatics)(docker, plan.statics, {
+        appContainer: input.appContainer,
+        staticFolderHint: input.staticFolderHint,
+        context: input.context,
+        tempDir: dir,
+    });
+    for (const s of statics) {
+        mounts.push({ source: s.hostDir, target: s.target.dir });
+        notes.push(s.files.length
+            ? `${s.target.dir} (location ${s.target.location}) was filled with ${s.files.length} file(s) from the ${s.source}.`
+            : `${s.target.dir} (location ${s.target.location}) is empty: no static files were found in the app container or the build context.`);
+    }
+    const canaryText = `flask-deploy-check canary ${input.token}\n`;
+    const canaryName = `fdc-canary-${input.token}.txt`;
+    const canaryFile = path.join(dir, canaryName);
+    await node_fs_1.promises.writeFile(canaryFile, canaryText, { mode: 0o644 });
+    const traversalPaths = [];
+    const parents = new Set();
+    for (const s of statics) {
+        if (s.target.kind !== 'alias' || s.target.dir === '/')
+            continue;
+        const parent = path.posix.dirname(s.target.dir);
+        if (!parents.has(parent))
+            mounts.push({ source: canaryFile, target: path.posix.join(parent, canaryName) });
+        parents.add(parent);
+        traversalPaths.push(`${s.target.location.replace(/\/+$/, '')}../${canaryName}`);
+    }
+    return { mounts, statics, traversalPaths, canaryText, notes };
+}
+/** The URL path of one real file nginx should serve, from the first filled static directory. */
+function staticSample(statics) {
+    const s = statics.find((x) => x.files.length > 0);
+    if (!s)
+        return undefined;
+    const base = s.target.location.endsWith('/') ? s.target.location : `${s.target.location}/`;
+    return base + s.files[0].split('/').map(encodeURIComponent).join('/');
+}
+
+
+/***/ }),
+
+/***/ 4629:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ensureImage = ensureImage;
+exports.testConfig = testConfig;
+exports.startProxy = startProxy;
+exports.handshake = handshake;
+/**
+ * The nginx containers of a run: the proxy image made available (one pull at most), a
+ * throw-away `nginx -T` that tests the mounted config and prints the effective one, and the
+ * proxy itself, published on loopback and waited for until it completes a TLS handshake.
+ */
+const tls = __importStar(__nccwpck_require__(1692));
+const stack_1 = __nccwpck_require__(8836);
+const nginx_config_1 = __nccwpck_require__(7026);
+const parse_1 = __nccwpck_require__(6644);
+const TEST_TIMEOUT_MS = 30_000;
+const LOG_TAIL = 20;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Undefined when the image is there (or one pull brought it); else why it is not. */
+async function ensureImage(docker, image, log) {
+    if ((await docker.imageInspect(image)).exitCode === 0)
+        return undefined;
+    log.info(`Pulling proxy image ${image}`);
+    const pulled = await docker.pull(image);
+    if (pulled.exitCode === 0)
+        return undefined;
+    const why = pulled.stderr.trim().split('\n').pop() ?? '';
+    return `proxy image ${image} is not available (docker pull failed${why ? `: ${why}` : ''})`;
+}
+/**
+ * `nginx -T` in a throw-away container on the run network with the proxy's mounts: exit 0 and
+ * the effective config on stdout, or nginx's error on stderr. It runs nginx directly (no image
+ * entrypoint), so nothing but the dump reaches stdout.
+ */
+function testConfig(docker, spec) {
+    return docker.runOnce({
+        name: (0, stack_1.containerName)(spec.runId, 'nginx-test'),
+        image: spec.image,
+        runId: spec.runId,
+        publish: [],
+        env: [],
+        network: spec.network,
+        mounts: spec.mounts,
+        addHosts: spec.hosts,
+        entrypoint: 'nginx',
+        command: ['-T'],
+    }, TEST_TIMEOUT_MS);
+}
+/**
+ * Starts the proxy with the image's own command, `ports` published on random loopback ports,
+ * and waits until the first port completes a TLS handshake for serverName. A container that
+ * exits is reported at once with nginx's error from its log.
+ */
+async function startProxy(docker, spec) {
+    const name = (0, stack_1.containerName)(spec.runId, 'proxy');
+    const started = Date.now();
+    const res = await docker.runDetached({
+        name,
+        image: spec.image,
+        runId: spec.runId,
+        publish: spec.ports.map((p) => `127.0.0.1::${p}`),
+        // The official image's entrypoint otherwise narrates its init scripts on stdout.
+        env: [['NGINX_ENTRYPOINT_QUIET_LOGS', '1']],
+        memory: '256m',
+        pidsLimit: 256,
+        network: spec.network,
+        mounts: spec.mounts,
+        addHosts: spec.hosts,
+    });
+    if (res.exitCode !== 0)
+        return { ok: false, name, reason: `docker run failed: ${lastLine(res.stderr)}` };
+    const hostPorts = new Map();
+    for (const p of spec.ports) {
+        const port = (0, parse_1.parseHostPort)((await docker.port(name, p)).stdout);
+        if (port !== undefined)
+            hostPorts.set(p, port);
+    }
+    const tlsPort = hostPorts.get(spec.ports[0]);
+    const deadline = started + spec.timeoutMs;
+    while (Date.now() < deadline) {
+        if (tlsPort !== undefined && (await handshake(tlsPort, spec.serverName, 1000)))
+            return { ok: true, name, hostPorts, ms: Date.now() - started };
+        const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
+        if (!state.running) {
+            const tail = await logTail(docker, name);
+            const err = (0, nginx_config_1.parseNginxError)(tail.join('\n'));
+            const why = err
+                ? `${err.message}${err.file ? ` in ${spec.mapFile?.(err.file) ?? err.file}:${err.line}` : ''}`
+                : tail.slice(-3).join(' | ');
+            return { ok: false, name, reason: `the proxy exited with code ${state.exitCode}: ${why}` };
+        }
+        await sleep(100);
+    }
+    const tail = await logTail(docker, name);
+    return {
+        ok: false,
+        name,
+        reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
+    };
+}
+/** One TLS handshake with SNI; true when it completes (the certificate is not checked). */
+function handshake(port, servername, timeoutMs) {
+    return new Promise((resolve) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
+        const done = (ok) => {
+            socket.destroy();
+            resolve(ok);
+        };
+        socket.setTimeout(timeoutMs, () => done(false));
+        socket.once('secureConnect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+async function logTail(docker, name) {
+    const res = await docker.logs(name, LOG_TAIL);
+    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr).merged.slice(-LOG_TAIL);
+}
+function lastLine(text) {
+    return (text
+        .trim()
+        .split('\n')
+        .filter((l) => !/^WARNING/.test(l))
+        .pop() ?? '');
+}
+
+
+/***/ }),
+
+/***/ 2688:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.standUpNginx = standUpNginx;
+/**
+ * Standing nginx up in front of the running app as in a Docker deployment: its own container on
+ * the run's network, upstreams pointed at the app's alias, a throw-away certificate, the app's
+ * static files, `nginx -T` for validity and the effective config, then the proxy published on
+ * loopback. App and config problems become facts or `{unavailable}` with a reason.
+ */
+const node_fs_1 = __nccwpck_require__(3024);
+const path = __importStar(__nccwpck_require__(6760));
+const stack_1 = __nccwpck_require__(8836);
+const app_host_1 = __nccwpck_require__(5974);
+const config_facts_1 = __nccwpck_require__(8931);
+const mounts_1 = __nccwpck_require__(2897);
+const nginx_container_1 = __nccwpck_require__(4629);
+const statics_1 = __nccwpck_require__(7776);
+const START_TIMEOUT_MS = 10_000;
+async function standUpNginx(docker, opts, input, source, plan) {
+    const { log } = input;
+    // The reference config is ours: findings and notes never name it as the user's file.
+    const found = source.source === 'reference' ? undefined : { ...source, source: source.source };
+    const missing = await (0, nginx_container_1.ensureImage)(docker, opts.proxyImage, log);
+    if (missing)
+        return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} };
+    const fallbackName = opts.serverName ?? input.serverNameHint ?? 'example.com';
+    const serverName = opts.serverName ?? plan.serverName ?? fallbackName;
+    const display = found ? found.path : 'the reference config';
+    const notes = (0, config_facts_1.configNotes)(found, plan, input.appPort);
+    const dir = path.join(input.tempDir, `proxy-${input.runId}`);
+    await node_fs_1.promises.rm(dir, { recursive: true, force: true });
+    const prepared = await (0, mounts_1.prepareMounts)(docker, plan, {
+        dir,
+        serverName,
+        token: input.token,
+        appContainer: input.appContainer,
+        staticFolderHint: input.staticFolderHint,
+        context: opts.context,
+    });
+    notes.push(...prepared.notes);
+    const toRepo = (file) => (found && file === plan.target ? found.path : file);
+    const facts = (0, config_facts_1.initialFacts)(found, plan, serverName, prepared.statics, notes);
+    const hosts = await serviceHostEntries(docker, plan.serviceHosts, input, notes);
+    const spec = {
+        hosts,
+        runId: input.runId,
+        image: opts.proxyImage,
+        network: input.network,
+        mounts: prepared.mounts,
+    };
+    const tested = await (0, nginx_container_1.testConfig)(docker, spec);
+    const timings = { testMs: tested.ms };
+    const rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
+    if (rejected) {
+        log.info(`nginx rejected ${display}: ${rejected}`);
+        const reason = `nginx rejected the configuration: ${rejected}`;
+        return {
+            proxyConfig: facts,
+            proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
+            timings,
+        };
+    }
+    log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
+    if (plan.parseError || plan.sslPort === undefined) {
+        const reason = plan.parseError
+            ? `the config could not be read: ${plan.parseError}`
+            : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
+        return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
+    }
+    const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
+    const started = await (0, nginx_container_1.startProxy)(docker, {
+        ...spec,
+        ports,
+        serverName,
+        timeoutMs: START_TIMEOUT_MS,
+        mapFile: toRepo,
+    });
+    if (!started.ok)
+        return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
+    timings.startMs = started.ms;
+    const httpsPort = started.hostPorts.get(plan.sslPort);
+    const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
+    const gateway = await (0, stack_1.networkGateway)(docker, input.network);
+    if (!gateway)
+        log.warning(`could not read the gateway of network ${input.network}`);
+    log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
+    const proxy = { httpsPort, clientAddress: gateway ?? '' };
+    if (httpPort !== undefined)
+        proxy.httpPort = httpPort;
+    const runtime = {
+        container: started.name,
+        httpsPort,
+        ...(httpPort !== undefined ? { httpPort } : {}),
+        serverName,
+        token: input.token,
+        staticSample: (0, mounts_1.staticSample)(prepared.statics) ?? (await appStaticSample(docker, input, opts)),
+        traversalPaths: prepared.traversalPaths,
+        canaryText: prepared.canaryText,
+        rateLimited: plan.rateLimited,
+        retryAfterMs: plan.retryAfterMs,
+    };
+    return { proxyConfig: facts, proxy, runtime, timings };
+}
+/**
+ * /etc/hosts entries for upstream names such as a compose service (`proxy_pass http://web:8000`):
+ * in the deployment they name the app container, so here they do too, without editing the text.
+ */
+async function serviceHostEntries(docker, names, input, notes) {
+    const wanted = names.filter((n) => n !== app_host_1.APP_HOST);
+    if (!wanted.length)
+        return [];
+    const ip = await (0, stack_1.containerAddress)(docker, input.appContainer, input.network);
+    if (!ip)
+        return [];
+    notes.push(`Upstream host(s) ${wanted.join(', ')} resolve to the app container (${ip}).`);
+    return wanted.map((n) => [n, ip]);
+}
+/**
+ * A real static file's URL when no nginx location serves /static/: requesting it through the
+ * proxy then shows the app answering it (static.served-by-proxy), instead of asking nothing.
+ */
+async function appStaticSample(docker, input, opts) {
+    const urlPath = (input.staticUrlPathHint || '/static').replace(/\/+$/, '');
+    // dir '' is never copied whole: the probe's folder, then the build context, fill it.
+    const target = {
+        location: `${urlPath}/`,
+        line: 0,
+        kind: 'alias',
+        value: '',
+        dir: '',
+    };
+    const filled = await (0, statics_1.fillStatics)(docker, [target], {
+        appContainer: input.appContainer,
+        staticFolderHint: input.staticFolderHint,
+        context: opts.context,
+        tempDir: path.join(input.tempDir, `app-static-${input.runId}`),
+    });
+    return (0, mounts_1.staticSample)(filled);
+}
+
+
+/***/ }),
+
+/***/ 4701:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.standUpProxy = standUpProxy;
+const kinds_1 = __nccwpck_require__(2012);
+/** Stands the run's proxy up in front of the app; failures become `unavailable` facts. */
+async function standUpProxy(docker, opts, input) {
+    try {
+        const { kind, found } = (0, kinds_1.selectProxy)(opts, input);
+        return await kind.standUp(docker, opts, input, found, kind.plan(found, input));
+    }
+    catch (err) {
+        const reason = `the proxy stage failed: ${err.message}`;
+        input.log.warning(reason);
+        return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
+    }
+}
+
+
+/***/ }),
+
+/***/ 7776:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.fillStatics = fillStatics;
+exports.findStaticDir = findStaticDir;
+exports.listFiles = listFiles;
+/**
+ * Filling the directories nginx serves /static/ from with the app's own static files, so a
+ * request for a real file proves whether nginx (not the app) answers it. Sources, in order:
+ * the same path inside the app container, the Flask static folder the probe reported, a
+ * `static` directory of the build context.
+ */
+const node_fs_1 = __nccwpck_require__(3024);
+const path = __importStar(__nccwpck_require__(6760));
+const SKIP_DIRS = new Set(['node_modules', 'venv', '__pycache__', 'site-packages', 'dist-packages']);
+const SEARCH_DEPTH = 3;
+/** Fills one host directory per target; a target nothing fills gets an empty one (source 'none'). */
+async function fillStatics(docker, targets, src) {
+    const out = [];
+    for (const [i, target] of targets.entries()) {
+        const hostDir = path.join(src.tempDir, `static-${i}`);
+        const fromContainer = async (p) => {
+            // Never copy a whole filesystem: an alias of '/' is a config mistake, not a static folder.
+            if (p.replace(/\/+$/, '') === '')
+                return false;
+            await node_fs_1.promises.rm(hostDir, { recursive: true, force: true });
+            await node_fs_1.promises.mkdir(hostDir, { recursive: true });
+            const res = await docker.cp(src.appContainer, `${p.replace(/\/+$/, '')}/.`, hostDir);
+            return res.exitCode === 0 && (await listFiles(hostDir)).length > 0;
+        };
+        let source = 'none';
+        if (await fromContainer(target.dir))
+            source = `app container ${target.dir}`;
+        else if (src.staticFolderHint && (await fromContainer(src.staticFolderHint)))
+            source = `app static folder ${src.staticFolderHint}`;
+        else {
+            await node_fs_1.promises.rm(hostDir, { recursive: true, force: true });
+            await node_fs_1.promises.mkdir(hostDir, { recursive: true });
+            const found = await findStaticDir(src.context);
+            if (found) {
+                await node_fs_1.promises.cp(found, hostDir, { recursive: true, dereference: true });
+                source = `build context ${path.relative(src.context, found).split(path.sep).join('/')}`;
+            }
+        }
+        await makeReadable(hostDir);
+        out.push({ target, hostDir, source, files: await listFiles(hostDir) });
+    }
+    return out;
+}
+/** The shallowest directory named `static` in the build context (dependency folders skipped). */
+async function findStaticDir(context) {
+    let level = [context];
+    for (let depth = 0; depth < SEARCH_DEPTH && level.length; depth++) {
+        const next = [];
+        for (const dir of level) {
+            const entries = await node_fs_1.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
+            const dirs = entries
+                .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name))
+                .map((e) => e.name)
+                .sort();
+            if (dirs.includes('static'))
+                return path.join(dir, 'static');
+            next.push(...dirs.map((d) => path.join(dir, d)));
+        }
+        level = next;
+    }
+    return undefined;
+}
+/** Regular files under dir, relative, shallowest first then by name. */
+async function listFiles(dir) {
+    const files = [];
+    const visit = async (rel) => {
+        const entries = await node_fs_1.promises.readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
+        for (const e of entries) {
+            const r = rel ? `${rel}/${e.name}` : e.name;
+            if (e.isFile())
+                files.push(r);
+            else if (e.isDirectory())
+                await visit(r);
+        }
+    };
+    await visit('');
+    const depth = (f) => f.split('/').length;
+    return files.sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+/** nginx workers run unprivileged: every directory must be searchable, every file readable. */
+async function makeReadable(dir) {
+    await node_fs_1.promises.chmod(dir, 0o755);
+    for (const e of await node_fs_1.promises.readdir(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory())
+            await makeReadable(p);
+        else if (e.isFile())
+            await node_fs_1.promises.chmod(p, 0o644);
+    }
+}
+
+
+/***/ }),
+
+/***/ 1036:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.waitReady = waitReady;
+exports.readListening = readListening;
+exports.tailLines = tailLines;
+/**
+ * Waiting for the app to answer HTTP. Three ways out besides success, each reported at once:
+ * the container exits (a `docker wait` races the polling), the server listens only on
+ * loopback inside the container (it can never answer through the published port), or the
+ * boot timeout passes. A TCP connect proves nothing: Gunicorn accepts before its workers have
+ * imported the app, and docker's port proxy accepts even when nothing listens.
+ */
+const node_fs_1 = __nccwpck_require__(3024);
+const parse_1 = __nccwpck_require__(6644);
+const http_1 = __nccwpck_require__(7440);
+const LOG_TAIL = 40;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Waits until the app answers any HTTP response on the health path, or says why it never will. */
+async function waitReady(docker, handle, o) {
+    const { startedAt } = handle;
+    if (handle.startError) {
+        const { exitCode, message } = handle.startError;
+        return {
+            ready: false,
+            ms: Date.now() - startedAt,
+            exited: { exitCode, afterMs: Date.now() - startedAt },
+            logTail: message,
+        };
+    }
+    const deadline = startedAt + o.timeoutMs;
+    const stopPolling = new AbortController();
+    let exit;
+    // Resolves when the container exits; stays pending (and ends at teardown) when it does not.
+    const exited = new Promise((resolve) => {
+        void docker.wait(handle.name, o.timeoutMs + 5000).then((r) => {
+            const code = /^\s*(-?\d+)\s*$/.exec(r.stdout);
+            if (r.exitCode === 0 && code)
+                resolve({ exitCode: Number(code[1]), at: Date.now() });
+        });
+    }).then((e) => {
+        exit = e;
+        stopPolling.abort();
+        return e;
+    });
+    const signal = o.signal ? AbortSignal.any([stopPolling.signal, o.signal]) : stopPolling.signal;
+    const probe = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort ?? 0 });
+    let nextListenCheck = startedAt + (o.listenCheckAfterMs ?? 2000);
+    let listening;
+    let firstStatus;
+    let answeredAt = 0;
+    let gaveUp;
+    try {
+        while (exit === undefined && firstStatus === undefined && gaveUp === undefined) {
+            o.signal?.throwIfAborted();
+            if (Date.now() >= deadline) {
+                gaveUp = 'timeout';
+                break;
+            }
+            if (handle.hostPort !== undefined) {
+                // The request may sit in the server's backlog while the app imports: let it wait.
+                const ex = await probe.exchange({
+                    purpose: 'boot',
+                    path: o.healthPath,
+                    timeoutMs: deadline - Date.now(),
+                    signal,
+                });
+                if (ex.response) {
+                    firstStatus = ex.response.status;
+                    answeredAt = Date.now();
+                }
+                if (exit !== undefined || firstStatus !== undefined)
+                    break;
+            }
+            if (Date.now() >= nextListenCheck) {
+                listening = await readListening(docker, handle.name);
+                nextListenCheck = Date.now() + 1000;
+                if (listening && (0, parse_1.loopbackOnly)(listening, o.appPort))
+                    gaveUp = 'loopback';
+            }
+            await Promise.race([sleep(o.pollMs ?? 150), exited]);
+        }
+    }
+    finally {
+        await probe.close();
+    }
+    // Boot time ends at the first answer, not after the bookkeeping below.
+    const ms = (firstStatus !== undefined ? answeredAt : Date.now()) - startedAt;
+    const logTail = await tailLines(docker, handle.name, LOG_TAIL);
+    if (firstStatus !== undefined) {
+        o.log.debug(`app answered ${firstStatus} on ${o.healthPath} after ${ms} ms`);
+        return {
+            ready: true,
+            ms,
+            logTail,
+            firstStatus,
+            listening: await readListening(docker, handle.name),
+        };
+    }
+    if (exit !== undefined) {
+        return {
+            ready: false,
+            ms,
+            exited: { exitCode: exit.exitCode, afterMs: exit.at - startedAt },
+            logTail,
+        };
+    }
+    listening ??= await readListening(docker, handle.name);
+    return {
+        ready: false,
+        ms,
+        logTail,
+        listening,
+        ...(gaveUp === 'timeout' ? { timedOut: true } : {}),
+    };
+}
+/**
+ * The container's listening TCP sockets, from its own /proc/net/tcp(6) through `docker exec`,
+ * else (an image without `cat`) from the host's view of its PID 1. Undefined when neither works.
+ */
+async function readListening(docker, container) {
+    const res = await docker.execIn(container, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], 5000);
+    // cat exits 1 when IPv6 is off (no tcp6) but still prints tcp.
+    if (res.stdout.includes('local_address'))
+        return (0, parse_1.parseProcNetTcp)(res.stdout);
+    const state = (0, parse_1.parseContainerState)((await docker.inspect(container)).stdout);
+    if (!state.running || state.pid <= 0)
+        return undefined;
+    const texts = await Promise.all(['tcp', 'tcp6'].map((f) => node_fs_1.promises.readFile(`/proc/${state.pid}/net/${f}`, 'utf8').catch(() => '')));
+    const text = texts.join('\n');
+    return text.includes('local_address') ? (0, parse_1.parseProcNetTcp)(text) : undefined;
+}
+/** The last lines of the container's output, stdout and stderr interleaved by time. */
+async function tailLines(docker, container, lines) {
+    const res = await docker.logs(container, lines);
+    if (res.exitCode !== 0)
+        return [`(docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''})`];
+    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr).merged.slice(-lines);
+}
+
+
+/***/ }),
+
+/***/ 7271:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.LOG_LINE_CAP = void 0;
+exports.settledProcesses = settledProcesses;
+exports.appExchanges = appExchanges;
+exports.containerLogs = containerLogs;
+/**
+ * What collect.ts observes on a running app container: its process table once Gunicorn has
+ * finished forking, the plain-HTTP exchanges on the app port, and its output.
+ */
+const node_crypto_1 = __nccwpck_require__(7598);
+const http_1 = __nccwpck_require__(7440);
+const parse_1 = __nccwpck_require__(6644);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Lines of container output kept in LogFacts. */
+exports.LOG_LINE_CAP = 2000;
+/**
+ * The process table once it stops changing: Gunicorn forks its workers one by one with small
+ * random sleeps, so a single look right after readiness undercounts them.
+ */
+async function settledProcesses(docker, container, o = {}) {
+    const state = (0, parse_1.parseContainerState)((await docker.inspect(container)).stdout);
+    const started = Date.now();
+    let rows = [];
+    let lastChange = started;
+    let signature = '';
+    for (;;) {
+        const res = await docker.top(container);
+        if (res.exitCode !== 0) {
+            if (rows.length > 0)
+                return rows;
+            return { unavailable: `docker top failed: ${res.stderr.trim().split('\n').pop() ?? ''}` };
+        }
+        rows = (0, parse_1.parseTop)(res.stdout, state.pid);
+        const sig = rows.map((r) => r.pid).join(',');
+        if (sig !== signature) {
+            signature = sig;
+            lastChange = Date.now();
+        }
+        const now = Date.now();
+        if (now - lastChange >= (o.stableMs ?? 500) || now - started >= (o.maxMs ?? 3000))
+            return rows;
+        await sleep(o.pollMs ?? 150);
+    }
+}
+/**
+ * The black-box requests on the app port, one after another: health, each route, a path
+ * that cannot exist (error page) and the Werkzeug debugger's resource URL (served only when
+ * the debugger is on).
+ */
+async function appExchanges(r) {
+    const probe = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: r.hostPort });
+    const plan = [
+        { purpose: 'health', path: r.healthPath },
+        ...r.routes.map((path) => ({ purpose: 'route', path })),
+        { purpose: 'not-found', path: `/flask-deploy-check-${(0, node_crypto_1.randomBytes)(4).toString('hex')}-missing` },
+        { purpose: 'debugger', path: '/?__debugger__=yes&cmd=resource&f=debugger.js' },
+    ];
+    const out = [];
+    try {
+        for (const step of plan) {
+            r.signal?.throwIfAborted();
+            out.push(await probe.exchange({ ...step, signal: r.signal }));
+        }
+    }
+    finally {
+        await probe.close();
+    }
+    return out;
+}
+/** The container's output so far, split by stream, capped at about LOG_LINE_CAP lines. */
+async function containerLogs(docker, container) {
+    // One line over the cap tells whether anything was cut.
+    const res = await docker.logs(container, exports.LOG_LINE_CAP + 1);
+    if (res.exitCode !== 0) {
+        return { unavailable: `docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''}` };
+    }
+    const { stdout, stderr } = (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr);
+    return {
+        stdout,
+        stderr,
+        truncated: stdout.length + stderr.length > exports.LOG_LINE_CAP || res.truncated,
+    };
+}
+
+
+/***/ }),
+
+/***/ 4163:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SECOND_BOOT_ROLE = void 0;
+exports.secondBoot = secondBoot;
+const http_1 = __nccwpck_require__(7440);
+const introspect_1 = __nccwpck_require__(215);
+const session_cookies_1 = __nccwpck_require__(2777);
+/** The container's role: its name is `fdc-<runId>-nosecret`. */
+exports.SECOND_BOOT_ROLE = 'nosecret';
+/**
+ * Boots the image without SECRET_KEY, requests health, the routes and the probe on the app
+ * port, and removes the container (no graceful stop: nothing here is about shutdown).
+ * Throws only when the engine fails; the container is removed in every case.
+ */
+async function secondBoot(runtime, o) {
+    // Belt and braces: the point of this boot is that the key is missing.
+    const env = o.env.filter(([k]) => k !== 'SECRET_KEY');
+    let instance;
+    try {
+        const started = await runtime.start({
+            role: exports.SECOND_BOOT_ROLE,
+            port: o.port,
+            env,
+            mounts: o.mounts,
+            // Never the proxy's target: two containers with one alias would share its traffic.
+            proxyTarget: false,
+            healthPath: o.healthPath,
+            timeoutMs: o.timeoutMs,
+            signal: o.signal,
+        });
+        instance = started.instance;
+        const { boot } = started;
+        const handle = instance;
+        const facts = { ready: boot.ready, logTail: boot.logTail, sessionCookies: [] };
+        if (boot.exited)
+            facts.exited = boot.exited;
+        if (!boot.ready || handle.hostPort === undefined) {
+            o.log.debug(`second boot without SECRET_KEY: not ready${boot.exited ? ' (exited)' : ''}`);
+            return facts;
+        }
+        const http = new http_1.HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort });
+        const exchanges = [];
+        let probeBody;
+        try {
+            for (const [purpose, path] of [
+                ['health', o.healthPath],
+                ...o.routes.map((r) => ['route', r]),
+            ]) {
+                o.signal?.throwIfAborted();
+                exchanges.push(await http.exchange({ purpose, path, signal: o.signal }));
+            }
+            if (o.probe) {
+                const ex = await http.exchange({ purpose: 'probe', path: o.probe.path, signal: o.signal });
+                if (ex.response?.status === 200)
+                    probeBody = ex.response.body;
+            }
+        }
+        finally {
+            await http.close();
+        }
+        const answer = probeBody !== undefined && o.probe
+            ? (0, introspect_1.interpretProbe)(probeBody, 'app', {}, { token: o.probe.token })
+            : undefined;
+        if (answer) {
+            const { set, length, weak } = answer.secretKey;
+            facts.secretKey = { set, length, weak };
+        }
+        facts.sessionCookies = (0, session_cookies_1.sessionCookiesFrom)(exchanges, {
+            cookieName: answer?.sessionCookie.name ?? o.cookieName ?? 'session',
+        });
+        return facts;
+    }
+    finally {
+        if (instance)
+            await runtime
+                .remove(instance)
+                .catch((err) => o.log.warning(`removing the second boot's container failed: ${err.message}`));
+    }
+}
 
 
 /***/ }),
@@ -78098,7 +78884,7 @@ var Reflect;
 /***/ ((module) => {
 
 "use strict";
-module.exports = /*#__PURE__*/JSON.parse('{"name":"flask-deploy-check","version":"0.1.0","description":"Proves on every pull request that a Flask app is ready for production: builds the image, boots it with Gunicorn behind a real TLS proxy, and checks what production needs.","license":"MIT","private":true,"main":"dist/index.js","bin":{"flask-deploy-check":"bin/flask-deploy-check.js"},"engines":{"node":">=20"},"scripts":{"build":"bash scripts/build.sh dist","lint":"eslint . && prettier --check .","format":"prettier --write .","typecheck":"tsc --noEmit","unit":"jest --selectProjects unit","e2e":"bash scripts/provision.sh && jest --selectProjects e2e","demo":"bash scripts/demo.sh","test":"bash scripts/test.sh"},"dependencies":{"@actions/core":"2.0.3","@actions/exec":"2.0.0","@actions/github":"8.0.1","dockerfile-ast":"0.7.1","selfsigned":"5.5.0","undici":"7.30.2"},"devDependencies":{"@eslint/js":"9.39.5","@types/jest":"30.0.0","@types/markdown-it":"14.2.0","@types/node":"20.19.43","@vercel/ncc":"0.45.0","eslint":"9.39.5","jest":"30.5.2","markdown-it":"14.3.3","prettier":"3.10.1","ts-jest":"29.4.15","typescript":"5.9.3","typescript-eslint":"8.73.0"}}');
+module.exports = /*#__PURE__*/JSON.parse('{"name":"flask-deploy-check","version":"0.1.0","description":"Proves on every pull request that a Flask app is ready for production: builds the image, boots it with Gunicorn behind a real TLS proxy, and checks what production needs.","license":"MIT","private":true,"main":"dist/index.js","bin":{"flask-deploy-check":"bin/flask-deploy-check.js"},"engines":{"node":">=20"},"scripts":{"build":"bash scripts/build.sh dist","lint":"eslint . && prettier --check .","format":"prettier --write .","typecheck":"tsc --noEmit","unit":"jest --selectProjects unit","e2e":"bash scripts/provision.sh && jest --selectProjects e2e","demo":"bash scripts/demo.sh","readme:checks":"ncc build scripts/readme-checks.ts -o build/readme-checks -q && node build/readme-checks/index.js","test":"bash scripts/test.sh"},"dependencies":{"@actions/core":"2.0.3","@actions/exec":"2.0.0","@actions/github":"8.0.1","dockerfile-ast":"0.7.1","selfsigned":"5.5.0","undici":"7.30.2"},"devDependencies":{"@eslint/js":"9.39.5","@types/jest":"30.0.0","@types/markdown-it":"14.2.0","@types/node":"20.19.43","@vercel/ncc":"0.45.0","eslint":"9.39.5","eslint-import-resolver-typescript":"4.4.5","eslint-plugin-import":"2.32.0","jest":"30.5.2","markdown-it":"14.3.3","prettier":"3.10.1","ts-jest":"29.4.15","typescript":"5.9.3","typescript-eslint":"8.73.0"}}');
 
 /***/ })
 
@@ -78151,174 +78937,13 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"flask-deploy-check","version"
 /******/ 	})();
 /******/ 	
 /************************************************************************/
-var __webpack_exports__ = {};
-// This entry need to be wrapped in an IIFE because it need to be in strict mode.
-(() => {
-"use strict";
-var exports = __webpack_exports__;
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.cli = cli;
-exports.runCli = runCli;
-/**
- * The command-line twin: argv -> the same Options -> the same pipeline -> a checklist on the
- * terminal and the same JSON report. Exit 0 pass, 1 fail verdict, 2 usage error, 3 could not run.
- */
-const node_util_1 = __nccwpck_require__(7975);
-const options_1 = __nccwpck_require__(8381);
-const pipeline_1 = __nccwpck_require__(5165);
-const terminal_1 = __nccwpck_require__(7496);
-const version_1 = __nccwpck_require__(2702);
-/** Repeatable flags that feed a multi-line input, by their singular CLI names too. */
-const MULTI = {
-    'build-args': 'build-arg',
-    env: 'env',
-    routes: 'route',
-    'skip-checks': 'skip-check',
-};
-const USAGE = `usage: flask-deploy-check --context DIR [options]
-
-Builds the app's image, boots it, checks it and prints the checklist.
-Options (same names as the action's inputs):
-  --context DIR          build context (default .)
-  --file PATH            Dockerfile (default <context>/Dockerfile)
-  --build-arg K=V        build argument (repeatable)
-  --target STAGE         build stage
-  --image REF            check an existing image instead of building
-  --command CMD          override the container command
-  --port N               app port in the container (default: detected)
-  --env K=V              variable for the app container (repeatable; value masked)
-  --health-path PATH     health endpoint (default /healthz)
-  --route PATH           path to request (repeatable; default /)
-  --nginx-config PATH    nginx config to put in front (default: auto-detect)
-  --server-name HOST     public host name
-  --proxy-image REF      image that runs the proxy
-  --introspect BOOL      inject the in-container probe (default true)
-  --boot-timeout S       seconds to wait for HTTP (default 60)
-  --fail-on LEVEL        error | warning | never (default error)
-  --skip-check ID        check id to skip (repeatable)
-  --name LABEL           label of this target
-  --report-path PATH     where to write the JSON report
-  --json                 print the JSON report instead of the checklist
-  --verbose              show build output and debug lines
-  --no-color             no ANSI colours
-  -h, --help             this text
-  --version              print the version`;
-function toRawInputs(values) {
-    const raw = {};
-    for (const name of options_1.INPUT_NAMES) {
-        const many = [name, MULTI[name]].flatMap((flag) => {
-            const v = flag === undefined ? undefined : values[flag];
-            return v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
-        });
-        if (many.length > 0)
-            raw[name] = many.join('\n');
-    }
-    return raw;
-}
-/** A terminal logger: one progress line per stage, details only with --verbose. */
-function consoleLogger(verbose, out) {
-    const secrets = [];
-    const mask = (m) => secrets.reduce((s, v) => s.split(v).join('***'), m);
-    return {
-        debug: (m) => verbose && out.write(`  ${mask(m)}\n`),
-        info: (m) => verbose && out.write(`  ${mask(m)}\n`),
-        warning: (m) => out.write(`warning: ${mask(m)}\n`),
-        secret: (v) => v.length > 0 && secrets.push(v),
-        stage: async (title, fn) => {
-            const started = Date.now();
-            out.write(`→ ${title}...\n`);
-            try {
-                return await fn();
-            }
-            finally {
-                out.write(`  ${title} took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-            }
-        },
-    };
-}
-/** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
-async function cli(argv) {
-    const stdout = process.stdout;
-    const options = {
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-    };
-    for (const name of options_1.INPUT_NAMES) {
-        if (['github-token', 'comment', 'mode', 'report-file'].includes(name))
-            continue;
-        options[name] = { type: 'string', multiple: MULTI[name] !== undefined };
-        const singular = MULTI[name];
-        if (singular !== undefined && singular !== name)
-            options[singular] = { type: 'string', multiple: true };
-    }
-    let values;
-    try {
-        values = (0, node_util_1.parseArgs)({ args: argv, options, allowPositionals: false, strict: true })
-            .values;
-    }
-    catch (err) {
-        process.stderr.write(`flask-deploy-check: ${err.message}\n${USAGE.split('\n')[0]}\n`);
-        return 2;
-    }
-    if (values.help) {
-        stdout.write(`${USAGE}\n`);
-        return 0;
-    }
-    if (values.version) {
-        stdout.write(`${version_1.version}\n`);
-        return 0;
-    }
-    let parsed;
-    try {
-        parsed = (0, options_1.parseOptions)({ ...toRawInputs(values), comment: 'false' }, { workspace: process.cwd() });
-    }
-    catch (err) {
-        if (err instanceof options_1.UsageError) {
-            process.stderr.write(`flask-deploy-check: ${err.message.replace(/^input '([^']+)'/, "option '--$1'")}\n`);
-            return 2;
-        }
-        throw err;
-    }
-    const color = !values['no-color'] && stdout.isTTY === true && !process.env.NO_COLOR;
-    const log = consoleLogger(Boolean(values.verbose), stdout);
-    const controller = new AbortController();
-    const onSignal = (sig) => {
-        process.stderr.write(`\n${sig}: stopping and removing containers...\n`);
-        controller.abort(new Error(`interrupted by ${sig}`));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-        const { report } = await (0, pipeline_1.runPipeline)(parsed, log, {
-            runId: (0, pipeline_1.newRunId)(),
-            signal: controller.signal,
-        });
-        if (values.json)
-            stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else
-            stdout.write(`\n${(0, terminal_1.renderTerminal)(report, { color })}\nreport: ${parsed.reportPath}\n`);
-        return report.verdict === 'fail' ? 1 : 0;
-    }
-    catch (err) {
-        process.stderr.write(`flask-deploy-check could not complete: ${err.message}\n`);
-        return 3;
-    }
-}
-/** Runs the CLI on process.argv and exits with its code (bin/flask-deploy-check.js calls this). */
-function runCli() {
-    cli(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-        process.stderr.write(`flask-deploy-check: ${err.stack ?? String(err)}\n`);
-        process.exit(3);
-    });
-}
-
-})();
-
-module.exports = __webpack_exports__;
+/******/ 	
+/******/ 	// startup
+/******/ 	// Load entry module and return exports
+/******/ 	// This entry module is referenced by other modules so it can't be inlined
+/******/ 	var __webpack_exports__ = __nccwpck_require__(5581);
+/******/ 	module.exports = __webpack_exports__;
+/******/ 	
 /******/ })()
 ;
 //# sourceMappingURL=index.js.map
