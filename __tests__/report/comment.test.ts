@@ -11,6 +11,7 @@ import {
 } from '../../src/report/comment'
 import { buildReport, type Report } from '../../src/report/report'
 import { GFM_AUTOLINK, MENTION, textOf, toHtml, visibleText } from './render'
+import { recordedReport, rejudged, withoutSkipReasons } from './recorded'
 import { HOSTILE, sampleReport, sampleResults } from './sample'
 
 const HEAD = '0123456789abcdef0123456789abcdef01234567'
@@ -211,4 +212,97 @@ describe('fitComment', () => {
     expect(apiText).not.toContain('<summary>evidence</summary>')
     expect(apiText).toContain('cut to fit the comment size limit')
   })
+})
+
+/** Visible lines of a rendered section outside and inside the folded passed/skipped list. */
+function split(body: string): { shown: string[]; folded: string[] } {
+  const html = toHtml(body)
+  const at = html.indexOf('<!-- fdc:passed -->')
+  const end = html.indexOf('<!-- /fdc:passed -->')
+  const lines = (h: string): string[] =>
+    visibleText(h.replace(/<!-- fdc:evidence -->[\s\S]*?<!-- \/fdc:evidence -->/g, ''))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+  return { shown: lines(html.slice(0, at) + html.slice(end)), folded: lines(html.slice(at, end)) }
+}
+
+describe('a boot failure (crash-on-boot, recorded)', () => {
+  const report = rejudged('crash-on-boot', 'warning')
+  const { shown, folded } = split(renderSection(report, web))
+
+  test('reads verdict, the failure, then one group for the 20 it blocked, at a glance', () => {
+    expect(shown).toEqual([
+      '❌ web: fail — 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped',
+      "[ ] ❌ boot.ready container exited with code 3 after 1.3 s: ModuleNotFoundError: No module named 'flask_sqlalchemy' — install flask_sqlalchemy in the image (add it to the requirements) or fix the import",
+      '🚫 20 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s',
+      'A check that could not run is not a pass: the error checks among these fail the verdict.',
+      'server.production-wsgi · server.workers · health.endpoint · proxy.https-urls · proxy.client-ip · proxy.forwarded-headers · proxy.config-valid · tls.hsts · tls.https-redirect · cookies.secure · config.debug-off · secret.from-env · secret.strength · logs.stdout · static.served-by-proxy · shutdown.graceful · proxy.host-header · static.alias-traversal · health.no-session · proxy.rate-limit',
+      expect.stringMatching(
+        /^build 2\.5 s · boot 1\.3 s · checks 269 ms · total 4\.3 s · commit 0123456 · workflow run · flask-deploy-check /,
+      ),
+    ])
+  })
+
+  test('the fold holds the 5 passed checks and nothing blocked', () => {
+    expect(folded[0]).toBe('5 passed')
+    expect(folded.slice(1).map((l) => l.split(' ')[1])).toEqual([
+      'build.image',
+      'build.layer-cache',
+      'image.no-baked-secrets',
+      'image.non-root',
+      'image.exec-form',
+    ])
+  })
+
+  test('under fail-on never the verdict passes and the group stays, without the verdict note', () => {
+    const never = split(renderSection(rejudged('crash-on-boot', 'never'), web)).shown
+    expect(never[0]).toBe(
+      '✅ web: pass — 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped',
+    )
+    expect(never).toContain(
+      '🚫 20 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s',
+    )
+    expect(never.join('\n')).not.toContain('fail the verdict')
+  })
+
+  test('the blocked ids survive every cut fitComment makes', () => {
+    const { body } = fitComment(undefined, report, web, { max: 1_500 })
+    expect(body).toContain('_List cut to fit the comment size limit._')
+    for (const id of report.checks.filter((c) => c.status === 'skipped').map((c) => c.id))
+      expect(body).toContain(`\`${id}\``)
+  })
+})
+
+test('a rejected nginx config: one group under proxy.config-valid, with its 10 checks', () => {
+  const { shown } = split(renderSection(recordedReport('invalid-nginx'), web))
+  const groups = shown.filter((l) => l.startsWith('🚫'))
+  expect(groups).toEqual([
+    '🚫 10 could not be checked (5 errors) — blocked by proxy.config-valid: nginx rejected the configuration: unknown directive "includeSubDomains" (__tests__/fixtures/invalid-nginx/deploy/nginx.conf:35)',
+  ])
+  expect(shown[shown.indexOf(groups[0]) + 2].split(' · ')).toHaveLength(10)
+})
+
+test('skips on request stay in the fold under their reason; the section is one line', () => {
+  const body = renderSection(recordedReport('no-introspect'), web)
+  const { shown, folded } = split(body)
+  expect(shown[0]).toMatch(/^✅ web: pass — 24 passed, 2 skipped · build 708 ms · /)
+  expect(folded.slice(-4, -1)).toEqual([
+    'Skipped on request',
+    '⏭️ proxy.client-ip App sees the real client address: introspect is off',
+    '⏭️ proxy.rate-limit Proxy rate-limits requests: skipped by skip-checks',
+  ])
+})
+
+test('a report from before skip_reason (comment-only) shows its skips as plain skips', () => {
+  const { shown, folded } = split(
+    renderSection(withoutSkipReasons(recordedReport('crash-on-boot')), web),
+  )
+  expect(shown[0]).toBe('❌ web: fail — 1 failed (1 error), 5 passed, 20 skipped')
+  expect(shown.join('\n')).not.toMatch(/could not be checked|🚫/)
+  expect(folded[0]).toBe('5 passed, 20 skipped')
+  expect(folded).toContain('Reason not recorded')
+  expect(folded).toContain(
+    '⏭️ tls.hsts HSTS on every HTTPS response: container did not become ready: the container exited with code 3 after 1.3 s',
+  )
 })

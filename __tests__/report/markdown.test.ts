@@ -3,6 +3,7 @@ import { failureSection, renderSummary, statusIcon } from '../../src/report/mark
 import { buildReport } from '../../src/report/report'
 import { makeRedactor, redactResults } from '../../src/report/sanitize'
 import { MENTION, textOf, toHtml, visibleText } from './render'
+import { idsOf, recordedReport, rejudged, withoutSkipReasons } from './recorded'
 import { HOSTILE, sampleReport, sampleResults } from './sample'
 
 function rows(html: string): string[][] {
@@ -21,21 +22,27 @@ describe('renderSummary of a failing target', () => {
     )
   })
 
-  test('the table has one row per check in catalog order, with status icons', () => {
+  test('the table has one row per check that ran, in catalog order, with status icons', () => {
     expect(html).toContain('<th></th>\n<th>Check</th>\n<th>Result</th>')
     const table = rows(html)
-    expect(table.map((r) => /<code>(.*?)<\/code>/.exec(r[1])?.[1])).toEqual(
-      CATALOG.map((c) => c.id),
+    const ran = CATALOG.map((c) => c.id).filter(
+      (id) => id !== 'proxy.client-ip' && id !== 'proxy.rate-limit',
     )
-    const icon = (id: string): string | undefined => table[CATALOG.findIndex((c) => c.id === id)][0]
+    expect(table.map((r) => /<code>(.*?)<\/code>/.exec(r[1])?.[1])).toEqual(ran)
+    const icon = (id: string): string | undefined => table[ran.indexOf(id)][0]
     expect(icon('tls.hsts')).toBe('❌')
     expect(icon('image.non-root')).toBe('⚠️')
     expect(icon('health.no-session')).toBe('ℹ️')
     expect(icon('build.image')).toBe('✅')
-    expect(icon('proxy.client-ip')).toBe('⏭️')
-    expect(table[CATALOG.findIndex((c) => c.id === 'proxy.client-ip')][2]).toBe(
-      'introspection disabled (introspect: false)',
+  })
+
+  test('the checks skipped on request follow, with their reasons', () => {
+    const skipped = html.slice(html.indexOf('<h3>Skipped</h3>'))
+    expect(visibleText(skipped)).toContain(
+      'Skipped on request\n\n⏭️ proxy.client-ip App sees the real client address: introspect is off\n' +
+        '⏭️ proxy.rate-limit Proxy rate-limits requests: skipped by skip-checks',
     )
+    expect(html).not.toContain('Could not be checked')
   })
 
   test('each failure has a section, errors first, with evidence, fix and location', () => {
@@ -87,7 +94,7 @@ test('a passing target has a ✅ heading and no fix sections', () => {
   })
   const html = toHtml(renderSummary(report))
   expect(html).toContain('<h3>✅ flask-deploy-check: pass — 0 failed, 24 passed, 2 skipped</h3>')
-  expect(html).not.toContain('<h4>')
+  expect(html).not.toMatch(/<h4>|What to fix|Could not be checked/)
 })
 
 test('a secret in a result never reaches the summary once results are redacted', () => {
@@ -126,12 +133,14 @@ test('a huge evidence line and many lines are capped', () => {
   expect(markdown).toContain('… 31 more lines')
 })
 
-test('statusIcon covers every status and severity', () => {
+test('statusIcon covers every status, severity and skip reason', () => {
   expect(statusIcon({ status: 'failed', severity: 'error' })).toBe('❌')
   expect(statusIcon({ status: 'failed', severity: 'warning' })).toBe('⚠️')
   expect(statusIcon({ status: 'failed', severity: 'notice' })).toBe('ℹ️')
   expect(statusIcon({ status: 'passed', severity: 'error' })).toBe('✅')
   expect(statusIcon({ status: 'skipped', severity: 'warning' })).toBe('⏭️')
+  expect(statusIcon({ status: 'skipped', severity: 'error', skip_reason: 'requested' })).toBe('⏭️')
+  expect(statusIcon({ status: 'skipped', severity: 'error', skip_reason: 'blocked' })).toBe('🚫')
 })
 
 test('a failure section can be made smaller for the PR comment', () => {
@@ -148,4 +157,130 @@ test('a failure section can be made smaller for the PR comment', () => {
   expect(section).toMatch(/^##### ❌ `tls.hsts` /)
   expect(section).toContain('\n\n/login has no Stric…\n\n')
   expect(section).toContain('```\nline 0 vvvv…\nline 1 vvvv…\n… 8 more lines\n```')
+})
+
+/** The <h4> headings and the list items under each, as a reader sees them. */
+function groupsOf(html: string): [string, string[]][] {
+  return [...html.matchAll(/<h4>(.*?)<\/h4>([\s\S]*?)(?=<h[34]>|<p><sub>)/g)].map((m) => [
+    visibleText(m[1]),
+    [...m[2].matchAll(/<li>(.*?)<\/li>/g)].map((li) => visibleText(li[1])),
+  ])
+}
+
+describe('a boot failure (crash-on-boot, recorded)', () => {
+  const html = toHtml(renderSummary(recordedReport('crash-on-boot')))
+  const blocked = html.slice(html.indexOf('<h3>Could not be checked</h3>'))
+
+  test('the heading counts the 20 unchecked checks apart from skips', () => {
+    expect(html).toContain(
+      '<h3>❌ flask-deploy-check · web: fail — 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped</h3>',
+    )
+  })
+
+  test('the table holds the 6 checks that ran; boot.ready is the one thing to fix', () => {
+    // The build and image checks, then boot.ready: the catalog up to the failure.
+    const ran = CATALOG.map((c) => c.id).slice(0, 6)
+    expect(ran.at(-1)).toBe('boot.ready')
+    expect(rows(html).map((r) => visibleText(r[1]).split(' ')[0])).toEqual(ran)
+    const fixes = html.slice(html.indexOf('<h3>What to fix</h3>'), html.indexOf('<h3>Could not'))
+    expect([...fixes.matchAll(/<h4>(.*?)<\/h4>/g)].map((m) => visibleText(m[1]))).toEqual([
+      '❌ boot.ready Container answers HTTP on the app port',
+    ])
+  })
+
+  test('the 20 blocked checks sit under one heading: the cause, with the failed check', () => {
+    const groups = groupsOf(blocked)
+    expect(groups.map(([h]) => h)).toEqual([
+      '🚫 blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s',
+    ])
+    const items = groups[0][1]
+    expect(items.map((i) => i.split(' ')[0])).toEqual(
+      idsOf(recordedReport('crash-on-boot'), 'skipped'),
+    )
+    expect(items).toContain('tls.hsts HSTS on every HTTPS response (error)')
+    expect(items).toContain('server.workers Enough workers to serve concurrent requests')
+    expect(visibleText(blocked)).toContain(
+      'A check that could not run is not a pass: the error checks among these fail the verdict.',
+    )
+    expect(html).not.toContain('<h3>Skipped</h3>')
+  })
+
+  test('under fail-on never nothing says the verdict fails', () => {
+    const passing = toHtml(renderSummary(rejudged('crash-on-boot', 'never')))
+    expect(passing).toContain('<h3>✅ flask-deploy-check · web: pass')
+    expect(passing).toContain('<h3>Could not be checked</h3>')
+    expect(passing).not.toContain('fail the verdict')
+  })
+})
+
+test('a rejected nginx config: one group for the proxy checks, cause and config line included', () => {
+  const html = toHtml(renderSummary(recordedReport('invalid-nginx')))
+  const groups = groupsOf(html.slice(html.indexOf('<h3>Could not be checked</h3>')))
+  expect(groups).toHaveLength(1)
+  expect(groups[0][0]).toBe(
+    '🚫 blocked by proxy.config-valid: nginx rejected the configuration: unknown directive "includeSubDomains" (__tests__/fixtures/invalid-nginx/deploy/nginx.conf:35)',
+  )
+  // All 10 skipped checks: proxy.forwarded-headers and proxy.rate-limit skipped themselves with
+  // the same cause and no blocked_by, and join the group.
+  const skipped = idsOf(recordedReport('invalid-nginx'), 'skipped')
+  expect(skipped).toHaveLength(10)
+  expect(skipped).toEqual(expect.arrayContaining(['proxy.forwarded-headers', 'proxy.rate-limit']))
+  expect(groups[0][1].map((i) => i.split(' ')[0])).toEqual(skipped)
+})
+
+test('a build failure blocks everything that needs the image, under build.image', () => {
+  const html = toHtml(renderSummary(recordedReport('build-failed')))
+  const groups = groupsOf(html.slice(html.indexOf('<h3>Could not be checked</h3>')))
+  expect(groups.map(([h, items]) => [h, items.length])).toEqual([
+    ['🚫 blocked by build.image: the image did not build', 24],
+  ])
+})
+
+test('skips on request and not-applicable ones are each a short group of their own', () => {
+  const report = rejudged('no-introspect', 'error', {
+    // As tls.ts words it for a config without a port-80 server (recordings predate the marking).
+    'tls.https-redirect': {
+      status: 'skipped',
+      summary: 'the config has no port-80 server',
+      skip_reason: 'not-applicable',
+      evidence: [],
+    },
+  })
+  const text = visibleText(toHtml(renderSummary(report)))
+  const skipped = text
+    .slice(text.indexOf('Skipped\n'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+  expect(skipped.slice(0, 6)).toEqual([
+    'Skipped',
+    'Skipped on request',
+    '⏭️ proxy.client-ip App sees the real client address: introspect is off',
+    '⏭️ proxy.rate-limit Proxy rate-limits requests: skipped by skip-checks',
+    'Not applicable',
+    '⏭️ tls.https-redirect Plain HTTP redirects to HTTPS: the config has no port-80 server',
+  ])
+  expect(text).toContain('✅ flask-deploy-check · web: pass — 0 failed, 23 passed, 3 skipped')
+})
+
+test('a report from before skip_reason lists its skips as plain skips, with their summaries', () => {
+  const html = toHtml(renderSummary(withoutSkipReasons(recordedReport('crash-on-boot'))))
+  expect(html).not.toMatch(/could not be checked|🚫/i)
+  const text = visibleText(html.slice(html.indexOf('<h3>Skipped</h3>')))
+  expect(text).toContain(
+    '⏭️ tls.hsts HSTS on every HTTPS response: container did not become ready: the container exited with code 3 after 1.3 s',
+  )
+})
+
+test('a cause quoting the app is inert in its heading', () => {
+  const cause = `nginx rejected the configuration: ${HOSTILE.img} ${HOSTILE.mention} ${HOSTILE.link}`
+  const report = rejudged('invalid-nginx', 'error', {
+    'tls.hsts': { summary: cause },
+    'cookies.secure': { summary: cause },
+  })
+  const html = toHtml(renderSummary(report))
+  expect(html).not.toMatch(/<img|<a /)
+  expect(textOf(html)).not.toMatch(MENTION)
+  const headings = groupsOf(html).map(([h]) => h)
+  expect(headings).toContain(`🚫 blocked by proxy.config-valid: ${cause}`)
 })

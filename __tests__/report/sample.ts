@@ -31,8 +31,13 @@ const overrides: Record<string, Partial<CheckResult>> = {
     evidence: ['Set-Cookie: session=abc; HttpOnly'],
     fix: 'do not touch the session in the health view',
   },
-  'proxy.client-ip': { status: 'skipped', summary: 'introspection disabled (introspect: false)' },
-  'proxy.rate-limit': { status: 'skipped', summary: 'skipped by skip-checks' },
+  // As introspect: false and skip-checks make them (__tests__/data/reports/no-introspect.json).
+  'proxy.client-ip': { status: 'skipped', summary: 'introspect is off', skip_reason: 'requested' },
+  'proxy.rate-limit': {
+    status: 'skipped',
+    summary: 'skipped by skip-checks',
+    skip_reason: 'requested',
+  },
 }
 
 /** Every catalog check, passed unless overridden. */
