@@ -142,6 +142,28 @@ export default tseslint.config(
     },
   },
   {
+    // A prefix folder (checks/proxy/, checks/tls/ ...) holds one check per file: a check imports
+    // ../lib/ and facts/, never a sibling or another prefix; only its index.ts lists the siblings.
+    files: ['src/checks/*/*.ts'],
+    ignores: ['src/checks/lib/**', 'src/checks/*/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...pureImports(CHECKS_PURE),
+          patterns: [
+            ...pureImports(CHECKS_PURE).patterns,
+            {
+              // ./sibling or ../other-prefix; ../lib/ and ../../facts/ stay allowed.
+              regex: '^\\.\\.?/(?!lib(/|$)|\\.)',
+              message: 'a check imports checks/lib/ and facts/, never another check file',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Facts are data and parsers. Cookie signatures need HMAC (node:crypto); nothing else.
     files: ['src/facts/**/*.ts'],
     rules: {

@@ -22,6 +22,8 @@ const CASES: Record<string, string> = {
   'src/facts/__lint-os__.ts': "import * as os from 'node:os'\nexport const n = os.cpus().length\n",
   'src/docker/__lint-up__.ts':
     "import { collect } from '../runtime/collect'\nexport const c = collect\n",
+  'src/checks/tls/__lint-sibling__.ts':
+    "import { tlsHsts } from './hsts'\nimport { proxyHostHeader } from '../proxy/host-header'\nexport const n = [tlsHsts, proxyHostHeader]\n",
   'src/proxy/__lint-a__.ts':
     "import { b } from './__lint-b__'\nexport const a = (): number => b() + 1\n",
   'src/proxy/__lint-b__.ts':
@@ -71,6 +73,11 @@ describe('layer rules', () => {
     const restricted = found.filter((m) => m.startsWith('import/no-restricted-paths'))
     expect(restricted).toHaveLength(2)
     expect(restricted[0]).toMatch(/checks\/ import only facts\//)
+  })
+
+  it('refuses a check in a prefix folder that imports another check', () => {
+    const found = messages['src/checks/tls/__lint-sibling__.ts'].split('\n')
+    expect(found.filter((m) => /never another check file/.test(m))).toHaveLength(2)
   })
 
   it('refuses an upward import from facts/', () => {

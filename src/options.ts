@@ -6,7 +6,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { CHECK_IDS } from './checks/catalog'
+import { CHECK_IDS, isCheckId } from './checks/ids'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
@@ -239,7 +239,7 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
     .flatMap((l) => l.split(/[\s,]+/))
     .filter(Boolean)
   for (const id of skipChecks) {
-    if (!CHECK_IDS.includes(id))
+    if (!isCheckId(id))
       throw bad(
         'skip-checks',
         id,

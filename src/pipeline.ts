@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
-import { runChecks } from './checks/catalog'
+import { runCatalog } from './checks/catalog'
 import type { Logger } from './log'
 import { collect } from './runtime/collect'
 import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
@@ -61,7 +61,7 @@ export async function runPipeline(
 
   const checksStarted = Date.now()
   const redact = makeRedactor(secrets)
-  const results = redactResults(runChecks(observations, options.skipChecks), redact)
+  const results = redactResults(runCatalog(observations, options.skipChecks), redact)
   const checksMs = timings.observe + (Date.now() - checksStarted)
 
   const report = buildReport({

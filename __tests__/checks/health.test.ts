@@ -1,4 +1,4 @@
-import type { Observations } from '../../src/facts/types'
+import type { HttpExchange, Observations } from '../../src/facts/types'
 import {
   appExchange,
   check,
@@ -6,6 +6,7 @@ import {
   proxyExchange,
   recorded,
   replaceProxied,
+  result,
   variant,
 } from './observations'
 
@@ -176,9 +177,29 @@ describe('health.no-session', () => {
     const obs = variant('good', (o) => {
       o.http = proxied(o, 'route')
     })
-    expect(check('health.no-session', obs)).toMatchObject({
+    expect(result('health.no-session', obs)).toMatchObject({
       status: 'skipped',
       summary: '/healthz did not answer',
+      skip_reason: 'blocked',
+    })
+    expect(result('health.no-session', obs)).not.toHaveProperty('blocked_by')
+  })
+
+  test('health requests that got no answer block it behind health.endpoint, which fails', () => {
+    const obs = variant('good', (o) => {
+      for (const x of o.http as HttpExchange[]) {
+        if (x.purpose === 'health') {
+          delete x.response
+          x.error = 'connection reset'
+        }
+      }
+    })
+    expect(result('health.endpoint', obs).status).toBe('failed')
+    expect(result('health.no-session', obs)).toMatchObject({
+      status: 'skipped',
+      summary: '/healthz did not answer',
+      skip_reason: 'blocked',
+      blocked_by: 'health.endpoint',
     })
   })
 })

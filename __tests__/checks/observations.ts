@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { implementations } from '../../src/checks/registry'
-import type { CheckOutcome } from '../../src/checks/lib/types'
+import { CATALOG } from '../../src/checks/catalog'
+import { runChecks } from '../../src/checks/lib/run'
+import type { CheckOutcome, CheckResult } from '../../src/checks/lib/types'
 import { parseDockerfile } from '../../src/facts/dockerfile'
 import type { HttpExchange, Observations, ProcessFacts } from '../../src/facts/types'
 import { withProxyDefaults } from './proxy-defaults'
@@ -80,9 +81,19 @@ export function appExchange(
   }
 }
 
-/** Runs one registered check on the observations. */
+/** Runs one catalog check's judgement on the observations (its needs are not consulted). */
 export function check(id: string, obs: Observations): CheckOutcome {
-  const fn = implementations[id]
-  if (fn === undefined) throw new Error(`${id} is not implemented`)
-  return fn(obs)
+  const unit = CATALOG.find((c) => c.id === id)
+  if (unit === undefined) throw new Error(`${id} is not in the catalog`)
+  return unit.run(obs)
+}
+
+/** One catalog check run as the report runs it (its needs consulted): its result, with skip_reason. */
+export function result(id: string, obs: Observations): CheckResult {
+  const [r] = runChecks(
+    CATALOG.filter((c) => c.id === id),
+    obs,
+  )
+  if (r === undefined) throw new Error(`${id} is not in the catalog`)
+  return r
 }

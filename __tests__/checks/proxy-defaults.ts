@@ -224,6 +224,9 @@ export function withProxyDefaults(obs: Observations): Observations {
       ? reason
       : [{ via: 'proxy', path: '/', name: 'session', signedWithInjected: true, weakKey: null }]
   }
+  if (obs.forwardedSpoof === undefined) {
+    obs.forwardedSpoof = down ? reason : { unavailable: 'not part of this test' }
+  }
   if (obs.secondBoot === undefined) {
     obs.secondBoot = down
       ? reason

@@ -8,6 +8,7 @@ import {
   proxyExchange,
   recorded,
   replaceProxied,
+  result,
   variant,
 } from './observations'
 
@@ -155,10 +156,17 @@ describe('proxy.https-urls', () => {
       replaceProxied(o, 'route', proxyExchange('route', '/', 200, { body: '<a href="/x">x</a>' }))
       o.probe = { answers: [] }
     })
-    expect(check('proxy.https-urls', obs)).toMatchObject({
+    expect(result('proxy.https-urls', obs)).toMatchObject({
       status: 'skipped',
       summary:
         'no absolute URL to judge: no Location header or absolute link in the responses, and the probe did not answer',
+      skip_reason: 'blocked',
+    })
+    // With introspect off, the run chose not to look: requested, not blocked.
+    obs.probe = { unavailable: 'introspect is off', skip: 'requested' }
+    expect(result('proxy.https-urls', obs)).toMatchObject({
+      status: 'skipped',
+      skip_reason: 'requested',
     })
   })
 })

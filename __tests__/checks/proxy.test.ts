@@ -12,6 +12,7 @@ import {
   proxyExchange,
   recorded,
   replaceProxied,
+  result,
   variant,
 } from './observations'
 
@@ -136,10 +137,12 @@ describe('proxy.config-valid', () => {
   test('the checks that read the config are skipped with the reason', () => {
     const obs = rejected('reject-syntax')
     for (const id of ['proxy.forwarded-headers', 'proxy.rate-limit']) {
-      expect(check(id, obs)).toMatchObject({
+      expect(result(id, obs)).toMatchObject({
         status: 'skipped',
         summary:
           'nginx rejected the configuration: unknown directive "proxy_set_heade" (deploy/nginx.conf:12)',
+        skip_reason: 'blocked',
+        blocked_by: 'proxy.config-valid',
       })
     }
   })
@@ -240,9 +243,10 @@ describe('proxy.rate-limit', () => {
   })
 
   test('the reference proxy is not judged', () => {
-    expect(check('proxy.rate-limit', behindReference())).toMatchObject({
+    expect(result('proxy.rate-limit', behindReference())).toMatchObject({
       status: 'skipped',
       summary: 'no nginx config in the repository: rate limiting belongs to your production proxy',
+      skip_reason: 'not-applicable',
     })
   })
 })
@@ -311,9 +315,10 @@ describe('proxy.client-ip', () => {
     const obs = variant('good', (o) => {
       o.probe = { answers: [] }
     })
-    expect(check('proxy.client-ip', obs)).toMatchObject({
+    expect(result('proxy.client-ip', obs)).toMatchObject({
       status: 'skipped',
       summary: 'the probe did not answer through the proxy',
+      skip_reason: 'blocked',
     })
   })
 })
@@ -378,6 +383,7 @@ describe('proxy.host-header', () => {
 
   test('the reference proxy is not judged', () => {
     expect(check('proxy.host-header', behindReference()).status).toBe('skipped')
+    expect(result('proxy.host-header', behindReference()).skip_reason).toBe('not-applicable')
   })
 })
 

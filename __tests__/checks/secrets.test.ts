@@ -1,5 +1,5 @@
 import type { Observations, SecondBootFacts, SessionCookieFacts } from '../../src/facts/types'
-import { check, editProbe, recorded, variant } from './observations'
+import { check, editProbe, recorded, result, variant } from './observations'
 
 const cookie = (over: Partial<SessionCookieFacts> = {}): SessionCookieFacts => ({
   via: 'proxy',
@@ -99,10 +99,18 @@ describe('secret.from-env', () => {
   })
 
   test('nothing to compare is skipped with the reason', () => {
-    expect(check('secret.from-env', cookiesOnly())).toMatchObject({
+    expect(result('secret.from-env', cookiesOnly())).toMatchObject({
       status: 'skipped',
       summary:
         'no session cookie was set and the probe did not compare keys: nothing shows which key the app uses',
+      skip_reason: 'blocked',
+    })
+    // The probe turned off by the run: it chose not to look.
+    const off = cookiesOnly()
+    off.probe = { unavailable: 'introspect is off', skip: 'requested' }
+    expect(result('secret.from-env', off)).toMatchObject({
+      status: 'skipped',
+      skip_reason: 'requested',
     })
   })
 })
@@ -187,10 +195,11 @@ describe('secret.strength', () => {
   test('nothing observed at all is skipped', () => {
     const obs = cookiesOnly()
     obs.secondBoot = { unavailable: 'the second boot was not made' }
-    expect(check('secret.strength', obs)).toMatchObject({
+    expect(result('secret.strength', obs)).toMatchObject({
       status: 'skipped',
       summary:
         'the key in use is unknown: the probe did not answer and no session cookie was set; no second boot without SECRET_KEY was made',
+      skip_reason: 'blocked',
     })
   })
 })

@@ -1,5 +1,13 @@
 import type { BootFacts, Observations } from '../../src/facts/types'
-import { appExchange, check, gunicornTable, processTable, recorded, variant } from './observations'
+import {
+  appExchange,
+  check,
+  gunicornTable,
+  processTable,
+  recorded,
+  result,
+  variant,
+} from './observations'
 
 function boot(obs: Observations): BootFacts {
   if ('unavailable' in obs.boot) throw new Error('recorded boot missing')
@@ -139,6 +147,7 @@ describe('server.production-wsgi', () => {
       o.http = [appExchange('health', '/healthz', 200, { headers: {} })]
     })
     expect(check('server.production-wsgi', unknown).status).toBe('skipped')
+    expect(result('server.production-wsgi', unknown).skip_reason).toBe('blocked')
   })
 })
 
@@ -158,6 +167,17 @@ describe('server.workers', () => {
         edit?.(o)
       }),
     )
+
+  test('the development server has no workers to count: blocked behind server.production-wsgi', () => {
+    const dev = recorded('dev-server')
+    expect(result('server.production-wsgi', dev).status).toBe('failed')
+    expect(result('server.workers', dev)).toMatchObject({
+      status: 'skipped',
+      summary: 'no production WSGI server to count workers for (see server.production-wsgi)',
+      skip_reason: 'blocked',
+      blocked_by: 'server.production-wsgi',
+    })
+  })
 
   test('two counted Gunicorn workers pass, with threads, class and the 2 x cores + 1 guide', () => {
     const r = check('server.workers', recorded('good'))

@@ -7,6 +7,7 @@ import {
   proxyExchange,
   recorded,
   replaceProxied,
+  result,
   variant,
 } from './observations'
 
@@ -97,6 +98,7 @@ describe('static.served-by-proxy', () => {
   test('no static file requested is skipped', () => {
     const obs = variant('good', (o) => replaceProxied(o, 'static'))
     expect(check('static.served-by-proxy', obs).status).toBe('skipped')
+    expect(result('static.served-by-proxy', obs).skip_reason).toBe('not-applicable')
   })
 })
 
@@ -156,6 +158,10 @@ describe('static.alias-traversal', () => {
       replaceProxied(o, 'traversal', proxyExchange('traversal', CANARY_PATH, undefined)),
     )
     expect(check('static.alias-traversal', reset).status).toBe('skipped')
+    expect([none, reset].map((o) => result('static.alias-traversal', o).skip_reason)).toEqual([
+      'blocked',
+      'blocked',
+    ])
   })
 
   test('every traversal request counts', () => {

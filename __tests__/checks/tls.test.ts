@@ -9,6 +9,7 @@ import {
   proxyExchange,
   recorded,
   replaceProxied,
+  result,
   variant,
 } from './observations'
 
@@ -207,9 +208,17 @@ describe('tls.https-redirect', () => {
       proxyConfig(o).facts = nginxFacts('seed')
       replaceProxied(o, 'https-redirect')
     })
-    expect(check('tls.https-redirect', obs)).toMatchObject({
+    expect(result('tls.https-redirect', obs)).toMatchObject({
       status: 'skipped',
       summary: 'the config has no port-80 server',
+      skip_reason: 'not-applicable',
+    })
+    // Without port-80 traffic where the config has a port-80 server, it applies but was not seen.
+    const unseen = variant('good', (o) => replaceProxied(o, 'https-redirect'))
+    expect(result('tls.https-redirect', unseen)).toMatchObject({
+      status: 'skipped',
+      summary: 'no plain-HTTP request was made to port 80',
+      skip_reason: 'blocked',
     })
   })
 

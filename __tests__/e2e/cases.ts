@@ -3,102 +3,25 @@
  * end-to-end tests (action.e2e.test.ts: DEFECT_CASES; proxy.e2e.test.ts: PROXY_CASES) and the
  * fixture guard (fixtures.test.ts: ALL_CASES).
  */
+import { CATALOG } from '../../src/checks/catalog'
+import { CHECK_IDS, type CheckId } from '../../src/checks/ids'
 import type { Severity } from '../../src/checks/lib/types'
 
-/** Every check id of the catalog (shared/spec/check-catalog.md), in catalog order. */
-export const CATALOG_IDS = [
-  'build.image',
-  'build.layer-cache',
-  'image.no-baked-secrets',
-  'image.non-root',
-  'image.exec-form',
-  'boot.ready',
-  'server.production-wsgi',
-  'server.workers',
-  'health.endpoint',
-  'proxy.https-urls',
-  'proxy.client-ip',
-  'proxy.forwarded-headers',
-  'proxy.config-valid',
-  'tls.hsts',
-  'tls.https-redirect',
-  'cookies.secure',
-  'config.debug-off',
-  'secret.from-env',
-  'secret.strength',
-  'logs.stdout',
-  'static.served-by-proxy',
-  'shutdown.graceful',
-  'proxy.host-header',
-  'static.alias-traversal',
-  'health.no-session',
-  'proxy.rate-limit',
-] as const
+/** Every check id of the catalog, in catalog order (src/checks/ids.ts, equal to the catalog). */
+export const CATALOG_IDS = CHECK_IDS
 
 /**
- * Checks the pipeline implements so far: the good fixture must pass each of them, and a defect
- * fixture may change only the outcomes its case names. Add an id here when its check lands.
+ * Checks the pipeline implements: every catalog check is a unit with its judgement, so all of
+ * them. The good fixture must pass each of them, and a defect fixture may change only the
+ * outcomes its case names.
  */
-export const IMPLEMENTED = [
-  'build.image',
-  'build.layer-cache',
-  'image.no-baked-secrets',
-  'image.non-root',
-  'image.exec-form',
-  'boot.ready',
-  'server.production-wsgi',
-  'server.workers',
-  'health.endpoint',
-  'config.debug-off',
-  'logs.stdout',
-  'shutdown.graceful',
-  // The TLS proxy in front (issue 3).
-  'proxy.config-valid',
-  'proxy.https-urls',
-  'proxy.client-ip',
-  'proxy.forwarded-headers',
-  'tls.hsts',
-  'tls.https-redirect',
-  'cookies.secure',
-  'secret.from-env',
-  'secret.strength',
-  'static.served-by-proxy',
-  'proxy.host-header',
-  'static.alias-traversal',
-  'health.no-session',
-  'proxy.rate-limit',
-] as const
-export type ImplementedId = (typeof IMPLEMENTED)[number]
+export const IMPLEMENTED: readonly CheckId[] = CHECK_IDS
+export type ImplementedId = CheckId
 
-/** Default severity of each implemented check in the catalog. */
-export const CATALOG_SEVERITY: Record<ImplementedId, Severity> = {
-  'build.image': 'error',
-  'build.layer-cache': 'warning',
-  'image.no-baked-secrets': 'error',
-  'image.non-root': 'warning',
-  'image.exec-form': 'warning',
-  'boot.ready': 'error',
-  'server.production-wsgi': 'error',
-  'server.workers': 'warning',
-  'health.endpoint': 'error',
-  'config.debug-off': 'error',
-  'logs.stdout': 'warning',
-  'shutdown.graceful': 'warning',
-  'proxy.config-valid': 'error',
-  'proxy.https-urls': 'error',
-  'proxy.client-ip': 'warning',
-  'proxy.forwarded-headers': 'error',
-  'tls.hsts': 'error',
-  'tls.https-redirect': 'warning',
-  'cookies.secure': 'error',
-  'secret.from-env': 'error',
-  'secret.strength': 'error',
-  'static.served-by-proxy': 'warning',
-  'proxy.host-header': 'warning',
-  'static.alias-traversal': 'error',
-  'health.no-session': 'notice',
-  'proxy.rate-limit': 'notice',
-}
+/** Default severity of each check, from the catalog. */
+export const CATALOG_SEVERITY = Object.fromEntries(
+  CATALOG.map((c) => [c.id, c.severity]),
+) as Record<ImplementedId, Severity>
 
 /**
  * What a defect fixture does to one check, compared with the good fixture:
@@ -157,6 +80,7 @@ const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
   'static.served-by-proxy': 'skip',
   'proxy.host-header': 'skip',
   'static.alias-traversal': 'skip',
+  'proxy.forwarded-spoof': 'skip',
 }
 
 /**
@@ -408,6 +332,7 @@ export const PROXY_CASES: DefectCase[] = [
       'proxy.forwarded-headers': 'same-or-skip',
       'tls.https-redirect': 'same-or-skip',
       'proxy.host-header': 'same-or-skip',
+      'proxy.forwarded-spoof': 'same-or-skip',
       'static.alias-traversal': 'same-or-skip',
       'proxy.rate-limit': 'same-or-skip',
     },
@@ -434,6 +359,36 @@ export const PROXY_CASES: DefectCase[] = [
     evidence: { 'static.alias-traversal': [/\/static\.\./] },
   },
 ]
+
+PROXY_CASES.push(
+  {
+    fixture: 'forwarded-host-spoof',
+    defect:
+      "the guide's location: Host, X-Forwarded-For and X-Forwarded-Proto only, so a client's X-Forwarded-Host reaches ProxyFix(x_host=1)",
+    expect: { 'proxy.forwarded-spoof': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: { 'proxy.forwarded-spoof': /^\s*location \/ \{/ },
+    evidence: {
+      // The canary host comes back in the trailing-slash redirect and in the app's own view.
+      'proxy.forwarded-spoof': [
+        /X-Forwarded-Host: fdc-spoof-[0-9a-f]{6}\.invalid on GET \/docs -> 308 Location: https:\/\/fdc-spoof-[0-9a-f]{6}\.invalid\/docs\//,
+        /request\.host is fdc-spoof-/,
+        /proxy_set_header X-Forwarded-Host \$host;/,
+        /x_host=0/,
+      ],
+    },
+  },
+  {
+    fixture: 'forwarded-host-cleared',
+    defect:
+      'none: nginx clears a client-sent X-Forwarded-Host (the other safe way); passes as good',
+    expect: {},
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+  },
+)
 
 /** Every fixture but `good`, with its case. */
 export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES]

@@ -1,8 +1,5 @@
-import {
-  pythonBytesLiteral,
-  sessionCookiesFrom,
-  setCookieNameValue,
-} from '../../src/facts/session-cookies'
+import { pythonBytesLiteral, sessionCookiesFrom } from '../../src/facts/session-cookies'
+import { parseSetCookie } from '../../src/facts/set-cookie'
 import type { HttpExchange } from '../../src/facts/types'
 import recorded from '../data/cookies.json'
 
@@ -96,8 +93,9 @@ test('SESSION_COOKIE_NAME is honoured', () => {
 })
 
 test('Set-Cookie parsing and the bytes repr', () => {
-  expect(setCookieNameValue('a=b=c; Path=/')).toEqual({ name: 'a', value: 'b=c' })
-  expect(setCookieNameValue('novalue')).toBeUndefined()
+  expect(parseSetCookie('a=b=c; Path=/')).toMatchObject({ name: 'a', value: 'b=c' })
+  // A header without `name=` names no session cookie, whatever its text.
+  expect(sessionCookiesFrom([exchange('/', ['novalue'])], { cookieName: 'novalue' })).toEqual([])
   expect(pythonBytesLiteral(Uint8Array.from([0x27, 0x00, 0x5c, 0x41]))).toBe(`b"'\\x00\\\\A"`)
   expect(pythonBytesLiteral(Uint8Array.from([0x27, 0x22]))).toBe(`b'\\'"'`)
 })

@@ -8,7 +8,7 @@ import {
   PROBE_MOUNT_TARGET,
   weakKeyDigests,
 } from '../../src/probe/introspect'
-import { PROBE_FILES } from '../../src/probe/python'
+import { probeFiles } from '../../src/probe/python'
 import { WEAK_SECRET_KEYS } from '../../src/facts/weak-keys'
 
 /** A probe answer recorded by __tests__/data/probe/record.sh. */
@@ -49,7 +49,7 @@ describe('prepareProbe', () => {
       ['FDC_PROBE_TOKEN', p.token],
       ['PYTHONPATH', `${PROBE_MOUNT_TARGET}:/app/lib`],
     ])
-    for (const [name, source] of Object.entries(PROBE_FILES)) {
+    for (const [name, source] of Object.entries(probeFiles())) {
       const file = path.join(tmp, 'probe', name)
       expect(fs.readFileSync(file, 'utf8')).toBe(source)
       expect(fs.statSync(file).mode & 0o777).toBe(0o644)

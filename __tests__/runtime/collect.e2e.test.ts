@@ -127,9 +127,11 @@ test('an app that crashes at boot: reported at once with exit code and log tail'
   expect(boot.ms).toBeLessThan(10_000)
   expect(boot.logTail.join('\n')).toMatch(/RuntimeError: boom/)
   const reason = `container did not become ready: the container exited with code ${boot.exited?.exitCode}`
-  expect(obs.processes).toEqual({ unavailable: expect.stringContaining(reason) })
-  expect(obs.http).toEqual({ unavailable: expect.stringContaining(reason) })
-  expect(obs.shutdown).toEqual({ unavailable: expect.stringContaining(reason) })
+  // Each part names the cause and the check whose failure it is: the report groups them under it.
+  const blocked = { unavailable: expect.stringContaining(reason), blockedBy: 'boot.ready' }
+  expect(obs.processes).toEqual(blocked)
+  expect(obs.http).toEqual(blocked)
+  expect(obs.shutdown).toEqual(blocked)
   // The logs are still there: the container was not removed before they were read.
   expect((obs.logs as LogFacts).stderr.join('\n')).toMatch(/Worker failed to boot/)
   expect(obs.run.envNames).toEqual(['BOOM', 'BOOM_DELAY'])
@@ -162,6 +164,7 @@ test("Gunicorn's default bind (127.0.0.1): named as the cause without waiting ou
   expect(obs.http).toEqual({
     unavailable:
       'container did not become ready: the server listens only on 127.0.0.1 port 8000 inside the container',
+    blockedBy: 'boot.ready',
   })
   expect(containersOfRun(runId)).toEqual([])
 })
@@ -175,10 +178,11 @@ test('a build that fails: every later part says the image did not build', async 
   })
   expect(obs.build).toMatchObject({ mode: 'built', ok: false })
   expect(obs.build.exitCode).not.toBe(0)
-  expect(obs.build.error).toMatch(/returned a non-zero code: 7/)
+  // The legacy builder says 'returned a non-zero code: 7'; BuildKit 'exit code: 7'.
+  expect(obs.build.error).toMatch(/returned a non-zero code: 7|exit code: 7/)
   expect(obs.build.logTail.join('\n')).toMatch(/about to fail/)
   for (const part of ['image', 'boot', 'processes', 'http', 'logs', 'shutdown'] as const) {
-    expect(obs[part]).toEqual({ unavailable: 'the image did not build' })
+    expect(obs[part]).toEqual({ unavailable: 'the image did not build', blockedBy: 'build.image' })
   }
   expect(timings.boot).toBe(0)
   expect(containersOfRun(runId)).toEqual([])

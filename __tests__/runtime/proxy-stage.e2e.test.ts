@@ -265,6 +265,7 @@ test('an invalid config: nginx -t refuses it with its message and the config lin
   })
   expect(stage.proxy).toEqual({
     unavailable: 'nginx rejected the configuration: unknown directive "expirez" (nginx.conf:7)',
+    blockedBy: 'proxy.config-valid',
   })
   expect(stage.runtime).toBeUndefined()
   await down(runId)

@@ -4,22 +4,28 @@
  */
 import { spawnSync } from 'node:child_process'
 import { silentLogger } from '../../src/log'
+import type { Options } from '../../src/options'
+import { DockerRuntime } from '../../src/runtime/docker-runtime'
 import { secondBoot, type SecondBootOptions } from '../../src/runtime/second-boot'
 import { GUNICORN, ProbeTestbed } from '../probe/e2e-app'
 
 const bed = new ProbeTestbed()
+let runtime: DockerRuntime
 
-beforeAll(() => bed.build(), 120_000)
+beforeAll(async () => {
+  await bed.build()
+  // The testbed's image as the `image` input, run with its Gunicorn command.
+  const opts = { image: bed.tag, command: GUNICORN } as Partial<Options> as Options
+  runtime = new DockerRuntime(bed.docker, opts, bed.runId, silentLogger)
+  expect((await runtime.prepare()).build.ok).toBe(true)
+}, 120_000)
 afterAll(() => bed.dispose(), 60_000)
 
 function options(mode: string): SecondBootOptions {
   return {
-    runId: bed.runId,
-    image: bed.tag,
     port: 8000,
     // secondBoot drops SECRET_KEY even when the caller forgets to.
     env: [['SECRET_KEY', 'given-but-dropped'], ['APP_MODE', mode], ...bed.probe.env],
-    command: GUNICORN,
     mounts: bed.probe.mounts,
     timeoutMs: 30_000,
     routes: ['/'],
@@ -30,7 +36,7 @@ function options(mode: string): SecondBootOptions {
 }
 
 test("an app that falls back to 'dev' is caught by the probe and by its session cookie", async () => {
-  const facts = await secondBoot(bed.docker, options('fallback'))
+  const facts = await secondBoot(runtime, options('fallback'))
   expect(facts).toMatchObject({
     ready: true,
     secretKey: { set: true, length: 3, weak: 'dev' },
@@ -42,7 +48,7 @@ test("an app that falls back to 'dev' is caught by the probe and by its session 
 }, 60_000)
 
 test('an app that refuses to start without the key is not ready and exited', async () => {
-  const facts = await secondBoot(bed.docker, options('strict'))
+  const facts = await secondBoot(runtime, options('strict'))
   expect(facts).toMatchObject({ ready: false, sessionCookies: [] })
   expect(facts.exited).toBeDefined()
   expect(facts.secretKey).toBeUndefined()

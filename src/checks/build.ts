@@ -1,9 +1,10 @@
 /** Checks on building the image: build.image, build.layer-cache. */
 import type { DockerInstruction, Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { dockerfileAt, lastLines, maskBuildLine, present, seconds } from './common'
-import { installCommands, pipCacheAvoided, type InstallCommand } from './installs'
-import { imageInstructions, instructionLine } from './stages'
+import { installCommands, pipCacheAvoided, type InstallCommand } from './lib/installs'
+import { dockerfileAt, present } from './lib/parts'
+import { imageInstructions, instructionLine } from './lib/stages'
+import { lastLines, maskBuildLine, seconds } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`
@@ -32,7 +33,7 @@ function failedLine(obs: Observations): number | undefined {
 }
 
 /** build.image: the image was built (or the named image exists). */
-export function buildImage(obs: Observations): CheckOutcome {
+function judgeBuild(obs: Observations): CheckOutcome {
   const b = obs.build
   const image = present(obs.image)
   const size = image ? `, ${megabytes(image.sizeBytes)}` : ''
@@ -107,7 +108,7 @@ function pipNoCacheEnv(steps: DockerInstruction[], before: DockerInstruction): b
 }
 
 /** build.layer-cache: dependencies install in their own layer, before the source is copied. */
-export function buildLayerCache(obs: Observations): CheckOutcome {
+function judgeLayerCache(obs: Observations): CheckOutcome {
   const df = present(obs.dockerfile)
   if (df === undefined) return { status: 'skipped', summary: 'the Dockerfile was not read' }
   const steps = imageInstructions(df)
@@ -176,8 +177,21 @@ export function buildLayerCache(obs: Observations): CheckOutcome {
   }
 }
 
-/** The build family, by check id (registered in registry.ts). */
-export const buildChecks = {
-  'build.image': buildImage,
-  'build.layer-cache': buildLayerCache,
+export const buildImage: Check = {
+  id: 'build.image',
+  title: 'Image builds',
+  severity: 'error',
+  needs: [],
+  passesWhen: '`docker build` of the context succeeds (or `image` names an existing image)',
+  run: judgeBuild,
+}
+
+export const buildLayerCache: Check = {
+  id: 'build.layer-cache',
+  title: 'Dependencies install in their own cached layer',
+  severity: 'warning',
+  needs: ['dockerfile'],
+  passesWhen:
+    'the dependency manifest is copied and installed before the rest of the source; pip runs with `--no-cache-dir`',
+  run: judgeLayerCache,
 }

@@ -2,17 +2,12 @@
  * cookies.secure: every cookie set over HTTPS carries Secure; the session cookie also HttpOnly
  * and SameSite=Lax or Strict. Cookie values never reach the evidence.
  */
+import { cookieShape, parseSetCookie, type SetCookie } from '../facts/set-cookie'
 import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { clip, plural, requestLine } from './common'
-import { probeAnswers } from './probe'
-import {
-  cookieShape,
-  headerValues,
-  httpsExchanges,
-  parseSetCookie,
-  type SetCookie,
-} from './responses'
+import { headerValues, httpsExchanges, requestLine } from './lib/http'
+import { probeAnswers } from './lib/probe'
+import { clip, plural } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
 interface Seen {
   x: HttpExchange
@@ -64,7 +59,7 @@ const SESSION_FIX =
   "app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE='Lax')"
 
 /** cookies.secure. */
-export function cookiesSecure(obs: Observations): CheckOutcome {
+function judge(obs: Observations): CheckOutcome {
   const session = sessionName(obs)
   const responses = httpsExchanges(obs)
   const seen: Seen[] = responses.flatMap((x) =>
@@ -123,4 +118,13 @@ export function cookiesSecure(obs: Observations): CheckOutcome {
     summary: `every cookie set over HTTPS is Secure (${names.join(', ')}); the session cookie also HttpOnly and SameSite`,
     evidence: [...new Set(seen.map(line))].slice(0, 4).concat(settings),
   }
+}
+
+export const cookiesSecure: Check = {
+  id: 'cookies.secure',
+  title: 'Cookies are Secure (session also HttpOnly, SameSite)',
+  severity: 'error',
+  needs: ['proxy', 'http'],
+  passesWhen: 'every cookie over HTTPS is Secure; the session cookie also HttpOnly and SameSite',
+  run: judge,
 }

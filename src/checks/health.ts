@@ -1,8 +1,10 @@
 /** The health endpoint: health.endpoint (app port and through the proxy), health.no-session. */
+import { cookieShape, parseSetCookie } from '../facts/set-cookie'
 import type { HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { appExchanges, clip, exchangeLine, header, plural, present } from './common'
-import { cookieShape, headerValues, parseSetCookie, proxyExchanges } from './responses'
+import { appExchanges, exchangeLine, header, headerValues, proxyExchanges } from './lib/http'
+import { present } from './lib/parts'
+import { clip, plural } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
 function where(x: HttpExchange): string {
   return x.via === 'proxy' ? 'through the proxy' : 'on the app port'
@@ -64,11 +66,16 @@ function judgeHealth(x: HttpExchange, path: string, appOk: boolean): CheckOutcom
   return undefined
 }
 
-/** health.endpoint: GET health-path answers 200 without redirect within 1 s, on the app port and through the proxy. */
-export function healthEndpoint(obs: Observations): CheckOutcome {
-  const path = obs.run.healthPath
+/** The health requests health.endpoint judges: on the app port, and through the proxy when it stood. */
+function healthRequests(obs: Observations): { app: HttpExchange[]; proxy: HttpExchange[] } {
   const app = appExchanges(obs, ['health'])
-  const proxy = present(obs.proxy) ? proxyExchanges(obs, ['health']) : []
+  return { app, proxy: present(obs.proxy) ? proxyExchanges(obs, ['health']) : [] }
+}
+
+/** health.endpoint: GET health-path answers 200 without redirect within 1 s, on the app port and through the proxy. */
+function judgeEndpoint(obs: Observations): CheckOutcome {
+  const path = obs.run.healthPath
+  const { app, proxy } = healthRequests(obs)
   if (app.length === 0 && proxy.length === 0) {
     return { status: 'skipped', summary: `no request to ${path} was made` }
   }
@@ -89,12 +96,21 @@ export function healthEndpoint(obs: Observations): CheckOutcome {
 const NOT_CACHEABLE = /\b(no-store|no-cache|private)\b|(?:^|[\s,])max-age\s*=\s*0+(?!\d)/i
 
 /** health.no-session (notice): health responses set no cookie and forbid caching explicitly. */
-export function healthNoSession(obs: Observations): CheckOutcome {
+function judgeNoSession(obs: Observations): CheckOutcome {
   const path = obs.run.healthPath
   const xs = [...appExchanges(obs, ['health']), ...proxyExchanges(obs, ['health'])].filter(
     (x) => x.response !== undefined,
   )
-  if (xs.length === 0) return { status: 'skipped', summary: `${path} did not answer` }
+  if (xs.length === 0) {
+    // Health requests that got no answer are health.endpoint's failure.
+    const { app, proxy } = healthRequests(obs)
+    const asked = app.length + proxy.length > 0
+    return {
+      status: 'skipped',
+      summary: `${path} did not answer`,
+      ...(asked ? { blockedBy: 'health.endpoint' } : {}),
+    }
+  }
   const cookies = xs.flatMap((x) =>
     headerValues(x.response, 'set-cookie').map((h) => ({ x, h, name: parseSetCookie(h).name })),
   )
@@ -133,4 +149,23 @@ export function healthNoSession(obs: Observations): CheckOutcome {
     evidence,
     fix: `answer ${path} with return 'ok', 200, {'Cache-Control': 'no-store'} and do not touch the session there; a 200 without Cache-Control is cacheable by default (heuristic freshness), so a cache could report a dead app as healthy`,
   }
+}
+
+export const healthEndpoint: Check = {
+  id: 'health.endpoint',
+  title: 'Health endpoint answers 200 quickly',
+  severity: 'error',
+  needs: ['http'],
+  passesWhen:
+    '`GET /healthz` answers 200 without a redirect within 1 s, on the app port and through the proxy',
+  run: judgeEndpoint,
+}
+
+export const healthNoSession: Check = {
+  id: 'health.no-session',
+  title: 'Health endpoint sets no cookie and is not cached',
+  severity: 'notice',
+  needs: ['http'],
+  passesWhen: 'the health endpoint sets no cookie and is not cacheable',
+  run: judgeNoSession,
 }

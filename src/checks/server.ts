@@ -1,138 +1,45 @@
 /**
- * Checks on the running server: boot.ready, server.production-wsgi, server.workers, and
- * health.endpoint (in health.ts).
+ * The server in front of the app: server.production-wsgi, server.workers. Workers are counted in
+ * the process table because settings from GUNICORN_CMD_ARGS or a config file never show in the
+ * arguments.
  */
-import type { ListenFacts, Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
+import type { Observations } from '../facts/types'
+import { SERVER_NAMES, serverOfSoftware } from '../facts/wsgi'
+import { appExchanges, header } from './lib/http'
+import { dockerfileAt, present } from './lib/parts'
 import {
-  appExchanges,
-  clip,
-  dockerfileAt,
-  firstError,
-  header,
-  lastLines,
-  present,
-  seconds,
-} from './common'
-import { findServer, initProcess, SERVER_NAMES, type ServerKind } from './processes'
-import { commandInstruction, instructionLine } from './stages'
-import { healthEndpoint, healthNoSession } from './health'
-import { serverWorkers } from './workers'
+  findServer,
+  initProcess,
+  intOption,
+  optionValue,
+  type ServerProcesses,
+} from './lib/processes'
+import { commandInstruction, instructionLine } from './lib/stages'
+import { clip, plural } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
-function isLoopback(address: string): boolean {
+/** server.production-wsgi: Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug dev server. */
+/** The Server header of the app port's answers, when one has it. */
+function appServerHeader(obs: Observations): string | undefined {
+  return appExchanges(obs)
+    .map((x) => header(x.response, 'server'))
+    .find((h) => h !== undefined)
+}
+
+/** The development server answers: the process table or the Server header says so. */
+function werkzeugServes(obs: Observations, server: ServerProcesses | undefined): boolean {
+  const serverHeader = appServerHeader(obs)
   return (
-    /^127\./.test(address) ||
-    address === '::1' ||
-    /^::ffff:127\./.test(address) ||
-    address === 'localhost'
+    server?.kind === 'werkzeug' ||
+    (serverHeader !== undefined && serverOfSoftware(serverHeader) === 'werkzeug')
   )
 }
 
-function endpoint(l: ListenFacts): string {
-  return l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`
-}
-
-/** The advice for a container that exited during boot, from the last lines it printed. */
-function exitFix(logTail: string[], exitCode: number, port: number): string {
-  const log = logTail.join('\n')
-  const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(log)
-  if (missing)
-    return `install ${missing[1]} in the image (add it to the requirements) or fix the import`
-  if (/Failed to find (attribute|application object)/.test(log)) {
-    return 'point the server at the app object as module:variable (e.g. app:app or "app:create_app()")'
-  }
-  if (exitCode === 127 || /executable file not found|: not found/.test(log)) {
-    return 'the command is not installed in the image: add the server (e.g. gunicorn) to the requirements'
-  }
-  return `fix the error at the end of the log; reproduce with docker run --rm -p ${port}:${port} <image>`
-}
-
-/** boot.ready: the container answers HTTP on the app port within boot-timeout. */
-export function bootReady(obs: Observations): CheckOutcome {
-  const boot = present(obs.boot)
-  if (boot === undefined) return { status: 'skipped', summary: 'the container was not started' }
-  const port = obs.run.port
-  const listening = boot.listening ?? []
-  const listenLine =
-    listening.length > 0 ? [`listening: ${listening.map(endpoint).join(', ')}`] : []
-  if (boot.ready) {
-    const status = boot.firstStatus !== undefined ? ` ${boot.firstStatus}` : ''
-    return {
-      status: 'passed',
-      summary: `answered HTTP${status} on port ${port} after ${seconds(boot.ms)}`,
-      evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
-    }
-  }
-  if (boot.exited) {
-    const { exitCode, afterMs } = boot.exited
-    // The tail often ends in the server's own shutdown cascade; the whole log has the cause.
-    const logs = present(obs.logs)
-    const all = logs ? [...logs.stderr, ...logs.stdout] : boot.logTail
-    const cause = firstError(all)
-    return {
-      status: 'failed',
-      summary: `container exited with code ${exitCode} after ${seconds(afterMs)}${cause ? `: ${clip(cause, 120)}` : ''}`,
-      evidence: [...(cause ? [`first error: ${cause}`] : []), ...lastLines(boot.logTail, 10)],
-      fix: exitFix(all, exitCode, port),
-    }
-  }
-
-  const step = commandInstruction(obs)
-  const location = step ? dockerfileAt(obs, step.line) : undefined
-  const waited = `waited ${seconds(boot.ms)} for an HTTP response on port ${port}`
-  const onPort = listening.filter((l) => l.port === port)
-  if (onPort.length > 0 && onPort.every((l) => isLoopback(l.address))) {
-    const kind = findServer(present(obs.processes) ?? [])?.kind
-    const fix =
-      kind === 'uwsgi'
-        ? `bind all interfaces: uwsgi --http 0.0.0.0:${port}`
-        : kind === 'werkzeug'
-          ? `bind all interfaces: flask run --host 0.0.0.0 --port ${port} (better: Gunicorn)`
-          : `bind all interfaces: gunicorn -b 0.0.0.0:${port} (Gunicorn's default bind is 127.0.0.1:8000)`
-    return {
-      status: 'failed',
-      summary: `the server listens on ${endpoint(onPort[0])} inside the container; bind 0.0.0.0`,
-      evidence: [...listenLine, waited, ...(step ? [instructionLine(step)] : [])],
-      fix,
-      location,
-    }
-  }
-  if (onPort.length === 0 && listening.length > 0) {
-    return {
-      status: 'failed',
-      summary: `nothing listens on port ${port}; the container listens on ${listening.map(endpoint).join(', ')}`,
-      evidence: [...listenLine, waited],
-      fix: `bind the server to 0.0.0.0:${port}, or set the \`port\` input to the port it uses`,
-      location,
-    }
-  }
-  return {
-    status: 'failed',
-    summary: boot.timedOut
-      ? `no HTTP response on port ${port} within ${obs.run.bootTimeoutS} s`
-      : `the container did not answer HTTP on port ${port}`,
-    evidence: [waited, ...listenLine, ...lastLines(boot.logTail, 20)],
-    fix: `make the server answer HTTP on 0.0.0.0:${port}; if startup is slow, raise boot-timeout`,
-    location,
-  }
-}
-
-function kindFromHeader(value: string): ServerKind | undefined {
-  if (/werkzeug/i.test(value)) return 'werkzeug'
-  if (/gunicorn/i.test(value)) return 'gunicorn'
-  if (/waitress/i.test(value)) return 'waitress'
-  if (/uwsgi/i.test(value)) return 'uwsgi'
-  return undefined
-}
-
-/** server.production-wsgi: Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug dev server. */
-export function serverProductionWsgi(obs: Observations): CheckOutcome {
+function judgeServer(obs: Observations): CheckOutcome {
   const processes = present(obs.processes) ?? []
   const server = findServer(processes)
   const pid1 = initProcess(processes)
-  const serverHeader = appExchanges(obs)
-    .map((x) => header(x.response, 'server'))
-    .find((h) => h !== undefined)
+  const serverHeader = appServerHeader(obs)
   const evidence = [
     ...(pid1 ? [`PID 1: ${clip(pid1.args, 160)}`] : []),
     ...(server && server.master !== pid1
@@ -142,8 +49,8 @@ export function serverProductionWsgi(obs: Observations): CheckOutcome {
       ? [`Server: ${clip(serverHeader, 80)} (app port)`]
       : ['no Server header on the app port']),
   ]
-  const byHeader = serverHeader !== undefined ? kindFromHeader(serverHeader) : undefined
-  if (server?.kind === 'werkzeug' || byHeader === 'werkzeug') {
+  const byHeader = serverHeader !== undefined ? serverOfSoftware(serverHeader) : undefined
+  if (werkzeugServes(obs, server)) {
     const step = commandInstruction(obs)
     return {
       status: 'failed',
@@ -165,11 +72,136 @@ export function serverProductionWsgi(obs: Observations): CheckOutcome {
   }
 }
 
-/** The server family, by check id (registered in registry.ts). */
-export const serverChecks = {
-  'boot.ready': bootReady,
-  'server.production-wsgi': serverProductionWsgi,
-  'server.workers': serverWorkers,
-  'health.endpoint': healthEndpoint,
-  'health.no-session': healthNoSession,
+export const serverProductionWsgi: Check = {
+  id: 'server.production-wsgi',
+  title: 'Production WSGI server (not the Werkzeug dev server)',
+  severity: 'error',
+  needs: ['processes', 'http'],
+  passesWhen: 'Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug development server',
+  run: judgeServer,
+}
+
+interface Concurrency {
+  workers: number
+  threads: number
+  workerClass: string
+  /** How the worker count was found, for evidence. */
+  basis: string
+}
+
+const ASYNC_CLASSES = /gthread|gevent|eventlet|tornado|uvicorn/i
+
+/** Gunicorn prints `Using worker: sync` at boot; it names the class even from a config file. */
+function loggedWorkerClass(obs: Observations): string | undefined {
+  const logs = present(obs.logs)
+  const boot = present(obs.boot)
+  const lines = [...(logs?.stderr ?? []), ...(logs?.stdout ?? []), ...(boot?.logTail ?? [])]
+  for (const line of lines) {
+    const m = /Using worker: (\S+)/.exec(line)
+    if (m)
+      return (
+        m[1]
+          .replace(/^.*\./, '')
+          .replace(/Worker$/i, '')
+          .toLowerCase() || m[1]
+      )
+  }
+  return undefined
+}
+
+function gunicorn(server: ServerProcesses, obs: Observations): Concurrency {
+  const args = server.master.args
+  const flag = intOption(args, ['-w'], ['--workers'])
+  const counted = server.workers.length
+  const threads = intOption(args, [], ['--threads']) ?? 1
+  // The boot log names the class Gunicorn really used (config files included); else the flag.
+  const declared = loggedWorkerClass(obs) ?? optionValue(args, ['-k'], ['--worker-class']) ?? 'sync'
+  // Gunicorn switches a sync worker to gthread by itself when --threads > 1.
+  const workerClass = declared === 'sync' && threads > 1 ? 'gthread' : declared
+  // Workers are forked one by one: a -w larger than the count means some were still starting.
+  const workers = Math.max(counted, flag ?? 0, 1)
+  const basis = `counted ${plural(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; -w ${flag}` : ''}`
+  return { workers, threads, workerClass: workerClass.replace(/^.*\./, ''), basis }
+}
+
+function uwsgi(server: ServerProcesses): Concurrency {
+  const args = server.master.args
+  const flag = intOption(args, ['-p'], ['--processes', '--workers'])
+  const threads = intOption(args, [], ['--threads']) ?? 1
+  const gevent = intOption(args, [], ['--gevent'])
+  // Without --master the first process is itself a worker.
+  const counted = server.workers.length > 0 ? server.workers.length : server.all.length
+  const workers = Math.max(counted, flag ?? 0, 1)
+  const basis = `counted ${plural(counted, 'worker process', 'worker processes')}${flag !== undefined ? `; --processes ${flag}` : ''}`
+  return {
+    workers,
+    threads,
+    workerClass: gevent !== undefined ? 'gevent' : threads > 1 ? 'threads' : 'prefork',
+    basis,
+  }
+}
+
+/** server.workers: at least 2 workers, or 1 worker with threads or an async class. */
+function judgeWorkers(obs: Observations): CheckOutcome {
+  const processes = present(obs.processes) ?? []
+  const server = findServer(processes)
+  const cpus = obs.run.cpus
+  const guide = 2 * cpus + 1
+  const guideLine = `guide: 2 x ${plural(cpus, 'CPU')} + 1 = ${guide} workers`
+  if (server === undefined || server.kind === 'werkzeug' || server.kind === 'python') {
+    return {
+      status: 'skipped',
+      summary: 'no production WSGI server to count workers for (see server.production-wsgi)',
+      // The development server is server.production-wsgi's failure.
+      ...(werkzeugServes(obs, server) ? { blockedBy: 'server.production-wsgi' } : {}),
+    }
+  }
+  if (server.kind === 'waitress') {
+    const threads = intOption(server.master.args, [], ['--threads']) ?? 4
+    const outcome = threads >= 2 ? 'passed' : 'failed'
+    return {
+      status: outcome,
+      summary: `Waitress serves with ${plural(threads, 'thread')} in one process${threads === 4 ? ' (its default)' : ''}`,
+      evidence: [`threads: ${threads}`, 'Waitress is threaded: one process, no worker processes'],
+      ...(outcome === 'failed' ? { fix: 'raise waitress-serve --threads (default 4)' } : {}),
+    }
+  }
+
+  const c = server.kind === 'gunicorn' ? gunicorn(server, obs) : uwsgi(server)
+  const evidence = [
+    `workers: ${c.workers} (${c.basis})`,
+    `threads per worker: ${c.threads}`,
+    `worker class: ${c.workerClass}`,
+    guideLine,
+  ]
+  const name = server.kind === 'gunicorn' ? 'Gunicorn' : 'uWSGI'
+  const shape = `${plural(c.workers, `${name} worker`)} (${c.workerClass}, ${plural(c.threads, 'thread')} each)`
+  if (c.workers >= 2 || c.threads >= 2 || ASYNC_CLASSES.test(c.workerClass)) {
+    return {
+      status: 'passed',
+      summary: `${shape}; guide for ${plural(cpus, 'CPU')}: ${guide}`,
+      evidence,
+    }
+  }
+  const step = commandInstruction(obs, server.kind === 'gunicorn' ? /gunicorn/ : /uwsgi/)
+  const fix =
+    server.kind === 'gunicorn'
+      ? `run more workers: gunicorn -w ${guide} (2 x cores + 1), or add threads with --threads 4`
+      : `run more workers: uwsgi --master --processes ${guide}, or add --threads 4`
+  return {
+    status: 'failed',
+    summary: `${shape}: one slow request blocks every other`,
+    evidence,
+    fix,
+    location: step ? dockerfileAt(obs, step.line) : undefined,
+  }
+}
+
+export const serverWorkers: Check = {
+  id: 'server.workers',
+  title: 'Enough workers to serve concurrent requests',
+  severity: 'warning',
+  needs: ['processes'],
+  passesWhen: 'at least 2 workers, or threads / an async worker class',
+  run: judgeWorkers,
 }

@@ -1,10 +1,18 @@
 /** Static files behind the proxy: static.served-by-proxy, static.alias-traversal. */
 import type { NginxLocation } from '../facts/nginx/types'
 import type { HttpExchange, Observations } from '../facts/types'
-import type { CheckOutcome } from './lib/types'
-import { clip, exchangeLine, listOf, logged, plural, present, requestLine } from './common'
-import { lineRef, locationFor, locationLabel, mainServer, userLocation } from './nginx'
-import { cacheSeconds, headerValues, proxyExchanges } from './responses'
+import {
+  cacheSeconds,
+  exchangeLine,
+  headerValues,
+  logged,
+  proxyExchanges,
+  requestLine,
+} from './lib/http'
+import { lineRef, locationFor, locationLabel, mainServer, userLocation } from './lib/nginx'
+import { present } from './lib/parts'
+import { clip, listOf, plural } from './lib/text'
+import type { Check, CheckOutcome } from './lib/types'
 
 const DAY = 86400
 
@@ -45,12 +53,13 @@ function appLogged(obs: Observations, x: HttpExchange): { byApp: boolean; line: 
 }
 
 /** static.served-by-proxy: a /static/ file is answered by nginx with a cache lifetime >= 1 day. */
-export function staticServedByProxy(obs: Observations): CheckOutcome {
+function judgeServed(obs: Observations): CheckOutcome {
   const x = proxyExchanges(obs, ['static'])[0]
   if (x === undefined) {
     return {
       status: 'skipped',
       summary: 'no static file was requested (the app has none to ask for)',
+      skipReason: 'not-applicable',
     }
   }
   const path = x.request.path
@@ -121,7 +130,7 @@ function traversed(x: HttpExchange): boolean {
 }
 
 /** static.alias-traversal: GET /static../<file> must not serve a file next to the static folder. */
-export function staticAliasTraversal(obs: Observations): CheckOutcome {
+function judgeTraversal(obs: Observations): CheckOutcome {
   const tries = proxyExchanges(obs, ['traversal'])
   if (tries.length === 0) {
     const aliases = (present(obs.proxyConfig)?.facts?.servers ?? []).flatMap((s) =>
@@ -176,4 +185,22 @@ export function staticAliasTraversal(obs: Observations): CheckOutcome {
     summary: `${listOf(answered.map(requestLine), 120)} did not escape the static folder (${answered.map((a) => a.response?.status).join(', ')})`,
     evidence: [...answered.map(exchangeLine), ...configLine],
   }
+}
+
+export const staticServedByProxy: Check = {
+  id: 'static.served-by-proxy',
+  title: 'Static files are served by the proxy',
+  severity: 'warning',
+  needs: ['proxy', 'http', 'logs'],
+  passesWhen: '/static/ is served by nginx with a long cache lifetime',
+  run: judgeServed,
+}
+
+export const staticAliasTraversal: Check = {
+  id: 'static.alias-traversal',
+  title: 'No path traversal through a static alias',
+  severity: 'error',
+  needs: ['proxy', 'http'],
+  passesWhen: '`GET /static../` does not escape the static folder',
+  run: judgeTraversal,
 }

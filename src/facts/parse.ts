@@ -4,9 +4,12 @@
  */
 // One rule for 'URL with credentials' across the Dockerfile and the built image.
 import { isUrlWithCredentials } from './dockerfile'
+import { isLoopback } from './loopback'
 import type { EnvVarFacts, ImageFacts, ListenFacts, ProcessFacts } from './types'
 
-export { detectPort, splitWords, type DetectedPort } from './port'
+export { isLoopback } from './loopback'
+export { detectPort, type DetectedPort } from './port'
+export { splitWords } from './shell-words'
 
 /** The facts about one variable: its name and the shape of its value, never the value. */
 export function envVarFacts(name: string, value: string): EnvVarFacts {
@@ -184,11 +187,6 @@ export function parseProcNetTcp(text: string): ListenFacts[] {
     seen.add(key)
   }
   return out
-}
-
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-export function isLoopback(address: string): boolean {
-  return /^(::ffff:)?127\./.test(address) || address === '::1'
 }
 
 /** True when something listens on `port` and only on loopback: unreachable through a published port. */

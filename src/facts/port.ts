@@ -3,20 +3,22 @@
  * (Gunicorn, Waitress, uWSGI, `flask run`), else the image's first EXPOSE, else the server's
  * default. Pure: the command and environment come from `docker image inspect` and the options.
  */
+import { splitWords } from './shell-words'
 import type { RunFacts } from './types'
+import { serverOfProgram, type ServerKind } from './wsgi'
 
 export interface DetectedPort {
   port: number
   portSource: Exclude<RunFacts['portSource'], 'input'>
 }
 
-type Server = 'gunicorn' | 'waitress' | 'uwsgi' | 'flask' | 'other'
+type Server = ServerKind | 'other'
 
 const SERVER_DEFAULT: Record<Server, number> = {
   gunicorn: 8000,
   waitress: 8080,
   uwsgi: 8000,
-  flask: 5000,
+  werkzeug: 5000,
   other: 8000,
 }
 
@@ -25,23 +27,15 @@ const ADDRESS_FLAGS: Record<Server, string[]> = {
   gunicorn: ['-b', '--bind'],
   waitress: ['--listen'],
   uwsgi: ['--http', '--http-socket', '--http11-socket'],
-  flask: [],
+  werkzeug: [],
   other: ['-b', '--bind'],
 }
 const PORT_FLAGS: Record<Server, string[]> = {
   gunicorn: [],
   waitress: ['--port'],
   uwsgi: [],
-  flask: ['-p', '--port'],
+  werkzeug: ['-p', '--port'],
   other: ['--port'],
-}
-
-/** Splits a shell command line into words (quotes respected; no other shell syntax). */
-export function splitWords(line: string): string[] {
-  const words: string[] = []
-  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g
-  for (let m = re.exec(line); m !== null; m = re.exec(line)) words.push(m[1] ?? m[2] ?? m[3])
-  return words
 }
 
 function expand(word: string, env: ReadonlyMap<string, string>): string {
@@ -52,16 +46,6 @@ function expand(word: string, env: ReadonlyMap<string, string>): string {
       return v !== undefined && v !== '' ? v : (dflt ?? '')
     },
   )
-}
-
-function serverOf(word: string, rest: string[]): Server | undefined {
-  const base = word.split('/').pop() ?? word
-  if (base === 'gunicorn') return 'gunicorn'
-  if (base === 'waitress-serve' || base === 'waitress') return 'waitress'
-  if (base === 'uwsgi') return 'uwsgi'
-  // `flask run`, `flask --app x run`, `python -m flask run`
-  if (base === 'flask' && rest.includes('run')) return 'flask'
-  return undefined
 }
 
 function portOf(address: string): number | undefined {
@@ -109,7 +93,7 @@ export function detectPort(
   let server: Server = 'other'
   let start = 0
   for (let i = 0; i < words.length; i++) {
-    const s = serverOf(words[i], words.slice(i + 1))
+    const s = serverOfProgram(words[i], words.slice(i + 1))
     if (s !== undefined) {
       server = s
       start = i + 1
@@ -123,7 +107,7 @@ export function detectPort(
   const envPort =
     server === 'gunicorn'
       ? env.get('PORT')
-      : server === 'flask'
+      : server === 'werkzeug'
         ? env.get('FLASK_RUN_PORT')
         : undefined
   if (envPort !== undefined && /^\d+$/.test(envPort))

@@ -4,6 +4,7 @@
  * Only the outcome is kept, never the cookie value.
  */
 import { findSigningKey, verifySessionCookie } from './session-cookie'
+import { parseSetCookie } from './set-cookie'
 import type { HttpExchange, SessionCookieFacts } from './types'
 import { WEAK_SECRET_KEY_BYTES, WEAK_SECRET_KEYS } from './weak-keys'
 
@@ -12,14 +13,6 @@ export interface SessionCookieOptions {
   cookieName: string
   /** The SECRET_KEY the action injected; absent when it injected none. */
   injectedKey?: string
-}
-
-/** Name and value of a Set-Cookie header; undefined when it has no `name=`. */
-export function setCookieNameValue(header: string): { name: string; value: string } | undefined {
-  const pair = header.split(';', 1)[0]
-  const eq = pair.indexOf('=')
-  if (eq <= 0) return undefined
-  return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() }
 }
 
 /** Python's repr of a bytes key, so a weak bytes key is named as the code that sets it writes it. */
@@ -67,8 +60,8 @@ export function sessionCookiesFrom(
   const seen = new Set<string>()
   for (const ex of exchanges) {
     for (const header of ex.response?.headers['set-cookie'] ?? []) {
-      const cookie = setCookieNameValue(header)
-      if (!cookie || cookie.name !== o.cookieName || cookie.value.replace(/"/g, '') === '') continue
+      const cookie = parseSetCookie(header)
+      if (cookie.name !== o.cookieName || cookie.value.replace(/"/g, '') === '') continue
       const fact: SessionCookieFacts = {
         via: ex.via,
         path: ex.request.path,

@@ -6,6 +6,7 @@
  */
 
 import type {
+  ProbeAnswer,
   ProbeFacts,
   ProxyConfigFacts,
   ProxyFacts,
@@ -198,6 +199,16 @@ export interface ShutdownFacts {
   killed: boolean
 }
 
+/** Requests through the proxy with one forged X-Forwarded-* header each (proxy.forwarded-spoof). */
+export interface ForwardedSpoofFacts {
+  /** Header -> the canary value sent in it (facts/forwarded-spoof.ts). */
+  canaries: Record<string, string>
+  /** Page and redirect requests, each with its one forged header in request.headers. */
+  exchanges: HttpExchange[]
+  /** The probe's answers to the same forgeries (its `forged` names the header); none without it. */
+  answers: ProbeAnswer[]
+}
+
 export interface Observations {
   run: RunFacts
   dockerfile: Part<DockerfileFacts>
@@ -218,4 +229,6 @@ export interface Observations {
   sessionCookies: Part<SessionCookieFacts[]>
   /** The boot without SECRET_KEY. */
   secondBoot: Part<SecondBootFacts>
+  /** Forged X-Forwarded-* headers through the proxy, and what came back. */
+  forwardedSpoof: Part<ForwardedSpoofFacts>
 }

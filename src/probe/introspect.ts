@@ -11,7 +11,7 @@ import * as path from 'node:path'
 import type { ProbeAnswer } from '../facts/types'
 import { pythonBytesLiteral } from '../facts/session-cookies'
 import { WEAK_SECRET_KEY_BYTES, WEAK_SECRET_KEYS } from '../facts/weak-keys'
-import { PROBE_FILES } from './python'
+import { probeFiles } from './python'
 
 /** Where the probe's directory is mounted in the app container. */
 export const PROBE_MOUNT_TARGET = '/opt/flask-deploy-check/probe'
@@ -40,7 +40,7 @@ export function prepareProbe(o: { tempDir: string; imagePythonPath?: string }): 
   fs.mkdirSync(dir, { recursive: true })
   // Readable by any user: the app may run as a non-root uid inside the container.
   fs.chmodSync(dir, 0o755)
-  for (const [name, source] of Object.entries(PROBE_FILES)) {
+  for (const [name, source] of Object.entries(probeFiles())) {
     const file = path.join(dir, name)
     fs.writeFileSync(file, source)
     fs.chmodSync(file, 0o644)

@@ -131,3 +131,24 @@ export async function proxyExchanges(
   }
   return out
 }
+
+/**
+ * proxy.forwarded-spoof's requests: each forged header on its own, to each path (a route, and a
+ * trailing-slash redirect whose Location Werkzeug builds from the request's scheme and host).
+ */
+export async function spoofExchanges(
+  rt: ProxyRuntime,
+  o: { canaries: Record<string, string>; paths: string[]; signal?: AbortSignal },
+): Promise<HttpExchange[]> {
+  const out: HttpExchange[] = []
+  for (const [name, value] of Object.entries(o.canaries)) {
+    for (const path of o.paths) {
+      o.signal?.throwIfAborted()
+      const headers = { [name]: value }
+      out.push(
+        await proxyRequest(rt, { purpose: 'forwarded-spoof', path, headers, signal: o.signal }),
+      )
+    }
+  }
+  return out
+}

@@ -39,9 +39,11 @@ const SITE = /(^|[\s;{}])(server|http)\s*\{/
  * Finds the nginx config for a run. Returns undefined when the input is 'auto' and none of
  * CANDIDATES exists under the build context or the workspace.
  */
-export function discoverNginxConfig(
-  opts: { nginxConfig: string; context: string; workspace: string },
-): FoundConfig | undefined {
+export function discoverNginxConfig(opts: {
+  nginxConfig: string
+  context: string
+  workspace: string
+}): FoundConfig | undefined {
   if (opts.nginxConfig !== 'auto') {
     const file = path.resolve(opts.workspace, opts.nginxConfig)
     const rel = relative(opts.workspace, file)

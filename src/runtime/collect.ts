@@ -8,20 +8,16 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Docker } from '../docker/docker'
-import { waitReady } from './readiness'
-import { appEnv, createRunNetwork, removeRun, startApp } from '../docker/stack'
+import { appEnv } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
-import { buildImage, inspectImage } from './image'
+import { DockerRuntime } from './docker-runtime'
 import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
 import { prepareProbe } from '../probe/introspect'
-import { APP_HOST } from './proxy/stage'
 import { observeLive } from './live'
-import { containerLogs } from './running'
 import type {
   BootFacts,
   DockerfileFacts,
-  ImageFacts,
   Observations,
   Part,
   RunFacts,
@@ -54,15 +50,10 @@ export async function collect(
   ctx: CollectContext,
 ): Promise<CollectResult> {
   const started = Date.now()
-  const docker = new Docker(log)
-  const build = await log.stage('Build image', () => buildImage(docker, opts, ctx.runId, log))
+  const runtime = new DockerRuntime(new Docker(log), opts, ctx.runId, log)
+  const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare())
   ctx.signal?.throwIfAborted()
 
-  const inspected = build.ok
-    ? await inspectImage(docker, build.imageRef)
-    : { unavailable: 'the image did not build', blockedBy: 'build.image' }
-  const parsed = 'facts' in inspected ? inspected : undefined
-  const image: Part<ImageFacts> = parsed ? parsed.facts : (inspected as Unavailable)
   const { env, secretKey } = appEnv(opts.env, log)
   const run = runFacts(opts, parsed, secretKey !== undefined)
   const obs: Observations = {
@@ -80,6 +71,7 @@ export async function collect(
     probe: NOT_BUILT,
     sessionCookies: NOT_BUILT,
     secondBoot: NOT_BUILT,
+    forwardedSpoof: NOT_BUILT,
   }
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
@@ -94,42 +86,36 @@ export async function collect(
 
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`))
   try {
-    const network = await createRunNetwork(docker, ctx.runId)
+    await runtime.open()
     const probe = opts.introspect
       ? prepareProbe({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
       : undefined
     // The token makes the probe's path unguessable: it must never reach a report.
     if (probe) log.secret(probe.token)
-    const { handle, boot } = await log.stage('Boot container', async () => {
-      const handle = await startApp(docker, {
-        runId: ctx.runId,
-        image: build.imageRef,
+    const { instance, boot } = await log.stage('Boot container', async () => {
+      log.info(
+        `Starting the app; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`,
+      )
+      const started = await runtime.start({
+        role: 'app',
         port: run.port,
         env: [...env, ...(probe?.env ?? [])],
-        command: opts.command,
-        network,
-        alias: APP_HOST,
         mounts: probe?.mounts ?? [],
-      })
-      log.info(
-        `Started ${handle.name}; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`,
-      )
-      const b = await waitReady(docker, handle, {
-        appPort: run.port,
+        proxyTarget: true,
         healthPath: opts.healthPath,
         timeoutMs: opts.bootTimeoutS * 1000,
-        log,
         signal: ctx.signal,
       })
+      const b = started.boot
       log.info(
         b.ready
-          ? `Ready after ${b.ms} ms (HTTP ${b.firstStatus})`
+          ? `${started.instance.name} ready after ${b.ms} ms (HTTP ${b.firstStatus})`
           : `Not ready: ${notReadyReason(b, run.port)}`,
       )
-      return { handle, boot: b }
+      return started
     })
     obs.boot = boot
-    if (!boot.ready || handle.hostPort === undefined) {
+    if (!boot.ready || instance.hostPort === undefined) {
       const unavailable: Unavailable = {
         unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
         blockedBy: 'boot.ready',
@@ -143,37 +129,30 @@ export async function collect(
         probe: unavailable,
         sessionCookies: unavailable,
         secondBoot: unavailable,
+        forwardedSpoof: unavailable,
       })
-      obs.logs = handle.startError ? unavailable : await containerLogs(docker, handle.name)
+      obs.logs = instance.startError ? unavailable : await runtime.logs(instance)
       return result(boot.ms)
     }
-    const hostPort = handle.hostPort
+    const hostPort = instance.hostPort
     const envKey = secretKey ?? opts.env.find(([k]) => k === 'SECRET_KEY')?.[1]
     await log.stage('Check running app', () =>
-      observeLive(
-        obs,
-        opts,
-        {
-          runId: ctx.runId,
-          handle,
-          hostPort,
-          network,
-          image: build.imageRef,
-          appEnv: env,
-          envKey,
-          probe,
-          tempDir,
-          log,
-          signal: ctx.signal,
-        },
-        docker,
-      ),
+      observeLive(obs, opts, {
+        runId: ctx.runId,
+        runtime,
+        instance,
+        hostPort,
+        appEnv: env,
+        envKey,
+        probe,
+        tempDir,
+        log,
+        signal: ctx.signal,
+      }),
     )
     return result(boot.ms)
   } finally {
-    await removeRun(ctx.runId, docker).catch((err: Error) =>
-      log.warning(`cleanup failed: ${err.message}`),
-    )
+    await runtime.cleanup().catch((err: Error) => log.warning(`cleanup failed: ${err.message}`))
     fs.rmSync(tempDir, { recursive: true, force: true })
   }
 }

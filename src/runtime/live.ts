@@ -5,31 +5,32 @@
  * `unavailable` reason; collect.ts removes the containers afterwards.
  */
 import { randomBytes } from 'node:crypto'
-import type { Docker } from '../docker/docker'
-import { stopApp, STOP_GRACE_S, type AppHandle } from '../docker/stack'
+import { STOP_GRACE_S } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
 import { HttpProbe } from '../probe/http'
-import { interpretProbe, type PreparedProbe } from '../probe/introspect'
+import type { PreparedProbe } from '../probe/introspect'
 import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
 import { standUpProxy } from './proxy/stage'
-import { appExchanges, containerLogs, settledProcesses } from './running'
+import type { DockerRuntime } from './docker-runtime'
+import { ask, observeForwardedSpoof } from './forwarded-spoof'
+import { appExchanges } from './running'
+import type { AppInstance } from './runtime'
 import { secondBoot } from './second-boot'
+import { FORGED_CLIENT } from '../facts/forged'
 import { sessionCookiesFrom } from '../facts/session-cookies'
-import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
+import type { ForwardedSpoofFacts, HttpExchange, Observations, ProbeAnswer } from '../facts/types'
 
-/** A client address from TEST-NET-3: no real client has it, so seeing it means forging won. */
-const FORGED_CLIENT = '203.0.113.9'
 const LOG_FLUSH_MS = 300
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 export interface LiveContext {
   runId: string
-  handle: AppHandle
+  /** The runtime the app runs in; the proxy joins its network. */
+  runtime: DockerRuntime
+  instance: AppInstance
   hostPort: number
-  network: string
-  image: string
   /** The app's env without the probe's variables (SECRET_KEY included when given or injected). */
   appEnv: [string, string][]
   /** The key the app should use: the one injected, or the one the user gave through `env`. */
@@ -38,19 +39,6 @@ export interface LiveContext {
   tempDir: string
   log: Logger
   signal?: AbortSignal
-}
-
-/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
-async function ask(
-  exchange: Promise<HttpExchange>,
-  via: ProbeAnswer['via'],
-  forged: Record<string, string>,
-  probe: PreparedProbe,
-  envKey: string | undefined,
-): Promise<ProbeAnswer | undefined> {
-  const ex = await exchange
-  const body = ex.response?.status === 200 ? ex.response.body : ''
-  return interpretProbe(body, via, forged, { token: probe.token, injectedKey: envKey })
 }
 
 async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer | undefined> {
@@ -84,22 +72,13 @@ async function askThroughProxy(
 }
 
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
-export async function observeLive(
-  obs: Observations,
-  opts: Options,
-  c: LiveContext,
-  docker: Docker,
-): Promise<void> {
+export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
   // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
-  const second: Promise<Observations['secondBoot']> = secondBoot(docker, {
-    runId: c.runId,
-    image: c.image,
+  const second: Promise<Observations['secondBoot']> = secondBoot(c.runtime, {
     port: run.port,
     env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
-    command: opts.command,
     mounts: c.probe?.mounts ?? [],
-    network: c.network,
     timeoutMs: opts.bootTimeoutS * 1000,
     routes: opts.routes,
     healthPath: opts.healthPath,
@@ -110,7 +89,7 @@ export async function observeLive(
     unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
   }))
 
-  obs.processes = await settledProcesses(docker, c.handle.name)
+  obs.processes = await c.runtime.processes(c.instance)
   const appHttp = await appExchanges({
     hostPort: c.hostPort,
     healthPath: opts.healthPath,
@@ -122,11 +101,11 @@ export async function observeLive(
   if (appAnswer) answers.push(appAnswer)
 
   const staged = await c.log.stage('Stand up the TLS proxy', () =>
-    standUpProxy(docker, opts, {
+    standUpProxy(c.runtime.docker, opts, {
       runId: c.runId,
-      network: c.network,
+      network: c.runtime.network,
       appPort: run.port,
-      appContainer: c.handle.name,
+      appContainer: c.instance.name,
       staticFolderHint: appAnswer?.staticFolder ?? undefined,
       staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
       token: c.probe?.token ?? randomBytes(16).toString('hex'),
@@ -137,6 +116,7 @@ export async function observeLive(
   obs.proxyConfig = staged.proxyConfig
   obs.proxy = staged.proxy
   let proxyHttp: HttpExchange[] = []
+  let spoof: ForwardedSpoofFacts | undefined
   if (staged.runtime) {
     proxyHttp = await proxyExchanges(staged.runtime, {
       routes: opts.routes,
@@ -145,7 +125,18 @@ export async function observeLive(
       signal: c.signal,
     })
     if (c.probe) answers.push(...(await askThroughProxy(c, c.probe, staged.runtime)))
+    spoof = await observeForwardedSpoof({
+      rt: staged.runtime,
+      routes: opts.routes,
+      trailingSlashRules: appAnswer?.trailingSlashRules,
+      probe: c.probe,
+      envKey: c.envKey,
+      signal: c.signal,
+    })
   }
+  obs.forwardedSpoof =
+    spoof ??
+    ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' })
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect
@@ -163,9 +154,9 @@ export async function observeLive(
 
   // Servers write their access log after the response: give the last line time to land.
   await sleep(LOG_FLUSH_MS)
-  obs.logs = await containerLogs(docker, c.handle.name)
+  obs.logs = await c.runtime.logs(c.instance)
   c.signal?.throwIfAborted()
-  c.log.info(`Stopping ${c.handle.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
-  obs.shutdown = await stopApp(docker, c.handle)
+  c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
+  obs.shutdown = await c.runtime.stop(c.instance)
   obs.secondBoot = await second
 }

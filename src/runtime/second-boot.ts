@@ -4,30 +4,23 @@
  * good outcome; answering is fine too unless it signs with a known weak key (a fallback such as
  * `os.environ.get('SECRET_KEY', 'dev')`), which the probe and the session cookies reveal.
  */
-import type { BindMount, Docker } from '../docker/docker'
-import { waitReady } from './readiness'
-import { removeApp, startApp } from '../docker/stack'
 import type { Logger } from '../log'
 import { HttpProbe } from '../probe/http'
 import { interpretProbe } from '../probe/introspect'
 import { sessionCookiesFrom } from '../facts/session-cookies'
 import type { HttpExchange, SecondBootFacts } from '../facts/types'
+import type { AppInstance, Runtime } from './runtime'
 
 /** The container's role: its name is `fdc-<runId>-nosecret`. */
-export const SECOND_BOOT_ROLE = 'nosecret'
+export const SECOND_BOOT_ROLE = 'nosecret' as const
 
 export interface SecondBootOptions {
-  runId: string
-  image: string
   /** The app's port inside the container. */
   port: number
   /** The app's variables without SECRET_KEY, the probe's (prepareProbe().env) included. */
   env: [string, string][]
-  command?: string[]
   /** The probe's mounts (prepareProbe().mounts); none without the probe. */
-  mounts: BindMount[]
-  /** The run's network, when the app needs its neighbours; never given the proxy's alias. */
-  network?: string
+  mounts: { source: string; target: string }[]
   /** Budget from `docker run` to the first HTTP answer. */
   timeoutMs: number
   routes: string[]
@@ -45,27 +38,25 @@ export interface SecondBootOptions {
  * port, and removes the container (no graceful stop: nothing here is about shutdown).
  * Throws only when the engine fails; the container is removed in every case.
  */
-export async function secondBoot(docker: Docker, o: SecondBootOptions): Promise<SecondBootFacts> {
+export async function secondBoot(runtime: Runtime, o: SecondBootOptions): Promise<SecondBootFacts> {
   // Belt and braces: the point of this boot is that the key is missing.
   const env = o.env.filter(([k]) => k !== 'SECRET_KEY')
-  const handle = await startApp(docker, {
-    runId: o.runId,
-    image: o.image,
-    port: o.port,
-    env,
-    command: o.command,
-    mounts: o.mounts,
-    network: o.network,
-    role: SECOND_BOOT_ROLE,
-  })
+  let instance: AppInstance | undefined
   try {
-    const boot = await waitReady(docker, handle, {
-      appPort: o.port,
+    const started = await runtime.start({
+      role: SECOND_BOOT_ROLE,
+      port: o.port,
+      env,
+      mounts: o.mounts,
+      // Never the proxy's target: two containers with one alias would share its traffic.
+      proxyTarget: false,
       healthPath: o.healthPath,
       timeoutMs: o.timeoutMs,
-      log: o.log,
       signal: o.signal,
     })
+    instance = started.instance
+    const { boot } = started
+    const handle = instance
     const facts: SecondBootFacts = { ready: boot.ready, logTail: boot.logTail, sessionCookies: [] }
     if (boot.exited) facts.exited = boot.exited
     if (!boot.ready || handle.hostPort === undefined) {
@@ -103,8 +94,11 @@ export async function secondBoot(docker: Docker, o: SecondBootOptions): Promise<
     })
     return facts
   } finally {
-    await removeApp(docker, handle).catch((err: Error) =>
-      o.log.warning(`removing the second boot's container failed: ${err.message}`),
-    )
+    if (instance)
+      await runtime
+        .remove(instance)
+        .catch((err: Error) =>
+          o.log.warning(`removing the second boot's container failed: ${err.message}`),
+        )
   }
 }

@@ -63,6 +63,8 @@ export interface Check {
   severity: Severity
   /** Parts the check cannot decide without: it is skipped with their reason when one is missing. */
   needs: readonly ObservationKey[]
+  /** When it passes, in one line of Markdown: the README's checks table is generated from it. */
+  passesWhen: string
   /** A pure judgement of the facts. */
   run: (obs: Observations) => CheckOutcome
 }

@@ -3,6 +3,7 @@
  * 127.0.0.1:8000; in our stack the proxy runs in its own container, where loopback is nginx
  * itself, so only the host of those addresses is replaced and every other byte is kept.
  */
+import { isLoopback, isUnspecified } from '../loopback'
 import { parseStatements, tokenizeNginx, type NginxStatement, type NginxToken } from './tokenize'
 
 /** One address that was rewritten. */
@@ -88,14 +89,7 @@ export function rewriteUpstreams(
  * connects them to the local host, so a config using them also meant "this machine".
  */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase()
-  return (
-    h === 'localhost' ||
-    /^127(\.\d{1,3}){3}$/.test(h) ||
-    h === '[::1]' ||
-    h === '0.0.0.0' ||
-    h === '[::]'
-  )
+  return isLoopback(host) || isUnspecified(host)
 }
 
 function walk(

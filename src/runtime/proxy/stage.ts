@@ -1,214 +1,25 @@
 /**
- * The proxy stage: the user's nginx config (or the reference) stood up in front of the running
- * app as in a Docker deployment: its own container on the run's network, upstreams pointed at
- * the app's alias, a throw-away certificate, the app's static files, `nginx -T` for validity
- * and the effective config, then the proxy published on loopback. App and config problems
- * become facts or `{unavailable}` with a reason; nothing here throws for them.
+ * The proxy stage: the first proxy kind that claims the run (kinds.ts) stands up in front of the
+ * running app. A bug or an engine failure here costs the run its proxy checks, not the others.
  */
-import { promises as fs } from 'node:fs'
-import * as path from 'node:path'
 import type { Docker } from '../../docker/docker'
-import { containerAddress, networkGateway } from '../../docker/stack'
-import type { Logger } from '../../log'
-import type { Part, ProxyConfigFacts, ProxyFacts } from '../../facts/types'
-import type { Options } from '../../options'
-import { configNotes, initialFacts, readTest } from './config-facts'
-import { discoverNginxConfig } from '../../proxy/discover'
-import type { ProxyRuntime } from '../../probe/proxy-requests'
-import { prepareMounts, staticSample } from './mounts'
-import { ensureImage, startProxy, testConfig } from './nginx-container'
-import { planProxy, SITE_TARGET, type StaticTarget } from '../../proxy/plan'
-import { referenceConfig } from '../../proxy/reference'
-import { fillStatics } from './statics'
+import type { ProxyOptions, ProxyStage, ProxyStageInput } from './kind'
+import { selectProxy } from './kinds'
 
-/** The app container's DNS name on the run network (startApp's `alias`). */
-export const APP_HOST = 'app'
-const START_TIMEOUT_MS = 10_000
+export type { ProxyStage, ProxyStageInput } from './kind'
 
-export interface ProxyStageInput {
-  runId: string
-  /** The run's network, the app container attached with alias APP_HOST. */
-  network: string
-  /** The app's port inside its container. */
-  appPort: number
-  /** The running app container (static files are copied from it). */
-  appContainer: string
-  /** Public name when neither `server-name` nor the config names one (default example.com). */
-  serverNameHint?: string
-  /** The app's Flask static folder inside its container, from the probe. */
-  staticFolderHint?: string
-  /** The app's static URL path (app.static_url_path), from the probe; default /static. */
-  staticUrlPathHint?: string
-  /** Random per-run token (canary, missing page, foreign host). */
-  token: string
-  log: Logger
-  /** A private directory for the proxy's files; removed by the caller. */
-  tempDir: string
-}
-
-export interface ProxyStage {
-  proxyConfig: Part<ProxyConfigFacts>
-  proxy: Part<ProxyFacts>
-  /** Present when the proxy answers TLS: what proxyExchanges and proxyRequest need. */
-  runtime?: ProxyRuntime
-  /** Milliseconds: `nginx -T` in its throw-away container, and proxy start to TLS handshake. */
-  timings: { testMs?: number; startMs?: number }
-}
-
-type StageOptions = Pick<
-  Options,
-  'nginxConfig' | 'context' | 'workspace' | 'serverName' | 'proxyImage'
->
-
-/** Stands the proxy up in front of the running app; see the module comment. */
+/** Stands the run's proxy up in front of the app; failures become `unavailable` facts. */
 export async function standUpProxy(
   docker: Docker,
-  opts: StageOptions,
+  opts: ProxyOptions,
   input: ProxyStageInput,
 ): Promise<ProxyStage> {
   try {
-    return await stage(docker, opts, input)
+    const { kind, found } = selectProxy(opts, input)
+    return await kind.standUp(docker, opts, input, found, kind.plan(found, input))
   } catch (err) {
-    // A bug or an engine failure here must not cost the run its other checks.
     const reason = `the proxy stage failed: ${(err as Error).message}`
     input.log.warning(reason)
     return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} }
   }
-}
-
-async function stage(
-  docker: Docker,
-  opts: StageOptions,
-  input: ProxyStageInput,
-): Promise<ProxyStage> {
-  const { log } = input
-  const found = discoverNginxConfig(opts)
-  const missing = await ensureImage(docker, opts.proxyImage, log)
-  if (missing)
-    return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} }
-
-  const fallbackName = opts.serverName ?? input.serverNameHint ?? 'example.com'
-  const plan = found
-    ? planProxy(found.text, APP_HOST, found.path)
-    : planProxy(referenceConfig(fallbackName, APP_HOST, input.appPort), APP_HOST, SITE_TARGET)
-  const serverName = opts.serverName ?? plan.serverName ?? fallbackName
-  const display = found ? found.path : 'the reference config'
-  const notes = configNotes(found, plan, input.appPort)
-  const dir = path.join(input.tempDir, `proxy-${input.runId}`)
-  await fs.rm(dir, { recursive: true, force: true })
-  const prepared = await prepareMounts(docker, plan, {
-    dir,
-    serverName,
-    token: input.token,
-    appContainer: input.appContainer,
-    staticFolderHint: input.staticFolderHint,
-    context: opts.context,
-  })
-  notes.push(...prepared.notes)
-  const toRepo = (file: string): string => (found && file === plan.target ? found.path : file)
-  const facts = initialFacts(found, plan, serverName, prepared.statics, notes)
-
-  const hosts = await serviceHostEntries(docker, plan.serviceHosts, input, notes)
-  const spec = {
-    hosts,
-    runId: input.runId,
-    image: opts.proxyImage,
-    network: input.network,
-    mounts: prepared.mounts,
-  }
-  const tested = await testConfig(docker, spec)
-  const timings: ProxyStage['timings'] = { testMs: tested.ms }
-  const rejected = readTest(facts, tested, toRepo)
-  if (rejected) {
-    log.info(`nginx rejected ${display}: ${rejected}`)
-    const reason = `nginx rejected the configuration: ${rejected}`
-    return {
-      proxyConfig: facts,
-      proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
-      timings,
-    }
-  }
-  log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
-  if (plan.parseError || plan.sslPort === undefined) {
-    const reason = plan.parseError
-      ? `the config could not be read: ${plan.parseError}`
-      : `no server in ${display} listens with ssl: there is no TLS proxy to check`
-    return { proxyConfig: facts, proxy: { unavailable: reason }, timings }
-  }
-
-  const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])]
-  const started = await startProxy(docker, {
-    ...spec,
-    ports,
-    serverName,
-    timeoutMs: START_TIMEOUT_MS,
-    mapFile: toRepo,
-  })
-  if (!started.ok) return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings }
-  timings.startMs = started.ms
-  const httpsPort = started.hostPorts.get(plan.sslPort) as number
-  const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined
-  const gateway = await networkGateway(docker, input.network)
-  if (!gateway) log.warning(`could not read the gateway of network ${input.network}`)
-  log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`)
-  const proxy: ProxyFacts = { httpsPort, clientAddress: gateway ?? '' }
-  if (httpPort !== undefined) proxy.httpPort = httpPort
-  const runtime: ProxyRuntime = {
-    container: started.name,
-    httpsPort,
-    ...(httpPort !== undefined ? { httpPort } : {}),
-    serverName,
-    token: input.token,
-    staticSample: staticSample(prepared.statics) ?? (await appStaticSample(docker, input, opts)),
-    traversalPaths: prepared.traversalPaths,
-    canaryText: prepared.canaryText,
-    rateLimited: plan.rateLimited,
-    retryAfterMs: plan.retryAfterMs,
-  }
-  return { proxyConfig: facts, proxy, runtime, timings }
-}
-
-/**
- * /etc/hosts entries for upstream names such as a compose service (`proxy_pass http://web:8000`):
- * in the deployment they name the app container, so here they do too, without editing the text.
- */
-async function serviceHostEntries(
-  docker: Docker,
-  names: string[],
-  input: ProxyStageInput,
-  notes: string[],
-): Promise<[string, string][]> {
-  const wanted = names.filter((n) => n !== APP_HOST)
-  if (!wanted.length) return []
-  const ip = await containerAddress(docker, input.appContainer, input.network)
-  if (!ip) return []
-  notes.push(`Upstream host(s) ${wanted.join(', ')} resolve to the app container (${ip}).`)
-  return wanted.map((n) => [n, ip])
-}
-
-/**
- * A real static file's URL when no nginx location serves /static/: requesting it through the
- * proxy then shows the app answering it (static.served-by-proxy), instead of asking nothing.
- */
-async function appStaticSample(
-  docker: Docker,
-  input: ProxyStageInput,
-  opts: Pick<Options, 'context'>,
-): Promise<string | undefined> {
-  const urlPath = (input.staticUrlPathHint || '/static').replace(/\/+$/, '')
-  // dir '' is never copied whole: the probe's folder, then the build context, fill it.
-  const target: StaticTarget = {
-    location: `${urlPath}/`,
-    line: 0,
-    kind: 'alias',
-    value: '',
-    dir: '',
-  }
-  const filled = await fillStatics(docker, [target], {
-    appContainer: input.appContainer,
-    staticFolderHint: input.staticFolderHint,
-    context: opts.context,
-    tempDir: path.join(input.tempDir, `app-static-${input.runId}`),
-  })
-  return staticSample(filled)
 }

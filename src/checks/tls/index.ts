@@ -1,0 +1,3 @@
+/** The tls.* checks, one file each. */
+export { tlsHsts } from './hsts'
+export { tlsHttpsRedirect } from './https-redirect'

@@ -1,0 +1,108 @@
+/**
+ * The docker Runtime: the image built from the Dockerfile (or the `image` given), instances as
+ * labelled containers on the run's own network, published on loopback, limited.
+ */
+import type { Docker } from '../docker/docker'
+import {
+  createRunNetwork,
+  removeApp,
+  removeRun,
+  startApp,
+  stopApp,
+  type AppHandle,
+} from '../docker/stack'
+import type { BootFacts, LogFacts, Part, ProcessFacts, ShutdownFacts } from '../facts/types'
+import type { Logger } from '../log'
+import type { Options } from '../options'
+import { APP_HOST } from './app-host'
+import { buildImage, inspectImage } from './image'
+import { waitReady } from './readiness'
+import { containerLogs, settledProcesses } from './running'
+import type { AppInstance, AppStart, Prepared, Runtime } from './runtime'
+
+export class DockerRuntime implements Runtime {
+  readonly kind = 'docker' as const
+  private imageRef = ''
+  private networkName?: string
+  private readonly handles = new Map<AppInstance, AppHandle>()
+
+  constructor(
+    readonly docker: Docker,
+    private readonly opts: Options,
+    private readonly runId: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** The run's network: the proxy joins it to reach the app as APP_HOST. */
+  get network(): string {
+    if (this.networkName === undefined) throw new Error('the run network is not open')
+    return this.networkName
+  }
+
+  async prepare(): Promise<Prepared> {
+    const build = await buildImage(this.docker, this.opts, this.runId, this.log)
+    this.imageRef = build.imageRef
+    if (!build.ok)
+      return { build, image: { unavailable: 'the image did not build', blockedBy: 'build.image' } }
+    const inspected = await inspectImage(this.docker, build.imageRef)
+    return 'facts' in inspected
+      ? { build, image: inspected.facts, parsed: inspected }
+      : { build, image: inspected }
+  }
+
+  async open(): Promise<void> {
+    this.networkName = await createRunNetwork(this.docker, this.runId)
+  }
+
+  async start(spec: AppStart): Promise<{ instance: AppInstance; boot: BootFacts }> {
+    const handle = await startApp(this.docker, {
+      runId: this.runId,
+      image: this.imageRef,
+      port: spec.port,
+      env: spec.env,
+      command: this.opts.command,
+      network: this.networkName,
+      alias: spec.proxyTarget ? APP_HOST : undefined,
+      mounts: spec.mounts,
+      role: spec.role,
+    })
+    const instance: AppInstance = { name: handle.name }
+    if (handle.hostPort !== undefined) instance.hostPort = handle.hostPort
+    if (handle.startError) instance.startError = handle.startError
+    this.handles.set(instance, handle)
+    const boot = await waitReady(this.docker, handle, {
+      appPort: spec.port,
+      healthPath: spec.healthPath,
+      timeoutMs: spec.timeoutMs,
+      log: this.log,
+      signal: spec.signal,
+    })
+    return { instance, boot }
+  }
+
+  processes(instance: AppInstance): Promise<Part<ProcessFacts[]>> {
+    return settledProcesses(this.docker, instance.name)
+  }
+
+  logs(instance: AppInstance): Promise<Part<LogFacts>> {
+    return containerLogs(this.docker, instance.name)
+  }
+
+  stop(instance: AppInstance): Promise<ShutdownFacts> {
+    return stopApp(this.docker, this.handle(instance))
+  }
+
+  remove(instance: AppInstance): Promise<void> {
+    return removeApp(this.docker, this.handle(instance))
+  }
+
+  async cleanup(): Promise<void> {
+    await removeRun(this.runId, this.docker)
+  }
+
+  private handle(instance: AppInstance): AppHandle {
+    const handle = this.handles.get(instance)
+    if (handle === undefined) throw new Error(`${instance.name} was not started by this runtime`)
+    return handle
+  }
+}
