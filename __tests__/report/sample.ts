@@ -40,6 +40,9 @@ const overrides: Record<string, Partial<CheckResult>> = {
   },
 }
 
+/** How many of the sample's checks pass: all but its 3 failures and 2 skips. */
+export const SAMPLE_PASSED = CATALOG.length - 5
+
 /** Every catalog check, passed unless overridden. */
 export function sampleResults(extra: Record<string, Partial<CheckResult>> = {}): CheckResult[] {
   return CATALOG.map((c) => ({
