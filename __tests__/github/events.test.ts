@@ -169,24 +169,24 @@ test('a boot failure: the step, check run and comment all say which checks could
   expect(r.outputs.verdict).toBe('fail')
   expect(errors(r)).toEqual([
     expect.stringMatching(
-      /^the report's verdict is fail \(1 failed check\(s\): boot\.ready; 11 error check\(s\) could not be checked \(blocked by boot\.ready: container did not become ready: the container exited with code 3 after 1\.3 s\): server\.production-wsgi, /,
+      /^the report's verdict is fail \(1 failed check\(s\): boot\.ready; 11 error check\(s\) could not be checked \(blocked by boot\.ready: container did not become ready: the container exited with code 3 after 0\.8 s\): server\.production-wsgi, /,
     ),
   ])
   const [created] = api.calls('POST', CHECK_RUNS)
   expect(created.body).toMatchObject({
     name: 'flask-deploy-check (web)',
     conclusion: 'failure',
-    output: { title: 'fail: 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped' },
+    output: { title: 'fail: 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped' },
   })
   const summary: string = created.body.output.summary
   expect(summary).toContain('### Could not be checked')
   expect(summary).toContain(
-    '#### 🚫 blocked by `boot.ready`: container did not become ready: the container exited with code 3 after 1.3 s',
+    '#### 🚫 blocked by `boot.ready`: container did not become ready: the container exited with code 3 after 0.8 s',
   )
   expect(r.summary.trimEnd()).toBe(summary.trimEnd())
   const [comment] = api.comments
   expect(comment.body).toContain(
-    '🚫 **20 could not be checked (11 errors)** — blocked by `boot.ready`: container did not become ready',
+    '🚫 **21 could not be checked (11 errors)** — blocked by `boot.ready`: container did not become ready',
   )
 })
 
@@ -197,10 +197,10 @@ test('a rejected nginx config: the annotation on its line names the proxy checks
   expect(located.map((a) => [a.properties.file, a.properties.line])).toEqual([
     ['__tests__/fixtures/invalid-nginx/deploy/nginx.conf', '35'],
   ])
-  expect(located[0].message).toContain('Because of this, 10 could not be checked (5 errors): ')
+  expect(located[0].message).toContain('Because of this, 11 could not be checked (5 errors): ')
   const [{ annotations }] = api.checkRuns as { annotations: { message: string }[] }[]
   expect(annotations).toHaveLength(1)
-  expect(annotations[0].message).toContain('Because of this, 10 could not be checked')
+  expect(annotations[0].message).toContain('Because of this, 11 could not be checked')
 })
 
 test('a report written before skip_reason is posted as it was: plain skips, its own verdict', async () => {
@@ -209,7 +209,7 @@ test('a report written before skip_reason is posted as it was: plain skips, its 
   expect(errors(r)).toEqual(["the report's verdict is fail (1 failed check(s): boot.ready)"])
   expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure' })
   expect(api.calls('POST', CHECK_RUNS)[0].body.output.title).toBe(
-    'fail: 1 failed (1 error), 5 passed, 20 skipped',
+    'fail: 1 failed (1 error), 5 passed, 21 skipped',
   )
   expect(api.comments[0].body).not.toMatch(/could not be checked|🚫/)
 })

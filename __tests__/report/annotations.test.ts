@@ -75,17 +75,18 @@ test('a rejected nginx config: its annotation names the checks it left unchecked
     startLine: 35,
   })
   expect(a.message.split('\n').at(-1)).toBe(
-    'Because of this, 10 could not be checked (5 errors): proxy.https-urls, proxy.client-ip, ' +
+    'Because of this, 11 could not be checked (5 errors): proxy.https-urls, proxy.client-ip, ' +
       'proxy.forwarded-headers, tls.hsts, tls.https-redirect, cookies.secure, ' +
-      'static.served-by-proxy, proxy.host-header, static.alias-traversal, proxy.rate-limit',
+      'static.served-by-proxy, proxy.host-header, static.alias-traversal, proxy.rate-limit, ' +
+      'proxy.forwarded-spoof',
   )
 })
 
-test('a build failure at Dockerfile line 5 carries the 24 checks it blocked', () => {
+test('a build failure at Dockerfile line 5 carries the 25 checks it blocked', () => {
   const [a] = annotationsFor(recordedReport('build-failed'), 'error')
   expect(a).toMatchObject({ file: '__tests__/fixtures/no-requirements/Dockerfile', startLine: 5 })
   expect(a.message).toMatch(
-    /\nBecause of this, 24 could not be checked \(13 errors\): image\.no-baked-secrets, /,
+    /\nBecause of this, 25 could not be checked \(13 errors\): image\.no-baked-secrets, /,
   )
 })
 

@@ -235,15 +235,15 @@ describe('a boot failure (crash-on-boot, recorded)', () => {
   const report = rejudged('crash-on-boot', 'warning')
   const { shown, folded } = split(renderSection(report, web))
 
-  test('reads verdict, the failure, then one group for the 20 it blocked, at a glance', () => {
+  test('reads verdict, the failure, then one group for the 21 it blocked, at a glance', () => {
     expect(shown).toEqual([
-      '❌ web: fail — 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped',
-      "[ ] ❌ boot.ready container exited with code 3 after 1.3 s: ModuleNotFoundError: No module named 'flask_sqlalchemy' — install flask_sqlalchemy in the image (add it to the requirements) or fix the import",
-      '🚫 20 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s',
+      '❌ web: fail — 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped',
+      "[ ] ❌ boot.ready container exited with code 3 after 0.8 s: ModuleNotFoundError: No module named 'flask_sqlalchemy' — install flask_sqlalchemy in the image (add it to the requirements) or fix the import",
+      '🚫 21 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s',
       'A check that could not run is not a pass: the error checks among these fail the verdict.',
-      'server.production-wsgi · server.workers · health.endpoint · proxy.https-urls · proxy.client-ip · proxy.forwarded-headers · proxy.config-valid · tls.hsts · tls.https-redirect · cookies.secure · config.debug-off · secret.from-env · secret.strength · logs.stdout · static.served-by-proxy · shutdown.graceful · proxy.host-header · static.alias-traversal · health.no-session · proxy.rate-limit',
+      'server.production-wsgi · server.workers · health.endpoint · proxy.https-urls · proxy.client-ip · proxy.forwarded-headers · proxy.config-valid · tls.hsts · tls.https-redirect · cookies.secure · config.debug-off · secret.from-env · secret.strength · logs.stdout · static.served-by-proxy · shutdown.graceful · proxy.host-header · static.alias-traversal · health.no-session · proxy.rate-limit · proxy.forwarded-spoof',
       expect.stringMatching(
-        /^build 2\.5 s · boot 1\.3 s · checks 269 ms · total 4\.3 s · commit 0123456 · workflow run · flask-deploy-check /,
+        /^build 212 ms · boot 818 ms · checks 159 ms · total 1\.4 s · commit 0123456 · workflow run · flask-deploy-check /,
       ),
     ])
   })
@@ -262,10 +262,10 @@ describe('a boot failure (crash-on-boot, recorded)', () => {
   test('under fail-on never the verdict passes and the group stays, without the verdict note', () => {
     const never = split(renderSection(rejudged('crash-on-boot', 'never'), web)).shown
     expect(never[0]).toBe(
-      '✅ web: pass — 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped',
+      '✅ web: pass — 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped',
     )
     expect(never).toContain(
-      '🚫 20 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s',
+      '🚫 21 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s',
     )
     expect(never.join('\n')).not.toContain('fail the verdict')
   })
@@ -278,19 +278,19 @@ describe('a boot failure (crash-on-boot, recorded)', () => {
   })
 })
 
-test('a rejected nginx config: one group under proxy.config-valid, with its 10 checks', () => {
+test('a rejected nginx config: one group under proxy.config-valid, with its 11 checks', () => {
   const { shown } = split(renderSection(recordedReport('invalid-nginx'), web))
   const groups = shown.filter((l) => l.startsWith('🚫'))
   expect(groups).toEqual([
-    '🚫 10 could not be checked (5 errors) — blocked by proxy.config-valid: nginx rejected the configuration: unknown directive "includeSubDomains" (__tests__/fixtures/invalid-nginx/deploy/nginx.conf:35)',
+    '🚫 11 could not be checked (5 errors) — blocked by proxy.config-valid: nginx rejected the configuration: unknown directive "includeSubDomains" (__tests__/fixtures/invalid-nginx/deploy/nginx.conf:35)',
   ])
-  expect(shown[shown.indexOf(groups[0]) + 2].split(' · ')).toHaveLength(10)
+  expect(shown[shown.indexOf(groups[0]) + 2].split(' · ')).toHaveLength(11)
 })
 
 test('skips on request stay in the fold under their reason; the section is one line', () => {
   const body = renderSection(recordedReport('no-introspect'), web)
   const { shown, folded } = split(body)
-  expect(shown[0]).toMatch(/^✅ web: pass — 24 passed, 2 skipped · build 708 ms · /)
+  expect(shown[0]).toMatch(/^✅ web: pass — 25 passed, 2 skipped · build 496 ms · /)
   expect(folded.slice(-4, -1)).toEqual([
     'Skipped on request',
     '⏭️ proxy.client-ip App sees the real client address: introspect is off',
@@ -298,15 +298,28 @@ test('skips on request stay in the fold under their reason; the section is one l
   ])
 })
 
+test('checks that do not apply are folded under their own heading', () => {
+  const { shown, folded } = split(renderSection(recordedReport('no-nginx-config'), web))
+  expect(shown[0]).toMatch(/^✅ web: pass — 23 passed, 4 skipped · /)
+  const at = folded.indexOf('Not applicable')
+  expect(folded.slice(at + 1).map((l) => l.split(' ')[1])).toEqual([
+    'tls.https-redirect',
+    'proxy.host-header',
+    'proxy.rate-limit',
+    'proxy.forwarded-spoof',
+    expect.anything(), // the footer
+  ])
+})
+
 test('a report from before skip_reason (comment-only) shows its skips as plain skips', () => {
   const { shown, folded } = split(
     renderSection(withoutSkipReasons(recordedReport('crash-on-boot')), web),
   )
-  expect(shown[0]).toBe('❌ web: fail — 1 failed (1 error), 5 passed, 20 skipped')
+  expect(shown[0]).toBe('❌ web: fail — 1 failed (1 error), 5 passed, 21 skipped')
   expect(shown.join('\n')).not.toMatch(/could not be checked|🚫/)
-  expect(folded[0]).toBe('5 passed, 20 skipped')
+  expect(folded[0]).toBe('5 passed, 21 skipped')
   expect(folded).toContain('Reason not recorded')
   expect(folded).toContain(
-    '⏭️ tls.hsts HSTS on every HTTPS response: container did not become ready: the container exited with code 3 after 1.3 s',
+    '⏭️ tls.hsts HSTS on every HTTPS response: container did not become ready: the container exited with code 3 after 0.8 s',
   )
 })

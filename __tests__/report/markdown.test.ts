@@ -1,6 +1,6 @@
 import { CATALOG } from '../../src/checks/catalog'
 import { failureSection, renderSummary, statusIcon } from '../../src/report/markdown'
-import { buildReport } from '../../src/report/report'
+import { buildReport, type Report } from '../../src/report/report'
 import { makeRedactor, redactResults } from '../../src/report/sanitize'
 import { MENTION, textOf, toHtml, visibleText } from './render'
 import { idsOf, recordedReport, rejudged, withoutSkipReasons } from './recorded'
@@ -173,9 +173,9 @@ describe('a boot failure (crash-on-boot, recorded)', () => {
   const html = toHtml(renderSummary(recordedReport('crash-on-boot')))
   const blocked = html.slice(html.indexOf('<h3>Could not be checked</h3>'))
 
-  test('the heading counts the 20 unchecked checks apart from skips', () => {
+  test('the heading counts the 21 unchecked checks apart from skips', () => {
     expect(html).toContain(
-      '<h3>❌ flask-deploy-check · web: fail — 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped</h3>',
+      '<h3>❌ flask-deploy-check · web: fail — 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped</h3>',
     )
   })
 
@@ -190,10 +190,10 @@ describe('a boot failure (crash-on-boot, recorded)', () => {
     ])
   })
 
-  test('the 20 blocked checks sit under one heading: the cause, with the failed check', () => {
+  test('the 21 blocked checks sit under one heading: the cause, with the failed check', () => {
     const groups = groupsOf(blocked)
     expect(groups.map(([h]) => h)).toEqual([
-      '🚫 blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s',
+      '🚫 blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s',
     ])
     const items = groups[0][1]
     expect(items.map((i) => i.split(' ')[0])).toEqual(
@@ -222,47 +222,70 @@ test('a rejected nginx config: one group for the proxy checks, cause and config 
   expect(groups[0][0]).toBe(
     '🚫 blocked by proxy.config-valid: nginx rejected the configuration: unknown directive "includeSubDomains" (__tests__/fixtures/invalid-nginx/deploy/nginx.conf:35)',
   )
-  // All 10 skipped checks: proxy.forwarded-headers and proxy.rate-limit skipped themselves with
-  // the same cause and no blocked_by, and join the group.
   const skipped = idsOf(recordedReport('invalid-nginx'), 'skipped')
-  expect(skipped).toHaveLength(10)
-  expect(skipped).toEqual(expect.arrayContaining(['proxy.forwarded-headers', 'proxy.rate-limit']))
+  expect(skipped).toHaveLength(11)
   expect(groups[0][1].map((i) => i.split(' ')[0])).toEqual(skipped)
+})
+
+test('a check that skipped itself for the same cause, without blocked_by, joins the group', () => {
+  // As the checks that read the config themselves reported it before they named the cause.
+  const edit = { blocked_by: undefined }
+  const report = rejudged('invalid-nginx', 'error', {
+    'proxy.forwarded-headers': edit,
+    'proxy.rate-limit': edit,
+  })
+  const html = toHtml(renderSummary(report))
+  const groups = groupsOf(html.slice(html.indexOf('<h3>Could not be checked</h3>')))
+  expect(groups.map(([h, items]) => [h.split(':')[0], items.length])).toEqual([
+    ['🚫 blocked by proxy.config-valid', 11],
+  ])
 })
 
 test('a build failure blocks everything that needs the image, under build.image', () => {
   const html = toHtml(renderSummary(recordedReport('build-failed')))
   const groups = groupsOf(html.slice(html.indexOf('<h3>Could not be checked</h3>')))
   expect(groups.map(([h, items]) => [h, items.length])).toEqual([
-    ['🚫 blocked by build.image: the image did not build', 24],
+    ['🚫 blocked by build.image: the image did not build', 25],
   ])
 })
 
-test('skips on request and not-applicable ones are each a short group of their own', () => {
-  const report = rejudged('no-introspect', 'error', {
-    // As tls.ts words it for a config without a port-80 server (recordings predate the marking).
-    'tls.https-redirect': {
-      status: 'skipped',
-      summary: 'the config has no port-80 server',
-      skip_reason: 'not-applicable',
-      evidence: [],
-    },
-  })
+/** The visible lines from the "Skipped" heading on. */
+function skippedLines(report: Report): string[] {
   const text = visibleText(toHtml(renderSummary(report)))
-  const skipped = text
+  return text
     .slice(text.indexOf('Skipped\n'))
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '')
-  expect(skipped.slice(0, 6)).toEqual([
+}
+
+test('skips on request are a short group of their own, each with its reason', () => {
+  expect(skippedLines(recordedReport('no-introspect')).slice(0, 4)).toEqual([
     'Skipped',
     'Skipped on request',
     '⏭️ proxy.client-ip App sees the real client address: introspect is off',
     '⏭️ proxy.rate-limit Proxy rate-limits requests: skipped by skip-checks',
-    'Not applicable',
-    '⏭️ tls.https-redirect Plain HTTP redirects to HTTPS: the config has no port-80 server',
   ])
-  expect(text).toContain('✅ flask-deploy-check · web: pass — 0 failed, 23 passed, 3 skipped')
+})
+
+test('so are the checks that do not apply (the reference proxy, no-nginx-config)', () => {
+  const report = recordedReport('no-nginx-config')
+  const lines = skippedLines(report)
+  expect(lines.slice(0, 2)).toEqual(['Skipped', 'Not applicable'])
+  expect(lines.slice(2, 6).map((l) => l.split(' ')[1])).toEqual([
+    'tls.https-redirect',
+    'proxy.host-header',
+    'proxy.rate-limit',
+    'proxy.forwarded-spoof',
+  ])
+  expect(lines[2]).toBe(
+    '⏭️ tls.https-redirect Plain HTTP redirects to HTTPS: the config has no port-80 server',
+  )
+  const html = toHtml(renderSummary(report))
+  expect(html).toContain(
+    '<h3>✅ flask-deploy-check · web: pass — 0 failed, 23 passed, 4 skipped</h3>',
+  )
+  expect(html).not.toContain('Could not be checked')
 })
 
 test('a report from before skip_reason lists its skips as plain skips, with their summaries', () => {
@@ -270,7 +293,7 @@ test('a report from before skip_reason lists its skips as plain skips, with thei
   expect(html).not.toMatch(/could not be checked|🚫/i)
   const text = visibleText(html.slice(html.indexOf('<h3>Skipped</h3>')))
   expect(text).toContain(
-    '⏭️ tls.hsts HSTS on every HTTPS response: container did not become ready: the container exited with code 3 after 1.3 s',
+    '⏭️ tls.hsts HSTS on every HTTPS response: container did not become ready: the container exited with code 3 after 0.8 s',
   )
 })
 

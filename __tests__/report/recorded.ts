@@ -9,7 +9,8 @@ import type { CheckResult } from '../../src/checks/lib/types'
 import type { FailOn } from '../../src/options'
 import { buildReport, type Report } from '../../src/report/report'
 
-export type RecordedReport = 'build-failed' | 'crash-on-boot' | 'invalid-nginx' | 'no-introspect'
+export type RecordedReport =
+  'build-failed' | 'crash-on-boot' | 'invalid-nginx' | 'no-introspect' | 'no-nginx-config'
 
 const DIR = path.join(__dirname, '..', 'data', 'reports')
 

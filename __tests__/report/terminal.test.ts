@@ -101,24 +101,24 @@ test('a passing run says PASS, and counts non-blocking failures', () => {
   )
 })
 
-test('a boot failure: the 20 checks it blocked under one line with the cause, ids beneath', () => {
+test('a boot failure: the 21 checks it blocked under one line with the cause, ids beneath', () => {
   const out = renderTerminal(recordedReport('crash-on-boot'), { color: false })
   const lines = out.split('\n')
   const at = lines.findIndex((l) => l.startsWith('? '))
   expect(lines.slice(at - 1)).toEqual([
     '',
-    '? 20 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s',
+    '? 21 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s',
     '    server.production-wsgi, server.workers, health.endpoint, proxy.https-urls, proxy.client-ip,',
     '    proxy.forwarded-headers, proxy.config-valid, tls.hsts, tls.https-redirect, cookies.secure,',
     '    config.debug-off, secret.from-env, secret.strength, logs.stdout, static.served-by-proxy,',
     '    shutdown.graceful, proxy.host-header, static.alias-traversal, health.no-session,',
-    '    proxy.rate-limit',
+    '    proxy.rate-limit, proxy.forwarded-spoof',
     '',
-    'FAIL: 1 failed (1 error), 20 could not be checked, 5 passed, 0 skipped',
-    'timings: build 2.5 s, boot 1.3 s, checks 269 ms, total 4.3 s',
+    'FAIL: 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped',
+    'timings: build 212 ms, boot 818 ms, checks 159 ms, total 1.4 s',
   ])
   expect(lines.filter((l) => /^[✔✖!i] /.test(l))).toHaveLength(6)
   expect(renderTerminal(recordedReport('crash-on-boot'), { color: true })).toContain(
-    '\x1b[33m? 20 could not be checked (11 errors)\x1b[0m — blocked by boot.ready',
+    '\x1b[33m? 21 could not be checked (11 errors)\x1b[0m — blocked by boot.ready',
   )
 })

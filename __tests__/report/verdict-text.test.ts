@@ -2,7 +2,7 @@ import { reportFailureMessage, stepFailureMessage } from '../../src/report/verdi
 import { recordedReport, rejudged, withoutSkipReasons } from './recorded'
 
 const BOOT_CAUSE =
-  'blocked by boot.ready: container did not become ready: the container exited with code 3 after 1.3 s'
+  'blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s'
 
 test('a boot failure: the failed check, then the error checks it left unchecked and why', () => {
   expect(stepFailureMessage(rejudged('crash-on-boot', 'error'), 'error')).toBe(
