@@ -13,7 +13,8 @@ import { newRunId, runPipeline } from './pipeline'
 import { annotationsFor } from './report/annotations'
 import { renderSummary } from './report/markdown'
 import { readReport } from './report/read'
-import { blockingFailures, type Report } from './report/report'
+import type { Report } from './report/report'
+import { reportFailureMessage, stepFailureMessage } from './report/verdict-text'
 import * as state from './state'
 
 const actionLogger: Logger = {
@@ -71,19 +72,6 @@ async function postToGitHub(report: Report, summary: string, options: Options): 
   if (comment.url && comment.posted) core.setOutput('comment-url', comment.url)
 }
 
-/** The failure message of comment-only mode: the report's own verdict. */
-function failedReportLine(report: Report): string {
-  const ids = report.checks.filter((c) => c.status === 'failed').map((c) => c.id)
-  return `the report's verdict is fail (${ids.length} failed check(s): ${ids.join(', ')})`
-}
-
-/** The step's failure message: the checks that fail it under fail-on, by id. */
-function failedLine(report: Report, failOn: Options['failOn']): string {
-  const blocking = blockingFailures(report, failOn)
-  const ids = blocking.map((c) => `${c.id} (${c.severity})`).join(', ')
-  return `${blocking.length} check(s) failed under fail-on '${failOn}': ${ids}. The job summary has the evidence and the fix for each.`
-}
-
 /** The main step. */
 export async function main(): Promise<void> {
   state.markMainStarted()
@@ -109,7 +97,7 @@ export async function main(): Promise<void> {
     })
     const summary = await core.group('Publishing report', () => publish(report, options))
     await core.group('Posting to GitHub', () => postToGitHub(report, summary, options))
-    if (report.verdict === 'fail') core.setFailed(failedLine(report, options.failOn))
+    if (report.verdict === 'fail') core.setFailed(stepFailureMessage(report, options.failOn))
     else
       core.info(
         `flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`,
@@ -127,7 +115,7 @@ async function commentOnly(options: Options): Promise<void> {
     const report = await readReport(options.reportFile ?? options.reportPath)
     const summary = await core.group('Publishing report', () => publish(report, options))
     await core.group('Posting to GitHub', () => postToGitHub(report, summary, options))
-    if (report.verdict === 'fail') core.setFailed(failedReportLine(report))
+    if (report.verdict === 'fail') core.setFailed(reportFailureMessage(report))
     else core.info(`flask-deploy-check: pass (${report.counts.passed} passed)`)
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err))

@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import type { CheckResult } from '../../src/checks/lib/types'
 import type { Report } from '../../src/report/report'
 import type { Annotation } from '../e2e/run-action'
+import { recordedReport, withoutSkipReasons } from '../report/recorded'
 import { FakeGitHub, OWNER_REPO } from './fake-api'
 import {
   HEAD_SHA,
@@ -156,4 +157,59 @@ test('comment-only refuses a report that is not schema 1, and posts nothing', as
   expect(r.exitCode).toBe(1)
   expect(r.stdout).toMatch(/not a flask-deploy-check report: schema is 2, expected 1/)
   expect(api.requests).toEqual([])
+})
+
+/** The step's own error lines (setFailed), not the annotations of failed checks. */
+const errors = (r: { annotations: Annotation[] }): string[] =>
+  r.annotations.filter((a) => a.level === 'error' && !a.properties.file).map((a) => a.message)
+
+test('a boot failure: the step, check run and comment all say which checks could not run', async () => {
+  const r = await run({ report: recordedReport('crash-on-boot') })
+  expect(r.exitCode).toBe(1)
+  expect(r.outputs.verdict).toBe('fail')
+  expect(errors(r)).toEqual([
+    expect.stringMatching(
+      /^the report's verdict is fail \(1 failed check\(s\): boot\.ready; 11 error check\(s\) could not be checked \(blocked by boot\.ready: container did not become ready: the container exited with code 3 after 0\.8 s\): server\.production-wsgi, /,
+    ),
+  ])
+  const [created] = api.calls('POST', CHECK_RUNS)
+  expect(created.body).toMatchObject({
+    name: 'flask-deploy-check (web)',
+    conclusion: 'failure',
+    output: { title: 'fail: 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped' },
+  })
+  const summary: string = created.body.output.summary
+  expect(summary).toContain('### Could not be checked')
+  expect(summary).toContain(
+    '#### 🚫 blocked by `boot.ready`: container did not become ready: the container exited with code 3 after 0.8 s',
+  )
+  expect(r.summary.trimEnd()).toBe(summary.trimEnd())
+  const [comment] = api.comments
+  expect(comment.body).toContain(
+    '🚫 **21 could not be checked (11 errors)** — blocked by `boot.ready`: container did not become ready',
+  )
+})
+
+test('a rejected nginx config: the annotation on its line names the proxy checks it blocked', async () => {
+  const r = await run({ report: recordedReport('invalid-nginx') })
+  expect(r.exitCode).toBe(1)
+  const located = r.annotations.filter((a) => a.properties.file)
+  expect(located.map((a) => [a.properties.file, a.properties.line])).toEqual([
+    ['__tests__/fixtures/invalid-nginx/deploy/nginx.conf', '35'],
+  ])
+  expect(located[0].message).toContain('Because of this, 11 could not be checked (5 errors): ')
+  const [{ annotations }] = api.checkRuns as { annotations: { message: string }[] }[]
+  expect(annotations).toHaveLength(1)
+  expect(annotations[0].message).toContain('Because of this, 11 could not be checked')
+})
+
+test('a report written before skip_reason is posted as it was: plain skips, its own verdict', async () => {
+  const r = await run({ report: withoutSkipReasons(recordedReport('crash-on-boot')) })
+  expect(r.exitCode).toBe(1)
+  expect(errors(r)).toEqual(["the report's verdict is fail (1 failed check(s): boot.ready)"])
+  expect(api.checkRuns[0]).toMatchObject({ conclusion: 'failure' })
+  expect(api.calls('POST', CHECK_RUNS)[0].body.output.title).toBe(
+    'fail: 1 failed (1 error), 5 passed, 21 skipped',
+  )
+  expect(api.comments[0].body).not.toMatch(/could not be checked|🚫/)
 })

@@ -11,7 +11,8 @@ import {
 } from '../../src/report/comment'
 import { buildReport, type Report } from '../../src/report/report'
 import { GFM_AUTOLINK, MENTION, textOf, toHtml, visibleText } from './render'
-import { HOSTILE, sampleReport, sampleResults } from './sample'
+import { recordedReport, rejudged, withoutSkipReasons } from './recorded'
+import { HOSTILE, SAMPLE_PASSED, sampleReport, sampleResults } from './sample'
 
 const HEAD = '0123456789abcdef0123456789abcdef01234567'
 const OLD = 'fedcba9876543210fedcba9876543210fedcba98'
@@ -58,7 +59,11 @@ describe('the full comment', () => {
 
   test('a failing section reads verdict, what failed, how to fix, top to bottom', () => {
     const text = visibleText(html.slice(html.indexOf('<h3>')))
-    expect(text).toMatch(/^❌ web: fail — 3 failed \(1 error, 1 warning, 1 notice\), 21 passed/)
+    expect(text).toMatch(
+      new RegExp(
+        `^❌ web: fail — 3 failed \\(1 error, 1 warning, 1 notice\\), ${SAMPLE_PASSED} passed`,
+      ),
+    )
     const at = (s: string): number => text.indexOf(s)
     expect(at('[ ] ❌ tls.hsts /login has no Strict-Transport-Security')).toBeGreaterThan(0)
     expect(at('— add add_header Strict-Transport-Security')).toBeGreaterThan(at('tls.hsts'))
@@ -66,7 +71,7 @@ describe('the full comment', () => {
     expect(at('⚠️ image.non-root')).toBeGreaterThan(at('Warnings'))
     expect(at('ℹ️ health.no-session')).toBeGreaterThan(at('⚠️ image.non-root'))
     expect(html).toContain('<details><summary>evidence</summary>')
-    expect(html).toContain('<summary>21 passed, 2 skipped</summary>')
+    expect(html).toContain(`<summary>${SAMPLE_PASSED} passed, 2 skipped</summary>`)
     expect(text).toContain('build 12.3 s · boot 4.1 s · checks 8.0 s')
     expect(text).toContain('commit 0123456')
     expect(html).toContain(`<a href="${RUN}">workflow run</a>`)
@@ -76,7 +81,7 @@ describe('the full comment', () => {
     const section = parseSections(body)[0].text
     const lines = section.split('\n').filter((l) => l.trim() !== '')
     expect(lines[1]).toBe(
-      '✅ **api**: pass — 24 passed, 2 skipped · build 1.6 s · boot 900 ms · checks 2.1 s · total 4.6 s · commit `0123456`',
+      `✅ **api**: pass — ${SAMPLE_PASSED + 3} passed, 2 skipped · build 1.6 s · boot 900 ms · checks 2.1 s · total 4.6 s · commit \`0123456\``,
     )
     expect(lines[2]).toMatch(/^<!-- fdc:passed --><details><summary>details<\/summary>$/)
     expect(toHtml(section)).not.toMatch(/<h\d|<ul>[\s\S]*<\/ul>\s*<details/)
@@ -211,4 +216,110 @@ describe('fitComment', () => {
     expect(apiText).not.toContain('<summary>evidence</summary>')
     expect(apiText).toContain('cut to fit the comment size limit')
   })
+})
+
+/** Visible lines of a rendered section outside and inside the folded passed/skipped list. */
+function split(body: string): { shown: string[]; folded: string[] } {
+  const html = toHtml(body)
+  const at = html.indexOf('<!-- fdc:passed -->')
+  const end = html.indexOf('<!-- /fdc:passed -->')
+  const lines = (h: string): string[] =>
+    visibleText(h.replace(/<!-- fdc:evidence -->[\s\S]*?<!-- \/fdc:evidence -->/g, ''))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+  return { shown: lines(html.slice(0, at) + html.slice(end)), folded: lines(html.slice(at, end)) }
+}
+
+describe('a boot failure (crash-on-boot, recorded)', () => {
+  const report = rejudged('crash-on-boot', 'warning')
+  const { shown, folded } = split(renderSection(report, web))
+
+  test('reads verdict, the failure, then one group for the 21 it blocked, at a glance', () => {
+    expect(shown).toEqual([
+      '❌ web: fail — 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped',
+      "[ ] ❌ boot.ready container exited with code 3 after 0.8 s: ModuleNotFoundError: No module named 'flask_sqlalchemy' — install flask_sqlalchemy in the image (add it to the requirements) or fix the import",
+      '🚫 21 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s',
+      'A check that could not run is not a pass: the error checks among these fail the verdict.',
+      'server.production-wsgi · server.workers · health.endpoint · proxy.https-urls · proxy.client-ip · proxy.forwarded-headers · proxy.config-valid · tls.hsts · tls.https-redirect · cookies.secure · config.debug-off · secret.from-env · secret.strength · logs.stdout · static.served-by-proxy · shutdown.graceful · proxy.host-header · static.alias-traversal · health.no-session · proxy.rate-limit · proxy.forwarded-spoof',
+      expect.stringMatching(
+        /^build 212 ms · boot 818 ms · checks 159 ms · total 1\.4 s · commit 0123456 · workflow run · flask-deploy-check /,
+      ),
+    ])
+  })
+
+  test('the fold holds the 5 passed checks and nothing blocked', () => {
+    expect(folded[0]).toBe('5 passed')
+    expect(folded.slice(1).map((l) => l.split(' ')[1])).toEqual([
+      'build.image',
+      'build.layer-cache',
+      'image.no-baked-secrets',
+      'image.non-root',
+      'image.exec-form',
+    ])
+  })
+
+  test('under fail-on never the verdict passes and the group stays, without the verdict note', () => {
+    const never = split(renderSection(rejudged('crash-on-boot', 'never'), web)).shown
+    expect(never[0]).toBe(
+      '✅ web: pass — 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped',
+    )
+    expect(never).toContain(
+      '🚫 21 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s',
+    )
+    expect(never.join('\n')).not.toContain('fail the verdict')
+  })
+
+  test('the blocked ids survive every cut fitComment makes', () => {
+    const { body } = fitComment(undefined, report, web, { max: 1_500 })
+    expect(body).toContain('_List cut to fit the comment size limit._')
+    for (const id of report.checks.filter((c) => c.status === 'skipped').map((c) => c.id))
+      expect(body).toContain(`\`${id}\``)
+  })
+})
+
+test('a rejected nginx config: one group under proxy.config-valid, with its 11 checks', () => {
+  const { shown } = split(renderSection(recordedReport('invalid-nginx'), web))
+  const groups = shown.filter((l) => l.startsWith('🚫'))
+  expect(groups).toEqual([
+    '🚫 11 could not be checked (5 errors) — blocked by proxy.config-valid: nginx rejected the configuration: unknown directive "includeSubDomains" (__tests__/fixtures/invalid-nginx/deploy/nginx.conf:35)',
+  ])
+  expect(shown[shown.indexOf(groups[0]) + 2].split(' · ')).toHaveLength(11)
+})
+
+test('skips on request stay in the fold under their reason; the section is one line', () => {
+  const body = renderSection(recordedReport('no-introspect'), web)
+  const { shown, folded } = split(body)
+  expect(shown[0]).toMatch(/^✅ web: pass — 25 passed, 2 skipped · build 496 ms · /)
+  expect(folded.slice(-4, -1)).toEqual([
+    'Skipped on request',
+    '⏭️ proxy.client-ip App sees the real client address: introspect is off',
+    '⏭️ proxy.rate-limit Proxy rate-limits requests: skipped by skip-checks',
+  ])
+})
+
+test('checks that do not apply are folded under their own heading', () => {
+  const { shown, folded } = split(renderSection(recordedReport('no-nginx-config'), web))
+  expect(shown[0]).toMatch(/^✅ web: pass — 23 passed, 4 skipped · /)
+  const at = folded.indexOf('Not applicable')
+  expect(folded.slice(at + 1).map((l) => l.split(' ')[1])).toEqual([
+    'tls.https-redirect',
+    'proxy.host-header',
+    'proxy.rate-limit',
+    'proxy.forwarded-spoof',
+    expect.anything(), // the footer
+  ])
+})
+
+test('a report from before skip_reason (comment-only) shows its skips as plain skips', () => {
+  const { shown, folded } = split(
+    renderSection(withoutSkipReasons(recordedReport('crash-on-boot')), web),
+  )
+  expect(shown[0]).toBe('❌ web: fail — 1 failed (1 error), 5 passed, 21 skipped')
+  expect(shown.join('\n')).not.toMatch(/could not be checked|🚫/)
+  expect(folded[0]).toBe('5 passed, 21 skipped')
+  expect(folded).toContain('Reason not recorded')
+  expect(folded).toContain(
+    '⏭️ tls.hsts HSTS on every HTTPS response: container did not become ready: the container exited with code 3 after 0.8 s',
+  )
 })

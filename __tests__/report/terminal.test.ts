@@ -1,5 +1,6 @@
 import { renderTerminal } from '../../src/report/terminal'
-import { sampleReport } from './sample'
+import { recordedReport } from './recorded'
+import { SAMPLE_PASSED, sampleReport } from './sample'
 
 // eslint-disable-next-line no-control-regex
 const ESC = /\x1b/
@@ -18,10 +19,19 @@ describe('renderTerminal without colour', () => {
     )
   })
 
-  test('prints one line per check with its glyph, id and summary', () => {
+  test('prints one line per check that ran with its glyph, id and summary', () => {
     expect(lines).toContain('✔ build.image              ok')
-    expect(lines).toContain('- proxy.rate-limit         skipped by skip-checks')
-    expect(lines.filter((l) => /^[✔✖!i-] /.test(l))).toHaveLength(26)
+    expect(lines.filter((l) => /^[✔✖!i] /.test(l))).toHaveLength(SAMPLE_PASSED + 3)
+  })
+
+  test('then the skipped ones under their reason, each with its summary', () => {
+    const at = lines.indexOf('- skipped on request')
+    expect(lines.slice(at - 1, at + 3)).toEqual([
+      '',
+      '- skipped on request',
+      '    proxy.client-ip          introspect is off',
+      '    proxy.rate-limit         skipped by skip-checks',
+    ])
   })
 
   test('a failure is followed by its evidence, fix and location', () => {
@@ -39,7 +49,7 @@ describe('renderTerminal without colour', () => {
 
   test('ends with the verdict and the timings', () => {
     expect(lines.slice(-2)).toEqual([
-      'FAIL: 3 failed (1 error, 1 warning, 1 notice), 21 passed, 2 skipped',
+      `FAIL: 3 failed (1 error, 1 warning, 1 notice), ${SAMPLE_PASSED} passed, 2 skipped`,
       'timings: build 12.3 s, boot 4.1 s, checks 8.0 s, total 25.2 s',
     ])
   })
@@ -50,7 +60,7 @@ test('colour marks glyphs and the verdict only when asked for', () => {
   expect(out).toContain('\x1b[32m✔ build.image')
   expect(out).toContain('\x1b[31m✖ tls.hsts')
   expect(out).toContain('\x1b[33m! image.non-root')
-  expect(out).toContain('\x1b[2m- proxy.rate-limit')
+  expect(out).toContain('\x1b[2m- skipped on request')
   expect(out).toContain('\x1b[1m\x1b[31mFAIL\x1b[0m\x1b[0m: 3 failed')
 })
 
@@ -86,5 +96,29 @@ test('a passing run says PASS, and counts non-blocking failures', () => {
   const report = sampleReport({ 'tls.hsts': { status: 'passed', summary: 'ok', evidence: [] } })
   expect(report.verdict).toBe('pass')
   const out = renderTerminal(report, { color: false })
-  expect(out.split('\n').at(-2)).toBe('PASS: 2 failed (1 warning, 1 notice), 22 passed, 2 skipped')
+  expect(out.split('\n').at(-2)).toBe(
+    `PASS: 2 failed (1 warning, 1 notice), ${SAMPLE_PASSED + 1} passed, 2 skipped`,
+  )
+})
+
+test('a boot failure: the 21 checks it blocked under one line with the cause, ids beneath', () => {
+  const out = renderTerminal(recordedReport('crash-on-boot'), { color: false })
+  const lines = out.split('\n')
+  const at = lines.findIndex((l) => l.startsWith('? '))
+  expect(lines.slice(at - 1)).toEqual([
+    '',
+    '? 21 could not be checked (11 errors) — blocked by boot.ready: container did not become ready: the container exited with code 3 after 0.8 s',
+    '    server.production-wsgi, server.workers, health.endpoint, proxy.https-urls, proxy.client-ip,',
+    '    proxy.forwarded-headers, proxy.config-valid, tls.hsts, tls.https-redirect, cookies.secure,',
+    '    config.debug-off, secret.from-env, secret.strength, logs.stdout, static.served-by-proxy,',
+    '    shutdown.graceful, proxy.host-header, static.alias-traversal, health.no-session,',
+    '    proxy.rate-limit, proxy.forwarded-spoof',
+    '',
+    'FAIL: 1 failed (1 error), 21 could not be checked, 5 passed, 0 skipped',
+    'timings: build 212 ms, boot 818 ms, checks 159 ms, total 1.4 s',
+  ])
+  expect(lines.filter((l) => /^[✔✖!i] /.test(l))).toHaveLength(6)
+  expect(renderTerminal(recordedReport('crash-on-boot'), { color: true })).toContain(
+    '\x1b[33m? 21 could not be checked (11 errors)\x1b[0m — blocked by boot.ready',
+  )
 })

@@ -1,12 +1,14 @@
 /**
- * One check run per target (`flask-deploy-check (name)`), completed with the verdict, the
- * markdown summary and file/line annotations. The Checks API takes at most 50 annotations per
+ * One check run per target (`flask-deploy-check (name)`), completed with the verdict (failure
+ * also when error checks could not be checked), the job summary's Markdown (skipped checks
+ * grouped by cause) and file/line annotations. The Checks API takes at most 50 annotations per
  * request, so the run is created with the first 50 and updated with each next batch. A 403
  * (no `checks: write`, or a fork's token) skips it quietly.
  */
 import type { Logger } from '../log'
 import type { FailOn } from '../options'
 import { annotationsFor, type Annotation } from '../report/annotations'
+import { countsText } from '../report/format'
 import type { Report } from '../report/report'
 import { apiError, isForbidden, type GitHubApi } from './api'
 import type { RunContext } from './pull-request'
@@ -51,9 +53,8 @@ export async function createCheckRun(
   log: Logger,
 ): Promise<CheckRunResult> {
   const annotations = annotationsFor(report, failOn).map(toApi)
-  const { passed, failed, skipped } = report.counts
   const output = (batch: number): Record<string, unknown> => ({
-    title: `${report.verdict}: ${failed} failed, ${passed} passed, ${skipped} skipped`,
+    title: `${report.verdict}: ${countsText(report.checks)}`,
     summary: summary.slice(0, MAX_SUMMARY),
     annotations: annotations.slice(
       batch * ANNOTATIONS_PER_REQUEST,

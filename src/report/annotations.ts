@@ -1,11 +1,14 @@
 /**
- * Annotations (data only) for failed results that point at a file line: main.ts hands them to
- * core.error / core.warning / core.notice, which escape them for the workflow-command syntax.
+ * Annotations (data only) for failed results that point at a file line, with the checks each one
+ * blocked: main.ts hands them to core.error / core.warning / core.notice, which escape them for
+ * the workflow-command syntax.
  */
 import type { Severity } from '../checks/lib/types'
 import type { FailOn } from '../options'
+import { blockedCountText } from './format'
 import { isBlocking, type Report } from './report'
 import { oneLine, stripControl, truncate } from './sanitize'
+import { skipGroups } from './skips'
 
 /** One annotation on a file of the repository. */
 export interface Annotation {
@@ -21,15 +24,19 @@ export interface Annotation {
 const MAX_EVIDENCE_LINES = 5
 
 /**
- * Annotations for the failed results that have a location, level = severity. The message says
- * when a failure does not fail the step under `failOn`, so an error annotation on a green run
- * is not a puzzle.
+ * Annotations for the failed results that have a location, level = severity. The checks a
+ * failure blocked are named under it, so the cause and its consequence sit on one line of the
+ * file. The message says when neither fails the step under `failOn`, so an error annotation on
+ * a green run is not a puzzle. Blocked checks without a located cause have no file to point at:
+ * the step's failure message names them.
  */
 export function annotationsFor(report: Report, failOn: FailOn): Annotation[] {
   const target = report.target.name ? `[${oneLine(report.target.name)}] ` : ''
+  const groups = skipGroups(report.checks)
   return report.checks.flatMap((r) => {
     const location = r.location
     if (r.status !== 'failed' || location === undefined) return []
+    const blocked = groups.filter((g) => g.blockedBy === r.id).flatMap((g) => g.checks)
     const evidence = r.evidence
       .flatMap((e) => stripControl(e).split(/\r?\n/))
       .filter((l) => l.trim() !== '')
@@ -37,7 +44,12 @@ export function annotationsFor(report: Report, failOn: FailOn): Annotation[] {
       .map((l) => `  ${truncate(l.trimEnd(), 200)}`)
     const lines = [truncate(oneLine(r.summary), 500), ...evidence]
     if (r.fix) lines.push(`Fix: ${truncate(oneLine(r.fix), 500)}`)
-    if (!isBlocking(r, failOn)) lines.push(`(does not fail the step under fail-on: ${failOn})`)
+    if (blocked.length > 0) {
+      const ids = truncate(blocked.map((x) => x.id).join(', '), 1000)
+      lines.push(`Because of this, ${blockedCountText(blocked)}: ${ids}`)
+    }
+    if (![r, ...blocked].some((x) => isBlocking(x, failOn)))
+      lines.push(`(does not fail the step under fail-on: ${failOn})`)
     const a: Annotation = {
       level: r.severity,
       title: truncate(`${target}${r.id}: ${oneLine(r.title)}`, 200),

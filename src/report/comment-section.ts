@@ -1,14 +1,25 @@
 /**
  * One target's section of the pull-request comment: verdict and counts first, then the failed
- * checks as a checklist with summary and fix (evidence folded), warnings, the passed and skipped
- * checks folded, timings, the commit and the run. Result text is app-controlled, so it goes
+ * checks as a checklist with summary and fix (evidence folded), warnings, each cause of checks
+ * that could not be checked with their ids, the passed and skipped checks folded, timings, the
+ * commit and the run. Result text is app-controlled, so it goes
  * through the sanitize helpers, and `<!--` is defused so nothing inside can forge our markers.
  */
 import type { CheckResult } from '../checks/lib/types'
-import { countsText, locationText, timingsText } from './format'
-import { failedInOrder, statusIcon, statusLine, verdictIcon, type SectionLimits } from './markdown'
+import { blockedCountText, countsText, locationText, timingsText } from './format'
+import {
+  BLOCKED_ICON,
+  causeMarkdown,
+  failedInOrder,
+  failsClosedNote,
+  statusIcon,
+  statusLine,
+  verdictIcon,
+  type SectionLimits,
+} from './markdown'
 import type { Report } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
+import { isBlocked, skipGroups, skipHeading } from './skips'
 
 /** First line of the comment body; identifies the comment as ours. */
 export const COMMENT_MARKER = '<!-- flask-deploy-check -->'
@@ -85,17 +96,21 @@ function checklistItem(r: CheckResult, limits: CommentLimits): string {
 }
 
 function passedCounts(report: Report): string {
-  const { passed, skipped } = report.counts
+  const passed = report.checks.filter((r) => r.status === 'passed').length
+  const skipped = report.checks.filter((r) => r.status === 'skipped' && !isBlocked(r)).length
   return skipped > 0 ? `${passed} passed, ${skipped} skipped` : `${passed} passed`
 }
 
-/** The passed and skipped checks, folded under `summary`. */
+/** The passed checks, then the other skipped ones by reason, folded under `summary`. */
 function passedBlock(report: Report, summary: string, limits: CommentLimits, tail = ''): string {
-  const rest = report.checks.filter((r) => r.status !== 'failed')
-  const lines =
-    limits.passedList === false
-      ? ['_List cut to fit the comment size limit._']
-      : [rest.map((r) => `- ${defuse(statusLine(r))}`).join('\n')]
+  const list = (rs: readonly CheckResult[]): string =>
+    rs.map((r) => `- ${defuse(statusLine(r))}`).join('\n')
+  const skipped = skipGroups(report.checks).filter((g) => g.reason !== 'blocked')
+  const lists = [
+    list(report.checks.filter((r) => r.status === 'passed')),
+    ...skipped.map((g) => `**${skipHeading(g.reason)}**\n\n${list(g.checks)}`),
+  ].filter((l) => l !== '')
+  const lines = limits.passedList === false ? ['_List cut to fit the comment size limit._'] : lists
   if (tail) lines.push(tail)
   return [
     `${PASSED_BLOCK.open}<details><summary>${summary}</summary>`,
@@ -103,6 +118,22 @@ function passedBlock(report: Report, summary: string, limits: CommentLimits, tai
     ...lines.flatMap((l) => [l, '']),
     `</details>${PASSED_BLOCK.close}`,
   ].join('\n')
+}
+
+/**
+ * Each cause of blocked checks, not folded (error ones fail the verdict): `🚫 **20 could not be
+ * checked (11 errors)** — blocked by `boot.ready`: ...`, the note on the verdict, then the ids.
+ */
+function blockedGroups(report: Report, limits: CommentLimits): string[] {
+  const { textLength = 500 } = limits
+  return skipGroups(report.checks)
+    .filter((g) => g.reason === 'blocked')
+    .map((g) => {
+      const head = `${BLOCKED_ICON} **${blockedCountText(g.checks)}** — ${causeMarkdown(g, textLength)}`
+      const note = failsClosedNote(g, report.verdict)
+      const ids = g.checks.map((r) => codeSpan(r.id, 80)).join(' · ')
+      return defuse([head, ...(note ? [note] : []), ids].join('\n\n'))
+    })
 }
 
 /** `abc1234` · [workflow run](…); a run URL that is not plain http(s) is left out. */
@@ -143,7 +174,10 @@ function failingBody(report: Report, meta: SectionMeta, limits: CommentLimits): 
   if (limits.evidence === false && failed.some((r) => r.evidence.length > 0)) {
     parts.push('_Evidence cut to fit the comment size limit; see the job summary._')
   }
-  if (failed.length < report.checks.length) {
+  parts.push(...blockedGroups(report, limits))
+  if (
+    report.checks.some((r) => r.status === 'passed' || (r.status === 'skipped' && !isBlocked(r)))
+  ) {
     parts.push(passedBlock(report, passedCounts(report), limits))
   }
   parts.push(footer(report, meta))
@@ -151,7 +185,8 @@ function failingBody(report: Report, meta: SectionMeta, limits: CommentLimits): 
 }
 
 /**
- * One target's section, wrapped in its section markers. When nothing failed it is one line
+ * One target's section, wrapped in its section markers. When nothing failed and nothing was
+ * blocked it is one line
  * (`✅ **web**: pass — 24 passed, 2 skipped · build 1.6 s · …`) with the details folded below.
  */
 export function renderSection(
@@ -159,8 +194,9 @@ export function renderSection(
   meta: SectionMeta,
   limits: CommentLimits = {},
 ): string {
+  const clean = report.checks.every((r) => r.status !== 'failed' && !isBlocked(r))
   const body =
-    report.counts.failed === 0 && report.checks.every((r) => r.status !== 'failed')
+    report.counts.failed === 0 && clean
       ? allPassBody(report, meta, limits)
       : failingBody(report, meta, limits)
   return [sectionOpen(meta.name, meta.sha), ...body, sectionClose(meta.name)].join('\n\n')

@@ -1,19 +1,47 @@
 /** Small plain-text pieces shared by the Markdown, terminal and annotation renderers. */
 import type { CheckResult } from '../checks/lib/types'
 import type { Timings } from './report'
+import { isBlocked, type SkipGroup } from './skips'
 
-/** "2 failed (1 error, 1 warning), 14 passed, 10 skipped". */
+/** "1 error", "2 errors". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+/**
+ * "2 failed (1 error, 1 warning), 3 could not be checked, 14 passed, 7 skipped": blocked checks
+ * are counted apart from the other skips (and left out when there are none).
+ */
 export function countsText(results: readonly CheckResult[]): string {
   const failed = results.filter((r) => r.status === 'failed')
   const bySeverity = (['error', 'warning', 'notice'] as const)
     .map((s) => [s, failed.filter((r) => r.severity === s).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`)
+    .map(([s, n]) => counted(n, s))
   const failedText =
     bySeverity.length > 0 ? `${failed.length} failed (${bySeverity.join(', ')})` : '0 failed'
+  const blocked = results.filter(isBlocked).length
+  const blockedText = blocked > 0 ? `, ${blocked} could not be checked` : ''
   const passed = results.filter((r) => r.status === 'passed').length
-  const skipped = results.filter((r) => r.status === 'skipped').length
-  return `${failedText}, ${passed} passed, ${skipped} skipped`
+  const skipped = results.filter((r) => r.status === 'skipped').length - blocked
+  return `${failedText}${blockedText}, ${passed} passed, ${skipped} skipped`
+}
+
+/** "20 could not be checked (11 errors)": how many checks a cause blocked, errors named. */
+export function blockedCountText(blocked: readonly CheckResult[]): string {
+  const errors = blocked.filter((r) => r.severity === 'error').length
+  return `${blocked.length} could not be checked${errors > 0 ? ` (${counted(errors, 'error')})` : ''}`
+}
+
+/**
+ * A blocked group's cause in plain text: "blocked by boot.ready: container did not become
+ * ready: ..." or, without a failed check behind it, "could not be checked: ...". Untrusted.
+ */
+export function causeText(group: Pick<SkipGroup, 'cause' | 'blockedBy'>): string {
+  const cause = group.cause ?? ''
+  return group.blockedBy
+    ? `blocked by ${group.blockedBy}: ${cause}`
+    : `could not be checked: ${cause}`
 }
 
 /** "850 ms", "12.3 s", "2 min 5 s". */

@@ -1,18 +1,28 @@
 /**
  * The job-summary Markdown for one target. Every piece of result text goes through
  * escapeMarkdown / inlineMarkdown / codeSpan / codeBlock, since results quote app-controlled text. The small
- * pieces are exported for the pull-request comment, which reuses them.
+ * pieces are exported for the pull-request comment, which reuses them. Skipped checks are listed
+ * apart from the table: blocked ones under their cause, the others by reason.
  */
 import type { CheckResult, Severity } from '../checks/lib/types'
 import { countsText, locationText, timingsText } from './format'
 import type { Report, Verdict } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
+import { isBlocked, skipGroups, skipHeading, type SkipGroup } from './skips'
 
 const FAILED_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', notice: 'ℹ️' }
+/** A check that applies but could not be observed. */
+export const BLOCKED_ICON = '🚫'
 
-/** ✅ passed, ⏭️ skipped, and for a failure its severity: ❌ error, ⚠️ warning, ℹ️ notice. */
-export function statusIcon(result: Pick<CheckResult, 'status' | 'severity'>): string {
+/**
+ * ✅ passed, 🚫 could not be checked (blocked), ⏭️ skipped otherwise, and for a failure its
+ * severity: ❌ error, ⚠️ warning, ℹ️ notice.
+ */
+export function statusIcon(
+  result: Pick<CheckResult, 'status' | 'severity' | 'skip_reason'>,
+): string {
   if (result.status === 'passed') return '✅'
+  if (isBlocked(result)) return BLOCKED_ICON
   if (result.status === 'skipped') return '⏭️'
   return FAILED_ICON[result.severity]
 }
@@ -86,7 +96,51 @@ export function timingsFooter(report: Report): string {
   return `<sub>${timingsText(report.timings_ms, ' · ')} · ${tool}</sub>`
 }
 
-/** The whole job summary for one target. */
+/**
+ * A blocked group's cause: "blocked by `boot.ready`: container did not become ready: ...", or
+ * "could not be checked: ..." when no failed check is behind it.
+ */
+export function causeMarkdown(group: SkipGroup, textLength = 300): string {
+  const cause = inlineMarkdown(group.cause ?? '', textLength)
+  return group.blockedBy
+    ? `blocked by ${codeSpan(group.blockedBy, 80)}: ${cause}`
+    : `could not be checked: ${cause}`
+}
+
+/** Why a blocked group matters, when it does: its error checks fail the verdict. */
+export function failsClosedNote(group: SkipGroup, verdict: Verdict): string {
+  if (verdict !== 'fail' || !group.checks.some((r) => r.severity === 'error')) return ''
+  return '_A check that could not run is not a pass: the error checks among these fail the verdict._'
+}
+
+/** "Could not be checked" (one heading per cause) and "Skipped" (by reason), for the summary. */
+export function skippedSections(report: Report): string[] {
+  const groups = skipGroups(report.checks)
+  const blocked = groups.filter((g) => g.reason === 'blocked')
+  const rest = groups.filter((g) => g.reason !== 'blocked')
+  const parts: string[] = []
+  if (blocked.length > 0) parts.push(`### ${skipHeading('blocked')}`)
+  for (const g of blocked) {
+    const items = g.checks.map((r) => {
+      const error = r.severity === 'error' ? ' (error)' : ''
+      return `- ${codeSpan(r.id, 80)} ${escapeMarkdown(r.title, 120)}${error}`
+    })
+    const note = failsClosedNote(g, report.verdict)
+    parts.push(
+      `#### ${BLOCKED_ICON} ${causeMarkdown(g)}`,
+      ...(note ? [note] : []),
+      items.join('\n'),
+    )
+  }
+  if (rest.length > 0) parts.push('### Skipped')
+  for (const g of rest) {
+    const heading = skipHeading(g.reason)
+    parts.push(`**${heading}**`, g.checks.map((r) => `- ${statusLine(r)}`).join('\n'))
+  }
+  return parts
+}
+
+/** The whole job summary for one target: the checked checks, the fixes, then the skipped ones. */
 export function renderSummary(report: Report): string {
   const t = report.target
   const meta = [
@@ -94,9 +148,11 @@ export function renderSummary(report: Report): string {
     `context ${codeSpan(t.context, 200)}`,
     `Dockerfile ${codeSpan(t.file, 200)}`,
   ].join(' · ')
+  const checked = report.checks.filter((r) => r.status !== 'skipped')
   const failed = failedInOrder(report.checks)
-  const parts = [`### ${headingText(report)}`, meta, checksTable(report.checks)]
+  const parts = [`### ${headingText(report)}`, meta]
+  if (checked.length > 0) parts.push(checksTable(checked))
   if (failed.length > 0) parts.push('### What to fix', ...failed.map((r) => failureSection(r)))
-  parts.push(timingsFooter(report))
+  parts.push(...skippedSections(report), timingsFooter(report))
   return `${parts.join('\n\n')}\n`
 }

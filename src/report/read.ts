@@ -1,12 +1,23 @@
 /**
  * Reads a JSON report written by an earlier run (mode: comment-only) and checks it is schema 1,
- * so a wrong file fails with one line instead of a broken comment.
+ * so a wrong file fails with one line instead of a broken comment. A report from before
+ * skip_reason is read as it was written: its skipped checks are plain skips, its verdict stands.
  */
 import { promises as fs } from 'node:fs'
 import type { Report } from './report'
 
 const STATUSES = ['passed', 'failed', 'skipped']
 const SEVERITIES = ['error', 'warning', 'notice']
+const SKIP_REASONS = ['requested', 'not-applicable', 'blocked']
+
+/** skip_reason and blocked_by came with revision 2: absent is fine (an older report), wrong is not. */
+function skipProblem(c: Record<string, unknown>, i: number): string | undefined {
+  if (c.skip_reason !== undefined && !SKIP_REASONS.includes(c.skip_reason as string))
+    return `checks[${i}].skip_reason is ${JSON.stringify(c.skip_reason)}, expected one of ${SKIP_REASONS.join(', ')}`
+  if (c.blocked_by !== undefined && typeof c.blocked_by !== 'string')
+    return `checks[${i}].blocked_by is not a check id`
+  return undefined
+}
 
 function problem(r: Record<string, unknown>): string | undefined {
   if (r.schema !== 1) return `schema is ${JSON.stringify(r.schema)}, expected 1`
@@ -27,6 +38,8 @@ function problem(r: Record<string, unknown>): string | undefined {
       !Array.isArray(c.evidence)
     )
       return `checks[${i}] is not a check result`
+    const skip = skipProblem(c, i)
+    if (skip) return skip
   }
   if (typeof r.timings_ms !== 'object' || r.timings_ms === null) return 'timings_ms is missing'
   return undefined

@@ -1,11 +1,13 @@
 /**
  * The schema-1 JSON report (shared/spec/interface.md): verdict under `fail-on`, counts, timings,
- * and writing it to `report-path`. Pure apart from the file write.
+ * and writing it to `report-path`. Pure apart from the file write. Revision 2 added skip_reason
+ * and blocked_by to skipped checks; the schema number stays 1, as older readers ignore them.
  */
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import type { CheckResult, Severity } from '../checks/lib/types'
 import type { FailOn } from '../options'
+import { isBlockedError } from './skips'
 import { TOOL_NAME, version } from './version'
 
 export type Verdict = 'pass' | 'fail'
@@ -46,17 +48,24 @@ const SEVERITY_RANK: Record<Severity, number> = { notice: 1, warning: 2, error: 
 // `never` is above every severity, and `notice` is below every threshold, so notices never fail.
 const FAIL_ON_RANK: Record<FailOn, number> = { warning: 2, error: 3, never: Infinity }
 
-/** True when this result fails the step under `failOn`. */
+/**
+ * True when this result fails the step under `failOn`: a failure at or above it, or an error
+ * check that was blocked (a check that could not run is not a pass). `never` never fails.
+ */
 export function isBlocking(result: CheckResult, failOn: FailOn): boolean {
-  return result.status === 'failed' && SEVERITY_RANK[result.severity] >= FAIL_ON_RANK[failOn]
+  if (result.status === 'failed') return SEVERITY_RANK[result.severity] >= FAIL_ON_RANK[failOn]
+  return failOn !== 'never' && isBlockedError(result)
 }
 
-/** 'fail' iff some failed result has a severity at or above `failOn`. */
+/** 'fail' iff some result fails the step under `failOn` (see isBlocking). */
 export function verdictOf(results: readonly CheckResult[], failOn: FailOn): Verdict {
   return results.some((r) => isBlocking(r, failOn)) ? 'fail' : 'pass'
 }
 
-/** The failed checks that make the verdict 'fail' under `failOn` (empty when it passes). */
+/**
+ * The results that make the verdict 'fail' under `failOn`, in catalog order: the failures at or
+ * above it and the blocked error checks (empty when it passes).
+ */
 export function blockingFailures(report: Report, failOn: FailOn): CheckResult[] {
   return report.checks.filter((r) => isBlocking(r, failOn))
 }

@@ -1,12 +1,14 @@
 /**
- * The CLI's checklist: one line per check, failures followed by their evidence, fix and
- * location, then the verdict and timings. Result text is app-controlled, so escape sequences and
+ * The CLI's checklist: one line per check that ran, failures followed by their evidence, fix and
+ * location, then the skipped checks by group (blocked ones under their cause), the verdict and
+ * timings. Result text is app-controlled, so escape sequences and
  * control characters are stripped before printing; colour is added only when asked for.
  */
 import type { CheckResult } from '../checks/lib/types'
-import { countsText, locationText, timingsText } from './format'
+import { blockedCountText, causeText, countsText, locationText, timingsText } from './format'
 import type { Report } from './report'
 import { oneLine, stripControl, truncate } from './sanitize'
+import { skipGroups, skipHeading } from './skips'
 
 /** How to render. */
 export interface TerminalOptions {
@@ -16,6 +18,8 @@ export interface TerminalOptions {
 
 const MAX_EVIDENCE_LINES = 8
 const MAX_LINE = 160
+/** Blocked ids are listed in lines that fit a common terminal width. */
+const IDS_WIDTH = 96
 
 type Paint = (code: string, text: string) => string
 const ANSI_CODES = { green: '32', red: '31', yellow: '33', cyan: '36', dim: '2', bold: '1' }
@@ -63,7 +67,44 @@ export function resultLines(r: CheckResult, idWidth: number, options: TerminalOp
   return lines
 }
 
-/** "FAIL: 2 failed (1 error, 1 warning), 14 passed, 10 skipped". */
+/** Words joined by ", " into lines of at most `width` characters (a longer word stands alone). */
+function wrap(words: readonly string[], width: number): string[] {
+  const lines: string[] = []
+  for (const w of words) {
+    const last = lines.length - 1
+    if (last >= 0 && lines[last].length + 2 + w.length <= width) lines[last] += `, ${w}`
+    else lines.push(w)
+  }
+  return lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l))
+}
+
+/**
+ * The skipped checks by group: "? 20 could not be checked (11 errors) — blocked by boot.ready:
+ * ..." with the ids beneath, then each other reason with one line per check and its summary.
+ */
+export function skippedLines(report: Report, idWidth: number, options: TerminalOptions): string[] {
+  const paint = painter(options.color)
+  return skipGroups(report.checks).flatMap((g) => {
+    if (g.reason !== 'blocked') {
+      const items = g.checks.map(
+        (r) => `    ${r.id.padEnd(idWidth)}  ${truncate(oneLine(r.summary), 200)}`,
+      )
+      return [
+        '',
+        paint('dim', `- ${skipHeading(g.reason).toLowerCase()}`),
+        ...items.map((l) => paint('dim', l)),
+      ]
+    }
+    const head = `${paint('yellow', `? ${blockedCountText(g.checks)}`)} — ${truncate(oneLine(causeText(g)), 300)}`
+    const ids = wrap(
+      g.checks.map((r) => r.id),
+      IDS_WIDTH,
+    ).map((l) => `    ${l}`)
+    return ['', head, ...ids]
+  })
+}
+
+/** "FAIL: 2 failed (1 error, 1 warning), 3 could not be checked, 14 passed, 7 skipped". */
 export function verdictLine(report: Report, options: TerminalOptions): string {
   const paint = painter(options.color)
   const word = report.verdict === 'pass' ? paint('green', 'PASS') : paint('red', 'FAIL')
@@ -78,10 +119,11 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const image = ` · image ${truncate(oneLine(t.image), 200)}`
   const header = paint('bold', `${report.tool.name} ${report.tool.version}${target}${image}`)
   const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length))
-  const body = report.checks.flatMap((r) => resultLines(r, idWidth, options))
+  const checked = report.checks.filter((r) => r.status !== 'skipped')
+  const body = checked.flatMap((r) => resultLines(r, idWidth, options))
   const footer = [
     verdictLine(report, options),
     paint('dim', `timings: ${timingsText(report.timings_ms)}`),
   ]
-  return [header, '', ...body, '', ...footer].join('\n')
+  return [header, '', ...body, ...skippedLines(report, idWidth, options), '', ...footer].join('\n')
 }
