@@ -1,12 +1,12 @@
-import type { HttpExchange } from '../../src/facts/types'
+import type { HttpExchange, Observations } from '../../src/facts/types'
 import {
-  appExchange,
+  answered,
   check,
-  editProbe,
-  proxyExchange,
+  exchange,
   recorded,
-  variant,
   withDockerfile,
+  withPart,
+  withProbe,
 } from './observations'
 
 const DEBUGGER_PAGE = `<!doctype html>
@@ -23,10 +23,27 @@ const DEBUGGER_PAGE = `<!doctype html>
 
 const DEBUGGER_JS = 'docReady(() => {\n  if (!EVALEX_TRUSTED) {\n    initPinBox();\n  }\n'
 
-function withExchanges(...exchanges: HttpExchange[]): ReturnType<typeof variant> {
-  return variant('good', (o) => {
-    o.http = exchanges
-  })
+const good = recorded('good')
+
+/**
+ * The good recording with only these exchanges. No recording serves the debugger or a
+ * traceback (debug-true runs under Gunicorn), so each is a recorded exchange with another answer.
+ */
+function withExchanges(...exchanges: HttpExchange[]): Observations {
+  return withPart(good, 'http', exchanges)
+}
+
+/** The good recording's exchange via `via` for `purpose`, answered `status` with `body`. */
+function served(
+  via: 'app' | 'proxy',
+  purpose: string,
+  status: number,
+  body: string,
+  reqPath?: string,
+): HttpExchange {
+  const x = exchange(good, via, purpose)
+  if (reqPath !== undefined) x.request.path = reqPath
+  return answered(x, { status, body })
 }
 
 describe('config.debug-off', () => {
@@ -40,50 +57,40 @@ describe('config.debug-off', () => {
   })
 
   test('without the probe, the summary says only the black-box part was checked', () => {
-    const obs = variant('good', (o) => {
-      o.probe = { unavailable: 'introspect is false' }
-    })
+    const obs = withPart(good, 'probe', { unavailable: 'introspect is false' })
     expect(check('config.debug-off', obs).summary).toBe(
       'no Werkzeug debugger or traceback served (black-box only: DEBUG=True under Gunicorn is invisible from outside)',
     )
   })
 
   test('app.debug True under Gunicorn fails on the probe alone', () => {
-    const obs = variant('good', (o) => editProbe(o, (a) => (a.debug = true)))
-    const r = check('config.debug-off', obs)
+    const r = check('config.debug-off', recorded('debug-true'))
     expect(r).toMatchObject({
       status: 'failed',
       summary:
         'app.debug is True (FLASK_DEBUG / DEBUG=True) even though Gunicorn hides the debugger',
     })
-    expect(r.evidence?.[0]).toBe(
-      'the probe (through the proxy): app.debug is True under gunicorn/20.1.0',
-    )
+    expect(r.evidence?.[0]).toBe('the probe (app port): app.debug is True under gunicorn/20.1.0')
     expect(r.fix).toMatch(/no FLASK_DEBUG=1 .* no DEBUG=True in the config/)
   })
 
   test('app.debug True points at ENV FLASK_DEBUG in the Dockerfile; other servers are not named Gunicorn', () => {
-    const obs = variant('good', (o) =>
-      editProbe(o, (a) => {
-        a.debug = true
-        a.serverSoftware = 'waitress'
-      }),
-    )
-    withDockerfile(
-      obs,
+    // The debug-true recording, its probe reporting Waitress (no recording runs Waitress) and
+    // an ENV FLASK_DEBUG=1 in the Dockerfile (the fixture sets DEBUG in its config instead).
+    const waitress = withProbe(recorded('debug-true'), () => ({ serverSoftware: 'waitress' }))
+    const obs = withDockerfile(
+      waitress,
       'FROM python:3.12-slim\nENV FLASK_DEBUG=1\nCMD ["waitress-serve", "app:app"]\n',
     )
     const r = check('config.debug-off', obs)
     expect(r.summary).toBe('app.debug is True (FLASK_DEBUG / DEBUG=True)')
-    expect(r.location).toEqual({ file: '__tests__/fixtures/good/Dockerfile', line: 2 })
+    expect(r.location).toEqual({ file: '__tests__/fixtures/debug-true/Dockerfile', line: 2 })
   })
 
   test('the debugger resource URL serving debugger.js fails', () => {
+    const x = served('app', 'debugger', 200, DEBUGGER_JS)
     const obs = withExchanges(
-      appExchange('debugger', '/?__debugger__=yes&cmd=resource&f=debugger.js', 200, {
-        headers: { 'content-type': ['text/javascript; charset=utf-8'] },
-        body: DEBUGGER_JS,
-      }),
+      answered(x, { headers: { 'content-type': ['text/javascript; charset=utf-8'] } }),
     )
     const r = check('config.debug-off', obs)
     expect(r.status).toBe('failed')
@@ -95,9 +102,9 @@ describe('config.debug-off', () => {
 
   test('an error page with the interactive debugger fails, naming every response that leaked', () => {
     const obs = withExchanges(
-      appExchange('health', '/healthz', 200, { body: 'ok' }),
-      appExchange('route', '/divide', 500, { body: DEBUGGER_PAGE }),
-      appExchange('not-found', '/missing', 404, { body: '<h1>Not Found</h1>' }),
+      exchange(good, 'app', 'health'),
+      served('app', 'route', 500, DEBUGGER_PAGE, '/divide'),
+      exchange(good, 'app', 'not-found'),
     )
     const r = check('config.debug-off', obs)
     expect(r.evidence).toEqual([
@@ -108,7 +115,7 @@ describe('config.debug-off', () => {
   test('a Python traceback in a body fails', () => {
     const body =
       'Traceback (most recent call last):\n  File "/app/app.py", line 12, in index\nKeyError: x'
-    const r = check('config.debug-off', withExchanges(appExchange('route', '/', 500, { body })))
+    const r = check('config.debug-off', withExchanges(served('app', 'route', 500, body)))
     expect(r.summary).toBe(
       'GET / served a Python traceback ("Traceback (most recent call last)"): debug mode is on',
     )
@@ -116,18 +123,13 @@ describe('config.debug-off', () => {
 
   test('an app echoing the requested URL is not mistaken for the debugger', () => {
     const path = '/?__debugger__=yes&cmd=resource&f=debugger.js'
-    const echo = appExchange('debugger', path, 200, { body: `<a href="${path}">home</a>` })
+    const echo = served('app', 'debugger', 200, `<a href="${path}">home</a>`)
     expect(check('config.debug-off', withExchanges(echo)).status).toBe('passed')
   })
 
   test('flask run --debug in the Dockerfile is the location', () => {
-    const obs = withExchanges(
-      appExchange('debugger', '/?__debugger__=yes&cmd=resource&f=debugger.js', 200, {
-        body: DEBUGGER_JS,
-      }),
-    )
-    withDockerfile(
-      obs,
+    const obs = withDockerfile(
+      withExchanges(served('app', 'debugger', 200, DEBUGGER_JS)),
       'FROM python:3.12-slim\nENV FLASK_DEBUG=1\nCMD ["flask", "run", "--host=0.0.0.0", "--debug"]\n',
     )
     const r = check('config.debug-off', obs)
@@ -138,7 +140,7 @@ describe('config.debug-off', () => {
   })
 
   test('a traceback served through the proxy fails too, and says where it was seen', () => {
-    const viaProxy = proxyExchange('not-found', '/missing', 500, { body: DEBUGGER_PAGE })
+    const viaProxy = served('proxy', 'not-found', 500, DEBUGGER_PAGE, '/missing')
     const r = check('config.debug-off', withExchanges(viaProxy))
     expect(r.summary).toBe(
       'GET /missing (through the proxy) served the Werkzeug debugger page ("Werkzeug Debugger"): debug mode is on',
@@ -147,9 +149,11 @@ describe('config.debug-off', () => {
 
   test('the list of responses checked never cuts a request line (a token in it stays whole)', () => {
     const token = '63628049a5b8342e3702ae3d1cdd7e41'
-    const many = Array.from({ length: 8 }, (_, i) =>
-      proxyExchange('not-found', `/flask-deploy-check-${token}-missing-${i}`, 404),
-    )
+    const many = Array.from({ length: 8 }, (_, i) => {
+      const x = exchange(good, 'proxy', 'not-found')
+      x.request.path = `/flask-deploy-check-${token}-missing-${i}`
+      return x
+    })
     const r = check('config.debug-off', withExchanges(...many))
     const line = r.evidence?.[0] ?? ''
     expect(line).toMatch(/^checked 8 responses: GET \/flask-deploy-check-.* and \d+ more$/)
@@ -157,7 +161,7 @@ describe('config.debug-off', () => {
   })
 
   test('exchanges made for other purposes are not judged here', () => {
-    const echo = proxyExchange('static', '/static/x.txt', 200, { body: DEBUGGER_PAGE })
+    const echo = served('proxy', 'static', 200, DEBUGGER_PAGE, '/static/x.txt')
     expect(check('config.debug-off', withExchanges(echo)).status).toBe('passed')
   })
 })

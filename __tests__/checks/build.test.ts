@@ -1,10 +1,17 @@
-import { check, recorded, variant, withDockerfile } from './observations'
+import type { BuildFacts, Observations } from '../../src/facts/types'
+import { check, part, recorded, withDockerfile, withPart } from './observations'
+
+/** The good recording's build, failed as `change` says (no recording has a failing build). */
+function failedBuild(change: Partial<BuildFacts>): Observations {
+  const good = recorded('good')
+  return withPart(good, 'build', { ...part(good, 'build'), ok: false, ...change })
+}
 
 describe('build.image', () => {
   test('a successful build reports its duration and the image size', () => {
     const r = check('build.image', recorded('good'))
     expect(r.status).toBe('passed')
-    expect(r.summary).toBe('built in 0.3 s, 255.9 MB')
+    expect(r.summary).toBe('built in 0.2 s, 255.9 MB')
   })
 
   test('a failed build shows the exit code, the failing line and the log tail, with ENV values masked', () => {
@@ -16,16 +23,9 @@ describe('build.image', () => {
       'ERROR: Could not find a version that satisfies the requirement flask==99',
       "The command '/bin/sh -c pip install --no-cache-dir -r requirements.txt' returned a non-zero code: 1",
     ]
-    const obs = variant('good', (o) => {
-      o.build = {
-        mode: 'built',
-        ok: false,
-        imageRef: 'x',
-        exitCode: 1,
-        durationMs: 8400,
-        logTail: tail,
-      }
-      o.image = { unavailable: 'the image did not build' }
+    // The legacy builder's log of a failing pip install; the image part goes with the build.
+    const obs = withPart(failedBuild({ exitCode: 1, durationMs: 8400, logTail: tail }), 'image', {
+      unavailable: 'the image did not build',
     })
     const r = check('build.image', obs)
     expect(r.status).toBe('failed')
@@ -53,17 +53,12 @@ describe('build.image', () => {
       '1.021 ERROR: No matching distribution found for flask==99',
       '------',
     ]
-    const obs = variant('good', (o) => {
-      o.build = {
-        mode: 'built',
-        ok: false,
-        imageRef: 'x',
-        exitCode: 1,
-        durationMs: 2100,
-        logTail: tail,
-        error:
-          'ERROR: failed to solve: executor failed running [/bin/sh -c pip install --no-cache-dir -r requirements.txt]: exit code: 7',
-      }
+    const obs = failedBuild({
+      exitCode: 1,
+      durationMs: 2100,
+      logTail: tail,
+      error:
+        'ERROR: failed to solve: executor failed running [/bin/sh -c pip install --no-cache-dir -r requirements.txt]: exit code: 7',
     })
     const r = check('build.image', obs)
     expect(r.summary).toBe('docker build failed with exit code 7 after 2.1 s at Dockerfile line 6')
@@ -76,31 +71,20 @@ describe('build.image', () => {
       'Dockerfile:7',
       '--------------------',
     ]
-    const obs = variant('good', (o) => {
-      o.build = {
-        mode: 'built',
-        ok: false,
-        imageRef: 'x',
-        exitCode: 1,
-        durationMs: 1000,
-        logTail: tail,
-      }
-    })
+    const obs = failedBuild({ exitCode: 1, durationMs: 1000, logTail: tail })
     const r = check('build.image', obs)
     expect(r.location?.line).toBe(7)
     expect(r.evidence).toHaveLength(40)
   })
 
   test('an `image` that does not exist fails with that reason', () => {
-    const obs = variant('good', (o) => {
-      o.build = {
-        mode: 'existing',
-        ok: false,
-        imageRef: 'registry.example/acme/app:pr-1',
-        durationMs: 300,
-        logTail: [],
-        error: 'No such image: registry.example/acme/app:pr-1',
-      }
+    const obs = failedBuild({
+      mode: 'existing',
+      imageRef: 'registry.example/acme/app:pr-1',
+      exitCode: undefined,
+      durationMs: 300,
+      logTail: [],
+      error: 'No such image: registry.example/acme/app:pr-1',
     })
     const r = check('build.image', obs)
     expect(r).toMatchObject({

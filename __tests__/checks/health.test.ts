@@ -1,68 +1,70 @@
 import type { HttpExchange, Observations } from '../../src/facts/types'
 import {
-  appExchange,
+  answered,
   check,
-  proxied,
-  proxyExchange,
+  exchange,
+  part,
   recorded,
-  replaceProxied,
   result,
-  variant,
+  unanswered,
+  withExchanges,
+  withPart,
+  without,
 } from './observations'
 
+const good = recorded('good')
+type Answer = Parameters<typeof answered>[1]
+
+/** The good recording's health exchange via `via`, answered as `change` says. */
+const healthAnswer = (via: 'app' | 'proxy', change: Answer): HttpExchange =>
+  answered(exchange(good, via, 'health'), change)
+
 describe('health.endpoint', () => {
-  /** Only the app-port health request, as before the proxy stage. */
-  const health = (
-    status: number,
-    extra: Parameters<typeof appExchange>[3] = {},
-  ): ReturnType<typeof check> =>
+  // No recording answers /healthz with 404, a redirect or slowly: the good recording's health
+  // exchanges with another answer.
+  /** Only the app-port health request of the good recording, answered otherwise. */
+  const health = (status: number, change: Answer = {}): ReturnType<typeof check> =>
+    check('health.endpoint', withPart(good, 'http', [healthAnswer('app', { status, ...change })]))
+  /** The good recording with its health request through the proxy answered otherwise. */
+  const throughProxy = (status: number, change: Answer = {}): ReturnType<typeof check> =>
     check(
       'health.endpoint',
-      variant('good', (o) => {
-        o.http = [appExchange('health', '/healthz', status, extra)]
-      }),
-    )
-  const throughProxy = (status: number | undefined, extra = {}): ReturnType<typeof check> =>
-    check(
-      'health.endpoint',
-      variant('good', (o) =>
-        replaceProxied(o, 'health', proxyExchange('health', '/healthz', status, extra)),
-      ),
+      withExchanges(good, 'proxy', 'health', healthAnswer('proxy', { status, ...change })),
     )
 
   test('200 within a second on the app port and through the proxy passes', () => {
-    const r = check('health.endpoint', recorded('good'))
+    const r = check('health.endpoint', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
-        'GET /healthz answered 200 in 6 ms on the app port and 200 in 8 ms through the proxy',
+        'GET /healthz answered 200 in 3 ms on the app port and 200 in 4 ms through the proxy',
     })
     expect(r.evidence).toEqual([
-      'GET /healthz -> 200 in 6 ms (on the app port)',
-      'GET /healthz -> 200 in 8 ms (through the proxy)',
+      'GET /healthz -> 200 in 3 ms (on the app port)',
+      'GET /healthz -> 200 in 4 ms (through the proxy)',
     ])
   })
 
   test('without the proxy, the app port alone decides', () => {
-    const obs = variant('good', (o) => {
-      o.proxy = { unavailable: 'nginx rejected the configuration: unknown directive "x"' }
+    const obs = withPart(good, 'proxy', {
+      unavailable: 'nginx rejected the configuration: unknown directive "x"',
     })
     expect(check('health.endpoint', obs).summary).toBe(
-      'GET /healthz answered 200 in 6 ms on the app port',
+      'GET /healthz answered 200 in 3 ms on the app port',
     )
   })
 
   test('a 404 fails with the route to add', () => {
-    const r = health(404)
+    const r = health(404, { body: '' })
     expect(r).toMatchObject({ status: 'failed', summary: 'GET /healthz answered 404, not 200' })
     expect(r.fix).toMatch(/^add a \/healthz route that returns 200 'ok'/)
-    expect(r.evidence).toEqual(['GET /healthz -> 404 in 5 ms (on the app port)'])
+    expect(r.evidence).toEqual(['GET /healthz -> 404 in 3 ms (on the app port)'])
   })
 
   test('a 503 shows the body and asks for a health route that does not depend on the database', () => {
-    const r = health(503, { body: 'database not configured' })
+    const r = check('health.endpoint', recorded('broken-healthz'))
     expect(r.evidence).toEqual([
-      'GET /healthz -> 503 in 5 ms (on the app port)',
+      'GET /healthz -> 503 in 4 ms (on the app port)',
       'body: database not configured',
     ])
     expect(r.fix).toMatch(/^make \/healthz answer 200 whenever the app can serve/)
@@ -77,11 +79,7 @@ describe('health.endpoint', () => {
 
   test('a slow answer fails; a network error fails with the error', () => {
     expect(health(200, { ms: 1500 }).summary).toBe('GET /healthz took 1500 ms (limit 1000 ms)')
-    const failed = variant('good', (o) => {
-      o.http = [
-        { ...appExchange('health', '/healthz', 200), response: undefined, error: 'socket hang up' },
-      ]
-    })
+    const failed = withPart(good, 'http', [unanswered(exchange(good, 'app', 'health'))])
     expect(check('health.endpoint', failed).summary).toBe(
       'GET /healthz failed on the app port: socket hang up',
     )
@@ -93,7 +91,7 @@ describe('health.endpoint', () => {
       status: 'failed',
       summary: 'GET /healthz answered 502, not 200 through the proxy',
     })
-    expect(r.evidence?.[0]).toBe('GET /healthz -> 502 in 8 ms (through the proxy)')
+    expect(r.evidence?.[0]).toBe('GET /healthz -> 502 in 4 ms (through the proxy)')
     expect(r.fix).toMatch(/^nginx could not reach the app \(502\): point proxy_pass/)
   })
 
@@ -118,22 +116,27 @@ describe('health.endpoint', () => {
 })
 
 describe('health.no-session', () => {
+  /** The good recording's two health answers, their Cache-Control replaced by `headers`. */
   const withHealth = (headers: Record<string, string[]>): Observations =>
-    variant('good', (o) => {
-      o.http = [
-        appExchange('health', '/healthz', 200, { headers: { server: ['gunicorn'], ...headers } }),
-        proxyExchange('health', '/healthz', 200, { headers }),
-      ]
-    })
+    withPart(
+      good,
+      'http',
+      (['app', 'proxy'] as const).map((via) => {
+        const recordedHeaders = exchange(good, via, 'health').response!.headers
+        return healthAnswer(via, {
+          headers: { ...without(recordedHeaders, 'cache-control'), ...headers },
+        })
+      }),
+    )
 
   test('no cookie and Cache-Control: no-store on both answers passes', () => {
-    const r = check('health.no-session', recorded('good'))
+    const r = check('health.no-session', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary: '/healthz sets no cookie and forbids caching (2 responses checked)',
     })
     expect(r.evidence).toContain(
-      'GET /healthz -> 200 in 8 ms (through the proxy): Cache-Control: no-store',
+      'GET /healthz -> 200 in 4 ms (through the proxy): Cache-Control: no-store',
     )
   })
 
@@ -147,7 +150,7 @@ describe('health.no-session', () => {
     )
     expect(r).toMatchObject({ status: 'failed', summary: 'GET /healthz sets a cookie (session)' })
     expect(r.evidence?.[0]).toBe(
-      'GET /healthz -> 200 in 5 ms (on the app port): Set-Cookie: session=…; HttpOnly; Path=/',
+      'GET /healthz -> 200 in 3 ms (on the app port): Set-Cookie: session=…; HttpOnly; Path=/',
     )
     expect(JSON.stringify(r)).not.toContain('eyJ2')
   })
@@ -174,9 +177,11 @@ describe('health.no-session', () => {
   })
 
   test('no health answer at all is skipped', () => {
-    const obs = variant('good', (o) => {
-      o.http = proxied(o, 'route')
-    })
+    const obs = withPart(
+      good,
+      'http',
+      part(good, 'http').filter((x) => x.purpose !== 'health'),
+    )
     expect(result('health.no-session', obs)).toMatchObject({
       status: 'skipped',
       summary: '/healthz did not answer',
@@ -186,14 +191,13 @@ describe('health.no-session', () => {
   })
 
   test('health requests that got no answer block it behind health.endpoint, which fails', () => {
-    const obs = variant('good', (o) => {
-      for (const x of o.http as HttpExchange[]) {
-        if (x.purpose === 'health') {
-          delete x.response
-          x.error = 'connection reset'
-        }
-      }
-    })
+    const obs = withPart(
+      good,
+      'http',
+      part(good, 'http').map((x) =>
+        x.purpose === 'health' ? unanswered(x, 'connection reset') : x,
+      ),
+    )
     expect(result('health.endpoint', obs).status).toBe('failed')
     expect(result('health.no-session', obs)).toMatchObject({
       status: 'skipped',

@@ -1,15 +1,26 @@
-import {
-  check,
-  gunicornTable,
-  processTable,
-  recorded,
-  variant,
-  withDockerfile,
-} from './observations'
+import type { ImageFacts, Observations } from '../../src/facts/types'
+import { check, part, recorded, withDockerfile, withPart, withProcesses } from './observations'
+
+const good = recorded('good')
+const shellForm = recorded('shell-form')
+
+/** The good recording's image facts with more variables (no recording bakes these). */
+function withImageVars(vars: Pick<ImageFacts, 'env' | 'historyVars'>): Observations {
+  const image = part(good, 'image')
+  return withPart(good, 'image', {
+    ...image,
+    env: [...image.env, ...vars.env],
+    historyVars: [...image.historyVars, ...vars.historyVars],
+  })
+}
+
+/** A recording without its process table. */
+const noTable = (obs: Observations): Observations =>
+  withPart(obs, 'processes', { unavailable: 'docker top failed' })
 
 describe('image.no-baked-secrets', () => {
   test('the recorded good image passes', () => {
-    expect(check('image.no-baked-secrets', recorded('good')).status).toBe('passed')
+    expect(check('image.no-baked-secrets', good).status).toBe('passed')
   })
 
   test('ENV SECRET_KEY in the image fails at its Dockerfile line, naming the variable, never the value', () => {
@@ -24,14 +35,15 @@ describe('image.no-baked-secrets', () => {
   })
 
   test('a URL with a password under any name, and build args in the history, are found', () => {
-    const obs = variant('good', (o) => {
-      if ('unavailable' in o.image) throw new Error('recorded image missing')
-      o.image.env.push({ name: 'DATABASE_URL', valueLength: 34, urlWithCredentials: true })
-      o.image.env.push({ name: 'GPG_KEY', valueLength: 40, urlWithCredentials: false }) // python images: not a secret
-      o.image.historyVars.push({ name: 'PIP_TOKEN', valueLength: 7, urlWithCredentials: false })
+    const vars = withImageVars({
+      env: [
+        { name: 'DATABASE_URL', valueLength: 34, urlWithCredentials: true },
+        { name: 'GPG_KEY', valueLength: 40, urlWithCredentials: false }, // python images: not a secret
+      ],
+      historyVars: [{ name: 'PIP_TOKEN', valueLength: 7, urlWithCredentials: false }],
     })
-    withDockerfile(
-      obs,
+    const obs = withDockerfile(
+      vars,
       'FROM python:3.12-slim\nARG PIP_TOKEN\nRUN pip install --no-cache-dir -r requirements.txt\n',
     )
     const r = check('image.no-baked-secrets', obs)
@@ -46,7 +58,7 @@ describe('image.no-baked-secrets', () => {
 
   test('an ARG default in the Dockerfile counts even when the image does not show it', () => {
     const obs = withDockerfile(
-      recorded('good'),
+      good,
       'ARG API_KEY=abc123\nFROM python:3.12-slim\nARG API_KEY\nARG VERSION=1\n',
     )
     const r = check('image.no-baked-secrets', obs)
@@ -56,23 +68,26 @@ describe('image.no-baked-secrets', () => {
   })
 
   test('ENV SECRET_KEY=$SECRET_KEY that the image holds empty is not a finding', () => {
-    const obs = variant('good', (o) => {
-      if ('unavailable' in o.image) throw new Error('recorded image missing')
-      o.image.env.push({ name: 'SECRET_KEY', valueLength: 0, urlWithCredentials: false })
+    const vars = withImageVars({
+      env: [{ name: 'SECRET_KEY', valueLength: 0, urlWithCredentials: false }],
+      historyVars: [],
     })
-    withDockerfile(obs, 'FROM python:3.12-slim\nARG SECRET_KEY\nENV SECRET_KEY=$SECRET_KEY\n')
+    const obs = withDockerfile(
+      vars,
+      'FROM python:3.12-slim\nARG SECRET_KEY\nENV SECRET_KEY=$SECRET_KEY\n',
+    )
     expect(check('image.no-baked-secrets', obs).status).toBe('passed')
   })
 })
 
 describe('image.non-root', () => {
   test('processes running as uid 10001 pass', () => {
-    const r = check('image.non-root', recorded('good'))
+    const r = check('image.non-root', good)
     expect(r).toMatchObject({ status: 'passed', summary: 'Gunicorn runs as uid 10001, not root' })
   })
 
   test('Gunicorn as uid 0 fails with the USER fix', () => {
-    const r = check('image.non-root', recorded('root'))
+    const r = check('image.non-root', recorded('root-user'))
     expect(r.status).toBe('failed')
     expect(r.summary).toBe('Gunicorn runs as root (uid 0)')
     expect(r.evidence).toEqual([
@@ -85,10 +100,11 @@ describe('image.non-root', () => {
   })
 
   test('the process table wins over the image user: a root master with dropped workers still fails', () => {
-    const obs = variant('good', (o) => {
-      o.processes = gunicornTable('-w 2 -u nobody app:app', 2, 65534)
-      o.processes[0].uid = 0
-    })
+    // The good recording's table as Gunicorn -u nobody runs it: master root, workers 65534.
+    const obs = withProcesses(good, (_, i) => ({
+      uid: i === 0 ? 0 : 65534,
+      args: '/usr/bin/python3 /usr/bin/gunicorn -w 2 -u nobody app:app',
+    }))
     const r = check('image.non-root', obs)
     expect(r).toMatchObject({
       status: 'failed',
@@ -97,21 +113,20 @@ describe('image.non-root', () => {
   })
 
   test('without a process table the image user decides, and USER root is the location', () => {
-    const obs = variant('root', (o) => {
-      o.processes = { unavailable: 'docker top failed' }
-    })
-    withDockerfile(obs, 'FROM python:3.12-slim\nUSER root\nCMD ["gunicorn", "app:app"]\n')
-    if (!('unavailable' in obs.image)) obs.image.user = 'root'
+    // The root-user recording written with an explicit USER root (the fixture has no USER).
+    const root = noTable(recorded('root-user'))
+    const explicit = withPart(root, 'image', { ...part(root, 'image'), user: 'root' })
+    const obs = withDockerfile(
+      explicit,
+      'FROM python:3.12-slim\nUSER root\nCMD ["gunicorn", "app:app"]\n',
+    )
     const r = check('image.non-root', obs)
     expect(r).toMatchObject({
       status: 'failed',
       summary: 'the image runs as root: USER root',
       location: { line: 2 },
     })
-    const named = variant('good', (o) => {
-      o.processes = { unavailable: 'docker top failed' }
-    })
-    expect(check('image.non-root', named).summary).toBe(
+    expect(check('image.non-root', noTable(good)).summary).toBe(
       'the image runs as user app (process table not available)',
     )
   })
@@ -119,7 +134,7 @@ describe('image.non-root', () => {
 
 describe('image.exec-form', () => {
   test('Gunicorn as PID 1 passes', () => {
-    const r = check('image.exec-form', recorded('good'))
+    const r = check('image.exec-form', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary: "PID 1 is Gunicorn itself, so docker stop's SIGTERM reaches it",
@@ -127,7 +142,7 @@ describe('image.exec-form', () => {
   })
 
   test('a shell-form CMD under dash fails at the CMD line with the JSON form to use, confirmed by the kill', () => {
-    const r = check('image.exec-form', recorded('shell-form'))
+    const r = check('image.exec-form', shellForm)
     expect(r.status).toBe('failed')
     expect(r.summary).toMatch(
       /^PID 1 is `\/bin\/sh -c gunicorn .*`; Gunicorn runs as its child and never receives SIGTERM$/,
@@ -140,35 +155,34 @@ describe('image.exec-form', () => {
   })
 
   test('an entry script that does not exec the server fails with the exec advice', () => {
-    const obs = variant('good', (o) => {
-      o.processes = processTable(
-        [100, 90, 10001, '/bin/sh /app/entrypoint.sh'],
-        [120, 100, 10001, '/usr/bin/python3 /usr/bin/gunicorn -w 2 -b 0.0.0.0:8000 app:app'],
-        [121, 120, 10001, '/usr/bin/python3 /usr/bin/gunicorn -w 2 -b 0.0.0.0:8000 app:app'],
-      )
-    })
-    withDockerfile(obs, 'FROM python:3.12-slim\nENTRYPOINT ["/app/entrypoint.sh"]\n')
+    // The shell-form recording's table (a shell PID 1, Gunicorn its child) as an entry script.
+    const script = withProcesses(shellForm, (_, i) =>
+      i === 0 ? { args: '/bin/sh /app/entrypoint.sh' } : {},
+    )
+    const obs = withDockerfile(script, 'FROM python:3.12-slim\nENTRYPOINT ["/app/entrypoint.sh"]\n')
     const r = check('image.exec-form', obs)
     expect(r).toMatchObject({ status: 'failed', location: { line: 2 } })
     expect(r.fix).toMatch(/^end the entry script with `exec gunicorn/)
   })
 
   test('tini as PID 1 forwards the signal and passes', () => {
-    const obs = variant('good', (o) => {
-      o.processes = processTable(
-        [1, 0, 0, '/usr/bin/tini -- gunicorn app:app'],
-        [7, 1, 10001, 'gunicorn app:app'],
-      )
-    })
+    // The good recording's table under tini: PID 1 tini as root, Gunicorn its child.
+    const obs = withProcesses(
+      good,
+      (_, i) =>
+        i === 0
+          ? { uid: 0, args: '/usr/bin/tini -- gunicorn app:app' }
+          : { args: 'gunicorn app:app' },
+      2,
+    )
     expect(check('image.exec-form', obs).summary).toBe(
       'PID 1 is an init (/usr/bin/tini -- gunicorn app:app) that forwards SIGTERM to Gunicorn',
     )
   })
 
   test('a shell that execs the server (bash, ash) passes, with a note on the shell form', () => {
-    const obs = variant('shell-form', (o) => {
-      o.processes = gunicornTable('-w 2 -b 0.0.0.0:8000 app:app', 2)
-    })
+    // The shell-form recording with the good recording's table: Gunicorn itself as PID 1.
+    const obs = withPart(shellForm, 'processes', part(good, 'processes'))
     const r = check('image.exec-form', obs)
     expect(r.status).toBe('passed')
     expect(r.summary).toMatch(
@@ -177,21 +191,15 @@ describe('image.exec-form', () => {
   })
 
   test('without a process table the shell-form CMD line decides', () => {
-    const obs = variant('shell-form', (o) => {
-      o.processes = { unavailable: 'docker top failed' }
-      o.shutdown = { unavailable: 'not stopped' }
-    })
+    const obs = withPart(noTable(shellForm), 'shutdown', { unavailable: 'not stopped' })
     const r = check('image.exec-form', obs)
     expect(r).toMatchObject({ status: 'failed', location: { line: 11 } })
     expect(r.summary).toMatch(/^CMD on line 11 is in shell form/)
   })
 
   test('a shell-form CMD handed to a JSON ENTRYPOINT is blamed too', () => {
-    const obs = variant('good', (o) => {
-      o.processes = { unavailable: 'docker top failed' }
-    })
-    withDockerfile(
-      obs,
+    const obs = withDockerfile(
+      noTable(good),
       'FROM python:3.12-slim\nENTRYPOINT ["/entrypoint.sh"]\nCMD gunicorn -b 0.0.0.0:8000 app:app\n',
     )
     const r = check('image.exec-form', obs)
@@ -202,8 +210,9 @@ describe('image.exec-form', () => {
   })
 
   test('with a command override the Dockerfile line is not blamed', () => {
-    const obs = variant('shell-form', (o) => {
-      o.run.commandOverride = ['sh', '-c', 'gunicorn -b 0.0.0.0:8000 app:app']
+    const obs = withPart(shellForm, 'run', {
+      ...shellForm.run,
+      commandOverride: ['sh', '-c', 'gunicorn -b 0.0.0.0:8000 app:app'],
     })
     const r = check('image.exec-form', obs)
     expect(r.status).toBe('failed')

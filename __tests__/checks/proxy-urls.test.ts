@@ -1,56 +1,50 @@
-import type { HttpExchange, Observations } from '../../src/facts/types'
+import type { Observations, ProbeAnswer } from '../../src/facts/types'
 import {
+  answered,
   check,
-  editProbe,
+  exchange,
   nginxFacts,
-  proxied,
-  proxyConfig,
-  proxyExchange,
   recorded,
-  replaceProxied,
   result,
-  variant,
+  withExchanges,
+  withPart,
+  withProbe,
+  withProxyConfig,
 } from './observations'
 
 const PROXY_FIX = 'app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)'
+const good = recorded('good')
 
-/** The good run with the route body and the trailing-slash Location replaced. */
-function urls(body: string, location: string, edit?: (o: Observations) => void): Observations {
-  return variant('good', (o) => {
-    const route = proxied(o, 'route')[0]
-    const slash = proxied(o, 'trailing-slash')[0]
-    const withBody: HttpExchange = { ...route, response: { ...route.response!, body } }
-    replaceProxied(o, 'route', withBody)
-    replaceProxied(
-      o,
-      'trailing-slash',
-      proxyExchange('trailing-slash', slash.request.path, 308, {
-        headers: { location: [location] },
-      }),
-    )
-    edit?.(o)
+/**
+ * The good recording with one route through the proxy (/), whose page is `body`, and its
+ * trailing-slash redirect going to `location` with an empty page: the two places URLs are read.
+ */
+function urls(body: string, location: string, base: Observations = good): Observations {
+  const route = answered(exchange(good, 'proxy', 'route'), { body })
+  const slash = exchange(good, 'proxy', 'trailing-slash')
+  const redirect = answered(slash, {
+    headers: { ...slash.response!.headers, location: [location] },
+    body: '',
   })
+  return withExchanges(
+    withExchanges(base, 'proxy', 'route', route),
+    'proxy',
+    'trailing-slash',
+    redirect,
+  )
 }
 
-/** What the app shows without ProxyFix behind nginx (the no-proxyfix fixture). */
-function noProxyFix(o: Observations): void {
-  editProbe(o, (a) => {
-    if (a.via !== 'proxy') return
-    a.scheme = 'http'
-    a.isSecure = false
-    a.urlRoot = 'http://example.com/'
-    a.externalUrl = 'http://example.com/static/fdc.txt'
-    a.middleware = [{ name: 'Flask.wsgi_app' }]
-  })
-}
+/** The probe's answers through the proxy changed by `change`. */
+const throughProxy = (obs: Observations, change: Partial<ProbeAnswer>): Observations =>
+  withProbe(obs, (a) => (a.via === 'proxy' ? change : undefined))
 
 describe('proxy.https-urls', () => {
   test('https links, an https trailing-slash redirect and an https url_for pass', () => {
-    const r = check('proxy.https-urls', recorded('good'))
+    const r = check('proxy.https-urls', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
-        "generated URLs use https://example.com: 2 absolute URLs and the probe's url_for checked",
+        "generated URLs use https://example.com: 4 absolute URLs and the probe's url_for checked",
     })
     expect(r.evidence).toContain(
       'GET /docs (trailing-slash) answered 308 with Location: https://example.com/docs/',
@@ -58,15 +52,10 @@ describe('proxy.https-urls', () => {
   })
 
   test("without ProxyFix: http:// in Werkzeug's 308, the body and url_for, each named", () => {
-    const obs = urls(
-      '<a href="http://example.com/">home</a>',
-      'http://example.com/docs/',
-      noProxyFix,
-    )
-    const r = check('proxy.https-urls', obs)
+    const r = check('proxy.https-urls', recorded('no-proxyfix'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary: 'GET / links to http://example.com/: http:// behind the TLS proxy (and 3 more)',
+      summary: 'GET / links to http://example.com/: http:// behind the TLS proxy (and 5 more)',
       fix: `trust the proxy's headers: ${PROXY_FIX} (from werkzeug.middleware.proxy_fix import ProxyFix)`,
     })
     expect(r.location).toBeUndefined()
@@ -80,17 +69,19 @@ describe('proxy.https-urls', () => {
   })
 
   test('the internal address in a Location, with no X-Forwarded-Proto sent, blames the location', () => {
-    const obs = urls('<p>no links</p>', 'http://app:8000/docs/', (o) => {
-      const c = proxyConfig(o)
-      c.facts = nginxFacts('location-add-header')
-      c.serverName = 'app.example.test'
-      editProbe(o, (a) => {
-        a.forwarded = {}
-        a.host = 'app:8000'
-        a.externalUrl = 'http://app:8000/static/fdc.txt'
-        a.urlRoot = 'http://app:8000/'
-      })
+    // The good recording behind a captured config whose location / sets no proxy_set_header
+    // (no recording has one): the app sees Host app:8000 and no X-Forwarded-*.
+    const config = withProxyConfig(good, {
+      facts: nginxFacts('location-add-header', '__tests__/fixtures/good/deploy/nginx.conf'),
+      serverName: 'app.example.test',
     })
+    const internal = throughProxy(config, {
+      forwarded: {},
+      host: 'app:8000',
+      externalUrl: 'http://app:8000/static/fdc.txt',
+      urlRoot: 'http://app:8000/',
+    })
+    const obs = urls('<p>no links</p>', 'http://app:8000/docs/', internal)
     const r = check('proxy.https-urls', obs)
     expect(r.summary).toBe(
       'GET /docs (trailing-slash) answered 308 with Location: http://app:8000/docs/: the internal host app behind the TLS proxy (and 2 more)',
@@ -98,17 +89,16 @@ describe('proxy.https-urls', () => {
     expect(r.fix).toBe(
       `add proxy_set_header X-Forwarded-Proto $scheme; and Host $host; to location /, and ${PROXY_FIX}`,
     )
-    expect(r.location).toEqual({ file: 'deploy/nginx.conf', line: 24 })
+    expect(r.location).toEqual({ file: '__tests__/fixtures/good/deploy/nginx.conf', line: 24 })
   })
 
   test('https only because Gunicorn trusts X-Forwarded-Proto itself is a fragile warning', () => {
-    const obs = variant('good', (o) =>
-      editProbe(o, (a) => {
-        if (a.via !== 'proxy') return
-        a.serverScheme = 'https'
-        a.middleware = [{ name: 'Flask.wsgi_app' }]
-      }),
-    )
+    // The good recording's answers through the proxy as if Gunicorn trusted X-Forwarded-Proto
+    // itself (forwarded_allow_ips) and no ProxyFix were installed: no recording runs that way.
+    const obs = throughProxy(good, {
+      serverScheme: 'https',
+      middleware: [{ name: 'Flask.wsgi_app' }],
+    })
     const r = check('proxy.https-urls', obs)
     expect(r).toMatchObject({
       status: 'failed',
@@ -151,11 +141,8 @@ describe('proxy.https-urls', () => {
   })
 
   test('nothing absolute and no probe: skipped', () => {
-    const obs = variant('good', (o) => {
-      replaceProxied(o, 'trailing-slash')
-      replaceProxied(o, 'route', proxyExchange('route', '/', 200, { body: '<a href="/x">x</a>' }))
-      o.probe = { answers: [] }
-    })
+    const relative = urls('<a href="/x">x</a>', '', withPart(good, 'probe', { answers: [] }))
+    const obs = withExchanges(relative, 'proxy', 'trailing-slash')
     expect(result('proxy.https-urls', obs)).toMatchObject({
       status: 'skipped',
       summary:
@@ -163,8 +150,8 @@ describe('proxy.https-urls', () => {
       skip_reason: 'blocked',
     })
     // With introspect off, the run chose not to look: requested, not blocked.
-    obs.probe = { unavailable: 'introspect is off', skip: 'requested' }
-    expect(result('proxy.https-urls', obs)).toMatchObject({
+    const off = withPart(obs, 'probe', { unavailable: 'introspect is off', skip: 'requested' })
+    expect(result('proxy.https-urls', off)).toMatchObject({
       status: 'skipped',
       skip_reason: 'requested',
     })

@@ -1,45 +1,41 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parseNginxError } from '../../src/facts/nginx-config'
-import type { Observations, ProxyConfigFacts } from '../../src/facts/types'
+import type { HttpExchange, Observations } from '../../src/facts/types'
 import {
-  CLIENT,
+  answered,
   check,
-  editProbe,
+  exchange,
   nginxFacts,
-  proxied,
-  proxyConfig,
-  proxyExchange,
+  part,
   recorded,
-  replaceProxied,
   result,
-  variant,
+  withExchanges,
+  withPart,
+  withProbe,
+  withProxyConfig,
 } from './observations'
 
-/** The good run with another captured config as deploy/nginx.conf (and its server name). */
+const good = recorded('good')
+/** The good fixture's config, by its repository path as the recording names it. */
+const CONF = '__tests__/fixtures/good/deploy/nginx.conf'
+const INVALID = '__tests__/fixtures/invalid-nginx/deploy/nginx.conf'
+const CLIENT = part(good, 'proxy').clientAddress
+/** The reference proxy stands in front when the repository has no nginx config. */
+const behindReference = (): Observations => recorded('no-nginx-config')
+
+/**
+ * The good recording with another captured config's facts as its own (no recording has these
+ * configs; __tests__/data/nginx has their nginx -T).
+ */
 function withConfig(capture: string, serverName = 'example.com'): Observations {
-  return variant('good', (o) => {
-    const c = proxyConfig(o)
-    c.facts = nginxFacts(capture)
-    c.serverName = serverName
-  })
+  return withProxyConfig(good, { facts: nginxFacts(capture, CONF), serverName })
 }
 
-/** The good run behind the reference proxy (the seed example, at its path in the image). */
-function behindReference(): Observations {
-  return variant('good', (o) => {
-    const c = proxyConfig(o)
-    c.source = 'reference'
-    delete c.path
-    c.rewrites = []
-    c.facts = nginxFacts('seed', undefined)
-    c.notes = [
-      "No nginx config in the repository: the reference proxy (the deployment chapter's example: TLS, forwarded headers, /static/) is used.",
-    ]
-  })
-}
-
-/** A config nginx -t rejected, from a captured stderr, with the site file as deploy/nginx.conf. */
+/**
+ * The invalid-nginx recording (nginx -t refused the config) with another refusal, from a
+ * captured nginx -t stderr of the config as deploy/nginx.conf.
+ */
 function rejected(capture: string): Observations {
   const stderr = readFileSync(
     path.join(__dirname, '..', 'data', 'nginx', `${capture}.nginx-t.stderr.txt`),
@@ -47,52 +43,52 @@ function rejected(capture: string): Observations {
   )
   const err = parseNginxError(stderr)
   if (err === undefined) throw new Error(`no error in ${capture}`)
-  return variant('good', (o) => {
-    const c = proxyConfig(o)
-    c.test = { ok: false, message: err.message }
-    if (err.file) c.test.file = 'deploy/nginx.conf'
-    if (err.line) c.test.line = err.line
-    delete c.facts
-    const reason = { unavailable: `nginx rejected the configuration: ${err.message}` }
-    o.proxy = reason
-    if (!('unavailable' in o.http)) o.http = o.http.filter((x) => x.via === 'app')
-    if (!('unavailable' in o.probe))
-      o.probe.answers = o.probe.answers.filter((a) => a.via === 'app')
+  const test = {
+    ok: false,
+    message: err.message,
+    ...(err.file === undefined ? {} : { file: INVALID }),
+    ...(err.line === undefined ? {} : { line: err.line }),
+  }
+  const where = err.line === undefined ? INVALID : `${INVALID}:${err.line}`
+  const refused = withProxyConfig(recorded('invalid-nginx'), { test })
+  return withPart(refused, 'proxy', {
+    unavailable: `nginx rejected the configuration: ${err.message} (${where})`,
+    blockedBy: 'proxy.config-valid',
   })
 }
 
 describe('proxy.config-valid', () => {
   test('an accepted config passes, naming where it came from and the one rewrite made', () => {
-    const r = check('proxy.config-valid', recorded('good'))
+    const r = check('proxy.config-valid', good)
     expect(r).toMatchObject({
       status: 'passed',
-      summary: 'nginx -t accepts deploy/nginx.conf (found in the repository)',
+      summary: `nginx -t accepts ${CONF} (found in the repository)`,
     })
     expect(r.evidence?.[0]).toBe(
-      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 35); nothing else changed',
+      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 44); nothing else changed',
     )
     // The runtime's own note for the rewrite is not repeated.
-    expect(r.evidence?.some((l) => l.startsWith('Line 35:'))).toBe(false)
+    expect(r.evidence?.some((l) => l.startsWith('Line 44:'))).toBe(false)
     expect(r.evidence).toContain(
-      'A throw-away certificate for example.com is mounted at /etc/nginx/tls/cert.pem, /etc/nginx/tls/key.pem.',
+      'A throw-away certificate for example.com is mounted at /etc/nginx/tls/example.com.crt, /etc/nginx/tls/example.com.key.',
     )
   })
 
   test('the nginx-config input is named as the source', () => {
-    const obs = variant('good', (o) => {
-      proxyConfig(o).source = 'input'
-    })
+    // The good recording's config, as if given through the input instead of detected.
+    const obs = withProxyConfig(good, { source: 'input' })
     expect(check('proxy.config-valid', obs).summary).toBe(
-      'nginx -t accepts deploy/nginx.conf (the nginx-config input)',
+      `nginx -t accepts ${CONF} (the nginx-config input)`,
     )
   })
 
   test('upstream servers are named as such', () => {
-    const obs = withConfig('upstream-redirect')
-    proxyConfig(obs).rewrites = [
-      { line: 2, before: '127.0.0.1:8000', after: 'app:8000' },
-      { line: 3, before: 'localhost:8001', after: 'app:8001' },
-    ]
+    const obs = withProxyConfig(withConfig('upstream-redirect'), {
+      rewrites: [
+        { line: 2, before: '127.0.0.1:8000', after: 'app:8000' },
+        { line: 3, before: 'localhost:8001', after: 'app:8001' },
+      ],
+    })
     expect(check('proxy.config-valid', obs).evidence?.[0]).toBe(
       'upstream flask_app: server 127.0.0.1:8000 -> app:8000 (line 2); upstream flask_app: server localhost:8001 -> app:8001 (line 3); nothing else changed',
     )
@@ -107,40 +103,41 @@ describe('proxy.config-valid', () => {
   })
 
   test("a rejected config fails with nginx's message at the config line", () => {
-    const r = check('proxy.config-valid', rejected('reject-syntax'))
+    const r = check('proxy.config-valid', recorded('invalid-nginx'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary: 'nginx -t rejected deploy/nginx.conf: unknown directive "proxy_set_heade"',
-      fix: 'nginx reads "proxy_set_heade" on line 12 as a directive: correct its spelling, or quote the value before it (an unquoted value ends at its first \';\')',
-      location: { file: 'deploy/nginx.conf', line: 12 },
+      summary: `nginx -t rejected ${INVALID}: unknown directive "includeSubDomains"`,
+      fix: 'nginx reads "includeSubDomains" on line 35 as a directive: correct its spelling, or quote the value before it (an unquoted value ends at its first \';\')',
+      location: { file: INVALID, line: 35 },
     })
     expect(r.evidence?.slice(0, 2)).toEqual([
-      'nginx -t: unknown directive "proxy_set_heade" in deploy/nginx.conf:12',
+      `nginx -t: unknown directive "includeSubDomains" in ${INVALID}:35`,
       // No facts when nginx refuses the config: the rewrite is still named for what it is.
-      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 35); nothing else changed',
+      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 45); nothing else changed',
     ])
   })
 
   test('an upstream name nginx cannot resolve gets its own fix', () => {
     const r = check('proxy.config-valid', rejected('reject-host-not-found'))
-    expect(r.location).toEqual({ file: 'deploy/nginx.conf', line: 4 })
+    expect(r.location).toEqual({ file: INVALID, line: 4 })
     expect(r.fix).toMatch(/^nginx resolves "flask-app" when it starts: proxy to 127\.0\.0\.1/)
   })
 
   test('a message without a line points at the file', () => {
     const r = check('proxy.config-valid', rejected('reject-missing-cert-file'))
-    expect(r.summary).toMatch(/^nginx -t rejected deploy\/nginx\.conf: cannot load certificate/)
-    expect(r.location).toEqual({ file: 'deploy/nginx.conf' })
+    expect(r.summary).toMatch(
+      /^nginx -t rejected __tests__\/fixtures\/invalid-nginx\/deploy\/nginx\.conf: cannot load certificate/,
+    )
+    expect(r.location).toEqual({ file: INVALID })
     expect(r.fix).toMatch(/ssl_certificate \/ ssl_certificate_key at fixed paths/)
   })
 
   test('the checks that read the config are skipped with the reason', () => {
-    const obs = rejected('reject-syntax')
+    const obs = recorded('invalid-nginx')
     for (const id of ['proxy.forwarded-headers', 'proxy.rate-limit']) {
       expect(result(id, obs)).toMatchObject({
         status: 'skipped',
-        summary:
-          'nginx rejected the configuration: unknown directive "proxy_set_heade" (deploy/nginx.conf:12)',
+        summary: `nginx rejected the configuration: unknown directive "includeSubDomains" (${INVALID}:35)`,
         skip_reason: 'blocked',
         blocked_by: 'proxy.config-valid',
       })
@@ -150,14 +147,14 @@ describe('proxy.config-valid', () => {
 
 describe('proxy.forwarded-headers', () => {
   test('Host, X-Forwarded-For and X-Forwarded-Proto set and received pass', () => {
-    const r = check('proxy.forwarded-headers', recorded('good'))
+    const r = check('proxy.forwarded-headers', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
         'the proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto, and they reach the app',
     })
     expect(r.evidence).toEqual([
-      'location / (deploy/nginx.conf:33): Host $host, X-Forwarded-For $proxy_add_x_forwarded_for, X-Forwarded-Proto $scheme',
+      `location / (${CONF}:42): Host $host, X-Forwarded-For $proxy_add_x_forwarded_for, X-Forwarded-Proto $scheme`,
       `reached the app: X-Forwarded-For: ${CLIENT}, X-Forwarded-Proto: https`,
     ])
   })
@@ -166,9 +163,8 @@ describe('proxy.forwarded-headers', () => {
     const r = check('proxy.forwarded-headers', withConfig('limit-req'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary:
-        'location / (deploy/nginx.conf:13) does not forward X-Forwarded-Proto (and 1 more location)',
-      location: { file: 'deploy/nginx.conf', line: 13 },
+      summary: `location / (${CONF}:13) does not forward X-Forwarded-Proto (and 1 more location)`,
+      location: { file: CONF, line: 13 },
       fix: 'in location /: proxy_set_header X-Forwarded-Proto $scheme;',
     })
     expect(r.evidence).toContain(
@@ -182,8 +178,7 @@ describe('proxy.forwarded-headers', () => {
       withConfig('location-add-header', 'app.example.test'),
     )
     expect(r).toMatchObject({
-      summary:
-        'location / (deploy/nginx.conf:24) does not forward Host, X-Forwarded-For, X-Forwarded-Proto (and 1 more location)',
+      summary: `location / (${CONF}:24) does not forward Host, X-Forwarded-For, X-Forwarded-Proto (and 1 more location)`,
       fix: 'in location /: proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto $scheme;',
     })
     expect(r.evidence).toContain(
@@ -192,10 +187,9 @@ describe('proxy.forwarded-headers', () => {
   })
 
   test('headers that do not reach the app fail on behaviour alone', () => {
-    const obs = variant('good', (o) =>
-      editProbe(o, (a) => {
-        a.forwarded = { 'x-forwarded-for': CLIENT }
-      }),
+    // The good recording's probe answers through the proxy as if only X-Forwarded-For arrived.
+    const obs = withProbe(good, (a) =>
+      a.via === 'proxy' ? { forwarded: { 'x-forwarded-for': CLIENT } } : undefined,
     )
     const r = check('proxy.forwarded-headers', obs)
     expect(r).toMatchObject({
@@ -208,20 +202,20 @@ describe('proxy.forwarded-headers', () => {
   test('the reference proxy forwards them, and never points at its own lines', () => {
     const r = check('proxy.forwarded-headers', behindReference())
     expect(r.status).toBe('passed')
-    expect(r.evidence?.[0]).toMatch(/^location \/ \(reference proxy, line 10\): Host \$host/)
+    expect(r.evidence?.[0]).toMatch(/^location \/ \(reference proxy, line 11\): Host \$host/)
   })
 })
 
 describe('proxy.rate-limit', () => {
   test('a limit_req on the proxied location passes with its zone', () => {
-    const r = check('proxy.rate-limit', recorded('good'))
+    const r = check('proxy.rate-limit', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
         'location / is rate-limited: limit_req zone=app burst=100 (50r/s per $binary_remote_addr)',
     })
     expect(r.evidence).toEqual([
-      'limit_req zone=app burst=100 (50r/s per $binary_remote_addr): deploy/nginx.conf:34',
+      `limit_req zone=app burst=100 (50r/s per $binary_remote_addr): ${CONF}:43`,
     ])
   })
 
@@ -229,9 +223,8 @@ describe('proxy.rate-limit', () => {
     const r = check('proxy.rate-limit', withConfig('seed'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary:
-        'no limit_req applies to location / (deploy/nginx.conf:10), which proxies to the app',
-      location: { file: 'deploy/nginx.conf', line: 10 },
+      summary: `no limit_req applies to location / (${CONF}:10), which proxies to the app`,
+      location: { file: CONF, line: 10 },
     })
     expect(r.fix).toMatch(/^limit_req_zone \$binary_remote_addr zone=app:10m rate=10r\/s;/)
   })
@@ -239,7 +232,7 @@ describe('proxy.rate-limit', () => {
   test('other proxied locations without a limit are named', () => {
     const r = check('proxy.rate-limit', withConfig('upstream-redirect'))
     expect(r.status).toBe('failed')
-    expect(r.evidence).toContain('not limited: location = /healthz (deploy/nginx.conf:33)')
+    expect(r.evidence).toContain(`not limited: location = /healthz (${CONF}:33)`)
   })
 
   test('the reference proxy is not judged', () => {
@@ -252,10 +245,8 @@ describe('proxy.rate-limit', () => {
 })
 
 describe('proxy.client-ip', () => {
-  const NGINX_ADDR = '172.18.0.3'
-
   test('the client address through ProxyFix(x_for=1), unmoved by a forged header, passes', () => {
-    const r = check('proxy.client-ip', recorded('good'))
+    const r = check('proxy.client-ip', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary: `the app sees the client address ${CLIENT}; a forged X-Forwarded-For: 203.0.113.9 did not replace it`,
@@ -264,29 +255,17 @@ describe('proxy.client-ip', () => {
   })
 
   test('without ProxyFix the app sees the proxy', () => {
-    const obs = variant('good', (o) =>
-      editProbe(o, (a) => {
-        a.remoteAddr = NGINX_ADDR
-        a.middleware = [{ name: 'Flask.wsgi_app' }]
-      }),
-    )
-    const r = check('proxy.client-ip', obs)
+    const r = check('proxy.client-ip', recorded('no-proxyfix'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary: `the app sees ${NGINX_ADDR} (the proxy) as the client, not ${CLIENT}`,
+      summary: 'the app sees 192.168.80.3 (the proxy) as the client, not 192.168.80.1',
       fix: 'trust the X-Forwarded-For nginx sets: app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)',
     })
     expect(r.evidence).toContain('no ProxyFix in app.wsgi_app (Flask.wsgi_app)')
   })
 
   test('ProxyFix(x_for=2) behind one proxy lets a forged X-Forwarded-For win', () => {
-    const obs = variant('good', (o) =>
-      editProbe(o, (a) => {
-        a.middleware = [{ name: 'ProxyFix', xFor: 2, xProto: 1, xHost: 1 }]
-        if (Object.keys(a.forged).length) a.remoteAddr = '203.0.113.9'
-      }),
-    )
-    const r = check('proxy.client-ip', obs)
+    const r = check('proxy.client-ip', recorded('proxyfix-xfor-2'))
     expect(r).toMatchObject({
       status: 'failed',
       summary:
@@ -294,17 +273,19 @@ describe('proxy.client-ip', () => {
       fix: 'ProxyFix x_for=2 trusts 2 proxies but there is 1 (nginx): app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)',
     })
     expect(r.evidence).toContain(
-      'with a forged X-Forwarded-For: 203.0.113.9: remote_addr 203.0.113.9 (X-Forwarded-For reaching the app: 203.0.113.9, 172.18.0.1)',
+      'with a forged X-Forwarded-For: 203.0.113.9: remote_addr 203.0.113.9 (X-Forwarded-For reaching the app: 203.0.113.9, 192.168.208.1)',
     )
   })
 
   test("nginx passing the client's own header on is blamed instead", () => {
-    const obs = variant('good', (o) =>
-      editProbe(o, (a) => {
-        if (!Object.keys(a.forged).length) return
-        a.remoteAddr = '203.0.113.9'
-        a.forwarded['x-forwarded-for'] = '203.0.113.9'
-      }),
+    // The good recording's forged-header answer as nginx passing $http_x_forwarded_for gives it.
+    const obs = withProbe(good, (a) =>
+      Object.keys(a.forged).length === 0
+        ? undefined
+        : {
+            remoteAddr: '203.0.113.9',
+            forwarded: { ...a.forwarded, 'x-forwarded-for': '203.0.113.9' },
+          },
     )
     expect(check('proxy.client-ip', obs).fix).toBe(
       "let nginx append the client address instead of passing the client's header on: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
@@ -312,9 +293,7 @@ describe('proxy.client-ip', () => {
   })
 
   test('without the probe the check is skipped with the reason', () => {
-    const obs = variant('good', (o) => {
-      o.probe = { answers: [] }
-    })
+    const obs = withPart(good, 'probe', { answers: [] })
     expect(result('proxy.client-ip', obs)).toMatchObject({
       status: 'skipped',
       summary: 'the probe did not answer through the proxy',
@@ -324,60 +303,66 @@ describe('proxy.client-ip', () => {
 })
 
 describe('proxy.host-header', () => {
-  const foreign = (status: number, extra = {}): ReturnType<typeof proxyExchange> =>
-    proxyExchange('host-header', '/', status, { host: 'fdc-foreign-68a4a80e.invalid', ...extra })
+  /**
+   * The good recording's foreign-host request (nginx closed the connection) as if answered:
+   * the recorded answer to / through the proxy with `change`.
+   */
+  const foreign = (change: Partial<NonNullable<HttpExchange['response']>>): Observations =>
+    withExchanges(
+      good,
+      'proxy',
+      'host-header',
+      answered(exchange(good, 'proxy', 'host-header'), change, exchange(good, 'proxy', 'route')),
+    )
 
   test('a closed connection (return 444 in the default server) passes', () => {
-    const r = check('proxy.host-header', recorded('good'))
+    const r = check('proxy.host-header', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
-        'a request for fdc-foreign-68a4a80e.invalid was refused: the connection was closed (socket hang up)',
+        'a request for fdc-foreign-***.invalid was refused: the connection was closed (UND_ERR_SOCKET: other side closed (after 3 ms))',
     })
     expect(r.evidence).toContain(
-      'it lands on server _ (deploy/nginx.conf:11), the default_server for port 443',
+      `it lands on server _ (${CONF}:15), the default_server for port 443`,
     )
   })
 
   test('a single server answers every host: the app gets the request', () => {
-    const obs = withConfig('seed')
-    const route = proxied(obs, 'route')[0].response
-    replaceProxied(obs, 'host-header', foreign(200, { body: route?.body }))
+    const obs = withPart(foreign({}), 'proxyConfig', part(withConfig('seed'), 'proxyConfig'))
     const r = check('proxy.host-header', obs)
     expect(r).toMatchObject({
       status: 'failed',
       summary: 'a request with a foreign Host reached the app (answered 200)',
-      location: { file: 'deploy/nginx.conf', line: 1 },
+      location: { file: CONF, line: 1 },
     })
     expect(r.fix).toMatch(/^add a catch-all server first: server \{ listen 443 ssl default_server;/)
     expect(r.evidence).toContain(
-      'it lands on server example.com (deploy/nginx.conf:1), the first server for port 443',
+      `it lands on server example.com (${CONF}:1), the first server for port 443`,
     )
   })
 
   test('a foreign host echoed into a Location fails even when the config looks right', () => {
-    const obs = variant('good', (o) =>
-      replaceProxied(
-        o,
-        'host-header',
-        foreign(302, { headers: { location: ['https://fdc-foreign-68a4a80e.invalid/login'] } }),
-      ),
-    )
+    const obs = foreign({
+      status: 302,
+      headers: { location: ['https://fdc-foreign-***.invalid/login'] },
+      body: '',
+    })
     const r = check('proxy.host-header', obs)
     expect(r.summary).toBe(
       'a request with a foreign Host reached the app, which echoed it into its answer',
     )
-    expect(r.evidence).toContain('Location: https://fdc-foreign-68a4a80e.invalid/login')
+    expect(r.evidence).toContain('Location: https://fdc-foreign-***.invalid/login')
   })
 
   test('a default server answering on its own passes; 421 passes', () => {
-    const obs = variant('good', (o) => replaceProxied(o, 'host-header', foreign(404)))
+    const notFound = exchange(good, 'proxy', 'not-found').response
+    const obs = foreign({ ...notFound, status: 404 })
     expect(check('proxy.host-header', obs).summary).toBe(
-      'a request for fdc-foreign-68a4a80e.invalid was answered 404 by a default server without reaching the app',
+      'a request for fdc-foreign-***.invalid was answered 404 by a default server without reaching the app',
     )
-    const misdirected = variant('good', (o) => replaceProxied(o, 'host-header', foreign(421)))
+    const misdirected = foreign({ ...notFound, status: 421 })
     expect(check('proxy.host-header', misdirected).summary).toBe(
-      'a request for fdc-foreign-68a4a80e.invalid was refused with 421',
+      'a request for fdc-foreign-***.invalid was refused with 421',
     )
   })
 
@@ -387,11 +372,11 @@ describe('proxy.host-header', () => {
   })
 })
 
-test('the default config facts are the full capture as deploy/nginx.conf', () => {
-  const c: ProxyConfigFacts = proxyConfig(recorded('good'))
+test("the recorded config facts name the site by the config's repository path", () => {
+  const c = part(good, 'proxyConfig')
   expect(c.facts?.servers.map((s) => [s.file, s.line])).toEqual([
-    ['deploy/nginx.conf', 5],
-    ['deploy/nginx.conf', 11],
-    ['deploy/nginx.conf', 20],
+    [CONF, 8],
+    [CONF, 15],
+    [CONF, 24],
   ])
 })

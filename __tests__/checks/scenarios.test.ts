@@ -4,14 +4,14 @@
  */
 import { runCatalog } from '../../src/checks/catalog'
 import { CHECK_IDS } from '../../src/checks/ids'
-import { recorded, type Recorded } from './observations'
+import { recorded } from './observations'
 
-const cases: [Recorded, string[]][] = [
+const cases: [string, string[]][] = [
   ['good', []],
   ['dev-server', ['server.production-wsgi']],
-  ['root', ['image.non-root']],
-  ['crashed', ['boot.ready']],
-  ['loopback', ['boot.ready']],
+  ['root-user', ['image.non-root']],
+  ['crash-on-boot', ['boot.ready']],
+  ['loopback-bind', ['boot.ready']],
   ['shell-form', ['image.exec-form', 'shutdown.graceful']],
   ['baked-secret', ['image.no-baked-secrets']],
   ['no-access-log', ['logs.stdout']],
@@ -27,16 +27,16 @@ test.each(cases)('%s: failed checks are %j', (name, expected) => {
   }
 })
 
-test('the good run (behind the full nginx config) passes every check of the catalog', () => {
+test('the good run (behind its own nginx config) passes every check of the catalog', () => {
   const results = runCatalog(recorded('good'))
   expect(results.filter((r) => r.status !== 'passed').map((r) => [r.id, r.summary])).toEqual([])
 })
 
 test('checks that need the running app are blocked, with the reason, when it never became ready', () => {
-  const results = runCatalog(recorded('crashed'))
+  const results = runCatalog(recorded('crash-on-boot'))
   expect(results.find((r) => r.id === 'health.endpoint')).toMatchObject({
     status: 'skipped',
-    summary: 'container did not become ready: the container exited with code 1 after 0.6 s',
+    summary: 'container did not become ready: the container exited with code 3 after 0.8 s',
     skip_reason: 'blocked',
   })
 })

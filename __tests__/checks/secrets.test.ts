@@ -1,52 +1,61 @@
-import type { Observations, SecondBootFacts, SessionCookieFacts } from '../../src/facts/types'
-import { check, editProbe, recorded, result, variant } from './observations'
+import type {
+  Observations,
+  ProbeAnswer,
+  SecondBootFacts,
+  SessionCookieFacts,
+} from '../../src/facts/types'
+import { check, part, recorded, result, withPart, withProbe } from './observations'
 
-const cookie = (over: Partial<SessionCookieFacts> = {}): SessionCookieFacts => ({
-  via: 'proxy',
-  path: '/',
-  name: 'session',
-  signedWithInjected: true,
-  weakKey: null,
-  ...over,
-})
+const good = recorded('good')
+const weakSecret = recorded('weak-secret')
+const devFallback = recorded('dev-fallback')
 
-/** The good run without the probe, with these session cookies. */
+/** The good recording's session cookie through the proxy, changed by `over`. */
+const cookie = (over: Partial<SessionCookieFacts> = {}): SessionCookieFacts => {
+  const viaProxy = part(good, 'sessionCookies').find((c) => c.via === 'proxy')
+  if (viaProxy === undefined) throw new Error('the good recording has no cookie via the proxy')
+  return { ...viaProxy, ...over }
+}
+
+/** A recording without the probe. */
+const noProbe = (obs: Observations): Observations =>
+  withPart(obs, 'probe', { unavailable: 'introspect is false' })
+
+/** The good recording without the probe, with these session cookies. */
 const cookiesOnly = (...cookies: SessionCookieFacts[]): Observations =>
-  variant('good', (o) => {
-    o.probe = { unavailable: 'introspect is false' }
-    o.sessionCookies = cookies
-  })
+  withPart(noProbe(good), 'sessionCookies', cookies)
 
-/** A second boot that started (the app has a fallback key). */
-const startedWith = (secondBoot: Partial<SecondBootFacts>): SecondBootFacts => ({
-  ready: true,
-  logTail: ['[2026-11-24 16:26:50 +0000] [1] [INFO] Listening at: http://0.0.0.0:8000 (1)'],
+/**
+ * The dev-fallback recording's second boot (it started: the app has a fallback key), changed by
+ * `change`; it sets no cookie unless `change` says so.
+ */
+const startedWith = (change: Partial<SecondBootFacts>): SecondBootFacts => ({
+  ...part(devFallback, 'secondBoot'),
   sessionCookies: [],
-  ...secondBoot,
+  ...change,
 })
+
+/** The good recording with the probe finding this key. */
+const withKey = (secretKey: ProbeAnswer['secretKey']): Observations =>
+  withProbe(good, () => ({ secretKey }))
 
 describe('secret.from-env', () => {
   test('the probe finding the injected key passes', () => {
-    const r = check('secret.from-env', recorded('good'))
+    const r = check('secret.from-env', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary: 'the app signs with the SECRET_KEY the action injected (the probe compared digests)',
     })
     expect(r.evidence).toEqual([
       'the probe: SECRET_KEY set (64 characters), equal to the SECRET_KEY the action injected (digests compared)',
+      'session cookie session from / (app) verifies against the SECRET_KEY the action injected',
+      'session cookie session from /?__debugger__=yes&cmd=resource&f=debugger.js (app) verifies against the SECRET_KEY the action injected',
       'session cookie session from / (proxy) verifies against the SECRET_KEY the action injected',
     ])
   })
 
   test('a key of its own fails (the weak-secret fixture)', () => {
-    const obs = variant('good', (o) => {
-      editProbe(
-        o,
-        (a) => (a.secretKey = { set: true, length: 3, matchesInjected: false, weak: 'dev' }),
-      )
-      o.sessionCookies = [cookie({ signedWithInjected: false, weakKey: 'dev' })]
-    })
-    const r = check('secret.from-env', obs)
+    const r = check('secret.from-env', weakSecret)
     expect(r).toMatchObject({
       status: 'failed',
       summary: 'the app uses a key of its own, not the SECRET_KEY from the environment',
@@ -54,16 +63,19 @@ describe('secret.from-env', () => {
     })
     expect(r.evidence).toEqual([
       'the probe: SECRET_KEY set (3 characters), different from the SECRET_KEY the action injected (digests compared)',
+      "session cookie session from / (app) does not verify against the SECRET_KEY the action injected; it verifies with the known weak key 'dev'",
+      "session cookie session from /?__debugger__=yes&cmd=resource&f=debugger.js (app) does not verify against the SECRET_KEY the action injected; it verifies with the known weak key 'dev'",
       "session cookie session from / (proxy) does not verify against the SECRET_KEY the action injected; it verifies with the known weak key 'dev'",
     ])
   })
 
   test('without the probe, session cookie signatures decide', () => {
-    expect(check('secret.from-env', cookiesOnly(cookie()))).toMatchObject({
+    expect(check('secret.from-env', noProbe(good))).toMatchObject({
       status: 'passed',
       summary:
-        'the app signs with the SECRET_KEY the action injected (1 session cookie verified (itsdangerous, HMAC-SHA1, salt cookie-session))',
+        'the app signs with the SECRET_KEY the action injected (3 session cookies verified (itsdangerous, HMAC-SHA1, salt cookie-session))',
     })
+    // One of them signed otherwise (no recording mixes keys).
     expect(
       check(
         'secret.from-env',
@@ -73,9 +85,11 @@ describe('secret.from-env', () => {
   })
 
   test('a SECRET_KEY given in env is what the app is compared with, and the evidence says so', () => {
-    const obs = variant('good', (o) => {
-      o.run.secretInjected = false
-      o.run.envNames = ['SECRET_KEY', 'DATABASE_URL']
+    // The good recording as if the key had come through `env` (the recordings give no --env).
+    const obs = withPart(good, 'run', {
+      ...good.run,
+      secretInjected: false,
+      envNames: ['SECRET_KEY', 'DATABASE_URL'],
     })
     const r = check('secret.from-env', obs)
     expect(r.summary).toBe(
@@ -87,12 +101,7 @@ describe('secret.from-env', () => {
   })
 
   test('no key set at all fails', () => {
-    const obs = variant('good', (o) =>
-      editProbe(
-        o,
-        (a) => (a.secretKey = { set: false, length: 0, matchesInjected: false, weak: null }),
-      ),
-    )
+    const obs = withKey({ set: false, length: 0, matchesInjected: false, weak: null })
     expect(check('secret.from-env', obs).summary).toBe(
       'the app has no SECRET_KEY, though SECRET_KEY is in its environment',
     )
@@ -106,8 +115,10 @@ describe('secret.from-env', () => {
       skip_reason: 'blocked',
     })
     // The probe turned off by the run: it chose not to look.
-    const off = cookiesOnly()
-    off.probe = { unavailable: 'introspect is off', skip: 'requested' }
+    const off = withPart(cookiesOnly(), 'probe', {
+      unavailable: 'introspect is off',
+      skip: 'requested',
+    })
     expect(result('secret.from-env', off)).toMatchObject({
       status: 'skipped',
       skip_reason: 'requested',
@@ -117,7 +128,7 @@ describe('secret.from-env', () => {
 
 describe('secret.strength', () => {
   test('a strong key and a refusal to start without SECRET_KEY pass', () => {
-    const r = check('secret.strength', recorded('good'))
+    const r = check('secret.strength', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
@@ -127,14 +138,7 @@ describe('secret.strength', () => {
   })
 
   test("a hard-coded 'dev' fails on both parts and names the word-list entry", () => {
-    const obs = variant('good', (o) => {
-      editProbe(
-        o,
-        (a) => (a.secretKey = { set: true, length: 3, matchesInjected: false, weak: 'dev' }),
-      )
-      o.secondBoot = startedWith({ secretKey: { set: true, length: 3, weak: 'dev' } })
-    })
-    const r = check('secret.strength', obs)
+    const r = check('secret.strength', weakSecret)
     expect(r).toMatchObject({
       status: 'failed',
       summary:
@@ -149,12 +153,7 @@ describe('secret.strength', () => {
   })
 
   test("os.environ.get('SECRET_KEY', 'dev') fails only on the second boot", () => {
-    const obs = variant('good', (o) => {
-      o.secondBoot = startedWith({
-        sessionCookies: [cookie({ signedWithInjected: null, weakKey: 'dev' })],
-      })
-    })
-    const r = check('secret.strength', obs)
+    const r = check('secret.strength', devFallback)
     expect(r).toMatchObject({
       status: 'failed',
       summary: "falls back to a weak key when SECRET_KEY is unset ('dev')",
@@ -163,12 +162,7 @@ describe('secret.strength', () => {
   })
 
   test('a short key that is on no list fails on its length', () => {
-    const obs = variant('good', (o) =>
-      editProbe(
-        o,
-        (a) => (a.secretKey = { set: true, length: 8, matchesInjected: true, weak: null }),
-      ),
-    )
+    const obs = withKey({ set: true, length: 8, matchesInjected: true, weak: null })
     expect(check('secret.strength', obs).summary).toBe('SECRET_KEY is only 8 characters long')
   })
 
@@ -180,21 +174,26 @@ describe('secret.strength', () => {
   })
 
   test('a second boot without any key, or with a strong baked one, passes that part', () => {
-    const noKey = variant('good', (o) => {
-      o.secondBoot = startedWith({ secretKey: { set: false, length: 0, weak: null } })
-    })
+    const noKey = withPart(
+      good,
+      'secondBoot',
+      startedWith({ secretKey: { set: false, length: 0, weak: null } }),
+    )
     expect(check('secret.strength', noKey).summary).toBe(
       'the key in use (64 characters) is no known weak key; starts without SECRET_KEY but with no key at all: sessions fail rather than use a weak key',
     )
-    const baked = variant('good', (o) => {
-      o.secondBoot = startedWith({ secretKey: { set: true, length: 32, weak: null } })
-    })
+    const baked = withPart(
+      good,
+      'secondBoot',
+      startedWith({ secretKey: { set: true, length: 32, weak: null } }),
+    )
     expect(check('secret.strength', baked).status).toBe('passed')
   })
 
   test('nothing observed at all is skipped', () => {
-    const obs = cookiesOnly()
-    obs.secondBoot = { unavailable: 'the second boot was not made' }
+    const obs = withPart(cookiesOnly(), 'secondBoot', {
+      unavailable: 'the second boot was not made',
+    })
     expect(result('secret.strength', obs)).toMatchObject({
       status: 'skipped',
       summary:

@@ -1,33 +1,46 @@
 import type { BootFacts, Observations } from '../../src/facts/types'
 import {
-  appExchange,
+  answered,
   check,
-  gunicornTable,
-  processTable,
+  exchange,
+  part,
   recorded,
   result,
-  variant,
+  withPart,
+  withProcesses,
 } from './observations'
 
-function boot(obs: Observations): BootFacts {
-  if ('unavailable' in obs.boot) throw new Error('recorded boot missing')
-  return obs.boot
-}
+const good = recorded('good')
+const devServer = recorded('dev-server')
+const loopback = recorded('loopback-bind')
+const WAITRESS = '/usr/local/bin/python /usr/local/bin/waitress-serve --port=8000 app:app'
+
+/** A recording with its boot facts changed. */
+const withBoot = (obs: Observations, change: Partial<BootFacts>): Observations =>
+  withPart(obs, 'boot', { ...part(obs, 'boot'), ...change })
+
+/** A recording's process table with one command line on every row (`count` rows). */
+const running = (obs: Observations, args: string, count?: number): Observations =>
+  withProcesses(obs, () => ({ args }), count)
+
+/** A recording with only its app-port health request, answered with these headers. */
+const healthOnly = (obs: Observations, headers: Record<string, string[]>): Observations =>
+  withPart(obs, 'http', [answered(exchange(obs, 'app', 'health'), { headers })])
 
 describe('boot.ready', () => {
   test('an answer on the app port passes with the time it took', () => {
-    const r = check('boot.ready', recorded('good'))
+    const r = check('boot.ready', good)
     expect(r).toMatchObject({
       status: 'passed',
-      summary: 'answered HTTP 200 on port 8000 after 1.2 s',
+      summary: 'answered HTTP 200 on port 8000 after 0.6 s',
     })
   })
 
   test('a container that exits reports its code, time and the first error of the log', () => {
-    const r = check('boot.ready', recorded('crashed'))
+    const r = check('boot.ready', recorded('crash-on-boot'))
     expect(r.status).toBe('failed')
     expect(r.summary).toBe(
-      "container exited with code 1 after 0.6 s: ModuleNotFoundError: No module named 'flask_sqlalchemy'",
+      "container exited with code 3 after 0.8 s: ModuleNotFoundError: No module named 'flask_sqlalchemy'",
     )
     expect(r.evidence?.[0]).toBe(
       "first error: ModuleNotFoundError: No module named 'flask_sqlalchemy'",
@@ -39,18 +52,19 @@ describe('boot.ready', () => {
   })
 
   test('exit 127 (command not found) says the server is not installed', () => {
-    const obs = variant('crashed', (o) => {
-      Object.assign(boot(o), {
-        exited: { exitCode: 127, afterMs: 80 },
-        logTail: ['/bin/sh: 1: gunicorn: not found'],
-      })
-      o.logs = { stdout: [], stderr: ['/bin/sh: 1: gunicorn: not found'], truncated: false }
-    })
+    // The crash-on-boot recording as a missing server ends it (no recording lacks the server).
+    const crashed = recorded('crash-on-boot')
+    const line = '/bin/sh: 1: gunicorn: not found'
+    const obs = withPart(
+      withBoot(crashed, { exited: { exitCode: 127, afterMs: 80 }, logTail: [line] }),
+      'logs',
+      { stdout: [], stderr: [line], truncated: false },
+    )
     expect(check('boot.ready', obs).fix).toMatch(/^the command is not installed in the image/)
   })
 
   test("Gunicorn's default loopback bind is named as the cause, with the -b fix at the CMD line", () => {
-    const r = check('boot.ready', recorded('loopback'))
+    const r = check('boot.ready', loopback)
     expect(r.status).toBe('failed')
     expect(r.summary).toBe(
       'the server listens on 127.0.0.1:8000 inside the container; bind 0.0.0.0',
@@ -62,25 +76,24 @@ describe('boot.ready', () => {
   })
 
   test('IPv6 loopback is loopback too', () => {
-    const obs = variant('loopback', (o) => {
-      boot(o).listening = [{ address: '::1', port: 8000 }]
-    })
+    // The loopback-bind recording with the IPv6 loopback instead (this engine has no IPv6).
+    const obs = withBoot(loopback, { listening: [{ address: '::1', port: 8000 }] })
     expect(check('boot.ready', obs).summary).toBe(
       'the server listens on [::1]:8000 inside the container; bind 0.0.0.0',
     )
   })
 
   test('a server on another port is named, and a plain timeout says how long it waited', () => {
-    const other = variant('loopback', (o) => {
-      boot(o).listening = [{ address: '0.0.0.0', port: 5000 }]
-    })
+    // The loopback-bind recording's boot as a server on another port, then as a silent one.
+    const other = withBoot(loopback, { listening: [{ address: '0.0.0.0', port: 5000 }] })
     expect(check('boot.ready', other).summary).toBe(
       'nothing listens on port 8000; the container listens on 0.0.0.0:5000',
     )
-    const silent = variant('loopback', (o) => {
-      Object.assign(boot(o), { listening: [], timedOut: true, ms: 60_000 })
-      o.run.bootTimeoutS = 60
-    })
+    const silent = withPart(
+      withBoot(loopback, { listening: [], timedOut: true, ms: 60_000 }),
+      'run',
+      { ...loopback.run, bootTimeoutS: 60 },
+    )
     const r = check('boot.ready', silent)
     expect(r.summary).toBe('no HTTP response on port 8000 within 60 s')
     expect(r.evidence?.[0]).toBe('waited 60.0 s for an HTTP response on port 8000')
@@ -89,13 +102,13 @@ describe('boot.ready', () => {
 
 describe('server.production-wsgi', () => {
   test('Gunicorn passes, with PID 1 and the Server header as evidence', () => {
-    const r = check('server.production-wsgi', recorded('good'))
+    const r = check('server.production-wsgi', good)
     expect(r).toMatchObject({ status: 'passed', summary: 'HTTP is served by Gunicorn' })
     expect(r.evidence).toContain('Server: gunicorn (app port)')
   })
 
   test('app.run() is recognised by its Server header and fails at the CMD line', () => {
-    const r = check('server.production-wsgi', recorded('dev-server'))
+    const r = check('server.production-wsgi', devServer)
     expect(r.status).toBe('failed')
     expect(r.summary).toBe('HTTP is served by the Werkzeug development server')
     expect(r.evidence).toEqual([
@@ -108,68 +121,57 @@ describe('server.production-wsgi', () => {
   })
 
   test('flask run is recognised from the process table alone', () => {
-    const obs = variant('dev-server', (o) => {
-      o.processes = processTable([
-        10,
-        1,
-        0,
-        '/usr/local/bin/python /usr/local/bin/flask run --host=0.0.0.0',
-      ])
-      o.http = []
-    })
+    // The dev-server recording as flask run, without its Server headers.
+    const flaskRun = running(
+      devServer,
+      '/usr/local/bin/python /usr/local/bin/flask run --host=0.0.0.0',
+    )
+    const obs = withPart(flaskRun, 'http', [])
     expect(check('server.production-wsgi', obs).summary).toBe(
       'HTTP is served by the Werkzeug development server (flask run)',
     )
   })
 
   test('Waitress and uWSGI pass; an unrecognised server is skipped, not failed', () => {
-    const waitress = variant('dev-server', (o) => {
-      o.processes = processTable([
-        10,
-        1,
-        10001,
-        '/usr/local/bin/python /usr/local/bin/waitress-serve --port=8000 app:app',
-      ])
-      o.http = [appExchange('health', '/healthz', 200, { headers: { server: ['waitress'] } })]
-    })
+    // No recording runs Waitress or uWSGI: the dev-server and good recordings as they would.
+    const waitress = healthOnly(running(devServer, WAITRESS), { server: ['waitress'] })
     expect(check('server.production-wsgi', waitress).summary).toBe('HTTP is served by Waitress')
-    const uwsgi = variant('good', (o) => {
-      o.processes = processTable([
-        10,
-        1,
-        10001,
-        'uwsgi --http 0.0.0.0:8000 --master -p 4 -w app:app',
-      ])
-      o.http = [appExchange('health', '/healthz', 200, { headers: {} })]
-    })
+    const uwsgi = healthOnly(
+      running(good, 'uwsgi --http 0.0.0.0:8000 --master -p 4 -w app:app', 1),
+      {},
+    )
     expect(check('server.production-wsgi', uwsgi).summary).toBe('HTTP is served by uWSGI')
-    const unknown = variant('dev-server', (o) => {
-      o.http = [appExchange('health', '/healthz', 200, { headers: {} })]
-    })
+    const unknown = healthOnly(devServer, {})
     expect(check('server.production-wsgi', unknown).status).toBe('skipped')
     expect(result('server.production-wsgi', unknown).skip_reason).toBe('blocked')
   })
 })
 
 describe('server.workers', () => {
+  /**
+   * The good recording's table (one master, then workers) as `gunicorn <args>` with `count`
+   * workers. Its boot log says "Using worker: sync"; these variations start differently.
+   */
+  const gunicorn = (
+    args: string,
+    count: number,
+    edit?: (o: Observations) => Observations,
+  ): Observations => {
+    const table = running(good, `/usr/bin/python3 /usr/bin/gunicorn ${args}`, count + 1)
+    const noBootLog = withPart(withBoot(table, { logTail: [] }), 'logs', {
+      ...part(good, 'logs'),
+      stderr: [],
+    })
+    return edit ? edit(noBootLog) : noBootLog
+  }
   const workers = (
     args: string,
     count: number,
-    edit?: (o: Observations) => void,
-  ): ReturnType<typeof check> =>
-    check(
-      'server.workers',
-      variant('good', (o) => {
-        o.processes = gunicornTable(args, count)
-        // The recorded boot log says "Using worker: sync"; these variations start differently.
-        boot(o).logTail = []
-        if (!('unavailable' in o.logs)) o.logs.stderr = []
-        edit?.(o)
-      }),
-    )
+    edit?: (o: Observations) => Observations,
+  ): ReturnType<typeof check> => check('server.workers', gunicorn(args, count, edit))
 
   test('the development server has no workers to count: blocked behind server.production-wsgi', () => {
-    const dev = recorded('dev-server')
+    const dev = devServer
     expect(result('server.production-wsgi', dev).status).toBe('failed')
     expect(result('server.workers', dev)).toMatchObject({
       status: 'skipped',
@@ -180,7 +182,7 @@ describe('server.workers', () => {
   })
 
   test('two counted Gunicorn workers pass, with threads, class and the 2 x cores + 1 guide', () => {
-    const r = check('server.workers', recorded('good'))
+    const r = check('server.workers', good)
     expect(r.summary).toBe('2 Gunicorn workers (sync, 1 thread each); guide for 2 CPUs: 5')
     expect(r.evidence).toEqual([
       'workers: 2 (counted 2 worker processes; -w 2)',
@@ -221,38 +223,26 @@ describe('server.workers', () => {
   })
 
   test('the worker class from the boot log counts when the arguments do not show it', () => {
-    const r = workers('-c gunicorn.conf.py app:app', 1, (o) => {
-      if (!('unavailable' in o.logs))
-        o.logs.stderr = ['[2026-11-24 16:26:40 +0000] [1] [INFO] Using worker: gthread']
-    })
+    const r = workers('-c gunicorn.conf.py app:app', 1, (o) =>
+      withPart(o, 'logs', {
+        ...part(o, 'logs'),
+        stderr: ['[2026-11-24 16:26:40 +0000] [1] [INFO] Using worker: gthread'],
+      }),
+    )
     expect(r.status).toBe('passed')
   })
 
   test('uWSGI processes and Waitress threads', () => {
+    // The good recording's table as uWSGI (a master and one worker) and as Waitress.
     const uwsgi = check(
       'server.workers',
-      variant('good', (o) => {
-        o.processes = processTable(
-          [10, 1, 1, 'uwsgi --http :8000 --master --processes 1 -w app:app'],
-          [11, 10, 1, 'uwsgi --http :8000 --master --processes 1 -w app:app'],
-        )
-      }),
+      running(good, 'uwsgi --http :8000 --master --processes 1 -w app:app', 2),
     )
     expect(uwsgi).toMatchObject({
       status: 'failed',
       summary: '1 uWSGI worker (prefork, 1 thread each): one slow request blocks every other',
     })
-    const waitress = check(
-      'server.workers',
-      variant('good', (o) => {
-        o.processes = processTable([
-          10,
-          1,
-          1,
-          '/usr/local/bin/python /usr/local/bin/waitress-serve --port=8000 app:app',
-        ])
-      }),
-    )
+    const waitress = check('server.workers', running(good, WAITRESS, 1))
     expect(waitress).toMatchObject({
       status: 'passed',
       summary: 'Waitress serves with 4 threads in one process (its default)',

@@ -1,140 +1,126 @@
 import type { NginxConfigFacts } from '../../src/facts/nginx-config'
 import type { HttpExchange, Observations } from '../../src/facts/types'
 import {
+  answered,
   check,
-  editProbe,
-  nginxFacts,
-  proxied,
-  proxyConfig,
-  proxyExchange,
+  exchange,
+  part,
   recorded,
-  replaceProxied,
   result,
-  variant,
+  unanswered,
+  withExchanges,
+  withPart,
+  withProbe,
+  withProxyConfig,
+  without,
 } from './observations'
 
 const STS = 'strict-transport-security'
 const PURPOSES = ['route', 'health', 'not-found', 'static', 'trailing-slash']
+const good = recorded('good')
+const reference = recorded('no-nginx-config')
+const CONF = '__tests__/fixtures/good/deploy/nginx.conf'
+const conf = (fixture: string): string => `__tests__/fixtures/${fixture}/deploy/nginx.conf`
 
-/** Sets the HSTS values of the proxied responses for which `which` is true. */
-function hsts(
-  o: Observations,
+/** A recording with the HSTS values of its proxied responses for which `which` is true set. */
+function withHsts(
+  obs: Observations,
   values: string[],
   which: (x: HttpExchange) => boolean = () => true,
-): void {
-  if ('unavailable' in o.http) return
-  for (const x of o.http) {
-    if (x.via !== 'proxy' || !PURPOSES.includes(x.purpose) || !x.response || !which(x)) continue
-    const headers = { ...x.response.headers }
-    if (values.length) headers[STS] = values
-    else delete headers[STS]
-    x.response = { ...x.response, headers }
-  }
+): Observations {
+  const http = part(obs, 'http').map((x) => {
+    if (x.via !== 'proxy' || !PURPOSES.includes(x.purpose) || !x.response || !which(x)) return x
+    const headers = without(x.response.headers, STS)
+    return answered(x, { headers: values.length ? { ...headers, [STS]: values } : headers })
+  })
+  return withPart(obs, 'http', http)
 }
 
 /** Every Strict-Transport-Security add_header of the facts, without `always`. */
 function withoutAlways(facts: NginxConfigFacts): NginxConfigFacts {
-  for (const s of facts.servers) {
+  const copy = structuredClone(facts)
+  for (const s of copy.servers) {
     for (const h of [...s.addHeaders, ...s.locations.flatMap((l) => l.addHeaders)]) {
       if (/strict-transport-security/i.test(h.name)) h.always = false
     }
   }
-  return facts
+  return copy
 }
 
 describe('tls.hsts', () => {
   test('one HSTS of a year on every HTTPS response passes', () => {
-    const r = check('tls.hsts', recorded('good'))
+    const r = check('tls.hsts', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
-        'all 5 HTTPS responses carry one Strict-Transport-Security: max-age=31536000; includeSubDomains',
+        'all 6 HTTPS responses carry one Strict-Transport-Security: max-age=31536000; includeSubDomains',
     })
     expect(r.evidence).toEqual([
-      'checked: GET / (route), GET /healthz (health), GET /flask-deploy-check-68a4a80e-missing (not-found), GET /static/style.css (static), GET /docs (trailing-slash)',
+      'checked: GET / (route), GET /docs (route), GET /healthz (health), GET /flask-deploy-check-***-missing (not-found), GET /static/style.css (static), GET /docs (trailing-slash)',
     ])
   })
 
   test('no HSTS anywhere names every route and the server block to add it to', () => {
-    const obs = variant('good', (o) => {
-      proxyConfig(o).facts = nginxFacts('seed')
-      hsts(o, [])
-    })
-    const r = check('tls.hsts', obs)
+    const r = check('tls.hsts', recorded('no-hsts'))
     expect(r).toMatchObject({
       status: 'failed',
       summary:
-        'no Strict-Transport-Security on GET /, GET /healthz, GET /flask-deploy-check-68a4a80e-missing, GET /static/style.css, GET /docs (5 of 5 HTTPS responses)',
+        'no Strict-Transport-Security on GET /, GET /docs, GET /healthz, GET /flask-deploy-check-***-missing, GET /static/style.css, GET /docs (6 of 6 HTTPS responses)',
       fix: 'add add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always; to the HTTPS server block',
-      location: { file: 'deploy/nginx.conf', line: 1 },
+      location: { file: conf('no-hsts'), line: 24 },
     })
     expect(r.severity).toBeUndefined()
   })
 
   test('an add_header in location /static/ drops the server HSTS there: the location line and the rule', () => {
-    const obs = variant('good', (o) => {
-      const c = proxyConfig(o)
-      c.facts = nginxFacts('location-add-header')
-      c.serverName = 'app.example.test'
-      hsts(o, ['max-age=31536000'])
-      hsts(o, [], (x) => x.purpose === 'static')
-    })
-    const r = check('tls.hsts', obs)
+    const r = check('tls.hsts', recorded('hsts-lost-in-static'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary: 'no Strict-Transport-Security on GET /static/style.css (1 of 5 HTTPS responses)',
+      summary: 'no Strict-Transport-Security on GET /static/style.css (1 of 6 HTTPS responses)',
       fix: 'repeat add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always; inside location /static/: nginx drops every inherited add_header in a location that has one of its own',
-      location: { file: 'deploy/nginx.conf', line: 11 },
+      location: { file: conf('hsts-lost-in-static'), line: 37 },
     })
     expect(r.evidence).toEqual([
       'GET /static/style.css (static) -> 200: no Strict-Transport-Security',
-      'location /static/ (deploy/nginx.conf:11) has its own add_header Cache-Control (line 13), so the add_header Strict-Transport-Security at line 9 is not inherited there',
+      `location /static/ (${conf('hsts-lost-in-static')}:37) has its own add_header Cache-Control (line 41), so the add_header Strict-Transport-Security at line 34 is not inherited there`,
     ])
   })
 
   test('only the error page lacking it points at add_header without always', () => {
-    const obs = variant('good', (o) => {
-      proxyConfig(o).facts = withoutAlways(nginxFacts('full'))
-      hsts(o, [], (x) => x.purpose === 'not-found')
-    })
+    // The good recording as its config without `always` would serve it (no recording drops it).
+    const config = part(good, 'proxyConfig')
+    const noAlways = withProxyConfig(good, { facts: withoutAlways(config.facts!) })
+    const obs = withHsts(noAlways, [], (x) => x.purpose === 'not-found')
     const r = check('tls.hsts', obs)
     expect(r).toMatchObject({
       summary:
-        'no Strict-Transport-Security on GET /flask-deploy-check-68a4a80e-missing (1 of 5 HTTPS responses)',
+        'no Strict-Transport-Security on GET /flask-deploy-check-***-missing (1 of 6 HTTPS responses)',
       fix: 'add always: add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
-      location: { file: 'deploy/nginx.conf', line: 26 },
+      location: { file: CONF, line: 34 },
     })
   })
 
   test('max-age under 180 days is an error; 180 days to a year is a warning at the add_header line', () => {
-    const short = variant('good', (o) => hsts(o, ['max-age=300']))
+    // No recording sends a max-age under 180 days: the good one's with max-age=300.
+    const short = withHsts(good, ['max-age=300'])
     expect(check('tls.hsts', short)).toMatchObject({
       status: 'failed',
       summary: 'Strict-Transport-Security max-age=300 on GET / is below 15552000 (180 days)',
     })
-    const half = variant('good', (o) => hsts(o, ['max-age=15552000; includeSubDomains']))
-    expect(check('tls.hsts', half)).toMatchObject({
+    expect(check('tls.hsts', recorded('short-max-age'))).toMatchObject({
       status: 'failed',
       severity: 'warning',
       summary: 'Strict-Transport-Security max-age=15552000 is under one year (31536000)',
-      location: { file: 'deploy/nginx.conf', line: 26 },
+      location: { file: conf('short-max-age'), line: 35 },
     })
   })
 
   test('Talisman and nginx both sending it is a duplicate warning', () => {
-    const obs = variant('good', (o) =>
-      hsts(
-        o,
-        ['max-age=31556926; includeSubDomains', 'max-age=31536000; includeSubDomains'],
-        (x) => x.purpose !== 'static',
-      ),
-    )
-    const r = check('tls.hsts', obs)
+    const r = check('tls.hsts', recorded('talisman-and-nginx-hsts'))
     expect(r).toMatchObject({
       status: 'failed',
       severity: 'warning',
-      summary:
-        'GET / carries 2 Strict-Transport-Security headers (nginx (deploy/nginx.conf:26) and the app both send one)',
+      summary: `GET / carries 2 Strict-Transport-Security headers (nginx (${conf('talisman-and-nginx-hsts')}:34) and the app both send one)`,
     })
     expect(r.fix).toMatch(/^send HSTS from one place/)
     expect(r.evidence?.[0]).toBe(
@@ -143,10 +129,14 @@ describe('tls.hsts', () => {
   })
 
   test('HSTS on the plain-HTTP redirect is a warning', () => {
-    const obs = variant('good', (o) => {
-      const x = proxied(o, 'https-redirect')[0]
-      x.response!.headers[STS] = ['max-age=31536000']
-    })
+    // The good recording's port-80 redirect with an HSTS header (none of the recordings has one).
+    const x = exchange(good, 'proxy', 'https-redirect')
+    const obs = withExchanges(
+      good,
+      'proxy',
+      'https-redirect',
+      answered(x, { headers: { ...x.response!.headers, [STS]: ['max-age=31536000'] } }),
+    )
     expect(check('tls.hsts', obs)).toMatchObject({
       status: 'failed',
       severity: 'warning',
@@ -155,66 +145,53 @@ describe('tls.hsts', () => {
   })
 
   test('behind the reference proxy, its own static answers are not held against the app', () => {
-    const obs = variant('good', (o) => {
-      const c = proxyConfig(o)
-      c.source = 'reference'
-      c.facts = nginxFacts('seed', undefined)
-      hsts(o, ['max-age=31556926; includeSubDomains'])
-      hsts(o, [], (x) => x.purpose === 'static')
-    })
-    const r = check('tls.hsts', obs)
+    // no-nginx-config: the app sends HSTS (Talisman), the reference proxy's own static answer does not.
+    const r = check('tls.hsts', reference)
     expect(r.status).toBe('passed')
-    expect(r.summary).toMatch(/^all 4 HTTPS responses carry one/)
+    expect(r.summary).toMatch(/^all 5 HTTPS responses carry one/)
     expect(r.evidence).toContain(
       "not judged: GET /static/style.css, answered by the reference proxy itself (HSTS there is your production proxy's job)",
     )
   })
 
   test('a reference proxy run where the app sends none fails with the Talisman fix, no location', () => {
-    const obs = variant('good', (o) => {
-      const c = proxyConfig(o)
-      c.source = 'reference'
-      c.facts = nginxFacts('seed', undefined)
-      hsts(o, [])
-    })
-    const r = check('tls.hsts', obs)
+    // The no-nginx-config recording without the app's HSTS (its app runs Talisman).
+    const r = check('tls.hsts', withHsts(reference, []))
     expect(r.fix).toMatch(/^send HSTS from the app \(e\.g\. Flask-Talisman/)
     expect(r.location).toBeUndefined()
   })
 })
 
 describe('tls.https-redirect', () => {
-  const redirect = (status: number | undefined, location?: string): Observations =>
-    variant('good', (o) =>
-      replaceProxied(
-        o,
-        'https-redirect',
-        proxyExchange('https-redirect', '/flask-deploy-check-redirect?x=1', status, {
-          scheme: 'http',
-          headers: location ? { location: [location] } : {},
-        }),
-      ),
-    )
+  /** The good recording's plain-HTTP request answered `status`, to `location` (or unanswered). */
+  const redirect = (status: number | undefined, location?: string): Observations => {
+    const x = exchange(good, 'proxy', 'https-redirect')
+    const headers = without(x.response!.headers, 'location')
+    const answer =
+      status === undefined
+        ? unanswered(x)
+        : answered(x, {
+            status,
+            headers: location ? { ...headers, location: [location] } : headers,
+          })
+    return withExchanges(good, 'proxy', 'https-redirect', answer)
+  }
 
   test('a 301 to the same host and path on https passes', () => {
-    expect(check('tls.https-redirect', recorded('good'))).toMatchObject({
+    expect(check('tls.https-redirect', good)).toMatchObject({
       status: 'passed',
       summary: 'plain HTTP redirects (301) to https://example.com/flask-deploy-check-redirect?x=1',
     })
   })
 
   test('no port-80 server is skipped', () => {
-    const obs = variant('good', (o) => {
-      proxyConfig(o).facts = nginxFacts('seed')
-      replaceProxied(o, 'https-redirect')
-    })
-    expect(result('tls.https-redirect', obs)).toMatchObject({
+    expect(result('tls.https-redirect', reference)).toMatchObject({
       status: 'skipped',
       summary: 'the config has no port-80 server',
       skip_reason: 'not-applicable',
     })
     // Without port-80 traffic where the config has a port-80 server, it applies but was not seen.
-    const unseen = variant('good', (o) => replaceProxied(o, 'https-redirect'))
+    const unseen = withExchanges(good, 'proxy', 'https-redirect')
     expect(result('tls.https-redirect', unseen)).toMatchObject({
       status: 'skipped',
       summary: 'no plain-HTTP request was made to port 80',
@@ -231,7 +208,7 @@ describe('tls.https-redirect', () => {
       status: 'failed',
       summary: 'plain HTTP redirects with 302 (temporary), not 301/308',
       fix: 'redirect permanently: server { listen 80; server_name example.com; return 301 https://$host$request_uri; }',
-      location: { file: 'deploy/nginx.conf', line: 8 },
+      location: { file: CONF, line: 11 },
     })
   })
 
@@ -255,14 +232,22 @@ describe('tls.https-redirect', () => {
 })
 
 describe('cookies.secure', () => {
-  const cookie = (...setCookie: string[]): Observations =>
-    variant('good', (o) => {
-      const route = proxied(o, 'route')[0]
-      route.response!.headers['set-cookie'] = setCookie
+  /** The good recording with its page / through the proxy setting these cookies instead. */
+  const cookie = (...setCookie: string[]): Observations => {
+    const page = (x: HttpExchange): boolean =>
+      x.via === 'proxy' && x.purpose === 'route' && x.request.path === '/'
+    const http = part(good, 'http').map((x) => {
+      if (!page(x) || !x.response) return x
+      const headers = without(x.response.headers, 'set-cookie')
+      return answered(x, {
+        headers: setCookie.length ? { ...headers, 'set-cookie': setCookie } : headers,
+      })
     })
+    return withPart(good, 'http', http)
+  }
 
   test('a Secure, HttpOnly, SameSite=Lax session cookie passes', () => {
-    const r = check('cookies.secure', recorded('good'))
+    const r = check('cookies.secure', good)
     expect(r).toMatchObject({
       status: 'passed',
       summary:
@@ -275,8 +260,7 @@ describe('cookies.secure', () => {
   })
 
   test('a session cookie without Secure fails without showing its value', () => {
-    const obs = cookie('session=eyJ2aXNpdHMiOjF9.awW6wg.sig; HttpOnly; Path=/; SameSite=Lax')
-    const r = check('cookies.secure', obs)
+    const r = check('cookies.secure', recorded('cookie-not-secure'))
     expect(r).toMatchObject({
       status: 'failed',
       summary: 'the session cookie session is set over HTTPS without Secure',
@@ -305,8 +289,9 @@ describe('cookies.secure', () => {
   })
 
   test('the probe names the session cookie (SESSION_COOKIE_NAME)', () => {
-    const obs = cookie('sid=x; Secure; Path=/')
-    editProbe(obs, (a) => (a.sessionCookie.name = 'sid'))
+    const obs = withProbe(cookie('sid=x; Secure; Path=/'), (a) => ({
+      sessionCookie: { ...a.sessionCookie, name: 'sid' },
+    }))
     expect(check('cookies.secure', obs).summary).toBe(
       'the session cookie sid is set over HTTPS without HttpOnly, SameSite=Lax',
     )
@@ -314,12 +299,11 @@ describe('cookies.secure', () => {
 
   test('no cookie set: passes, unless the probe shows a session cookie would not be Secure', () => {
     const none = cookie()
-    expect(check('cookies.secure', none).summary).toBe('no cookie was set in 6 HTTPS responses')
-    editProbe(
-      none,
-      (a) => (a.sessionCookie = { ...a.sessionCookie, secure: false, samesite: null }),
-    )
-    expect(check('cookies.secure', none)).toMatchObject({
+    expect(check('cookies.secure', none).summary).toBe('no cookie was set in 7 HTTPS responses')
+    const insecure = withProbe(none, (a) => ({
+      sessionCookie: { ...a.sessionCookie, secure: false, samesite: null },
+    }))
+    expect(check('cookies.secure', insecure)).toMatchObject({
       status: 'failed',
       severity: 'warning',
       summary:
