@@ -14,8 +14,8 @@ const good = recorded('good')
 const CONF = '__tests__/fixtures/good/deploy/nginx.conf'
 
 /**
- * The good recording with its static file answered `status` without the recorded cache
- * headers, plus `headers` (no recording serves it otherwise but no-static-location).
+ * The good recording with its static file answered `status`, its recorded cache headers
+ * replaced by `headers`: the recordings serve it only with expires 30d (or from the app).
  */
 function staticAnswer(status: number, headers: Record<string, string[]>): Observations {
   const x = exchange(good, 'proxy', 'static')
