@@ -59,7 +59,7 @@ beforeAll(() => {
   } finally {
     for (const rel of Object.keys(CASES)) fs.rmSync(path.join(ROOT, rel), { force: true })
   }
-}, 120_000)
+}, 300_000)
 
 describe('layer rules', () => {
   it('refuses node:fs in a check', () => {
