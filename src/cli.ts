@@ -43,6 +43,10 @@ Options (same names as the action's inputs):
   --skip-check ID        check id to skip (repeatable)
   --name LABEL           label of this target
   --report-path PATH     where to write the JSON report
+  --policy-file PATH     policy file (default: .flask-deploy-check.yml when present)
+  --baseline-report PATH earlier JSON report to compare with, check by check
+  --fail-on-new-only BOOL fail only for regressions against the baseline (default false)
+  --sarif-path PATH      where to write a SARIF 2.1.0 log of the located findings
   --json                 print the JSON report instead of the checklist
   --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
   --verbose              show build output and debug lines

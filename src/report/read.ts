@@ -75,7 +75,7 @@ export interface BaselineRead {
  * entries that are not check results are left out with a note; a file that cannot be read at all
  * gives no checks and says why (every failure then counts as new: the gate fails closed).
  */
-export async function readBaseline(file: string): Promise<BaselineRead> {
+export async function readBaseline(file: string, shown = file): Promise<BaselineRead> {
   let parsed: Record<string, unknown>
   try {
     parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>
@@ -85,7 +85,7 @@ export async function readBaseline(file: string): Promise<BaselineRead> {
     return {
       toolVersion: '',
       checks: [],
-      notes: [`baseline ${file} could not be read (${why}): nothing compared`],
+      notes: [`baseline ${shown} could not be read (${why}): nothing compared`],
     }
   }
   const tool = (parsed?.tool ?? {}) as Record<string, unknown>
@@ -94,7 +94,7 @@ export async function readBaseline(file: string): Promise<BaselineRead> {
     return {
       toolVersion,
       checks: [],
-      notes: [`baseline ${file} has no checks list: nothing compared`],
+      notes: [`baseline ${shown} has no checks list: nothing compared`],
     }
   const notes: string[] = []
   if (parsed.schema !== 1)
