@@ -9,6 +9,7 @@ import type { Observations } from './facts/types'
 import type { Logger } from './log'
 import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
 import { newRunId, runPipeline } from './pipeline'
+import { baselineLines, exceptionLines } from './report/adoption'
 import { renderTerminal } from './report/terminal'
 import { version } from './report/version'
 
@@ -201,8 +202,10 @@ export async function cli(argv: string[]): Promise<number> {
     if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else {
       const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`
+      const adoption = [...baselineLines(report), ...exceptionLines(report)]
+      const notes = adoption.map((l) => `${l}\n`).join('')
       stdout.write(
-        `\n${renderTerminal(report, { color })}\nreport: ${parsed.reportPath}\n${dumped}`,
+        `\n${renderTerminal(report, { color })}\n${notes}report: ${parsed.reportPath}\n${dumped}`,
       )
     }
     return report.verdict === 'fail' ? 1 : 0
