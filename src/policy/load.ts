@@ -84,7 +84,7 @@ function describe(e: ErrorObject, doc: Document, lines: LineCounter): [number, s
     const name = String(params.additionalProperty ?? params.propertyName)
     const line = lineOf(nodeAt(doc, [...segs, name]).key, lines)
     const known =
-      segs[0] === 'checks'
+      segs.length === 1 && segs[0] === 'checks'
         ? `unknown check id '${name}' (check ids: ${CHECK_IDS.slice(0, 3).join(', ')}, ...)`
         : `unknown key '${name}' under ${where}`
     return [line, known]
