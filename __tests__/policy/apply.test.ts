@@ -1,7 +1,7 @@
 /** Exceptions on recorded results: a level, `off`, and expiry against a `now` passed in. */
 import { applyPolicy } from '../../src/policy/apply'
 import { parsePolicy } from '../../src/policy/load'
-import { verdictOf } from '../../src/report/report'
+import { verdictOf, type ReportCheck } from '../../src/report/report'
 import { recordedReport } from '../report/recorded'
 
 const results = recordedReport('invalid-nginx').checks
@@ -11,7 +11,7 @@ const policy = (until: string): ReturnType<typeof parsePolicy> =>
       '  image.non-root: {level: "off", reason: base image fixed upstream}\n',
     '.flask-deploy-check.yml',
   )
-const byId = (rs: ReturnType<typeof applyPolicy>, id: string) => rs.find((r) => r.id === id)
+const byId = (rs: ReportCheck[], id: string): ReportCheck | undefined => rs.find((r) => r.id === id)
 
 test('before and on its until day an exception holds; the day after it lapses', () => {
   for (const [now, expired] of [
