@@ -23,6 +23,7 @@ fs.writeFileSync(path.join(ws, 'api', 'Dockerfile'), 'FROM scratch\n')
 fs.mkdirSync(path.join(ws, 'deploy'))
 fs.writeFileSync(path.join(ws, 'deploy', 'nginx.conf'), 'server {}\n')
 fs.writeFileSync(path.join(ws, 'report.json'), '{}\n')
+fs.writeFileSync(path.join(ws, 'policy.yml'), 'inputs:\n  fail-on: warning\n')
 afterAll(() => fs.rmSync(ws, { recursive: true, force: true }))
 
 const at = (rel: string): string => path.join(ws, rel)
@@ -273,6 +274,43 @@ const rows: Row[] = [
       message:
         "input 'report-file' has invalid value 'report.json': only used with mode: comment-only",
     },
+  },
+  {
+    input: 'policy-file',
+    good: {
+      raw: { 'policy-file': 'policy.yml' },
+      gives: {
+        failOn: 'warning',
+        policy: { file: 'policy.yml', checks: {}, inputs: { 'fail-on': 'warning' } },
+      },
+    },
+    bad: {
+      raw: { 'policy-file': 'nope.yml' },
+      message: `input 'policy-file' has invalid value 'nope.yml': an existing file (looked for ${at('nope.yml')})`,
+    },
+  },
+  {
+    input: 'baseline-report',
+    good: {
+      raw: { 'baseline-report': 'base/report.json' },
+      gives: { baselineReport: at('base/report.json') },
+    },
+    bad: {
+      none: 'any path: a missing baseline (the first run on a branch) compares nothing, and says so',
+    },
+  },
+  {
+    input: 'fail-on-new-only',
+    good: { raw: { 'fail-on-new-only': 'true' }, gives: { failOnNewOnly: true } },
+    bad: {
+      raw: { 'fail-on-new-only': 'yes' },
+      message: "input 'fail-on-new-only' has invalid value 'yes': 'true' or 'false'",
+    },
+  },
+  {
+    input: 'sarif-path',
+    good: { raw: { 'sarif-path': 'out/fdc.sarif' }, gives: { sarifPath: at('out/fdc.sarif') } },
+    bad: { none: 'any path; the directory is created when the log is written' },
   },
 ]
 

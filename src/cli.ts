@@ -9,6 +9,7 @@ import type { Observations } from './facts/types'
 import type { Logger } from './log'
 import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
 import { newRunId, runPipeline } from './pipeline'
+import { baselineLines, exceptionLines } from './report/adoption'
 import { renderTerminal } from './report/terminal'
 import { version } from './report/version'
 
@@ -43,6 +44,10 @@ Options (same names as the action's inputs):
   --skip-check ID        check id to skip (repeatable)
   --name LABEL           label of this target
   --report-path PATH     where to write the JSON report
+  --policy-file PATH     policy file (default: .flask-deploy-check.yml when present)
+  --baseline-report PATH earlier JSON report to compare with, check by check
+  --fail-on-new-only BOOL fail only for regressions against the baseline (default false)
+  --sarif-path PATH      where to write a SARIF 2.1.0 log of the located findings
   --json                 print the JSON report instead of the checklist
   --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
   --verbose              show build output and debug lines
@@ -197,8 +202,10 @@ export async function cli(argv: string[]): Promise<number> {
     if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else {
       const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`
+      const adoption = [...baselineLines(report), ...exceptionLines(report)]
+      const notes = adoption.map((l) => `${l}\n`).join('')
       stdout.write(
-        `\n${renderTerminal(report, { color })}\nreport: ${parsed.reportPath}\n${dumped}`,
+        `\n${renderTerminal(report, { color })}\n${notes}report: ${parsed.reportPath}\n${dumped}`,
       )
     }
     return report.verdict === 'fail' ? 1 : 0

@@ -10,6 +10,7 @@ import { readInputs } from './inputs'
 import type { Logger } from './log'
 import { UsageError, type Options } from './options'
 import { newRunId, runPipeline } from './pipeline'
+import { baselineLines, exceptionLines } from './report/adoption'
 import { annotationsFor } from './report/annotations'
 import { renderSummary } from './report/markdown'
 import { readReport } from './report/read'
@@ -45,6 +46,7 @@ async function publish(report: Report, options: Options): Promise<string> {
   core.setOutput('report-path', options.reportPath)
   core.setOutput('image', report.target.image)
   core.setOutput('comment-url', '')
+  for (const line of [...baselineLines(report), ...exceptionLines(report)]) core.info(line)
   for (const a of annotationsFor(report, options.failOn)) {
     const props = { title: a.title, file: a.file, startLine: a.startLine }
     if (a.level === 'error') core.error(a.message, props)

@@ -7,6 +7,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { CHECK_IDS, isCheckId } from './checks/ids'
+import { PolicyError, readPolicy, type Policy } from './policy/load'
+import policySchema from './policy/schema.json'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
@@ -62,6 +64,14 @@ export interface Options {
   mode: Mode
   /** comment-only: the JSON report to post (absolute). */
   reportFile?: string
+  /** The policy file that was read (`policy-file`, or .flask-deploy-check.yml when present). */
+  policy?: Policy
+  /** An earlier JSON report to compare with (absolute); it need not exist (first run). */
+  baselineReport?: string
+  /** Fail only for regressions against the baseline. */
+  failOnNewOnly: boolean
+  /** Where the SARIF log is written (absolute), when wanted. */
+  sarifPath?: string
 }
 
 /** A problem with the options: one line, exit code 2, nothing started. */
@@ -97,11 +107,25 @@ export const INPUT_NAMES = [
   'report-path',
   'mode',
   'report-file',
+  'policy-file',
+  'baseline-report',
+  'fail-on-new-only',
+  'sarif-path',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
 
 export const DEFAULT_PROXY_IMAGE = 'nginx:1.27'
+
+/** The policy file looked for at the workspace root when `policy-file` is empty. */
+export const DEFAULT_POLICY_FILE = '.flask-deploy-check.yml'
+
+/**
+ * Inputs the policy's `inputs:` may set (src/policy/schema.json). A runner passes every
+ * action.yml default as if the workflow had set it, so these have none there: the built-in
+ * defaults are applied here, after the workflow's value and then the policy's.
+ */
+export const POLICY_INPUTS = Object.keys(policySchema.properties.inputs.properties) as InputName[]
 
 export interface OptionsEnvironment {
   /** Directory relative paths are resolved against (GITHUB_WORKSPACE or cwd). */
@@ -211,8 +235,38 @@ function existing(input: string, value: string, base: string, kind: 'file' | 'di
   return abs
 }
 
-/** Validates raw inputs and applies defaults. Throws UsageError on the first bad value. */
-export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
+/** The policy file, when `policy-file` names one or the default exists; bad ones throw UsageError. */
+function policyOf(raw: RawInputs, workspace: string): Policy | undefined {
+  const given = (raw['policy-file'] ?? '').trim()
+  const abs = path.resolve(workspace, given || DEFAULT_POLICY_FILE)
+  if (!given && !fs.existsSync(abs)) return undefined
+  if (given) existing('policy-file', given, workspace, 'file')
+  const rel = path.relative(workspace, abs)
+  try {
+    return readPolicy(abs, rel.startsWith('..') ? abs : rel)
+  } catch (err) {
+    if (err instanceof PolicyError) throw new UsageError(err.message)
+    throw err
+  }
+}
+
+/** The workflow's inputs over the policy's: an empty input takes the policy's value. */
+function withPolicyInputs(raw: RawInputs, policy: Policy | undefined): RawInputs {
+  const merged: RawInputs = { ...raw }
+  for (const [name, value] of Object.entries(policy?.inputs ?? {})) {
+    const k = name as InputName
+    if ((merged[k] ?? '').trim() === '') merged[k] = value
+  }
+  return merged
+}
+
+/**
+ * Validates raw inputs and applies defaults: the workflow's value, else the policy file's, else
+ * the built-in one. Throws UsageError on the first bad value (or a bad policy file).
+ */
+export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Options {
+  const policy = policyOf(workflow, env.workspace)
+  const raw = withPolicyInputs(workflow, policy)
   const get = (k: InputName): string => (raw[k] ?? '').trim()
   const mode = get('mode') || 'check'
   if (mode !== 'check' && mode !== 'comment-only')
@@ -290,6 +344,8 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
       )
 
   const routes = lines(raw.routes).map((r) => urlPath('routes', r))
+  const baselineRaw = get('baseline-report')
+  const sarifRaw = get('sarif-path')
 
   return {
     context,
@@ -318,5 +374,9 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
     workspace: env.workspace,
     mode,
     reportFile,
+    policy,
+    baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
+    failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
+    sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
   }
 }

@@ -5,14 +5,19 @@
  */
 import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
-import { runCatalog } from './checks/catalog'
+import { CATALOG, runCatalog } from './checks/catalog'
+import type { CheckResult } from './checks/lib/types'
 import type { Logger } from './log'
 import { collect } from './runtime/collect'
 import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
 import { looksSecret } from './facts/secret-names'
 import type { Observations } from './facts/types'
 import type { Options } from './options'
-import { buildReport, writeReport, type Report } from './report/report'
+import { applyPolicy } from './policy/apply'
+import { compareBaseline } from './report/baseline'
+import { readBaseline } from './report/read'
+import { buildReport, writeReport, type Report, type ReportCheck } from './report/report'
+import { toSarif, writeSarif } from './report/sarif'
 import { makeRedactor, redactResults } from './report/sanitize'
 
 export interface PipelineResult {
@@ -67,8 +72,11 @@ export async function runPipeline(
   const results = redactResults(runCatalog(observations, options.skipChecks), redact)
   const checksMs = timings.observe + (Date.now() - checksStarted)
 
+  const { checks, baseline } = await judged(results, options, new Date())
   const report = buildReport({
-    results,
+    results: checks,
+    baseline,
+    policy: options.policy ? { file: options.policy.file } : undefined,
     failOn: options.failOn,
     target: {
       name: options.name,
@@ -85,7 +93,27 @@ export async function runPipeline(
   })
   await writeReport(report, options.reportPath)
   log.debug(`report written to ${options.reportPath}`)
+  if (options.sarifPath) {
+    await writeSarif(toSarif(report, CATALOG), options.sarifPath)
+    log.debug(`SARIF written to ${options.sarifPath}`)
+  }
   return { report, observations, redact }
+}
+
+/** The results with the policy's exceptions applied, compared with the baseline when given. */
+export async function judged(
+  results: readonly CheckResult[],
+  options: Pick<Options, 'policy' | 'baselineReport' | 'failOnNewOnly' | 'workspace'>,
+  now: Date,
+): Promise<{ checks: ReportCheck[]; baseline?: Report['baseline'] }> {
+  const checks = applyPolicy(results, options.policy, now)
+  if (options.baselineReport === undefined) return { checks }
+  const file = path.relative(options.workspace, options.baselineReport)
+  const compared = compareBaseline(checks, await readBaseline(options.baselineReport, file), {
+    file,
+    failOnNewOnly: options.failOnNewOnly,
+  })
+  return { checks: compared.checks, baseline: compared.summary }
 }
 
 /** A short random id that names and labels everything this run creates. */

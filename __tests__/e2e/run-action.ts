@@ -12,6 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { DEFAULT_PROXY_IMAGE } from '../../src/options'
 import type { Report } from '../../src/report/report'
 
 export const ROOT = path.resolve(__dirname, '..', '..')
@@ -43,7 +44,7 @@ let proxyImage: string | undefined
 export function proxyImageForTests(): string {
   if (proxyImage !== undefined) return proxyImage
   const fallback = 'flask-deploy-check/nginx:bookworm'
-  const official = actionDefaults()['proxy-image'] || fallback
+  const official = DEFAULT_PROXY_IMAGE
   proxyImage =
     process.env.FDC_PROXY_IMAGE ||
     (spawnSync('docker', ['image', 'inspect', official], { stdio: 'ignore' }).status === 0

@@ -6,7 +6,7 @@
 import type { Severity } from '../checks/lib/types'
 import type { FailOn } from '../options'
 import { blockedCountText } from './format'
-import { isBlocking, type Report } from './report'
+import { failsStep, type Report } from './report'
 import { oneLine, stripControl, truncate } from './sanitize'
 import { skipGroups } from './skips'
 
@@ -33,6 +33,7 @@ const MAX_EVIDENCE_LINES = 5
 export function annotationsFor(report: Report, failOn: FailOn): Annotation[] {
   const target = report.target.name ? `[${oneLine(report.target.name)}] ` : ''
   const groups = skipGroups(report.checks)
+  const newOnly = report.baseline?.fail_on_new_only ?? false
   return report.checks.flatMap((r) => {
     const location = r.location
     if (r.status !== 'failed' || location === undefined) return []
@@ -48,8 +49,12 @@ export function annotationsFor(report: Report, failOn: FailOn): Annotation[] {
       const ids = truncate(blocked.map((x) => x.id).join(', '), 1000)
       lines.push(`Because of this, ${blockedCountText(blocked)}: ${ids}`)
     }
-    if (![r, ...blocked].some((x) => isBlocking(x, failOn)))
-      lines.push(`(does not fail the step under fail-on: ${failOn})`)
+    if (![r, ...blocked].some((x) => failsStep(x, failOn, newOnly)))
+      lines.push(
+        newOnly && r.baseline === 'still failing'
+          ? '(failing in the baseline too: does not fail the step under fail-on-new-only)'
+          : `(does not fail the step under fail-on: ${failOn})`,
+      )
     const a: Annotation = {
       level: r.severity,
       title: truncate(`${target}${r.id}: ${oneLine(r.title)}`, 200),

@@ -6,6 +6,7 @@
  * through the sanitize helpers, and `<!--` is defused so nothing inside can forge our markers.
  */
 import type { CheckResult } from '../checks/lib/types'
+import { baselineMarkdown, exceptionsMarkdown } from './adoption'
 import { blockedCountText, countsText, locationText, timingsText } from './format'
 import {
   BLOCKED_ICON,
@@ -17,7 +18,7 @@ import {
   verdictIcon,
   type SectionLimits,
 } from './markdown'
-import type { Report } from './report'
+import type { Report, ReportCheck } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
 import { isBlocked, skipGroups, skipHeading } from './skips'
 
@@ -77,12 +78,13 @@ function displayName(report: Report, meta: SectionMeta): string {
 }
 
 /** `- [ ] ❌ **tls.hsts** summary — _fix_ · `file:line``, then the evidence, folded. */
-function checklistItem(r: CheckResult, limits: CommentLimits): string {
+function checklistItem(r: ReportCheck, limits: CommentLimits): string {
   const { textLength = 500, evidenceLines = 20, lineLength = 300, evidence = true } = limits
   const fix = r.fix ? ` — _${inlineMarkdown(r.fix, textLength)}_` : ''
   const where = r.location ? ` · ${codeSpan(locationText(r.location), 200)}` : ''
   const summary = inlineMarkdown(r.summary, textLength)
-  const line = `- [ ] ${statusIcon(r)} **${escapeMarkdown(r.id, 80)}** ${summary}${fix}${where}`
+  const state = r.baseline === 'new failure' ? ' 🆕 _new_' : ''
+  const line = `- [ ] ${statusIcon(r)} **${escapeMarkdown(r.id, 80)}**${state} ${summary}${fix}${where}`
   if (!evidence || r.evidence.length === 0) return defuse(line)
   const block = codeBlock(r.evidence, { maxLines: evidenceLines, maxLen: lineLength })
   const details = [
@@ -158,7 +160,12 @@ function allPassBody(report: Report, meta: SectionMeta, limits: CommentLimits): 
     timingsText(report.timings_ms, ' · '),
     ...provenance(meta),
   ].join(' · ')
-  return [line, passedBlock(report, 'details', limits, footer(report, meta))]
+  return [line, ...adoption(report), passedBlock(report, 'details', limits, footer(report, meta))]
+}
+
+/** The baseline (new failures and fixes) and the policy's exceptions, when there are any. */
+function adoption(report: Report): string[] {
+  return [baselineMarkdown(report), exceptionsMarkdown(report)].filter((p) => p !== '').map(defuse)
 }
 
 function failingBody(report: Report, meta: SectionMeta, limits: CommentLimits): string[] {
@@ -166,7 +173,9 @@ function failingBody(report: Report, meta: SectionMeta, limits: CommentLimits): 
   const errors = failed.filter((r) => r.severity === 'error')
   const warnings = failed.filter((r) => r.severity !== 'error')
   const title = `### ${verdictIcon(report.verdict)} ${displayName(report, meta)}: ${report.verdict} — ${countsText(report.checks)}`
-  const parts = [title]
+  const baseline = baselineMarkdown(report)
+  const exceptions = exceptionsMarkdown(report)
+  const parts = [title, ...(baseline ? [defuse(baseline)] : [])]
   if (errors.length > 0) parts.push(errors.map((r) => checklistItem(r, limits)).join('\n\n'))
   if (warnings.length > 0) {
     parts.push('**Warnings**', warnings.map((r) => checklistItem(r, limits)).join('\n\n'))
@@ -174,6 +183,7 @@ function failingBody(report: Report, meta: SectionMeta, limits: CommentLimits): 
   if (limits.evidence === false && failed.some((r) => r.evidence.length > 0)) {
     parts.push('_Evidence cut to fit the comment size limit; see the job summary._')
   }
+  if (exceptions) parts.push(defuse(exceptions))
   parts.push(...blockedGroups(report, limits))
   if (
     report.checks.some((r) => r.status === 'passed' || (r.status === 'skipped' && !isBlocked(r)))

@@ -5,6 +5,7 @@
  * apart from the table: blocked ones under their cause, the others by reason.
  */
 import type { CheckResult, Severity } from '../checks/lib/types'
+import { baselineMarkdown, exceptionsMarkdown } from './adoption'
 import { countsText, locationText, timingsText } from './format'
 import type { Report, Verdict } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
@@ -151,7 +152,11 @@ export function renderSummary(report: Report): string {
   const checked = report.checks.filter((r) => r.status !== 'skipped')
   const failed = failedInOrder(report.checks)
   const parts = [`### ${headingText(report)}`, meta]
+  const baseline = baselineMarkdown(report)
+  if (baseline) parts.push(baseline)
   if (checked.length > 0) parts.push(checksTable(checked))
+  const exceptions = exceptionsMarkdown(report)
+  if (exceptions) parts.push(exceptions)
   if (failed.length > 0) parts.push('### What to fix', ...failed.map((r) => failureSection(r)))
   parts.push(...skippedSections(report), timingsFooter(report))
   return `${parts.join('\n\n')}\n`

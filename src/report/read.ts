@@ -60,3 +60,63 @@ export async function readReport(file: string): Promise<Report> {
   if (why) throw new Error(`report-file ${file} is not a flask-deploy-check report: ${why}`)
   return parsed as Report
 }
+
+/** What a baseline report is read down to: enough to compare checks by id. */
+export interface BaselineRead {
+  /** Version of the tool that wrote it ('' when it does not say). */
+  toolVersion: string
+  checks: Pick<Report['checks'][number], 'id' | 'status' | 'severity' | 'skip_reason'>[]
+  /** What was left out, one line each. */
+  notes: string[]
+}
+
+/**
+ * A baseline report, read leniently: any schema-1-like file with a `checks` list is compared,
+ * entries that are not check results are left out with a note; a file that cannot be read at all
+ * gives no checks and says why (every failure then counts as new: the gate fails closed).
+ */
+export async function readBaseline(file: string, shown = file): Promise<BaselineRead> {
+  let parsed: Record<string, unknown>
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>
+  } catch (err) {
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message
+    return {
+      toolVersion: '',
+      checks: [],
+      notes: [`baseline ${shown} could not be read (${why}): nothing compared`],
+    }
+  }
+  const tool = (parsed?.tool ?? {}) as Record<string, unknown>
+  const toolVersion = typeof tool.version === 'string' ? tool.version : ''
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.checks))
+    return {
+      toolVersion,
+      checks: [],
+      notes: [`baseline ${shown} has no checks list: nothing compared`],
+    }
+  const notes: string[] = []
+  if (parsed.schema !== 1)
+    notes.push(`baseline schema is ${JSON.stringify(parsed.schema)}, not 1: read as far as it goes`)
+  const checks: BaselineRead['checks'] = []
+  for (const [i, c] of (parsed.checks as Record<string, unknown>[]).entries()) {
+    if (
+      typeof c?.id !== 'string' ||
+      !STATUSES.includes(c.status as string) ||
+      !SEVERITIES.includes(c.severity as string)
+    ) {
+      notes.push(`baseline checks[${i}] is not a check result: left out`)
+      continue
+    }
+    const entry: BaselineRead['checks'][number] = {
+      id: c.id,
+      status: c.status as BaselineRead['checks'][number]['status'],
+      severity: c.severity as BaselineRead['checks'][number]['severity'],
+    }
+    if (SKIP_REASONS.includes(c.skip_reason as string))
+      entry.skip_reason = c.skip_reason as BaselineRead['checks'][number]['skip_reason']
+    checks.push(entry)
+  }
+  return { toolVersion, checks, notes }
+}

@@ -32,6 +32,43 @@ export interface ReportTarget {
   file: string
 }
 
+/** A policy exception on one check (revision 2): the file's level and reason, and whether it lapsed. */
+export interface PolicyException {
+  level: 'error' | 'warning' | 'notice' | 'off'
+  reason: string
+  /** YYYY-MM-DD: the last day it holds. */
+  until?: string
+  /** True after `until`: the check counts at its own severity again. */
+  expired: boolean
+  /** The check's severity without the exception. */
+  original_severity: Severity
+}
+
+/** How a check compares with the baseline report (revision 2). */
+export type BaselineState = 'new failure' | 'fixed' | 'still failing' | 'unchanged'
+
+/** One entry of `checks`: a check result, plus what the policy and the baseline say about it. */
+export interface ReportCheck extends CheckResult {
+  policy?: { exception: PolicyException }
+  /** Absent when the baseline has no comparable entry for this check (or there is no baseline). */
+  baseline?: BaselineState
+}
+
+/** What the comparison with the baseline report found (revision 2). */
+export interface BaselineSummary {
+  /** The baseline report, as the input named it. */
+  file: string
+  /** Version of the tool that wrote it ('' when it does not say). */
+  tool_version: string
+  /** `fail-on-new-only`: only checks that are not `still failing` can fail the verdict. */
+  fail_on_new_only: boolean
+  new_failures: string[]
+  fixed: string[]
+  still_failing: string[]
+  /** What could not be compared, one line each (unreadable file, ids missing on either side, ...). */
+  notes: string[]
+}
+
 /** The JSON report, schema 1. Field names are part of the public contract. */
 export interface Report {
   schema: 1
@@ -40,8 +77,12 @@ export interface Report {
   verdict: Verdict
   counts: { passed: number; failed: number; skipped: number }
   /** One entry per catalog id, in catalog order (as runChecks returns them). */
-  checks: CheckResult[]
+  checks: ReportCheck[]
   timings_ms: Timings
+  /** The policy file that was applied, when there was one (revision 2). */
+  policy?: { file: string }
+  /** The comparison with `baseline-report`, when one was given (revision 2). */
+  baseline?: BaselineSummary
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { notice: 1, warning: 2, error: 3 }
@@ -57,17 +98,31 @@ export function isBlocking(result: CheckResult, failOn: FailOn): boolean {
   return failOn !== 'never' && isBlockedError(result)
 }
 
-/** 'fail' iff some result fails the step under `failOn` (see isBlocking). */
-export function verdictOf(results: readonly CheckResult[], failOn: FailOn): Verdict {
-  return results.some((r) => isBlocking(r, failOn)) ? 'fail' : 'pass'
+/**
+ * True when this result fails the step: isBlocking, and with `newOnly` (fail-on-new-only) not
+ * `still failing` against the baseline. A check the baseline could not speak for counts as new.
+ */
+export function failsStep(result: ReportCheck, failOn: FailOn, newOnly = false): boolean {
+  return isBlocking(result, failOn) && !(newOnly && result.baseline === 'still failing')
+}
+
+/** 'fail' iff some result fails the step under `failOn` (see failsStep). */
+export function verdictOf(
+  results: readonly ReportCheck[],
+  failOn: FailOn,
+  newOnly = false,
+): Verdict {
+  return results.some((r) => failsStep(r, failOn, newOnly)) ? 'fail' : 'pass'
 }
 
 /**
  * The results that make the verdict 'fail' under `failOn`, in catalog order: the failures at or
- * above it and the blocked error checks (empty when it passes).
+ * above it and the blocked error checks (empty when it passes); with fail-on-new-only, only
+ * those that are not `still failing`.
  */
-export function blockingFailures(report: Report, failOn: FailOn): CheckResult[] {
-  return report.checks.filter((r) => isBlocking(r, failOn))
+export function blockingFailures(report: Report, failOn: FailOn): ReportCheck[] {
+  const newOnly = report.baseline?.fail_on_new_only ?? false
+  return report.checks.filter((r) => failsStep(r, failOn, newOnly))
 }
 
 /** Counts results by status. */
@@ -79,8 +134,10 @@ export function countsOf(results: readonly CheckResult[]): Report['counts'] {
 
 /** Everything buildReport needs; the tool identity defaults to package.json. */
 export interface BuildReportInput {
-  results: CheckResult[]
+  results: ReportCheck[]
   failOn: FailOn
+  policy?: Report['policy']
+  baseline?: BaselineSummary
   target: ReportTarget
   timings: Timings
   tool?: Report['tool']
@@ -94,15 +151,19 @@ function ms(n: number): number {
 /** Assembles the schema-1 report from the results of one target. */
 export function buildReport(input: BuildReportInput): Report {
   const { build, boot, checks, total } = input.timings
-  return {
+  const newOnly = input.baseline?.fail_on_new_only ?? false
+  const report: Report = {
     schema: 1,
     tool: input.tool ?? { name: TOOL_NAME, version },
     target: { ...input.target },
-    verdict: verdictOf(input.results, input.failOn),
+    verdict: verdictOf(input.results, input.failOn, newOnly),
     counts: countsOf(input.results),
     checks: input.results,
     timings_ms: { build: ms(build), boot: ms(boot), checks: ms(checks), total: ms(total) },
   }
+  if (input.policy) report.policy = input.policy
+  if (input.baseline) report.baseline = input.baseline
+  return report
 }
 
 /** Writes the report as pretty JSON with a trailing newline, creating parent directories. */

@@ -6,7 +6,7 @@
 import type { CheckResult } from '../checks/lib/types'
 import type { FailOn } from '../options'
 import { causeText } from './format'
-import { blockingFailures, type Report } from './report'
+import { blockingFailures, type Report, type ReportCheck } from './report'
 import { oneLine, truncate } from './sanitize'
 import { isBlockedError, skipGroups } from './skips'
 
@@ -19,14 +19,23 @@ function blockedParts(blocked: readonly CheckResult[]): string[] {
   })
 }
 
+/** ", policy exception expired on 2020-01-01" for a check whose exception lapsed. */
+function lapsed(c: ReportCheck): string {
+  const e = c.policy?.exception
+  return e?.expired ? `, policy exception expired on ${e.until}` : ''
+}
+
 /** The main step's failure message under `failOn` (empty parts are left out). */
 export function stepFailureMessage(report: Report, failOn: FailOn): string {
   const blocking = blockingFailures(report, failOn)
   const failed = blocking.filter((c) => c.status === 'failed')
   const parts: string[] = []
   if (failed.length > 0) {
-    const ids = failed.map((c) => `${c.id} (${c.severity})`).join(', ')
-    parts.push(`${failed.length} check(s) failed under fail-on '${failOn}': ${ids}`)
+    const ids = failed.map((c) => `${c.id} (${c.severity}${lapsed(c)})`).join(', ')
+    const what = report.baseline?.fail_on_new_only
+      ? 'new failure(s) against the baseline'
+      : 'check(s) failed'
+    parts.push(`${failed.length} ${what} under fail-on '${failOn}': ${ids}`)
   }
   parts.push(...blockedParts(blocking.filter(isBlockedError)))
   return `${parts.join('; ')}. The job summary has the evidence and the fix for each.`
