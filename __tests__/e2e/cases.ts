@@ -81,6 +81,11 @@ const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.host-header': 'skip',
   'static.alias-traversal': 'skip',
   'proxy.forwarded-spoof': 'skip',
+  'headers.nosniff': 'skip',
+  'headers.frame-options': 'skip',
+  'headers.csp': 'skip',
+  'headers.referrer-policy': 'skip',
+  'headers.server-tokens': 'skip',
 }
 
 /**
@@ -261,11 +266,18 @@ export const PROXY_CASES: DefectCase[] = [
   {
     fixture: 'hsts-lost-in-static',
     defect: 'an add_header in location /static/ drops the server-level HSTS there',
-    expect: { 'tls.hsts': 'fail' },
+    // The same inheritance drops the server-level X-Content-Type-Options from the static file.
+    expect: { 'tls.hsts': 'fail', 'headers.nosniff': 'fail' },
     changedFiles: ['deploy/nginx.conf'],
     exitCode: 1,
-    configLine: { 'tls.hsts': /^\s*(location \/static\/ \{|add_header Cache-Control )/ },
-    evidence: { 'tls.hsts': [/\/static\/style\.css/] },
+    configLine: {
+      'tls.hsts': /^\s*(location \/static\/ \{|add_header Cache-Control )/,
+      'headers.nosniff': /^\s*(location \/static\/ \{|add_header Cache-Control )/,
+    },
+    evidence: {
+      'tls.hsts': [/\/static\/style\.css/],
+      'headers.nosniff': [/\/static\/style\.css/, /add_header inheritance/],
+    },
   },
   {
     fixture: 'short-max-age',
@@ -335,6 +347,8 @@ export const PROXY_CASES: DefectCase[] = [
       'proxy.forwarded-spoof': 'same-or-skip',
       'static.alias-traversal': 'same-or-skip',
       'proxy.rate-limit': 'same-or-skip',
+      // The reference proxy is not the user's: its version is not theirs to hide.
+      'headers.server-tokens': 'same-or-skip',
     },
     changedFiles: ['app.py', 'deploy/nginx.conf', 'requirements.txt'],
     exitCode: 0,
@@ -387,6 +401,50 @@ PROXY_CASES.push(
     expect: {},
     changedFiles: ['deploy/nginx.conf'],
     exitCode: 0,
+  },
+)
+
+/** Issue 12: security headers, server_tokens. */
+PROXY_CASES.push(
+  {
+    fixture: 'headers-missing',
+    defect:
+      'no X-Content-Type-Options, X-Frame-Options, Content-Security-Policy or Referrer-Policy, and server_tokens on',
+    expect: {
+      'headers.nosniff': 'fail',
+      'headers.frame-options': 'fail',
+      'headers.csp': 'fail',
+      'headers.referrer-policy': 'fail',
+      'headers.server-tokens': 'fail',
+    },
+    changedFiles: ['deploy/nginx.conf'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: {
+      'headers.nosniff': /^server \{$/,
+      'headers.frame-options': /^server \{$/,
+      'headers.server-tokens': /^server_tokens on;$/,
+    },
+    evidence: {
+      'headers.nosniff': [
+        /GET \/ \(route\)/,
+        /\/static\/style\.css/,
+        /no add_header X-Content-Type-Options/,
+      ],
+      'headers.frame-options': [/no X-Frame-Options/],
+      'headers.csp': [/no Content-Security-Policy/],
+      'headers.referrer-policy': [/no Referrer-Policy/],
+      'headers.server-tokens': [/nginx\/1\.\d+/, /<center>|error page/, /server_tokens on/],
+    },
+  },
+  {
+    fixture: 'csp-unsafe-inline',
+    defect: "Content-Security-Policy with script-src 'self' 'unsafe-inline'",
+    expect: { 'headers.csp': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+    configLine: { 'headers.csp': /^\s*add_header Content-Security-Policy .*'unsafe-inline'/ },
+    evidence: { 'headers.csp': [/'unsafe-inline'/, /script-src/] },
   },
 )
 

@@ -7,6 +7,13 @@ import { bootReady } from './boot'
 import { buildImage, buildLayerCache } from './build'
 import { configDebugOff } from './config'
 import { cookiesSecure } from './cookies'
+import {
+  headersCsp,
+  headersFrameOptions,
+  headersNosniff,
+  headersReferrerPolicy,
+  headersServerTokens,
+} from './headers'
 import { healthEndpoint, healthNoSession } from './health'
 import { imageExecForm, imageNoBakedSecrets, imageNonRoot } from './image'
 import { runChecks } from './lib/run'
@@ -55,6 +62,11 @@ export const CATALOG: readonly Check[] = [
   healthNoSession,
   proxyRateLimit,
   proxyForwardedSpoof,
+  headersNosniff,
+  headersFrameOptions,
+  headersCsp,
+  headersReferrerPolicy,
+  headersServerTokens,
 ]
 
 /** Every catalog check over the facts, one result each in catalog order; never throws. */

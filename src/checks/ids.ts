@@ -31,6 +31,11 @@ export const CHECK_IDS = [
   'health.no-session',
   'proxy.rate-limit',
   'proxy.forwarded-spoof',
+  'headers.nosniff',
+  'headers.frame-options',
+  'headers.csp',
+  'headers.referrer-policy',
+  'headers.server-tokens',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]
