@@ -105,6 +105,8 @@ const NEEDS_HTTP: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.config-valid': 'same-or-skip',
   'proxy.forwarded-headers': 'same-or-skip',
   'proxy.rate-limit': 'same-or-skip',
+  'proxy.timeouts': 'same-or-skip',
+  'proxy.body-size': 'same-or-skip',
 }
 
 export const DEFECT_CASES: DefectCase[] = [
@@ -324,6 +326,8 @@ export const PROXY_CASES: DefectCase[] = [
       // Config facts come from `nginx -T`, which rejects the config too.
       'proxy.forwarded-headers': 'skip',
       'proxy.rate-limit': 'skip',
+      'proxy.timeouts': 'skip',
+      'proxy.body-size': 'skip',
       // Decided on the app port alone, or skipped for want of the proxy part.
       'health.endpoint': 'same-or-skip',
     },
@@ -349,6 +353,8 @@ export const PROXY_CASES: DefectCase[] = [
       'proxy.rate-limit': 'same-or-skip',
       // The reference proxy is not the user's: its version is not theirs to hide.
       'headers.server-tokens': 'same-or-skip',
+      'proxy.timeouts': 'same-or-skip',
+      'proxy.body-size': 'same-or-skip',
     },
     changedFiles: ['app.py', 'deploy/nginx.conf', 'requirements.txt'],
     exitCode: 0,
@@ -445,6 +451,29 @@ PROXY_CASES.push(
     exitCode: 0,
     configLine: { 'headers.csp': /^\s*add_header Content-Security-Policy .*'unsafe-inline'/ },
     evidence: { 'headers.csp': [/'unsafe-inline'/, /script-src/] },
+  },
+)
+
+/** Issue 12: nginx's limits against the app's. */
+PROXY_CASES.push(
+  {
+    fixture: 'gunicorn-timeout-above-proxy',
+    defect: "Gunicorn --timeout 120 behind nginx's default proxy_read_timeout 60s",
+    expect: { 'proxy.timeouts': 'fail' },
+    changedFiles: ['Dockerfile'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: { 'proxy.timeouts': /^\s*location \/ \{/ },
+    evidence: { 'proxy.timeouts': [/--timeout 120/, /proxy_read_timeout not set/, /60s/] },
+  },
+  {
+    fixture: 'body-size-below-max-content',
+    defect: "MAX_CONTENT_LENGTH = 16 MiB behind nginx's default client_max_body_size 1m",
+    expect: { 'proxy.body-size': 'fail' },
+    changedFiles: ['app.py'],
+    exitCode: 0,
+    configLine: { 'proxy.body-size': /^\s*location \/ \{/ },
+    evidence: { 'proxy.body-size': [/16 MiB/, /client_max_body_size not set/, /-> 413/] },
   },
 )
 

@@ -20,6 +20,7 @@ import { runChecks } from './lib/run'
 import type { Check, CheckResult } from './lib/types'
 import { logsStdout } from './logs'
 import {
+  proxyBodySize,
   proxyClientIp,
   proxyConfigValid,
   proxyForwardedHeaders,
@@ -27,6 +28,7 @@ import {
   proxyHostHeader,
   proxyHttpsUrls,
   proxyRateLimit,
+  proxyTimeouts,
 } from './proxy'
 import { secretFromEnv, secretStrength } from './secret'
 import { serverProductionWsgi, serverWorkers } from './server'
@@ -67,6 +69,8 @@ export const CATALOG: readonly Check[] = [
   headersCsp,
   headersReferrerPolicy,
   headersServerTokens,
+  proxyTimeouts,
+  proxyBodySize,
 ]
 
 /** Every catalog check over the facts, one result each in catalog order; never throws. */

@@ -36,6 +36,8 @@ export const CHECK_IDS = [
   'headers.csp',
   'headers.referrer-policy',
   'headers.server-tokens',
+  'proxy.timeouts',
+  'proxy.body-size',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]

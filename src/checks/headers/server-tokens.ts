@@ -15,15 +15,16 @@ const PAGE_SIGNATURE = /<center>(nginx[^<]*)<\/center>/i
 interface Leak {
   x: HttpExchange
   where: string
+  page: boolean
 }
 
 function leaks(x: HttpExchange): Leak[] {
   const out: Leak[] = []
   const server = headerValues(x.response, 'server').find((v) => VERSION.test(v))
-  if (server) out.push({ x, where: `Server: ${clip(server, 60)}` })
+  if (server) out.push({ x, where: `Server: ${clip(server, 60)}`, page: false })
   const page = PAGE_SIGNATURE.exec(x.response?.body ?? '')
   if (page && VERSION.test(page[1]))
-    out.push({ x, where: `its error page signs "${clip(page[1], 40)}"` })
+    out.push({ x, where: `its own page signs "${clip(page[1], 40)}"`, page: true })
   return out
 }
 
@@ -41,7 +42,8 @@ function judgeServerTokens(obs: Observations): CheckOutcome {
     return { status: 'skipped', summary: 'no response through the proxy' }
   }
   const own = answered.filter((x) => PAGE_SIGNATURE.test(x.response?.body ?? ''))
-  const found = answered.flatMap(leaks)
+  // Pages first: a Server header alone is the lesser leak, and every response repeats it.
+  const found = answered.flatMap(leaks).sort((a, b) => Number(b.page) - Number(a.page))
   const pages = own.length
     ? `nginx's own pages: ${listOf(own.map((x) => `${labelled(x)} -> ${x.response?.status}`))}`
     : 'no page nginx wrote itself was seen'
