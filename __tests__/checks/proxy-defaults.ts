@@ -227,6 +227,7 @@ export function withProxyDefaults(obs: Observations): Observations {
   if (obs.forwardedSpoof === undefined) {
     obs.forwardedSpoof = down ? reason : { unavailable: 'not part of this test' }
   }
+  if (obs.tls === undefined) obs.tls = down ? reason : { unavailable: 'not part of this test' }
   if (obs.secondBoot === undefined) {
     obs.secondBoot = down
       ? reason

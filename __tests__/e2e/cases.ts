@@ -81,6 +81,7 @@ const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.host-header': 'skip',
   'static.alias-traversal': 'skip',
   'proxy.forwarded-spoof': 'skip',
+  'tls.protocols': 'skip',
   'headers.nosniff': 'skip',
   'headers.frame-options': 'skip',
   'headers.csp': 'skip',
@@ -353,6 +354,7 @@ export const PROXY_CASES: DefectCase[] = [
       'proxy.rate-limit': 'same-or-skip',
       // The reference proxy is not the user's: its version is not theirs to hide.
       'headers.server-tokens': 'same-or-skip',
+      'tls.protocols': 'same-or-skip',
       'proxy.timeouts': 'same-or-skip',
       'proxy.body-size': 'same-or-skip',
     },
@@ -453,6 +455,20 @@ PROXY_CASES.push(
     evidence: { 'headers.csp': [/'unsafe-inline'/, /script-src/] },
   },
 )
+
+/** Issue 12: old TLS. */
+PROXY_CASES.push({
+  fixture: 'tls-old-protocols',
+  defect: 'ssl_protocols with TLSv1 and TLSv1.1, ssl_ciphers HIGH:!aNULL:!MD5:@SECLEVEL=0',
+  expect: { 'tls.protocols': 'fail' },
+  changedFiles: ['deploy/nginx.conf'],
+  failOn: 'warning',
+  exitCode: 1,
+  configLine: { 'tls.protocols': /^ssl_protocols TLSv1 TLSv1\.1/ },
+  evidence: {
+    'tls.protocols': [/TLSv1: accepted/, /TLSv1\.1: accepted/, /AES128-SHA/, /forward secrecy/],
+  },
+})
 
 /** Issue 12: nginx's limits against the app's. */
 PROXY_CASES.push(

@@ -34,7 +34,7 @@ import { secretFromEnv, secretStrength } from './secret'
 import { serverProductionWsgi, serverWorkers } from './server'
 import { shutdownGraceful } from './shutdown'
 import { staticAliasTraversal, staticServedByProxy } from './static'
-import { tlsHsts, tlsHttpsRedirect } from './tls'
+import { tlsHsts, tlsHttpsRedirect, tlsProtocols } from './tls'
 
 export const CATALOG: readonly Check[] = [
   buildImage,
@@ -64,6 +64,7 @@ export const CATALOG: readonly Check[] = [
   healthNoSession,
   proxyRateLimit,
   proxyForwardedSpoof,
+  tlsProtocols,
   headersNosniff,
   headersFrameOptions,
   headersCsp,
