@@ -464,7 +464,7 @@ PROXY_CASES.push({
   changedFiles: ['deploy/nginx.conf'],
   failOn: 'warning',
   exitCode: 1,
-  configLine: { 'tls.protocols': /^ssl_protocols TLSv1 TLSv1\.1/ },
+  configLine: { 'tls.protocols': /^\s*ssl_protocols TLSv1 TLSv1\.1/ },
   evidence: {
     'tls.protocols': [/TLSv1: accepted/, /TLSv1\.1: accepted/, /AES128-SHA/, /forward secrecy/],
   },

@@ -88,11 +88,11 @@ function judge(obs: Observations): CheckOutcome {
   let location: Location | undefined
   if (old.length || (v12 && !v12.accepted)) {
     fixes.push('ssl_protocols TLSv1.2 TLSv1.3;')
-    location = userLocation(obs, protocols ?? server)
+    location = userLocation(obs, protocols) ?? userLocation(obs, server)
   }
   if (weak.length) {
     fixes.push(`ssl_ciphers ${INTERMEDIATE};`)
-    location ??= userLocation(obs, ciphers ?? server)
+    location ??= userLocation(obs, ciphers) ?? userLocation(obs, server)
   }
   return {
     status: 'failed',
