@@ -13,6 +13,7 @@ import type {
   Observations,
   ProbeAnswer,
   ProxyConfigFacts,
+  TlsFacts,
 } from '../../src/facts/types'
 
 const NGINX = path.join(__dirname, '..', 'data', 'nginx')
@@ -89,7 +90,7 @@ export function proxyExchange(
   if (status === undefined) return { ...x, error: extra.error ?? 'socket hang up' }
   x.response = {
     status,
-    headers: { server: ['nginx/1.22.1'], ...(extra.headers ?? {}) },
+    headers: { server: ['nginx'], ...(extra.headers ?? {}) },
     body: extra.body ?? '',
     bodyTruncated: false,
     ms: extra.ms ?? 8,
@@ -97,7 +98,14 @@ export function proxyExchange(
   return x
 }
 
-const sts = { 'strict-transport-security': [HSTS] }
+// What good's deploy/nginx.conf adds to every HTTPS response (add_header ... always).
+const sts = {
+  'strict-transport-security': [HSTS],
+  'x-content-type-options': ['nosniff'],
+  'x-frame-options': ['DENY'],
+  'content-security-policy': ["default-src 'self'; frame-ancestors 'none'"],
+  'referrer-policy': ['strict-origin-when-cross-origin'],
+}
 
 /** The good fixture's requests through nginx, in the order the runtime makes them. */
 export function goodProxyExchanges(token = TOKEN): HttpExchange[] {
@@ -159,6 +167,7 @@ export function probeAnswer(overrides: Partial<ProbeAnswer> = {}): ProbeAnswer {
     host: 'example.com',
     urlRoot: 'https://example.com/',
     externalUrl: 'https://example.com/static/fdc.txt',
+    maxContentLength: null,
     remoteAddr: CLIENT,
     isSecure: true,
     forwarded: {
@@ -227,7 +236,8 @@ export function withProxyDefaults(obs: Observations): Observations {
   if (obs.forwardedSpoof === undefined) {
     obs.forwardedSpoof = down ? reason : { unavailable: 'not part of this test' }
   }
-  if (obs.tls === undefined) obs.tls = down ? reason : { unavailable: 'not part of this test' }
+  // The handshakes the good fixture's recording holds (fixtures/good.json).
+  if (obs.tls === undefined) obs.tls = down ? reason : goodTls()
   if (obs.secondBoot === undefined) {
     obs.secondBoot = down
       ? reason
@@ -276,4 +286,90 @@ export function editProbe(obs: Observations, edit: (a: ProbeAnswer) => void): vo
 export function proxyConfig(obs: Observations): ProxyConfigFacts {
   if ('unavailable' in obs.proxyConfig) throw new Error('no proxy config part')
   return obs.proxyConfig
+}
+
+/** The good fixture's pinned handshakes, as recorded (Mozilla intermediate, nginx 1.22, OpenSSL 3). */
+function goodTls(): TlsFacts {
+  return {
+    port: 34041,
+    servername: 'example.com',
+    protocols: [
+      {
+        version: 'TLSv1',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.1',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        accepted: true,
+        negotiated: 'TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+      },
+      {
+        version: 'TLSv1.3',
+        accepted: true,
+        negotiated: 'TLSv1.3 TLS_AES_256_GCM_SHA384',
+      },
+    ],
+    ciphers: [
+      {
+        version: 'TLSv1.2',
+        cipher: 'AES128-SHA',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'AES256-SHA',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'AES128-GCM-SHA256',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'AES256-GCM-SHA384',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'ECDHE-RSA-AES128-SHA',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'ECDHE-RSA-AES256-SHA384',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'ECDHE-ECDSA-AES128-SHA',
+        accepted: false,
+        error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'ECDHE-RSA-AES128-GCM-SHA256',
+        accepted: true,
+        negotiated: 'TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+      },
+      {
+        version: 'TLSv1.2',
+        cipher: 'ECDHE-RSA-CHACHA20-POLY1305',
+        accepted: true,
+        negotiated: 'TLSv1.2 TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+      },
+    ],
+  }
 }

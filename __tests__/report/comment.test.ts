@@ -58,7 +58,7 @@ describe('the full comment', () => {
 
   test('a failing section reads verdict, what failed, how to fix, top to bottom', () => {
     const text = visibleText(html.slice(html.indexOf('<h3>')))
-    expect(text).toMatch(/^❌ web: fail — 3 failed \(1 error, 1 warning, 1 notice\), 21 passed/)
+    expect(text).toMatch(/^❌ web: fail — 3 failed \(1 error, 1 warning, 1 notice\), 30 passed/)
     const at = (s: string): number => text.indexOf(s)
     expect(at('[ ] ❌ tls.hsts /login has no Strict-Transport-Security')).toBeGreaterThan(0)
     expect(at('— add add_header Strict-Transport-Security')).toBeGreaterThan(at('tls.hsts'))
@@ -66,7 +66,7 @@ describe('the full comment', () => {
     expect(at('⚠️ image.non-root')).toBeGreaterThan(at('Warnings'))
     expect(at('ℹ️ health.no-session')).toBeGreaterThan(at('⚠️ image.non-root'))
     expect(html).toContain('<details><summary>evidence</summary>')
-    expect(html).toContain('<summary>21 passed, 2 skipped</summary>')
+    expect(html).toContain('<summary>30 passed, 2 skipped</summary>')
     expect(text).toContain('build 12.3 s · boot 4.1 s · checks 8.0 s')
     expect(text).toContain('commit 0123456')
     expect(html).toContain(`<a href="${RUN}">workflow run</a>`)
@@ -76,7 +76,7 @@ describe('the full comment', () => {
     const section = parseSections(body)[0].text
     const lines = section.split('\n').filter((l) => l.trim() !== '')
     expect(lines[1]).toBe(
-      '✅ **api**: pass — 24 passed, 2 skipped · build 1.6 s · boot 900 ms · checks 2.1 s · total 4.6 s · commit `0123456`',
+      '✅ **api**: pass — 33 passed, 2 skipped · build 1.6 s · boot 900 ms · checks 2.1 s · total 4.6 s · commit `0123456`',
     )
     expect(lines[2]).toMatch(/^<!-- fdc:passed --><details><summary>details<\/summary>$/)
     expect(toHtml(section)).not.toMatch(/<h\d|<ul>[\s\S]*<\/ul>\s*<details/)

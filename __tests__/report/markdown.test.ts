@@ -17,7 +17,7 @@ describe('renderSummary of a failing target', () => {
 
   test('the heading gives the verdict, the target and the counts', () => {
     expect(html).toContain(
-      '<h3>❌ flask-deploy-check · web: fail — 3 failed (1 error, 1 warning, 1 notice), 21 passed, 2 skipped</h3>',
+      '<h3>❌ flask-deploy-check · web: fail — 3 failed (1 error, 1 warning, 1 notice), 30 passed, 2 skipped</h3>',
     )
   })
 
@@ -86,7 +86,7 @@ test('a passing target has a ✅ heading and no fix sections', () => {
     timings: { build: 1, boot: 1, checks: 1, total: 3 },
   })
   const html = toHtml(renderSummary(report))
-  expect(html).toContain('<h3>✅ flask-deploy-check: pass — 0 failed, 24 passed, 2 skipped</h3>')
+  expect(html).toContain('<h3>✅ flask-deploy-check: pass — 0 failed, 33 passed, 2 skipped</h3>')
   expect(html).not.toContain('<h4>')
 })
 

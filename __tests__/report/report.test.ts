@@ -59,7 +59,7 @@ test('the report has exactly the schema-1 fields, counts and tool version from p
     file: 'Dockerfile',
   })
   expect(report.verdict).toBe('fail')
-  expect(report.counts).toEqual({ passed: 21, failed: 3, skipped: 2 })
+  expect(report.counts).toEqual({ passed: 30, failed: 3, skipped: 2 })
   expect(report.timings_ms).toEqual({ build: 12345, boot: 4100, checks: 8000, total: 25200 })
 })
 
@@ -96,7 +96,7 @@ test('writeReport creates the directories and writes pretty JSON ending in a new
 
 test('counts and durations read as a person would say them', () => {
   expect(countsText(sampleReport().checks)).toBe(
-    '3 failed (1 error, 1 warning, 1 notice), 21 passed, 2 skipped',
+    '3 failed (1 error, 1 warning, 1 notice), 30 passed, 2 skipped',
   )
   expect(countsText([passed])).toBe('0 failed, 1 passed, 0 skipped')
   expect(countsText([failed('error'), failed('error')])).toBe(

@@ -21,7 +21,7 @@ describe('renderTerminal without colour', () => {
   test('prints one line per check with its glyph, id and summary', () => {
     expect(lines).toContain('✔ build.image              ok')
     expect(lines).toContain('- proxy.rate-limit         skipped by skip-checks')
-    expect(lines.filter((l) => /^[✔✖!i-] /.test(l))).toHaveLength(26)
+    expect(lines.filter((l) => /^[✔✖!i-] /.test(l))).toHaveLength(35)
   })
 
   test('a failure is followed by its evidence, fix and location', () => {
@@ -39,7 +39,7 @@ describe('renderTerminal without colour', () => {
 
   test('ends with the verdict and the timings', () => {
     expect(lines.slice(-2)).toEqual([
-      'FAIL: 3 failed (1 error, 1 warning, 1 notice), 21 passed, 2 skipped',
+      'FAIL: 3 failed (1 error, 1 warning, 1 notice), 30 passed, 2 skipped',
       'timings: build 12.3 s, boot 4.1 s, checks 8.0 s, total 25.2 s',
     ])
   })
@@ -86,5 +86,5 @@ test('a passing run says PASS, and counts non-blocking failures', () => {
   const report = sampleReport({ 'tls.hsts': { status: 'passed', summary: 'ok', evidence: [] } })
   expect(report.verdict).toBe('pass')
   const out = renderTerminal(report, { color: false })
-  expect(out.split('\n').at(-2)).toBe('PASS: 2 failed (1 warning, 1 notice), 22 passed, 2 skipped')
+  expect(out.split('\n').at(-2)).toBe('PASS: 2 failed (1 warning, 1 notice), 31 passed, 2 skipped')
 })
