@@ -234,7 +234,7 @@ export function withProxyDefaults(obs: Observations): Observations {
       : [{ via: 'proxy', path: '/', name: 'session', signedWithInjected: true, weakKey: null }]
   }
   if (obs.forwardedSpoof === undefined) {
-    obs.forwardedSpoof = down ? reason : { unavailable: 'not part of this test' }
+    obs.forwardedSpoof = down ? reason : recordedGood().forwardedSpoof
   }
   // The handshakes the good fixture's recording holds (fixtures/good.json).
   if (obs.tls === undefined) obs.tls = down ? reason : goodTls()
@@ -286,6 +286,12 @@ export function editProbe(obs: Observations, edit: (a: ProbeAnswer) => void): vo
 export function proxyConfig(obs: Observations): ProxyConfigFacts {
   if ('unavailable' in obs.proxyConfig) throw new Error('no proxy config part')
   return obs.proxyConfig
+}
+
+/** The good fixture's recording (fixtures/good.json), for parts the first recordings predate. */
+function recordedGood(): Observations {
+  const file = path.join(__dirname, '..', 'data', 'observations', 'fixtures', 'good.json')
+  return JSON.parse(readFileSync(file, 'utf8')) as Observations
 }
 
 /** The good fixture's pinned handshakes, as recorded (Mozilla intermediate, nginx 1.22, OpenSSL 3). */
