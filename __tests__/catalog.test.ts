@@ -33,6 +33,7 @@ const obs: Observations = {
   sessionCookies: down,
   secondBoot: down,
   forwardedSpoof: down,
+  tls: down,
 }
 const unit = (id: string): Check => {
   const c = CATALOG.find((x) => x.id === id)

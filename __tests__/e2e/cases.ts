@@ -81,6 +81,12 @@ const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.host-header': 'skip',
   'static.alias-traversal': 'skip',
   'proxy.forwarded-spoof': 'skip',
+  'tls.protocols': 'skip',
+  'headers.nosniff': 'skip',
+  'headers.frame-options': 'skip',
+  'headers.csp': 'skip',
+  'headers.referrer-policy': 'skip',
+  'headers.server-tokens': 'skip',
 }
 
 /**
@@ -100,6 +106,8 @@ const NEEDS_HTTP: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.config-valid': 'same-or-skip',
   'proxy.forwarded-headers': 'same-or-skip',
   'proxy.rate-limit': 'same-or-skip',
+  'proxy.timeouts': 'same-or-skip',
+  'proxy.body-size': 'same-or-skip',
 }
 
 export const DEFECT_CASES: DefectCase[] = [
@@ -110,6 +118,8 @@ export const DEFECT_CASES: DefectCase[] = [
       'server.production-wsgi': 'fail',
       // Workers are counted for a production server only.
       'server.workers': 'skip',
+      // So is the worker timeout nginx's proxy_read_timeout is compared with.
+      'proxy.timeouts': 'skip',
     },
     changedFiles: ['Dockerfile', 'serve.py'],
     exitCode: 1,
@@ -261,11 +271,18 @@ export const PROXY_CASES: DefectCase[] = [
   {
     fixture: 'hsts-lost-in-static',
     defect: 'an add_header in location /static/ drops the server-level HSTS there',
-    expect: { 'tls.hsts': 'fail' },
+    // The same inheritance drops the server-level X-Content-Type-Options from the static file.
+    expect: { 'tls.hsts': 'fail', 'headers.nosniff': 'fail' },
     changedFiles: ['deploy/nginx.conf'],
     exitCode: 1,
-    configLine: { 'tls.hsts': /^\s*(location \/static\/ \{|add_header Cache-Control )/ },
-    evidence: { 'tls.hsts': [/\/static\/style\.css/] },
+    configLine: {
+      'tls.hsts': /^\s*(location \/static\/ \{|add_header Cache-Control )/,
+      'headers.nosniff': /^\s*(location \/static\/ \{|add_header Cache-Control )/,
+    },
+    evidence: {
+      'tls.hsts': [/\/static\/style\.css/],
+      'headers.nosniff': [/\/static\/style\.css/, /add_header inheritance/],
+    },
   },
   {
     fixture: 'short-max-age',
@@ -312,6 +329,8 @@ export const PROXY_CASES: DefectCase[] = [
       // Config facts come from `nginx -T`, which rejects the config too.
       'proxy.forwarded-headers': 'skip',
       'proxy.rate-limit': 'skip',
+      'proxy.timeouts': 'skip',
+      'proxy.body-size': 'skip',
       // Decided on the app port alone, or skipped for want of the proxy part.
       'health.endpoint': 'same-or-skip',
     },
@@ -335,6 +354,11 @@ export const PROXY_CASES: DefectCase[] = [
       'proxy.forwarded-spoof': 'same-or-skip',
       'static.alias-traversal': 'same-or-skip',
       'proxy.rate-limit': 'same-or-skip',
+      // The reference proxy is not the user's: its version is not theirs to hide.
+      'headers.server-tokens': 'same-or-skip',
+      'tls.protocols': 'same-or-skip',
+      'proxy.timeouts': 'same-or-skip',
+      'proxy.body-size': 'same-or-skip',
     },
     changedFiles: ['app.py', 'deploy/nginx.conf', 'requirements.txt'],
     exitCode: 0,
@@ -387,6 +411,87 @@ PROXY_CASES.push(
     expect: {},
     changedFiles: ['deploy/nginx.conf'],
     exitCode: 0,
+  },
+)
+
+/** Issue 12: security headers, server_tokens. */
+PROXY_CASES.push(
+  {
+    fixture: 'headers-missing',
+    defect:
+      'no X-Content-Type-Options, X-Frame-Options, Content-Security-Policy or Referrer-Policy, and server_tokens on',
+    expect: {
+      'headers.nosniff': 'fail',
+      'headers.frame-options': 'fail',
+      'headers.csp': 'fail',
+      'headers.referrer-policy': 'fail',
+      'headers.server-tokens': 'fail',
+    },
+    changedFiles: ['deploy/nginx.conf'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: {
+      'headers.nosniff': /^server \{$/,
+      'headers.frame-options': /^server \{$/,
+      'headers.server-tokens': /^server_tokens on;$/,
+    },
+    evidence: {
+      'headers.nosniff': [
+        /GET \/ \(route\)/,
+        /\/static\/style\.css/,
+        /no add_header X-Content-Type-Options/,
+      ],
+      'headers.frame-options': [/no X-Frame-Options/],
+      'headers.csp': [/no Content-Security-Policy/],
+      'headers.referrer-policy': [/no Referrer-Policy/],
+      'headers.server-tokens': [/nginx\/1\.\d+/, /<center>|error page/, /server_tokens on/],
+    },
+  },
+  {
+    fixture: 'csp-unsafe-inline',
+    defect: "Content-Security-Policy with script-src 'self' 'unsafe-inline'",
+    expect: { 'headers.csp': 'fail' },
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+    configLine: { 'headers.csp': /^\s*add_header Content-Security-Policy .*'unsafe-inline'/ },
+    evidence: { 'headers.csp': [/'unsafe-inline'/, /script-src/] },
+  },
+)
+
+/** Issue 12: old TLS. */
+PROXY_CASES.push({
+  fixture: 'tls-old-protocols',
+  defect: 'ssl_protocols with TLSv1 and TLSv1.1, ssl_ciphers HIGH:!aNULL:!MD5:@SECLEVEL=0',
+  expect: { 'tls.protocols': 'fail' },
+  changedFiles: ['deploy/nginx.conf'],
+  failOn: 'warning',
+  exitCode: 1,
+  configLine: { 'tls.protocols': /^\s*ssl_protocols TLSv1 TLSv1\.1/ },
+  evidence: {
+    'tls.protocols': [/TLSv1: accepted/, /TLSv1\.1: accepted/, /AES128-SHA/, /forward secrecy/],
+  },
+})
+
+/** Issue 12: nginx's limits against the app's. */
+PROXY_CASES.push(
+  {
+    fixture: 'gunicorn-timeout-above-proxy',
+    defect: "Gunicorn --timeout 120 behind nginx's default proxy_read_timeout 60s",
+    expect: { 'proxy.timeouts': 'fail' },
+    changedFiles: ['Dockerfile'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: { 'proxy.timeouts': /^\s*location \/ \{/ },
+    evidence: { 'proxy.timeouts': [/--timeout 120/, /proxy_read_timeout not set/, /60s/] },
+  },
+  {
+    fixture: 'body-size-below-max-content',
+    defect: "MAX_CONTENT_LENGTH = 16 MiB behind nginx's default client_max_body_size 1m",
+    expect: { 'proxy.body-size': 'fail' },
+    changedFiles: ['app.py'],
+    exitCode: 0,
+    configLine: { 'proxy.body-size': /^\s*location \/ \{/ },
+    evidence: { 'proxy.body-size': [/16 MiB/, /client_max_body_size not set/, /-> 413/] },
   },
 )
 

@@ -88,15 +88,21 @@ test('the plan: HTTPS with the public SNI and Host, then the port-80 request ove
     ['trailing-slash', 'https', '/docs', 200],
     ['host-header', 'https', '/', 200],
     ['traversal', 'https', '/static../fdc-canary-tok.txt', 200],
+    // A 16 KiB header: Node's server answers 431 itself, as nginx answers 400 with its own page.
+    ['nginx-error', 'https', '/', 431],
+    ['upload', 'https', '/', 200],
     ['https-redirect', 'http', '/flask-deploy-check-redirect?x=1', 200],
   ])
+  const [padded, upload] = xs.filter((x) => x.purpose === 'nginx-error' || x.purpose === 'upload')
+  expect(padded.request.headers['x-fdc-padding']).toBe('(16384 bytes)')
+  expect(upload.request.method).toBe('POST')
   expect(xs.every((x) => x.via === 'proxy')).toBe(true)
   expect(seen[0]).toEqual({ scheme: 'https', sni: 'example.com', host: 'example.com', path: '/' })
   expect(seen[6]).toMatchObject({
     sni: 'fdc-foreign-tok.invalid',
     host: 'fdc-foreign-tok.invalid',
   })
-  expect(seen[8]).toMatchObject({ scheme: 'http', host: 'example.com' })
+  expect(seen[9]).toMatchObject({ scheme: 'http', host: 'example.com' })
 })
 
 test('proxyRequest sends forged headers; no port 80 means an error, not a throw', async () => {
@@ -119,7 +125,14 @@ test('proxyRequest sends forged headers; no port 80 means an error, not a throw'
       healthPath: '/h',
     },
   )
-  expect(plan.map((p) => p.purpose)).toEqual(['health', 'not-found', 'host-header', 'traversal'])
+  expect(plan.map((p) => p.purpose)).toEqual([
+    'health',
+    'not-found',
+    'host-header',
+    'traversal',
+    'nginx-error',
+    'upload',
+  ])
 })
 
 test('under limit_req a refused request is retried once; otherwise the 503 is the answer', async () => {

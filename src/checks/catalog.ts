@@ -7,12 +7,20 @@ import { bootReady } from './boot'
 import { buildImage, buildLayerCache } from './build'
 import { configDebugOff } from './config'
 import { cookiesSecure } from './cookies'
+import {
+  headersCsp,
+  headersFrameOptions,
+  headersNosniff,
+  headersReferrerPolicy,
+  headersServerTokens,
+} from './headers'
 import { healthEndpoint, healthNoSession } from './health'
 import { imageExecForm, imageNoBakedSecrets, imageNonRoot } from './image'
 import { runChecks } from './lib/run'
 import type { Check, CheckResult } from './lib/types'
 import { logsStdout } from './logs'
 import {
+  proxyBodySize,
   proxyClientIp,
   proxyConfigValid,
   proxyForwardedHeaders,
@@ -20,12 +28,13 @@ import {
   proxyHostHeader,
   proxyHttpsUrls,
   proxyRateLimit,
+  proxyTimeouts,
 } from './proxy'
 import { secretFromEnv, secretStrength } from './secret'
 import { serverProductionWsgi, serverWorkers } from './server'
 import { shutdownGraceful } from './shutdown'
 import { staticAliasTraversal, staticServedByProxy } from './static'
-import { tlsHsts, tlsHttpsRedirect } from './tls'
+import { tlsHsts, tlsHttpsRedirect, tlsProtocols } from './tls'
 
 export const CATALOG: readonly Check[] = [
   buildImage,
@@ -55,6 +64,14 @@ export const CATALOG: readonly Check[] = [
   healthNoSession,
   proxyRateLimit,
   proxyForwardedSpoof,
+  tlsProtocols,
+  headersNosniff,
+  headersFrameOptions,
+  headersCsp,
+  headersReferrerPolicy,
+  headersServerTokens,
+  proxyTimeouts,
+  proxyBodySize,
 ]
 
 /** Every catalog check over the facts, one result each in catalog order; never throws. */

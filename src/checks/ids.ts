@@ -31,6 +31,14 @@ export const CHECK_IDS = [
   'health.no-session',
   'proxy.rate-limit',
   'proxy.forwarded-spoof',
+  'tls.protocols',
+  'headers.nosniff',
+  'headers.frame-options',
+  'headers.csp',
+  'headers.referrer-policy',
+  'headers.server-tokens',
+  'proxy.timeouts',
+  'proxy.body-size',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]

@@ -85,6 +85,8 @@ export interface ProbeAnswer {
   staticUrlPath?: string | null
   /** Up to 5 GET rules without variables ending in '/', e.g. '/docs/' (Werkzeug redirects '/docs' there). */
   trailingSlashRules?: string[]
+  /** app.config['MAX_CONTENT_LENGTH'] in bytes; null when unset (no limit); absent from older probes. */
+  maxContentLength?: number | null
 }
 
 export interface ProbeFacts {

@@ -209,6 +209,28 @@ export interface ForwardedSpoofFacts {
   answers: ProbeAnswer[]
 }
 
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'
+
+/** One handshake pinned to a protocol version (and, under TLS 1.2, to one cipher suite). */
+export interface TlsAttempt {
+  version: TlsVersion
+  /** OpenSSL name of the one suite offered, for cipher attempts. */
+  cipher?: string
+  accepted: boolean
+  /** 'TLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' when accepted. */
+  negotiated?: string
+  /** The client's error code when refused (e.g. ERR_SSL_NO_PROTOCOLS_AVAILABLE, ECONNRESET). */
+  error?: string
+}
+
+/** Pinned handshakes against the proxy's TLS port (tls.protocols). */
+export interface TlsFacts {
+  port: number
+  servername: string
+  protocols: TlsAttempt[]
+  ciphers: TlsAttempt[]
+}
+
 export interface Observations {
   run: RunFacts
   dockerfile: Part<DockerfileFacts>
@@ -231,4 +253,6 @@ export interface Observations {
   secondBoot: Part<SecondBootFacts>
   /** Forged X-Forwarded-* headers through the proxy, and what came back. */
   forwardedSpoof: Part<ForwardedSpoofFacts>
+  /** Handshakes pinned to one TLS version or suite against the running proxy. */
+  tls: Part<TlsFacts>
 }

@@ -30,6 +30,8 @@ export interface ExchangeOptions {
   signal?: AbortSignal
   /** Body bytes kept before the rest is dropped (default 64 KiB). */
   maxBodyBytes?: number
+  /** Request body (e.g. the 2 MB upload that finds client_max_body_size). */
+  body?: Buffer
 }
 
 export const USER_AGENT = 'flask-deploy-check'
@@ -78,6 +80,7 @@ export class HttpProbe {
         path: opts.path,
         method: method as 'GET',
         headers,
+        ...(opts.body ? { body: opts.body } : {}),
         headersTimeout: timeout,
         bodyTimeout: timeout,
         // Connection: close; a pooled socket the server already closed would fail the next exchange.

@@ -148,6 +148,8 @@ export function interpretProbe(
   }
   if ('staticFolder' in raw) answer.staticFolder = str(raw.staticFolder) ?? null
   if ('staticUrlPath' in raw) answer.staticUrlPath = str(raw.staticUrlPath) ?? null
+  if (typeof raw.maxContentLength === 'number') answer.maxContentLength = raw.maxContentLength
+  else if ('maxContentLength' in raw) answer.maxContentLength = null
   if (Array.isArray(raw.trailingSlashRules)) {
     answer.trailingSlashRules = raw.trailingSlashRules.filter((r) => typeof r === 'string')
   }

@@ -41,6 +41,7 @@ export interface ProxyRequest {
   scheme?: 'http' | 'https'
   /** Host header and SNI name instead of the server name (the foreign-host request). */
   host?: string
+  body?: Buffer
   timeoutMs?: number
   signal?: AbortSignal
 }
@@ -82,6 +83,7 @@ export async function proxyRequest(rt: ProxyRuntime, req: ProxyRequest): Promise
       path: req.path,
       method: req.method,
       headers: req.headers,
+      body: req.body,
       timeoutMs: req.timeoutMs,
       signal: req.signal,
     })
@@ -97,10 +99,16 @@ export async function proxyRequest(rt: ProxyRuntime, req: ProxyRequest): Promise
   }
 }
 
+/** Bytes of the upload sent through the proxy: above nginx's default client_max_body_size (1 MB). */
+export const UPLOAD_BYTES = 2 * 1024 * 1024
+/** One request header longer than nginx's large_client_header_buffers (8k): nginx answers itself. */
+const OVERSIZED_HEADER = 'x'.repeat(16 * 1024)
+
 /**
  * The black-box requests through the proxy, in order: each route, health, an error page, a
  * static file, trailing-slash redirects, a foreign Host (and SNI), alias traversal to the
- * canary, and a plain-HTTP request to port 80 when the config listens there.
+ * canary, an error page nginx writes itself (a header too large), a 2 MB upload, and a
+ * plain-HTTP request to port 80 when the config listens there.
  */
 export async function proxyExchanges(
   rt: ProxyRuntime,
@@ -118,6 +126,14 @@ export async function proxyExchanges(
   }
   steps.push({ purpose: 'host-header', path: '/', host: `fdc-foreign-${rt.token}.invalid` })
   for (const path of rt.traversalPaths) steps.push({ purpose: 'traversal', path })
+  steps.push({ purpose: 'nginx-error', path: '/', headers: { 'x-fdc-padding': OVERSIZED_HEADER } })
+  steps.push({
+    purpose: 'upload',
+    path: plan.routes[0] ?? '/',
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: Buffer.alloc(UPLOAD_BYTES, 0x61),
+  })
   if (rt.httpPort !== undefined)
     steps.push({
       purpose: 'https-redirect',
@@ -127,9 +143,16 @@ export async function proxyExchanges(
   const out: HttpExchange[] = []
   for (const step of steps) {
     plan.signal?.throwIfAborted()
-    out.push(await proxyRequest(rt, { ...step, signal: plan.signal }))
+    const ex = await proxyRequest(rt, { ...step, signal: plan.signal })
+    out.push(step.purpose === 'nginx-error' ? withoutPadding(ex) : ex)
   }
   return out
+}
+
+/** The oversized header is recorded by its length: 16 KiB of 'x' is no evidence. */
+function withoutPadding(ex: HttpExchange): HttpExchange {
+  const headers = { ...ex.request.headers, 'x-fdc-padding': `(${OVERSIZED_HEADER.length} bytes)` }
+  return { ...ex, request: { ...ex.request, headers } }
 }
 
 /**

@@ -72,6 +72,7 @@ export async function collect(
     sessionCookies: NOT_BUILT,
     secondBoot: NOT_BUILT,
     forwardedSpoof: NOT_BUILT,
+    tls: NOT_BUILT,
   }
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
@@ -130,6 +131,7 @@ export async function collect(
         sessionCookies: unavailable,
         secondBoot: unavailable,
         forwardedSpoof: unavailable,
+        tls: unavailable,
       })
       obs.logs = instance.startError ? unavailable : await runtime.logs(instance)
       return result(boot.ms)

@@ -11,6 +11,7 @@ import type { Options } from '../options'
 import { HttpProbe } from '../probe/http'
 import type { PreparedProbe } from '../probe/introspect'
 import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
+import { tlsHandshakes } from '../probe/tls'
 import { standUpProxy } from './proxy/stage'
 import type { DockerRuntime } from './docker-runtime'
 import { ask, observeForwardedSpoof } from './forwarded-spoof'
@@ -138,6 +139,14 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   obs.forwardedSpoof =
     spoof ??
     ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' })
+  obs.tls = staged.runtime
+    ? await tlsHandshakes(
+        { port: staged.runtime.httpsPort, servername: staged.runtime.serverName },
+        c.signal,
+      )
+    : 'unavailable' in staged.proxy
+      ? staged.proxy
+      : { unavailable: 'the proxy did not answer' }
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect

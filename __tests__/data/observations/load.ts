@@ -24,6 +24,7 @@ export const PARTS = [
   'sessionCookies',
   'secondBoot',
   'forwardedSpoof',
+  'tls',
 ] as const satisfies readonly (keyof Observations)[]
 // tsc fails here when Observations gains a part this list lacks.
 const EVERY_PART: Exclude<keyof Observations, (typeof PARTS)[number]> extends never

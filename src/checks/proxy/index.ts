@@ -1,4 +1,5 @@
 /** The proxy.* checks, one file each. */
+export { proxyBodySize } from './body-size'
 export { proxyClientIp } from './client-ip'
 export { proxyConfigValid } from './config-valid'
 export { proxyForwardedHeaders } from './forwarded-headers'
@@ -6,3 +7,4 @@ export { proxyForwardedSpoof } from './forwarded-spoof'
 export { proxyHostHeader } from './host-header'
 export { proxyHttpsUrls } from './https-urls'
 export { proxyRateLimit } from './rate-limit'
+export { proxyTimeouts } from './timeouts'

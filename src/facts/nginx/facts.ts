@@ -29,7 +29,19 @@ interface Inherited {
   limitReq: NginxLimitReq[]
   root?: NginxValue
   expires?: NginxValue
+  values: Partial<Record<ScalarKey, NginxValue>>
 }
+
+/** Single-valued directives every level inherits unless it sets its own. */
+const SCALARS = {
+  serverTokens: 'server_tokens',
+  proxyReadTimeout: 'proxy_read_timeout',
+  clientMaxBodySize: 'client_max_body_size',
+  sslProtocols: 'ssl_protocols',
+  sslCiphers: 'ssl_ciphers',
+} as const
+type ScalarKey = keyof typeof SCALARS
+const LOCATION_SCALARS = ['serverTokens', 'proxyReadTimeout', 'clientMaxBodySize'] as const
 
 /**
  * Extracts the facts checks need from a parsed configuration: the effective tree of
@@ -86,6 +98,7 @@ function serverFacts(s: NginxDirective, http: NginxHttpFacts, up: Inherited): Ng
     locations: [],
   }
   if (own.root) server.root = own.root
+  Object.assign(server, own.values)
   const ret = returnOf(body)
   if (ret) server.return = ret
   collectLocations(body, own, undefined, server.locations)
@@ -118,6 +131,7 @@ function collectLocations(
     if (proxyPass) loc.proxyPass = proxyPass
     if (alias) loc.alias = alias
     if (own.root) loc.root = own.root
+    for (const k of LOCATION_SCALARS) if (own.values[k]) loc[k] = own.values[k]
     if (own.expires) loc.expires = own.expires
     if (ret) loc.return = ret
     out.push(loc)
@@ -144,11 +158,16 @@ function inherit(body: NginxDirective[], up: Inherited | undefined): Inherited {
     addHeaders: listOrInherited(addHeaders, up?.addHeaders),
     proxySetHeaders: listOrInherited(proxySetHeaders, up?.proxySetHeaders),
     limitReq: listOrInherited(limitReq, up?.limitReq),
+    values: {},
   }
   const root = value(body, 'root') ?? inheritedValue(up?.root)
   const expires = value(body, 'expires') ?? inheritedValue(up?.expires)
   if (root) out.root = root
   if (expires) out.expires = expires
+  for (const [k, name] of Object.entries(SCALARS) as [ScalarKey, string][]) {
+    const v = value(body, name) ?? inheritedValue(up?.values[k])
+    if (v) out.values[k] = v
+  }
   return out
 }
 

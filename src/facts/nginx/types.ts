@@ -100,6 +100,10 @@ export interface NginxLocation extends NginxSource {
   addHeaders: NginxAddHeader[]
   proxySetHeaders: NginxProxyHeader[]
   limitReq: NginxLimitReq[]
+  /** Effective `server_tokens`, `proxy_read_timeout`, `client_max_body_size` (own or inherited; absent: nginx's default). */
+  serverTokens?: NginxValue
+  proxyReadTimeout?: NginxValue
+  clientMaxBodySize?: NginxValue
 }
 
 /** Effective settings of one http `server` block. */
@@ -115,6 +119,13 @@ export interface NginxServer extends NginxSource {
   addHeaders: NginxAddHeader[]
   proxySetHeaders: NginxProxyHeader[]
   limitReq: NginxLimitReq[]
+  /** Effective `server_tokens`, `proxy_read_timeout`, `client_max_body_size` (own or inherited; absent: nginx's default). */
+  serverTokens?: NginxValue
+  proxyReadTimeout?: NginxValue
+  clientMaxBodySize?: NginxValue
+  /** Effective `ssl_protocols` / `ssl_ciphers` (own or http-level; absent: nginx's defaults). */
+  sslProtocols?: NginxValue
+  sslCiphers?: NginxValue
   /** Every location, nested ones included, in file order. */
   locations: NginxLocation[]
 }
