@@ -141,7 +141,8 @@ export const DEFECT_CASES: DefectCase[] = [
   {
     fixture: 'broken-healthz',
     defect: '/healthz answers 503',
-    expect: { 'health.endpoint': 'fail' },
+    // health.no-session judges a 200 only: the 503 is health.endpoint's failure.
+    expect: { 'health.endpoint': 'fail', 'health.no-session': 'skip' },
     changedFiles: ['app.py'],
     exitCode: 1,
     evidence: { 'health.endpoint': [/\b503\b/, /\/healthz/] },

@@ -78,8 +78,13 @@ function escapeRegExp(text: string): string {
 
 /** Whether an access-log line records the request: Gunicorn/Werkzeug `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => ...`. */
 export function logged(x: HttpExchange, lines: readonly string[]): boolean {
+  return loggedLines(x, lines).length > 0
+}
+
+/** The access-log lines that record the request's method and path. */
+export function loggedLines(x: HttpExchange, lines: readonly string[]): string[] {
   const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`)
-  return lines.some((l) => pattern.test(l))
+  return lines.filter((l) => pattern.test(l))
 }
 
 /**
