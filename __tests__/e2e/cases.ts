@@ -81,6 +81,7 @@ const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.host-header': 'skip',
   'static.alias-traversal': 'skip',
   'proxy.forwarded-spoof': 'skip',
+  'proxy.upstream': 'skip',
 }
 
 /**

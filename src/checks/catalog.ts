@@ -20,6 +20,7 @@ import {
   proxyHostHeader,
   proxyHttpsUrls,
   proxyRateLimit,
+  proxyUpstream,
 } from './proxy'
 import { secretFromEnv, secretStrength } from './secret'
 import { serverProductionWsgi, serverWorkers } from './server'
@@ -55,6 +56,7 @@ export const CATALOG: readonly Check[] = [
   healthNoSession,
   proxyRateLimit,
   proxyForwardedSpoof,
+  proxyUpstream,
 ]
 
 /** Every catalog check over the facts, one result each in catalog order; never throws. */

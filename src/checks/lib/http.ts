@@ -103,3 +103,14 @@ export function cacheSeconds(res: HttpResponseFacts): number | undefined {
   if (Number.isNaN(at)) return 0
   return Number.isNaN(now) ? undefined : Math.round((at - now) / 1000)
 }
+
+/**
+ * A gateway error nginx made itself: 502/504, or a 5xx carrying nginx's own error page. Such a
+ * request never reached the app, so it says nothing about what the app does.
+ */
+export function nginxError(x: HttpExchange): boolean {
+  const res = x.response
+  if (res === undefined || x.via !== 'proxy') return false
+  if (res.status === 502 || res.status === 504) return true
+  return res.status >= 500 && /<center>nginx[^<]*<\/center>/.test(res.body)
+}
