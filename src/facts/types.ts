@@ -145,6 +145,8 @@ export interface BootFacts {
   listening?: ListenFacts[]
   /** The status line of the first response, e.g. "200" */
   firstStatus?: number
+  /** 'uwsgi' when the app port answered in the uwsgi protocol (uWSGI `socket`). */
+  protocol?: 'uwsgi'
 }
 
 /** A row of `docker top CONTAINER -eo pid,ppid,uid,args`, PIDs as seen from the container when known. */
