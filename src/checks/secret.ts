@@ -236,7 +236,7 @@ export const secretFromEnv: Check = {
   severity: 'error',
   needs: ['http'],
   passesWhen:
-    "session cookies verify against the SECRET_KEY in the app's environment, or the probe finds the app's key equal to it (digests compared, never values)",
+    "session cookies verify against the SECRET_KEY in the app's environment, or the probe finds the app's key equal to it (digests compared, never values); not applicable when the app signs nothing (the probe finds no key set and no response set a session cookie)",
   run: judgeFromEnv,
 }
 
