@@ -1,4 +1,5 @@
 import type { HttpExchange, Observations } from '../../src/facts/types'
+import { recorded as recordedFixture } from '../data/observations/load'
 import {
   answered,
   check,
@@ -184,7 +185,7 @@ describe('health.no-session', () => {
     )
     expect(result('health.no-session', obs)).toMatchObject({
       status: 'skipped',
-      summary: '/healthz did not answer',
+      summary: '/healthz did not answer 200',
       skip_reason: 'blocked',
     })
     expect(result('health.no-session', obs)).not.toHaveProperty('blocked_by')
@@ -201,8 +202,17 @@ describe('health.no-session', () => {
     expect(result('health.endpoint', obs).status).toBe('failed')
     expect(result('health.no-session', obs)).toMatchObject({
       status: 'skipped',
-      summary: '/healthz did not answer',
+      summary: '/healthz did not answer 200 (no answer)',
       skip_reason: 'blocked',
+      blocked_by: 'health.endpoint',
+    })
+  })
+
+  test('only a 200 is judged: a 503 (broken-healthz) says nothing about cookies or caching', () => {
+    const r = result('health.no-session', recordedFixture('broken-healthz'))
+    expect(r).toMatchObject({
+      status: 'skipped',
+      summary: '/healthz did not answer 200 (503)',
       blocked_by: 'health.endpoint',
     })
   })

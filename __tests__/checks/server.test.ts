@@ -45,7 +45,15 @@ describe('boot.ready', () => {
     expect(r.evidence?.[0]).toBe(
       "first error: ModuleNotFoundError: No module named 'flask_sqlalchemy'",
     )
-    expect(r.evidence?.length).toBeLessThanOrEqual(11)
+    // The whole tail the user needs to see, up to 40 lines of it.
+    expect(r.evidence?.[1]).toBe('last lines of the container log:')
+    expect(r.evidence?.length).toBeLessThanOrEqual(42)
+    expect(r.evidence?.slice(2)).toEqual(
+      (recorded('crash-on-boot').boot as BootFacts).logTail
+        .filter((l) => l.trim() !== '')
+        .slice(-40)
+        .map((l) => expect.stringContaining(l.trim().slice(0, 60))),
+    )
     expect(r.fix).toBe(
       'install flask_sqlalchemy in the image (add it to the requirements) or fix the import',
     )

@@ -68,6 +68,8 @@ export interface DefectCase {
   skipReason?: RegExp
   /** The `boot-timeout` input (default 30 in the tests). */
   bootTimeout?: number
+  /** The `routes` input, when not the suite's default. */
+  routes?: string[]
 }
 
 /** Checks that need the TLS proxy up: skipped when it could not start. */
@@ -87,6 +89,7 @@ const NEEDS_PROXY: Partial<Record<ImplementedId, Expectation>> = {
   'headers.csp': 'skip',
   'headers.referrer-policy': 'skip',
   'headers.server-tokens': 'skip',
+  'proxy.upstream': 'skip',
 }
 
 /**
@@ -151,7 +154,8 @@ export const DEFECT_CASES: DefectCase[] = [
   {
     fixture: 'broken-healthz',
     defect: '/healthz answers 503',
-    expect: { 'health.endpoint': 'fail' },
+    // health.no-session judges a 200 only: the 503 is health.endpoint's failure.
+    expect: { 'health.endpoint': 'fail', 'health.no-session': 'skip' },
     changedFiles: ['app.py'],
     exitCode: 1,
     evidence: { 'health.endpoint': [/\b503\b/, /\/healthz/] },
@@ -492,6 +496,91 @@ PROXY_CASES.push(
     exitCode: 0,
     configLine: { 'proxy.body-size': /^\s*location \/ \{/ },
     evidence: { 'proxy.body-size': [/16 MiB/, /client_max_body_size not set/, /-> 413/] },
+  },
+)
+
+DEFECT_CASES.push(
+  {
+    fixture: 'hanging-boot',
+    defect: 'the command waits for a database (db:5432) that never comes: nothing ever listens',
+    expect: {
+      'boot.ready': 'fail',
+      ...NEEDS_HTTP,
+      'server.workers': 'skip',
+      'shutdown.graceful': 'same-or-skip',
+      'image.non-root': 'same-or-skip',
+      'image.exec-form': 'same-or-skip',
+    },
+    changedFiles: ['Dockerfile'],
+    exitCode: 1,
+    bootTimeout: 8,
+    // Docker's embedded DNS (127.0.0.11) is never named as the app; the log tail shows the wait.
+    evidence: { 'boot.ready': [/waiting for db:5432/, /^(?![\s\S]*127\.0\.0\.11)/] },
+  },
+  {
+    fixture: 'exit-zero',
+    defect: 'the command prints and exits 0 instead of serving',
+    expect: {
+      'boot.ready': 'fail',
+      ...NEEDS_HTTP,
+      'server.workers': 'skip',
+      'shutdown.graceful': 'skip',
+      'image.non-root': 'same-or-skip',
+      'image.exec-form': 'same-or-skip',
+    },
+    changedFiles: ['Dockerfile'],
+    exitCode: 1,
+    evidence: {
+      'boot.ready': [/exited 0 .*the command finished instead of serving/, /migrations applied/],
+    },
+  },
+)
+
+PROXY_CASES.push(
+  {
+    fixture: 'port-mismatch',
+    defect: 'Gunicorn binds 5000; nginx passes to 127.0.0.1:8000 (a 502 for every proxied request)',
+    expect: {
+      'proxy.upstream': 'fail',
+      'health.endpoint': 'fail',
+      'proxy.https-urls': 'skip',
+      'proxy.client-ip': 'skip',
+      'cookies.secure': 'skip',
+      'proxy.host-header': 'skip',
+      'proxy.forwarded-spoof': 'skip',
+    },
+    changedFiles: ['Dockerfile'],
+    exitCode: 1,
+    configLine: { 'proxy.upstream': /^\s*proxy_pass http:\/\/127\.0\.0\.1:8000;/ },
+    evidence: {
+      'proxy.upstream': [/127\.0\.0\.1:8000/, /0\.0\.0\.0:5000/, /\b502\b/],
+    },
+    skipReason: /proxy|502/i,
+  },
+  {
+    fixture: 'no-sessions',
+    defect: 'none: the app never reads SECRET_KEY and signs nothing (secret.* not applicable)',
+    expect: { 'secret.from-env': 'skip', 'secret.strength': 'skip' },
+    changedFiles: ['app.py'],
+    exitCode: 0,
+    skipReason: /signs nothing/,
+  },
+  {
+    fixture: 'static-route',
+    defect:
+      'none: /static/style.css is also in routes, so the action asks the app port for it too; nginx still serves it',
+    expect: {},
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+    routes: ['/', '/docs', '/static/style.css'],
+  },
+  {
+    fixture: 'uwsgi-socket',
+    defect:
+      "none: uWSGI's standard layout (socket = :8080 in uwsgi.ini, nginx uwsgi_pass + include uwsgi_params); spoken in the uwsgi protocol",
+    expect: {},
+    changedFiles: ['Dockerfile', 'deploy/nginx.conf', 'uwsgi.ini'],
+    exitCode: 0,
   },
 )
 

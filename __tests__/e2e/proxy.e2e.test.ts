@@ -61,6 +61,7 @@ function runCase(c: DefectCase): Promise<ActionResult> {
   return runFixture(c.fixture, {
     'fail-on': c.failOn ?? 'error',
     'boot-timeout': String(c.bootTimeout ?? BOOT_TIMEOUT),
+    ...(c.routes ? { routes: c.routes.join('\n') } : {}),
   })
 }
 

@@ -1,6 +1,7 @@
 /** Parsers of captured docker output (see __tests__/data/README.md for where each file came from). */
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { uwsgiIniOf } from '../../src/facts/port'
 import {
   detectPort,
   isLoopback,
@@ -207,6 +208,26 @@ test('parseHostPort', () => {
 
 describe('detectPort', () => {
   const none = new Map<string, string>()
+  test('uWSGI `socket` speaks the uwsgi protocol; the port comes from the args or the ini file', () => {
+    const ini = readFileSync(
+      path.join(__dirname, '..', 'fixtures', 'uwsgi-socket', 'uwsgi.ini'),
+      'utf8',
+    )
+    expect(detectPort(['uwsgi', '--ini', 'uwsgi.ini'], [8000], none, ini)).toEqual({
+      port: 8080,
+      portSource: 'bind-argument',
+      protocol: 'uwsgi',
+    })
+    expect(uwsgiIniOf(['uwsgi', '--ini', 'uwsgi.ini'])).toBe('uwsgi.ini')
+    expect(uwsgiIniOf(['/usr/bin/uwsgi_python3', 'deploy/app.ini'])).toBe('deploy/app.ini')
+    expect(detectPort(['uwsgi_python3', '-s', ':9000', '-w', 'app:app'], [], none)).toEqual({
+      port: 9000,
+      portSource: 'bind-argument',
+      protocol: 'uwsgi',
+    })
+    expect(detectPort(['uwsgi', '--http', ':5008'], [], none).protocol).toBe('http')
+  })
+
   test.each<[string, string[], number, string]>([
     ['gunicorn -b', ['gunicorn', '-b', '0.0.0.0:5000', 'app:app'], 5000, 'bind-argument'],
     ['gunicorn --bind=', ['gunicorn', '--bind=0.0.0.0:5001', 'app:app'], 5001, 'bind-argument'],
@@ -251,15 +272,15 @@ describe('detectPort', () => {
     ['unknown server', ['python', 'app.py'], 8000, 'default'],
     ['no command', [], 8000, 'default'],
   ])('%s', (_name, argv, port, portSource) => {
-    expect(detectPort(argv, [], none)).toEqual({ port, portSource })
+    expect(detectPort(argv, [], none)).toMatchObject({ port, portSource })
   })
 
   test('EXPOSE when the arguments say nothing; the arguments win over EXPOSE', () => {
-    expect(detectPort(['python', 'app.py'], [5000, 9000], none)).toEqual({
+    expect(detectPort(['python', 'app.py'], [5000, 9000], none)).toMatchObject({
       port: 5000,
       portSource: 'expose',
     })
-    expect(detectPort(['gunicorn', '-b', ':7000', 'a:a'], [5000], none)).toEqual({
+    expect(detectPort(['gunicorn', '-b', ':7000', 'a:a'], [5000], none)).toMatchObject({
       port: 7000,
       portSource: 'bind-argument',
     })
@@ -270,11 +291,11 @@ describe('detectPort', () => {
       ['PORT', '8081'],
       ['FLASK_RUN_PORT', '5055'],
     ])
-    expect(detectPort(['gunicorn', 'app:app'], [8000], env)).toEqual({
+    expect(detectPort(['gunicorn', 'app:app'], [8000], env)).toMatchObject({
       port: 8081,
       portSource: 'bind-argument',
     })
-    expect(detectPort(['flask', 'run'], [], env)).toEqual({
+    expect(detectPort(['flask', 'run'], [], env)).toMatchObject({
       port: 5055,
       portSource: 'bind-argument',
     })
@@ -283,7 +304,7 @@ describe('detectPort', () => {
       detectPort(['sh', '-c', 'gunicorn -b 0.0.0.0:${APP_PORT:-9090} app:app'], [], env).port,
     ).toBe(9090)
     const cmdArgs = new Map([['GUNICORN_CMD_ARGS', '--bind=0.0.0.0:6060 --workers=3']])
-    expect(detectPort(['gunicorn', 'app:app'], [8000], cmdArgs)).toEqual({
+    expect(detectPort(['gunicorn', 'app:app'], [8000], cmdArgs)).toMatchObject({
       port: 6060,
       portSource: 'bind-argument',
     })

@@ -1,5 +1,5 @@
 /** boot.ready: the container answers HTTP on the app port, or says why it does not. */
-import { isLoopback } from '../facts/loopback'
+import { isLoopback, withoutDockerDns } from '../facts/loopback'
 import type { ListenFacts, Observations } from '../facts/types'
 import { dockerfileAt, present } from './lib/parts'
 import { findServer } from './lib/processes'
@@ -9,6 +9,14 @@ import type { Check, CheckOutcome } from './lib/types'
 
 function endpoint(l: ListenFacts): string {
   return l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`
+}
+
+/** The last 40 lines the container printed, or a line saying it printed nothing. */
+function tailOrNone(logTail: string[]): string[] {
+  const tail = lastLines(logTail, 40)
+  return tail.length > 0
+    ? ['last lines of the container log:', ...tail]
+    : ['the container printed nothing']
 }
 
 /** The advice for a container that exited during boot, from the last lines it printed. */
@@ -31,7 +39,7 @@ function judge(obs: Observations): CheckOutcome {
   const boot = present(obs.boot)
   if (boot === undefined) return { status: 'skipped', summary: 'the container was not started' }
   const port = obs.run.port
-  const listening = boot.listening ?? []
+  const listening = withoutDockerDns(boot.listening ?? [])
   const listenLine =
     listening.length > 0 ? [`listening: ${listening.map(endpoint).join(', ')}`] : []
   if (boot.ready) {
@@ -40,6 +48,17 @@ function judge(obs: Observations): CheckOutcome {
       status: 'passed',
       summary: `answered HTTP${status} on port ${port} after ${seconds(boot.ms)}`,
       evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
+    }
+  }
+  if (boot.exited?.exitCode === 0) {
+    const { afterMs } = boot.exited
+    const step = commandInstruction(obs)
+    return {
+      status: 'failed',
+      summary: `exited 0 after ${seconds(afterMs)}: the command finished instead of serving`,
+      evidence: [...(step ? [instructionLine(step)] : []), ...tailOrNone(boot.logTail)],
+      fix: 'run the server in the foreground as the last command (e.g. CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]); no --daemon, no script that only prints or migrates and returns',
+      location: step ? dockerfileAt(obs, step.line) : undefined,
     }
   }
   if (boot.exited) {
@@ -51,7 +70,7 @@ function judge(obs: Observations): CheckOutcome {
     return {
       status: 'failed',
       summary: `container exited with code ${exitCode} after ${seconds(afterMs)}${cause ? `: ${clip(cause, 120)}` : ''}`,
-      evidence: [...(cause ? [`first error: ${cause}`] : []), ...lastLines(boot.logTail, 10)],
+      evidence: [...(cause ? [`first error: ${cause}`] : []), ...tailOrNone(boot.logTail)],
       fix: exitFix(all, exitCode, port),
     }
   }
@@ -71,7 +90,12 @@ function judge(obs: Observations): CheckOutcome {
     return {
       status: 'failed',
       summary: `the server listens on ${endpoint(onPort[0])} inside the container; bind 0.0.0.0`,
-      evidence: [...listenLine, waited, ...(step ? [instructionLine(step)] : [])],
+      evidence: [
+        ...listenLine,
+        waited,
+        ...(step ? [instructionLine(step)] : []),
+        ...tailOrNone(boot.logTail),
+      ],
       fix,
       location,
     }
@@ -80,7 +104,7 @@ function judge(obs: Observations): CheckOutcome {
     return {
       status: 'failed',
       summary: `nothing listens on port ${port}; the container listens on ${listening.map(endpoint).join(', ')}`,
-      evidence: [...listenLine, waited],
+      evidence: [...listenLine, waited, ...tailOrNone(boot.logTail)],
       fix: `bind the server to 0.0.0.0:${port}, or set the \`port\` input to the port it uses`,
       location,
     }
@@ -90,7 +114,7 @@ function judge(obs: Observations): CheckOutcome {
     summary: boot.timedOut
       ? `no HTTP response on port ${port} within ${obs.run.bootTimeoutS} s`
       : `the container did not answer HTTP on port ${port}`,
-    evidence: [waited, ...listenLine, ...lastLines(boot.logTail, 20)],
+    evidence: [waited, ...listenLine, ...tailOrNone(boot.logTail)],
     fix: `make the server answer HTTP on 0.0.0.0:${port}; if startup is slow, raise boot-timeout`,
     location,
   }

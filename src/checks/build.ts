@@ -1,5 +1,6 @@
 /** Checks on building the image: build.image, build.layer-cache. */
 import type { DockerInstruction, Observations } from '../facts/types'
+import { buildkitOnly, legacyBuilderFailure } from './lib/buildkit'
 import { installCommands, pipCacheAvoided, type InstallCommand } from './lib/installs'
 import { dockerfileAt, present } from './lib/parts'
 import { imageInstructions, instructionLine } from './lib/stages'
@@ -71,11 +72,29 @@ function judgeBuild(obs: Observations): CheckOutcome {
   const stepCode = /exit code: (\d+)\s*$/.exec(b.error ?? '')?.[1]
   const exitCode = stepCode !== undefined ? Number(stepCode) : b.exitCode
   const code = exitCode !== undefined ? ` with exit code ${exitCode}` : ''
+  const tail = lastLines(b.logTail, 40).map(maskBuildLine)
+  // The error line is usually the tail's last line too: show it once.
+  const error = b.error && !tail.some((l) => l.includes(b.error ?? '')) ? [b.error] : []
+  const needs = legacyBuilderFailure(obs) ? buildkitOnly(obs) : []
+  if (needs.length > 0) {
+    const first = needs[0]
+    return {
+      status: 'failed',
+      summary: `the Dockerfile needs BuildKit (${first.feature} at line ${first.line}), but the legacy builder ran it`,
+      evidence: [
+        ...needs.map((n) => `Dockerfile line ${n.line}: ${n.feature} is BuildKit syntax`),
+        ...error,
+        ...tail,
+      ],
+      fix: 'build with BuildKit: install the docker buildx plugin (docker/setup-buildx-action on GitHub) or set DOCKER_BUILDKIT=1; do not set DOCKER_BUILDKIT=0',
+      location: dockerfileAt(obs, first.line),
+    }
+  }
   const line = failedLine(obs)
   return {
     status: 'failed',
     summary: `docker build failed${code} after ${seconds(b.durationMs)}${line ? ` at Dockerfile line ${line}` : ''}`,
-    evidence: [...(b.error ? [b.error] : []), ...lastLines(b.logTail, 40).map(maskBuildLine)],
+    evidence: [...error, ...tail],
     fix: 'fix the failing build step shown in the log (run `docker build` locally to reproduce it)',
     location: dockerfileAt(obs, line),
   }

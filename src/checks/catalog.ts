@@ -28,6 +28,7 @@ import {
   proxyHostHeader,
   proxyHttpsUrls,
   proxyRateLimit,
+  proxyUpstream,
   proxyTimeouts,
 } from './proxy'
 import { secretFromEnv, secretStrength } from './secret'
@@ -64,6 +65,7 @@ export const CATALOG: readonly Check[] = [
   healthNoSession,
   proxyRateLimit,
   proxyForwardedSpoof,
+  proxyUpstream,
   tlsProtocols,
   headersNosniff,
   headersFrameOptions,

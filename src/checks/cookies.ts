@@ -4,7 +4,7 @@
  */
 import { cookieShape, parseSetCookie, type SetCookie } from '../facts/set-cookie'
 import type { HttpExchange, Observations, ProbeAnswer } from '../facts/types'
-import { headerValues, httpsExchanges, requestLine } from './lib/http'
+import { headerValues, httpsExchanges, nginxError, requestLine } from './lib/http'
 import { probeAnswers } from './lib/probe'
 import { clip, plural } from './lib/text'
 import type { Check, CheckOutcome } from './lib/types'
@@ -61,7 +61,8 @@ const SESSION_FIX =
 /** cookies.secure. */
 function judge(obs: Observations): CheckOutcome {
   const session = sessionName(obs)
-  const responses = httpsExchanges(obs)
+  // nginx's own gateway errors never came from the app: they show nothing of its cookies.
+  const responses = httpsExchanges(obs).filter((x) => !nginxError(x))
   const seen: Seen[] = responses.flatMap((x) =>
     headerValues(x.response, 'set-cookie').map((header) => {
       const cookie = parseSetCookie(header)
@@ -125,6 +126,7 @@ export const cookiesSecure: Check = {
   title: 'Cookies are Secure (session also HttpOnly, SameSite)',
   severity: 'error',
   needs: ['proxy', 'http'],
+  needsProxiedApp: true,
   passesWhen: 'every cookie over HTTPS is Secure; the session cookie also HttpOnly and SameSite',
   run: judge,
 }

@@ -98,17 +98,17 @@ const NOT_CACHEABLE = /\b(no-store|no-cache|private)\b|(?:^|[\s,])max-age\s*=\s*
 /** health.no-session (notice): health responses set no cookie and forbid caching explicitly. */
 function judgeNoSession(obs: Observations): CheckOutcome {
   const path = obs.run.healthPath
-  const xs = [...appExchanges(obs, ['health']), ...proxyExchanges(obs, ['health'])].filter(
-    (x) => x.response !== undefined,
-  )
+  // Only a 200 is the health answer: a 404, a redirect or nginx's 502 says nothing about it.
+  const all = [...appExchanges(obs, ['health']), ...proxyExchanges(obs, ['health'])]
+  const xs = all.filter((x) => x.response?.status === 200)
   if (xs.length === 0) {
-    // Health requests that got no answer are health.endpoint's failure.
-    const { app, proxy } = healthRequests(obs)
-    const asked = app.length + proxy.length > 0
+    // Health requests that got no 200 are health.endpoint's failure.
+    const answers = all.map((x) => x.response?.status ?? 'no answer')
     return {
       status: 'skipped',
-      summary: `${path} did not answer`,
-      ...(asked ? { blockedBy: 'health.endpoint' } : {}),
+      summary: `${path} did not answer 200${answers.length ? ` (${[...new Set(answers)].join(', ')})` : ''}`,
+      ...(all.length > 0 ? { blockedBy: 'health.endpoint' } : {}),
+      evidence: all.map((x) => `${exchangeLine(x)} (${where(x)})`),
     }
   }
   const cookies = xs.flatMap((x) =>

@@ -31,6 +31,7 @@ export const CHECK_IDS = [
   'health.no-session',
   'proxy.rate-limit',
   'proxy.forwarded-spoof',
+  'proxy.upstream',
   'tls.protocols',
   'headers.nosniff',
   'headers.frame-options',

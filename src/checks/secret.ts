@@ -19,8 +19,30 @@ function cookieLine(c: SessionCookieFacts, against: string): string {
   )
 }
 
+/**
+ * Not applicable when the app signs nothing: the probe found app.secret_key unset in every
+ * answer and no response carried a session cookie. Flask's session interface and the
+ * itsdangerous-based extensions refuse to sign without a key, so nothing the app sends can
+ * depend on one; an app that does read SECRET_KEY from its environment is judged as usual.
+ */
+function signsNothing(obs: Observations): CheckOutcome | undefined {
+  const answers = probeAnswers(obs)
+  const cookies = present(obs.sessionCookies)
+  if (answers.length === 0 || cookies === undefined || cookies.length > 0) return undefined
+  if (answers.some((a) => a.secretKey.set)) return undefined
+  return {
+    status: 'skipped',
+    summary:
+      'the app signs nothing: its SECRET_KEY is unset (the probe) and no response set a session cookie',
+    evidence: [`${plural(answers.length, 'probe answer')}: app.secret_key is unset`],
+    skipReason: 'not-applicable',
+  }
+}
+
 /** secret.from-env: the app signs with the SECRET_KEY from its environment. */
 function judgeFromEnv(obs: Observations): CheckOutcome {
+  const unused = signsNothing(obs)
+  if (unused) return unused
   const userKey = !obs.run.secretInjected
   if (userKey && !obs.run.envNames.includes('SECRET_KEY')) {
     return {
@@ -173,6 +195,8 @@ function withoutKey(obs: Observations): Part {
 
 /** secret.strength: the key is not weak, and there is no weak fallback when SECRET_KEY is unset. */
 function judgeStrength(obs: Observations): CheckOutcome {
+  const unused = signsNothing(obs)
+  if (unused) return unused
   const parts = [inUse(obs), withoutKey(obs)]
   const failed = parts.filter((p) => p.ok === false)
   const evidence = parts.flatMap((p) => [p.line, ...(p.more ?? [])])
@@ -212,7 +236,7 @@ export const secretFromEnv: Check = {
   severity: 'error',
   needs: ['http'],
   passesWhen:
-    "session cookies verify against the SECRET_KEY in the app's environment, or the probe finds the app's key equal to it (digests compared, never values)",
+    "session cookies verify against the SECRET_KEY in the app's environment, or the probe finds the app's key equal to it (digests compared, never values); not applicable when the app signs nothing (the probe finds no key set and no response set a session cookie)",
   run: judgeFromEnv,
 }
 

@@ -2,10 +2,12 @@
 import type { NginxLocation } from '../facts/nginx/types'
 import type { HttpExchange, Observations } from '../facts/types'
 import {
+  appExchanges,
   cacheSeconds,
   exchangeLine,
   headerValues,
   logged,
+  loggedLines,
   proxyExchanges,
   requestLine,
 } from './lib/http'
@@ -32,22 +34,33 @@ function staticLocation(loc: NginxLocation | undefined): NginxLocation | undefin
   return loc && !loc.proxyPass && (loc.alias ?? loc.root) ? loc : undefined
 }
 
-/** Lines for who answered: the app's access log, or the config when the app logs nothing. */
+/**
+ * Lines for who answered: the app's access log, or the config when the app logs nothing. The
+ * action's own requests for the same path on the app port (a /static/ path in `routes`) are
+ * logged too: only lines beyond those count as the app serving the proxy's request.
+ */
 function appLogged(obs: Observations, x: HttpExchange): { byApp: boolean; line: string } {
   const logs = present(obs.logs)
   if (logs === undefined) return { byApp: false, line: 'the app logs were not read' }
   const lines = [...logs.stdout, ...logs.stderr]
-  if (logged(x, lines)) {
-    const hit = lines.find((l) => logged(x, [l])) ?? ''
-    return { byApp: true, line: `the app's access log has it: ${clip(hit, 160)}` }
+  const hits = loggedLines(x, lines)
+  const own = appExchanges(obs).filter(
+    (a) => a.response !== undefined && requestLine(a) === requestLine(x),
+  ).length
+  if (hits.length > own) {
+    return { byApp: true, line: `the app's access log has it: ${clip(hits[hits.length - 1], 160)}` }
   }
   const others = new Set((present(obs.http) ?? []).filter((o) => logged(o, lines)).map(requestLine))
     .size
+  const ownLine =
+    own > 0
+      ? ` (the ${plural(own, 'line')} for the action's own request on the app port aside)`
+      : ''
   return {
     byApp: false,
     line:
       others > 0
-        ? `no line for it in the app's access log (which has ${plural(others, 'other request')})`
+        ? `no line for it in the app's access log${ownLine} (which has ${plural(others, 'other request')})`
         : 'the app writes no access log: decided from the config',
   }
 }

@@ -19,3 +19,14 @@ export function isUnspecified(host: string): boolean {
   const h = bare(host)
   return h === '0.0.0.0' || h === '::'
 }
+
+/**
+ * Docker's embedded DNS: on a user-defined network every container has it listening on
+ * 127.0.0.11 (random TCP and UDP ports). It is never the app.
+ */
+export const DOCKER_DNS = '127.0.0.11'
+
+/** The sockets without Docker's embedded DNS (recordings made before the parser dropped it have it). */
+export function withoutDockerDns<T extends { address: string }>(listening: readonly T[]): T[] {
+  return listening.filter((l) => l.address !== DOCKER_DNS)
+}

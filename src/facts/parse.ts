@@ -4,7 +4,7 @@
  */
 // One rule for 'URL with credentials' across the Dockerfile and the built image.
 import { isUrlWithCredentials } from './dockerfile'
-import { isLoopback } from './loopback'
+import { DOCKER_DNS, isLoopback } from './loopback'
 import type { EnvVarFacts, ImageFacts, ListenFacts, ProcessFacts } from './types'
 
 export { isLoopback } from './loopback'
@@ -173,7 +173,10 @@ function ipv6(hex: string): string {
   return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`
 }
 
-/** Parses /proc/net/tcp and/or tcp6 (concatenated) into the sockets in state LISTEN (0A). */
+/**
+ * Parses /proc/net/tcp and/or tcp6 (concatenated) into the sockets in state LISTEN (0A), without
+ * Docker's embedded DNS.
+ */
 export function parseProcNetTcp(text: string): ListenFacts[] {
   const seen = new Set<string>()
   const out: ListenFacts[] = []
@@ -183,6 +186,7 @@ export function parseProcNetTcp(text: string): ListenFacts[] {
     const address = m[1].length === 8 ? ipv4(m[1]) : ipv6(m[1])
     const port = parseInt(m[2], 16)
     const key = `${address}|${port}`
+    if (address === DOCKER_DNS) continue
     if (!seen.has(key)) out.push({ address, port })
     seen.add(key)
   }

@@ -4,12 +4,15 @@
  * default. Pure: the command and environment come from `docker image inspect` and the options.
  */
 import { splitWords } from './shell-words'
+import { uwsgiArgBind, uwsgiIniBind, uwsgiIniPath } from './uwsgi-config'
 import type { RunFacts } from './types'
 import { serverOfProgram, type ServerKind } from './wsgi'
 
 export interface DetectedPort {
   port: number
   portSource: Exclude<RunFacts['portSource'], 'input'>
+  /** 'uwsgi' when uWSGI binds the port with `socket` (the binary uwsgi protocol). */
+  protocol: 'http' | 'uwsgi'
 }
 
 type Server = ServerKind | 'other'
@@ -87,6 +90,7 @@ export function detectPort(
   argv: string[],
   exposedPorts: number[],
   env: ReadonlyMap<string, string> = new Map(),
+  uwsgiIni?: string,
 ): DetectedPort {
   // Shell forms arrive as one string (`sh -c "gunicorn -b ..."`): split every element.
   const words = argv.flatMap((a) => (/\s/.test(a) ? splitWords(a) : [a])).map((w) => expand(w, env))
@@ -101,9 +105,16 @@ export function detectPort(
     }
   }
   const args = words.slice(start)
+  if (server === 'uwsgi') {
+    // Arguments first, then the ini file uWSGI loads (read from the build context by the caller).
+    const bind = uwsgiArgBind(args) ?? (uwsgiIni ? uwsgiIniBind(uwsgiIni) : undefined)
+    const port = bind && portOf(bind.address)
+    if (bind && port !== undefined)
+      return { port, portSource: 'bind-argument', protocol: bind.protocol }
+  }
   if (server === 'gunicorn') args.push(...splitWords(env.get('GUNICORN_CMD_ARGS') ?? ''))
   const found = fromArguments(args, server)
-  if (found !== undefined) return { port: found, portSource: 'bind-argument' }
+  if (found !== undefined) return { port: found, portSource: 'bind-argument', protocol: 'http' }
   const envPort =
     server === 'gunicorn'
       ? env.get('PORT')
@@ -111,7 +122,15 @@ export function detectPort(
         ? env.get('FLASK_RUN_PORT')
         : undefined
   if (envPort !== undefined && /^\d+$/.test(envPort))
-    return { port: Number(envPort), portSource: 'bind-argument' }
-  if (exposedPorts.length > 0) return { port: exposedPorts[0], portSource: 'expose' }
-  return { port: SERVER_DEFAULT[server], portSource: 'default' }
+    return { port: Number(envPort), portSource: 'bind-argument', protocol: 'http' }
+  if (exposedPorts.length > 0)
+    return { port: exposedPorts[0], portSource: 'expose', protocol: 'http' }
+  return { port: SERVER_DEFAULT[server], portSource: 'default', protocol: 'http' }
+}
+
+/** The ini file a uWSGI command loads, when the command runs uWSGI with one. */
+export function uwsgiIniOf(argv: string[]): string | undefined {
+  const words = argv.flatMap((a) => (/\s/.test(a) ? splitWords(a) : [a]))
+  const i = words.findIndex((w, k) => serverOfProgram(w, words.slice(k + 1)) === 'uwsgi')
+  return i < 0 ? undefined : uwsgiIniPath(words.slice(i + 1))
 }

@@ -36,6 +36,11 @@ export interface RunFacts {
   /** The app's port inside the container and how it was chosen. */
   port: number
   portSource: 'input' | 'bind-argument' | 'expose' | 'default'
+  /**
+   * What the app port speaks: 'uwsgi' for a uWSGI `socket` / `uwsgi-socket` (the binary uwsgi
+   * protocol nginx's uwsgi_pass speaks), else plain HTTP (absent in older recordings: 'http').
+   */
+  appProtocol?: 'http' | 'uwsgi'
   healthPath: string
   routes: string[]
   bootTimeoutS: number
@@ -140,6 +145,8 @@ export interface BootFacts {
   listening?: ListenFacts[]
   /** The status line of the first response, e.g. "200" */
   firstStatus?: number
+  /** 'uwsgi' when the app port answered in the uwsgi protocol (uWSGI `socket`). */
+  protocol?: 'uwsgi'
 }
 
 /** A row of `docker top CONTAINER -eo pid,ppid,uid,args`, PIDs as seen from the container when known. */

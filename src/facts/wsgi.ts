@@ -21,7 +21,8 @@ export const SERVER_NAMES: Record<ServerKind, string> = {
 export function serverOfProgram(program: string, rest: readonly string[]): ServerKind | undefined {
   const base = program.slice(program.lastIndexOf('/') + 1)
   if (base === 'gunicorn') return 'gunicorn'
-  if (base === 'uwsgi') return 'uwsgi'
+  // Debian ships the plugin-bound binaries uwsgi_python3 etc. beside uwsgi.
+  if (/^uwsgi(_[a-z0-9]+)?$/.test(base)) return 'uwsgi'
   if (base === 'waitress-serve' || base === 'waitress') return 'waitress'
   if (base === 'flask' && rest.includes('run')) return 'werkzeug'
   return undefined

@@ -13,6 +13,7 @@ import type { Logger } from '../log'
 import type { Options } from '../options'
 import { DockerRuntime } from './docker-runtime'
 import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
+import { uwsgiIniOf } from '../facts/port'
 import { prepareProbe } from '../probe/introspect'
 import { observeLive } from './live'
 import type {
@@ -105,6 +106,7 @@ export async function collect(
         proxyTarget: true,
         healthPath: opts.healthPath,
         timeoutMs: opts.bootTimeoutS * 1000,
+        protocol: run.appProtocol,
         signal: ctx.signal,
       })
       const b = started.boot
@@ -116,6 +118,7 @@ export async function collect(
       return started
     })
     obs.boot = boot
+    if (boot.protocol === 'uwsgi') run.appProtocol = 'uwsgi'
     if (!boot.ready || instance.hostPort === undefined) {
       const unavailable: Unavailable = {
         unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
@@ -147,6 +150,7 @@ export async function collect(
         appEnv: env,
         envKey,
         probe,
+        protocol: run.appProtocol,
         tempDir,
         log,
         signal: ctx.signal,
@@ -171,13 +175,13 @@ function runFacts(
 ): RunFacts {
   const argv = opts.command ?? [...(image?.facts.entrypoint ?? []), ...(image?.facts.cmd ?? [])]
   const env = new Map([...(image?.env ?? []), ...opts.env])
+  const detected = detectPort(argv, image?.facts.exposedPorts ?? [], env, uwsgiIni(opts, argv))
   const { port, portSource } =
-    opts.port !== undefined
-      ? { port: opts.port, portSource: 'input' as const }
-      : detectPort(argv, image?.facts.exposedPorts ?? [], env)
+    opts.port !== undefined ? { port: opts.port, portSource: 'input' as const } : detected
   const facts: RunFacts = {
     port,
     portSource,
+    appProtocol: detected.protocol,
     healthPath: opts.healthPath,
     routes: opts.routes,
     bootTimeoutS: opts.bootTimeoutS,
@@ -189,6 +193,27 @@ function runFacts(
     facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/')
   if (opts.command) facts.commandOverride = opts.command
   return facts
+}
+
+/**
+ * The uWSGI ini file the command loads, read from the build context (where `COPY . .` takes it
+ * from): relative to the context, else by its name at the context's top. Undefined when absent.
+ */
+function uwsgiIni(opts: Options, argv: string[]): string | undefined {
+  const file = uwsgiIniOf(argv)
+  if (file === undefined) return undefined
+  const candidates = [
+    path.join(opts.context, file.replace(/^\/+/, '')),
+    path.join(opts.context, path.basename(file)),
+  ]
+  for (const c of candidates) {
+    try {
+      return fs.readFileSync(c, 'utf8')
+    } catch {
+      // not there: the next candidate
+    }
+  }
+  return undefined
 }
 
 /** One short clause saying why the app never answered. */

@@ -74,6 +74,7 @@ export class DockerRuntime implements Runtime {
       appPort: spec.port,
       healthPath: spec.healthPath,
       timeoutMs: spec.timeoutMs,
+      ...(spec.protocol ? { protocol: spec.protocol } : {}),
       log: this.log,
       signal: spec.signal,
     })

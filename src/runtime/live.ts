@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { STOP_GRACE_S } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
-import { HttpProbe } from '../probe/http'
+import { appProbe } from '../probe/app-probe'
 import type { PreparedProbe } from '../probe/introspect'
 import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
@@ -37,13 +37,15 @@ export interface LiveContext {
   /** The key the app should use: the one injected, or the one the user gave through `env`. */
   envKey?: string
   probe?: PreparedProbe
+  /** What the app port speaks ('uwsgi' for a uWSGI `socket`). */
+  protocol?: 'http' | 'uwsgi'
   tempDir: string
   log: Logger
   signal?: AbortSignal
 }
 
 async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer | undefined> {
-  const http = new HttpProbe({ via: 'app', host: '127.0.0.1', port: c.hostPort })
+  const http = appProbe(c.protocol, { via: 'app', host: '127.0.0.1', port: c.hostPort })
   try {
     const ex = http.exchange({ purpose: 'probe', path: probe.path, signal: c.signal })
     return await ask(ex, 'app', {}, probe, c.envKey)
@@ -81,6 +83,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
     env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
     mounts: c.probe?.mounts ?? [],
     timeoutMs: opts.bootTimeoutS * 1000,
+    protocol: c.protocol,
     routes: opts.routes,
     healthPath: opts.healthPath,
     probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
@@ -95,6 +98,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
     hostPort: c.hostPort,
     healthPath: opts.healthPath,
     routes: opts.routes,
+    protocol: c.protocol,
     signal: c.signal,
   })
   const answers: ProbeAnswer[] = []

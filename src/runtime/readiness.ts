@@ -14,7 +14,7 @@ import {
   parseTimestampedLogs,
 } from '../facts/parse'
 import type { BootFacts, ListenFacts } from '../facts/types'
-import { HttpProbe } from '../probe/http'
+import { appProbe, UWSGI_GOT_HTTP, type AppProbe } from '../probe/app-probe'
 import type { Docker } from '../docker/docker'
 import type { AppHandle } from '../docker/stack'
 
@@ -30,6 +30,8 @@ export interface ReadyOptions {
   pollMs?: number
   /** When to start looking at the container's sockets. */
   listenCheckAfterMs?: number
+  /** What the app port speaks, when known from the command (uWSGI `socket`: 'uwsgi'). */
+  protocol?: 'http' | 'uwsgi'
 }
 
 const LOG_TAIL = 40
@@ -72,7 +74,9 @@ export async function waitReady(
     return e
   })
   const signal = o.signal ? AbortSignal.any([stopPolling.signal, o.signal]) : stopPolling.signal
-  const probe = new HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort ?? 0 })
+  const target = { via: 'app' as const, host: '127.0.0.1', port: handle.hostPort ?? 0 }
+  let protocol = o.protocol ?? 'http'
+  let probe: AppProbe = appProbe(protocol, target)
   let nextListenCheck = startedAt + (o.listenCheckAfterMs ?? 2000)
   let listening: ListenFacts[] | undefined
   let firstStatus: number | undefined
@@ -103,6 +107,16 @@ export async function waitReady(
         listening = await readListening(docker, handle.name)
         nextListenCheck = Date.now() + 1000
         if (listening && loopbackOnly(listening, o.appPort)) gaveUp = 'loopback'
+        // HTTP sent to a uWSGI `socket`: uWSGI says so in its log; speak its protocol instead.
+        if (protocol === 'http' && (await speaksUwsgi(docker, handle.name))) {
+          o.log.info(
+            'uWSGI logged "invalid request block size": the app port speaks the uwsgi protocol',
+          )
+          await probe.close()
+          protocol = 'uwsgi'
+          probe = appProbe(protocol, target)
+          continue
+        }
       }
       await Promise.race([sleep(o.pollMs ?? 150), exited])
     }
@@ -119,7 +133,9 @@ export async function waitReady(
       ms,
       logTail,
       firstStatus,
+      // Recorded after the answer: the ports the app listens on (proxy.upstream compares them).
       listening: await readListening(docker, handle.name),
+      ...(protocol === 'uwsgi' ? { protocol } : {}),
     }
   }
   if (exit !== undefined) {
@@ -170,4 +186,8 @@ export async function tailLines(
   if (res.exitCode !== 0)
     return [`(docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''})`]
   return parseTimestampedLogs(res.stdout, res.stderr).merged.slice(-lines)
+}
+
+async function speaksUwsgi(docker: Docker, container: string): Promise<boolean> {
+  return (await tailLines(docker, container, 200)).some((l) => UWSGI_GOT_HTTP.test(l))
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Docker } from '../docker/docker'
-import { HttpProbe } from '../probe/http'
+import { appProbe } from '../probe/app-probe'
 import { parseContainerState, parseTimestampedLogs, parseTop } from '../facts/parse'
 import type { HttpExchange, LogFacts, Part, ProcessFacts } from '../facts/types'
 
@@ -49,6 +49,8 @@ export interface AppRequests {
   hostPort: number
   healthPath: string
   routes: string[]
+  /** What the app port speaks ('uwsgi' for a uWSGI `socket`). */
+  protocol?: 'http' | 'uwsgi'
   signal?: AbortSignal
 }
 
@@ -58,7 +60,7 @@ export interface AppRequests {
  * the debugger is on).
  */
 export async function appExchanges(r: AppRequests): Promise<HttpExchange[]> {
-  const probe = new HttpProbe({ via: 'app', host: '127.0.0.1', port: r.hostPort })
+  const probe = appProbe(r.protocol, { via: 'app', host: '127.0.0.1', port: r.hostPort })
   const plan: { purpose: string; path: string }[] = [
     { purpose: 'health', path: r.healthPath },
     ...r.routes.map((path) => ({ purpose: 'route', path })),

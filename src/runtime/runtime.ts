@@ -35,6 +35,8 @@ export interface AppStart {
   proxyTarget: boolean
   healthPath: string
   timeoutMs: number
+  /** What the app port speaks, when known ('uwsgi' for a uWSGI `socket`). */
+  protocol?: 'http' | 'uwsgi'
   signal?: AbortSignal
 }
 

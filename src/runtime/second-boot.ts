@@ -5,7 +5,7 @@
  * `os.environ.get('SECRET_KEY', 'dev')`), which the probe and the session cookies reveal.
  */
 import type { Logger } from '../log'
-import { HttpProbe } from '../probe/http'
+import { appProbe } from '../probe/app-probe'
 import { interpretProbe } from '../probe/introspect'
 import { sessionCookiesFrom } from '../facts/session-cookies'
 import type { HttpExchange, SecondBootFacts } from '../facts/types'
@@ -23,6 +23,8 @@ export interface SecondBootOptions {
   mounts: { source: string; target: string }[]
   /** Budget from `docker run` to the first HTTP answer. */
   timeoutMs: number
+  /** What the app port speaks (the main boot found out). */
+  protocol?: 'http' | 'uwsgi'
   routes: string[]
   healthPath: string
   /** The probe, when introspect is on. */
@@ -52,6 +54,7 @@ export async function secondBoot(runtime: Runtime, o: SecondBootOptions): Promis
       proxyTarget: false,
       healthPath: o.healthPath,
       timeoutMs: o.timeoutMs,
+      protocol: o.protocol,
       signal: o.signal,
     })
     instance = started.instance
@@ -63,7 +66,7 @@ export async function secondBoot(runtime: Runtime, o: SecondBootOptions): Promis
       o.log.debug(`second boot without SECRET_KEY: not ready${boot.exited ? ' (exited)' : ''}`)
       return facts
     }
-    const http = new HttpProbe({ via: 'app', host: '127.0.0.1', port: handle.hostPort })
+    const http = appProbe(o.protocol, { via: 'app', host: '127.0.0.1', port: handle.hostPort })
     const exchanges: HttpExchange[] = []
     let probeBody: string | undefined
     try {

@@ -41,7 +41,7 @@ node -e '
   const row = (c, routes) => [c.fixture, routes, c.bootTimeout ?? 30, c.failOn ?? "error"].join("|")
   console.log(row({ fixture: "good" }, "/,/docs"))
   for (const c of DEFECT_CASES) console.log(row(c, ""))
-  for (const c of PROXY_CASES) console.log(row(c, "/,/docs"))
+  for (const c of PROXY_CASES) console.log(row(c, (c.routes ?? ["/", "/docs"]).join(",")))
 ' >"$work/cases.txt"
 mkdir -p "$here/fixtures"
 

@@ -78,8 +78,13 @@ function escapeRegExp(text: string): string {
 
 /** Whether an access-log line records the request: Gunicorn/Werkzeug `"GET /healthz HTTP/1.1" 200`, uWSGI `GET /healthz => ...`. */
 export function logged(x: HttpExchange, lines: readonly string[]): boolean {
+  return loggedLines(x, lines).length > 0
+}
+
+/** The access-log lines that record the request's method and path. */
+export function loggedLines(x: HttpExchange, lines: readonly string[]): string[] {
   const pattern = new RegExp(`${escapeRegExp(`${x.request.method} ${x.request.path}`)}(?=[\\s"]|$)`)
-  return lines.some((l) => pattern.test(l))
+  return lines.filter((l) => pattern.test(l))
 }
 
 /**
@@ -97,4 +102,15 @@ export function cacheSeconds(res: HttpResponseFacts): number | undefined {
   const now = Date.parse(headerValues(res, 'date')[0] ?? '')
   if (Number.isNaN(at)) return 0
   return Number.isNaN(now) ? undefined : Math.round((at - now) / 1000)
+}
+
+/**
+ * A gateway error nginx made itself: 502/504, or a 5xx carrying nginx's own error page. Such a
+ * request never reached the app, so it says nothing about what the app does.
+ */
+export function nginxError(x: HttpExchange): boolean {
+  const res = x.response
+  if (res === undefined || x.via !== 'proxy') return false
+  if (res.status === 502 || res.status === 504) return true
+  return res.status >= 500 && /<center>nginx[^<]*<\/center>/.test(res.body)
 }

@@ -167,3 +167,14 @@ export function appLocationFor(server: NginxServer, path: string): NginxLocation
   const loc = locationFor(server, path)
   return loc?.proxyPass ? loc : appLocations(server)[0]
 }
+
+/** Locations that hand requests to the app in either protocol (proxy_pass or uwsgi_pass). */
+export function passLocations(server: NginxServer): NginxLocation[] {
+  return server.locations.filter((l) => l.proxyPass !== undefined || l.uwsgiPass !== undefined)
+}
+
+/** The location that passes `path` to the app (proxy_pass or uwsgi_pass), else the first that passes anything. */
+export function passLocationFor(server: NginxServer, path: string): NginxLocation | undefined {
+  const loc = locationFor(server, path)
+  return loc?.proxyPass || loc?.uwsgiPass ? loc : passLocations(server)[0]
+}

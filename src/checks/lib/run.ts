@@ -5,6 +5,7 @@
  */
 import type { Observations, Unavailable } from '../../facts/types'
 import type { Check, CheckOutcome, CheckResult } from './types'
+import { unreachedApp } from './upstream'
 
 export function isUnavailable(part: unknown): part is Unavailable {
   return typeof part === 'object' && part !== null && 'unavailable' in part
@@ -41,6 +42,10 @@ function judge(check: Check, obs: Observations, skip: readonly string[]): CheckO
         outcome.blockedBy = part.blockedBy
       return outcome
     }
+  }
+  const unreached = check.needsProxiedApp ? unreachedApp(obs) : undefined
+  if (unreached !== undefined) {
+    return { status: 'skipped', summary: unreached, blockedBy: 'proxy.upstream' }
   }
   try {
     return check.run(obs)

@@ -65,6 +65,11 @@ export interface Check {
   needs: readonly ObservationKey[]
   /** When it passes, in one line of Markdown: the README's checks table is generated from it. */
   passesWhen: string
+  /**
+   * True when the check judges what the app answered through the proxy: it is blocked by
+   * proxy.upstream when every proxied request got nginx's own gateway error.
+   */
+  needsProxiedApp?: boolean
   /** A pure judgement of the facts. */
   run: (obs: Observations) => CheckOutcome
 }

@@ -73,6 +73,7 @@ export const proxyClientIp: Check = {
   title: 'App sees the real client address',
   severity: 'warning',
   needs: ['proxy', 'probe'],
+  needsProxiedApp: true,
   passesWhen: 'the app sees the client address, and a forged X-Forwarded-For does not win',
   run: judge,
 }

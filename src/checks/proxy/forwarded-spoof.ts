@@ -139,5 +139,6 @@ export const proxyForwardedSpoof: Check = {
   passesWhen:
     'a client-sent X-Forwarded-Host, -Port, -Prefix or -Proto never reaches the URLs the app generates',
   needs: ['forwardedSpoof'],
+  needsProxiedApp: true,
   run: judge,
 }

@@ -1,7 +1,7 @@
 /** proxy.host-header: a request with a foreign Host header through the proxy never reaches the app. */
 import type { NginxServer } from '../../facts/nginx/types'
 import type { Observations } from '../../facts/types'
-import { exchangeLine, header, proxyExchanges, requestHost } from '../lib/http'
+import { exchangeLine, header, nginxError, proxyExchanges, requestHost } from '../lib/http'
 import {
   lineRef,
   locationFor,
@@ -55,6 +55,15 @@ function judge(obs: Observations): CheckOutcome {
       evidence,
     }
   }
+  if (nginxError(x)) {
+    // nginx's own 502/504: the request was meant for the app but never reached it.
+    return {
+      status: 'skipped',
+      summary: `a request for ${forged} got nginx's own ${res.status}: it did not reach the app, so this shows nothing`,
+      evidence,
+      blockedBy: 'proxy.upstream',
+    }
+  }
   const location = header(res, 'location') ?? ''
   const host = forged.toLowerCase()
   const echoed = location.toLowerCase().includes(host)
@@ -93,6 +102,7 @@ export const proxyHostHeader: Check = {
   title: 'Foreign Host headers do not reach the app',
   severity: 'warning',
   needs: ['proxy', 'http'],
+  needsProxiedApp: true,
   passesWhen: 'a foreign Host header never reaches the app',
   run: judge,
 }

@@ -167,6 +167,7 @@ export const proxyHttpsUrls: Check = {
   title: 'Generated URLs are https behind the proxy',
   severity: 'error',
   needs: ['proxy', 'http'],
+  needsProxiedApp: true,
   passesWhen: 'behind the TLS proxy, generated URLs are `https://` with the public host',
   run: judge,
 }

@@ -1,8 +1,8 @@
 /** proxy.rate-limit (notice): nginx rate-limits the requests it passes to the app. */
 import type { Observations } from '../../facts/types'
 import {
-  appLocationFor,
-  appLocations,
+  passLocationFor,
+  passLocations,
   lineRef,
   locationLabel,
   mainServer,
@@ -31,7 +31,7 @@ function judge(obs: Observations): CheckOutcome {
     return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' }
   }
   const route = obs.run.routes[0] ?? '/'
-  const loc = appLocationFor(server, route)
+  const loc = passLocationFor(server, route)
   if (loc === undefined) {
     return {
       status: 'skipped',
@@ -39,7 +39,7 @@ function judge(obs: Observations): CheckOutcome {
       skipReason: 'not-applicable',
     }
   }
-  const unlimited = appLocations(server).filter((l) => l !== loc && l.limitReq.length === 0)
+  const unlimited = passLocations(server).filter((l) => l !== loc && l.limitReq.length === 0)
   const others = unlimited.length
     ? [
         `not limited: ${unlimited.map((l) => `${locationLabel(l)} (${lineRef(obs, l)})`).join(', ')}`,

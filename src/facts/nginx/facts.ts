@@ -129,6 +129,8 @@ function collectLocations(
     const alias = value(inner, 'alias')
     const ret = returnOf(inner)
     if (proxyPass) loc.proxyPass = proxyPass
+    const uwsgiPass = value(inner, 'uwsgi_pass')
+    if (uwsgiPass) loc.uwsgiPass = uwsgiPass
     if (alias) loc.alias = alias
     if (own.root) loc.root = own.root
     for (const k of LOCATION_SCALARS) if (own.values[k]) loc[k] = own.values[k]

@@ -92,6 +92,8 @@ export interface NginxLocation extends NginxSource {
   /** `modifier path` of the enclosing location, for nested locations. */
   parent?: string
   proxyPass?: NginxValue
+  /** `uwsgi_pass`: the app is spoken to in the uwsgi protocol. */
+  uwsgiPass?: NginxValue
   /** Own alias (alias is not inherited by nested locations). */
   alias?: NginxValue
   root?: NginxValue
