@@ -578,7 +578,8 @@ PROXY_CASES.push(
     fixture: 'uwsgi-socket',
     defect:
       "none: uWSGI's standard layout (socket = :8080 in uwsgi.ini, nginx uwsgi_pass + include uwsgi_params); spoken in the uwsgi protocol",
-    expect: {},
+    // Not modelled yet: uwsgi_read_timeout, and the body-size check reads proxy_pass locations only.
+    expect: { 'proxy.timeouts': 'skip', 'proxy.body-size': 'skip' },
     changedFiles: ['Dockerfile', 'deploy/nginx.conf', 'uwsgi.ini'],
     exitCode: 0,
   },
