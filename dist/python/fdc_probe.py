@@ -134,6 +134,7 @@ def _answer(app, environ, start_response):
         staticFolder=attempt("staticFolder", lambda: app.static_folder),
         staticUrlPath=attempt("staticUrlPath", lambda: app.static_url_path),
         trailingSlashRules=attempt("trailingSlashRules", lambda: _trailing_slash_rules(app), []),
+        maxContentLength=attempt("maxContentLength", lambda: _int_or_none(config.get("MAX_CONTENT_LENGTH"))),
         secretKey=attempt("secretKey", lambda: _secret_key(app.secret_key)),
         pid=os.getpid(),
         errors=errors,
@@ -145,6 +146,11 @@ def _answer(app, environ, start_response):
         ("Content-Length", str(len(body))),
     ])
     return [body]
+
+
+def _int_or_none(value):
+    # MAX_CONTENT_LENGTH is bytes or None (no limit); anything else is reported as unknown.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _external_url(app, request):
