@@ -65,7 +65,7 @@ describe('proxy.config-valid', () => {
       summary: `nginx -t accepts ${CONF} (found in the repository)`,
     })
     expect(r.evidence?.[0]).toBe(
-      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 44); nothing else changed',
+      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 54); nothing else changed',
     )
     // The runtime's own note for the rewrite is not repeated.
     expect(r.evidence?.some((l) => l.startsWith('Line 44:'))).toBe(false)
@@ -107,13 +107,13 @@ describe('proxy.config-valid', () => {
     expect(r).toMatchObject({
       status: 'failed',
       summary: `nginx -t rejected ${INVALID}: unknown directive "includeSubDomains"`,
-      fix: 'nginx reads "includeSubDomains" on line 35 as a directive: correct its spelling, or quote the value before it (an unquoted value ends at its first \';\')',
-      location: { file: INVALID, line: 35 },
+      fix: 'nginx reads "includeSubDomains" on line 41 as a directive: correct its spelling, or quote the value before it (an unquoted value ends at its first \';\')',
+      location: { file: INVALID, line: 41 },
     })
     expect(r.evidence?.slice(0, 2)).toEqual([
-      `nginx -t: unknown directive "includeSubDomains" in ${INVALID}:35`,
+      `nginx -t: unknown directive "includeSubDomains" in ${INVALID}:41`,
       // No facts when nginx refuses the config: the rewrite is still named for what it is.
-      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 45); nothing else changed',
+      'proxy_pass http://127.0.0.1:8000 -> http://app:8000 (line 55); nothing else changed',
     ])
   })
 
@@ -137,7 +137,7 @@ describe('proxy.config-valid', () => {
     for (const id of ['proxy.forwarded-headers', 'proxy.rate-limit']) {
       expect(result(id, obs)).toMatchObject({
         status: 'skipped',
-        summary: `nginx rejected the configuration: unknown directive "includeSubDomains" (${INVALID}:35)`,
+        summary: `nginx rejected the configuration: unknown directive "includeSubDomains" (${INVALID}:41)`,
         skip_reason: 'blocked',
         blocked_by: 'proxy.config-valid',
       })
@@ -154,7 +154,7 @@ describe('proxy.forwarded-headers', () => {
         'the proxy forwards Host, X-Forwarded-For and X-Forwarded-Proto, and they reach the app',
     })
     expect(r.evidence).toEqual([
-      `location / (${CONF}:42): Host $host, X-Forwarded-For $proxy_add_x_forwarded_for, X-Forwarded-Proto $scheme`,
+      `location / (${CONF}:52): Host $host, X-Forwarded-For $proxy_add_x_forwarded_for, X-Forwarded-Proto $scheme`,
       `reached the app: X-Forwarded-For: ${CLIENT}, X-Forwarded-Proto: https`,
     ])
   })
@@ -215,7 +215,7 @@ describe('proxy.rate-limit', () => {
         'location / is rate-limited: limit_req zone=app burst=100 (50r/s per $binary_remote_addr)',
     })
     expect(r.evidence).toEqual([
-      `limit_req zone=app burst=100 (50r/s per $binary_remote_addr): ${CONF}:43`,
+      `limit_req zone=app burst=100 (50r/s per $binary_remote_addr): ${CONF}:53`,
     ])
   })
 
@@ -258,7 +258,7 @@ describe('proxy.client-ip', () => {
     const r = check('proxy.client-ip', recorded('no-proxyfix'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary: 'the app sees 192.168.80.3 (the proxy) as the client, not 192.168.80.1',
+      summary: 'the app sees 172.18.0.3 (the proxy) as the client, not 172.18.0.1',
       fix: 'trust the X-Forwarded-For nginx sets: app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)',
     })
     expect(r.evidence).toContain('no ProxyFix in app.wsgi_app (Flask.wsgi_app)')
@@ -273,7 +273,7 @@ describe('proxy.client-ip', () => {
       fix: 'ProxyFix x_for=2 trusts 2 proxies but there is 1 (nginx): app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)',
     })
     expect(r.evidence).toContain(
-      'with a forged X-Forwarded-For: 203.0.113.9: remote_addr 203.0.113.9 (X-Forwarded-For reaching the app: 203.0.113.9, 192.168.208.1)',
+      'with a forged X-Forwarded-For: 203.0.113.9: remote_addr 203.0.113.9 (X-Forwarded-For reaching the app: 203.0.113.9, 172.26.0.1)',
     )
   })
 
@@ -320,7 +320,7 @@ describe('proxy.host-header', () => {
     expect(r).toMatchObject({
       status: 'passed',
       summary:
-        'a request for fdc-foreign-***.invalid was refused: the connection was closed (UND_ERR_SOCKET: other side closed (after 3 ms))',
+        'a request for fdc-foreign-***.invalid was refused: the connection was closed (UND_ERR_SOCKET: other side closed (after 5 ms))',
     })
     expect(r.evidence).toContain(
       `it lands on server _ (${CONF}:15), the default_server for port 443`,
@@ -375,8 +375,8 @@ describe('proxy.host-header', () => {
 test("the recorded config facts name the site by the config's repository path", () => {
   const c = part(good, 'proxyConfig')
   expect(c.facts?.servers.map((s) => [s.file, s.line])).toEqual([
-    [CONF, 8],
-    [CONF, 15],
-    [CONF, 24],
+    [CONF, 11],
+    [CONF, 18],
+    [CONF, 27],
   ])
 })

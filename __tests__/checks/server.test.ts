@@ -32,7 +32,7 @@ describe('boot.ready', () => {
     const r = check('boot.ready', good)
     expect(r).toMatchObject({
       status: 'passed',
-      summary: 'answered HTTP 200 on port 8000 after 0.6 s',
+      summary: 'answered HTTP 200 on port 8000 after 0.8 s',
     })
   })
 

@@ -36,10 +36,10 @@ describe('static.served-by-proxy', () => {
       summary: '/static/style.css is served by nginx (location /static/) and cached for 30 days',
     })
     expect(r.evidence).toEqual([
-      'GET /static/style.css -> 200 in 3 ms',
+      'GET /static/style.css -> 200 in 5 ms',
       'cache-control: max-age=2592000',
-      'expires: Thu, 31 Dec 2026 18:21:41 GMT',
-      `location /static/ alias /app/static/ (${CONF}:37)`,
+      'expires: Thu, 31 Dec 2026 19:42:07 GMT',
+      `location /static/ alias /app/static/ (${CONF}:47)`,
       "no line for it in the app's access log (which has 7 other requests)",
     ])
   })
@@ -51,9 +51,9 @@ describe('static.served-by-proxy', () => {
       status: 'failed',
       summary: 'no location serves /static/: /static/style.css goes through to the app',
       fix: 'let nginx serve the static folder: location /static/ { alias /app/static/; expires 30d; } in the HTTPS server',
-      location: { file: conf, line: 24 },
+      location: { file: conf, line: 27 },
     })
-    expect(r.evidence).toContain(`location / (${conf}:38) handles it`)
+    expect(r.evidence).toContain(`location / (${conf}:48) handles it`)
     expect(r.evidence?.[2]).toMatch(
       /^the app's access log has it: .*"GET \/static\/style\.css HTTP/,
     )
@@ -67,7 +67,7 @@ describe('static.served-by-proxy', () => {
       summary:
         '/static/style.css is served by nginx but cached for only 3600 s; static files should be cached at least 1 day',
       fix: 'add expires 30d; to location /static/',
-      location: { file: CONF, line: 37 },
+      location: { file: CONF, line: 47 },
     })
   })
 
@@ -82,7 +82,7 @@ describe('static.served-by-proxy', () => {
     const r = check('static.served-by-proxy', staticAnswer(404, {}))
     expect(r).toMatchObject({
       summary: 'GET /static/style.css through the proxy answered 404, not 200',
-      location: { file: CONF, line: 38 },
+      location: { file: CONF, line: 48 },
     })
   })
 
@@ -126,7 +126,7 @@ describe('static.alias-traversal', () => {
       status: 'failed',
       summary: `GET ${CANARY_PATH} served a file from outside the static folder (alias path traversal)`,
       fix: 'location /static/ { alias /app/static/; }: end both the location and the alias with a slash',
-      location: { file: conf, line: 38 },
+      location: { file: conf, line: 48 },
     })
     expect(r.evidence).toEqual([
       `GET ${CANARY_PATH} -> 200 in 4 ms: the body is the canary file placed next to the static folder`,

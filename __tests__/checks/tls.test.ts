@@ -67,7 +67,7 @@ describe('tls.hsts', () => {
       summary:
         'no Strict-Transport-Security on GET /, GET /docs, GET /healthz, GET /flask-deploy-check-***-missing, GET /static/style.css, GET /docs (6 of 6 HTTPS responses)',
       fix: 'add add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always; to the HTTPS server block',
-      location: { file: conf('no-hsts'), line: 24 },
+      location: { file: conf('no-hsts'), line: 27 },
     })
     expect(r.severity).toBeUndefined()
   })
@@ -78,11 +78,11 @@ describe('tls.hsts', () => {
       status: 'failed',
       summary: 'no Strict-Transport-Security on GET /static/style.css (1 of 6 HTTPS responses)',
       fix: 'repeat add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always; inside location /static/: nginx drops every inherited add_header in a location that has one of its own',
-      location: { file: conf('hsts-lost-in-static'), line: 37 },
+      location: { file: conf('hsts-lost-in-static'), line: 47 },
     })
     expect(r.evidence).toEqual([
       'GET /static/style.css (static) -> 200: no Strict-Transport-Security',
-      `location /static/ (${conf('hsts-lost-in-static')}:37) has its own add_header Cache-Control (line 41), so the add_header Strict-Transport-Security at line 34 is not inherited there`,
+      `location /static/ (${conf('hsts-lost-in-static')}:47) has its own add_header Cache-Control (line 51), so the add_header Strict-Transport-Security at line 40 is not inherited there`,
     ])
   })
 
@@ -96,7 +96,7 @@ describe('tls.hsts', () => {
       summary:
         'no Strict-Transport-Security on GET /flask-deploy-check-***-missing (1 of 6 HTTPS responses)',
       fix: 'add always: add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
-      location: { file: CONF, line: 34 },
+      location: { file: CONF, line: 40 },
     })
   })
 
@@ -111,7 +111,7 @@ describe('tls.hsts', () => {
       status: 'failed',
       severity: 'warning',
       summary: 'Strict-Transport-Security max-age=15552000 is under one year (31536000)',
-      location: { file: conf('short-max-age'), line: 35 },
+      location: { file: conf('short-max-age'), line: 41 },
     })
   })
 
@@ -120,7 +120,7 @@ describe('tls.hsts', () => {
     expect(r).toMatchObject({
       status: 'failed',
       severity: 'warning',
-      summary: `GET / carries 2 Strict-Transport-Security headers (nginx (${conf('talisman-and-nginx-hsts')}:34) and the app both send one)`,
+      summary: `GET / carries 2 Strict-Transport-Security headers (nginx (${conf('talisman-and-nginx-hsts')}:40) and the app both send one)`,
     })
     expect(r.fix).toMatch(/^send HSTS from one place/)
     expect(r.evidence?.[0]).toBe(
@@ -208,7 +208,7 @@ describe('tls.https-redirect', () => {
       status: 'failed',
       summary: 'plain HTTP redirects with 302 (temporary), not 301/308',
       fix: 'redirect permanently: server { listen 80; server_name example.com; return 301 https://$host$request_uri; }',
-      location: { file: CONF, line: 11 },
+      location: { file: CONF, line: 14 },
     })
   })
 
@@ -299,7 +299,7 @@ describe('cookies.secure', () => {
 
   test('no cookie set: passes, unless the probe shows a session cookie would not be Secure', () => {
     const none = cookie()
-    expect(check('cookies.secure', none).summary).toBe('no cookie was set in 7 HTTPS responses')
+    expect(check('cookies.secure', none).summary).toBe('no cookie was set in 9 HTTPS responses')
     const insecure = withProbe(none, (a) => ({
       sessionCookie: { ...a.sessionCookie, secure: false, samesite: null },
     }))
