@@ -168,3 +168,14 @@ export function nginxFacts(
     JSON.stringify(facts).split(`"file":"${SITE}"`).join(`"file":"${repoPath}"`),
   ) as NginxConfigFacts
 }
+
+/**
+ * The proxy stage's per-run token as a recording holds it: it names the missing page, the foreign
+ * Host and the traversal canary, which evidence quotes (it is not the probe's secret token).
+ */
+export function runToken(fixture: string): string {
+  const x = exchange(recorded(fixture), 'proxy', 'not-found')
+  const m = /flask-deploy-check-([0-9a-f]+)-missing/.exec(x.request.path)
+  if (m === null) throw new Error(`no run token in ${fixture}'s not-found request`)
+  return m[1]
+}

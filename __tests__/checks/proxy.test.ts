@@ -14,7 +14,10 @@ import {
   withPart,
   withProbe,
   withProxyConfig,
+  runToken,
 } from './observations'
+
+const GOOD_TOKEN = runToken('good')
 
 const good = recorded('good')
 /** The good fixture's config, by its repository path as the recording names it. */
@@ -319,11 +322,10 @@ describe('proxy.host-header', () => {
     const r = check('proxy.host-header', good)
     expect(r).toMatchObject({
       status: 'passed',
-      summary:
-        'a request for fdc-foreign-***.invalid was refused: the connection was closed (UND_ERR_SOCKET: other side closed (after 5 ms))',
+      summary: `a request for fdc-foreign-${GOOD_TOKEN}.invalid was refused: the connection was closed (UND_ERR_SOCKET: other side closed (after 5 ms))`,
     })
     expect(r.evidence).toContain(
-      `it lands on server _ (${CONF}:15), the default_server for port 443`,
+      `it lands on server _ (${CONF}:18), the default_server for port 443`,
     )
   })
 
@@ -344,25 +346,25 @@ describe('proxy.host-header', () => {
   test('a foreign host echoed into a Location fails even when the config looks right', () => {
     const obs = foreign({
       status: 302,
-      headers: { location: ['https://fdc-foreign-***.invalid/login'] },
+      headers: { location: [`https://fdc-foreign-${GOOD_TOKEN}.invalid/login`] },
       body: '',
     })
     const r = check('proxy.host-header', obs)
     expect(r.summary).toBe(
       'a request with a foreign Host reached the app, which echoed it into its answer',
     )
-    expect(r.evidence).toContain('Location: https://fdc-foreign-***.invalid/login')
+    expect(r.evidence).toContain(`Location: https://fdc-foreign-${GOOD_TOKEN}.invalid/login`)
   })
 
   test('a default server answering on its own passes; 421 passes', () => {
     const notFound = exchange(good, 'proxy', 'not-found').response
     const obs = foreign({ ...notFound, status: 404 })
     expect(check('proxy.host-header', obs).summary).toBe(
-      'a request for fdc-foreign-***.invalid was answered 404 by a default server without reaching the app',
+      `a request for fdc-foreign-${GOOD_TOKEN}.invalid was answered 404 by a default server without reaching the app`,
     )
     const misdirected = foreign({ ...notFound, status: 421 })
     expect(check('proxy.host-header', misdirected).summary).toBe(
-      'a request for fdc-foreign-***.invalid was refused with 421',
+      `a request for fdc-foreign-${GOOD_TOKEN}.invalid was refused with 421`,
     )
   })
 

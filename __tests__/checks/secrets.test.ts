@@ -132,7 +132,7 @@ describe('secret.strength', () => {
     expect(r).toMatchObject({
       status: 'passed',
       summary:
-        'the key in use (64 characters) is no known weak key; refuses to start without SECRET_KEY (exit 3)',
+        'the key in use (64 characters) is no known weak key; refuses to start without SECRET_KEY (exit 1)',
     })
     expect(r.evidence).toContain('second boot: RuntimeError: SECRET_KEY is not set')
   })

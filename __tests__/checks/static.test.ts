@@ -8,6 +8,7 @@ import {
   unanswered,
   without,
   withExchanges,
+  runToken,
 } from './observations'
 
 const good = recorded('good')
@@ -100,7 +101,7 @@ describe('static.served-by-proxy', () => {
 })
 
 describe('static.alias-traversal', () => {
-  const CANARY_PATH = '/static../fdc-canary-***.txt'
+  const canaryPath = (fixture: string): string => `/static../fdc-canary-${runToken(fixture)}.txt`
   const traversal = (): HttpExchange => exchange(good, 'proxy', 'traversal')
 
   test('no location uses alias: nothing to traverse, passed without a request', () => {
@@ -115,7 +116,7 @@ describe('static.alias-traversal', () => {
   test('the canary not served passes', () => {
     expect(check('static.alias-traversal', good)).toMatchObject({
       status: 'passed',
-      summary: `GET ${CANARY_PATH} did not escape the static folder (404)`,
+      summary: `GET ${canaryPath('good')} did not escape the static folder (404)`,
     })
   })
 
@@ -124,13 +125,13 @@ describe('static.alias-traversal', () => {
     const conf = '__tests__/fixtures/alias-traversal/deploy/nginx.conf'
     expect(r).toMatchObject({
       status: 'failed',
-      summary: `GET ${CANARY_PATH} served a file from outside the static folder (alias path traversal)`,
+      summary: `GET ${canaryPath('alias-traversal')} served a file from outside the static folder (alias path traversal)`,
       fix: 'location /static/ { alias /app/static/; }: end both the location and the alias with a slash',
       location: { file: conf, line: 48 },
     })
     expect(r.evidence).toEqual([
-      `GET ${CANARY_PATH} -> 200 in 4 ms: the body is the canary file placed next to the static folder`,
-      `location /static (${conf}:38) has alias /app/static/`,
+      `GET ${canaryPath('alias-traversal')} -> 200 in 6 ms: the body is the canary file placed next to the static folder`,
+      `location /static (${conf}:48) has alias /app/static/`,
       '/static../x maps to /app/static/../x: the location lacks the trailing slash its alias has',
     ])
   })
@@ -152,7 +153,7 @@ describe('static.alias-traversal', () => {
     const served = exchange(recorded('alias-traversal'), 'proxy', 'traversal')
     const second = {
       ...served,
-      request: { ...served.request, path: '/assets../fdc-canary-***.txt' },
+      request: { ...served.request, path: `/assets../fdc-canary-${runToken('good')}.txt` },
     }
     const obs = withExchanges(good, 'proxy', 'traversal', traversal(), second)
     expect(check('static.alias-traversal', obs).status).toBe('failed')

@@ -13,6 +13,7 @@ import {
   withProbe,
   withProxyConfig,
   without,
+  runToken,
 } from './observations'
 
 const STS = 'strict-transport-security'
@@ -56,7 +57,7 @@ describe('tls.hsts', () => {
         'all 6 HTTPS responses carry one Strict-Transport-Security: max-age=31536000; includeSubDomains',
     })
     expect(r.evidence).toEqual([
-      'checked: GET / (route), GET /docs (route), GET /healthz (health), GET /flask-deploy-check-***-missing (not-found), GET /static/style.css (static), GET /docs (trailing-slash)',
+      `checked: GET / (route), GET /docs (route), GET /healthz (health), GET /flask-deploy-check-${runToken('good')}-missing (not-found), GET /static/style.css (static), GET /docs (trailing-slash)`,
     ])
   })
 
@@ -64,8 +65,7 @@ describe('tls.hsts', () => {
     const r = check('tls.hsts', recorded('no-hsts'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary:
-        'no Strict-Transport-Security on GET /, GET /docs, GET /healthz, GET /flask-deploy-check-***-missing, GET /static/style.css, GET /docs (6 of 6 HTTPS responses)',
+      summary: `no Strict-Transport-Security on GET /, GET /docs, GET /healthz, GET /flask-deploy-check-${runToken('no-hsts')}-missing, GET /static/style.css, GET /docs (6 of 6 HTTPS responses)`,
       fix: 'add add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always; to the HTTPS server block',
       location: { file: conf('no-hsts'), line: 27 },
     })
@@ -93,8 +93,7 @@ describe('tls.hsts', () => {
     const obs = withHsts(noAlways, [], (x) => x.purpose === 'not-found')
     const r = check('tls.hsts', obs)
     expect(r).toMatchObject({
-      summary:
-        'no Strict-Transport-Security on GET /flask-deploy-check-***-missing (1 of 6 HTTPS responses)',
+      summary: `no Strict-Transport-Security on GET /flask-deploy-check-${runToken('good')}-missing (1 of 6 HTTPS responses)`,
       fix: 'add always: add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',
       location: { file: CONF, line: 40 },
     })
