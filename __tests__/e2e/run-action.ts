@@ -541,7 +541,11 @@ export function containersCreatedBetween(fromMs: number, toMs: number): number {
     '--filter',
     `label=${LABEL}`,
     '--format',
-    '{{.ID}}',
+    '{{.TimeNano}}',
   ])
-  return out.split('\n').filter(Boolean).length
+  // --since counts whole seconds: drop what the previous test created earlier in that second.
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .filter((ns) => Number(BigInt(ns) / 1_000_000n) >= fromMs).length
 }
