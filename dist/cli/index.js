@@ -82688,7 +82688,6 @@ function dockerfileSecrets(absPath) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ask = ask;
 exports.observeForwardedSpoof = observeForwardedSpoof;
 /**
  * proxy.forwarded-spoof's observation: through the running proxy, each X-Forwarded-* header the
@@ -82697,14 +82696,8 @@ exports.observeForwardedSpoof = observeForwardedSpoof;
  */
 const node_crypto_1 = __nccwpck_require__(77598);
 const forwarded_spoof_1 = __nccwpck_require__(59731);
-const introspect_1 = __nccwpck_require__(70215);
 const proxy_requests_1 = __nccwpck_require__(89113);
-/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
-async function ask(exchange, via, forged, probe, envKey) {
-    const ex = await exchange;
-    const body = ex.response?.status === 200 ? ex.response.body : '';
-    return (0, introspect_1.interpretProbe)(body, via, forged, { token: probe.token, injectedKey: envKey });
-}
+const probe_questions_1 = __nccwpck_require__(75922);
 /** The forgeries and what came back; never throws for the app's answers. */
 async function observeForwardedSpoof(s) {
     // Not the run's secret token: the canaries are meant to be quoted in evidence.
@@ -82717,21 +82710,10 @@ async function observeForwardedSpoof(s) {
         ]),
     ];
     const exchanges = await (0, proxy_requests_1.spoofExchanges)(s.rt, { canaries, paths, signal: s.signal });
-    const answers = [];
-    if (s.probe) {
-        for (const [name, value] of Object.entries(canaries)) {
-            const forged = { [name]: value };
-            const ex = (0, proxy_requests_1.proxyRequest)(s.rt, {
-                purpose: 'probe',
-                path: s.probe.path,
-                headers: forged,
-                signal: s.signal,
-            });
-            const answer = await ask(ex, 'proxy', forged, s.probe, s.envKey);
-            if (answer)
-                answers.push(answer);
-        }
-    }
+    const forgeries = Object.entries(canaries).map(([name, value]) => ({ [name]: value }));
+    const answers = s.probe
+        ? await (0, probe_questions_1.askThroughProxy)(s.rt, s.probe, forgeries, { envKey: s.envKey, signal: s.signal })
+        : [];
     return { canaries, exchanges, answers };
 }
 
@@ -82835,6 +82817,7 @@ const proxy_requests_1 = __nccwpck_require__(89113);
 const tls_1 = __nccwpck_require__(6428);
 const stage_1 = __nccwpck_require__(44701);
 const forwarded_spoof_1 = __nccwpck_require__(47044);
+const probe_questions_1 = __nccwpck_require__(75922);
 const running_1 = __nccwpck_require__(77271);
 const second_boot_1 = __nccwpck_require__(44163);
 const forged_1 = __nccwpck_require__(81234);
@@ -82845,27 +82828,11 @@ async function askApp(c, probe) {
     const http = (0, app_probe_1.appProbe)(c.protocol, { via: 'app', host: '127.0.0.1', port: c.hostPort });
     try {
         const ex = http.exchange({ purpose: 'probe', path: probe.path, signal: c.signal });
-        return await (0, forwarded_spoof_1.ask)(ex, 'app', {}, probe, c.envKey);
+        return await (0, probe_questions_1.ask)(ex, 'app', {}, probe, c.envKey);
     }
     finally {
         await http.close();
     }
-}
-async function askThroughProxy(c, probe, rt) {
-    const answers = [];
-    const requests = [{}, { 'x-forwarded-for': forged_1.FORGED_CLIENT }];
-    for (const forged of requests) {
-        const ex = (0, proxy_requests_1.proxyRequest)(rt, {
-            purpose: 'probe',
-            path: probe.path,
-            headers: forged,
-            signal: c.signal,
-        });
-        const a = await (0, forwarded_spoof_1.ask)(ex, 'proxy', forged, probe, c.envKey);
-        if (a)
-            answers.push(a);
-    }
-    return answers;
 }
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
 async function observeLive(obs, opts, c) {
@@ -82920,8 +82887,11 @@ async function observeLive(obs, opts, c) {
             trailingSlashPaths: appAnswer?.trailingSlashRules,
             signal: c.signal,
         });
-        if (c.probe)
-            answers.push(...(await askThroughProxy(c, c.probe, staged.runtime)));
+        if (c.probe) {
+            const forgeries = [{}, { 'x-forwarded-for': forged_1.FORGED_CLIENT }];
+            const opts = { envKey: c.envKey, signal: c.signal };
+            answers.push(...(await (0, probe_questions_1.askThroughProxy)(staged.runtime, c.probe, forgeries, opts)));
+        }
         spoof = await (0, forwarded_spoof_1.observeForwardedSpoof)({
             rt: staged.runtime,
             routes: opts.routes,
@@ -82959,6 +82929,42 @@ async function observeLive(obs, opts, c) {
     c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
     obs.shutdown = await c.runtime.stop(c.instance);
     obs.secondBoot = await second;
+}
+
+
+/***/ }),
+
+/***/ 75922:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ask = ask;
+exports.askThroughProxy = askThroughProxy;
+const introspect_1 = __nccwpck_require__(70215);
+const proxy_requests_1 = __nccwpck_require__(89113);
+/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
+async function ask(exchange, via, forged, probe, envKey) {
+    const ex = await exchange;
+    const body = ex.response?.status === 200 ? ex.response.body : '';
+    return (0, introspect_1.interpretProbe)(body, via, forged, { token: probe.token, injectedKey: envKey });
+}
+/** The probe asked through the proxy once per set of forged headers; answers in that order. */
+async function askThroughProxy(rt, probe, forgeries, o) {
+    const answers = [];
+    for (const forged of forgeries) {
+        const ex = (0, proxy_requests_1.proxyRequest)(rt, {
+            purpose: 'probe',
+            path: probe.path,
+            headers: forged,
+            signal: o.signal,
+        });
+        const answer = await ask(ex, 'proxy', forged, probe, o.envKey);
+        if (answer)
+            answers.push(answer);
+    }
+    return answers;
 }
 
 

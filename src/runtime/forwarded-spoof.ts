@@ -5,22 +5,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { spoofCanaries } from '../facts/forwarded-spoof'
-import type { ForwardedSpoofFacts, HttpExchange, ProbeAnswer } from '../facts/types'
-import { interpretProbe, type PreparedProbe } from '../probe/introspect'
-import { proxyRequest, spoofExchanges, type ProxyRuntime } from '../probe/proxy-requests'
-
-/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
-export async function ask(
-  exchange: Promise<HttpExchange>,
-  via: ProbeAnswer['via'],
-  forged: Record<string, string>,
-  probe: PreparedProbe,
-  envKey: string | undefined,
-): Promise<ProbeAnswer | undefined> {
-  const ex = await exchange
-  const body = ex.response?.status === 200 ? ex.response.body : ''
-  return interpretProbe(body, via, forged, { token: probe.token, injectedKey: envKey })
-}
+import type { ForwardedSpoofFacts } from '../facts/types'
+import type { PreparedProbe } from '../probe/introspect'
+import { spoofExchanges, type ProxyRuntime } from '../probe/proxy-requests'
+import { askThroughProxy } from './probe-questions'
 
 export interface SpoofInput {
   rt: ProxyRuntime
@@ -44,19 +32,9 @@ export async function observeForwardedSpoof(s: SpoofInput): Promise<ForwardedSpo
     ]),
   ]
   const exchanges = await spoofExchanges(s.rt, { canaries, paths, signal: s.signal })
-  const answers: ProbeAnswer[] = []
-  if (s.probe) {
-    for (const [name, value] of Object.entries(canaries)) {
-      const forged = { [name]: value }
-      const ex = proxyRequest(s.rt, {
-        purpose: 'probe',
-        path: s.probe.path,
-        headers: forged,
-        signal: s.signal,
-      })
-      const answer = await ask(ex, 'proxy', forged, s.probe, s.envKey)
-      if (answer) answers.push(answer)
-    }
-  }
+  const forgeries = Object.entries(canaries).map(([name, value]) => ({ [name]: value }))
+  const answers = s.probe
+    ? await askThroughProxy(s.rt, s.probe, forgeries, { envKey: s.envKey, signal: s.signal })
+    : []
   return { canaries, exchanges, answers }
 }

@@ -10,11 +10,12 @@ import type { Logger } from '../log'
 import type { Options } from '../options'
 import { appProbe } from '../probe/app-probe'
 import type { PreparedProbe } from '../probe/introspect'
-import { proxyExchanges, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
+import { proxyExchanges } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
 import { standUpProxy } from './proxy/stage'
 import type { DockerRuntime } from './docker-runtime'
-import { ask, observeForwardedSpoof } from './forwarded-spoof'
+import { observeForwardedSpoof } from './forwarded-spoof'
+import { ask, askThroughProxy } from './probe-questions'
 import { appExchanges } from './running'
 import type { AppInstance } from './runtime'
 import { secondBoot } from './second-boot'
@@ -52,26 +53,6 @@ async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer
   } finally {
     await http.close()
   }
-}
-
-async function askThroughProxy(
-  c: LiveContext,
-  probe: PreparedProbe,
-  rt: ProxyRuntime,
-): Promise<ProbeAnswer[]> {
-  const answers: ProbeAnswer[] = []
-  const requests: Record<string, string>[] = [{}, { 'x-forwarded-for': FORGED_CLIENT }]
-  for (const forged of requests) {
-    const ex = proxyRequest(rt, {
-      purpose: 'probe',
-      path: probe.path,
-      headers: forged,
-      signal: c.signal,
-    })
-    const a = await ask(ex, 'proxy', forged, probe, c.envKey)
-    if (a) answers.push(a)
-  }
-  return answers
 }
 
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
@@ -130,7 +111,11 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
       trailingSlashPaths: appAnswer?.trailingSlashRules,
       signal: c.signal,
     })
-    if (c.probe) answers.push(...(await askThroughProxy(c, c.probe, staged.runtime)))
+    if (c.probe) {
+      const forgeries: Record<string, string>[] = [{}, { 'x-forwarded-for': FORGED_CLIENT }]
+      const opts = { envKey: c.envKey, signal: c.signal }
+      answers.push(...(await askThroughProxy(staged.runtime, c.probe, forgeries, opts)))
+    }
     spoof = await observeForwardedSpoof({
       rt: staged.runtime,
       routes: opts.routes,

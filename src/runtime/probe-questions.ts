@@ -1,0 +1,41 @@
+/**
+ * Questions to the in-app probe: one request, read as the probe's answer only when it answered as
+ * the probe (its token), and the same question through the proxy with forged headers.
+ */
+import type { HttpExchange, ProbeAnswer } from '../facts/types'
+import { interpretProbe, type PreparedProbe } from '../probe/introspect'
+import { proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
+
+/** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
+export async function ask(
+  exchange: Promise<HttpExchange>,
+  via: ProbeAnswer['via'],
+  forged: Record<string, string>,
+  probe: PreparedProbe,
+  envKey: string | undefined,
+): Promise<ProbeAnswer | undefined> {
+  const ex = await exchange
+  const body = ex.response?.status === 200 ? ex.response.body : ''
+  return interpretProbe(body, via, forged, { token: probe.token, injectedKey: envKey })
+}
+
+/** The probe asked through the proxy once per set of forged headers; answers in that order. */
+export async function askThroughProxy(
+  rt: ProxyRuntime,
+  probe: PreparedProbe,
+  forgeries: Record<string, string>[],
+  o: { envKey?: string; signal?: AbortSignal },
+): Promise<ProbeAnswer[]> {
+  const answers: ProbeAnswer[] = []
+  for (const forged of forgeries) {
+    const ex = proxyRequest(rt, {
+      purpose: 'probe',
+      path: probe.path,
+      headers: forged,
+      signal: o.signal,
+    })
+    const answer = await ask(ex, 'proxy', forged, probe, o.envKey)
+    if (answer) answers.push(answer)
+  }
+  return answers
+}
