@@ -10,6 +10,9 @@ import { CHECK_IDS, isCheckId } from './checks/ids'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
+/** `tls-termination`: where TLS ends in production. */
+export type TlsTermination = 'nginx' | 'upstream'
+
 /** `check` builds and checks; `comment-only` posts a report written by an earlier run. */
 export type Mode = 'check' | 'comment-only'
 
@@ -40,6 +43,10 @@ export interface Options {
   serverName?: string
   /** Image that runs the proxy. */
   proxyImage: string
+  /** Where TLS ends in production: nginx (the config's, or added as certbot does) or a balancer. */
+  tlsTermination: TlsTermination
+  /** Variables for nginx config templates (`${VAR}`), as the official image's envsubst uses them. */
+  proxyEnv: [string, string][]
   /** Inject the in-container probe. */
   introspect: boolean
   /** Seconds to wait for the app to answer HTTP. */
@@ -87,6 +94,8 @@ export const INPUT_NAMES = [
   'nginx-config',
   'server-name',
   'proxy-image',
+  'tls-termination',
+  'proxy-env',
   'introspect',
   'boot-timeout',
   'fail-on',
@@ -211,6 +220,14 @@ function existing(input: string, value: string, base: string, kind: 'file' | 'di
   return abs
 }
 
+/** nginx-config: a site file, a main nginx.conf, or a directory to search. */
+function fileOrDirectory(value: string, base: string): string {
+  const abs = path.resolve(base, value)
+  if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
+    throw bad('nginx-config', value, `an existing file or directory (looked for ${abs})`)
+  return abs
+}
+
 /** Validates raw inputs and applies defaults. Throws UsageError on the first bad value. */
 export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
   const get = (k: InputName): string => (raw[k] ?? '').trim()
@@ -263,8 +280,11 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
   }
 
   const nginxConfig = get('nginx-config') || 'auto'
-  if (nginxConfig !== 'auto' && !commentOnly)
-    existing('nginx-config', nginxConfig, env.workspace, 'file')
+  if (nginxConfig !== 'auto' && !commentOnly) fileOrDirectory(nginxConfig, env.workspace)
+
+  const tlsTermination = get('tls-termination') || 'nginx'
+  if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
+    throw bad('tls-termination', tlsTermination, "'nginx' or 'upstream'")
 
   const serverName = get('server-name') || undefined
   if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
@@ -307,6 +327,8 @@ export function parseOptions(raw: RawInputs, env: OptionsEnvironment): Options {
     proxyImage: get('proxy-image')
       ? imageRef('proxy-image', get('proxy-image'))
       : DEFAULT_PROXY_IMAGE,
+    tlsTermination,
+    proxyEnv: pairs('proxy-env', raw['proxy-env']),
     introspect: bool('introspect', raw.introspect, true),
     bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
     failOn: failOn as FailOn,
