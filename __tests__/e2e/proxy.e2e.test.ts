@@ -61,6 +61,7 @@ function runCase(c: DefectCase): Promise<ActionResult> {
   return runFixture(c.fixture, {
     'fail-on': c.failOn ?? 'error',
     'boot-timeout': String(c.bootTimeout ?? BOOT_TIMEOUT),
+    ...c.inputs,
   })
 }
 
@@ -198,7 +199,7 @@ describe.each(PROXY_CASES)('the $fixture fixture ($defect)', (c: DefectCase) => 
 
   if (c.configLine !== undefined) {
     it('points at the nginx config line, in the report and as an annotation', () => {
-      const file = nginxConf(c.fixture)
+      const file = c.configFile ? `${fixtureDir(c.fixture)}/${c.configFile}` : nginxConf(c.fixture)
       for (const [id, pattern] of Object.entries(c.configLine ?? {})) {
         const candidates = linesMatching(file, pattern)
         expect(candidates.length).toBeGreaterThan(0)

@@ -37,8 +37,20 @@ export interface DiscoverOptions {
 }
 
 const SKIP = new Set(['.git', 'node_modules', 'dist', 'build', '__pycache__', 'site-packages'])
-/** Test data is not the deployment: skipped when the workspace is searched beyond the context. */
-const SKIP_OUTSIDE_CONTEXT = new Set(['__tests__', 'tests', 'test', 'fixtures', 'testdata'])
+/**
+ * Test data, examples and documentation are not the deployment: skipped when the workspace is
+ * searched beyond the build context (a monorepo's other services are not).
+ */
+const SKIP_OUTSIDE_CONTEXT = new Set([
+  '__tests__',
+  'tests',
+  'test',
+  'fixtures',
+  'testdata',
+  'examples',
+  'example',
+  'docs',
+])
 const MAX_DEPTH = 6
 const MAX_FILES = 5000
 /** Names a config file can have: nginx's own, .conf, templates, and extension-less site files. */
