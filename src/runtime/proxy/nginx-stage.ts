@@ -96,7 +96,9 @@ export async function standUpNginx(
   if (plan.parseError || plan.sslPort === undefined) {
     const reason = plan.parseError
       ? `the config could not be read: ${plan.parseError}`
-      : `no server in ${display} listens with ssl: there is no TLS proxy to check`
+      : opts.tlsTermination === 'upstream'
+        ? `tls-termination: upstream (a TLS terminator in front of ${display}) is not implemented yet`
+        : `no server in ${display} listens with ssl: there is no TLS proxy to check`
     return { proxyConfig: facts, proxy: { unavailable: reason }, timings }
   }
 
