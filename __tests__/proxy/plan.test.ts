@@ -244,21 +244,52 @@ server {
     location / { return 404; }
 }
 `
-  test('each server on port 80 gets listen 443 ssl and the certificate on its own line; nothing else moves', () => {
+  test("a named server on port 80 moves to 443 with the certificate; certbot's redirect server takes port 80; no line moves", () => {
     const plan = planProxy(plain, 'app', 'nginx.conf', { addTls: true })
     expect(plan.tls).toBe('added')
     expect(plan.sslPort).toBe(443)
     expect(plan.plainPort).toBe(80)
     expect(plan.serverName).toBe('example.com')
     expect(plan.tlsAdded).toEqual([
-      { path: 'nginx.conf', line: 1, listen: 'listen 443 ssl default_server;' },
+      {
+        path: 'nginx.conf',
+        line: 1,
+        listen: 'listen 443 ssl default_server;',
+        redirects: ['example.com'],
+      },
     ])
     const lines = plan.text.split('\n')
-    expect(lines[0]).toBe(
+    expect(lines.slice(0, 3)).toEqual([
+      'server { ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem;',
+      '    listen 443 ssl default_server;',
+      '    server_name example.com;',
+    ])
+    expect(lines.slice(3, 9)).toEqual(
+      plain.replace('127.0.0.1:8000', 'app:8000').split('\n').slice(3),
+    )
+    expect(plan.text.slice(plan.text.indexOf('# Added by'))).toBe(
+      `# Added by flask-deploy-check, as certbot --nginx writes its redirect:
+server {
+    if ($host = example.com) {
+        return 301 https://$host$request_uri;
+    } # managed by Certbot
+    listen 80 default_server;
+    server_name example.com;
+    return 404; # managed by Certbot
+}
+`,
+    )
+    expect(plan.addCert).toBeUndefined()
+  })
+
+  test('a catch-all server keeps port 80 and gets a 443 ssl listener beside it', () => {
+    const catchAll =
+      'server {\n    listen 80 default_server;\n    server_name _;\n    return 444;\n}\n'
+    const plan = planProxy(catchAll, 'app', 'x', { addTls: true })
+    expect(plan.text.split('\n')[0]).toBe(
       'server { listen 443 ssl default_server; ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem;',
     )
-    expect(lines.slice(1)).toEqual(plain.replace('127.0.0.1:8000', 'app:8000').split('\n').slice(1))
-    expect(plan.addCert).toBeUndefined()
+    expect(plan.text).not.toMatch(/Added by/)
   })
 
   test('without a port-80 server, each plain TCP server; a config with TLS, or addTls off, is left alone', () => {
@@ -283,7 +314,9 @@ server {
     const plan = planProxy(main, 'app', 'nginx/nginx.conf', { addTls: true, included })
     expect(plan.kind).toBe('main')
     expect(plan.sslPort).toBe(443)
-    expect(plan.included[0].text).toMatch(/^server \{ listen 443 ssl default_server;/)
+    expect(plan.included[0].text).toMatch(
+      /^server \{ ssl_certificate \S+; ssl_certificate_key \S+;\n    listen 443 ssl default_server;/,
+    )
     expect(plan.rewrites.map((r) => r.after)).toEqual(['http://app:8000'])
   })
 })

@@ -3,15 +3,7 @@
  * how a throw-away one reaches TLS servers that name none (a conf.d file at http level, or
  * inline at the start of the http block of a whole nginx.conf that does not include conf.d).
  */
-import {
-  matchFiles,
-  parseNginxFile,
-  tokenizeNginx,
-  type NginxDirective,
-  type NginxListen,
-} from '../facts/nginx-config'
-import { listenFacts } from '../facts/nginx/directives'
-import { parseStatements, type NginxStatement } from '../facts/nginx/tokenize'
+import { matchFiles, parseNginxFile, type NginxDirective } from '../facts/nginx-config'
 
 /** The http-level certificate file added when the config names none (sorts first in conf.d). */
 export const TLS_CONF_TARGET = '/etc/nginx/conf.d/00-flask-deploy-check-tls.conf'
@@ -84,72 +76,4 @@ function walk(directives: NginxDirective[], visit: (d: NginxDirective) => void):
     visit(d)
     if (d.block) walk(d.block, visit)
   }
-}
-
-/** One server the action gave a TLS listener, as `certbot --nginx` would. */
-export interface AddedTls {
-  /** Line of the server block. */
-  line: number
-  /** The listen directive added. */
-  listen: string
-}
-
-/**
- * What `certbot --nginx` does to a config without TLS, in the text: each server listening on
- * port 80 without ssl (else each plain TCP server) gets `listen 443 ssl` and the throw-away
- * certificate, inserted right after `server {` so that no line number moves. The first such
- * server's default_server flag carries over to its 443 listener (nginx allows one per port).
- */
-export function addTlsListeners(text: string, file: string): { text: string; added: AddedTls[] } {
-  const statements = parseStatements(tokenizeNginx(text, file), file)
-  const servers: { s: NginxStatement; listens: NginxListen[]; named: boolean }[] = []
-  const visit = (ss: NginxStatement[]): void => {
-    for (const s of ss) {
-      if (!s.block) continue
-      if (s.name.value === 'server') {
-        const ds = s.block.map((b) => ({
-          name: b.name.value,
-          args: b.args.map((a) => a.value),
-          file,
-          line: b.name.line,
-        }))
-        const own = ds.filter((d) => d.name === 'listen').map(listenFacts)
-        const named = ds.some((d) => d.name === 'ssl_certificate')
-        servers.push({ s, listens: own.length ? own : [{ ...PLAIN_80 }], named })
-      } else if (s.name.value === 'http') visit(s.block)
-    }
-  }
-  visit(statements)
-  if (servers.some((x) => x.listens.some((l) => l.ssl))) return { text, added: [] }
-  const plain = (x: (typeof servers)[number], only80: boolean): boolean =>
-    x.listens.some((l) => l.port !== undefined && (!only80 || l.port === 80))
-  const on80 = servers.filter((x) => plain(x, true))
-  const chosen = on80.length ? on80 : servers.filter((x) => plain(x, false))
-  const inserts: { at: number; add: string; line: number; listen: string }[] = []
-  let defaultTaken = false
-  for (const x of chosen) {
-    const last = x.s.args.length ? x.s.args[x.s.args.length - 1] : x.s.name
-    const brace = text.indexOf('{', last.end)
-    if (brace < 0) continue
-    const isDefault: boolean = !defaultTaken && x.listens.some((l) => l.defaultServer)
-    defaultTaken ||= isDefault
-    const listen = `listen 443 ssl${isDefault ? ' default_server' : ''};`
-    const cert = x.named ? '' : ` ssl_certificate ${ADDED_CERT}; ssl_certificate_key ${ADDED_KEY};`
-    inserts.push({ at: brace + 1, add: ` ${listen}${cert}`, line: x.s.name.line, listen })
-  }
-  let out = text
-  for (const i of [...inserts].sort((a, b) => b.at - a.at))
-    out = `${out.slice(0, i.at)}${i.add}${out.slice(i.at)}`
-  return { text: out, added: inserts.map(({ line, listen }) => ({ line, listen })) }
-}
-
-const PLAIN_80: NginxListen = {
-  ssl: false,
-  defaultServer: false,
-  http2: false,
-  args: [],
-  address: '*',
-  port: 80,
-  file: '',
-  line: 0,
 }

@@ -14,18 +14,13 @@ import {
   type UpstreamKept,
   type UpstreamRewrite,
 } from '../facts/nginx-config'
-import {
-  addTlsListeners,
-  certificatePaths,
-  includesTlsConf,
-  injectCertificate,
-  type AddedTls,
-} from './plan-tls'
+import { addTlsListeners, type AddedTls } from './certbot'
+import { certificatePaths, includesTlsConf, injectCertificate } from './plan-tls'
 
 export const SITE_TARGET = '/etc/nginx/conf.d/default.conf'
 export const MAIN_TARGET = '/etc/nginx/nginx.conf'
 export { ADDED_CERT, ADDED_KEY, TLS_CONF_TARGET } from './plan-tls'
-export type { AddedTls } from './plan-tls'
+export type { AddedTls } from './certbot'
 
 /** A file the config includes, mounted beside it (repository path, in-container target). */
 export interface IncludedText {
@@ -160,7 +155,8 @@ export function planProxy(
   }
   plan.statics = staticTargets(facts)
   plan.sslPort = tlsServers.flatMap((s) => s.listen).find((l) => l.ssl && l.port)?.port
-  plan.plainPort = facts.servers.flatMap((s) => s.listen).find((l) => !l.ssl && l.port)?.port
+  const plain = facts.servers.flatMap((s) => s.listen).filter((l) => !l.ssl && l.port)
+  plan.plainPort = (plain.find((l) => l.port === 80) ?? plain[0])?.port
   plan.serverName = tlsServers.flatMap((s) => s.serverNames).find(usableName)
   const limits = [facts.http?.limitReq ?? [], ...facts.servers.map(limitsOf)].flat()
   plan.rateLimited = limits.length > 0
