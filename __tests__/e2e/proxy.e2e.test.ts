@@ -241,3 +241,27 @@ describe('a repository without an nginx config', () => {
     2 * RUN_MS,
   )
 })
+
+describe('the plain-http fixture, in the report target', () => {
+  it(
+    'names the config found by content and says TLS was added (target.proxy), nothing skipped',
+    async () => {
+      const c = PROXY_CASES.find((p) => p.fixture === 'plain-http')
+      if (c === undefined) throw new Error('no case for plain-http')
+      const run = await runCase(c)
+      const report = reportOf(run)
+      expect(report.target).toMatchObject({
+        runtime: 'docker',
+        proxy: {
+          kind: 'nginx',
+          config: `${fixtureDir(c.fixture)}/services/nginx/nginx.conf`,
+          tls: 'added',
+        },
+      })
+      expect(report.checks.filter((r) => r.status === 'skipped').map((r) => r.id)).toEqual([])
+      const valid = check(run, 'proxy.config-valid')
+      expect(valid.evidence?.join('\n')).toMatch(/listen 443 ssl.*as certbot --nginx does/)
+    },
+    2 * RUN_MS,
+  )
+})
