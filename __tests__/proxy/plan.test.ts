@@ -264,8 +264,8 @@ server {
       '    listen 443 ssl default_server;',
       '    server_name example.com;',
     ])
-    expect(lines.slice(3, 9)).toEqual(
-      plain.replace('127.0.0.1:8000', 'app:8000').split('\n').slice(3),
+    expect(lines.slice(3, 10)).toEqual(
+      plain.replace('127.0.0.1:8000', 'app:8000').split('\n').slice(3, 10),
     )
     expect(plan.text.slice(plan.text.indexOf('# Added by'))).toBe(
       `# Added by flask-deploy-check, as certbot --nginx writes its redirect:
@@ -315,7 +315,7 @@ server {
     expect(plan.kind).toBe('main')
     expect(plan.sslPort).toBe(443)
     expect(plan.included[0].text).toMatch(
-      /^server \{ ssl_certificate \S+; ssl_certificate_key \S+;\n    listen 443 ssl default_server;/,
+      /^server \{ ssl_certificate \S+; ssl_certificate_key \S+;\n {4}listen 443 ssl default_server;/,
     )
     expect(plan.rewrites.map((r) => r.after)).toEqual(['http://app:8000'])
   })

@@ -6,7 +6,7 @@
  * 443 ssl listener beside it. Without a port-80 server, each plain TCP server is treated so.
  * Edits stay on their lines and new servers go at the end, so no line of the user's file moves.
  */
-import { tokenizeNginx, type NginxListen } from '../facts/nginx-config'
+import { tokenizeNginx, type NginxDirective, type NginxListen } from '../facts/nginx-config'
 import { listenFacts } from '../facts/nginx/directives'
 import { parseStatements, type NginxStatement, type NginxToken } from '../facts/nginx/tokenize'
 import { ADDED_CERT, ADDED_KEY } from './plan-tls'
@@ -122,7 +122,7 @@ function serverOf(s: NginxStatement, file: string): Server {
   }
 }
 
-function directive(st: NginxStatement, file: string) {
+function directive(st: NginxStatement, file: string): NginxDirective {
   return { name: st.name.value, args: st.args.map((a) => a.value), file, line: st.name.line }
 }
 
