@@ -55,7 +55,9 @@ describe('fixtures', () => {
 
   it.each(ALL_CASES.map((c) => [c.fixture] as const))('%s says where its defect is', (name) => {
     const dir = path.join(FIXTURES, name)
+    // A file moved away (deploy/nginx.conf of a config found elsewhere) cannot hold the marker.
     const marked = changedFiles(name).some((f) => {
+      if (!fs.existsSync(path.join(dir, f))) return false
       const text = fs.readFileSync(path.join(dir, f), 'utf8')
       return /^\s*# defect: /m.test(text) || text.startsWith(`"""Fixture \`${name}\``)
     })

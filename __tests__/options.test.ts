@@ -160,7 +160,7 @@ const rows: Row[] = [
     },
     bad: {
       raw: { 'nginx-config': 'deploy/site.conf' },
-      message: `input 'nginx-config' has invalid value 'deploy/site.conf': an existing file (looked for ${at('deploy/site.conf')})`,
+      message: `input 'nginx-config' has invalid value 'deploy/site.conf': an existing file or directory (looked for ${at('deploy/site.conf')})`,
     },
   },
   {
@@ -182,6 +182,31 @@ const rows: Row[] = [
       raw: { 'proxy-image': 'nginx 1.27' },
       message:
         "input 'proxy-image' has invalid value 'nginx 1.27': an image reference [host/]name[:tag][@digest], e.g. nginx:1.27",
+    },
+  },
+  {
+    input: 'tls-termination',
+    good: { raw: { 'tls-termination': 'upstream' }, gives: { tlsTermination: 'upstream' } },
+    bad: {
+      raw: { 'tls-termination': 'certbot' },
+      message: "input 'tls-termination' has invalid value 'certbot': 'nginx' or 'upstream'",
+    },
+  },
+  {
+    input: 'proxy-env',
+    good: {
+      raw: { 'proxy-env': 'FLASK_SERVER_ADDR=web:8000\nNGINX_HOST=example.com' },
+      gives: {
+        proxyEnv: [
+          ['FLASK_SERVER_ADDR', 'web:8000'],
+          ['NGINX_HOST', 'example.com'],
+        ],
+      },
+    },
+    bad: {
+      raw: { 'proxy-env': 'flask server=x' },
+      message:
+        "input 'proxy-env' has invalid value 'flask server=***': one KEY=VALUE per line, KEY made of letters, digits and _",
     },
   },
   {

@@ -19,6 +19,7 @@ const MULTI: Partial<Record<InputName, string>> = {
   env: 'env',
   routes: 'route',
   'skip-checks': 'skip-check',
+  'proxy-env': 'proxy-env',
 }
 
 const USAGE = `usage: flask-deploy-check --context DIR [options]
@@ -38,6 +39,8 @@ Options (same names as the action's inputs):
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
+  --tls-termination WHERE  nginx (default; TLS added as certbot does when the config has none) | upstream
+  --proxy-env KEY=VALUE  variable for nginx config templates (repeatable)
   --introspect BOOL      inject the in-container probe (default true)
   --boot-timeout S       seconds to wait for HTTP (default 60)
   --fail-on LEVEL        error | warning | never (default error)

@@ -12,6 +12,9 @@ import policySchema from './policy/schema.json'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
+/** `tls-termination`: where TLS ends in production. */
+export type TlsTermination = 'nginx' | 'upstream'
+
 /** `check` builds and checks; `comment-only` posts a report written by an earlier run. */
 export type Mode = 'check' | 'comment-only'
 
@@ -42,6 +45,10 @@ export interface Options {
   serverName?: string
   /** Image that runs the proxy. */
   proxyImage: string
+  /** Where TLS ends in production: nginx (the config's, or added as certbot does) or a balancer. */
+  tlsTermination: TlsTermination
+  /** Variables for nginx config templates (`${VAR}`), as the official image's envsubst uses them. */
+  proxyEnv: [string, string][]
   /** Inject the in-container probe. */
   introspect: boolean
   /** Seconds to wait for the app to answer HTTP. */
@@ -97,6 +104,8 @@ export const INPUT_NAMES = [
   'nginx-config',
   'server-name',
   'proxy-image',
+  'tls-termination',
+  'proxy-env',
   'introspect',
   'boot-timeout',
   'fail-on',
@@ -235,6 +244,14 @@ function existing(input: string, value: string, base: string, kind: 'file' | 'di
   return abs
 }
 
+/** nginx-config: a site file, a main nginx.conf, or a directory to search. */
+function fileOrDirectory(value: string, base: string): string {
+  const abs = path.resolve(base, value)
+  if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
+    throw bad('nginx-config', value, `an existing file or directory (looked for ${abs})`)
+  return abs
+}
+
 /** The policy file, when `policy-file` names one or the default exists; bad ones throw UsageError. */
 function policyOf(raw: RawInputs, workspace: string): Policy | undefined {
   const given = (raw['policy-file'] ?? '').trim()
@@ -317,8 +334,11 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
   }
 
   const nginxConfig = get('nginx-config') || 'auto'
-  if (nginxConfig !== 'auto' && !commentOnly)
-    existing('nginx-config', nginxConfig, env.workspace, 'file')
+  if (nginxConfig !== 'auto' && !commentOnly) fileOrDirectory(nginxConfig, env.workspace)
+
+  const tlsTermination = get('tls-termination') || 'nginx'
+  if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
+    throw bad('tls-termination', tlsTermination, "'nginx' or 'upstream'")
 
   const serverName = get('server-name') || undefined
   if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
@@ -363,6 +383,8 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     proxyImage: get('proxy-image')
       ? imageRef('proxy-image', get('proxy-image'))
       : DEFAULT_PROXY_IMAGE,
+    tlsTermination,
+    proxyEnv: pairs('proxy-env', raw['proxy-env']),
     introspect: bool('introspect', raw.introspect, true),
     bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
     failOn: failOn as FailOn,

@@ -83,6 +83,8 @@ export async function runPipeline(
       image,
       context: path.relative(options.workspace, options.context) || '.',
       file: path.relative(options.workspace, options.file),
+      runtime: 'docker',
+      ...proxyTarget(observations),
     },
     timings: {
       build: timings.build,
@@ -114,6 +116,14 @@ export async function judged(
     failOnNewOnly: options.failOnNewOnly,
   })
   return { checks: compared.checks, baseline: compared.summary }
+}
+
+/** target.proxy: the kind, config and TLS the proxy stage recorded (absent when it recorded none). */
+function proxyTarget(obs: Observations): { proxy?: NonNullable<Report['target']['proxy']> } {
+  const c = obs.proxyConfig
+  if (!c || 'unavailable' in c) return {}
+  const kind = c.kind ?? (c.source === 'reference' ? 'reference' : 'nginx')
+  return { proxy: { kind, ...(c.path ? { config: c.path } : {}), tls: c.tls ?? 'nginx' } }
 }
 
 /** A short random id that names and labels everything this run creates. */

@@ -70,6 +70,10 @@ export interface DefectCase {
   bootTimeout?: number
   /** The `routes` input, when not the suite's default. */
   routes?: string[]
+  /** Further action inputs the case needs (e.g. proxy-env), by input name. */
+  inputs?: Record<string, string>
+  /** The fixture's nginx config that configLine refers to, when not deploy/nginx.conf. */
+  configFile?: string
 }
 
 /** Checks that need the TLS proxy up: skipped when it could not start. */
@@ -581,6 +585,63 @@ PROXY_CASES.push(
     // Not modelled yet: uwsgi_read_timeout, and the body-size check reads proxy_pass locations only.
     expect: { 'proxy.timeouts': 'skip', 'proxy.body-size': 'skip' },
     changedFiles: ['Dockerfile', 'deploy/nginx.conf', 'uwsgi.ini'],
+    exitCode: 0,
+  },
+)
+
+/** Real repositories' shapes (issue 8): where the config lives, plain HTTP, templates, includes. */
+PROXY_CASES.push(
+  {
+    fixture: 'plain-http',
+    defect:
+      'a plain-HTTP config (listen 80 only) at services/nginx/nginx.conf: TLS added as certbot --nginx does, every check runs',
+    // With certbot's default redirect added too, it passes as good does.
+    expect: {},
+    changedFiles: ['deploy/nginx.conf', 'services/nginx/nginx.conf'],
+    exitCode: 0,
+  },
+  {
+    fixture: 'plain-http-no-xfp',
+    defect:
+      'a plain-HTTP config at deployment/nginx/myapp without X-Forwarded-Proto: behind TLS the app builds http:// URLs',
+    // Without the header the client's own X-Forwarded-Proto reaches ProxyFix(x_proto=1) too.
+    expect: {
+      'proxy.forwarded-headers': 'fail',
+      'proxy.https-urls': 'fail',
+      'proxy.forwarded-spoof': 'fail',
+    },
+    changedFiles: ['deploy/nginx.conf', 'deployment/nginx/myapp'],
+    exitCode: 1,
+    configFile: 'deployment/nginx/myapp',
+    configLine: { 'proxy.forwarded-headers': /^\s*location \/ \{/ },
+    evidence: {
+      'proxy.forwarded-headers': [/X-Forwarded-Proto/],
+      'proxy.https-urls': [/http:\/\/example\.com/],
+    },
+  },
+  {
+    fixture: 'nginx-template',
+    defect:
+      'none: nginx/default.conf.template with ${FLASK_SERVER_ADDR} and ${NGINX_HOST}, rendered with proxy-env as the official image does',
+    expect: {},
+    changedFiles: ['deploy/nginx.conf', 'nginx/default.conf.template'],
+    exitCode: 0,
+    inputs: { 'proxy-env': 'FLASK_SERVER_ADDR=web:8000\nNGINX_HOST=example.com' },
+  },
+  {
+    fixture: 'certbot-includes',
+    defect:
+      "none: certbot's lines (live/ certificates, options-ssl-nginx.conf, ssl-dhparams.pem) and Debian's proxy_params, given stand-ins",
+    expect: {},
+    changedFiles: ['deploy/nginx.conf'],
+    exitCode: 0,
+  },
+  {
+    fixture: 'main-conf-d',
+    defect:
+      'none: a main nginx/nginx.conf whose site is nginx/conf.d/app.conf (include conf.d/*.conf)',
+    expect: {},
+    changedFiles: ['deploy/nginx.conf', 'nginx/conf.d/app.conf', 'nginx/nginx.conf'],
     exitCode: 0,
   },
 )

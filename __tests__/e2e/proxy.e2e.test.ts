@@ -62,6 +62,7 @@ function runCase(c: DefectCase): Promise<ActionResult> {
     'fail-on': c.failOn ?? 'error',
     'boot-timeout': String(c.bootTimeout ?? BOOT_TIMEOUT),
     ...(c.routes ? { routes: c.routes.join('\n') } : {}),
+    ...c.inputs,
   })
 }
 
@@ -199,7 +200,7 @@ describe.each(PROXY_CASES)('the $fixture fixture ($defect)', (c: DefectCase) => 
 
   if (c.configLine !== undefined) {
     it('points at the nginx config line, in the report and as an annotation', () => {
-      const file = nginxConf(c.fixture)
+      const file = c.configFile ? `${fixtureDir(c.fixture)}/${c.configFile}` : nginxConf(c.fixture)
       for (const [id, pattern] of Object.entries(c.configLine ?? {})) {
         const candidates = linesMatching(file, pattern)
         expect(candidates.length).toBeGreaterThan(0)
@@ -237,6 +238,30 @@ describe('a repository without an nginx config', () => {
       expect(JSON.stringify(reportOf(run))).toMatch(/reference/i)
       // The reference proxy sends no HSTS: the header every response carries is Talisman's.
       expect(check(run, 'tls.hsts').status).toBe('passed')
+    },
+    2 * RUN_MS,
+  )
+})
+
+describe('the plain-http fixture, in the report target', () => {
+  it(
+    'names the config found by content and says TLS was added (target.proxy), nothing skipped',
+    async () => {
+      const c = PROXY_CASES.find((p) => p.fixture === 'plain-http')
+      if (c === undefined) throw new Error('no case for plain-http')
+      const run = await runCase(c)
+      const report = reportOf(run)
+      expect(report.target).toMatchObject({
+        runtime: 'docker',
+        proxy: {
+          kind: 'nginx',
+          config: `${fixtureDir(c.fixture)}/services/nginx/nginx.conf`,
+          tls: 'added',
+        },
+      })
+      expect(report.checks.filter((r) => r.status === 'skipped').map((r) => r.id)).toEqual([])
+      const valid = check(run, 'proxy.config-valid')
+      expect(valid.evidence?.join('\n')).toMatch(/listen 443 ssl.*as certbot --nginx does/)
     },
     2 * RUN_MS,
   )

@@ -221,6 +221,8 @@ test('notes: the config used, each rewrite, what was kept, a port the app does n
     path: 'nginx.conf',
     text: '',
     note: 'nginx.conf (detected: first match of nginx.conf in the workspace)',
+    includes: { files: [], standIns: [], undefinedVars: [], notes: [] },
+    others: [],
   }
   expect(configNotes(found, plan, 8000)).toEqual([
     'nginx config: nginx.conf (detected: first match of nginx.conf in the workspace), mounted as /etc/nginx/conf.d/default.conf (the only site).',
@@ -229,4 +231,92 @@ test('notes: the config used, each rewrite, what was kept, a port the app does n
     "Line 3: app:8001 keeps the config's port, but the app listens on 8000: requests through the proxy will fail.",
   ])
   expect(configNotes(undefined, plan, 8001)[0]).toMatch(/^No nginx config in the repository/)
+})
+
+describe('tls-termination nginx on a plain-HTTP config (what certbot --nginx does)', () => {
+  const plain = `server {
+    listen 80 default_server;
+    server_name example.com;
+    location / { proxy_pass http://127.0.0.1:8000; }
+}
+server {
+    listen 8080;
+    location / { return 404; }
+}
+`
+  test("a named server on port 80 moves to 443 with the certificate; certbot's redirect server takes port 80; no line moves", () => {
+    const plan = planProxy(plain, 'app', 'nginx.conf', { addTls: true })
+    expect(plan.tls).toBe('added')
+    expect(plan.sslPort).toBe(443)
+    expect(plan.plainPort).toBe(80)
+    expect(plan.serverName).toBe('example.com')
+    expect(plan.tlsAdded).toEqual([
+      {
+        path: 'nginx.conf',
+        line: 1,
+        listen: 'listen 443 ssl default_server;',
+        redirects: ['example.com'],
+      },
+    ])
+    const lines = plan.text.split('\n')
+    expect(lines.slice(0, 3)).toEqual([
+      'server { ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem;',
+      '    listen 443 ssl default_server;',
+      '    server_name example.com;',
+    ])
+    expect(lines.slice(3, 10)).toEqual(
+      plain.replace('127.0.0.1:8000', 'app:8000').split('\n').slice(3, 10),
+    )
+    expect(plan.text.slice(plan.text.indexOf('# Added by'))).toBe(
+      `# Added by flask-deploy-check, as certbot --nginx writes its redirect:
+server {
+    if ($host = example.com) {
+        return 301 https://$host$request_uri;
+    } # managed by Certbot
+    listen 80 default_server;
+    server_name example.com;
+    return 404; # managed by Certbot
+}
+`,
+    )
+    expect(plan.addCert).toBeUndefined()
+  })
+
+  test('a catch-all server keeps port 80 and gets a 443 ssl listener beside it', () => {
+    const catchAll =
+      'server {\n    listen 80 default_server;\n    server_name _;\n    return 444;\n}\n'
+    const plan = planProxy(catchAll, 'app', 'x', { addTls: true })
+    expect(plan.text.split('\n')[0]).toBe(
+      'server { listen 443 ssl default_server; ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem;',
+    )
+    expect(plan.text).not.toMatch(/Added by/)
+  })
+
+  test('without a port-80 server, each plain TCP server; a config with TLS, or addTls off, is left alone', () => {
+    const only8080 =
+      'server {\n    listen 8080;\n    location / { proxy_pass http://127.0.0.1:8000; }\n}\n'
+    expect(planProxy(only8080, 'app', 'x', { addTls: true }).tlsAdded).toEqual([
+      { path: 'x', line: 1, listen: 'listen 443 ssl;' },
+    ])
+    const tls = site('full')
+    expect(planProxy(tls, 'app', 'x', { addTls: true })).toMatchObject({
+      tls: 'nginx',
+      tlsAdded: [],
+    })
+    expect(planProxy(plain, 'app', 'x')).toMatchObject({ tls: 'nginx', sslPort: undefined })
+  })
+
+  test('a main nginx.conf: the servers of its included conf.d files get TLS too', () => {
+    const main = 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n'
+    const included = [
+      { path: 'nginx/conf.d/app.conf', target: '/etc/nginx/conf.d/app.conf', text: plain },
+    ]
+    const plan = planProxy(main, 'app', 'nginx/nginx.conf', { addTls: true, included })
+    expect(plan.kind).toBe('main')
+    expect(plan.sslPort).toBe(443)
+    expect(plan.included[0].text).toMatch(
+      /^server \{ ssl_certificate \S+; ssl_certificate_key \S+;\n {4}listen 443 ssl default_server;/,
+    )
+    expect(plan.rewrites.map((r) => r.after)).toEqual(['http://app:8000'])
+  })
 })

@@ -29,6 +29,22 @@ export interface ProxyConfigFacts {
   facts?: NginxConfigFacts
   /** Lines for the report: what the action changed or assumed. */
   notes: string[]
+  /** The kind of proxy that stood in front: the repository's nginx config or the reference one. */
+  kind?: 'nginx' | 'reference'
+  /**
+   * Where TLS ends: 'nginx' (the config's own ssl listener), 'added' (the config had none; the
+   * action added `listen 443 ssl` and a certificate, as certbot --nginx does), 'upstream' (a
+   * TLS terminator of the action stands in front of nginx, as a load balancer does).
+   */
+  tls?: 'nginx' | 'added' | 'upstream'
+  /** The listeners the action added (tls 'added'): file, server line, the directive. */
+  tlsAdded?: { file: string; line: number; listen: string }[]
+  /** Repository files the config includes, mounted where the include expects them. */
+  included?: { path: string; target: string }[]
+  /** In-container paths given stand-in content (Debian's proxy_params, certbot's files, ...). */
+  standIns?: string[]
+  /** Template variables (`${VAR}`) that proxy-env does not define, per file. */
+  undefinedVars?: { path: string; names: string[] }[]
 }
 
 /** The running proxy. */
@@ -39,6 +55,11 @@ export interface ProxyFacts {
   httpPort?: number
   /** The address client requests appear to come from at nginx (the network gateway). */
   clientAddress: string
+  /**
+   * Proxies between the client and the app (1: nginx; 2: a TLS terminator and nginx): what
+   * ProxyFix's x_for must count. Absent means 1.
+   */
+  hops?: number
 }
 
 /** One answer of the introspection probe (requested through the proxy or on the app port). */

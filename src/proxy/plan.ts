@@ -14,11 +14,23 @@ import {
   type UpstreamKept,
   type UpstreamRewrite,
 } from '../facts/nginx-config'
+import { addTlsListeners, type AddedTls } from './certbot'
 import { certificatePaths, includesTlsConf, injectCertificate } from './plan-tls'
 
 export const SITE_TARGET = '/etc/nginx/conf.d/default.conf'
 export const MAIN_TARGET = '/etc/nginx/nginx.conf'
 export { ADDED_CERT, ADDED_KEY, TLS_CONF_TARGET } from './plan-tls'
+export type { AddedTls } from './certbot'
+
+/** A file the config includes, mounted beside it (repository path, in-container target). */
+export interface IncludedText {
+  path: string
+  target: string
+  text: string
+}
+
+/** Where TLS ends: the config's own servers, the action's addition (certbot's), or a balancer. */
+export type TlsMode = 'nginx' | 'added' | 'upstream'
 
 /** A directory nginx serves /static/ from, to be filled with the app's static files. */
 export interface StaticTarget {
@@ -65,18 +77,59 @@ export interface ProxyPlan {
   retryAfterMs: number
   /** Our tokenizer could not read the text: it is mounted as is and nginx -t gives the reason. */
   parseError?: string
+  /** Included repository files, upstreams rewritten and TLS added like the main text. */
+  included: IncludedText[]
+  /** 'added' when no server listened with ssl and the action added listeners (as certbot does). */
+  tls: TlsMode
+  /** The listeners added, per file (repository path) and server line. */
+  tlsAdded: (AddedTls & { path: string })[]
+}
+
+export interface PlanOptions {
+  /** Add `listen 443 ssl` to a config that has no TLS server (tls-termination: nginx). */
+  addTls?: boolean
+  included?: IncludedText[]
 }
 
 /**
  * Reads a config's text (the user's, or the reference) and plans its mounts. `file` names it in
  * messages (repo-relative path). Never throws: unreadable text gives a plan with parseError.
  */
-export function planProxy(text: string, appHost: string, file: string): ProxyPlan {
+export function planProxy(
+  text: string,
+  appHost: string,
+  file: string,
+  opts: PlanOptions = {},
+): ProxyPlan {
   let directives: NginxDirective[]
   let rewritten: ReturnType<typeof rewriteUpstreams>
+  const included: IncludedText[] = []
+  const tlsAdded: ProxyPlan['tlsAdded'] = []
   try {
-    directives = parseNginxFile(text, file)
     rewritten = rewriteUpstreams(text, appHost, file)
+    const others = (opts.included ?? []).map((f) => {
+      const r = rewriteUpstreams(f.text, appHost, f.path)
+      return { ...f, text: r.text, r }
+    })
+    const all = [{ path: file, text: rewritten.text }, ...others]
+    const anySsl = all.some((f) => hasSslListener(f.text, f.path))
+    if (opts.addTls && !anySsl) {
+      for (const f of all) {
+        const added = addTlsListeners(f.text, f.path)
+        f.text = added.text
+        tlsAdded.push(...added.added.map((a) => ({ ...a, path: f.path })))
+      }
+      rewritten = { ...rewritten, text: all[0].text }
+    }
+    for (const o of others) {
+      included.push({ path: o.path, target: o.target, text: all[others.indexOf(o) + 1].text })
+      rewritten.changes.push(...o.r.changes)
+      rewritten.kept.push(...o.r.kept)
+    }
+    directives = withIncluded(
+      parseNginxFile(rewritten.text, file),
+      included.flatMap((f) => parseNginxFile(f.text, f.path)),
+    )
   } catch (err) {
     if (!(err instanceof NginxSyntaxError)) throw err
     const main = /^\s*(http|events)\s*\{/m.test(text)
@@ -88,6 +141,9 @@ export function planProxy(text: string, appHost: string, file: string): ProxyPla
   const kind = directives.some((d) => d.name === 'http' || d.name === 'events') ? 'main' : 'site'
   const facts = configFacts(directives)
   const plan = emptyPlan(kind, rewritten.text)
+  plan.included = included
+  plan.tlsAdded = tlsAdded
+  if (tlsAdded.length) plan.tls = 'added'
   plan.rewrites = rewritten.changes
   plan.kept = rewritten.kept
   plan.serviceHosts = serviceHosts(rewritten.kept)
@@ -99,7 +155,8 @@ export function planProxy(text: string, appHost: string, file: string): ProxyPla
   }
   plan.statics = staticTargets(facts)
   plan.sslPort = tlsServers.flatMap((s) => s.listen).find((l) => l.ssl && l.port)?.port
-  plan.plainPort = facts.servers.flatMap((s) => s.listen).find((l) => !l.ssl && l.port)?.port
+  const plain = facts.servers.flatMap((s) => s.listen).filter((l) => !l.ssl && l.port)
+  plan.plainPort = (plain.find((l) => l.port === 80) ?? plain[0])?.port
   plan.serverName = tlsServers.flatMap((s) => s.serverNames).find(usableName)
   const limits = [facts.http?.limitReq ?? [], ...facts.servers.map(limitsOf)].flat()
   plan.rateLimited = limits.length > 0
@@ -110,7 +167,21 @@ export function planProxy(text: string, appHost: string, file: string): ProxyPla
 function emptyPlan(kind: ProxyPlan['kind'], text: string): ProxyPlan {
   const target = kind === 'main' ? MAIN_TARGET : SITE_TARGET
   const base = { kind, target, text, rewrites: [], kept: [], serviceHosts: [], certPaths: [] }
-  return { ...base, skippedCertPaths: [], statics: [], rateLimited: false, retryAfterMs: 1000 }
+  const rest = { skippedCertPaths: [], statics: [], rateLimited: false, retryAfterMs: 1000 }
+  return { ...base, ...rest, included: [], tls: 'nginx', tlsAdded: [] }
+}
+
+/** The included files' directives where nginx reads them: inside http {} of a main file. */
+function withIncluded(main: NginxDirective[], included: NginxDirective[]): NginxDirective[] {
+  if (!included.length) return main
+  const http = main.find((d) => d.name === 'http' && d.block)
+  if (!http) return [...main, ...included]
+  return main.map((d) => (d === http ? { ...d, block: [...(d.block ?? []), ...included] } : d))
+}
+
+function hasSslListener(text: string, file: string): boolean {
+  const servers = configFacts(parseNginxFile(text, file)).servers
+  return servers.some((s) => s.listen.some((l) => l.ssl))
 }
 
 /** Prefix locations under /static served from disk (alias, or root + location path). */

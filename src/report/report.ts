@@ -30,6 +30,17 @@ export interface ReportTarget {
   context: string
   /** Dockerfile, relative to the repository root. */
   file: string
+  /** How the app ran (revision 2): only docker so far. */
+  runtime?: 'docker' | 'compose' | 'host'
+  /**
+   * The proxy in front: its kind, the config used (repository path; absent for the reference
+   * proxy) and where TLS ended ('added': the action added it, as certbot --nginx does).
+   */
+  proxy?: {
+    kind: 'nginx' | 'caddy' | 'reference'
+    config?: string
+    tls: 'nginx' | 'upstream' | 'added'
+  }
 }
 
 /** A policy exception on one check (revision 2): the file's level and reason, and whether it lapsed. */

@@ -25,7 +25,8 @@ proxy=${FDC_PROXY_IMAGE:-$(bash scripts/proxy-image.sh)}
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# fixture|routes (comma-separated, '' = the default /)|boot-timeout|fail-on; good first.
+# fixture|routes (comma-separated, '' = the default /)|boot-timeout|fail-on|further CLI arguments
+# (the case's inputs, as a base64 JSON array); good first.
 # boot-timeout 30 is BOOT_TIMEOUT of both e2e suites.
 node -e '
   // cases.ts and what it imports are TypeScript: transpile each file as it is required.
@@ -38,7 +39,12 @@ node -e '
     m._compile(out.outputText, file)
   }
   const { DEFECT_CASES, PROXY_CASES } = require("./__tests__/e2e/cases.ts")
-  const row = (c, routes) => [c.fixture, routes, c.bootTimeout ?? 30, c.failOn ?? "error"].join("|")
+  // A multi-line input is one flag per line, as the CLI takes it (--proxy-env K=V ...).
+  const extra = (c) => Object.entries(c.inputs ?? {}).flatMap(([k, v]) =>
+    v.split("\n").filter(Boolean).flatMap((line) => [`--${k}`, line]))
+  const b64 = (c) => Buffer.from(JSON.stringify(extra(c))).toString("base64")
+  const row = (c, routes) =>
+    [c.fixture, routes, c.bootTimeout ?? 30, c.failOn ?? "error", b64(c)].join("|")
   console.log(row({ fixture: "good" }, "/,/docs"))
   for (const c of DEFECT_CASES) console.log(row(c, ""))
   for (const c of PROXY_CASES) console.log(row(c, (c.routes ?? ["/", "/docs"]).join(",")))
@@ -46,7 +52,7 @@ node -e '
 mkdir -p "$here/fixtures"
 
 started=$(date +%s)
-while IFS='|' read -r fixture routes timeout failon; do
+while IFS='|' read -r fixture routes timeout failon extra; do
   if [ $# -gt 0 ] && [[ " $* " != *" $fixture "* ]]; then continue; fi
   out="$here/fixtures/$fixture.json"
   args=(--context "__tests__/fixtures/$fixture" --build-arg "BASE=$base" --proxy-image "$proxy"
@@ -54,6 +60,9 @@ while IFS='|' read -r fixture routes timeout failon; do
     --dump-observations "$out" --no-color)
   IFS=, read -ra list <<<"$routes"
   for r in "${list[@]}"; do args+=(--route "$r"); done
+  while IFS= read -r -d '' a; do args+=("$a"); done < <(
+    node -e 'for (const a of JSON.parse(Buffer.from(process.argv[1], "base64"))) process.stdout.write(a + "\0")' "$extra"
+  )
   t0=$(date +%s)
   code=0
   node bin/flask-deploy-check.js "${args[@]}" </dev/null >"$work/$fixture.log" 2>&1 || code=$?

@@ -33,6 +33,15 @@ export function configNotes(
     found
       ? `nginx config: ${found.note}, mounted as ${plan.target}${mounted}.`
       : "No nginx config in the repository: the reference proxy (the deployment chapter's example: TLS, forwarded headers, /static/) is used.",
+    ...(found?.includes.notes ?? []),
+    ...(found?.includes.undefinedVars ?? []).map(
+      (u) =>
+        `${u.path}: template variable(s) ${u.names.map((n) => `\${${n}}`).join(', ')} not set in proxy-env: left as written, as the official image's envsubst leaves them.`,
+    ),
+    ...plan.tlsAdded.map(
+      (a) =>
+        `${a.path} line ${a.line}: the server listens without TLS; \`${a.listen}\` and a throw-away certificate were added, as certbot --nginx does.`,
+    ),
     ...plan.rewrites.map(
       (r) => `Line ${r.line}: ${r.before} points at the app container as ${r.after} (same port).`,
     ),
@@ -67,8 +76,16 @@ export function initialFacts(
     })),
     test: { ok: false },
     notes,
+    kind: found ? 'nginx' : 'reference',
+    tls: plan.tls,
   }
   if (found) facts.path = found.path
+  if (plan.tlsAdded.length)
+    facts.tlsAdded = plan.tlsAdded.map((a) => ({ file: a.path, line: a.line, listen: a.listen }))
+  if (found?.includes.files.length)
+    facts.included = found.includes.files.map((f) => ({ path: f.path, target: f.target }))
+  if (found?.includes.standIns.length) facts.standIns = found.includes.standIns.map((s) => s.target)
+  if (found?.includes.undefinedVars.length) facts.undefinedVars = found.includes.undefinedVars
   return facts
 }
 

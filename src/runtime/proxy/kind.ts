@@ -9,6 +9,7 @@ import type { Logger } from '../../log'
 import type { Part, ProxyConfigFacts, ProxyFacts } from '../../facts/types'
 import type { Options } from '../../options'
 import type { ProxyRuntime } from '../../probe/proxy-requests'
+import type { Includes } from '../../proxy/includes'
 
 /** What the proxy stands in front of, and where its files go. */
 export interface ProxyStageInput {
@@ -45,7 +46,8 @@ export interface ProxyStage {
 export type ProxyOptions = Pick<
   Options,
   'nginxConfig' | 'context' | 'workspace' | 'serverName' | 'proxyImage'
->
+> &
+  Partial<Pick<Options, 'proxyEnv' | 'tlsTermination'>>
 
 /** The config a kind found: its text, where it came from, one line for the report. */
 export interface ProxySource {
@@ -56,6 +58,12 @@ export interface ProxySource {
   path: string
   text: string
   note: string
+  /** Included repository files, stand-ins and unset template variables (nginx kind). */
+  includes?: Includes
+  /** Why the repository's config cannot be used: reported, never replaced by the reference. */
+  unusable?: string
+  /** Other candidates found, for the report. */
+  others?: string[]
 }
 
 export interface ProxyKind<Plan = unknown> {
@@ -63,7 +71,7 @@ export interface ProxyKind<Plan = unknown> {
   /** The config of this kind for the run, or undefined when the repository has none. */
   find(opts: ProxyOptions, input: ProxyStageInput): ProxySource | undefined
   /** How to stand the config up, read from its text before the proxy sees it. */
-  plan(found: ProxySource, input: ProxyStageInput): Plan
+  plan(found: ProxySource, input: ProxyStageInput, opts: ProxyOptions): Plan
   /** Starts it in front of the running app; config and app problems become facts. */
   standUp(
     docker: Docker,

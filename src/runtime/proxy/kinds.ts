@@ -13,7 +13,15 @@ import { standUpNginx } from './nginx-stage'
 export const NGINX: ProxyKind<ProxyPlan> = {
   kind: 'nginx',
   find: (opts) => discoverNginxConfig(opts),
-  plan: (found) => planProxy(found.text, APP_HOST, found.path),
+  plan: (found, _input, opts) =>
+    planProxy(found.text, APP_HOST, found.path, {
+      addTls: opts.tlsTermination !== 'upstream',
+      included: (found.includes?.files ?? []).map(({ path, target, text }) => ({
+        path,
+        target,
+        text,
+      })),
+    }),
   standUp: standUpNginx,
 }
 

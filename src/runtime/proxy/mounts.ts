@@ -7,7 +7,14 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import type { BindMount, Docker } from '../../docker/docker'
 import { makeCertificate } from '../../proxy/certs'
-import { ADDED_CERT, ADDED_KEY, TLS_CONF_TARGET, type ProxyPlan } from '../../proxy/plan'
+import {
+  ADDED_CERT,
+  ADDED_KEY,
+  SITE_TARGET,
+  TLS_CONF_TARGET,
+  type ProxyPlan,
+} from '../../proxy/plan'
+import type { StandIn } from '../../proxy/standins'
 import { fillStatics, type FilledStatic } from './statics'
 
 export interface MountInput {
@@ -18,6 +25,8 @@ export interface MountInput {
   appContainer: string
   staticFolderHint?: string
   context: string
+  /** Files the config includes that the proxy image may lack, with their content. */
+  standIns?: StandIn[]
 }
 
 export interface PreparedMounts {
@@ -43,9 +52,34 @@ export async function prepareMounts(
   const configFile = path.join(dir, 'nginx.conf')
   await fs.writeFile(configFile, plan.text, { mode: 0o644 })
   const mounts: BindMount[] = [{ source: configFile, target: plan.target }]
+  for (const [i, f] of plan.included.entries()) {
+    const file = path.join(dir, `included-${i}.conf`)
+    await fs.writeFile(file, f.text, { mode: 0o644 })
+    mounts.push({ source: file, target: f.target })
+  }
+  if (
+    plan.included.some((f) => f.target.startsWith('/etc/nginx/conf.d/')) &&
+    !plan.included.some((f) => f.target === SITE_TARGET)
+  ) {
+    // Deployments that ship their own conf.d replace the image's default site.
+    const blank = path.join(dir, 'blank-default.conf')
+    await fs.writeFile(blank, '# left out by flask-deploy-check: the repository ships conf.d\n', {
+      mode: 0o644,
+    })
+    mounts.push({ source: blank, target: SITE_TARGET })
+    notes.push(`The image's ${SITE_TARGET} is left out: the repository ships its own conf.d files.`)
+  }
 
   const cert = await makeCertificate(input.serverName, path.join(dir, 'tls'))
   const pem = { cert: cert.certFile, key: cert.keyFile, bundle: cert.bundleFile }
+  for (const [i, s] of (input.standIns ?? []).entries()) {
+    let source = s.content === 'cert' ? cert.certFile : s.content === 'key' ? cert.keyFile : ''
+    if (!source) {
+      source = path.join(dir, `stand-in-${i}`)
+      await fs.writeFile(source, s.content, { mode: 0o644 })
+    }
+    mounts.push({ source, target: s.target })
+  }
   for (const c of plan.certPaths) mounts.push({ source: pem[c.content], target: c.path })
   if (plan.certPaths.length)
     notes.push(
@@ -98,7 +132,13 @@ export async function prepareMounts(
     parents.add(parent)
     traversalPaths.push(`${s.target.location.replace(/\/+$/, '')}../${canaryName}`)
   }
-  return { mounts, statics, traversalPaths, canaryText, notes }
+  return { mounts: unique(mounts), statics, traversalPaths, canaryText, notes }
+}
+
+/** One mount per target (docker refuses two): the first, i.e. the config's own files, wins. */
+function unique(mounts: BindMount[]): BindMount[] {
+  const seen = new Set<string>()
+  return mounts.filter((m) => !seen.has(m.target) && seen.add(m.target))
 }
 
 /** The URL path of one real file nginx should serve, from the first filled static directory. */

@@ -31,7 +31,15 @@ export async function standUpNginx(
   const { log } = input
   // The reference config is ours: findings and notes never name it as the user's file.
   const found: FoundConfig | undefined =
-    source.source === 'reference' ? undefined : { ...source, source: source.source }
+    source.source === 'reference'
+      ? undefined
+      : {
+          ...source,
+          source: source.source,
+          includes: source.includes ?? { files: [], standIns: [], undefinedVars: [], notes: [] },
+          others: source.others ?? [],
+        }
+  if (found?.unusable) return unusable(found, plan, opts, input)
   const missing = await ensureImage(docker, opts.proxyImage, log)
   if (missing)
     return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} }
@@ -49,9 +57,13 @@ export async function standUpNginx(
     appContainer: input.appContainer,
     staticFolderHint: input.staticFolderHint,
     context: opts.context,
+    standIns: found?.includes.standIns,
   })
   notes.push(...prepared.notes)
-  const toRepo = (file: string): string => (found && file === plan.target ? found.path : file)
+  const toRepo = (file: string): string =>
+    found && file === plan.target
+      ? found.path
+      : (plan.included.find((f) => f.target === file)?.path ?? file)
   const facts = initialFacts(found, plan, serverName, prepared.statics, notes)
 
   const hosts = await serviceHostEntries(docker, plan.serviceHosts, input, notes)
@@ -64,7 +76,13 @@ export async function standUpNginx(
   }
   const tested = await testConfig(docker, spec)
   const timings: ProxyStage['timings'] = { testMs: tested.ms }
-  const rejected = readTest(facts, tested, toRepo)
+  let rejected = readTest(facts, tested, toRepo)
+  const unset = found?.includes.undefinedVars ?? []
+  if (rejected && unset.length) {
+    const names = unset.flatMap((u) => u.names.map((n) => `\${${n}}`)).join(', ')
+    facts.test.message = `${facts.test.message ?? ''} (template variable ${names} is not set: give it in proxy-env)`
+    rejected = `${rejected}; ${names} not set in proxy-env`
+  }
   if (rejected) {
     log.info(`nginx rejected ${display}: ${rejected}`)
     const reason = `nginx rejected the configuration: ${rejected}`
@@ -78,7 +96,9 @@ export async function standUpNginx(
   if (plan.parseError || plan.sslPort === undefined) {
     const reason = plan.parseError
       ? `the config could not be read: ${plan.parseError}`
-      : `no server in ${display} listens with ssl: there is no TLS proxy to check`
+      : opts.tlsTermination === 'upstream'
+        ? `tls-termination: upstream (a TLS terminator in front of ${display}) is not implemented yet`
+        : `no server in ${display} listens with ssl: there is no TLS proxy to check`
     return { proxyConfig: facts, proxy: { unavailable: reason }, timings }
   }
 
@@ -112,6 +132,40 @@ export async function standUpNginx(
     retryAfterMs: plan.retryAfterMs,
   }
   return { proxyConfig: facts, proxy, runtime, timings }
+}
+
+/**
+ * The repository has an nginx config the action cannot use: the report says why (as
+ * proxy.config-valid's failure) instead of standing the reference proxy in for it.
+ */
+function unusable(
+  found: FoundConfig,
+  plan: ProxyPlan,
+  opts: ProxyOptions,
+  input: ProxyStageInput,
+): ProxyStage {
+  const reason = found.unusable as string
+  const notes = [
+    `nginx config: ${found.note}.`,
+    `Not used: ${reason}. The reference proxy does not stand in for a repository's own config.`,
+    ...found.others.map((o) => `Also found: ${o}.`),
+  ]
+  const facts = initialFacts(
+    found,
+    plan,
+    opts.serverName ?? input.serverNameHint ?? 'example.com',
+    [],
+    notes,
+  )
+  facts.test = { ok: false, message: reason, file: found.path }
+  return {
+    proxyConfig: facts,
+    proxy: {
+      unavailable: `the nginx config could not be used: ${reason}`,
+      blockedBy: 'proxy.config-valid',
+    },
+    timings: {},
+  }
 }
 
 /**

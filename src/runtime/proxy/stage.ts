@@ -16,7 +16,7 @@ export async function standUpProxy(
 ): Promise<ProxyStage> {
   try {
     const { kind, found } = selectProxy(opts, input)
-    return await kind.standUp(docker, opts, input, found, kind.plan(found, input))
+    return await kind.standUp(docker, opts, input, found, kind.plan(found, input, opts))
   } catch (err) {
     const reason = `the proxy stage failed: ${(err as Error).message}`
     input.log.warning(reason)
