@@ -8,8 +8,8 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { run, runStreaming, type RunResult, type StreamResult } from '../exec'
-import type { Logger } from '../log'
+import { runStreaming, type RunResult, type StreamResult } from '../exec'
+import { DockerQueries, QUICK_MS } from './queries'
 
 export const LABEL = 'flask-deploy-check'
 export const RUN_LABEL = 'flask-deploy-check.run'
@@ -19,7 +19,6 @@ export const RUN_LABEL = 'flask-deploy-check.run'
  */
 export const BUILD_LABEL = 'flask-deploy-check.build'
 
-const QUICK_MS = 30_000
 const PULL_MS = 10 * 60_000
 
 /**
@@ -74,21 +73,12 @@ export function labelArgs(runId: string): string[] {
   return ['--label', `${LABEL}=1`, '--label', `${RUN_LABEL}=${runId}`]
 }
 
-/** Thin wrapper over the docker CLI; construct one per run with the run's logger. */
-export class Docker {
-  constructor(
-    private readonly log?: Logger,
-    private readonly bin = 'docker',
-  ) {}
-
-  private exec(
-    args: string[],
-    timeoutMs = QUICK_MS,
-    env?: Record<string, string>,
-  ): Promise<RunResult> {
-    return run(this.bin, args, { timeoutMs, env, log: this.log })
-  }
-
+/**
+ * Thin wrapper over the docker CLI; construct one per run with the run's logger. The verbs that
+ * create (build, pull, run, network create, cp) live here and always use the CLI; those that ask
+ * or remove come from DockerQueries (the engine API when it can).
+ */
+export class Docker extends DockerQueries {
   /** `docker build`; output lines go to spec.onLine, the last 40 are kept. */
   build(spec: BuildSpec): Promise<StreamResult> {
     const env: Record<string, string> = {}
@@ -114,19 +104,9 @@ export class Docker {
     })
   }
 
-  /** `docker image inspect REF` (JSON array). */
-  imageInspect(ref: string): Promise<RunResult> {
-    return this.exec(['image', 'inspect', ref])
-  }
-
   /** `docker pull REF`. */
   pull(ref: string): Promise<RunResult> {
     return this.exec(['pull', '-q', ref], PULL_MS)
-  }
-
-  /** `docker history --no-trunc` with one CreatedBy line per layer, newest first. */
-  history(ref: string): Promise<RunResult> {
-    return this.exec(['history', '--no-trunc', '--format', '{{.CreatedBy}}', ref])
   }
 
   /** `docker run -d`; stdout is the container id. */
@@ -179,76 +159,14 @@ export class Docker {
     }
   }
 
-  /** `docker port C PORT/tcp`: the host address(es) the port is published on. */
-  port(container: string, containerPort: number): Promise<RunResult> {
-    return this.exec(['port', container, `${containerPort}/tcp`])
-  }
-
-  /** `docker inspect C` (JSON array). */
-  inspect(container: string): Promise<RunResult> {
-    return this.exec(['inspect', '--type', 'container', container])
-  }
-
-  /** `docker wait C`: blocks until the container exits; stdout is its exit code. */
-  wait(container: string, timeoutMs: number): Promise<RunResult> {
-    return this.exec(['wait', container], timeoutMs)
-  }
-
-  /** `docker top C -eo pid,ppid,uid,args` (host PIDs). */
-  top(container: string): Promise<RunResult> {
-    return this.exec(['top', container, '-eo', 'pid,ppid,uid,args'])
-  }
-
-  /** `docker exec C ARGV...`. */
-  execIn(container: string, argv: string[], timeoutMs = QUICK_MS): Promise<RunResult> {
-    return this.exec(['exec', container, ...argv], timeoutMs)
-  }
-
-  /** `docker logs --timestamps [--tail N] C`: the container's stdout and stderr, apart. */
-  logs(container: string, tail?: number): Promise<RunResult> {
-    const args = ['logs', '--timestamps']
-    if (tail !== undefined) args.push('--tail', String(tail))
-    return this.exec([...args, container])
-  }
-
-  /** `docker stop -t GRACE C`: SIGTERM, then SIGKILL after graceS seconds. */
-  stop(container: string, graceS: number): Promise<RunResult> {
-    return this.exec(['stop', '-t', String(graceS), container], graceS * 1000 + QUICK_MS)
-  }
-
-  /** `docker rm -f -v C...` (anonymous volumes too). */
-  rm(containers: string[]): Promise<RunResult> {
-    return this.exec(['rm', '-f', '-v', ...containers])
-  }
-
-  /** IDs of containers (running or not) carrying `label` (`key=value`), one per line. */
-  psByLabel(label: string): Promise<RunResult> {
-    return this.exec(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`])
-  }
-
-  /** IDs of networks carrying `label`, one per line. */
-  networkLsByLabel(label: string): Promise<RunResult> {
-    return this.exec(['network', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`])
-  }
-
   /** `docker network create` labelled with the run (a bridge network of its own). */
   networkCreate(name: string, runId: string): Promise<RunResult> {
     return this.exec(['network', 'create', ...labelArgs(runId), name])
   }
 
-  /** `docker network inspect NAME` (JSON array). */
-  networkInspect(name: string): Promise<RunResult> {
-    return this.exec(['network', 'inspect', name])
-  }
-
   /** `docker cp C:SRC DEST` (SRC ending in `/.` copies a directory's contents). */
   cp(container: string, source: string, dest: string, timeoutMs = QUICK_MS): Promise<RunResult> {
     return this.exec(['cp', `${container}:${source}`, dest], timeoutMs)
-  }
-
-  /** `docker network rm ID...`. */
-  networkRm(ids: string[]): Promise<RunResult> {
-    return this.exec(['network', 'rm', ...ids])
   }
 }
 
