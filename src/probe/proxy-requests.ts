@@ -1,10 +1,11 @@
 /**
  * Requests through the running proxy, as a browser on the public name makes them: HTTPS to the
- * published TLS port with SNI and Host set to the server name, one request at a time (a config
- * with limit_req would otherwise refuse the checker's own requests).
+ * published TLS port with SNI and Host set to the server name; a few at a time, or one at a time
+ * when the config uses limit_req (it would otherwise refuse the checker's own requests).
  */
 import type { HttpExchange } from '../facts/types'
 import { HttpProbe } from './http'
+import { mapInOrder } from './in-order'
 
 /** What requests through the proxy need; standUpProxy returns it once the proxy answers. */
 export interface ProxyRuntime {
@@ -51,7 +52,14 @@ export interface ProxyPlanInput {
   healthPath: string
   /** Routes to request without their trailing slash (Werkzeug answers with an absolute 308). */
   trailingSlashPaths?: string[]
+  /** Requests in flight at once; always 1 under limit_req (see inFlight). */
+  parallel?: number
   signal?: AbortSignal
+}
+
+/** Under limit_req the checker's own requests must not trip the limit: one at a time. */
+export function inFlight(rt: ProxyRuntime, parallel: number | undefined): number {
+  return rt.rateLimited ? 1 : (parallel ?? 1)
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -140,13 +148,11 @@ export async function proxyExchanges(
       path: '/flask-deploy-check-redirect?x=1',
       scheme: 'http',
     })
-  const out: HttpExchange[] = []
-  for (const step of steps) {
+  return mapInOrder(steps, inFlight(rt, plan.parallel), async (step) => {
     plan.signal?.throwIfAborted()
     const ex = await proxyRequest(rt, { ...step, signal: plan.signal })
-    out.push(step.purpose === 'nginx-error' ? withoutPadding(ex) : ex)
-  }
-  return out
+    return step.purpose === 'nginx-error' ? withoutPadding(ex) : ex
+  })
 }
 
 /** The oversized header is recorded by its length: 16 KiB of 'x' is no evidence. */
@@ -161,17 +167,13 @@ function withoutPadding(ex: HttpExchange): HttpExchange {
  */
 export async function spoofExchanges(
   rt: ProxyRuntime,
-  o: { canaries: Record<string, string>; paths: string[]; signal?: AbortSignal },
+  o: { canaries: Record<string, string>; paths: string[]; parallel?: number; signal?: AbortSignal },
 ): Promise<HttpExchange[]> {
-  const out: HttpExchange[] = []
-  for (const [name, value] of Object.entries(o.canaries)) {
-    for (const path of o.paths) {
-      o.signal?.throwIfAborted()
-      const headers = { [name]: value }
-      out.push(
-        await proxyRequest(rt, { purpose: 'forwarded-spoof', path, headers, signal: o.signal }),
-      )
-    }
-  }
-  return out
+  const plan = Object.entries(o.canaries).flatMap(([name, value]) =>
+    o.paths.map((path) => ({ headers: { [name]: value }, path })),
+  )
+  return mapInOrder(plan, inFlight(rt, o.parallel), ({ headers, path }) => {
+    o.signal?.throwIfAborted()
+    return proxyRequest(rt, { purpose: 'forwarded-spoof', path, headers, signal: o.signal })
+  })
 }

@@ -5,6 +5,7 @@
  */
 import * as tls from 'node:tls'
 import type { TlsAttempt, TlsFacts, TlsVersion } from '../facts/types'
+import { mapInOrder } from './in-order'
 
 export const VERSIONS: TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']
 
@@ -60,17 +61,21 @@ function attempt(t: Target, version: TlsVersion, cipher?: string): Promise<TlsAt
   })
 }
 
-/** Every pinned handshake, one after the other. */
-export async function tlsHandshakes(t: Target, signal?: AbortSignal): Promise<TlsFacts> {
-  const protocols: TlsAttempt[] = []
-  for (const v of VERSIONS) {
+/** Every pinned handshake, `parallel` at a time (each on its own connection), in list order. */
+export async function tlsHandshakes(
+  t: Target,
+  signal?: AbortSignal,
+  parallel = 1,
+): Promise<TlsFacts> {
+  const plan: [TlsVersion, string | undefined][] = [
+    ...VERSIONS.map((v): [TlsVersion, undefined] => [v, undefined]),
+    ...SUITES.map((c): [TlsVersion, string] => ['TLSv1.2', c]),
+  ]
+  const all = await mapInOrder(plan, parallel, ([version, cipher]) => {
     signal?.throwIfAborted()
-    protocols.push(await attempt(t, v))
-  }
-  const ciphers: TlsAttempt[] = []
-  for (const c of SUITES) {
-    signal?.throwIfAborted()
-    ciphers.push(await attempt(t, 'TLSv1.2', c))
-  }
+    return attempt(t, version, cipher)
+  })
+  const protocols = all.slice(0, VERSIONS.length)
+  const ciphers = all.slice(VERSIONS.length)
   return { port: t.port, servername: t.servername, protocols, ciphers }
 }

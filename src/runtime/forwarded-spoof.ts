@@ -17,6 +17,8 @@ export interface SpoofInput {
   trailingSlashRules?: string[]
   probe?: PreparedProbe
   envKey?: string
+  /** Requests in flight at once (one under limit_req). */
+  parallel?: number
   signal?: AbortSignal
 }
 
@@ -31,10 +33,14 @@ export async function observeForwardedSpoof(s: SpoofInput): Promise<ForwardedSpo
       ...(redirect ? [redirect.replace(/\/+$/, '')] : []),
     ]),
   ]
-  const exchanges = await spoofExchanges(s.rt, { canaries, paths, signal: s.signal })
   const forgeries = Object.entries(canaries).map(([name, value]) => ({ [name]: value }))
-  const answers = s.probe
-    ? await askThroughProxy(s.rt, s.probe, forgeries, { envKey: s.envKey, signal: s.signal })
-    : []
+  const o = { envKey: s.envKey, parallel: s.parallel, signal: s.signal }
+  const exchanges = await spoofExchanges(s.rt, {
+    canaries,
+    paths,
+    parallel: s.parallel,
+    signal: s.signal,
+  })
+  const answers = s.probe ? await askThroughProxy(s.rt, s.probe, forgeries, o) : []
   return { canaries, exchanges, answers }
 }

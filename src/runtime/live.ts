@@ -10,18 +10,25 @@ import type { Logger } from '../log'
 import type { Options } from '../options'
 import { appProbe } from '../probe/app-probe'
 import type { PreparedProbe } from '../probe/introspect'
-import { proxyExchanges } from '../probe/proxy-requests'
+import { proxyExchanges, type ProxyRuntime } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
 import { standUpProxy } from './proxy/stage'
 import type { DockerRuntime } from './docker-runtime'
 import { observeForwardedSpoof } from './forwarded-spoof'
 import { ask, askThroughProxy } from './probe-questions'
-import { appExchanges } from './running'
+import { appExchanges, requestParallelism } from './running'
 import type { AppInstance } from './runtime'
 import { secondBoot } from './second-boot'
+import { stepTimer } from './timing'
 import { FORGED_CLIENT } from '../facts/forged'
 import { sessionCookiesFrom } from '../facts/session-cookies'
-import type { ForwardedSpoofFacts, HttpExchange, Observations, ProbeAnswer } from '../facts/types'
+import type {
+  ForwardedSpoofFacts,
+  HttpExchange,
+  Observations,
+  ProbeAnswer,
+  TlsFacts,
+} from '../facts/types'
 
 const LOG_FLUSH_MS = 300
 
@@ -55,87 +62,86 @@ async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer
   }
 }
 
-/** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
+/**
+ * Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. Three
+ * strands run at once from the app's first answer: the boot without SECRET_KEY, the process table
+ * then the app-port requests, and the proxy stand-up (it needs only the probe's static-folder
+ * hints, asked first). The proxy's requests follow, then the logs and the graceful stop.
+ */
 export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
+  const step = stepTimer(c.log)
   // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
-  const second: Promise<Observations['secondBoot']> = secondBoot(c.runtime, {
-    port: run.port,
-    env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
-    mounts: c.probe?.mounts ?? [],
-    timeoutMs: opts.bootTimeoutS * 1000,
-    protocol: c.protocol,
-    routes: opts.routes,
-    healthPath: opts.healthPath,
-    probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
-    log: c.log,
-    signal: c.signal,
-  }).catch((err: Error): { unavailable: string } => ({
+  const second: Promise<Observations['secondBoot']> = step(
+    'second boot',
+    secondBoot(c.runtime, {
+      port: run.port,
+      env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
+      mounts: c.probe?.mounts ?? [],
+      timeoutMs: opts.bootTimeoutS * 1000,
+      protocol: c.protocol,
+      routes: opts.routes,
+      healthPath: opts.healthPath,
+      probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
+      parallel: 2,
+      log: c.log,
+      signal: c.signal,
+    }),
+  ).catch((err: Error): { unavailable: string } => ({
     unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
   }))
-
-  obs.processes = await c.runtime.processes(c.instance)
-  const appHttp = await appExchanges({
-    hostPort: c.hostPort,
-    healthPath: opts.healthPath,
-    routes: opts.routes,
-    protocol: c.protocol,
-    signal: c.signal,
+  // The process table settles before the app-port requests, as a fresh deployment's would.
+  const appSide = step('processes', c.runtime.processes(c.instance)).then(async (processes) => {
+    obs.processes = processes
+    const parallel = requestParallelism(processes)
+    const http = await step(
+      'app-port requests',
+      appExchanges({
+        hostPort: c.hostPort,
+        healthPath: opts.healthPath,
+        routes: opts.routes,
+        protocol: c.protocol,
+        parallel,
+        signal: c.signal,
+      }),
+    )
+    return { http, parallel }
   })
+  // Awaited below; until then a failure (an abort) must not count as unhandled.
+  appSide.catch(() => undefined)
   const answers: ProbeAnswer[] = []
-  const appAnswer = c.probe ? await askApp(c, c.probe) : undefined
+  const appAnswer = c.probe ? await step('probe on the app port', askApp(c, c.probe)) : undefined
   if (appAnswer) answers.push(appAnswer)
 
-  const staged = await c.log.stage('Stand up the TLS proxy', () =>
-    standUpProxy(c.runtime.docker, opts, {
-      runId: c.runId,
-      network: c.runtime.network,
-      appPort: run.port,
-      appContainer: c.instance.name,
-      staticFolderHint: appAnswer?.staticFolder ?? undefined,
-      staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
-      // Its own token, not the probe's: it names pages and a canary that evidence may quote.
-      token: randomBytes(16).toString('hex'),
-      log: c.log,
-      tempDir: c.tempDir,
-    }),
+  const staged = await step(
+    'proxy stand-up',
+    c.log.stage('Stand up the TLS proxy', () =>
+      standUpProxy(c.runtime.docker, opts, {
+        runId: c.runId,
+        network: c.runtime.network,
+        appPort: run.port,
+        appContainer: c.instance.name,
+        staticFolderHint: appAnswer?.staticFolder ?? undefined,
+        staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
+        // Its own token, not the probe's: it names pages and a canary that evidence may quote.
+        token: randomBytes(16).toString('hex'),
+        log: c.log,
+        tempDir: c.tempDir,
+      }),
+    ),
   )
   obs.proxyConfig = staged.proxyConfig
   obs.proxy = staged.proxy
-  let proxyHttp: HttpExchange[] = []
-  let spoof: ForwardedSpoofFacts | undefined
-  if (staged.runtime) {
-    proxyHttp = await proxyExchanges(staged.runtime, {
-      routes: opts.routes,
-      healthPath: opts.healthPath,
-      trailingSlashPaths: appAnswer?.trailingSlashRules,
-      signal: c.signal,
-    })
-    if (c.probe) {
-      const forgeries: Record<string, string>[] = [{}, { 'x-forwarded-for': FORGED_CLIENT }]
-      const opts = { envKey: c.envKey, signal: c.signal }
-      answers.push(...(await askThroughProxy(staged.runtime, c.probe, forgeries, opts)))
-    }
-    spoof = await observeForwardedSpoof({
-      rt: staged.runtime,
-      routes: opts.routes,
-      trailingSlashRules: appAnswer?.trailingSlashRules,
-      probe: c.probe,
-      envKey: c.envKey,
-      signal: c.signal,
-    })
-  }
-  obs.forwardedSpoof =
-    spoof ??
-    ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' })
-  obs.tls = staged.runtime
-    ? await tlsHandshakes(
-        { port: staged.runtime.httpsPort, servername: staged.runtime.serverName },
-        c.signal,
-      )
-    : 'unavailable' in staged.proxy
-      ? staged.proxy
-      : { unavailable: 'the proxy did not answer' }
+  const { http: appHttp, parallel } = await appSide
+  const rt = staged.runtime
+  const noProxy =
+    'unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' }
+  const [proxyHttp, proxyAnswers, spoof, tlsFacts] = rt
+    ? await step('proxy requests', throughProxy(rt, opts, c, { appAnswer, parallel }))
+    : [[], [], undefined, undefined]
+  answers.push(...proxyAnswers)
+  obs.forwardedSpoof = spoof ?? noProxy
+  obs.tls = tlsFacts ?? noProxy
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect
@@ -151,11 +157,55 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
     injectedKey: c.envKey,
   })
 
-  // Servers write their access log after the response: give the last line time to land.
-  await sleep(LOG_FLUSH_MS)
-  obs.logs = await c.runtime.logs(c.instance)
+  // Servers write their access log after the response: give the last line time to land, and
+  // meanwhile take the proxy down (nothing asks it anything any more).
+  await Promise.all([
+    sleep(LOG_FLUSH_MS),
+    rt ? step('proxy removal', c.runtime.docker.rm([rt.container])) : undefined,
+  ])
+  obs.logs = await step('logs', c.runtime.logs(c.instance))
   c.signal?.throwIfAborted()
   c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
-  obs.shutdown = await c.runtime.stop(c.instance)
+  obs.shutdown = await step('graceful stop', c.runtime.stop(c.instance))
   obs.secondBoot = await second
+}
+
+/**
+ * Through the running proxy: its black-box requests, the probe with and without a forged
+ * X-Forwarded-For and the forwarded-header forgeries, each batch `parallel` at a time (one under
+ * limit_req) so the app never has more in flight; the TLS handshakes meanwhile (nginx answers
+ * those itself).
+ */
+async function throughProxy(
+  rt: ProxyRuntime,
+  opts: Options,
+  c: LiveContext,
+  o: { appAnswer?: ProbeAnswer; parallel: number },
+): Promise<[HttpExchange[], ProbeAnswer[], ForwardedSpoofFacts, TlsFacts]> {
+  const requests = async (): Promise<[HttpExchange[], ProbeAnswer[], ForwardedSpoofFacts]> => {
+    const http = await proxyExchanges(rt, {
+      routes: opts.routes,
+      healthPath: opts.healthPath,
+      trailingSlashPaths: o.appAnswer?.trailingSlashRules,
+      parallel: o.parallel,
+      signal: c.signal,
+    })
+    const forgeries: Record<string, string>[] = [{}, { 'x-forwarded-for': FORGED_CLIENT }]
+    const q = { envKey: c.envKey, parallel: o.parallel, signal: c.signal }
+    const answers = c.probe ? await askThroughProxy(rt, c.probe, forgeries, q) : []
+    const spoof = await observeForwardedSpoof({
+      rt,
+      routes: opts.routes,
+      trailingSlashRules: o.appAnswer?.trailingSlashRules,
+      probe: c.probe,
+      ...q,
+    })
+    return [http, answers, spoof]
+  }
+  const tlsTarget = { port: rt.httpsPort, servername: rt.serverName }
+  const [[http, answers, spoof], tlsFacts] = await Promise.all([
+    requests(),
+    tlsHandshakes(tlsTarget, c.signal, 4),
+  ])
+  return [http, answers, spoof, tlsFacts]
 }

@@ -4,7 +4,8 @@
  */
 import type { HttpExchange, ProbeAnswer } from '../facts/types'
 import { interpretProbe, type PreparedProbe } from '../probe/introspect'
-import { proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
+import { mapInOrder } from '../probe/in-order'
+import { inFlight, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
 
 /** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
 export async function ask(
@@ -24,18 +25,16 @@ export async function askThroughProxy(
   rt: ProxyRuntime,
   probe: PreparedProbe,
   forgeries: Record<string, string>[],
-  o: { envKey?: string; signal?: AbortSignal },
+  o: { envKey?: string; parallel?: number; signal?: AbortSignal },
 ): Promise<ProbeAnswer[]> {
-  const answers: ProbeAnswer[] = []
-  for (const forged of forgeries) {
+  const answers = await mapInOrder(forgeries, inFlight(rt, o.parallel), (forged) => {
     const ex = proxyRequest(rt, {
       purpose: 'probe',
       path: probe.path,
       headers: forged,
       signal: o.signal,
     })
-    const answer = await ask(ex, 'proxy', forged, probe, o.envKey)
-    if (answer) answers.push(answer)
-  }
-  return answers
+    return ask(ex, 'proxy', forged, probe, o.envKey)
+  })
+  return answers.filter((a): a is ProbeAnswer => a !== undefined)
 }

@@ -35,6 +35,11 @@ export interface ReadyOptions {
 }
 
 const LOG_TAIL = 40
+/**
+ * Pause after an attempt that got no answer (refused, or reset by docker's port proxy while
+ * nothing listens): readiness is noticed within about this long of the port answering.
+ */
+const POLL_MS = 50
 
 interface Exit {
   exitCode: number
@@ -118,26 +123,30 @@ export async function waitReady(
           continue
         }
       }
-      await Promise.race([sleep(o.pollMs ?? 150), exited])
+      await Promise.race([sleep(o.pollMs ?? POLL_MS), exited])
     }
   } finally {
     await probe.close()
   }
   // Boot time ends at the first answer, not after the bookkeeping below.
   const ms = (firstStatus !== undefined ? answeredAt : Date.now()) - startedAt
-  const logTail = await tailLines(docker, handle.name, LOG_TAIL)
   if (firstStatus !== undefined) {
     o.log.debug(`app answered ${firstStatus} on ${o.healthPath} after ${ms} ms`)
+    // Recorded after the answer: the ports the app listens on (proxy.upstream compares them).
+    const [logTail, listeningNow] = await Promise.all([
+      tailLines(docker, handle.name, LOG_TAIL),
+      readListening(docker, handle.name),
+    ])
     return {
       ready: true,
       ms,
       logTail,
       firstStatus,
-      // Recorded after the answer: the ports the app listens on (proxy.upstream compares them).
-      listening: await readListening(docker, handle.name),
+      listening: listeningNow,
       ...(protocol === 'uwsgi' ? { protocol } : {}),
     }
   }
+  const logTail = await tailLines(docker, handle.name, LOG_TAIL)
   if (exit !== undefined) {
     return {
       ready: false,

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Docker } from '../docker/docker'
 import { appProbe } from '../probe/app-probe'
+import { mapInOrder } from '../probe/in-order'
 import { parseContainerState, parseTimestampedLogs, parseTop } from '../facts/parse'
 import type { HttpExchange, LogFacts, Part, ProcessFacts } from '../facts/types'
 
@@ -51,13 +52,15 @@ export interface AppRequests {
   routes: string[]
   /** What the app port speaks ('uwsgi' for a uWSGI `socket`). */
   protocol?: 'http' | 'uwsgi'
+  /** Requests in flight at once (requestParallelism); 1 sends them one after another. */
+  parallel?: number
   signal?: AbortSignal
 }
 
 /**
- * The black-box requests on the app port, one after another: health, each route, a path
- * that cannot exist (error page) and the Werkzeug debugger's resource URL (served only when
- * the debugger is on).
+ * The black-box requests on the app port: health, each route, a path that cannot exist (error
+ * page) and the Werkzeug debugger's resource URL (served only when the debugger is on), in that
+ * order whatever order they are answered in.
  */
 export async function appExchanges(r: AppRequests): Promise<HttpExchange[]> {
   const probe = appProbe(r.protocol, { via: 'app', host: '127.0.0.1', port: r.hostPort })
@@ -67,16 +70,26 @@ export async function appExchanges(r: AppRequests): Promise<HttpExchange[]> {
     { purpose: 'not-found', path: `/flask-deploy-check-${randomBytes(4).toString('hex')}-missing` },
     { purpose: 'debugger', path: '/?__debugger__=yes&cmd=resource&f=debugger.js' },
   ]
-  const out: HttpExchange[] = []
   try {
-    for (const step of plan) {
+    return await mapInOrder(plan, r.parallel ?? 1, (step) => {
       r.signal?.throwIfAborted()
-      out.push(await probe.exchange({ ...step, signal: r.signal }))
-    }
+      return probe.exchange({ ...step, signal: r.signal })
+    })
   } finally {
     await probe.close()
   }
-  return out
+}
+
+/**
+ * How many requests the app may have in flight: one per worker process it forked (Gunicorn's
+ * `-w`), at least 2 and at most 4, so a slow route never queues behind more than one other and
+ * the per-request deadline means what it meant one at a time.
+ */
+export function requestParallelism(processes: Part<ProcessFacts[]>): number {
+  if (!Array.isArray(processes)) return 2
+  const init = processes.find((p) => p.isInit)
+  const workers = init ? processes.filter((p) => p.ppid === init.pid).length : 0
+  return Math.min(4, Math.max(2, workers))
 }
 
 /** The container's output so far, split by stream, capped at about LOG_LINE_CAP lines. */

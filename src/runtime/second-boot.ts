@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../log'
 import { appProbe } from '../probe/app-probe'
+import { mapInOrder } from '../probe/in-order'
 import { interpretProbe } from '../probe/introspect'
 import { sessionCookiesFrom } from '../facts/session-cookies'
 import type { HttpExchange, SecondBootFacts } from '../facts/types'
@@ -31,6 +32,8 @@ export interface SecondBootOptions {
   probe?: { token: string; path: string }
   /** SESSION_COOKIE_NAME when known (the main probe's answer); the probe here is asked too. */
   cookieName?: string
+  /** Requests in flight at once (see requestParallelism). */
+  parallel?: number
   log: Logger
   signal?: AbortSignal
 }
@@ -67,16 +70,14 @@ export async function secondBoot(runtime: Runtime, o: SecondBootOptions): Promis
       return facts
     }
     const http = appProbe(o.protocol, { via: 'app', host: '127.0.0.1', port: handle.hostPort })
-    const exchanges: HttpExchange[] = []
+    let exchanges: HttpExchange[] = []
     let probeBody: string | undefined
     try {
-      for (const [purpose, path] of [
-        ['health', o.healthPath],
-        ...o.routes.map((r) => ['route', r]),
-      ]) {
+      const plan = [['health', o.healthPath], ...o.routes.map((r) => ['route', r])]
+      exchanges = await mapInOrder(plan, o.parallel ?? 1, ([purpose, path]) => {
         o.signal?.throwIfAborted()
-        exchanges.push(await http.exchange({ purpose, path, signal: o.signal }))
-      }
+        return http.exchange({ purpose, path, signal: o.signal })
+      })
       if (o.probe) {
         const ex = await http.exchange({ purpose: 'probe', path: o.probe.path, signal: o.signal })
         if (ex.response?.status === 200) probeBody = ex.response.body

@@ -117,7 +117,7 @@ export async function startProxy(
         : tail.slice(-3).join(' | ')
       return { ok: false, name, reason: `the proxy exited with code ${state.exitCode}: ${why}` }
     }
-    await sleep(100)
+    await sleep(50)
   }
   const tail = await logTail(docker, name)
   return {

@@ -74,6 +74,21 @@ export async function standUpNginx(
     network: input.network,
     mounts: prepared.mounts,
   }
+  const ports =
+    plan.parseError || plan.sslPort === undefined
+      ? undefined
+      : [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])]
+  // The proxy starts beside `nginx -T` (each costs a container start): when the test rejects the
+  // config, the proxy has exited too and only the test's verdict is reported.
+  const starting = ports
+    ? startProxy(docker, {
+        ...spec,
+        ports,
+        serverName,
+        timeoutMs: START_TIMEOUT_MS,
+        mapFile: toRepo,
+      })
+    : undefined
   const tested = await testConfig(docker, spec)
   const timings: ProxyStage['timings'] = { testMs: tested.ms }
   let rejected = readTest(facts, tested, toRepo)
@@ -84,6 +99,7 @@ export async function standUpNginx(
     rejected = `${rejected}; ${names} not set in proxy-env`
   }
   if (rejected) {
+    await starting
     log.info(`nginx rejected ${display}: ${rejected}`)
     const reason = `nginx rejected the configuration: ${rejected}`
     return {
@@ -93,7 +109,7 @@ export async function standUpNginx(
     }
   }
   log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
-  if (plan.parseError || plan.sslPort === undefined) {
+  if (!starting || plan.sslPort === undefined) {
     const reason = plan.parseError
       ? `the config could not be read: ${plan.parseError}`
       : opts.tlsTermination === 'upstream'
@@ -102,14 +118,7 @@ export async function standUpNginx(
     return { proxyConfig: facts, proxy: { unavailable: reason }, timings }
   }
 
-  const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])]
-  const started = await startProxy(docker, {
-    ...spec,
-    ports,
-    serverName,
-    timeoutMs: START_TIMEOUT_MS,
-    mapFile: toRepo,
-  })
+  const started = await starting
   if (!started.ok) return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings }
   timings.startMs = started.ms
   const httpsPort = started.hostPorts.get(plan.sslPort) as number
