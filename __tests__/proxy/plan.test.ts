@@ -145,6 +145,11 @@ test('limit_req: requests are paced by the slowest zone, at least a second, at m
   const slow = `limit_req_zone $binary_remote_addr zone=a:1m rate=30r/m;
 server { listen 443 ssl; location / { limit_req zone=a; } }`
   expect(planProxy(slow, 'app', 's.conf')).toMatchObject({ rateLimited: true, retryAfterMs: 2000 })
+  // No burst on one of them: nothing may arrive at once.
+  expect(planProxy(slow, 'app', 's.conf').rateBurst).toBe(0)
+  const bursts = `limit_req_zone $binary_remote_addr zone=a:1m rate=50r/s;
+server { listen 443 ssl; limit_req zone=a burst=100 nodelay; location /api { limit_req zone=a burst=20; } }`
+  expect(planProxy(bursts, 'app', 's.conf').rateBurst).toBe(20)
   const none = `limit_req_zone $binary_remote_addr zone=a:1m rate=1r/m;
 server { listen 443 ssl; }`
   expect(planProxy(none, 'app', 's.conf')).toMatchObject({ rateLimited: false, retryAfterMs: 3000 })

@@ -28,6 +28,8 @@ export interface ProxyRuntime {
   /** The config uses limit_req: a 503/429 is retried once after retryAfterMs. */
   rateLimited: boolean
   retryAfterMs: number
+  /** The smallest limit_req burst (see ProxyPlan.rateBurst). */
+  rateBurst?: number
 }
 
 /** One request through the proxy. */
@@ -52,14 +54,17 @@ export interface ProxyPlanInput {
   healthPath: string
   /** Routes to request without their trailing slash (Werkzeug answers with an absolute 308). */
   trailingSlashPaths?: string[]
-  /** Requests in flight at once; always 1 under limit_req (see inFlight). */
+  /** Requests in flight at once (see proxyParallelism; default 1). */
   parallel?: number
   signal?: AbortSignal
 }
 
-/** Under limit_req the checker's own requests must not trip the limit: one at a time. */
-export function inFlight(rt: ProxyRuntime, parallel: number | undefined): number {
-  return rt.rateLimited ? 1 : (parallel ?? 1)
+/**
+ * Requests the proxy may have in flight at once: `parallel`, unless a limit_req burst is smaller
+ * than the requests planned (it would refuse the checker's own requests), then one at a time.
+ */
+export function proxyParallelism(rt: ProxyRuntime, parallel: number, planned: number): number {
+  return rt.rateLimited && (rt.rateBurst ?? 0) < planned ? 1 : parallel
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -148,7 +153,7 @@ export async function proxyExchanges(
       path: '/flask-deploy-check-redirect?x=1',
       scheme: 'http',
     })
-  return mapInOrder(steps, inFlight(rt, plan.parallel), async (step) => {
+  return mapInOrder(steps, plan.parallel ?? 1, async (step) => {
     plan.signal?.throwIfAborted()
     const ex = await proxyRequest(rt, { ...step, signal: plan.signal })
     return step.purpose === 'nginx-error' ? withoutPadding(ex) : ex
@@ -172,7 +177,7 @@ export async function spoofExchanges(
   const plan = Object.entries(o.canaries).flatMap(([name, value]) =>
     o.paths.map((path) => ({ headers: { [name]: value }, path })),
   )
-  return mapInOrder(plan, inFlight(rt, o.parallel), ({ headers, path }) => {
+  return mapInOrder(plan, o.parallel ?? 1, ({ headers, path }) => {
     o.signal?.throwIfAborted()
     return proxyRequest(rt, { purpose: 'forwarded-spoof', path, headers, signal: o.signal })
   })

@@ -11,6 +11,7 @@ import {
   rewriteUpstreams,
   type NginxConfigFacts,
   type NginxDirective,
+  type NginxLimitReq,
   type UpstreamKept,
   type UpstreamRewrite,
 } from '../facts/nginx-config'
@@ -75,6 +76,8 @@ export interface ProxyPlan {
   rateLimited: boolean
   /** How long to wait before retrying a request the rate limit refused. */
   retryAfterMs: number
+  /** The smallest `burst` of its limit_req directives (0 when one has none): requests let through at once. */
+  rateBurst?: number
   /** Our tokenizer could not read the text: it is mounted as is and nginx -t gives the reason. */
   parseError?: string
   /** Included repository files, upstreams rewritten and TLS added like the main text. */
@@ -160,6 +163,7 @@ export function planProxy(
   plan.serverName = tlsServers.flatMap((s) => s.serverNames).find(usableName)
   const limits = [facts.http?.limitReq ?? [], ...facts.servers.map(limitsOf)].flat()
   plan.rateLimited = limits.length > 0
+  if (plan.rateLimited) plan.rateBurst = Math.min(...limits.map((l) => l.burst ?? 0))
   plan.retryAfterMs = retryAfter(facts)
   return plan
 }
@@ -201,7 +205,7 @@ function staticTargets(facts: NginxConfigFacts): StaticTarget[] {
   return out
 }
 
-function limitsOf(s: NginxConfigFacts['servers'][number]): unknown[] {
+function limitsOf(s: NginxConfigFacts['servers'][number]): NginxLimitReq[] {
   return [...s.limitReq, ...s.locations.flatMap((l) => l.limitReq)]
 }
 

@@ -10,7 +10,7 @@ import type { Logger } from '../log'
 import type { Options } from '../options'
 import { appProbe } from '../probe/app-probe'
 import type { PreparedProbe } from '../probe/introspect'
-import { proxyExchanges, type ProxyRuntime } from '../probe/proxy-requests'
+import { proxyExchanges, proxyParallelism, type ProxyRuntime } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
 import { standUpProxy } from './proxy/stage'
 import type { DockerRuntime } from './docker-runtime'
@@ -172,9 +172,9 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
 
 /**
  * Through the running proxy: its black-box requests, the probe with and without a forged
- * X-Forwarded-For and the forwarded-header forgeries, each batch `parallel` at a time (one under
- * limit_req) so the app never has more in flight; the TLS handshakes meanwhile (nginx answers
- * those itself).
+ * X-Forwarded-For and the forwarded-header forgeries, each batch `parallel` at a time (one when a
+ * limit_req burst is small) so the app never has more in flight; the TLS handshakes meanwhile
+ * (nginx answers those itself).
  */
 async function throughProxy(
   rt: ProxyRuntime,
@@ -182,16 +182,19 @@ async function throughProxy(
   c: LiveContext,
   o: { appAnswer?: ProbeAnswer; parallel: number },
 ): Promise<[HttpExchange[], ProbeAnswer[], ForwardedSpoofFacts, TlsFacts]> {
+  // Every request below, generously: a limit_req burst below it means one at a time.
+  const planned = 2 * opts.routes.length + 40
+  const parallel = proxyParallelism(rt, o.parallel, planned)
   const requests = async (): Promise<[HttpExchange[], ProbeAnswer[], ForwardedSpoofFacts]> => {
     const http = await proxyExchanges(rt, {
       routes: opts.routes,
       healthPath: opts.healthPath,
       trailingSlashPaths: o.appAnswer?.trailingSlashRules,
-      parallel: o.parallel,
+      parallel,
       signal: c.signal,
     })
     const forgeries: Record<string, string>[] = [{}, { 'x-forwarded-for': FORGED_CLIENT }]
-    const q = { envKey: c.envKey, parallel: o.parallel, signal: c.signal }
+    const q = { envKey: c.envKey, parallel, signal: c.signal }
     const answers = c.probe ? await askThroughProxy(rt, c.probe, forgeries, q) : []
     const spoof = await observeForwardedSpoof({
       rt,

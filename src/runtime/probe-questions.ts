@@ -5,7 +5,7 @@
 import type { HttpExchange, ProbeAnswer } from '../facts/types'
 import { interpretProbe, type PreparedProbe } from '../probe/introspect'
 import { mapInOrder } from '../probe/in-order'
-import { inFlight, proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
+import { proxyRequest, type ProxyRuntime } from '../probe/proxy-requests'
 
 /** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
 export async function ask(
@@ -27,7 +27,7 @@ export async function askThroughProxy(
   forgeries: Record<string, string>[],
   o: { envKey?: string; parallel?: number; signal?: AbortSignal },
 ): Promise<ProbeAnswer[]> {
-  const answers = await mapInOrder(forgeries, inFlight(rt, o.parallel), (forged) => {
+  const answers = await mapInOrder(forgeries, o.parallel ?? 1, (forged) => {
     const ex = proxyRequest(rt, {
       purpose: 'probe',
       path: probe.path,

@@ -138,6 +138,7 @@ export async function standUpNginx(
     traversalPaths: prepared.traversalPaths,
     canaryText: prepared.canaryText,
     rateLimited: plan.rateLimited,
+    ...(plan.rateBurst !== undefined ? { rateBurst: plan.rateBurst } : {}),
     retryAfterMs: plan.retryAfterMs,
   }
   return { proxyConfig: facts, proxy, runtime, timings }
