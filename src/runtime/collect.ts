@@ -52,6 +52,27 @@ export async function collect(
 ): Promise<CollectResult> {
   const started = Date.now()
   const runtime = new DockerRuntime(new Docker(log), opts, ctx.runId, log)
+  // The run's network needs nothing from the image: it is created while the image builds.
+  const opening = runtime.open().then(
+    () => undefined,
+    (err: Error) => err,
+  )
+  try {
+    return await observeRun(opts, log, ctx, runtime, opening, started)
+  } finally {
+    await opening
+    await runtime.cleanup().catch((err: Error) => log.warning(`cleanup failed: ${err.message}`))
+  }
+}
+
+async function observeRun(
+  opts: Options,
+  log: Logger,
+  ctx: CollectContext,
+  runtime: DockerRuntime,
+  opening: Promise<Error | undefined>,
+  started: number,
+): Promise<CollectResult> {
   const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare())
   ctx.signal?.throwIfAborted()
 
@@ -86,9 +107,10 @@ export async function collect(
   })
   if (!build.ok) return result(0)
 
+  const openFailed = await opening
+  if (openFailed) throw openFailed
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`))
   try {
-    await runtime.open()
     const probe = opts.introspect
       ? prepareProbe({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
       : undefined
@@ -158,7 +180,6 @@ export async function collect(
     )
     return result(boot.ms)
   } finally {
-    await runtime.cleanup().catch((err: Error) => log.warning(`cleanup failed: ${err.message}`))
     fs.rmSync(tempDir, { recursive: true, force: true })
   }
 }

@@ -70,11 +70,10 @@ export async function inspectImage(
   docker: Docker,
   ref: string,
 ): Promise<ParsedImage | { unavailable: string }> {
-  const inspect = await docker.imageInspect(ref)
+  const [inspect, history] = await Promise.all([docker.imageInspect(ref), docker.history(ref)])
   if (inspect.exitCode !== 0)
     return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` }
   const parsed = parseImageInspect(inspect.stdout)
-  const history = await docker.history(ref)
   // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
   if (history.exitCode === 0)
     parsed.facts.historyVars = parseHistory(history.stdout, [...parsed.env.keys()])
