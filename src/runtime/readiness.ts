@@ -39,7 +39,7 @@ const LOG_TAIL = 40
  * Pause after an attempt that got no answer (refused, or reset by docker's port proxy while
  * nothing listens): readiness is noticed within about this long of the port answering.
  */
-const POLL_MS = 50
+const POLL_MS = 25
 
 interface Exit {
   exitCode: number
