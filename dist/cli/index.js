@@ -76264,6 +76264,7 @@ const MULTI = {
     env: 'env',
     routes: 'route',
     'skip-checks': 'skip-check',
+    'proxy-env': 'proxy-env',
 };
 const USAGE = `usage: flask-deploy-check --context DIR [options]
 
@@ -76282,6 +76283,8 @@ Options (same names as the action's inputs):
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
+  --tls-termination WHERE  nginx (default; TLS added as certbot does when the config has none) | upstream
+  --proxy-env KEY=VALUE  variable for nginx config templates (repeatable)
   --introspect BOOL      inject the in-container probe (default true)
   --boot-timeout S       seconds to wait for HTTP (default 60)
   --fail-on LEVEL        error | warning | never (default error)
@@ -79380,6 +79383,8 @@ exports.INPUT_NAMES = [
     'nginx-config',
     'server-name',
     'proxy-image',
+    'tls-termination',
+    'proxy-env',
     'introspect',
     'boot-timeout',
     'fail-on',
@@ -79493,6 +79498,13 @@ function existing(input, value, base, kind) {
     }
     return abs;
 }
+/** nginx-config: a site file, a main nginx.conf, or a directory to search. */
+function fileOrDirectory(value, base) {
+    const abs = path.resolve(base, value);
+    if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
+        throw bad('nginx-config', value, `an existing file or directory (looked for ${abs})`);
+    return abs;
+}
 /** The policy file, when `policy-file` names one or the default exists; bad ones throw UsageError. */
 function policyOf(raw, workspace) {
     const given = (raw['policy-file'] ?? '').trim();
@@ -79572,7 +79584,10 @@ function parseOptions(workflow, env) {
     }
     const nginxConfig = get('nginx-config') || 'auto';
     if (nginxConfig !== 'auto' && !commentOnly)
-        existing('nginx-config', nginxConfig, env.workspace, 'file');
+        fileOrDirectory(nginxConfig, env.workspace);
+    const tlsTermination = get('tls-termination') || 'nginx';
+    if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
+        throw bad('tls-termination', tlsTermination, "'nginx' or 'upstream'");
     const serverName = get('server-name') || undefined;
     if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
         throw bad('server-name', serverName, 'a host name (letters, digits, dots and dashes)');
@@ -79607,6 +79622,8 @@ function parseOptions(workflow, env) {
         proxyImage: get('proxy-image')
             ? imageRef('proxy-image', get('proxy-image'))
             : exports.DEFAULT_PROXY_IMAGE,
+        tlsTermination,
+        proxyEnv: pairs('proxy-env', raw['proxy-env']),
         introspect: bool('introspect', raw.introspect, true),
         bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
         failOn: failOn,
@@ -79729,6 +79746,8 @@ async function runPipeline(options, log, ctx) {
             image,
             context: path.relative(options.workspace, options.context) || '.',
             file: path.relative(options.workspace, options.file),
+            runtime: 'docker',
+            ...proxyTarget(observations),
         },
         timings: {
             build: timings.build,
@@ -79756,6 +79775,14 @@ async function judged(results, options, now) {
         failOnNewOnly: options.failOnNewOnly,
     });
     return { checks: compared.checks, baseline: compared.summary };
+}
+/** target.proxy: the kind, config and TLS the proxy stage recorded (absent when it recorded none). */
+function proxyTarget(obs) {
+    const c = obs.proxyConfig;
+    if (!c || 'unavailable' in c)
+        return {};
+    const kind = c.kind ?? (c.source === 'reference' ? 'reference' : 'nginx');
+    return { proxy: { kind, ...(c.path ? { config: c.path } : {}), tls: c.tls ?? 'nginx' } };
 }
 /** A short random id that names and labels everything this run creates. */
 function newRunId() {
@@ -80824,6 +80851,318 @@ exports.UwsgiProbe = UwsgiProbe;
 
 /***/ }),
 
+/***/ 31756:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.candidate = candidate;
+exports.hasPass = hasPass;
+exports.localPass = localPass;
+exports.walk = walk;
+/**
+ * The files that could be a repository's nginx config: a bounded walk of the tree (dependency
+ * trees, virtualenvs and build output skipped) and each file read with the nginx tokenizer: a
+ * `server` block that passes requests on (proxy_pass, uwsgi_pass), or a main nginx.conf.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const nginx_config_1 = __nccwpck_require__(37026);
+const includes_1 = __nccwpck_require__(7551);
+const SKIP = new Set(['.git', 'node_modules', 'dist', 'build', '__pycache__', 'site-packages']);
+/**
+ * Test data, examples and documentation are not the deployment: skipped when the workspace is
+ * searched beyond the build context (a monorepo's other services are not).
+ */
+const SKIP_OUTSIDE_CONTEXT = new Set([
+    '__tests__',
+    'tests',
+    'test',
+    'fixtures',
+    'testdata',
+    'examples',
+    'example',
+    'docs',
+]);
+const MAX_DEPTH = 6;
+const MAX_FILES = 5000;
+/** Names a config file can have: nginx's own, .conf, templates, and extension-less site files. */
+const NAMEISH = /(^[^.]+$|\.(conf|template|nginx|vhost|site)$|nginx)/i;
+/** Finds the nginx config for a run; undefined when the repository has none. */
+/** A file read and parsed, or undefined when it is not an nginx config at all. */
+function candidate(file, rel, env) {
+    const read = (0, includes_1.readConfig)(file, env);
+    if (!read || !/\b(server|http)\s*\{/.test(read.text))
+        return undefined;
+    const base = { file, path: rel, text: read.text, undefinedVars: read.undefinedVars };
+    let directives;
+    try {
+        directives = (0, nginx_config_1.parseNginxFile)(read.text, rel);
+    }
+    catch (err) {
+        // Only a file that would be the proxy config counts as broken; other text is not nginx's.
+        if (!/\b(proxy_pass|uwsgi_pass)\b/.test(read.text))
+            return undefined;
+        const error = err.message;
+        return { ...base, directives: [], main: false, local: false, passes: false, error };
+    }
+    const main = directives.some((d) => (d.name === 'http' || d.name === 'events') && d.block);
+    const servers = serversOf(directives);
+    if (!main && servers.length === 0)
+        return undefined;
+    return { ...base, directives, main, passes: hasPass(directives), local: localPass(directives) };
+}
+function serversOf(ds) {
+    return ds.flatMap((d) => d.name === 'server' && d.block ? [d] : d.name === 'http' && d.block ? serversOf(d.block) : []);
+}
+function passesIn(ds) {
+    const out = [];
+    const visit = (xs) => {
+        for (const d of xs) {
+            if ((d.name === 'proxy_pass' || d.name === 'uwsgi_pass') && d.args[0])
+                out.push(d);
+            if (d.block)
+                visit(d.block);
+        }
+    };
+    visit(serversOf(ds));
+    return out;
+}
+function hasPass(ds) {
+    return passesIn(ds).length > 0;
+}
+function localPass(ds) {
+    return passesIn(ds).some((d) => {
+        const host = /^(?:[a-z]+:\/\/)?\[?([^/\]:\s]+)/i.exec(d.args[0])?.[1] ?? '';
+        return (0, nginx_config_1.isLoopbackHost)(host) || /^[A-Za-z][A-Za-z0-9_-]*$/.test(host) || host.includes('$');
+    });
+}
+/** Files under base, breadth-first, sorted; skips dependency trees, virtualenvs and big trees. */
+function walk(base, context) {
+    const out = [];
+    let level = [base];
+    for (let d = 0; d < MAX_DEPTH && level.length && out.length < MAX_FILES; d++) {
+        const next = [];
+        for (const dir of level) {
+            let entries;
+            try {
+                entries = fs.readdirSync(dir, { withFileTypes: true });
+            }
+            catch {
+                continue;
+            }
+            if (dir !== base && entries.some((e) => e.name === 'pyvenv.cfg'))
+                continue;
+            for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+                const p = path.join(dir, e.name);
+                if (e.isDirectory()) {
+                    if (SKIP.has(e.name) || (context && (p === context || SKIP_OUTSIDE_CONTEXT.has(e.name))))
+                        continue;
+                    next.push(p);
+                }
+                else if (e.isFile() && NAMEISH.test(e.name))
+                    out.push(p);
+            }
+        }
+        level = next;
+    }
+    return out.slice(0, MAX_FILES);
+}
+
+
+/***/ }),
+
+/***/ 79059:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CERTBOT_INCLUDES = void 0;
+exports.addTlsListeners = addTlsListeners;
+/**
+ * What `certbot --nginx` (with its default redirect) does to a config without TLS, done to the
+ * text: a server with a real server_name that listens on port 80 has that listen turned into
+ * `listen 443 ssl`, gets the certificate, and a new port-80 server in certbot's own form
+ * redirects its names to https; a catch-all server (`server_name _`) keeps port 80 and gets a
+ * 443 ssl listener beside it. Without a port-80 server, each plain TCP server is treated so.
+ * Edits stay on their lines and new servers go at the end, so no line of the user's file moves.
+ */
+const nginx_config_1 = __nccwpck_require__(37026);
+const directives_1 = __nccwpck_require__(22112);
+const tokenize_1 = __nccwpck_require__(11979);
+const plan_tls_1 = __nccwpck_require__(50121);
+/**
+ * What certbot writes beside the certificate of each server it edits: its TLS settings (protocols,
+ * ciphers, session cache) and its DH parameters; the stand-ins (standins.ts) hold their content.
+ */
+exports.CERTBOT_INCLUDES = [
+    '/etc/letsencrypt/options-ssl-nginx.conf',
+    '/etc/letsencrypt/ssl-dhparams.pem',
+];
+const CERTBOT_SSL_OPTIONS = `include ${exports.CERTBOT_INCLUDES[0]}; ssl_dhparam ${exports.CERTBOT_INCLUDES[1]};`;
+const USABLE = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+/** The edited text and what was added; the text is unchanged when some server has ssl. */
+function addTlsListeners(text, file) {
+    const tokens = (0, nginx_config_1.tokenizeNginx)(text, file);
+    const statements = (0, tokenize_1.parseStatements)(tokens, file);
+    const servers = [];
+    let httpClose;
+    const visit = (ss) => {
+        for (const s of ss) {
+            if (!s.block)
+                continue;
+            if (s.name.value === 'server')
+                servers.push(serverOf(s, file));
+            else if (s.name.value === 'http') {
+                httpClose = closingBrace(tokens, s);
+                visit(s.block);
+            }
+        }
+    };
+    visit(statements);
+    if (servers.some((x) => x.listens.some(({ l }) => l.ssl)))
+        return { text, added: [] };
+    const on = (x, only80) => x.listens.some(({ l }) => l.port !== undefined && (!only80 || l.port === 80));
+    const on80 = servers.filter((x) => on(x, true));
+    const chosen = on80.length ? on80 : servers.filter((x) => on(x, false));
+    const edits = [];
+    const added = [];
+    const redirectServers = [];
+    let defaultTaken = false;
+    for (const x of chosen) {
+        const brace = text.indexOf('{', lastToken(x.s).end);
+        const isDefault = !defaultTaken && x.listens.some(({ l }) => l.defaultServer);
+        defaultTaken ||= isDefault;
+        const listen = `listen 443 ssl${isDefault ? ' default_server' : ''};`;
+        const cert = x.hasCert
+            ? ''
+            : ` ssl_certificate ${plan_tls_1.ADDED_CERT}; ssl_certificate_key ${plan_tls_1.ADDED_KEY}; ${CERTBOT_SSL_OPTIONS}`;
+        const port = (l) => l.port === (on80.length ? 80 : l.port);
+        const plain = x.listens.filter(({ l }) => !l.ssl && l.port !== undefined && port(l));
+        const written = plain.filter((p) => p.st !== undefined);
+        if (x.names.length && written.length) {
+            // certbot: the site moves to 443; its port-80 listen becomes the redirect server's.
+            const [first, ...rest] = written;
+            const st = first.st;
+            edits.push({ from: st.name.start, to: semicolon(tokens, st).end, add: listen });
+            for (const r of rest) {
+                const rs = r.st;
+                edits.push({ from: rs.name.start, to: semicolon(tokens, rs).end, add: '' });
+            }
+            edits.push({ from: brace + 1, to: brace + 1, add: cert });
+            redirectServers.push(redirect(x.names, first.l));
+            added.push({ line: x.s.name.line, listen, redirects: x.names });
+        }
+        else {
+            edits.push({ from: brace + 1, to: brace + 1, add: ` ${listen}${cert}` });
+            added.push({ line: x.s.name.line, listen });
+        }
+    }
+    if (redirectServers.length) {
+        const block = `\n# Added by flask-deploy-check, as certbot --nginx writes its redirect:\n${redirectServers.join('\n')}`;
+        const at = httpClose ?? text.length;
+        edits.push({ from: at, to: at, add: httpClose === undefined ? `${block}` : `${block}\n` });
+    }
+    let out = text;
+    for (const e of [...edits].sort((a, b) => b.from - a.from))
+        out = `${out.slice(0, e.from)}${e.add}${out.slice(e.to)}`;
+    return { text: out, added };
+}
+/** certbot's redirect server for a site's names (its `# managed by Certbot` form). */
+function redirect(names, l) {
+    const ifs = names.map((n) => `    if ($host = ${n}) {\n        return 301 https://$host$request_uri;\n    } # managed by Certbot\n`);
+    const listen = `listen ${l.args.filter((a) => a !== 'ssl').join(' ') || '80'};`;
+    return `server {\n${ifs.join('')}    ${listen}\n    server_name ${names.join(' ')};\n    return 404; # managed by Certbot\n}\n`;
+}
+function serverOf(s, file) {
+    const body = s.block ?? [];
+    const listens = body
+        .filter((b) => b.name.value === 'listen')
+        .map((st) => ({ st, l: (0, directives_1.listenFacts)(directive(st, file)) }));
+    const names = body
+        .filter((b) => b.name.value === 'server_name')
+        .flatMap((b) => b.args.map((a) => a.value))
+        .filter((n) => USABLE.test(n) && n !== 'localhost');
+    return {
+        s,
+        listens: listens.length ? listens : [{ l: { ...IMPLICIT_80, file, line: s.name.line } }],
+        names,
+        hasCert: body.some((b) => b.name.value === 'ssl_certificate'),
+    };
+}
+function directive(st, file) {
+    return { name: st.name.value, args: st.args.map((a) => a.value), file, line: st.name.line };
+}
+function lastToken(s) {
+    return s.args.length ? s.args[s.args.length - 1] : s.name;
+}
+/** The `;` that ends a simple statement. */
+function semicolon(tokens, st) {
+    const end = lastToken(st).end;
+    return tokens.find((t) => t.kind === ';' && t.start >= end);
+}
+/** Offset of the `}` that closes a block statement. */
+function closingBrace(tokens, s) {
+    let i = tokens.findIndex((t) => t.kind === '{' && t.start >= lastToken(s).end);
+    let depth = 0;
+    for (; i >= 0 && i < tokens.length; i++) {
+        if (tokens[i].kind === '{')
+            depth++;
+        else if (tokens[i].kind === '}' && --depth === 0)
+            return tokens[i].start;
+    }
+    return undefined;
+}
+const IMPLICIT_80 = {
+    ssl: false,
+    defaultServer: false,
+    http2: false,
+    args: [],
+    address: '*',
+    port: 80,
+    file: '',
+    line: 0,
+    implicit: true,
+};
+
+
+/***/ }),
+
 /***/ 89031:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -80947,102 +81286,279 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CANDIDATES = void 0;
 exports.discoverNginxConfig = discoverNginxConfig;
 /**
- * Which nginx config stands in front of the app: the `nginx-config` input, else the first one
- * found in the build context and then the workspace, else none (the reference proxy).
+ * Which nginx config stands in front of the app: the `nginx-config` input (a site file, a main
+ * nginx.conf with its includes, or a directory to search), else one found by content in the
+ * build context and then the workspace: a file whose `server` block passes requests on
+ * (proxy_pass, uwsgi_pass), or a main nginx.conf that includes one. Read with the nginx
+ * tokenizer, never by pattern. A config that cannot be used is reported, never replaced.
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-/**
- * Candidate places, in order. Exact names are taken as they are; a glob match must hold a
- * `server {` or `http {` block, so snippets (ssl-params.conf, proxy_params.conf) and other
- * tools' .conf files (supervisord.conf) are not mistaken for the site.
- */
-exports.CANDIDATES = [
-    'nginx.conf',
-    'nginx/*.conf',
-    'deploy/nginx.conf',
-    'deploy/*.conf',
-    'deploy/nginx/*.conf',
-    'docker/nginx/*.conf',
-    'conf/nginx.conf',
-    '.nginx/*.conf',
-];
-const SITE = /(^|[\s;{}])(server|http)\s*\{/;
-/**
- * Finds the nginx config for a run. Returns undefined when the input is 'auto' and none of
- * CANDIDATES exists under the build context or the workspace.
- */
+const candidates_1 = __nccwpck_require__(31756);
+const includes_1 = __nccwpck_require__(7551);
 function discoverNginxConfig(opts) {
+    const env = opts.proxyEnv ?? [];
+    const rel = (f) => relative(opts.workspace, f);
     if (opts.nginxConfig !== 'auto') {
-        const file = path.resolve(opts.workspace, opts.nginxConfig);
-        const rel = relative(opts.workspace, file);
-        return {
-            source: 'input',
-            file,
-            path: rel,
-            text: read(file) ?? '',
-            note: `${rel} (nginx-config)`,
-        };
-    }
-    const bases = [...new Set([opts.context, opts.workspace].map((b) => path.resolve(b)))];
-    for (const base of bases) {
-        for (const pattern of exports.CANDIDATES) {
-            for (const file of expand(base, pattern)) {
-                const text = read(file);
-                if (text === undefined || (pattern.includes('*') && !SITE.test(stripComments(text))))
-                    continue;
-                const rel = relative(opts.workspace, file);
-                const where = base === path.resolve(opts.workspace) ? 'workspace' : 'build context';
-                return {
-                    source: 'detected',
-                    file,
-                    path: rel,
-                    text,
-                    note: `${rel} (detected: first match of ${pattern} in the ${where})`,
-                };
-            }
+        const abs = path.resolve(opts.workspace, opts.nginxConfig);
+        if (isDir(abs)) {
+            const found = search([abs], opts, 'input');
+            if (found)
+                return found;
+            return {
+                ...empty(abs, rel(abs), 'input'),
+                unusable: `${rel(abs)} (nginx-config) holds no file with a server block that uses proxy_pass or uwsgi_pass`,
+            };
         }
+        const c = (0, candidates_1.candidate)(abs, rel(abs), env);
+        const found = c ? toFound(c, 'input', env, rel, `${rel(abs)} (nginx-config)`, []) : undefined;
+        return found ?? { ...empty(abs, rel(abs), 'input'), unusable: `${rel(abs)} could not be read` };
+    }
+    return search([opts.context, opts.workspace], opts, 'detected');
+}
+function search(bases, opts, source) {
+    const env = opts.proxyEnv ?? [];
+    const rel = (f) => relative(opts.workspace, f);
+    const context = path.resolve(opts.context);
+    const seen = new Set();
+    for (const base of [...new Set(bases.map((b) => path.resolve(b)))]) {
+        const outside = base !== context && source === 'detected';
+        const files = (0, candidates_1.walk)(base, outside ? context : undefined).filter((f) => !seen.has(f));
+        files.forEach((f) => seen.add(f));
+        const all = files.flatMap((f) => (0, candidates_1.candidate)(f, rel(f), env) ?? []);
+        const found = choose(all, source, env, rel, base === context ? 'build context' : 'workspace');
+        if (found)
+            return found;
     }
     return undefined;
 }
-/** Files a candidate names under base, sorted bytewise (stable across machines). */
-function expand(base, pattern) {
-    const dir = path.join(base, path.dirname(pattern));
-    const name = path.basename(pattern);
-    if (!name.includes('*'))
-        return [path.join(base, pattern)];
-    let entries;
+/** Picks one: a main file over the sites it includes; a local upstream; a shorter path; the name. */
+function choose(all, source, env, rel, where) {
+    const included = new Set();
+    const mains = all.filter((c) => c.main && !c.error);
+    for (const m of mains) {
+        const inc = (0, includes_1.resolveIncludes)(m.directives, path.dirname(m.file), env, rel);
+        if (inc.files.some((f) => (0, candidates_1.hasPass)(f.directives))) {
+            m.passes = true;
+            m.local = m.local || inc.files.some((f) => (0, candidates_1.localPass)(f.directives));
+            inc.files.forEach((f) => included.add(f.file));
+        }
+    }
+    const usable = all.filter((c) => c.passes && !c.error && !included.has(c.file));
+    usable.sort((a, b) => Number(b.local) - Number(a.local) ||
+        depth(a.path) - depth(b.path) ||
+        a.path.length - b.path.length ||
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const broken = all.filter((c) => c.error && !included.has(c.file));
+    const [best, ...rest] = usable;
+    const others = [...rest.map((c) => c.path), ...broken.map((c) => `${c.path} (unreadable)`)];
+    if (best) {
+        const why = best.main
+            ? 'a main nginx.conf whose included server block passes requests to the app'
+            : `a server block with ${best.local ? 'proxy_pass/uwsgi_pass to a local or app upstream' : 'proxy_pass/uwsgi_pass'}`;
+        const more = others.length ? `; other candidates: ${others.join(', ')}` : '';
+        return toFound(best, source, env, rel, `${best.path} (found in the ${where}: ${why}${more})`, others);
+    }
+    const bad = broken[0];
+    if (!bad)
+        return undefined;
+    return {
+        ...empty(bad.file, bad.path, source),
+        text: bad.text,
+        unusable: `${bad.path} looks like the nginx config but cannot be read: ${bad.error}`,
+        others: broken.slice(1).map((c) => c.path),
+    };
+}
+function toFound(c, source, env, rel, note, others) {
+    const includes = (0, includes_1.resolveIncludes)(c.directives, path.dirname(c.file), env, rel);
+    if (c.undefinedVars.length)
+        includes.undefinedVars.unshift({ path: c.path, names: c.undefinedVars });
+    return { source, file: c.file, path: c.path, text: c.text, note, includes, others };
+}
+function empty(file, rel, source) {
+    const includes = { files: [], standIns: [], undefinedVars: [], notes: [] };
+    return { source, file, path: rel, text: '', note: rel, includes, others: [] };
+}
+function isDir(p) {
     try {
-        entries = fs.readdirSync(dir);
+        return fs.statSync(p).isDirectory();
     }
     catch {
-        return [];
+        return false;
     }
-    const suffix = name.slice(name.indexOf('*') + 1);
-    return entries
-        .filter((e) => e.endsWith(suffix) && !e.startsWith('.'))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((e) => path.join(dir, e));
 }
-function read(file) {
+function depth(p) {
+    return p.split('/').length;
+}
+function relative(workspace, file) {
+    const rel = path.relative(workspace, file);
+    return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+}
+
+
+/***/ }),
+
+/***/ 7551:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_FILE_BYTES = void 0;
+exports.readConfig = readConfig;
+exports.resolveIncludes = resolveIncludes;
+/**
+ * The files a config includes, as the deployment has them: repository files mounted at the
+ * paths the `include` expects (relative to /etc/nginx, where the main nginx.conf lives),
+ * templates rendered, and stand-ins for what Debian's package or certbot would have put there.
+ * Reads files; decides nothing about the run.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const nginx_config_1 = __nccwpck_require__(37026);
+const standins_1 = __nccwpck_require__(35478);
+const template_1 = __nccwpck_require__(34584);
+const PREFIX = '/etc/nginx/';
+const MAX_DEPTH = 4;
+exports.MAX_FILE_BYTES = 256 * 1024;
+/** Reads a repository config file (rendered when it is a template); undefined when unreadable. */
+function readConfig(file, env) {
     try {
-        if (!fs.statSync(file).isFile())
+        const st = fs.statSync(file);
+        if (!st.isFile() || st.size > exports.MAX_FILE_BYTES)
             return undefined;
-        return fs.readFileSync(file, 'utf8');
+        const raw = fs.readFileSync(file, 'utf8');
+        if (!(0, template_1.isTemplate)(file))
+            return { text: raw, substituted: [], undefinedVars: [] };
+        return (0, template_1.renderTemplate)(raw, env);
     }
     catch {
         return undefined;
     }
 }
-function stripComments(text) {
-    return text.replace(/#[^\n]*/g, '');
+/**
+ * Follows `include` (and `ssl_dhparam`) from the given directives: `base` is the repository
+ * directory that stands for /etc/nginx. Unknown paths nothing fills are left to nginx -t.
+ */
+function resolveIncludes(directives, base, env, rel) {
+    const out = { files: [], standIns: [], undefinedVars: [], notes: [] };
+    const seen = new Set();
+    const addStandIn = (s) => {
+        for (const x of (0, standins_1.standInsOf)(s))
+            if (!out.standIns.some((k) => k.target === x.target))
+                out.standIns.push(x);
+    };
+    const visit = (ds, depth) => {
+        walk(ds, (d) => {
+            const value = d.args[0];
+            if (value === undefined || value.includes('$'))
+                return;
+            const abs = value.startsWith('/') ? value : PREFIX + value;
+            if (d.name === 'ssl_dhparam') {
+                const known = (0, standins_1.standInFor)(abs) ?? (0, standins_1.standInFor)('/etc/letsencrypt/ssl-dhparams.pem');
+                if (known)
+                    addStandIn({ ...known, target: abs });
+                return;
+            }
+            if (d.name !== 'include')
+                return;
+            const repo = abs.startsWith(PREFIX) ? repoMatches(base, abs.slice(PREFIX.length)) : [];
+            if (repo.length === 0) {
+                const known = (0, standins_1.standInFor)(abs);
+                if (known)
+                    addStandIn(known);
+                return;
+            }
+            for (const file of repo) {
+                if (seen.has(file) || depth >= MAX_DEPTH)
+                    continue;
+                seen.add(file);
+                const read = readConfig(file, env);
+                if (!read)
+                    continue;
+                const dir = path.posix.dirname(abs);
+                const target = path.posix.join(dir, (0, template_1.renderedName)(path.basename(file)));
+                let parsed = [];
+                try {
+                    parsed = (0, nginx_config_1.parseNginxFile)(read.text, target);
+                }
+                catch {
+                    // Mounted as is: nginx -t names the line.
+                }
+                out.files.push({ file, path: rel(file), target, text: read.text, directives: parsed });
+                if (read.undefinedVars.length)
+                    out.undefinedVars.push({ path: rel(file), names: read.undefinedVars });
+                visit(parsed, depth + 1);
+            }
+        });
+    };
+    visit(directives, 0);
+    for (const f of out.files)
+        out.notes.push(`${f.path} is mounted at ${f.target} (included).`);
+    for (const s of out.standIns)
+        out.notes.push(`${s.target} is a stand-in with ${s.origin} content (the proxy image may lack it).`);
+    return out;
 }
-function relative(workspace, file) {
-    const rel = path.relative(workspace, file);
-    return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+/** Repository files under base matching an /etc/nginx-relative include pattern (glob in the name). */
+function repoMatches(base, relPattern) {
+    const dir = path.join(base, path.dirname(relPattern));
+    const name = path.basename(relPattern);
+    let entries;
+    try {
+        entries = fs.readdirSync(dir).filter((e) => fs.statSync(path.join(dir, e)).isFile());
+    }
+    catch {
+        return [];
+    }
+    // A template stands for its rendered name, as the official image's templates do.
+    const byName = new Map(entries.map((e) => [(0, template_1.renderedName)(e), e]));
+    const wanted = (0, nginx_config_1.matchFiles)(`/x/${name}`, [...byName.keys()].map((e) => `/x/${e}`));
+    return wanted
+        .map((w) => byName.get(w.slice(3)))
+        .sort()
+        .map((e) => path.join(dir, e));
+}
+function walk(ds, visit) {
+    for (const d of ds) {
+        visit(d);
+        if (d.block)
+            walk(d.block, visit);
+    }
 }
 
 
@@ -81154,6 +81670,7 @@ exports.usableName = usableName;
  * later from `nginx -T`; this reading only decides the mounts.
  */
 const nginx_config_1 = __nccwpck_require__(37026);
+const certbot_1 = __nccwpck_require__(79059);
 const plan_tls_1 = __nccwpck_require__(50121);
 exports.SITE_TARGET = '/etc/nginx/conf.d/default.conf';
 exports.MAIN_TARGET = '/etc/nginx/nginx.conf';
@@ -81165,12 +81682,33 @@ Object.defineProperty(exports, "TLS_CONF_TARGET", ({ enumerable: true, get: func
  * Reads a config's text (the user's, or the reference) and plans its mounts. `file` names it in
  * messages (repo-relative path). Never throws: unreadable text gives a plan with parseError.
  */
-function planProxy(text, appHost, file) {
+function planProxy(text, appHost, file, opts = {}) {
     let directives;
     let rewritten;
+    const included = [];
+    const tlsAdded = [];
     try {
-        directives = (0, nginx_config_1.parseNginxFile)(text, file);
         rewritten = (0, nginx_config_1.rewriteUpstreams)(text, appHost, file);
+        const others = (opts.included ?? []).map((f) => {
+            const r = (0, nginx_config_1.rewriteUpstreams)(f.text, appHost, f.path);
+            return { ...f, text: r.text, r };
+        });
+        const all = [{ path: file, text: rewritten.text }, ...others];
+        const anySsl = all.some((f) => hasSslListener(f.text, f.path));
+        if (opts.addTls && !anySsl) {
+            for (const f of all) {
+                const added = (0, certbot_1.addTlsListeners)(f.text, f.path);
+                f.text = added.text;
+                tlsAdded.push(...added.added.map((a) => ({ ...a, path: f.path })));
+            }
+            rewritten = { ...rewritten, text: all[0].text };
+        }
+        for (const o of others) {
+            included.push({ path: o.path, target: o.target, text: all[others.indexOf(o) + 1].text });
+            rewritten.changes.push(...o.r.changes);
+            rewritten.kept.push(...o.r.kept);
+        }
+        directives = withIncluded((0, nginx_config_1.parseNginxFile)(rewritten.text, file), included.flatMap((f) => (0, nginx_config_1.parseNginxFile)(f.text, f.path)));
     }
     catch (err) {
         if (!(err instanceof nginx_config_1.NginxSyntaxError))
@@ -81184,6 +81722,10 @@ function planProxy(text, appHost, file) {
     const kind = directives.some((d) => d.name === 'http' || d.name === 'events') ? 'main' : 'site';
     const facts = (0, nginx_config_1.configFacts)(directives);
     const plan = emptyPlan(kind, rewritten.text);
+    plan.included = included;
+    plan.tlsAdded = tlsAdded;
+    if (tlsAdded.length)
+        plan.tls = 'added';
     plan.rewrites = rewritten.changes;
     plan.kept = rewritten.kept;
     plan.serviceHosts = serviceHosts(rewritten.kept);
@@ -81196,7 +81738,8 @@ function planProxy(text, appHost, file) {
     }
     plan.statics = staticTargets(facts);
     plan.sslPort = tlsServers.flatMap((s) => s.listen).find((l) => l.ssl && l.port)?.port;
-    plan.plainPort = facts.servers.flatMap((s) => s.listen).find((l) => !l.ssl && l.port)?.port;
+    const plain = facts.servers.flatMap((s) => s.listen).filter((l) => !l.ssl && l.port);
+    plan.plainPort = (plain.find((l) => l.port === 80) ?? plain[0])?.port;
     plan.serverName = tlsServers.flatMap((s) => s.serverNames).find(usableName);
     const limits = [facts.http?.limitReq ?? [], ...facts.servers.map(limitsOf)].flat();
     plan.rateLimited = limits.length > 0;
@@ -81206,7 +81749,21 @@ function planProxy(text, appHost, file) {
 function emptyPlan(kind, text) {
     const target = kind === 'main' ? exports.MAIN_TARGET : exports.SITE_TARGET;
     const base = { kind, target, text, rewrites: [], kept: [], serviceHosts: [], certPaths: [] };
-    return { ...base, skippedCertPaths: [], statics: [], rateLimited: false, retryAfterMs: 1000 };
+    const rest = { skippedCertPaths: [], statics: [], rateLimited: false, retryAfterMs: 1000 };
+    return { ...base, ...rest, included: [], tls: 'nginx', tlsAdded: [] };
+}
+/** The included files' directives where nginx reads them: inside http {} of a main file. */
+function withIncluded(main, included) {
+    if (!included.length)
+        return main;
+    const http = main.find((d) => d.name === 'http' && d.block);
+    if (!http)
+        return [...main, ...included];
+    return main.map((d) => (d === http ? { ...d, block: [...(d.block ?? []), ...included] } : d));
+}
+function hasSslListener(text, file) {
+    const servers = (0, nginx_config_1.configFacts)((0, nginx_config_1.parseNginxFile)(text, file)).servers;
+    return servers.some((s) => s.listen.some((l) => l.ssl));
 }
 /** Prefix locations under /static served from disk (alias, or root + location path). */
 function staticTargets(facts) {
@@ -81298,6 +81855,157 @@ server {
     }
 }
 `;
+}
+
+
+/***/ }),
+
+/***/ 35478:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Faithful stand-ins for files a deployed nginx includes but the proxy image may lack: Debian's
+ * /etc/nginx/proxy_params and snippets/, and what `certbot --nginx` leaves under /etc/letsencrypt/
+ * (options-ssl-nginx.conf, ssl-dhparams.pem; the live/NAME/ certificates are filled by the
+ * certificate paths of the plan). Contents are the real files' (Debian bookworm's nginx package,
+ * certbot-nginx's options file, RFC 7919's ffdhe2048 which is certbot's ssl-dhparams.pem). Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.standInFor = standInFor;
+exports.standInsOf = standInsOf;
+exports.withStandIns = withStandIns;
+// Debian bookworm's /etc/nginx/proxy_params (the current package sets Host $host, not $http_host).
+const PROXY_PARAMS = `proxy_set_header Host $host;
+proxy_set_header X-Real-IP $remote_addr;
+proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+proxy_set_header X-Forwarded-Proto $scheme;
+`;
+const FASTCGI_PHP = `fastcgi_split_path_info ^(.+?\\.php)(/.*)$;
+try_files $fastcgi_script_name =404;
+set $path_info $fastcgi_path_info;
+fastcgi_param PATH_INFO $path_info;
+fastcgi_index index.php;
+include fastcgi.conf;
+`;
+const SNAKEOIL = `ssl_certificate /etc/ssl/certs/ssl-cert-snakeoil.pem;
+ssl_certificate_key /etc/ssl/private/ssl-cert-snakeoil.key;
+`;
+const OPTIONS_SSL_NGINX = `ssl_session_cache shared:le_nginx_SSL:10m;
+ssl_session_timeout 1440m;
+ssl_session_tickets off;
+
+ssl_protocols TLSv1.2 TLSv1.3;
+ssl_prefer_server_ciphers off;
+
+ssl_ciphers "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+`;
+// RFC 7919 ffdhe2048, as \`openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048\` prints it.
+const FFDHE2048 = `-----BEGIN DH PARAMETERS-----
+MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
+-----END DH PARAMETERS-----
+`;
+const DEBIAN = "Debian's nginx package";
+const CERTBOT = "certbot's";
+/** Every stand-in the action knows, by in-container path. */
+const KNOWN = [
+    { target: '/etc/nginx/proxy_params', origin: DEBIAN, content: PROXY_PARAMS },
+    { target: '/etc/nginx/snippets/fastcgi-php.conf', origin: DEBIAN, content: FASTCGI_PHP },
+    { target: '/etc/nginx/snippets/snakeoil.conf', origin: DEBIAN, content: SNAKEOIL },
+    {
+        target: '/etc/ssl/certs/ssl-cert-snakeoil.pem',
+        origin: 'ssl-cert (snakeoil)',
+        content: 'cert',
+    },
+    {
+        target: '/etc/ssl/private/ssl-cert-snakeoil.key',
+        origin: 'ssl-cert (snakeoil)',
+        content: 'key',
+    },
+    {
+        target: '/etc/letsencrypt/options-ssl-nginx.conf',
+        origin: CERTBOT,
+        content: OPTIONS_SSL_NGINX,
+    },
+    {
+        target: '/etc/letsencrypt/ssl-dhparams.pem',
+        origin: `${CERTBOT} (RFC 7919 ffdhe2048)`,
+        content: FFDHE2048,
+    },
+];
+/** The stand-in for one in-container path, if the action has one. */
+function standInFor(target) {
+    return KNOWN.find((s) => s.target === target);
+}
+/** The stand-ins an included snippet needs in turn (snakeoil.conf names the snakeoil pair). */
+function standInsOf(s) {
+    if (s.target !== '/etc/nginx/snippets/snakeoil.conf')
+        return [s];
+    return [s, ...KNOWN.filter((k) => k.origin.startsWith('ssl-cert'))];
+}
+/** `have` with the stand-ins for `targets` it lacks (the files the action's own edits include). */
+function withStandIns(have, targets) {
+    const out = [...have];
+    for (const t of targets) {
+        const s = standInFor(t);
+        if (s && !out.some((x) => x.target === t))
+            out.push(s);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 34584:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * nginx config templates rendered as the official nginx image renders /etc/nginx/templates/*.template
+ * at start (docker-entrypoint.d/20-envsubst-on-templates.sh): `envsubst "$defined_envs"`, so only
+ * variables that are defined are substituted, in both `$VAR` and `${VAR}` forms; everything else
+ * (nginx's own `$host`, an undefined `${VAR}`) is left as written. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isTemplate = isTemplate;
+exports.renderTemplate = renderTemplate;
+exports.renderedName = renderedName;
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+/** A file the official image would render: its name ends in `.template`. */
+function isTemplate(file) {
+    return file.endsWith('.template');
+}
+/** Substitutes the defined variables of env into text, as envsubst with a variable list does. */
+function renderTemplate(text, env) {
+    const values = new Map(env);
+    const substituted = [];
+    const undefinedVars = [];
+    const out = text.replace(new RegExp(`\\$\\{(${NAME})\\}|\\$(${NAME})`, 'g'), (m, braced, bare) => {
+        const name = (braced ?? bare);
+        const value = values.get(name);
+        if (value === undefined) {
+            // Only an upper-case braced name is a template's: `$host`, `${host}` are nginx's own.
+            if (braced !== undefined && /[A-Z]/.test(name) && !undefinedVars.includes(name))
+                undefinedVars.push(name);
+            return m;
+        }
+        if (!substituted.includes(name))
+            substituted.push(name);
+        return value;
+    });
+    return { text: out, substituted, undefinedVars };
+}
+/** The name the image gives the rendered file: the template's without `.template`. */
+function renderedName(file) {
+    return file.replace(/\.template$/, '');
 }
 
 
@@ -82994,6 +83702,9 @@ function configNotes(found, plan, appPort) {
         found
             ? `nginx config: ${found.note}, mounted as ${plan.target}${mounted}.`
             : "No nginx config in the repository: the reference proxy (the deployment chapter's example: TLS, forwarded headers, /static/) is used.",
+        ...(found?.includes.notes ?? []),
+        ...(found?.includes.undefinedVars ?? []).map((u) => `${u.path}: template variable(s) ${u.names.map((n) => `\${${n}}`).join(', ')} not set in proxy-env: left as written, as the official image's envsubst leaves them.`),
+        ...plan.tlsAdded.map((a) => `${a.path} line ${a.line}: the server listens without TLS; \`${a.listen}\` and a throw-away certificate were added, as certbot --nginx does.`),
         ...plan.rewrites.map((r) => `Line ${r.line}: ${r.before} points at the app container as ${r.after} (same port).`),
         ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`),
         ...otherPort.map((r) => `Line ${r.line}: ${r.after} keeps the config's port, but the app listens on ${appPort}: requests through the proxy will fail.`),
@@ -83016,9 +83727,19 @@ function initialFacts(found, plan, serverName, statics, notes) {
         })),
         test: { ok: false },
         notes,
+        kind: found ? 'nginx' : 'reference',
+        tls: plan.tls,
     };
     if (found)
         facts.path = found.path;
+    if (plan.tlsAdded.length)
+        facts.tlsAdded = plan.tlsAdded.map((a) => ({ file: a.path, line: a.line, listen: a.listen }));
+    if (found?.includes.files.length)
+        facts.included = found.includes.files.map((f) => ({ path: f.path, target: f.target }));
+    if (found?.includes.standIns.length)
+        facts.standIns = found.includes.standIns.map((s) => s.target);
+    if (found?.includes.undefinedVars.length)
+        facts.undefinedVars = found.includes.undefinedVars;
     return facts;
 }
 /**
@@ -83077,7 +83798,14 @@ const nginx_stage_1 = __nccwpck_require__(42688);
 exports.NGINX = {
     kind: 'nginx',
     find: (opts) => (0, discover_1.discoverNginxConfig)(opts),
-    plan: (found) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, found.path),
+    plan: (found, _input, opts) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, found.path, {
+        addTls: opts.tlsTermination !== 'upstream',
+        included: (found.includes?.files ?? []).map(({ path, target, text }) => ({
+            path,
+            target,
+            text,
+        })),
+    }),
     standUp: nginx_stage_1.standUpNginx,
 };
 exports.REFERENCE = {
@@ -83166,8 +83894,31 @@ async function prepareMounts(docker, plan, input) {
     const configFile = path.join(dir, 'nginx.conf');
     await node_fs_1.promises.writeFile(configFile, plan.text, { mode: 0o644 });
     const mounts = [{ source: configFile, target: plan.target }];
+    for (const [i, f] of plan.included.entries()) {
+        const file = path.join(dir, `included-${i}.conf`);
+        await node_fs_1.promises.writeFile(file, f.text, { mode: 0o644 });
+        mounts.push({ source: file, target: f.target });
+    }
+    if (plan.included.some((f) => f.target.startsWith('/etc/nginx/conf.d/')) &&
+        !plan.included.some((f) => f.target === plan_1.SITE_TARGET)) {
+        // Deployments that ship their own conf.d replace the image's default site.
+        const blank = path.join(dir, 'blank-default.conf');
+        await node_fs_1.promises.writeFile(blank, '# left out by flask-deploy-check: the repository ships conf.d\n', {
+            mode: 0o644,
+        });
+        mounts.push({ source: blank, target: plan_1.SITE_TARGET });
+        notes.push(`The image's ${plan_1.SITE_TARGET} is left out: the repository ships its own conf.d files.`);
+    }
     const cert = await (0, certs_1.makeCertificate)(input.serverName, path.join(dir, 'tls'));
     const pem = { cert: cert.certFile, key: cert.keyFile, bundle: cert.bundleFile };
+    for (const [i, s] of (input.standIns ?? []).entries()) {
+        let source = s.content === 'cert' ? cert.certFile : s.content === 'key' ? cert.keyFile : '';
+        if (!source) {
+            source = path.join(dir, `stand-in-${i}`);
+            await node_fs_1.promises.writeFile(source, s.content, { mode: 0o644 });
+        }
+        mounts.push({ source, target: s.target });
+    }
     for (const c of plan.certPaths)
         mounts.push({ source: pem[c.content], target: c.path });
     if (plan.certPaths.length)
@@ -83211,7 +83962,12 @@ async function prepareMounts(docker, plan, input) {
         parents.add(parent);
         traversalPaths.push(`${s.target.location.replace(/\/+$/, '')}../${canaryName}`);
     }
-    return { mounts, statics, traversalPaths, canaryText, notes };
+    return { mounts: unique(mounts), statics, traversalPaths, canaryText, notes };
+}
+/** One mount per target (docker refuses two): the first, i.e. the config's own files, wins. */
+function unique(mounts) {
+    const seen = new Set();
+    return mounts.filter((m) => !seen.has(m.target) && seen.add(m.target));
 }
 /** The URL path of one real file nginx should serve, from the first filled static directory. */
 function staticSample(statics) {
@@ -83439,6 +84195,8 @@ exports.standUpNginx = standUpNginx;
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
 const stack_1 = __nccwpck_require__(58836);
+const certbot_1 = __nccwpck_require__(79059);
+const standins_1 = __nccwpck_require__(35478);
 const app_host_1 = __nccwpck_require__(35974);
 const config_facts_1 = __nccwpck_require__(78931);
 const mounts_1 = __nccwpck_require__(52897);
@@ -83448,7 +84206,16 @@ const START_TIMEOUT_MS = 10_000;
 async function standUpNginx(docker, opts, input, source, plan) {
     const { log } = input;
     // The reference config is ours: findings and notes never name it as the user's file.
-    const found = source.source === 'reference' ? undefined : { ...source, source: source.source };
+    const found = source.source === 'reference'
+        ? undefined
+        : {
+            ...source,
+            source: source.source,
+            includes: source.includes ?? { files: [], standIns: [], undefinedVars: [], notes: [] },
+            others: source.others ?? [],
+        };
+    if (found?.unusable)
+        return unusable(found, plan, opts, input);
     const missing = await (0, nginx_container_1.ensureImage)(docker, opts.proxyImage, log);
     if (missing)
         return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} };
@@ -83465,9 +84232,13 @@ async function standUpNginx(docker, opts, input, source, plan) {
         appContainer: input.appContainer,
         staticFolderHint: input.staticFolderHint,
         context: opts.context,
+        // certbot's own include and DH parameters come with the TLS the action adds as it does.
+        standIns: (0, standins_1.withStandIns)(found?.includes.standIns ?? [], plan.tlsAdded.length ? certbot_1.CERTBOT_INCLUDES : []),
     });
     notes.push(...prepared.notes);
-    const toRepo = (file) => (found && file === plan.target ? found.path : file);
+    const toRepo = (file) => found && file === plan.target
+        ? found.path
+        : (plan.included.find((f) => f.target === file)?.path ?? file);
     const facts = (0, config_facts_1.initialFacts)(found, plan, serverName, prepared.statics, notes);
     const hosts = await serviceHostEntries(docker, plan.serviceHosts, input, notes);
     const spec = {
@@ -83479,7 +84250,13 @@ async function standUpNginx(docker, opts, input, source, plan) {
     };
     const tested = await (0, nginx_container_1.testConfig)(docker, spec);
     const timings = { testMs: tested.ms };
-    const rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
+    let rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
+    const unset = found?.includes.undefinedVars ?? [];
+    if (rejected && unset.length) {
+        const names = unset.flatMap((u) => u.names.map((n) => `\${${n}}`)).join(', ');
+        facts.test.message = `${facts.test.message ?? ''} (template variable ${names} is not set: give it in proxy-env)`;
+        rejected = `${rejected}; ${names} not set in proxy-env`;
+    }
     if (rejected) {
         log.info(`nginx rejected ${display}: ${rejected}`);
         const reason = `nginx rejected the configuration: ${rejected}`;
@@ -83493,7 +84270,9 @@ async function standUpNginx(docker, opts, input, source, plan) {
     if (plan.parseError || plan.sslPort === undefined) {
         const reason = plan.parseError
             ? `the config could not be read: ${plan.parseError}`
-            : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
+            : opts.tlsTermination === 'upstream'
+                ? `tls-termination: upstream (a TLS terminator in front of ${display}) is not implemented yet`
+                : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
         return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
     }
     const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
@@ -83529,6 +84308,28 @@ async function standUpNginx(docker, opts, input, source, plan) {
         retryAfterMs: plan.retryAfterMs,
     };
     return { proxyConfig: facts, proxy, runtime, timings };
+}
+/**
+ * The repository has an nginx config the action cannot use: the report says why (as
+ * proxy.config-valid's failure) instead of standing the reference proxy in for it.
+ */
+function unusable(found, plan, opts, input) {
+    const reason = found.unusable;
+    const notes = [
+        `nginx config: ${found.note}.`,
+        `Not used: ${reason}. The reference proxy does not stand in for a repository's own config.`,
+        ...found.others.map((o) => `Also found: ${o}.`),
+    ];
+    const facts = (0, config_facts_1.initialFacts)(found, plan, opts.serverName ?? input.serverNameHint ?? 'example.com', [], notes);
+    facts.test = { ok: false, message: reason, file: found.path };
+    return {
+        proxyConfig: facts,
+        proxy: {
+            unavailable: `the nginx config could not be used: ${reason}`,
+            blockedBy: 'proxy.config-valid',
+        },
+        timings: {},
+    };
 }
 /**
  * /etc/hosts entries for upstream names such as a compose service (`proxy_pass http://web:8000`):
@@ -83582,7 +84383,7 @@ const kinds_1 = __nccwpck_require__(62012);
 async function standUpProxy(docker, opts, input) {
     try {
         const { kind, found } = (0, kinds_1.selectProxy)(opts, input);
-        return await kind.standUp(docker, opts, input, found, kind.plan(found, input));
+        return await kind.standUp(docker, opts, input, found, kind.plan(found, input, opts));
     }
     catch (err) {
         const reason = `the proxy stage failed: ${err.message}`;

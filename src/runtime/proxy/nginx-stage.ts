@@ -10,8 +10,10 @@ import type { Docker } from '../../docker/docker'
 import { containerAddress, networkGateway } from '../../docker/stack'
 import type { ProxyFacts } from '../../facts/types'
 import type { ProxyRuntime } from '../../probe/proxy-requests'
+import { CERTBOT_INCLUDES } from '../../proxy/certbot'
 import type { FoundConfig } from '../../proxy/discover'
 import type { ProxyPlan, StaticTarget } from '../../proxy/plan'
+import { withStandIns } from '../../proxy/standins'
 import { APP_HOST } from '../app-host'
 import { configNotes, initialFacts, readTest } from './config-facts'
 import type { ProxyOptions, ProxySource, ProxyStage, ProxyStageInput } from './kind'
@@ -57,7 +59,11 @@ export async function standUpNginx(
     appContainer: input.appContainer,
     staticFolderHint: input.staticFolderHint,
     context: opts.context,
-    standIns: found?.includes.standIns,
+    // certbot's own include and DH parameters come with the TLS the action adds as it does.
+    standIns: withStandIns(
+      found?.includes.standIns ?? [],
+      plan.tlsAdded.length ? CERTBOT_INCLUDES : [],
+    ),
   })
   notes.push(...prepared.notes)
   const toRepo = (file: string): string =>
