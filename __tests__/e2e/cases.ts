@@ -646,5 +646,41 @@ PROXY_CASES.push(
   },
 )
 
+/** tls-termination: upstream (issue 8): a TLS load balancer in front of a plain-HTTP nginx. */
+const BEHIND_BALANCER = {
+  // The balancer's TLS and its plain-HTTP listener are not in the repository.
+  'tls.protocols': 'skip',
+  'tls.https-redirect': 'skip',
+} as const
+PROXY_CASES.push(
+  {
+    fixture: 'upstream-lb',
+    defect:
+      'none: nginx behind a TLS load balancer passes its X-Forwarded-Proto on; ProxyFix x_for=2 counts both proxies',
+    expect: { ...BEHIND_BALANCER },
+    changedFiles: ['app.py', 'deploy/nginx.conf'],
+    exitCode: 0,
+    inputs: { 'tls-termination': 'upstream' },
+    skipReason: /load balancer/,
+  },
+  {
+    fixture: 'upstream-scheme',
+    defect:
+      "X-Forwarded-Proto $scheme behind a TLS load balancer: nginx's own http overwrites the balancer's https",
+    expect: { ...BEHIND_BALANCER, 'proxy.https-urls': 'fail' },
+    changedFiles: ['app.py', 'deploy/nginx.conf'],
+    exitCode: 1,
+    inputs: { 'tls-termination': 'upstream' },
+    skipReason: /load balancer/,
+    configLine: { 'proxy.https-urls': /^\s*proxy_set_header X-Forwarded-Proto \$scheme;/ },
+    evidence: {
+      'proxy.https-urls': [
+        /X-Forwarded-Proto reaching the app: http\b/,
+        /X-Forwarded-Proto: https to nginx/,
+      ],
+    },
+  },
+)
+
 /** Every fixture but `good`, with its case. */
 export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES]

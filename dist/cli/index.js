@@ -73121,6 +73121,7 @@ exports.locationLabel = locationLabel;
 exports.defaultServer = defaultServer;
 exports.serverFor = serverFor;
 exports.tlsPort = tlsPort;
+exports.entryPort = entryPort;
 exports.mainServer = mainServer;
 exports.locationFor = locationFor;
 exports.appLocations = appLocations;
@@ -73216,10 +73217,20 @@ function tlsPort(facts) {
     const listens = facts.servers.flatMap((s) => s.listen).filter((l) => l.ssl);
     return listens.find((l) => l.port === 443)?.port ?? listens[0]?.port ?? 443;
 }
-/** The HTTPS server that serves the public host name. */
+/**
+ * The port the checks' requests enter nginx on: its TLS port, or behind a load balancer
+ * (tls-termination: upstream) the plain port it forwards to (80, else the first plain one).
+ */
+function entryPort(obs, facts) {
+    if (proxyConfigOf(obs)?.tls !== 'upstream')
+        return tlsPort(facts);
+    const plain = facts.servers.flatMap((s) => s.listen).filter((l) => !l.ssl && l.port);
+    return plain.find((l) => l.port === 80)?.port ?? plain[0]?.port ?? 80;
+}
+/** The server that serves the public host name on the port requests enter nginx on. */
 function mainServer(obs) {
     const facts = nginxFacts(obs);
-    return facts && serverFor(facts, tlsPort(facts), publicHost(obs));
+    return facts && serverFor(facts, entryPort(obs, facts), publicHost(obs));
 }
 function key(loc) {
     return loc.modifier ? `${loc.modifier} ${loc.path}` : loc.path;
@@ -73311,6 +73322,8 @@ exports.plainAnswer = plainAnswer;
 exports.forgedAnswer = forgedAnswer;
 exports.proxyFixOf = proxyFixOf;
 exports.proxyFixLine = proxyFixLine;
+exports.proxyFixFor = proxyFixFor;
+exports.hopsText = hopsText;
 const http_1 = __nccwpck_require__(95941);
 const parts_1 = __nccwpck_require__(319);
 /**
@@ -73347,6 +73360,20 @@ function proxyFixLine(a) {
 }
 /** The chapter's ProxyFix line, for fixes. */
 exports.PROXY_FIX = 'app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)';
+/**
+ * The ProxyFix line for the proxies in front of the app: behind a load balancer and nginx,
+ * X-Forwarded-For holds two appended addresses, while nginx passes the balancer's
+ * X-Forwarded-Proto and Host on as one value each.
+ */
+function proxyFixFor(hops) {
+    return hops > 1
+        ? `app.wsgi_app = ProxyFix(app.wsgi_app, x_for=${hops}, x_proto=1, x_host=1)`
+        : exports.PROXY_FIX;
+}
+/** The proxies in front of the app, as words: "1 (nginx)" or "2 (the load balancer and nginx)". */
+function hopsText(hops) {
+    return hops > 1 ? `${hops} (the load balancer and nginx)` : '1 (nginx)';
+}
 
 
 /***/ }),
@@ -74067,6 +74094,8 @@ function sawLine(a, what) {
 /** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
 function judge(obs) {
     const client = (0, parts_1.present)(obs.proxy)?.clientAddress;
+    const hops = (0, parts_1.present)(obs.proxy)?.hops ?? 1;
+    const fixLine = (0, probe_1.proxyFixFor)(hops);
     const plain = (0, probe_1.plainAnswer)(obs);
     const forged = (0, probe_1.forgedAnswer)(obs);
     const any = plain ?? forged;
@@ -74086,11 +74115,11 @@ function judge(obs) {
             status: 'failed',
             summary: `a client-forged X-Forwarded-For wins: the app takes ${forged_1.FORGED_CLIENT} as the client address`,
             evidence,
-            fix: xFor > 1
-                ? `ProxyFix x_for=${xFor} trusts ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
+            fix: xFor > hops
+                ? `ProxyFix x_for=${xFor} trusts ${xFor} ${xFor === 1 ? 'proxy' : 'proxies'} but there ${hops > 1 ? 'are' : 'is'} ${(0, probe_1.hopsText)(hops)}: ${fixLine}`
                 : passedThrough
                     ? `let nginx append the client address instead of passing the client's header on: ${XFF_LINE}`
-                    : `trust exactly one proxy: ${probe_1.PROXY_FIX}`,
+                    : `trust exactly ${hops > 1 ? 'two proxies (the load balancer and nginx)' : 'one proxy'}: ${fixLine}`,
         };
     }
     if (plain !== undefined && plain.remoteAddr !== client) {
@@ -74100,10 +74129,10 @@ function judge(obs) {
             summary: `the app sees ${plain.remoteAddr} (the proxy) as the client, not ${client}`,
             evidence,
             fix: xff === undefined
-                ? `${XFF_LINE} in the location that proxies to the app, and ${probe_1.PROXY_FIX}`
-                : xFor > 1
-                    ? `ProxyFix x_for=${xFor} expects ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
-                    : `trust the X-Forwarded-For nginx sets: ${probe_1.PROXY_FIX}`,
+                ? `${XFF_LINE} in the location that proxies to the app, and ${fixLine}`
+                : xFor !== hops && xFor > 0
+                    ? `ProxyFix x_for=${xFor} expects ${xFor} ${xFor === 1 ? 'proxy' : 'proxies'} but there ${hops > 1 ? 'are' : 'is'} ${(0, probe_1.hopsText)(hops)}: ${fixLine}`
+                    : `trust the X-Forwarded-For nginx sets: ${fixLine}`,
         };
     }
     const forgedPart = forged ? `; a forged X-Forwarded-For: ${forged_1.FORGED_CLIENT} did not replace it` : '';
@@ -74522,7 +74551,7 @@ function judge(obs) {
     }
     const forged = (0, http_1.requestHost)(x);
     const facts = (0, nginx_1.nginxFacts)(obs);
-    const port = facts ? (0, nginx_1.tlsPort)(facts) : 443;
+    const port = facts ? (0, nginx_1.entryPort)(obs, facts) : 443;
     const target = facts && (0, nginx_1.serverFor)(facts, port, forged);
     const main = (0, nginx_1.mainServer)(obs);
     const res = x.response;
@@ -74599,6 +74628,7 @@ const wsgi_1 = __nccwpck_require__(19033);
 const http_1 = __nccwpck_require__(95941);
 const nginx_1 = __nccwpck_require__(84545);
 const probe_1 = __nccwpck_require__(13423);
+const parts_1 = __nccwpck_require__(319);
 const text_1 = __nccwpck_require__(85290);
 const urls_1 = __nccwpck_require__(53139);
 const LOCATION_PURPOSES = ['route', 'trailing-slash', 'health', 'not-found', 'static'];
@@ -74691,6 +74721,21 @@ function judge(obs) {
         const protoSet = loc?.proxySetHeaders.some((h) => /^x-forwarded-proto$/i.test(h.name));
         const protoArrived = answer && (0, http_1.caseless)(answer.forwarded, 'x-forwarded-proto');
         const nginxGap = loc !== undefined && (answer ? !protoArrived : !protoSet);
+        // Behind a load balancer nginx's own scheme is http: `$scheme` overwrites the balancer's https.
+        const behind = ((0, parts_1.present)(obs.proxy)?.hops ?? 1) > 1;
+        const overwritten = behind && loc !== undefined && protoArrived === 'http';
+        if (overwritten)
+            return {
+                status: 'failed',
+                summary: (0, text_1.clip)(`${found[0].text}: ${found[0].why} behind the load balancer: nginx sends X-Forwarded-Proto http${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`, 240),
+                evidence: [
+                    ...found.slice(0, 6).map((f) => (0, text_1.clip)(`${f.text} (${f.why})`)),
+                    ...evidenceProbe,
+                    'the load balancer sent X-Forwarded-Proto: https to nginx',
+                ],
+                fix: `pass the balancer's scheme on in ${(0, nginx_1.locationLabel)(loc)}: proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; ($scheme is nginx's own, http)`,
+                location: (0, nginx_1.userLocation)(obs, loc.proxySetHeaders.find((h) => /^x-forwarded-proto$/i.test(h.name)) ?? loc),
+            };
         return {
             status: 'failed',
             summary: (0, text_1.clip)(`${found[0].text}: ${found[0].why} behind the TLS proxy${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`, 240),
@@ -75986,6 +76031,13 @@ const nginx_1 = __nccwpck_require__(84545);
 const text_1 = __nccwpck_require__(85290);
 /** tls.https-redirect: plain HTTP on port 80 redirects (301/308) to https with the same host and path. */
 function judge(obs) {
+    if ((0, nginx_1.proxyConfigOf)(obs)?.tls === 'upstream') {
+        return {
+            status: 'skipped',
+            summary: "TLS ends at the load balancer (tls-termination: upstream): its listener rules, not the repository's nginx, redirect plain HTTP",
+            skipReason: 'not-applicable',
+        };
+    }
     const facts = (0, nginx_1.nginxFacts)(obs);
     if (facts && !facts.servers.some((s) => s.listen.some((l) => l.port === 80))) {
         return {
@@ -80851,6 +80903,65 @@ exports.UwsgiProbe = UwsgiProbe;
 
 /***/ }),
 
+/***/ 51264:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * The TLS terminator that stands for a cloud load balancer in front of the user's nginx
+ * (tls-termination: upstream). It does what AWS's ALB and Google's HTTPS load balancer do to a
+ * request: ends TLS, appends the client address to X-Forwarded-For, sets X-Forwarded-Proto
+ * https and X-Forwarded-Port 443, keeps the client's Host, and passes every other header on
+ * (a forged X-Forwarded-Host reaches nginx as it would in production). Its own traces are kept out
+ * of what the checks judge: nginx's Server header passes through, and when nginx closes the
+ * connection without an answer (`return 444`) the client's connection is closed too, where a cloud
+ * balancer would answer 502 of its own. Plain HTTP is left to the balancer's listener rules, which
+ * are not in the repository. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BALANCER_PORT = exports.BALANCER_KEY = exports.BALANCER_CERT = exports.BALANCER_SITE = void 0;
+exports.balancerConfig = balancerConfig;
+/** Where the balancer's files go in its container. */
+exports.BALANCER_SITE = '/etc/nginx/conf.d/default.conf';
+exports.BALANCER_CERT = '/etc/nginx/flask-deploy-check/balancer.crt';
+exports.BALANCER_KEY = '/etc/nginx/flask-deploy-check/balancer.key';
+exports.BALANCER_PORT = 443;
+/** The balancer's nginx config: one TLS listener forwarding to `upstream` (host:port). */
+function balancerConfig(upstream) {
+    return `# flask-deploy-check: a TLS-terminating load balancer in front of the repository's nginx.
+server {
+    listen ${exports.BALANCER_PORT} ssl default_server;
+    server_name _;
+    ssl_certificate ${exports.BALANCER_CERT};
+    ssl_certificate_key ${exports.BALANCER_KEY};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    client_max_body_size 0;
+    server_tokens off;
+    error_page 502 = @closed;
+    location @closed {
+        return 444;
+    }
+    location / {
+        proxy_pass http://${upstream};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto https;
+        proxy_set_header X-Forwarded-Port ${exports.BALANCER_PORT};
+        proxy_pass_header Server;
+        proxy_read_timeout 3600s;
+        proxy_buffering off;
+        proxy_request_buffering off;
+    }
+}
+`;
+}
+
+
+/***/ }),
+
 /***/ 31756:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -83612,11 +83723,17 @@ async function observeLive(obs, opts, c) {
     obs.forwardedSpoof =
         spoof ??
             ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' });
-    obs.tls = staged.runtime
-        ? await (0, tls_1.tlsHandshakes)({ port: staged.runtime.httpsPort, servername: staged.runtime.serverName }, c.signal)
-        : 'unavailable' in staged.proxy
-            ? staged.proxy
-            : { unavailable: 'the proxy did not answer' };
+    const behindBalancer = !('unavailable' in staged.proxy) && (staged.proxy.hops ?? 1) > 1;
+    obs.tls = behindBalancer
+        ? {
+            unavailable: 'TLS ends at the load balancer in front of nginx (tls-termination: upstream): the repository configures no TLS',
+            skip: 'not-applicable',
+        }
+        : staged.runtime
+            ? await (0, tls_1.tlsHandshakes)({ port: staged.runtime.httpsPort, servername: staged.runtime.serverName }, c.signal)
+            : 'unavailable' in staged.proxy
+                ? staged.proxy
+                : { unavailable: 'the proxy did not answer' };
     // Probe exchanges stay out of obs.http: their bodies carry the key digest.
     obs.http = [...appHttp, ...proxyHttp];
     obs.probe = !opts.introspect
@@ -83673,6 +83790,99 @@ async function askThroughProxy(rt, probe, forgeries, o) {
             answers.push(answer);
     }
     return answers;
+}
+
+
+/***/ }),
+
+/***/ 33517:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.startChain = startChain;
+/**
+ * tls-termination: upstream. The user's nginx runs as its config says (plain HTTP), and a second
+ * container from the proxy image, the balancer, ends TLS in front of it as a cloud load
+ * balancer does (src/proxy/balancer.ts). Every request of the checks enters at the balancer, so
+ * they judge the whole chain: nginx must pass the balancer's scheme on, ProxyFix must count two
+ * proxies.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const path = __importStar(__nccwpck_require__(76760));
+const balancer_1 = __nccwpck_require__(51264);
+const certs_1 = __nccwpck_require__(89031);
+const nginx_container_1 = __nccwpck_require__(4629);
+/**
+ * Starts the user's nginx on `plainPort`, then the balancer forwarding to it; the reason when
+ * either does not come up.
+ */
+async function startChain(docker, spec) {
+    const t0 = Date.now();
+    const nginx = await (0, nginx_container_1.startProxy)(docker, { ...spec, ports: [spec.plainPort], ready: 'http' });
+    if (!nginx.ok)
+        return { ok: false, reason: nginx.reason };
+    const balancer = await startBalancer(docker, spec, `${nginx.name}:${spec.plainPort}`);
+    if (!balancer.ok)
+        return { ok: false, reason: `the load balancer in front of nginx: ${balancer.reason}` };
+    const httpsPort = balancer.hostPorts.get(balancer_1.BALANCER_PORT);
+    return { ok: true, chain: { nginx: nginx.name, httpsPort, ms: Date.now() - t0 } };
+}
+async function startBalancer(docker, spec, upstream) {
+    const dir = path.join(spec.dir, 'balancer');
+    await node_fs_1.promises.mkdir(dir, { recursive: true, mode: 0o755 });
+    const site = path.join(dir, 'default.conf');
+    await node_fs_1.promises.writeFile(site, (0, balancer_1.balancerConfig)(upstream), { mode: 0o644 });
+    const cert = await (0, certs_1.makeCertificate)(spec.serverName, dir);
+    return (0, nginx_container_1.startProxy)(docker, {
+        runId: spec.runId,
+        image: spec.image,
+        network: spec.network,
+        hosts: [],
+        mounts: [
+            { source: site, target: balancer_1.BALANCER_SITE },
+            { source: cert.certFile, target: balancer_1.BALANCER_CERT },
+            { source: cert.keyFile, target: balancer_1.BALANCER_KEY },
+        ],
+        ports: [balancer_1.BALANCER_PORT],
+        serverName: spec.serverName,
+        timeoutMs: spec.timeoutMs,
+        role: 'balancer',
+    });
 }
 
 
@@ -84029,6 +84239,7 @@ exports.handshake = handshake;
  * throw-away `nginx -T` that tests the mounted config and prints the effective one, and the
  * proxy itself, published on loopback and waited for until it completes a TLS handshake.
  */
+const net = __importStar(__nccwpck_require__(77030));
 const tls = __importStar(__nccwpck_require__(41692));
 const stack_1 = __nccwpck_require__(58836);
 const nginx_config_1 = __nccwpck_require__(37026);
@@ -84072,7 +84283,8 @@ function testConfig(docker, spec) {
  * exits is reported at once with nginx's error from its log.
  */
 async function startProxy(docker, spec) {
-    const name = (0, stack_1.containerName)(spec.runId, 'proxy');
+    const name = (0, stack_1.containerName)(spec.runId, spec.role ?? 'proxy');
+    const up = spec.ready === 'http' ? answers : handshake;
     const started = Date.now();
     const res = await docker.runDetached({
         name,
@@ -84095,10 +84307,10 @@ async function startProxy(docker, spec) {
         if (port !== undefined)
             hostPorts.set(p, port);
     }
-    const tlsPort = hostPorts.get(spec.ports[0]);
+    const firstPort = hostPorts.get(spec.ports[0]);
     const deadline = started + spec.timeoutMs;
     while (Date.now() < deadline) {
-        if (tlsPort !== undefined && (await handshake(tlsPort, spec.serverName, 1000)))
+        if (firstPort !== undefined && (await up(firstPort, spec.serverName, 1000)))
             return { ok: true, name, hostPorts, ms: Date.now() - started };
         const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
         if (!state.running) {
@@ -84115,7 +84327,7 @@ async function startProxy(docker, spec) {
     return {
         ok: false,
         name,
-        reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
+        reason: `no ${spec.ready === 'http' ? 'HTTP answer' : 'TLS handshake'} on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
     };
 }
 /** One TLS handshake with SNI; true when it completes (the certificate is not checked). */
@@ -84128,6 +84340,24 @@ function handshake(port, servername, timeoutMs) {
         };
         socket.setTimeout(timeoutMs, () => done(false));
         socket.once('secureConnect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/**
+ * One plain HTTP request for servername; true when any byte comes back. A connection alone
+ * proves nothing: Docker's port proxy accepts it before anything listens in the container.
+ */
+function answers(port, servername, timeoutMs) {
+    return new Promise((resolve) => {
+        const socket = net.connect({ host: '127.0.0.1', port });
+        const done = (ok) => {
+            socket.destroy();
+            resolve(ok);
+        };
+        socket.setTimeout(timeoutMs, () => done(false));
+        socket.once('connect', () => socket.write(`HEAD / HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`));
+        socket.once('data', () => done(true));
+        socket.once('end', () => done(false));
         socket.once('error', () => done(false));
     });
 }
@@ -84200,6 +84430,7 @@ const standins_1 = __nccwpck_require__(35478);
 const app_host_1 = __nccwpck_require__(35974);
 const config_facts_1 = __nccwpck_require__(78931);
 const mounts_1 = __nccwpck_require__(52897);
+const balancer_1 = __nccwpck_require__(33517);
 const nginx_container_1 = __nccwpck_require__(4629);
 const statics_1 = __nccwpck_require__(27776);
 const START_TIMEOUT_MS = 10_000;
@@ -84267,36 +84498,53 @@ async function standUpNginx(docker, opts, input, source, plan) {
         };
     }
     log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
-    if (plan.parseError || plan.sslPort === undefined) {
+    const upstream = opts.tlsTermination === 'upstream';
+    if (plan.parseError || (plan.sslPort === undefined && !(upstream && plan.plainPort))) {
         const reason = plan.parseError
             ? `the config could not be read: ${plan.parseError}`
-            : opts.tlsTermination === 'upstream'
-                ? `tls-termination: upstream (a TLS terminator in front of ${display}) is not implemented yet`
+            : upstream
+                ? `no server in ${display} listens for plain HTTP: there is nothing for the load balancer to forward to`
                 : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
         return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
     }
-    const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
-    const started = await (0, nginx_container_1.startProxy)(docker, {
-        ...spec,
-        ports,
-        serverName,
-        timeoutMs: START_TIMEOUT_MS,
-        mapFile: toRepo,
-    });
-    if (!started.ok)
-        return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
-    timings.startMs = started.ms;
-    const httpsPort = started.hostPorts.get(plan.sslPort);
-    const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
     const gateway = await (0, stack_1.networkGateway)(docker, input.network);
     if (!gateway)
         log.warning(`could not read the gateway of network ${input.network}`);
-    log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
-    const proxy = { httpsPort, clientAddress: gateway ?? '' };
-    if (httpPort !== undefined)
-        proxy.httpPort = httpPort;
+    const common = { serverName, timeoutMs: START_TIMEOUT_MS, mapFile: toRepo };
+    let container;
+    let proxy;
+    if (upstream && plan.sslPort === undefined) {
+        const chain = await (0, balancer_1.startChain)(docker, {
+            ...spec,
+            ...common,
+            plainPort: plan.plainPort,
+            dir,
+        });
+        if (!chain.ok)
+            return { proxyConfig: facts, proxy: { unavailable: chain.reason }, timings };
+        timings.startMs = chain.chain.ms;
+        log.info(`nginx ${chain.chain.nginx} answers behind a TLS load balancer after ${chain.chain.ms} ms`);
+        container = chain.chain.nginx;
+        facts.tls = 'upstream';
+        proxy = { httpsPort: chain.chain.httpsPort, clientAddress: gateway ?? '', hops: 2 };
+    }
+    else {
+        const sslPort = plan.sslPort;
+        const ports = [sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
+        const started = await (0, nginx_container_1.startProxy)(docker, { ...spec, ...common, ports });
+        if (!started.ok)
+            return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
+        timings.startMs = started.ms;
+        log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
+        container = started.name;
+        proxy = { httpsPort: started.hostPorts.get(sslPort), clientAddress: gateway ?? '' };
+        const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
+        if (httpPort !== undefined)
+            proxy.httpPort = httpPort;
+    }
+    const { httpsPort, httpPort } = proxy;
     const runtime = {
-        container: started.name,
+        container,
         httpsPort,
         ...(httpPort !== undefined ? { httpPort } : {}),
         serverName,

@@ -128,14 +128,21 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   obs.forwardedSpoof =
     spoof ??
     ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' })
-  obs.tls = staged.runtime
-    ? await tlsHandshakes(
-        { port: staged.runtime.httpsPort, servername: staged.runtime.serverName },
-        c.signal,
-      )
-    : 'unavailable' in staged.proxy
-      ? staged.proxy
-      : { unavailable: 'the proxy did not answer' }
+  const behindBalancer = !('unavailable' in staged.proxy) && (staged.proxy.hops ?? 1) > 1
+  obs.tls = behindBalancer
+    ? {
+        unavailable:
+          'TLS ends at the load balancer in front of nginx (tls-termination: upstream): the repository configures no TLS',
+        skip: 'not-applicable',
+      }
+    : staged.runtime
+      ? await tlsHandshakes(
+          { port: staged.runtime.httpsPort, servername: staged.runtime.serverName },
+          c.signal,
+        )
+      : 'unavailable' in staged.proxy
+        ? staged.proxy
+        : { unavailable: 'the proxy did not answer' }
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect

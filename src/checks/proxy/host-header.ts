@@ -10,7 +10,7 @@ import {
   proxyConfigOf,
   publicHost,
   serverFor,
-  tlsPort,
+  entryPort,
   userLocation,
 } from '../lib/nginx'
 import { clip } from '../lib/text'
@@ -41,7 +41,7 @@ function judge(obs: Observations): CheckOutcome {
   }
   const forged = requestHost(x)
   const facts = nginxFacts(obs)
-  const port = facts ? tlsPort(facts) : 443
+  const port = facts ? entryPort(obs, facts) : 443
   const target = facts && serverFor(facts, port, forged)
   const main = mainServer(obs)
   const res = x.response

@@ -1,12 +1,27 @@
 /** tls.https-redirect: plain HTTP on the proxy's port 80 redirects permanently to https. */
 import type { Observations } from '../../facts/types'
 import { header, proxyExchanges, requestHost } from '../lib/http'
-import { lineRef, nginxFacts, publicHost, serverFor, userLocation } from '../lib/nginx'
+import {
+  lineRef,
+  nginxFacts,
+  proxyConfigOf,
+  publicHost,
+  serverFor,
+  userLocation,
+} from '../lib/nginx'
 import { clip } from '../lib/text'
 import type { Check, CheckOutcome } from '../lib/types'
 
 /** tls.https-redirect: plain HTTP on port 80 redirects (301/308) to https with the same host and path. */
 function judge(obs: Observations): CheckOutcome {
+  if (proxyConfigOf(obs)?.tls === 'upstream') {
+    return {
+      status: 'skipped',
+      summary:
+        "TLS ends at the load balancer (tls-termination: upstream): its listener rules, not the repository's nginx, redirect plain HTTP",
+      skipReason: 'not-applicable',
+    }
+  }
   const facts = nginxFacts(obs)
   if (facts && !facts.servers.some((s) => s.listen.some((l) => l.port === 80))) {
     return {

@@ -18,6 +18,7 @@ import { APP_HOST } from '../app-host'
 import { configNotes, initialFacts, readTest } from './config-facts'
 import type { ProxyOptions, ProxySource, ProxyStage, ProxyStageInput } from './kind'
 import { prepareMounts, staticSample } from './mounts'
+import { startChain } from './balancer'
 import { ensureImage, startProxy, testConfig } from './nginx-container'
 import { fillStatics } from './statics'
 
@@ -99,34 +100,51 @@ export async function standUpNginx(
     }
   }
   log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
-  if (plan.parseError || plan.sslPort === undefined) {
+  const upstream = opts.tlsTermination === 'upstream'
+  if (plan.parseError || (plan.sslPort === undefined && !(upstream && plan.plainPort))) {
     const reason = plan.parseError
       ? `the config could not be read: ${plan.parseError}`
-      : opts.tlsTermination === 'upstream'
-        ? `tls-termination: upstream (a TLS terminator in front of ${display}) is not implemented yet`
+      : upstream
+        ? `no server in ${display} listens for plain HTTP: there is nothing for the load balancer to forward to`
         : `no server in ${display} listens with ssl: there is no TLS proxy to check`
     return { proxyConfig: facts, proxy: { unavailable: reason }, timings }
   }
-
-  const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])]
-  const started = await startProxy(docker, {
-    ...spec,
-    ports,
-    serverName,
-    timeoutMs: START_TIMEOUT_MS,
-    mapFile: toRepo,
-  })
-  if (!started.ok) return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings }
-  timings.startMs = started.ms
-  const httpsPort = started.hostPorts.get(plan.sslPort) as number
-  const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined
   const gateway = await networkGateway(docker, input.network)
   if (!gateway) log.warning(`could not read the gateway of network ${input.network}`)
-  log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`)
-  const proxy: ProxyFacts = { httpsPort, clientAddress: gateway ?? '' }
-  if (httpPort !== undefined) proxy.httpPort = httpPort
+  const common = { serverName, timeoutMs: START_TIMEOUT_MS, mapFile: toRepo }
+  let container: string
+  let proxy: ProxyFacts
+  if (upstream && plan.sslPort === undefined) {
+    const chain = await startChain(docker, {
+      ...spec,
+      ...common,
+      plainPort: plan.plainPort as number,
+      dir,
+    })
+    if (!chain.ok) return { proxyConfig: facts, proxy: { unavailable: chain.reason }, timings }
+    timings.startMs = chain.chain.ms
+    log.info(
+      `nginx ${chain.chain.nginx} answers behind a TLS load balancer after ${chain.chain.ms} ms`,
+    )
+    container = chain.chain.nginx
+    facts.tls = 'upstream'
+    proxy = { httpsPort: chain.chain.httpsPort, clientAddress: gateway ?? '', hops: 2 }
+  } else {
+    const sslPort = plan.sslPort as number
+    const ports = [sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])]
+    const started = await startProxy(docker, { ...spec, ...common, ports })
+    if (!started.ok) return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings }
+    timings.startMs = started.ms
+    log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`)
+    container = started.name
+    proxy = { httpsPort: started.hostPorts.get(sslPort) as number, clientAddress: gateway ?? '' }
+    const httpPort =
+      plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined
+    if (httpPort !== undefined) proxy.httpPort = httpPort
+  }
+  const { httpsPort, httpPort } = proxy
   const runtime: ProxyRuntime = {
-    container: started.name,
+    container,
     httpsPort,
     ...(httpPort !== undefined ? { httpPort } : {}),
     serverName,
