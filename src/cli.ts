@@ -10,6 +10,7 @@ import type { Logger } from './log'
 import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
 import { newRunId, runPipeline } from './pipeline'
 import { baselineLines, exceptionLines } from './report/adoption'
+import { observatoryLine } from './report/observatory/render'
 import { renderTerminal } from './report/terminal'
 import { version } from './report/version'
 
@@ -205,8 +206,15 @@ export async function cli(argv: string[]): Promise<number> {
     if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else {
       const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`
-      const adoption = [...baselineLines(report), ...exceptionLines(report)]
-      const notes = adoption.map((l) => `${l}\n`).join('')
+      const adoption = [
+        ...baselineLines(report),
+        ...exceptionLines(report),
+        observatoryLine(report),
+      ]
+      const notes = adoption
+        .filter((l) => l !== '')
+        .map((l) => `${l}\n`)
+        .join('')
       stdout.write(
         `\n${renderTerminal(report, { color })}\n${notes}report: ${parsed.reportPath}\n${dumped}`,
       )

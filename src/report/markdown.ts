@@ -7,6 +7,7 @@
 import type { CheckResult, Severity } from '../checks/lib/types'
 import { baselineMarkdown, exceptionsMarkdown } from './adoption'
 import { countsText, locationText, timingsText } from './format'
+import { observatoryMarkdown } from './observatory/render'
 import type { Report, Verdict } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
 import { isBlocked, skipGroups, skipHeading, type SkipGroup } from './skips'
@@ -158,6 +159,8 @@ export function renderSummary(report: Report): string {
   const exceptions = exceptionsMarkdown(report)
   if (exceptions) parts.push(exceptions)
   if (failed.length > 0) parts.push('### What to fix', ...failed.map((r) => failureSection(r)))
+  const observatory = observatoryMarkdown(report)
+  if (observatory) parts.push(observatory)
   parts.push(...skippedSections(report), timingsFooter(report))
   return `${parts.join('\n\n')}\n`
 }

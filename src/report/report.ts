@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import type { CheckResult, Severity } from '../checks/lib/types'
 import type { FailOn } from '../options'
+import type { ObservatoryReport } from './observatory'
 import { isBlockedError } from './skips'
 import { TOOL_NAME, version } from './version'
 
@@ -94,6 +95,8 @@ export interface Report {
   policy?: { file: string }
   /** The comparison with `baseline-report`, when one was given (revision 2). */
   baseline?: BaselineSummary
+  /** The MDN HTTP Observatory grade of the recorded responses (issue 12). */
+  observatory?: ObservatoryReport
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { notice: 1, warning: 2, error: 3 }
@@ -152,6 +155,7 @@ export interface BuildReportInput {
   target: ReportTarget
   timings: Timings
   tool?: Report['tool']
+  observatory?: ObservatoryReport
 }
 
 // Whole, non-negative milliseconds: timings come from Date.now() differences and sums.
@@ -174,6 +178,7 @@ export function buildReport(input: BuildReportInput): Report {
   }
   if (input.policy) report.policy = input.policy
   if (input.baseline) report.baseline = input.baseline
+  if (input.observatory) report.observatory = input.observatory
   return report
 }
 
