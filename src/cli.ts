@@ -36,7 +36,7 @@ Options (same names as the action's inputs):
   --port N               app port in the container (default: detected)
   --env K=V              variable for the app container (repeatable; value masked)
   --health-path PATH     health endpoint (default /healthz)
-  --route PATH           path to request (repeatable; default /)
+  --route PATH           path to request (repeatable; default /); auto: the app's GET rules
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy

@@ -16,6 +16,7 @@ import type { Options } from './options'
 import { applyPolicy } from './policy/apply'
 import { compareBaseline } from './report/baseline'
 import { observatoryOf } from './report/observatory'
+import { routesOf } from './report/routes'
 import { readBaseline } from './report/read'
 import { buildReport, writeReport, type Report, type ReportCheck } from './report/report'
 import { toSarif, writeSarif } from './report/sarif'
@@ -78,6 +79,7 @@ export async function runPipeline(
     results: checks,
     baseline,
     observatory: observatoryOf(observations),
+    routes: routesOf(observations.run),
     policy: options.policy ? { file: options.policy.file } : undefined,
     failOn: options.failOn,
     target: {

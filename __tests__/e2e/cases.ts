@@ -600,6 +600,15 @@ PROXY_CASES.push(
     changedFiles: ['Dockerfile', 'deploy/nginx.conf', 'uwsgi.ini'],
     exitCode: 0,
   },
+  {
+    fixture: 'routes-auto',
+    defect:
+      'none: a dozen more routes (one POST-only, one with a required argument, one with defaults, /logout and /account/delete), checked with routes: auto',
+    routes: ['auto'],
+    expect: {},
+    changedFiles: ['app.py'],
+    exitCode: 0,
+  },
 )
 
 /** Real repositories' shapes (issue 8): where the config lives, plain HTTP, templates, includes. */
