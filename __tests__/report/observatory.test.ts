@@ -5,6 +5,8 @@
  * expectation, the score and the letter must agree.
  */
 import { execFileSync } from 'node:child_process'
+import { createServer, get, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { readFileSync, readdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { gradeOf } from '../../src/report/observatory/grade'
@@ -115,6 +117,49 @@ describe('the Observatory grade matches @mdn/mdn-http-observatory', () => {
     // The variants reach far beyond the good page's own modifiers.
     const reached = new Set(scans.flatMap((s) => gradeOf(s).tests.map((t) => t.result)))
     expect(reached.size).toBeGreaterThan(25)
+  })
+})
+
+describe("headers as the scanner's Node HTTP client hands them over", () => {
+  /** Serves `headers` (every value, in order) once and returns what node:http's client reads. */
+  async function roundTrip(headers: Record<string, string[]>): Promise<IncomingHttpHeaders> {
+    const server = createServer((_req, res) => {
+      for (const [name, values] of Object.entries(headers)) {
+        if (!['content-length', 'transfer-encoding', 'connection'].includes(name))
+          res.setHeader(name, values)
+      }
+      res.end('')
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const { port } = server.address() as AddressInfo
+    try {
+      return await new Promise((resolve, reject) =>
+        get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          res.resume()
+          resolve(res.headers)
+        }).on('error', reject),
+      )
+    } finally {
+      server.close()
+    }
+  }
+
+  it('folds repeated headers as node:http does (talisman-and-nginx-hsts sends HSTS twice)', async () => {
+    const page = scansOf(exchangesOf('talisman-and-nginx-hsts'))[0]
+    const x = exchangesOf('talisman-and-nginx-hsts')
+    const raw = (Array.isArray(x.http) ? x.http : []).find(
+      (e) => e.via === 'proxy' && e.purpose === 'route' && e.request.path === '/',
+    )?.response?.headers
+    if (!raw) throw new Error('no recorded page')
+    expect(raw['strict-transport-security'].length).toBeGreaterThan(1)
+    const live = await roundTrip(raw)
+    // Framing headers are the test server's own, not the recording's.
+    const skipped = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']
+    const ours = Object.fromEntries(
+      Object.entries(page.scan.auto!.headers).filter(([k]) => !skipped.includes(k)),
+    )
+    const theirs = Object.fromEntries(Object.entries(live).filter(([k]) => !skipped.includes(k)))
+    expect(ours).toEqual(theirs)
   })
 })
 
