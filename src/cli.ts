@@ -10,6 +10,7 @@ import type { Logger } from './log'
 import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
 import { newRunId, runPipeline } from './pipeline'
 import { baselineLines, exceptionLines } from './report/adoption'
+import { observatoryLine } from './report/observatory/render'
 import { renderTerminal } from './report/terminal'
 import { version } from './report/version'
 
@@ -35,7 +36,7 @@ Options (same names as the action's inputs):
   --port N               app port in the container (default: detected)
   --env K=V              variable for the app container (repeatable; value masked)
   --health-path PATH     health endpoint (default /healthz)
-  --route PATH           path to request (repeatable; default /)
+  --route PATH           path to request (repeatable; default /); auto: the app's GET rules
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
@@ -205,8 +206,15 @@ export async function cli(argv: string[]): Promise<number> {
     if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else {
       const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`
-      const adoption = [...baselineLines(report), ...exceptionLines(report)]
-      const notes = adoption.map((l) => `${l}\n`).join('')
+      const adoption = [
+        ...baselineLines(report),
+        ...exceptionLines(report),
+        observatoryLine(report),
+      ]
+      const notes = adoption
+        .filter((l) => l !== '')
+        .map((l) => `${l}\n`)
+        .join('')
       stdout.write(
         `\n${renderTerminal(report, { color })}\n${notes}report: ${parsed.reportPath}\n${dumped}`,
       )

@@ -11,6 +11,7 @@ import type { Logger } from './log'
 import { UsageError, type Options } from './options'
 import { newRunId, runPipeline } from './pipeline'
 import { baselineLines, exceptionLines } from './report/adoption'
+import { observatoryLine } from './report/observatory/render'
 import { annotationsFor } from './report/annotations'
 import { renderSummary } from './report/markdown'
 import { readReport } from './report/read'
@@ -47,6 +48,8 @@ async function publish(report: Report, options: Options): Promise<string> {
   core.setOutput('image', report.target.image)
   core.setOutput('comment-url', '')
   for (const line of [...baselineLines(report), ...exceptionLines(report)]) core.info(line)
+  const grade = observatoryLine(report)
+  if (grade) core.info(grade)
   for (const a of annotationsFor(report, options.failOn)) {
     const props = { title: a.title, file: a.file, startLine: a.startLine }
     if (a.level === 'error') core.error(a.message, props)

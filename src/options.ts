@@ -37,8 +37,10 @@ export interface Options {
   env: [string, string][]
   /** Health endpoint path. */
   healthPath: string
-  /** Paths requested through the proxy (and on the app port). */
+  /** Paths requested through the proxy (and on the app port); with routesAuto, the fallback. */
   routes: string[]
+  /** `routes: auto`: the probe lists the app's GET rules and those are requested (issue 12). */
+  routesAuto: boolean
   /** nginx config path, or 'auto'. */
   nginxConfig: string
   /** Public host name sent as Host and SNI; undefined = from config, else example.com. */
@@ -363,7 +365,9 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
         name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json',
       )
 
-  const routes = lines(raw.routes).map((r) => urlPath('routes', r))
+  const routeLines = lines(raw.routes)
+  const routesAuto = routeLines.length === 1 && routeLines[0] === 'auto'
+  const routes = routesAuto ? [] : routeLines.map((r) => urlPath('routes', r))
   const baselineRaw = get('baseline-report')
   const sarifRaw = get('sarif-path')
 
@@ -378,6 +382,7 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     env: pairs('env', raw.env),
     healthPath: urlPath('health-path', get('health-path') || '/healthz'),
     routes: routes.length > 0 ? routes : ['/'],
+    routesAuto,
     nginxConfig,
     serverName,
     proxyImage: get('proxy-image')

@@ -15,6 +15,8 @@ import type { Observations } from './facts/types'
 import type { Options } from './options'
 import { applyPolicy } from './policy/apply'
 import { compareBaseline } from './report/baseline'
+import { observatoryOf } from './report/observatory'
+import { routesOf } from './report/routes'
 import { readBaseline } from './report/read'
 import { buildReport, writeReport, type Report, type ReportCheck } from './report/report'
 import { toSarif, writeSarif } from './report/sarif'
@@ -76,6 +78,8 @@ export async function runPipeline(
   const report = buildReport({
     results: checks,
     baseline,
+    observatory: observatoryOf(observations),
+    routes: routesOf(observations.run),
     policy: options.policy ? { file: options.policy.file } : undefined,
     failOn: options.failOn,
     target: {

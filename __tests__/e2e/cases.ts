@@ -493,6 +493,19 @@ PROXY_CASES.push(
     evidence: { 'proxy.timeouts': [/--timeout 120/, /proxy_read_timeout not set/, /60s/] },
   },
   {
+    fixture: 'gunicorn-config-timeout',
+    defect:
+      "Gunicorn's timeout = 120 in its -c config file behind nginx's default proxy_read_timeout 60s",
+    expect: { 'proxy.timeouts': 'fail' },
+    changedFiles: ['Dockerfile', 'gunicorn.conf.py'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: { 'proxy.timeouts': /^\s*location \/ \{/ },
+    evidence: {
+      'proxy.timeouts': [/timeout 120 \(from its config file gunicorn\.conf\.py\)/, /60s/],
+    },
+  },
+  {
     fixture: 'body-size-below-max-content',
     defect: "MAX_CONTENT_LENGTH = 16 MiB behind nginx's default client_max_body_size 1m",
     expect: { 'proxy.body-size': 'fail' },
@@ -582,9 +595,18 @@ PROXY_CASES.push(
     fixture: 'uwsgi-socket',
     defect:
       "none: uWSGI's standard layout (socket = :8080 in uwsgi.ini, nginx uwsgi_pass + include uwsgi_params); spoken in the uwsgi protocol",
-    // Not modelled yet: uwsgi_read_timeout, and the body-size check reads proxy_pass locations only.
-    expect: { 'proxy.timeouts': 'skip', 'proxy.body-size': 'skip' },
+    // uwsgi_read_timeout (default 60s) against harakiri = 30; client_max_body_size of the uwsgi_pass location.
+    expect: {},
     changedFiles: ['Dockerfile', 'deploy/nginx.conf', 'uwsgi.ini'],
+    exitCode: 0,
+  },
+  {
+    fixture: 'routes-auto',
+    defect:
+      'none: a dozen more routes (one POST-only, one with a required argument, one with defaults, /logout and /account/delete), checked with routes: auto',
+    routes: ['auto'],
+    expect: {},
+    changedFiles: ['app.py'],
     exitCode: 0,
   },
 )

@@ -108,6 +108,32 @@ export interface ProbeAnswer {
   trailingSlashRules?: string[]
   /** app.config['MAX_CONTENT_LENGTH'] in bytes; null when unset (no limit); absent from older probes. */
   maxContentLength?: number | null
+  /**
+   * The worker timeout from the running server's own configuration (Gunicorn's merged Config:
+   * command line, -c file, GUNICORN_CMD_ARGS; uWSGI's uwsgi.opt); null under another server;
+   * absent from older probes.
+   */
+  workerTimeout?: ProbeWorkerTimeout | null
+  /** The GET rules `routes: auto` requests (issue 12); absent from older probes. */
+  autoRoutes?: AutoRoutes
+}
+
+export type ProbeWorkerTimeout =
+  | { server: 'gunicorn'; timeout: number; configFile: string | null }
+  | { server: 'uwsgi'; harakiri: number | null }
+
+/** A url_map rule the probe lists for `routes: auto`. */
+export interface AutoRoute {
+  rule: string
+  endpoint: string
+}
+
+/** The app's GET rules without required arguments, up to 30, and the ones passed over. */
+export interface AutoRoutes {
+  found: (AutoRoute & { path: string })[]
+  skipped: (AutoRoute & { reason: string })[]
+  /** Rules past the cap of 30. */
+  more: number
 }
 
 export interface ProbeFacts {

@@ -6,6 +6,7 @@
  */
 
 import type {
+  AutoRoutes,
   ProbeAnswer,
   ProbeFacts,
   ProxyConfigFacts,
@@ -42,7 +43,10 @@ export interface RunFacts {
    */
   appProtocol?: 'http' | 'uwsgi'
   healthPath: string
+  /** The routes requested: the input's, or with `routes: auto` the ones the probe found. */
   routes: string[]
+  /** `routes: auto` (issue 12): the app's rules found and passed over, or why none were (then routes is `/`). */
+  autoRoutes?: AutoRoutes | Unavailable
   bootTimeoutS: number
   /** CPUs the container may use (for the 2 x cores + 1 guide). */
   cpus: number

@@ -55,6 +55,27 @@ async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer
   }
 }
 
+/**
+ * The routes `routes: auto` requests: the probe's list of the app's GET rules, recorded with how
+ * they were found in run.autoRoutes (and run.routes); `/` when the probe did not answer.
+ */
+function autoRoutes(obs: Observations, answer: ProbeAnswer | undefined, opts: Options): string[] {
+  const found = answer?.autoRoutes
+  if (found === undefined || found.found.length === 0) {
+    obs.run.autoRoutes = {
+      unavailable: !opts.introspect
+        ? 'introspect is off: the probe lists the routes'
+        : answer === undefined
+          ? 'the introspection probe did not answer on the app port'
+          : 'the app has no GET rule without required arguments',
+    }
+    return opts.routes
+  }
+  obs.run.autoRoutes = found
+  obs.run.routes = found.found.map((r) => r.path)
+  return obs.run.routes
+}
+
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
 export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
@@ -75,15 +96,18 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   }))
 
   obs.processes = await c.runtime.processes(c.instance)
+  // routes: auto needs the probe's list of rules before any route is requested.
+  const early = opts.routesAuto && c.probe ? await askApp(c, c.probe) : undefined
+  const routes = opts.routesAuto ? autoRoutes(obs, early, opts) : opts.routes
   const appHttp = await appExchanges({
     hostPort: c.hostPort,
     healthPath: opts.healthPath,
-    routes: opts.routes,
+    routes,
     protocol: c.protocol,
     signal: c.signal,
   })
   const answers: ProbeAnswer[] = []
-  const appAnswer = c.probe ? await askApp(c, c.probe) : undefined
+  const appAnswer = early ?? (c.probe ? await askApp(c, c.probe) : undefined)
   if (appAnswer) answers.push(appAnswer)
 
   const staged = await c.log.stage('Stand up the TLS proxy', () =>
@@ -106,7 +130,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   let spoof: ForwardedSpoofFacts | undefined
   if (staged.runtime) {
     proxyHttp = await proxyExchanges(staged.runtime, {
-      routes: opts.routes,
+      routes,
       healthPath: opts.healthPath,
       trailingSlashPaths: appAnswer?.trailingSlashRules,
       signal: c.signal,
@@ -118,7 +142,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
     }
     spoof = await observeForwardedSpoof({
       rt: staged.runtime,
-      routes: opts.routes,
+      routes,
       trailingSlashRules: appAnswer?.trailingSlashRules,
       probe: c.probe,
       envKey: c.envKey,

@@ -5,11 +5,11 @@
 import type { NginxLocation, NginxServer, NginxValue } from '../../facts/nginx/types'
 import type { Observations } from '../../facts/types'
 import {
-  appLocationFor,
   lineRef,
   locationLabel,
   mainServer,
   nginxFacts,
+  passLocationFor,
   proxyConfigOf,
   rejection,
 } from './nginx'
@@ -52,7 +52,10 @@ export interface AppLocation {
   loc: NginxLocation
 }
 
-/** The location proxying the first route to the app, or the skipped outcome saying why none is judged. */
+/**
+ * The location handing the first route to the app (proxy_pass or uwsgi_pass), or the skipped
+ * outcome saying why none is judged.
+ */
 export function appLocationOf(obs: Observations, what: string): AppLocation | CheckOutcome {
   if (proxyConfigOf(obs)?.source === 'reference') {
     return {
@@ -67,11 +70,12 @@ export function appLocationOf(obs: Observations, what: string): AppLocation | Ch
   if (nginxFacts(obs) === undefined || server === undefined) {
     return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' }
   }
-  const loc = appLocationFor(server, obs.run.routes[0] ?? '/')
+  const loc = passLocationFor(server, obs.run.routes[0] ?? '/')
   if (loc === undefined) {
     return {
       status: 'skipped',
-      summary: 'no location of the HTTPS server proxies to the app',
+      summary:
+        'no location of the HTTPS server passes requests to the app (proxy_pass, uwsgi_pass)',
       skipReason: 'not-applicable',
     }
   }
