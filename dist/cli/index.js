@@ -73068,7 +73068,10 @@ function sizeText(bytes) {
         return `${bytes / 1024} KiB`;
     return `${bytes} bytes`;
 }
-/** The location proxying the first route to the app, or the skipped outcome saying why none is judged. */
+/**
+ * The location handing the first route to the app (proxy_pass or uwsgi_pass), or the skipped
+ * outcome saying why none is judged.
+ */
 function appLocationOf(obs, what) {
     if ((0, nginx_1.proxyConfigOf)(obs)?.source === 'reference') {
         return {
@@ -73084,11 +73087,11 @@ function appLocationOf(obs, what) {
     if ((0, nginx_1.nginxFacts)(obs) === undefined || server === undefined) {
         return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' };
     }
-    const loc = (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/');
+    const loc = (0, nginx_1.passLocationFor)(server, obs.run.routes[0] ?? '/');
     if (loc === undefined) {
         return {
             status: 'skipped',
-            summary: 'no location of the HTTPS server proxies to the app',
+            summary: 'no location of the HTTPS server passes requests to the app (proxy_pass, uwsgi_pass)',
             skipReason: 'not-applicable',
         };
     }
@@ -74912,28 +74915,44 @@ exports.proxyTimeouts = void 0;
 const nginx_1 = __nccwpck_require__(84545);
 const nginx_limits_1 = __nccwpck_require__(5338);
 const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(13423);
 const processes_1 = __nccwpck_require__(95852);
 const NGINX_DEFAULT_S = 60;
-/** The server's worker timeout from its command line, or why there is none to compare. */
+/** The probe's reading of the server's own configuration, when it answered. */
+function probed(obs) {
+    return (0, probe_1.probeAnswers)(obs).find((a) => a.workerTimeout)?.workerTimeout ?? undefined;
+}
+/**
+ * The server's worker timeout: as the running server resolved it (the probe reads Gunicorn's
+ * merged Config and uWSGI's options, config files included), else from its command line, or why
+ * there is none to compare.
+ */
 function workerTimeout(obs) {
     const server = (0, processes_1.findServer)((0, parts_1.present)(obs.processes) ?? []);
     const args = server?.master.args ?? '';
+    const live = probed(obs);
     if (server?.kind === 'gunicorn') {
         const t = (0, processes_1.intOption)(args, ['-t'], ['--timeout']);
         if (t !== undefined)
             return { seconds: t, what: `Gunicorn --timeout ${t}` };
+        if (live?.server === 'gunicorn') {
+            const file = live.configFile ? ` (from its config file ${live.configFile})` : '';
+            return { seconds: live.timeout, what: `Gunicorn's timeout ${live.timeout}${file}` };
+        }
         const config = (0, processes_1.optionValue)(args, ['-c'], ['--config']);
-        const note = config ? ` (its config file ${config} is not read)` : '';
+        const note = config ? ` (its config file ${config} could not be read: no probe answer)` : '';
         return { seconds: 30, what: `Gunicorn's default --timeout 30${note}` };
     }
     if (server?.kind === 'uwsgi') {
         const t = (0, processes_1.intOption)(args, [], ['--harakiri']);
         if (t !== undefined)
             return { seconds: t, what: `uWSGI --harakiri ${t}` };
+        if (live?.server === 'uwsgi' && live.harakiri)
+            return { seconds: live.harakiri, what: `uWSGI harakiri = ${live.harakiri} (its options)` };
         return {
             status: 'skipped',
             skipReason: 'not-applicable',
-            summary: 'uWSGI runs without harakiri on its command line: no worker timeout to compare',
+            summary: 'uWSGI runs without harakiri: no worker timeout to compare',
         };
     }
     if (server?.kind === 'waitress') {
@@ -74963,9 +74982,11 @@ function judge(obs) {
     if ('status' in worker)
         return worker;
     const { loc } = at;
-    const v = loc.proxyReadTimeout;
+    // uwsgi_pass reads the app's answer under uwsgi_read_timeout (same 60 s default).
+    const directive = loc.proxyPass ? 'proxy_read_timeout' : 'uwsgi_read_timeout';
+    const v = loc.proxyPass ? loc.proxyReadTimeout : loc.uwsgiReadTimeout;
     const nginxS = v ? (0, nginx_limits_1.nginxSeconds)(v.value) : NGINX_DEFAULT_S;
-    const line = (0, nginx_limits_1.settingLine)(obs, 'proxy_read_timeout', v, loc, '60s');
+    const line = (0, nginx_limits_1.settingLine)(obs, directive, v, loc, '60s');
     if (nginxS === undefined) {
         return { status: 'skipped', summary: `cannot read ${line}` };
     }
@@ -74974,16 +74995,16 @@ function judge(obs) {
     if (!never && nginxS >= worker.seconds) {
         return {
             status: 'passed',
-            summary: `proxy_read_timeout ${nginxS} s >= the worker timeout ${worker.seconds} s (${worker.what})`,
+            summary: `${directive} ${nginxS} s >= the worker timeout ${worker.seconds} s (${worker.what})`,
             evidence,
         };
     }
-    const wanted = never ? 'a finite worker timeout' : `proxy_read_timeout ${worker.seconds + 5}s;`;
+    const wanted = never ? 'a finite worker timeout' : `${directive} ${worker.seconds + 5}s;`;
     return {
         status: 'failed',
         summary: never
-            ? `${worker.what}: workers never time out, so nginx's proxy_read_timeout ${nginxS} s ends slow requests with a 504`
-            : `proxy_read_timeout ${nginxS} s is shorter than the worker timeout ${worker.seconds} s (${worker.what}): a slow request gets nginx's 504 while the worker still runs`,
+            ? `${worker.what}: workers never time out, so nginx's ${directive} ${nginxS} s ends slow requests with a 504`
+            : `${directive} ${nginxS} s is shorter than the worker timeout ${worker.seconds} s (${worker.what}): a slow request gets nginx's 504 while the worker still runs`,
         evidence,
         fix: never
             ? `give the server a worker timeout below ${nginxS} s (Gunicorn --timeout ${Math.max(nginxS - 5, 1)})`
@@ -74996,7 +75017,7 @@ exports.proxyTimeouts = {
     title: 'Proxy waits as long as the workers',
     severity: 'warning',
     needs: ['proxyConfig', 'processes'],
-    passesWhen: "nginx's `proxy_read_timeout` (default 60 s) is at least the WSGI server's worker timeout (Gunicorn `--timeout`, default 30 s)",
+    passesWhen: "nginx's `proxy_read_timeout` (`uwsgi_read_timeout` for `uwsgi_pass`; default 60 s) is at least the WSGI server's worker timeout (Gunicorn `--timeout` or its config file, default 30 s; uWSGI `harakiri`)",
     run: judge,
 };
 
@@ -76308,6 +76329,7 @@ const node_util_1 = __nccwpck_require__(57975);
 const options_1 = __nccwpck_require__(88381);
 const pipeline_1 = __nccwpck_require__(15165);
 const adoption_1 = __nccwpck_require__(41832);
+const render_1 = __nccwpck_require__(23097);
 const terminal_1 = __nccwpck_require__(87496);
 const version_1 = __nccwpck_require__(32702);
 /** Repeatable flags that feed a multi-line input, by their singular CLI names too. */
@@ -76331,7 +76353,7 @@ Options (same names as the action's inputs):
   --port N               app port in the container (default: detected)
   --env K=V              variable for the app container (repeatable; value masked)
   --health-path PATH     health endpoint (default /healthz)
-  --route PATH           path to request (repeatable; default /)
+  --route PATH           path to request (repeatable; default /); auto: the app's GET rules
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
@@ -76491,8 +76513,15 @@ async function cli(argv) {
             stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else {
             const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`;
-            const adoption = [...(0, adoption_1.baselineLines)(report), ...(0, adoption_1.exceptionLines)(report)];
-            const notes = adoption.map((l) => `${l}\n`).join('');
+            const adoption = [
+                ...(0, adoption_1.baselineLines)(report),
+                ...(0, adoption_1.exceptionLines)(report),
+                (0, render_1.observatoryLine)(report),
+            ];
+            const notes = adoption
+                .filter((l) => l !== '')
+                .map((l) => `${l}\n`)
+                .join('');
             stdout.write(`\n${(0, terminal_1.renderTerminal)(report, { color })}\n${notes}report: ${parsed.reportPath}\n${dumped}`);
         }
         return report.verdict === 'fail' ? 1 : 0;
@@ -77790,11 +77819,17 @@ const directives_1 = __nccwpck_require__(22112);
 const SCALARS = {
     serverTokens: 'server_tokens',
     proxyReadTimeout: 'proxy_read_timeout',
+    uwsgiReadTimeout: 'uwsgi_read_timeout',
     clientMaxBodySize: 'client_max_body_size',
     sslProtocols: 'ssl_protocols',
     sslCiphers: 'ssl_ciphers',
 };
-const LOCATION_SCALARS = ['serverTokens', 'proxyReadTimeout', 'clientMaxBodySize'];
+const LOCATION_SCALARS = [
+    'serverTokens',
+    'proxyReadTimeout',
+    'uwsgiReadTimeout',
+    'clientMaxBodySize',
+];
 /**
  * Extracts the facts checks need from a parsed configuration: the effective tree of
  * `parseNginxDump`, or the directives of a single conf.d-style file (whose top level is then
@@ -79655,7 +79690,9 @@ function parseOptions(workflow, env) {
     const reportPath = reportRaw
         ? path.resolve(env.workspace, reportRaw)
         : path.join(tempBase, 'flask-deploy-check', name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json');
-    const routes = lines(raw.routes).map((r) => urlPath('routes', r));
+    const routeLines = lines(raw.routes);
+    const routesAuto = routeLines.length === 1 && routeLines[0] === 'auto';
+    const routes = routesAuto ? [] : routeLines.map((r) => urlPath('routes', r));
     const baselineRaw = get('baseline-report');
     const sarifRaw = get('sarif-path');
     return {
@@ -79669,6 +79706,7 @@ function parseOptions(workflow, env) {
         env: pairs('env', raw.env),
         healthPath: urlPath('health-path', get('health-path') || '/healthz'),
         routes: routes.length > 0 ? routes : ['/'],
+        routesAuto,
         nginxConfig,
         serverName,
         proxyImage: get('proxy-image')
@@ -79752,6 +79790,8 @@ const dockerfile_1 = __nccwpck_require__(50384);
 const secret_names_1 = __nccwpck_require__(19574);
 const apply_1 = __nccwpck_require__(42798);
 const baseline_1 = __nccwpck_require__(67355);
+const observatory_1 = __nccwpck_require__(29381);
+const routes_1 = __nccwpck_require__(33022);
 const read_1 = __nccwpck_require__(95756);
 const report_1 = __nccwpck_require__(88850);
 const sarif_1 = __nccwpck_require__(10643);
@@ -79791,6 +79831,8 @@ async function runPipeline(options, log, ctx) {
     const report = (0, report_1.buildReport)({
         results: checks,
         baseline,
+        observatory: (0, observatory_1.observatoryOf)(observations),
+        routes: (0, routes_1.routesOf)(observations.run),
         policy: options.policy ? { file: options.policy.file } : undefined,
         failOn: options.failOn,
         target: {
@@ -80403,7 +80445,40 @@ function interpretProbe(body, via, forged, o) {
     if (Array.isArray(raw.trailingSlashRules)) {
         answer.trailingSlashRules = raw.trailingSlashRules.filter((r) => typeof r === 'string');
     }
+    if ('workerTimeout' in raw)
+        answer.workerTimeout = workerTimeoutOf(raw.workerTimeout);
+    const routes = autoRoutesOf(raw.autoRoutes);
+    if (routes)
+        answer.autoRoutes = routes;
     return answer;
+}
+const int = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+function workerTimeoutOf(v) {
+    if (!isObject(v))
+        return null;
+    if (v.server === 'gunicorn' && int(v.timeout)) {
+        const file = typeof v.configFile === 'string' ? v.configFile : null;
+        return { server: 'gunicorn', timeout: v.timeout, configFile: file };
+    }
+    if (v.server === 'uwsgi')
+        return { server: 'uwsgi', harakiri: int(v.harakiri) ? v.harakiri : null };
+    return null;
+}
+// Rules are app-controlled text: kept short, and only paths the proxy stage may request.
+function autoRoutesOf(v) {
+    if (!isObject(v) || !Array.isArray(v.found) || !Array.isArray(v.skipped))
+        return undefined;
+    const text = (x) => (typeof x === 'string' ? x.slice(0, 200) : '');
+    const found = v.found
+        .filter(isObject)
+        .map((r) => ({ rule: text(r.rule), endpoint: text(r.endpoint), path: text(r.path) }))
+        .filter((r) => /^\/[^\s?#]*$/.test(r.path))
+        .slice(0, 30);
+    const skipped = v.skipped
+        .filter(isObject)
+        .map((r) => ({ rule: text(r.rule), endpoint: text(r.endpoint), reason: text(r.reason) }))
+        .slice(0, 30);
+    return { found, skipped, more: int(v.more) ? v.more : 0 };
 }
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80574,6 +80649,7 @@ function probeFiles() {
     files ??= Object.freeze({
         'sitecustomize.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'sitecustomize.py'), 'utf8'),
         'fdc_probe.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'fdc_probe.py'), 'utf8'),
+        'fdc_probe_config.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'fdc_probe_config.py'), 'utf8'),
     });
     return files;
 }
@@ -82352,6 +82428,872 @@ function locationText(location) {
 
 /***/ }),
 
+/***/ 10526:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.cookiesTest = cookiesTest;
+exports.subresourceIntegrityTest = subresourceIntegrityTest;
+const input_1 = __nccwpck_require__(61517);
+/** What the jar keeps of one Set-Cookie (RFC 6265 S5.2, as tough-cookie reads it). */
+function parseCookie(raw) {
+    const [pair, ...attributes] = raw.split(';');
+    const eq = pair.indexOf('=');
+    const key = (eq < 0 ? '' : pair.slice(0, eq)).trim();
+    const cookie = { key, secure: false, httpOnly: false };
+    for (const a of attributes) {
+        const i = a.indexOf('=');
+        const name = (i < 0 ? a : a.slice(0, i)).trim().toLowerCase();
+        const value = i < 0 ? '' : a.slice(i + 1).trim();
+        if (name === 'secure')
+            cookie.secure = true;
+        else if (name === 'httponly')
+            cookie.httpOnly = true;
+        else if (name === 'samesite') {
+            const v = value.toLowerCase();
+            cookie.sameSite = ['strict', 'lax', 'none'].includes(v) ? v : undefined;
+        }
+    }
+    return key ? cookie : undefined;
+}
+function invalidSameSite(raw) {
+    return raw
+        .trim()
+        .split(';')
+        .some((p) => {
+        const [key, value] = p.trim().split('=');
+        if (key.trim().toLowerCase() !== 'samesite')
+            return false;
+        return !value || !['lax', 'strict', 'none'].includes(value.trim().toLowerCase());
+    });
+}
+// From best to worst: a later one replaces an earlier one (onlyIfWorse).
+const GOODNESS = [
+    'cookies-without-secure-flag-but-protected-by-hsts',
+    'cookies-without-secure-flag',
+    'cookies-session-without-secure-flag-but-protected-by-hsts',
+    'cookies-samesite-flag-invalid',
+    'cookies-anticsrf-without-samesite-flag',
+    'cookies-session-without-httponly-flag',
+    'cookies-session-without-secure-flag',
+];
+function worse(next, old, order) {
+    return old === undefined || order.indexOf(next) > order.indexOf(old) ? next : old;
+}
+/** cookiesTest over the page's Set-Cookie headers; `hsts` is whether the HSTS test passed. */
+function cookiesTest(scan, hsts) {
+    const raw = (0, input_1.getHttpHeaders)(scan.auto, 'set-cookie');
+    let result;
+    for (const r of raw)
+        if (invalidSameSite(r))
+            result = worse(GOODNESS[3], result, GOODNESS);
+    // The jar keeps the last cookie of each name; heroku-session-affinity is deleted by the scanner.
+    const byKey = new Map();
+    for (const c of raw.map(parseCookie))
+        if (c)
+            byKey.set(c.key, c);
+    byKey.delete('heroku-session-affinity');
+    if (byKey.size === 0)
+        return 'cookies-not-found';
+    let missingSameSite = false;
+    for (const c of byKey.values()) {
+        const key = c.key.toLowerCase();
+        const session = ['login', 'sess'].some((i) => key.includes(i));
+        if (!c.secure && c.sameSite === 'none')
+            result = worse(GOODNESS[3], result, GOODNESS);
+        if (!c.secure)
+            result = worse(hsts ? GOODNESS[0] : GOODNESS[1], result, GOODNESS);
+        if (key.includes('csrf') && !c.sameSite)
+            result = worse(GOODNESS[4], result, GOODNESS);
+        if (session && !c.secure)
+            result = worse(hsts ? GOODNESS[2] : GOODNESS[6], result, GOODNESS);
+        if (session && !c.httpOnly)
+            result = worse(GOODNESS[5], result, GOODNESS);
+        if (!c.sameSite)
+            missingSameSite = true;
+    }
+    return (result ??
+        (missingSameSite
+            ? 'cookies-secure-with-httponly-sessions'
+            : 'cookies-secure-with-httponly-sessions-and-samesite'));
+}
+const SRI_GOODNESS = [
+    'sri-implemented-and-all-scripts-loaded-securely',
+    'sri-implemented-and-external-scripts-loaded-securely',
+    'sri-implemented-but-external-scripts-not-loaded-securely',
+    'sri-not-implemented-but-external-scripts-loaded-securely',
+    'sri-not-implemented-and-external-scripts-not-loaded-securely',
+    'sri-not-implemented-response-not-html',
+];
+/** The registrable part of a host as far as this needs it: its last two labels. */
+function siteOf(host) {
+    return host.split('.').slice(-2).join('.');
+}
+/** subresourceIntegrityTest over the page's <script src> tags. */
+function subresourceIntegrityTest(scan) {
+    const res = scan.auto;
+    if (!res)
+        return 'sri-not-implemented-but-no-scripts-loaded';
+    if (!(0, input_1.isHtml)(res))
+        return 'sri-not-implemented-response-not-html';
+    const scripts = (0, input_1.startTags)(res.body, 'script');
+    let result;
+    let foreign = false;
+    for (const script of scripts) {
+        const src = script.get('src');
+        if (!src)
+            continue;
+        const integrity = script.get('integrity');
+        const protocolRelative = /^(\/\/)[^/]/.test(src);
+        const full = /^https?:\/\//.test(src);
+        const relative = !protocolRelative && !full;
+        const sameSite = protocolRelative || relative || siteOf(new URL(src).hostname) === siteOf(scan.hostname);
+        const secureOrigin = relative || (sameSite && !protocolRelative);
+        if (!secureOrigin)
+            foreign = true;
+        const secureScheme = relative || (full && new URL(src).protocol === 'https:');
+        if (!secureOrigin) {
+            if (integrity && !secureScheme)
+                result = worse(SRI_GOODNESS[2], result, SRI_GOODNESS);
+            else if (!integrity && secureScheme)
+                result = worse(SRI_GOODNESS[3], result, SRI_GOODNESS);
+            else if (!integrity)
+                result = worse(SRI_GOODNESS[4], result, SRI_GOODNESS);
+        }
+        else if (integrity && secureScheme && !result)
+            result = SRI_GOODNESS[0];
+    }
+    if (scripts.length === 0)
+        return 'sri-not-implemented-but-no-scripts-loaded';
+    return (result ??
+        (foreign
+            ? 'sri-implemented-and-external-scripts-loaded-securely'
+            : 'sri-not-implemented-but-all-scripts-loaded-from-secure-origin'));
+}
+
+
+/***/ }),
+
+/***/ 37387:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DUPLICATES = void 0;
+exports.parseCsp = parseCsp;
+exports.cspTest = cspTest;
+const input_1 = __nccwpck_require__(61517);
+exports.DUPLICATES = '_observatory_duplicate_key_warnings';
+const SHORTEST = 'img-src'.length - 1;
+const META_DISALLOWED = ['frame-ancestors', 'report-uri', 'sandbox'];
+const ALLOWED_DUPLICATES = new Set(['report-uri', 'report-to']);
+const compare = new Intl.Collator('en').compare;
+function pathPartMatch(a, b) {
+    if (a.length === 0)
+        return true;
+    if (a === '/' && b.length === 0)
+        return true;
+    const exact = !a.endsWith('/');
+    const pa = a.split('/');
+    const pb = b.split('/');
+    if (pa.length > pb.length)
+        return false;
+    if (exact && pa.length !== pb.length)
+        return false;
+    if (!exact)
+        pa.pop();
+    return pa.every((p, i) => decodeURIComponent(p) === decodeURIComponent(pb[i]));
+}
+/** parseCsp: throws on an empty or too short policy and on a repeated directive. */
+function parseCsp(list) {
+    const clean = list.map((s) => s.replaceAll(/[\r\n]/g, '').trim());
+    if (clean.length === 0)
+        return new Map();
+    for (const s of clean)
+        if (!s || s.length < SHORTEST)
+            throw new Error(`Invalid policy: ${s}`);
+    const csp = new Map();
+    const duplicates = new Set();
+    for (const [index, policy] of clean.entries()) {
+        const seen = new Set();
+        for (const [entry, ...values] of policy.split(';').map((e) => e.trim().split(/\s+/))) {
+            if (!entry)
+                continue;
+            const directive = entry.toLowerCase();
+            if (seen.has(directive)) {
+                if (!ALLOWED_DUPLICATES.has(directive))
+                    throw new Error(`Duplicate directive ${directive}`);
+                duplicates.add(directive);
+            }
+            else
+                seen.add(directive);
+            const keep = index === 0;
+            const sources = values.length
+                ? values.map((raw) => ({ source: raw.trim().toLocaleLowerCase(), index, keep }))
+                : directive.endsWith('-src')
+                    ? [{ source: "'none'", index, keep }]
+                    : [];
+            const combined = index === 0 ? [...sources] : [...(csp.get(directive) ?? []), ...sources];
+            combined.sort((x, y) => compare(x.source, y.source));
+            for (let i = 1; i < combined.length; i++) {
+                const [prev, s] = [combined[i - 1], combined[i]];
+                if (s.index === prev.index && s.source.startsWith(prev.source))
+                    s.keep = false;
+                if (s.index !== prev.index && pathPartMatch(prev.source, s.source))
+                    s.keep = true;
+            }
+            csp.set(directive, combined.filter((s) => s.keep));
+            if (index === 0 && list.length > 1)
+                for (const s of csp.get(directive) ?? [])
+                    s.keep = false;
+        }
+    }
+    const out = new Map([...csp].map(([d, s]) => [
+        d,
+        s.length ? new Set(s.map((x) => x.source)) : new Set(["'none'"]),
+    ]));
+    if (duplicates.size)
+        out.set(exports.DUPLICATES, duplicates);
+    return out;
+}
+function parseMeta(list) {
+    const csp = parseCsp(list);
+    for (const d of META_DISALLOWED)
+        csp.delete(d);
+    return csp;
+}
+function parsedOr(list, parse) {
+    try {
+        return parse(list);
+    }
+    catch {
+        return new Map();
+    }
+}
+const BROAD = new Set([
+    'ftp:',
+    'http:',
+    'https:',
+    '*',
+    'http://*',
+    'http://*.*',
+    'https://*',
+    'https://*.*',
+]);
+const BROAD_OR_INLINE = new Set([...BROAD, "'unsafe-inline'", 'data:']);
+const PASSIVE = ['img-src', 'media-src'];
+const NONCES = ["'sha256-", "'sha384-", "'sha512-", "'nonce-"];
+const hasNonce = (s) => [...s].some((x) => NONCES.some((n) => x.startsWith(n)));
+const insecure = (s) => s.startsWith('http:') || s.startsWith('ftp:');
+/** contentSecurityPolicyTest over the scanned page (always an https: URL here). */
+function cspTest(res) {
+    if (!res)
+        return { result: 'csp-not-implemented' };
+    const http = (0, input_1.getHttpHeaders)(res, 'content-security-policy');
+    const meta = res.httpEquiv.get('content-security-policy') ?? [];
+    let csp;
+    try {
+        csp = parseCsp([...http, ...meta]);
+    }
+    catch {
+        return { result: 'csp-header-invalid' };
+    }
+    const httpOnly = parsedOr(http, parseCsp);
+    if (httpOnly.size + parsedOr(meta, parseMeta).size === 0) {
+        const ro = (0, input_1.getHttpHeaders)(res, 'content-security-policy-report-only')[0];
+        return { result: ro ? 'csp-not-implemented-but-reporting-enabled' : 'csp-not-implemented' };
+    }
+    let result;
+    const first = (r) => {
+        result ??= r;
+    };
+    const src = (d) => csp.get(d) ?? csp.get('default-src') ?? new Set(['*']);
+    const objectSrc = src('object-src');
+    const scriptSrc = src('script-src');
+    const styleSrc = src('style-src');
+    for (const list of [scriptSrc, styleSrc]) {
+        if (hasNonce(list) && list.has("'unsafe-inline'"))
+            list.delete("'unsafe-inline'");
+    }
+    if (hasNonce(scriptSrc) && scriptSrc.has("'strict-dynamic'")) {
+        for (const s of scriptSrc) {
+            if ([...BROAD].some((b) => s.startsWith(b)) || s === "'self'" || s === "'unsafe-inline'")
+                scriptSrc.delete(s);
+        }
+    }
+    else if (scriptSrc.has("'strict-dynamic'"))
+        first('csp-header-invalid');
+    const active = [...csp]
+        .filter(([d]) => !PASSIVE.includes(d) && d !== 'script-src')
+        .flatMap(([, s]) => [...s]);
+    active.push(...scriptSrc);
+    const passive = PASSIVE.flatMap((d) => [...(csp.get(d) ?? csp.get('default-src') ?? [])]);
+    if ([...scriptSrc].some((s) => BROAD_OR_INLINE.has(s)) ||
+        [...objectSrc].some((s) => BROAD.has(s)))
+        first('csp-implemented-with-unsafe-inline');
+    if (active.some(insecure))
+        first('csp-implemented-with-insecure-scheme');
+    if (new Set([...scriptSrc, ...styleSrc]).has("'unsafe-eval'"))
+        first('csp-implemented-with-unsafe-eval');
+    if (passive.some(insecure))
+        first('csp-implemented-with-insecure-scheme-in-passive-content-only');
+    if ([...styleSrc].some((s) => BROAD_OR_INLINE.has(s)))
+        first('csp-implemented-with-unsafe-inline-in-style-src-only');
+    const def = csp.get('default-src');
+    first(def?.has("'none'") && def.size === 1
+        ? 'csp-implemented-with-no-unsafe-default-src-none'
+        : 'csp-implemented-with-no-unsafe');
+    const passing = [
+        'csp-implemented-with-no-unsafe',
+        'csp-implemented-with-no-unsafe-default-src-none',
+        'csp-implemented-with-unsafe-inline-in-style-src-only',
+        'csp-implemented-with-insecure-scheme-in-passive-content-only',
+    ];
+    if (passing.includes(result) && csp.has(exports.DUPLICATES))
+        result = 'csp-implemented-but-duplicate-directives';
+    csp.delete(exports.DUPLICATES);
+    return { result: result, data: csp };
+}
+
+
+/***/ }),
+
+/***/ 28470:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MODIFIERS = exports.ALGORITHM_VERSION = void 0;
+exports.letterOf = letterOf;
+exports.runTests = runTests;
+exports.gradeOf = gradeOf;
+/**
+ * The Observatory's score and letter (algorithm 4, @mdn/mdn-http-observatory grader/charts.js
+ * and scanner/index.js): start at 100, add every test's modifier; bonuses count only when the
+ * score without them is at least 90; round down to a multiple of 5 for the letter. Pure.
+ */
+const cookies_1 = __nccwpck_require__(10526);
+const csp_1 = __nccwpck_require__(37387);
+const tests_1 = __nccwpck_require__(43508);
+exports.ALGORITHM_VERSION = 4;
+/** Expectation -> score modifier (SCORE_TABLE). */
+exports.MODIFIERS = {
+    'csp-implemented-with-no-unsafe-default-src-none': 10,
+    'csp-implemented-with-no-unsafe': 5,
+    'csp-implemented-with-unsafe-inline-in-style-src-only': 0,
+    'csp-implemented-with-insecure-scheme-in-passive-content-only': -10,
+    'csp-implemented-with-unsafe-eval': -10,
+    'csp-implemented-with-unsafe-inline': -20,
+    'csp-implemented-with-insecure-scheme': -20,
+    'csp-header-invalid': -25,
+    'csp-not-implemented': -25,
+    'csp-not-implemented-but-reporting-enabled': -25,
+    'csp-implemented-but-duplicate-directives': 0,
+    'cookies-secure-with-httponly-sessions-and-samesite': 5,
+    'cookies-secure-with-httponly-sessions': 0,
+    'cookies-not-found': 0,
+    'cookies-without-secure-flag-but-protected-by-hsts': -5,
+    'cookies-session-without-secure-flag-but-protected-by-hsts': -10,
+    'cookies-without-secure-flag': -20,
+    'cookies-samesite-flag-invalid': -20,
+    'cookies-anticsrf-without-samesite-flag': -20,
+    'cookies-session-without-httponly-flag': -30,
+    'cookies-session-without-secure-flag': -40,
+    'cross-origin-resource-sharing-not-implemented': 0,
+    'redirection-to-https': 0,
+    'redirection-not-needed-no-http': 0,
+    'redirection-off-host-from-http': -5,
+    'redirection-not-to-https-on-initial-redirection': -10,
+    'redirection-not-to-https': -20,
+    'redirection-missing': -20,
+    'referrer-policy-private': 5,
+    'referrer-policy-not-implemented': 0,
+    'referrer-policy-unsafe': -5,
+    'referrer-policy-header-invalid': -5,
+    'hsts-implemented-max-age-at-least-six-months': 0,
+    'hsts-implemented-max-age-less-than-six-months': -10,
+    'hsts-not-implemented': -20,
+    'hsts-header-invalid': -20,
+    'hsts-not-implemented-no-https': -20,
+    'sri-implemented-and-all-scripts-loaded-securely': 5,
+    'sri-implemented-and-external-scripts-loaded-securely': 5,
+    'sri-not-implemented-response-not-html': 0,
+    'sri-not-implemented-but-no-scripts-loaded': 0,
+    'sri-not-implemented-but-all-scripts-loaded-from-secure-origin': 0,
+    'sri-not-implemented-but-external-scripts-loaded-securely': -5,
+    'sri-implemented-but-external-scripts-not-loaded-securely': -20,
+    'sri-not-implemented-and-external-scripts-not-loaded-securely': -50,
+    'x-content-type-options-nosniff': 0,
+    'x-content-type-options-not-implemented': -5,
+    'x-content-type-options-header-invalid': -5,
+    'x-frame-options-implemented-via-csp': 5,
+    'x-frame-options-sameorigin-or-deny': 0,
+    'x-frame-options-allow-from-origin': 0,
+    'x-frame-options-not-implemented': -20,
+    'x-frame-options-header-invalid': -20,
+    'corp-header-invalid': -5,
+    'corp-implemented-with-cross-origin': 0,
+    'corp-implemented-with-same-origin': 10,
+    'corp-implemented-with-same-site': 10,
+    'corp-not-implemented': 0,
+};
+const BANDS = [
+    [100, 'A+'],
+    [90, 'A'],
+    [85, 'A-'],
+    [80, 'B+'],
+    [70, 'B'],
+    [65, 'B-'],
+    [60, 'C+'],
+    [50, 'C'],
+    [45, 'C-'],
+    [40, 'D+'],
+    [30, 'D'],
+    [25, 'D-'],
+    [0, 'F'],
+];
+const EXTRA_CREDIT_FROM = 90;
+/** getGradeForScore: the letter of a score (floored at 0, above 100 is A+). */
+function letterOf(score) {
+    const key = Math.min(Math.max(score, 0) - (Math.max(score, 0) % 5), 100);
+    return BANDS.find(([from]) => key >= from)?.[1] ?? 'F';
+}
+/** The ten tests in the scanner's order (ALL_TESTS). */
+function runTests(scan) {
+    const hsts = (0, tests_1.hstsTest)(scan);
+    const results = [
+        ['content-security-policy', (0, csp_1.cspTest)(scan.auto).result],
+        ['cookies', (0, cookies_1.cookiesTest)(scan, hsts === 'hsts-implemented-max-age-at-least-six-months')],
+        // No CORS preflight is recorded: scored as the Observatory scores no Access-Control-Allow-Origin.
+        ['cross-origin-resource-sharing', 'cross-origin-resource-sharing-not-implemented'],
+        ['redirection', (0, tests_1.redirectionTest)(scan)],
+        ['referrer-policy', (0, tests_1.referrerPolicyTest)(scan)],
+        ['strict-transport-security', hsts],
+        ['subresource-integrity', (0, cookies_1.subresourceIntegrityTest)(scan)],
+        ['x-content-type-options', (0, tests_1.xContentTypeOptionsTest)(scan)],
+        ['x-frame-options', (0, tests_1.xFrameOptionsTest)(scan)],
+        ['cross-origin-resource-policy', (0, tests_1.crossOriginResourcePolicyTest)(scan)],
+    ];
+    return results.map(([test, result]) => ({ test, result, modifier: exports.MODIFIERS[result] ?? 0 }));
+}
+/** The scanner's score: bonuses only when the penalties alone leave at least 90. */
+function gradeOf(scan) {
+    const tests = runTests(scan);
+    const withCredit = 100 + tests.reduce((s, t) => s + t.modifier, 0);
+    const uncurved = 100 + tests.reduce((s, t) => s + Math.min(t.modifier, 0), 0);
+    const raw = uncurved >= EXTRA_CREDIT_FROM ? withCredit : uncurved;
+    const score = Math.max(raw, 0);
+    return { score, grade: letterOf(score), tests };
+}
+
+
+/***/ }),
+
+/***/ 29381:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NOTES = void 0;
+exports.scansOf = scansOf;
+exports.observatoryOf = observatoryOf;
+/**
+ * The report's `observatory` entry: the grade the MDN HTTP Observatory's published scoring
+ * (algorithm 4) gives the responses the proxy stage recorded, computed from them and never by
+ * requesting anything: the landing page graded as a scan of https://host/ would grade it, and
+ * every other HTML, static and error response graded as if it were that page. Pure.
+ */
+const http_1 = __nccwpck_require__(95941);
+const grade_1 = __nccwpck_require__(28470);
+const input_1 = __nccwpck_require__(61517);
+exports.NOTES = [
+    "certificates taken as valid (the run's own certificate is self-signed; a deployed one is not)",
+    'no CORS preflight is sent: scored as the Observatory scores a page without Access-Control-Allow-Origin',
+    'the HSTS preload list is not consulted: the host is taken as not preloaded',
+    "cookies are the page's own Set-Cookie headers (the scan also keeps those of /robots.txt and the preflight)",
+];
+const PAGES = ['route', 'health', 'not-found', 'static'];
+function isRedirect(x) {
+    const s = x.response?.status ?? 0;
+    return s >= 300 && s < 400;
+}
+/** The page a scan lands on: the first route (`/` first), following recorded redirects. */
+function landing(pages) {
+    const routes = pages.filter((x) => x.purpose === 'route' && x.request.method === 'GET');
+    let page = routes.find((x) => x.request.path === '/') ?? routes[0];
+    for (let hops = 0; page && isRedirect(page) && hops < 5; hops++) {
+        const location = page.response && (0, input_1.firstHeader)((0, input_1.scanResponse)(page.response), 'location');
+        const path = location && new URL(location, 'https://host/').pathname;
+        const next = pages.find((x) => x.request.path === path && x !== page);
+        if (!next)
+            break;
+        page = next;
+    }
+    return page;
+}
+/** The http:// route the scan follows: port 80's answer and where it sends the browser. */
+function httpRoute(obs, host) {
+    const x = (0, http_1.proxyExchanges)(obs, ['https-redirect']).find((e) => e.response !== undefined);
+    if (!x?.response)
+        return undefined;
+    const first = { url: `http://${host}${x.request.path}`, status: x.response.status };
+    const location = isRedirect(x) ? x.response.headers.location?.[0] : undefined;
+    if (!location)
+        return [first];
+    return [first, { url: new URL(location, first.url).href, status: 0 }];
+}
+/** The inputs a scan would read, one per HTML, static and error response (landing page first). */
+function scansOf(obs) {
+    const pages = (0, http_1.httpsExchanges)(obs, PAGES).filter((x) => x.response !== undefined);
+    const page = landing(pages);
+    if (!page)
+        return [];
+    const hostname = ((0, http_1.requestHost)(page) || 'example.com').replace(/:\d+$/, '');
+    const route = httpRoute(obs, hostname);
+    return [page, ...pages.filter((x) => x !== page)].map((x) => ({
+        request: (0, http_1.requestLine)(x),
+        status: x.response?.status ?? 0,
+        scan: { hostname, auto: x.response && (0, input_1.scanResponse)(x.response), httpRoute: route },
+    }));
+}
+/** The grade of the recorded responses, or why there is none. */
+function observatoryOf(obs) {
+    const [page, ...others] = scansOf(obs);
+    if (!page)
+        return { unavailable: 'no HTTPS page from the app through the proxy' };
+    const graded = (0, grade_1.gradeOf)(page.scan);
+    return {
+        algorithm_version: grade_1.ALGORITHM_VERSION,
+        page: page.request,
+        score: graded.score,
+        grade: graded.grade,
+        tests: graded.tests,
+        responses: others.map(({ request, status, scan }) => {
+            const { score, grade } = (0, grade_1.gradeOf)(scan);
+            return { request, status, score, grade };
+        }),
+        notes: exports.NOTES,
+    };
+}
+
+
+/***/ }),
+
+/***/ 61517:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.nodeHeaders = nodeHeaders;
+exports.getHttpHeaders = getHttpHeaders;
+exports.firstHeader = firstHeader;
+exports.isHtml = isHtml;
+exports.startTags = startTags;
+exports.httpEquivOf = httpEquivOf;
+exports.scanResponse = scanResponse;
+// Node's IncomingMessage keeps the first of these and drops repeats; set-cookie is a list; other
+// repeated headers are joined with ", " (node:http, message.headers).
+const FIRST_ONLY = new Set([
+    'age',
+    'authorization',
+    'content-length',
+    'content-type',
+    'etag',
+    'expires',
+    'from',
+    'host',
+    'if-modified-since',
+    'if-unmodified-since',
+    'last-modified',
+    'location',
+    'max-forwards',
+    'proxy-authorization',
+    'referer',
+    'retry-after',
+    'server',
+    'user-agent',
+]);
+/** The recorded headers folded as Node's HTTP client folds them for the scanner. */
+function nodeHeaders(headers) {
+    const out = {};
+    for (const [name, values] of Object.entries(headers)) {
+        if (values.length === 0)
+            continue;
+        if (name === 'set-cookie')
+            out[name] = [...values];
+        else
+            out[name] = FIRST_ONLY.has(name) ? values[0] : values.join(', ');
+    }
+    return out;
+}
+/** getHttpHeaders: every value of a header, names in any case. */
+function getHttpHeaders(res, name) {
+    if (!res)
+        return [];
+    const lc = name.toLowerCase();
+    return Object.entries(res.headers)
+        .filter(([n]) => n.toLowerCase() === lc)
+        .flatMap(([, v]) => v);
+}
+/** getFirstHttpHeader */
+function firstHeader(res, name) {
+    return getHttpHeaders(res, name)[0];
+}
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+/** The scanner parses <meta> only in pages it treats as HTML, by the content-type before ';'. */
+function isHtml(res) {
+    const type = firstHeader(res, 'content-type') ?? '';
+    return HTML_TYPES.has(type.split(';')[0]);
+}
+function attrs(tag) {
+    const out = new Map();
+    for (const m of tag.matchAll(/([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g)) {
+        const name = m[1].toLowerCase();
+        if (!out.has(name))
+            out.set(name, decode(m[2] ?? m[3] ?? m[4] ?? ''));
+    }
+    return out;
+}
+function decode(s) {
+    return s
+        .replaceAll('&quot;', '"')
+        .replaceAll('&#39;', "'")
+        .replaceAll('&apos;', "'")
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>')
+        .replaceAll('&amp;', '&');
+}
+/** The start tags <name ...> of a document, attributes parsed (comments skipped). */
+function startTags(html, name) {
+    const text = html.replaceAll(/<!--[\s\S]*?-->/g, '');
+    const re = new RegExp(`<${name}(?=[\\s/>])([^>]*)>`, 'gi');
+    return [...text.matchAll(re)].map((m) => attrs(m[1]));
+}
+/** parseHttpEquivHeaders: CSP from every <meta http-equiv>, the last <meta name="referrer">. */
+function httpEquivOf(html) {
+    const out = new Map([['content-security-policy', []]]);
+    for (const meta of startTags(html, 'meta')) {
+        const content = meta.get('content');
+        if (meta.has('http-equiv') && meta.has('content')) {
+            const equiv = meta.get('http-equiv')?.toLowerCase().trim();
+            if (content && equiv === 'content-security-policy')
+                out.get(equiv)?.push(content);
+        }
+        else if (meta.get('name')?.toLowerCase().trim() === 'referrer' && content) {
+            out.set('referrer-policy', [content]);
+        }
+    }
+    return out;
+}
+/** A recorded response as the scanner sees it. */
+function scanResponse(res) {
+    const scan = {
+        status: res.status,
+        headers: nodeHeaders(res.headers),
+        body: res.body,
+        httpEquiv: new Map(),
+    };
+    if (isHtml(scan) && res.body)
+        scan.httpEquiv = httpEquivOf(res.body);
+    return scan;
+}
+
+
+/***/ }),
+
+/***/ 23097:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.observatoryLine = observatoryLine;
+exports.observatoryCommentLine = observatoryCommentLine;
+exports.observatoryMarkdown = observatoryMarkdown;
+const sanitize_1 = __nccwpck_require__(91211);
+const signed = (n) => (n > 0 ? `+${n}` : `${n}`);
+function moved(tests) {
+    return tests.filter((t) => t.modifier !== 0);
+}
+/** "would grade B+ after deploy (80/100): csp-implemented-with-unsafe-inline -20, ..." (plain). */
+function observatoryLine(report) {
+    const o = report.observatory;
+    if (o === undefined)
+        return '';
+    if ('unavailable' in o)
+        return `MDN HTTP Observatory: no grade (${o.unavailable})`;
+    const mods = moved(o.tests).map((t) => `${t.result} ${signed(t.modifier)}`);
+    return `MDN HTTP Observatory: would grade ${o.grade} after deploy (${o.score}/100 for ${o.page}${mods.length ? `: ${mods.join(', ')}` : ''})`;
+}
+/** The comment's line: the letter in bold, every modifier that moved the score. */
+function observatoryCommentLine(report) {
+    const o = report.observatory;
+    if (o === undefined || 'unavailable' in o)
+        return '';
+    const mods = moved(o.tests).map((t) => `${(0, sanitize_1.codeSpan)(t.result, 80)} ${signed(t.modifier)}`);
+    const page = (0, sanitize_1.codeSpan)(o.page, 120);
+    return `🛡️ **MDN HTTP Observatory:** would grade **${(0, sanitize_1.escapeMarkdown)(o.grade, 3)}** after deploy (${o.score}/100 for ${page}${mods.length ? `: ${mods.join(' · ')}` : ''})`;
+}
+/** The summary's block: the line, then every test with its result and modifier, folded. */
+function observatoryMarkdown(report) {
+    const o = report.observatory;
+    if (o === undefined)
+        return '';
+    if ('unavailable' in o)
+        return `🛡️ **MDN HTTP Observatory:** no grade (${(0, sanitize_1.escapeMarkdown)(o.unavailable, 200)})`;
+    const rows = o.tests.map((t) => `| ${(0, sanitize_1.escapeMarkdown)(t.test, 80)} | ${(0, sanitize_1.codeSpan)(t.result, 100)} | ${signed(t.modifier)} |`);
+    const others = o.responses.map((r) => `${(0, sanitize_1.codeSpan)(r.request, 120)} ${r.status}: ${(0, sanitize_1.escapeMarkdown)(r.grade, 3)} (${r.score})`);
+    return [
+        observatoryCommentLine(report),
+        '',
+        `<details><summary>Observatory tests (algorithm ${o.algorithm_version}) and the other responses</summary>`,
+        '',
+        '| Test | Result | Modifier |',
+        '|---|---|---|',
+        ...rows,
+        '',
+        ...(others.length
+            ? [`Each other response graded as if it were the page: ${others.join(' · ')}`, '']
+            : []),
+        ...o.notes.map((n) => `- _${(0, sanitize_1.escapeMarkdown)(n, 200)}_`),
+        '',
+        '</details>',
+    ].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 43508:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.hstsTest = hstsTest;
+exports.xContentTypeOptionsTest = xContentTypeOptionsTest;
+exports.xFrameOptionsTest = xFrameOptionsTest;
+exports.referrerPolicyTest = referrerPolicyTest;
+exports.crossOriginResourcePolicyTest = crossOriginResourcePolicyTest;
+exports.redirectionTest = redirectionTest;
+/**
+ * The Observatory's header tests (algorithm 4) as published in @mdn/mdn-http-observatory
+ * (analyzer/tests/*.js): each returns the expectation that test gives the scanned page. Pure.
+ */
+const csp_1 = __nccwpck_require__(37387);
+const input_1 = __nccwpck_require__(61517);
+const SIX_MONTHS = 15552000;
+/** strictTransportSecurityTest (the preload list is not consulted: see grade.ts). */
+function hstsTest(scan) {
+    const res = scan.auto;
+    if (!res)
+        return 'hsts-not-implemented-no-https';
+    const header = (0, input_1.getHttpHeaders)(res, 'strict-transport-security')[0];
+    if (header === undefined)
+        return 'hsts-not-implemented';
+    const data = header.slice(0, 1024);
+    if (data.includes(','))
+        return 'hsts-header-invalid';
+    let maxAge;
+    for (const p of data.split(';').map((i) => i.trim().toLowerCase())) {
+        if (p.startsWith('max-age='))
+            maxAge = parseInt(p.slice(8, 128), 10);
+    }
+    if (maxAge === undefined)
+        return 'hsts-header-invalid';
+    // parseInt's NaN compares false, as in the original.
+    return maxAge < SIX_MONTHS
+        ? 'hsts-implemented-max-age-less-than-six-months'
+        : 'hsts-implemented-max-age-at-least-six-months';
+}
+function xContentTypeOptionsTest(scan) {
+    if (!scan.auto)
+        return 'x-content-type-options-not-implemented';
+    const header = (0, input_1.firstHeader)(scan.auto, 'x-content-type-options');
+    if (!header)
+        return 'x-content-type-options-not-implemented';
+    return header.slice(0, 256).trim().toLowerCase() === 'nosniff'
+        ? 'x-content-type-options-nosniff'
+        : 'x-content-type-options-header-invalid';
+}
+function xFrameOptionsTest(scan) {
+    if (!scan.auto)
+        return 'x-frame-options-not-implemented';
+    if ((0, csp_1.cspTest)(scan.auto).data?.has('frame-ancestors'))
+        return 'x-frame-options-implemented-via-csp';
+    const header = (0, input_1.firstHeader)(scan.auto, 'x-frame-options');
+    if (!header)
+        return 'x-frame-options-not-implemented';
+    const xfo = header.slice(0, 1024).trim().toLowerCase();
+    if (['deny', 'sameorigin'].includes(xfo))
+        return 'x-frame-options-sameorigin-or-deny';
+    return xfo.startsWith('allow-from')
+        ? 'x-frame-options-allow-from-origin'
+        : 'x-frame-options-header-invalid';
+}
+const PRIVATE = ['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin'];
+const UNSAFE = ['origin', 'origin-when-cross-origin', 'unsafe-url', 'no-referrer-when-downgrade'];
+function referrerPolicyTest(scan) {
+    const res = scan.auto;
+    if (!res)
+        return 'referrer-policy-not-implemented';
+    const all = [
+        ...(0, input_1.getHttpHeaders)(res, 'referrer-policy'),
+        ...(res.httpEquiv.get('referrer-policy') ?? []),
+    ];
+    if (all.length === 0)
+        return 'referrer-policy-not-implemented';
+    const valid = [...PRIVATE, ...UNSAFE];
+    const policy = all
+        .join(', ')
+        .split(',')
+        .filter((e) => valid.includes(e.toLowerCase().trim()))
+        .reverse()[0]
+        ?.toLowerCase()
+        .trim() ?? '';
+    if (PRIVATE.includes(policy))
+        return 'referrer-policy-private';
+    return UNSAFE.includes(policy) ? 'referrer-policy-unsafe' : 'referrer-policy-header-invalid';
+}
+function crossOriginResourcePolicyTest(scan) {
+    const res = scan.auto;
+    const corp = res && (0, input_1.firstHeader)(res, 'cross-origin-resource-policy');
+    if (!corp)
+        return 'corp-not-implemented';
+    const value = corp.slice(0, 256).trim().toLowerCase();
+    const known = {
+        'same-site': 'corp-implemented-with-same-site',
+        'same-origin': 'corp-implemented-with-same-origin',
+        'cross-origin': 'corp-implemented-with-cross-origin',
+    };
+    return known[value] ?? 'corp-header-invalid';
+}
+/** redirectionTest over the recorded route of http://host/ (certificates taken as valid). */
+function redirectionTest(scan) {
+    const route = scan.httpRoute;
+    if (!route)
+        return 'redirection-not-needed-no-http';
+    if (route.length === 1)
+        return 'redirection-missing';
+    const urls = route.map((r) => new URL(r.url));
+    if (urls[urls.length - 1].protocol !== 'https:')
+        return 'redirection-not-to-https';
+    if (urls[1].protocol === 'http:')
+        return 'redirection-not-to-https-on-initial-redirection';
+    if (urls[0].protocol === 'http:' && urls[0].hostname !== urls[1].hostname)
+        return 'redirection-off-host-from-http';
+    return 'redirection-to-https';
+}
+
+
+/***/ }),
+
 /***/ 95756:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -82589,12 +83531,57 @@ function buildReport(input) {
         report.policy = input.policy;
     if (input.baseline)
         report.baseline = input.baseline;
+    if (input.observatory)
+        report.observatory = input.observatory;
+    if (input.routes)
+        report.routes = input.routes;
     return report;
 }
 /** Writes the report as pretty JSON with a trailing newline, creating parent directories. */
 async function writeReport(report, file) {
     await node_fs_1.promises.mkdir(path.dirname(file), { recursive: true });
     await node_fs_1.promises.writeFile(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+}
+
+
+/***/ }),
+
+/***/ 33022:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.routesOf = routesOf;
+exports.routesMarkdown = routesMarkdown;
+const sanitize_1 = __nccwpck_require__(91211);
+/** The report entry from what the run recorded. */
+function routesOf(run) {
+    const auto = run.autoRoutes;
+    if (auto === undefined)
+        return { source: 'input', checked: [...run.routes] };
+    if ('unavailable' in auto)
+        return { source: 'auto', checked: [...run.routes], fallback: auto.unavailable };
+    return {
+        source: 'auto',
+        checked: [...run.routes],
+        found: auto.found,
+        skipped: auto.skipped,
+        more: auto.more,
+    };
+}
+const paths = (list) => list.map((p) => (0, sanitize_1.codeSpan)(p, 120)).join(', ');
+/** "Routes checked (auto: 12 GET rules of the app's url_map): `/`, ... Passed over: ...". */
+function routesMarkdown(report) {
+    const r = report.routes;
+    if (r === undefined || r.source === 'input')
+        return '';
+    if (r.fallback)
+        return `Routes checked: ${paths(r.checked)} (auto found none: ${(0, sanitize_1.escapeMarkdown)(r.fallback, 200)})`;
+    const more = r.more ? `; ${r.more} more past the cap of 30` : '';
+    const head = `Routes checked (auto: ${r.checked.length} GET rules of the app's url_map without required arguments${more}): ${paths(r.checked)}`;
+    const skipped = (r.skipped ?? []).map((s) => `${(0, sanitize_1.codeSpan)(s.rule, 120)} ${(0, sanitize_1.escapeMarkdown)(s.reason, 120)}`);
+    return skipped.length ? `${head}. Passed over: ${skipped.join('; ')}` : head;
 }
 
 
@@ -83653,6 +84640,26 @@ async function askApp(c, probe) {
         await http.close();
     }
 }
+/**
+ * The routes `routes: auto` requests: the probe's list of the app's GET rules, recorded with how
+ * they were found in run.autoRoutes (and run.routes); `/` when the probe did not answer.
+ */
+function autoRoutes(obs, answer, opts) {
+    const found = answer?.autoRoutes;
+    if (found === undefined || found.found.length === 0) {
+        obs.run.autoRoutes = {
+            unavailable: !opts.introspect
+                ? 'introspect is off: the probe lists the routes'
+                : answer === undefined
+                    ? 'the introspection probe did not answer on the app port'
+                    : 'the app has no GET rule without required arguments',
+        };
+        return opts.routes;
+    }
+    obs.run.autoRoutes = found;
+    obs.run.routes = found.found.map((r) => r.path);
+    return obs.run.routes;
+}
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
 async function observeLive(obs, opts, c) {
     const { run } = obs;
@@ -83672,15 +84679,18 @@ async function observeLive(obs, opts, c) {
         unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
     }));
     obs.processes = await c.runtime.processes(c.instance);
+    // routes: auto needs the probe's list of rules before any route is requested.
+    const early = opts.routesAuto && c.probe ? await askApp(c, c.probe) : undefined;
+    const routes = opts.routesAuto ? autoRoutes(obs, early, opts) : opts.routes;
     const appHttp = await (0, running_1.appExchanges)({
         hostPort: c.hostPort,
         healthPath: opts.healthPath,
-        routes: opts.routes,
+        routes,
         protocol: c.protocol,
         signal: c.signal,
     });
     const answers = [];
-    const appAnswer = c.probe ? await askApp(c, c.probe) : undefined;
+    const appAnswer = early ?? (c.probe ? await askApp(c, c.probe) : undefined);
     if (appAnswer)
         answers.push(appAnswer);
     const staged = await c.log.stage('Stand up the TLS proxy', () => (0, stage_1.standUpProxy)(c.runtime.docker, opts, {
@@ -83701,7 +84711,7 @@ async function observeLive(obs, opts, c) {
     let spoof;
     if (staged.runtime) {
         proxyHttp = await (0, proxy_requests_1.proxyExchanges)(staged.runtime, {
-            routes: opts.routes,
+            routes,
             healthPath: opts.healthPath,
             trailingSlashPaths: appAnswer?.trailingSlashRules,
             signal: c.signal,
@@ -83713,7 +84723,7 @@ async function observeLive(obs, opts, c) {
         }
         spoof = await (0, forwarded_spoof_1.observeForwardedSpoof)({
             rt: staged.runtime,
-            routes: opts.routes,
+            routes,
             trailingSlashRules: appAnswer?.trailingSlashRules,
             probe: c.probe,
             envKey: c.envKey,
@@ -98894,7 +99904,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /***/ ((module) => {
 
 "use strict";
-module.exports = /*#__PURE__*/JSON.parse('{"name":"flask-deploy-check","version":"0.1.0","description":"Proves on every pull request that a Flask app is ready for production: builds the image, boots it with Gunicorn behind a real TLS proxy, and checks what production needs.","license":"MIT","private":true,"main":"dist/index.js","bin":{"flask-deploy-check":"bin/flask-deploy-check.js"},"engines":{"node":">=20"},"scripts":{"build":"bash scripts/build.sh dist","lint":"eslint . && prettier --check .","format":"prettier --write .","typecheck":"tsc --noEmit","unit":"jest --selectProjects unit","e2e":"bash scripts/provision.sh && jest --selectProjects e2e","demo":"bash scripts/demo.sh","readme:checks":"ncc build scripts/readme-checks.ts -o build/readme-checks -q && node build/readme-checks/index.js","test":"bash scripts/test.sh"},"dependencies":{"@actions/core":"2.0.3","@actions/exec":"2.0.0","@actions/github":"8.0.1","ajv":"8.20.0","dockerfile-ast":"0.7.1","selfsigned":"5.5.0","undici":"7.30.2","yaml":"2.9.1"},"devDependencies":{"@eslint/js":"9.39.5","@types/jest":"30.0.0","@types/markdown-it":"14.2.0","@types/node":"20.19.43","@vercel/ncc":"0.45.0","ajv-draft-04":"1.0.0","ajv-formats":"3.0.1","eslint":"9.39.5","eslint-import-resolver-typescript":"4.4.5","eslint-plugin-import":"2.32.0","jest":"30.5.2","markdown-it":"14.3.3","prettier":"3.10.1","ts-jest":"29.4.15","typescript":"5.9.3","typescript-eslint":"8.73.0"}}');
+module.exports = /*#__PURE__*/JSON.parse('{"name":"flask-deploy-check","version":"0.1.0","description":"Proves on every pull request that a Flask app is ready for production: builds the image, boots it with Gunicorn behind a real TLS proxy, and checks what production needs.","license":"MIT","private":true,"main":"dist/index.js","bin":{"flask-deploy-check":"bin/flask-deploy-check.js"},"engines":{"node":">=20"},"scripts":{"build":"bash scripts/build.sh dist","lint":"eslint . && prettier --check .","format":"prettier --write .","typecheck":"tsc --noEmit","unit":"jest --selectProjects unit","e2e":"bash scripts/provision.sh && jest --selectProjects e2e","demo":"bash scripts/demo.sh","readme:checks":"ncc build scripts/readme-checks.ts -o build/readme-checks -q && node build/readme-checks/index.js","test":"bash scripts/test.sh"},"dependencies":{"@actions/core":"2.0.3","@actions/exec":"2.0.0","@actions/github":"8.0.1","ajv":"8.20.0","dockerfile-ast":"0.7.1","selfsigned":"5.5.0","undici":"7.30.2","yaml":"2.9.1"},"devDependencies":{"@eslint/js":"9.39.5","@mdn/mdn-http-observatory":"1.4.8","@types/jest":"30.0.0","@types/markdown-it":"14.2.0","@types/node":"20.19.43","@vercel/ncc":"0.45.0","ajv-draft-04":"1.0.0","ajv-formats":"3.0.1","eslint":"9.39.5","eslint-import-resolver-typescript":"4.4.5","eslint-plugin-import":"2.32.0","jest":"30.5.2","markdown-it":"14.3.3","prettier":"3.10.1","ts-jest":"29.4.15","typescript":"5.9.3","typescript-eslint":"8.73.0"}}');
 
 /***/ }),
 
