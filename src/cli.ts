@@ -216,6 +216,10 @@ export async function cli(argv: string[]): Promise<number> {
     }
     return report.verdict === 'fail' ? 1 : 0
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`flask-deploy-check: ${err.message}\n`)
+      return 2
+    }
     process.stderr.write(`flask-deploy-check could not complete: ${(err as Error).message}\n`)
     return 3
   }

@@ -60,3 +60,15 @@ export class Compose {
     return this.exec([...args, '--timeout', String(DOWN_GRACE_S)], 120_000)
   }
 }
+
+/**
+ * Removes whatever is left of the run's compose project (the post step, after removeRun took
+ * the labelled containers and networks): its volumes above all. True when compose ran; false
+ * when the docker CLI has no compose plugin (then the run cannot have made a project).
+ */
+export async function removeComposeProject(runId: string, compose = new Compose()): Promise<boolean> {
+  const res = await compose.down(projectName(runId))
+  if (res.exitCode === 0) return true
+  if (/is not a docker command|unknown (shorthand )?(flag|command)/i.test(res.stderr)) return false
+  throw new Error(`docker compose down failed: ${res.stderr.trim().split('\n').pop()}`)
+}
