@@ -27,7 +27,14 @@ export class Compose {
 
   /** `docker compose -p P -f F... config --format json`: the model, interpolated from our env. */
   config(files: string[], project: string): Promise<RunResult> {
-    return this.exec(['-p', project, ...files.flatMap((f) => ['-f', f]), 'config', '--format', 'json'])
+    return this.exec([
+      '-p',
+      project,
+      ...files.flatMap((f) => ['-f', f]),
+      'config',
+      '--format',
+      'json',
+    ])
   }
 
   /**
@@ -66,7 +73,10 @@ export class Compose {
  * the labelled containers and networks): its volumes above all. True when compose ran; false
  * when the docker CLI has no compose plugin (then the run cannot have made a project).
  */
-export async function removeComposeProject(runId: string, compose = new Compose()): Promise<boolean> {
+export async function removeComposeProject(
+  runId: string,
+  compose = new Compose(),
+): Promise<boolean> {
   const res = await compose.down(projectName(runId))
   if (res.exitCode === 0) return true
   if (/is not a docker command|unknown (shorthand )?(flag|command)/i.test(res.stderr)) return false

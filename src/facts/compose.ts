@@ -92,7 +92,9 @@ export function chooseAppService(
   const names = Object.keys(model.services).sort()
   if (wanted !== undefined) {
     if (!model.services[wanted])
-      return { error: `compose-service '${wanted}' is not a service of the project (${names.join(', ')})` }
+      return {
+        error: `compose-service '${wanted}' is not a service of the project (${names.join(', ')})`,
+      }
     if (!model.services[wanted].build)
       return { error: `compose-service '${wanted}' has no build: section to build the app from` }
     return { service: wanted }

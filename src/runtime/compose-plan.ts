@@ -80,7 +80,7 @@ export async function resolveCompose(
     networkKey,
     network: networkNameOf(model, networkKey),
     aliases: [service, ...(svc.networks?.[networkKey]?.aliases ?? [])],
-    secretMounts: secretMounts(model, svc, opts.workspace),
+    secretMounts: secretMounts(model, [service, ...dependencies], opts.workspace, log),
     ...(svc.entrypoint?.length ? { entrypoint: svc.entrypoint.map(unescapeDollars) } : {}),
   }
   const env = serviceEnv(svc)
@@ -145,30 +145,48 @@ function appNetwork(model: ComposeModel, service: string, deps: string[]): strin
   return shared ?? own[0]
 }
 
+/**
+ * The app's file secrets as mounts; every secret the app or a dependency uses must have its
+ * file (compose would fail later, less clearly). Their contents are registered as secrets.
+ */
 function secretMounts(
   model: ComposeModel,
-  svc: ComposeService,
+  services: string[],
   workspace: string,
+  log: Logger,
 ): ComposePlan['secretMounts'] {
-  return (svc.secrets ?? []).map((s) => {
-    const def = model.secrets?.[s.source]
+  const file = (source: string): string => {
+    const def = model.secrets?.[source]
     if (!def?.file)
       throw new UsageError(
-        `compose secret '${s.source}' has no file: only file secrets are supported`,
+        `compose secret '${source}' has no file: only file secrets are supported`,
       )
     if (!fs.existsSync(def.file))
       throw new UsageError(
-        `compose secret '${s.source}': the file ${rel(workspace, def.file)} does not exist`,
+        `compose secret '${source}': the file ${rel(workspace, def.file)} does not exist`,
       )
+    const value = fs.readFileSync(def.file, 'utf8').trim()
+    if (value) log.secret(value)
+    return def.file
+  }
+  const [app, ...deps] = services
+  for (const d of deps) for (const s of model.services[d].secrets ?? []) file(s.source)
+  return (model.services[app].secrets ?? []).map((s) => {
     const target = s.target ?? s.source
-    return { source: def.file, target: target.startsWith('/') ? target : `/run/secrets/${target}` }
+    return {
+      source: file(s.source),
+      target: target.startsWith('/') ? target : `/run/secrets/${target}`,
+    }
   })
 }
 
 function readDockerfileOf(svc: ComposeService | undefined): string | undefined {
   if (!svc?.build) return undefined
   try {
-    return fs.readFileSync(path.resolve(svc.build.context, svc.build.dockerfile ?? 'Dockerfile'), 'utf8')
+    return fs.readFileSync(
+      path.resolve(svc.build.context, svc.build.dockerfile ?? 'Dockerfile'),
+      'utf8',
+    )
   } catch {
     return undefined
   }
