@@ -130,26 +130,34 @@ describe.each(PASSING)('the $fixture project ($why)', ({ fixture: name, config, 
 })
 
 describe('the compose-secret-file project', () => {
-  it('never shows the secret file in the log, the summary or the report', async () => {
-    const run = await runCompose([fixture('compose-secret-file')])
-    const secret = fs
-      .readFileSync('__tests__/fixtures/compose-secret-file/secrets/db_password.txt', 'utf8')
-      .trim()
-    for (const surface of [run.log, run.summary, JSON.stringify(run.report)])
-      expect(surface).not.toContain(secret)
-  })
+  it(
+    'never shows the secret file in the log, the summary or the report',
+    async () => {
+      const run = await runCompose([fixture('compose-secret-file')])
+      const secret = fs
+        .readFileSync('__tests__/fixtures/compose-secret-file/secrets/db_password.txt', 'utf8')
+        .trim()
+      for (const surface of [run.log, run.summary, JSON.stringify(run.report)])
+        expect(surface).not.toContain(secret)
+    },
+    RUN_MS,
+  )
 })
 
 describe('a weak SECRET_KEY written in the compose file', () => {
-  it('fails secret.strength, and nothing else', async () => {
-    const run = await runCompose([fixture('compose-weak-secret')])
-    expect({ exit: run.exitCode, failed: failed(run) }).toEqual({
-      exit: 1,
-      failed: ['secret.strength'],
-    })
-    expect(textOf(check(run, 'secret.strength'))).toMatch(/\bdev\b/)
-    expect(leftoversOf(runIdOf(run))).toEqual([])
-  })
+  it(
+    'fails secret.strength, and nothing else',
+    async () => {
+      const run = await runCompose([fixture('compose-weak-secret')])
+      expect({ exit: run.exitCode, failed: failed(run) }).toEqual({
+        exit: 1,
+        failed: ['secret.strength'],
+      })
+      expect(textOf(check(run, 'secret.strength'))).toMatch(/\bdev\b/)
+      expect(leftoversOf(runIdOf(run))).toEqual([])
+    },
+    RUN_MS,
+  )
 })
 
 /** Bad input: one line naming the problem, nothing built or started. */
