@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import {
   chooseAppService,
   dependenciesOf,
-  isProxyService,
+  proxyServiceKind,
   networkNameOf,
   parseComposeConfig,
   runsWsgiServer,
@@ -75,9 +75,12 @@ describe('what runs beside it', () => {
     const m = model('compose-good')
     expect(dependenciesOf(m, 'web')).toEqual(['db'])
     expect(dependenciesOf(m, 'nginx')).toEqual(['db', 'web'])
-    expect(isProxyService(m.services.nginx, undefined)).toBe(true)
-    expect(isProxyService(m.services.db, undefined)).toBe(false)
-    expect(isProxyService({ build: { context: '/x' } }, 'FROM nginx:1.27\nCOPY a b\n')).toBe(true)
+    expect(proxyServiceKind(m.services.nginx, undefined)).toBe('nginx')
+    expect(proxyServiceKind(m.services.db, undefined)).toBeUndefined()
+    const built = { build: { context: '/x' } }
+    expect(proxyServiceKind(built, 'FROM nginx:1.27\nCOPY a b\n')).toBe('nginx')
+    expect(proxyServiceKind({ image: 'caddy:2' }, undefined)).toBe('caddy')
+    expect(proxyServiceKind({ image: 'team/nginx-exporter:1' }, undefined)).toBe(undefined)
   })
 
   test("the app joins the project's default network, under the engine's name for it", () => {

@@ -129,11 +129,15 @@ export function dependenciesOf(model: ComposeModel, name: string): string[] {
   return order.filter((n) => n !== name)
 }
 
-/** True for a service that runs nginx or Caddy (its image name, or its build's Dockerfile). */
-export function isProxyService(svc: ComposeService, dockerfile: string | undefined): boolean {
-  const image = /(^|\/)(nginx|caddy)([:@]|$)/i
-  if (svc.image && image.test(svc.image.replace(/^.*\//, ''))) return true
-  return /^\s*FROM\s+(\S+\/)?(nginx|caddy)([:@\s]|$)/im.test(dockerfile ?? '')
+/** The proxy a service runs, nginx or Caddy (its image name, or its build's Dockerfile). */
+export function proxyServiceKind(
+  svc: ComposeService,
+  dockerfile: string | undefined,
+): 'nginx' | 'caddy' | undefined {
+  const image = /^(nginx|caddy)([:@]|$)/i.exec(svc.image?.replace(/^.*\//, '') ?? '')
+  const from = /^\s*FROM\s+(\S+\/)?(nginx|caddy)([:@\s]|$)/im.exec(dockerfile ?? '')
+  const kind = (image?.[1] ?? from?.[2])?.toLowerCase()
+  return kind === 'nginx' || kind === 'caddy' ? kind : undefined
 }
 
 /** The networks the service joins (compose's key, `default` when none is named). */

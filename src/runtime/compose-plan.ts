@@ -10,7 +10,7 @@ import { Compose, projectName } from '../docker/compose'
 import {
   chooseAppService,
   dependenciesOf,
-  isProxyService,
+  proxyServiceKind,
   networkNameOf,
   parseComposeConfig,
   serviceEnv,
@@ -67,7 +67,7 @@ export async function resolveCompose(
   const svc = model.services[service]
   const proxyService = Object.keys(model.services)
     .sort()
-    .find((n) => n !== service && isProxyService(model.services[n], dockerfileOf(n)))
+    .find((n) => n !== service && proxyServiceKind(model.services[n], dockerfileOf(n)))
   const dependencies = dependenciesOf(model, service).filter((d) => d !== proxyService)
   const networkKey = appNetwork(model, service, dependencies)
   const plan: ComposePlan = {
@@ -106,6 +106,8 @@ function composeOptions(opts: Options, plan: ComposePlan, env: [string, string][
     ? [...plan.entrypoint.slice(1), ...(command ?? [])]
     : command
   const proxy = plan.proxyService ? plan.model.services[plan.proxyService] : undefined
+  // A Caddy service's Caddyfile is found by the Caddy kind's own discovery, not as nginx-config.
+  const nginx = proxy && proxyServiceKind(proxy, readDockerfileOf(proxy)) === 'nginx'
   return {
     ...opts,
     context,
@@ -115,7 +117,7 @@ function composeOptions(opts: Options, plan: ComposePlan, env: [string, string][
     command: opts.command ?? composeCommand,
     env: overridden(env, opts.env),
     nginxConfig:
-      opts.nginxConfig === 'auto' && proxy ? (proxyConfigOf(proxy) ?? 'auto') : opts.nginxConfig,
+      opts.nginxConfig === 'auto' && nginx ? (proxyConfigOf(proxy) ?? 'auto') : opts.nginxConfig,
     proxyEnv: overridden(proxy ? serviceEnv(proxy) : [], opts.proxyEnv),
   }
 }
