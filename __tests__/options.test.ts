@@ -24,6 +24,8 @@ fs.mkdirSync(path.join(ws, 'deploy'))
 fs.writeFileSync(path.join(ws, 'deploy', 'nginx.conf'), 'server {}\n')
 fs.writeFileSync(path.join(ws, 'report.json'), '{}\n')
 fs.writeFileSync(path.join(ws, 'policy.yml'), 'inputs:\n  fail-on: warning\n')
+fs.mkdirSync(path.join(ws, 'stack'))
+fs.writeFileSync(path.join(ws, 'stack', 'docker-compose.yml'), 'services: {}\n')
 afterAll(() => fs.rmSync(ws, { recursive: true, force: true }))
 
 const at = (rel: string): string => path.join(ws, rel)
@@ -336,6 +338,36 @@ const rows: Row[] = [
     input: 'sarif-path',
     good: { raw: { 'sarif-path': 'out/fdc.sarif' }, gives: { sarifPath: at('out/fdc.sarif') } },
     bad: { none: 'any path; the directory is created when the log is written' },
+  },
+  {
+    input: 'compose-file',
+    // stack/ has no Dockerfile: with compose the service's build section names it.
+    good: {
+      raw: { 'compose-file': 'stack/docker-compose.yml', context: 'stack' },
+      gives: {
+        context: at('stack'),
+        compose: {
+          files: [at('stack/docker-compose.yml')],
+          contextSet: true,
+          fileSet: false,
+        },
+      },
+    },
+    bad: {
+      raw: { 'compose-file': 'docker-compose.yml' },
+      message: `input 'compose-file' has invalid value 'docker-compose.yml': an existing file (looked for ${at('docker-compose.yml')})`,
+    },
+  },
+  {
+    input: 'compose-service',
+    good: {
+      raw: { 'compose-file': 'stack/docker-compose.yml', 'compose-service': 'web' },
+      gives: { compose: expect.objectContaining({ service: 'web' }) as Options['compose'] },
+    },
+    bad: {
+      raw: { 'compose-service': 'web' },
+      message: "input 'compose-service' has invalid value 'web': only used with compose-file",
+    },
   },
 ]
 

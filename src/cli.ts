@@ -21,6 +21,7 @@ const MULTI: Partial<Record<InputName, string>> = {
   routes: 'route',
   'skip-checks': 'skip-check',
   'proxy-env': 'proxy-env',
+  'compose-file': 'compose-file',
 }
 
 const USAGE = `usage: flask-deploy-check --context DIR [options]
@@ -52,6 +53,8 @@ Options (same names as the action's inputs):
   --baseline-report PATH earlier JSON report to compare with, check by check
   --fail-on-new-only BOOL fail only for regressions against the baseline (default false)
   --sarif-path PATH      where to write a SARIF 2.1.0 log of the located findings
+  --compose-file FILE    compose file (repeatable, -f order): check a service of that project
+  --compose-service NAME the compose service that runs the app (default: auto)
   --json                 print the JSON report instead of the checklist
   --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
   --verbose              show build output and debug lines
@@ -221,6 +224,10 @@ export async function cli(argv: string[]): Promise<number> {
     }
     return report.verdict === 'fail' ? 1 : 0
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`flask-deploy-check: ${err.message}\n`)
+      return 2
+    }
     process.stderr.write(`flask-deploy-check could not complete: ${(err as Error).message}\n`)
     return 3
   }

@@ -4,6 +4,7 @@
  * left behind; it only ever warns.
  */
 import * as core from '@actions/core'
+import { removeComposeProject } from './docker/compose'
 import { removeRun } from './docker/stack'
 import { publishToGitHub, untrustedForkWarning } from './github/publish'
 import { readInputs } from './inputs'
@@ -108,6 +109,8 @@ export async function main(): Promise<void> {
         `flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`,
       )
   } catch (err) {
+    // A compose project that does not validate is bad input, found only once docker reads it.
+    if (err instanceof UsageError) return core.setFailed(err.message)
     core.setFailed(
       `flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`,
     )
@@ -134,6 +137,8 @@ export async function post(): Promise<void> {
   try {
     const removed = await removeRun(runId)
     if (removed > 0) core.info(`removed ${removed} leftover object(s) of run ${runId}`)
+    // Compose's volumes carry no container to find them by: down -v takes them by project label.
+    await removeComposeProject(runId)
   } catch (err) {
     core.warning(
       `cleanup of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`,

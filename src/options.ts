@@ -81,6 +81,19 @@ export interface Options {
   failOnNewOnly: boolean
   /** Where the SARIF log is written (absolute), when wanted. */
   sarifPath?: string
+  /** A compose project (`compose-file`): the app is one of its services (runtime/compose-plan.ts). */
+  compose?: ComposeOptions
+}
+
+/** `compose-file` / `compose-service`, and which build inputs the workflow set itself. */
+export interface ComposeOptions {
+  /** Compose files, absolute, in `-f` order. */
+  files: string[]
+  /** The app's service; undefined = auto. */
+  service?: string
+  /** `context` / `file` were given: they win over the service's build section. */
+  contextSet: boolean
+  fileSet: boolean
 }
 
 /** A problem with the options: one line, exit code 2, nothing started. */
@@ -122,6 +135,8 @@ export const INPUT_NAMES = [
   'baseline-report',
   'fail-on-new-only',
   'sarif-path',
+  'compose-file',
+  'compose-service',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -306,6 +321,7 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     : imageRaw
       ? imageRef('image', imageRaw)
       : undefined
+  const compose = composeOf(raw, env.workspace, commentOnly || image !== undefined)
   const contextRaw = get('context') || '.'
   const context = image
     ? path.resolve(env.workspace, contextRaw)
@@ -316,7 +332,7 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     file = image
       ? path.resolve(env.workspace, fileRaw)
       : existing('file', fileRaw, env.workspace, 'file')
-  else if (!image)
+  else if (!image && !compose)
     existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file')
 
   const failOn = get('fail-on') || 'error'
@@ -405,5 +421,25 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
     failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
     sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
+    ...(compose ? { compose } : {}),
+  }
+}
+
+/** compose-file (each must exist) and compose-service; undefined without compose files. */
+function composeOf(raw: RawInputs, workspace: string, unused: boolean): ComposeOptions | undefined {
+  const files = lines(raw['compose-file'])
+  const service = (raw['compose-service'] ?? '').trim()
+  if (files.length === 0 || unused) {
+    if (service && service !== 'auto' && !unused)
+      throw bad('compose-service', service, 'only used with compose-file')
+    return undefined
+  }
+  if (service && service !== 'auto' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service))
+    throw bad('compose-service', service, "'auto' or a compose service name")
+  return {
+    files: files.map((f) => existing('compose-file', f, workspace, 'file')),
+    ...(service && service !== 'auto' ? { service } : {}),
+    contextSet: (raw.context ?? '').trim() !== '',
+    fileSet: (raw.file ?? '').trim() !== '',
   }
 }

@@ -9,6 +9,7 @@ import { CATALOG, runCatalog } from './checks/catalog'
 import type { CheckResult } from './checks/lib/types'
 import type { Logger } from './log'
 import { collect } from './runtime/collect'
+import { composeTarget, resolveCompose } from './runtime/compose-plan'
 import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
 import { looksSecret } from './facts/secret-names'
 import type { Observations } from './facts/types'
@@ -53,6 +54,9 @@ export async function runPipeline(
     (s) => s.length > 0,
   )
   const runLog = recordingSecrets(log, secrets)
+  // A compose project decides the build, command and environment the rest of the run sees.
+  const compose = options.compose ? await resolveCompose(options, ctx.runId, runLog) : undefined
+  if (compose) options = compose.options
   // Known before the build, which echoes ENV/ARG lines and build args into its log.
   const baked = options.image ? [] : dockerfileSecrets(options.file)
   const secretArgs = options.buildArgs.filter(([k, v]) => looksSecret(k, v.length, false))
@@ -63,10 +67,11 @@ export async function runPipeline(
     options.target,
   )
 
-  const { observations, timings, image } = await collect(options, runLog, {
+  const { observations, timings, image, dependencies } = await collect(options, runLog, {
     runId: ctx.runId,
     dockerfile,
     signal: ctx.signal,
+    compose: compose?.plan,
   })
 
   const checksStarted = Date.now()
@@ -87,8 +92,9 @@ export async function runPipeline(
       image,
       context: path.relative(options.workspace, options.context) || '.',
       file: path.relative(options.workspace, options.file),
-      runtime: 'docker',
+      runtime: compose ? 'compose' : 'docker',
       ...proxyTarget(observations),
+      ...(compose ? { compose: composeTarget(compose.plan, options.workspace, dependencies) } : {}),
     },
     timings: {
       build: timings.build,

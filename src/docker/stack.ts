@@ -28,6 +28,10 @@ export interface AppSpec {
    * two containers with one alias share it round-robin.
    */
   alias?: string
+  /** More names beside `alias` (a compose service's name and aliases); same caveat. */
+  moreAliases?: string[]
+  /** Replaces the image's ENTRYPOINT (compose `entrypoint:`). */
+  entrypoint?: string
   /** Read-only bind mounts (host source, container target). */
   mounts?: BindMount[]
   /** Names the container `fdc-<runId>-<role>` (default 'app'; the boot without SECRET_KEY: 'nosecret'). */
@@ -139,8 +143,9 @@ export async function startApp(docker: Docker, spec: AppSpec): Promise<AppHandle
     memory: '512m',
     pidsLimit: 256,
     network: spec.network,
-    networkAliases: spec.alias && spec.network ? [spec.alias] : [],
+    networkAliases: spec.alias && spec.network ? [spec.alias, ...(spec.moreAliases ?? [])] : [],
     mounts: spec.mounts,
+    entrypoint: spec.entrypoint,
     command: spec.command,
   })
   if (res.exitCode !== 0) {

@@ -151,6 +151,8 @@ export interface BootFacts {
   firstStatus?: number
   /** 'uwsgi' when the app port answered in the uwsgi protocol (uWSGI `socket`). */
   protocol?: 'uwsgi'
+  /** A compose dependency never got ready, so the app was not started (logTail is its log). */
+  dependency?: { service: string; error: string }
 }
 
 /** A row of `docker top CONTAINER -eo pid,ppid,uid,args`, PIDs as seen from the container when known. */

@@ -42,6 +42,16 @@ export interface ReportTarget {
     config?: string
     tls: 'nginx' | 'upstream' | 'added'
   }
+  /** runtime compose: the files, the app's service and the dependencies started before it. */
+  compose?: ComposeTarget
+}
+
+export interface ComposeTarget {
+  /** Compose files, relative to the repository root, in `-f` order. */
+  files: string[]
+  service: string
+  /** In start order; ms from `docker compose up` to ready, ok false for the one that never was. */
+  dependencies: { service: string; ms: number; ok: boolean }[]
 }
 
 /** A policy exception on one check (revision 2): the file's level and reason, and whether it lapsed. */

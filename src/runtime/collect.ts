@@ -11,6 +11,8 @@ import { Docker } from '../docker/docker'
 import { appEnv } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
+import { ComposeRuntime, type StartedDependency } from './compose-runtime'
+import type { ComposePlan } from './compose-plan'
 import { DockerRuntime } from './docker-runtime'
 import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
 import { uwsgiIniOf } from '../facts/port'
@@ -34,6 +36,8 @@ export interface CollectContext {
   dockerfile: Part<DockerfileFacts>
   /** Aborts between steps (and the readiness wait); cleanup still runs. */
   signal?: AbortSignal
+  /** A compose project (compose-plan.ts): the app runs as its service, after its dependencies. */
+  compose?: ComposePlan
 }
 
 export interface CollectResult {
@@ -42,6 +46,8 @@ export interface CollectResult {
   timings: { build: number; boot: number; observe: number }
   /** The image that was checked. */
   image: string
+  /** runtime compose: the dependencies started, in order. */
+  dependencies?: StartedDependency[]
 }
 
 /** Builds, boots and observes the app, and always removes what it started. */
@@ -51,7 +57,10 @@ export async function collect(
   ctx: CollectContext,
 ): Promise<CollectResult> {
   const started = Date.now()
-  const runtime = new DockerRuntime(new Docker(log), opts, ctx.runId, log)
+  const docker = new Docker(log)
+  const runtime = ctx.compose
+    ? new ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
+    : new DockerRuntime(docker, opts, ctx.runId, log)
   const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare())
   ctx.signal?.throwIfAborted()
 
@@ -83,6 +92,7 @@ export async function collect(
       observe: Math.max(0, Date.now() - started - build.durationMs - bootMs),
     },
     image: build.imageRef,
+    ...(runtime instanceof ComposeRuntime ? { dependencies: runtime.started } : {}),
   })
   if (!build.ok) return result(0)
 
@@ -218,6 +228,8 @@ function uwsgiIni(opts: Options, argv: string[]): string | undefined {
 
 /** One short clause saying why the app never answered. */
 export function notReadyReason(boot: BootFacts, port: number): string {
+  if (boot.dependency)
+    return `compose service ${boot.dependency.service} did not become ready: ${boot.dependency.error}`
   if (boot.exited)
     return `the container exited with code ${boot.exited.exitCode} after ${(boot.exited.afterMs / 1000).toFixed(1)} s`
   const listening = boot.listening ?? []

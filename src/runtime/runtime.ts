@@ -51,7 +51,7 @@ export interface AppInstance {
 }
 
 export interface Runtime {
-  readonly kind: 'docker'
+  readonly kind: 'docker' | 'compose'
   /** Builds or resolves what will run, and reads its configuration. */
   prepare(): Promise<Prepared>
   /** Creates what instances share (the run's network). Call once, after a good prepare. */
