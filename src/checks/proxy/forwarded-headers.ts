@@ -36,7 +36,10 @@ const WANTED: Wanted[] = [
   {
     name: 'Host',
     value: '$host',
-    ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) || v === host,
+    ok: (v, host) =>
+      /\$(host|http_host|server_name)\b/.test(v) ||
+      v === host ||
+      /^\{(http\.request\.)?(host|hostport)\}$/.test(v),
     unset: 'Host: $proxy_host (the upstream address, e.g. app:8000)',
   },
   {
@@ -48,7 +51,10 @@ const WANTED: Wanted[] = [
   {
     name: 'X-Forwarded-Proto',
     value: '$scheme',
-    ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) || v === 'https',
+    ok: (v) =>
+      /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) ||
+      v === 'https' ||
+      /^\{(http\.request\.)?scheme\}$/.test(v),
     unset: 'no X-Forwarded-Proto',
   },
 ]

@@ -4,7 +4,7 @@
  * channel_timeout), so a slow request ends in the server's own timeout, not a 504 mid-request.
  */
 import type { Observations } from '../../facts/types'
-import { userLocation } from '../lib/nginx'
+import { isCaddy, userLocation } from '../lib/nginx'
 import { appLocationOf, nginxSeconds, settingLine } from '../lib/nginx-limits'
 import { present } from '../lib/parts'
 import { findServer, intOption, optionValue, processLine } from '../lib/processes'
@@ -64,7 +64,8 @@ function judge(obs: Observations): CheckOutcome {
   if ('status' in worker) return worker
   const { loc } = at
   const v = loc.proxyReadTimeout
-  const nginxS = v ? nginxSeconds(v.value) : NGINX_DEFAULT_S
+  // Caddy's reverse_proxy waits without a limit unless read_timeout is set.
+  const nginxS = v ? nginxSeconds(v.value) : isCaddy(obs) ? Infinity : NGINX_DEFAULT_S
   const line = settingLine(obs, 'proxy_read_timeout', v, loc, '60s')
   if (nginxS === undefined) {
     return { status: 'skipped', summary: `cannot read ${line}` }
@@ -74,7 +75,7 @@ function judge(obs: Observations): CheckOutcome {
   if (!never && nginxS >= worker.seconds) {
     return {
       status: 'passed',
-      summary: `proxy_read_timeout ${nginxS} s >= the worker timeout ${worker.seconds} s (${worker.what})`,
+      summary: `${nginxS === Infinity ? "Caddy's reverse_proxy waits without a read timeout, longer than" : `proxy_read_timeout ${nginxS} s >=`} the worker timeout ${worker.seconds} s (${worker.what})`,
       evidence,
     }
   }
