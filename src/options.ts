@@ -340,7 +340,8 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
   if (nginxConfig !== 'auto' && !commentOnly) fileOrDirectory(nginxConfig, env.workspace)
 
   const caddyConfig = get('caddy-config') || 'auto'
-  if (caddyConfig !== 'auto' && !commentOnly) fileOrDirectory(caddyConfig, env.workspace, 'caddy-config')
+  if (caddyConfig !== 'auto' && !commentOnly)
+    fileOrDirectory(caddyConfig, env.workspace, 'caddy-config')
 
   const tlsTermination = get('tls-termination') || 'nginx'
   if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')

@@ -18,6 +18,7 @@ export const CADDY_GOOD: DefectCase = {
   changedFiles: ['deploy/Caddyfile', 'deploy/nginx.conf'],
   exitCode: 0,
   configFile: 'deploy/Caddyfile',
+  inputs: { 'proxy-image': CADDY_TEST_IMAGE },
 }
 
 export const CADDY_CASES: DefectCase[] = [
@@ -29,6 +30,7 @@ export const CADDY_CASES: DefectCase[] = [
     changedFiles: ['deploy/Caddyfile', 'deploy/nginx.conf'],
     exitCode: 1,
     configFile: 'deploy/Caddyfile',
+    inputs: { 'proxy-image': CADDY_TEST_IMAGE },
     configLine: { 'tls.hsts': /^example\.com \{/ },
     evidence: { 'tls.hsts': [/no Strict-Transport-Security/, /header Strict-Transport-Security/] },
   },

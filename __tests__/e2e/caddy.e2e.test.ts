@@ -7,7 +7,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CATALOG_IDS, type DefectCase, type ImplementedId } from './cases'
-import { CADDY_CASES, CADDY_GOOD, CADDY_NOT_APPLICABLE, CADDY_TEST_IMAGE } from './caddy-cases'
+import { CADDY_CASES, CADDY_GOOD, CADDY_NOT_APPLICABLE } from './caddy-cases'
 import { ROOT, runAction, type ActionResult } from './run-action'
 import {
   check,
@@ -30,8 +30,8 @@ function runFixture(c: DefectCase): Promise<ActionResult> {
         context: `__tests__/fixtures/${c.fixture}`,
         routes: ['/', '/docs'].join('\n'),
         'boot-timeout': '30',
-        'proxy-image': CADDY_TEST_IMAGE,
         'fail-on': c.failOn ?? 'error',
+        ...c.inputs,
       },
     })
     runs.set(c.fixture, run)
@@ -72,7 +72,7 @@ describe('the caddy-good fixture behind its Caddyfile', () => {
 
   it("says how the loopback upstream reached the app and that Caddy's certificate verified", () => {
     const evidence = check(run, 'proxy.config-valid').evidence.join('\n')
-    expect(evidence).toMatch(/reverse_proxy 127\.0\.0\.1:8000 points at the app container/)
+    expect(evidence).toMatch(/reverse_proxy 127\.0\.0\.1:8000 -> app:8000 \(line 26\)/)
     expect(evidence).toMatch(/verifies against Caddy's internal root CA/)
   })
 

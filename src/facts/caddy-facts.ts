@@ -39,7 +39,9 @@ interface Ctx {
 function pathOf(route: CaddyRoute): { modifier: '' | '='; path: string } | undefined {
   const p = route.match?.flatMap((m) => m.path ?? [])[0]
   if (p === undefined) return undefined
-  return p.endsWith('*') ? { modifier: '', path: p.slice(0, -1) || '/' } : { modifier: '=', path: p }
+  return p.endsWith('*')
+    ? { modifier: '', path: p.slice(0, -1) || '/' }
+    : { modifier: '=', path: p }
 }
 
 function responseHeaders(
@@ -64,12 +66,18 @@ function proxyHeaders(h: CaddyHandler, line: number, file: string): NginxProxyHe
   const set = Object.entries({ ...(req?.set ?? {}), ...(req?.add ?? {}) })
   const own = new Set(set.map(([n]) => n.toLowerCase()))
   return [
-    ...CADDY_PROXY_DEFAULTS.filter(([n]) => !dropped.has(n.toLowerCase()) && !own.has(n.toLowerCase())),
+    ...CADDY_PROXY_DEFAULTS.filter(
+      ([n]) => !dropped.has(n.toLowerCase()) && !own.has(n.toLowerCase()),
+    ),
     ...set.map(([n, v]) => [n, v.join(', ')] as [string, string]),
   ].map(([name, value]) => ({ name, value, inherited: false, file, line }))
 }
 
-function newLocation(ctx: Ctx, at: { modifier: '' | '='; path: string }, line: number): NginxLocation {
+function newLocation(
+  ctx: Ctx,
+  at: { modifier: '' | '='; path: string },
+  line: number,
+): NginxLocation {
   return {
     ...at,
     file: ctx.file,
@@ -99,7 +107,8 @@ function walk(
       if (found) return found
       const written = a.modifier === '=' ? a.path : `${a.path}*`
       const line =
-        findPathLine(ctx, written) ?? directiveLine(ctx.lines, 'handle', () => true, ctx.from, ctx.to)
+        findPathLine(ctx, written) ??
+        directiveLine(ctx.lines, 'handle', () => true, ctx.from, ctx.to)
       const created = newLocation(ctx, a, line ?? ctx.siteLine)
       locs.set(k, created)
       return created
@@ -110,7 +119,8 @@ function walk(
         if (here === undefined) site.push(...responseHeaders(h.response, ctx, false))
         else loc().addHeaders.push(...responseHeaders(h.response, ctx, false))
       } else if (h.handler === 'rewrite' && h.strip_path_prefix) strip.prefix = h.strip_path_prefix
-      else if (h.handler === 'vars' && typeof h.root === 'string') setRoot(loc(), h.root, ctx, strip)
+      else if (h.handler === 'vars' && typeof h.root === 'string')
+        setRoot(loc(), h.root, ctx, strip)
       else if (h.handler === 'file_server' && typeof h.root === 'string')
         setRoot(loc(), h.root, ctx, strip)
       else if (h.handler === 'reverse_proxy') setProxy(loc(), h, ctx)
@@ -120,7 +130,12 @@ function walk(
       } else if (h.handler === 'static_response' && h.status_code !== undefined) {
         const target = (h.headers as Record<string, string[]> | undefined)?.Location?.[0]
         const line = directiveLine(ctx.lines, 'redir', () => true, ctx.from, ctx.to)
-        loc().return = { code: Number(h.status_code), file: ctx.file, line: line ?? ctx.siteLine, ...(target ? { target } : {}) }
+        loc().return = {
+          code: Number(h.status_code),
+          file: ctx.file,
+          line: line ?? ctx.siteLine,
+          ...(target ? { target } : {}),
+        }
       }
     }
   }
@@ -166,7 +181,8 @@ function setProxy(loc: NginxLocation, h: CaddyHandler, ctx: Ctx): void {
     directiveLine(
       ctx.lines,
       'reverse_proxy',
-      (w) => w === dial || w.endsWith(`//${dial}`) || (port !== undefined && w.endsWith(`:${port}`)),
+      (w) =>
+        w === dial || w.endsWith(`//${dial}`) || (port !== undefined && w.endsWith(`:${port}`)),
       ctx.from,
       ctx.to,
     ) ?? directiveLine(ctx.lines, 'reverse_proxy', () => true, ctx.from, ctx.to)
@@ -186,15 +202,31 @@ function setProxy(loc: NginxLocation, h: CaddyHandler, ctx: Ctx): void {
 function withSiteHeaders(loc: NginxLocation, site: NginxAddHeader[]): NginxLocation {
   const own = new Set(loc.addHeaders.map((h) => h.name.toLowerCase()))
   const above = site.filter((h) => !own.has(h.name.toLowerCase()))
-  return { ...loc, addHeaders: [...above.map((h) => ({ ...h, inherited: true })), ...loc.addHeaders] }
+  return {
+    ...loc,
+    addHeaders: [...above.map((h) => ({ ...h, inherited: true })), ...loc.addHeaders],
+  }
 }
 
 function listen(port: number, ssl: boolean, args: string): NginxListen {
-  return { address: '*', port, ssl, defaultServer: false, http2: ssl, args: [args], file: '', line: 0 }
+  return {
+    address: '*',
+    port,
+    ssl,
+    defaultServer: false,
+    http2: ssl,
+    args: [args],
+    file: '',
+    line: 0,
+  }
 }
 
 /** The proxy model of an adapted Caddyfile, with `file` (repository path) lines. */
-export function caddyConfigFacts(config: CaddyConfig, text: string, file: string): NginxConfigFacts {
+export function caddyConfigFacts(
+  config: CaddyConfig,
+  text: string,
+  file: string,
+): NginxConfigFacts {
   const lines = caddyLines(text)
   const http = config.apps?.http
   const httpPort = http?.http_port ?? 80
@@ -206,12 +238,23 @@ export function caddyConfigFacts(config: CaddyConfig, text: string, file: string
     for (const route of srv.routes ?? []) {
       const hosts = routeHosts(route)
       const line = siteLine(lines, hosts, port) ?? 1
-      sites.push({ route, port, redirect: port !== httpPort && !auto?.disable && !auto?.disable_redirects, line })
+      sites.push({
+        route,
+        port,
+        redirect: port !== httpPort && !auto?.disable && !auto?.disable_redirects,
+        line,
+      })
     }
   }
   const starts = sites.map((s) => s.line)
   for (const s of sites) {
-    const ctx: Ctx = { file, lines, from: s.line, to: blockEnd(starts, s.line, lines.words.length), siteLine: s.line }
+    const ctx: Ctx = {
+      file,
+      lines,
+      from: s.line,
+      to: blockEnd(starts, s.line, lines.words.length),
+      siteLine: s.line,
+    }
     const hosts = routeHosts(s.route)
     const locs = new Map<string, NginxLocation>()
     const site: NginxAddHeader[] = []
@@ -230,9 +273,16 @@ export function caddyConfigFacts(config: CaddyConfig, text: string, file: string
       locations: [...locs.values()].map((l) => withSiteHeaders(l, site)),
     }
     const tlsLine = directiveLine(lines, 'protocols', () => true, ctx.from, ctx.to)
-    if (tlsLine !== undefined) server.sslProtocols = { value: lines.words[tlsLine - 1].slice(1).join(' '), inherited: false, file, line: tlsLine }
+    if (tlsLine !== undefined)
+      server.sslProtocols = {
+        value: lines.words[tlsLine - 1].slice(1).join(' '),
+        inherited: false,
+        file,
+        line: tlsLine,
+      }
     servers.push(server)
-    if (ssl && s.redirect && hosts.length) servers.push(redirectServer(hosts, httpPort, file, s.line))
+    if (ssl && s.redirect && hosts.length)
+      servers.push(redirectServer(hosts, httpPort, file, s.line))
   }
   return { servers, upstreams: [], limitReqZones: [] }
 }
@@ -259,7 +309,8 @@ export function caddyDials(config: CaddyConfig): string[] {
   const out: string[] = []
   for (const srv of Object.values(config.apps?.http?.servers ?? {}))
     eachHandler(srv.routes, (h) => {
-      if (h.handler === 'reverse_proxy') for (const u of h.upstreams ?? []) if (u.dial) out.push(u.dial)
+      if (h.handler === 'reverse_proxy')
+        for (const u of h.upstreams ?? []) if (u.dial) out.push(u.dial)
     })
   return out
 }

@@ -66,7 +66,10 @@ export interface CaddyConfig {
 }
 
 /** Every handler of the routes, depth first, in order (subroutes included). */
-export function eachHandler(routes: CaddyRoute[] | undefined, visit: (h: CaddyHandler) => void): void {
+export function eachHandler(
+  routes: CaddyRoute[] | undefined,
+  visit: (h: CaddyHandler) => void,
+): void {
   for (const r of routes ?? []) {
     for (const h of r.handle ?? []) {
       visit(h)

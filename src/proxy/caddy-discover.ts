@@ -54,7 +54,15 @@ export function discoverCaddyfile(opts: CaddyDiscoverOptions): FoundCaddyfile | 
     const text = read(file)
     const note = `${rel(file)} (caddy-config)`
     if (text === undefined)
-      return { source: 'input', file, path: rel(file), text: '', note, unusable: `${rel(file)} could not be read`, others: [] }
+      return {
+        source: 'input',
+        file,
+        path: rel(file),
+        text: '',
+        note,
+        unusable: `${rel(file)} could not be read`,
+        others: [],
+      }
     return { source: 'input', file, path: rel(file), text, note, others: [] }
   }
   const context = path.resolve(opts.context)

@@ -127,7 +127,10 @@ export function planCaddy(
   const plainPort = ports.includes(httpPort) || redirects ? httpPort : undefined
   const notes: string[] = []
   const apps = (config.apps ??= {})
-  if (apps.tls?.certificates) notes.push('The Caddyfile loads its own certificate files: replaced by the internal CA for the run.')
+  if (apps.tls?.certificates)
+    notes.push(
+      'The Caddyfile loads its own certificate files: replaced by the internal CA for the run.',
+    )
   const policy =
     hosts.length > 0
       ? { subjects: hosts, issuers: [{ module: 'internal' }] }

@@ -44,7 +44,9 @@ function judge(obs: Observations): CheckOutcome {
   if (max === null || max === undefined) {
     return {
       status: 'passed',
-      summary: "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
+      summary: isCaddy(obs)
+        ? "the app sets no MAX_CONTENT_LENGTH: Caddy's request_body max_size is the only limit"
+        : "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
       evidence: [line, ...(upload ? [upload] : [])],
     }
   }

@@ -7,6 +7,7 @@ import type { NginxLocation, NginxProxyHeader, NginxServer } from '../../facts/n
 import type { Observations } from '../../facts/types'
 import { caseless } from '../lib/http'
 import {
+  isCaddy,
   appLocationFor,
   appLocations,
   lineNear,
@@ -142,11 +143,14 @@ function judge(obs: Observations): CheckOutcome {
   }
   const first = gaps[0]
   const names = first ? first.names : lost
-  const fix = `in ${first ? locationLabel(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter(
-    (w) => names.includes(w.name),
-  )
-    .map((w) => `proxy_set_header ${w.name} ${w.value};`)
-    .join(' ')}`
+  const caddyFix = `reverse_proxy sends Host, X-Forwarded-For and X-Forwarded-Proto by itself: remove the header_up lines that drop or change ${names.join(', ')}`
+  const fix = isCaddy(obs)
+    ? caddyFix
+    : `in ${first ? locationLabel(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter(
+        (w) => names.includes(w.name),
+      )
+        .map((w) => `proxy_set_header ${w.name} ${w.value};`)
+        .join(' ')}`
   const summary = first
     ? `${locationLabel(first.loc)} (${lineRef(obs, first.loc)}) does not forward ${first.names.join(', ')}${gaps.length > 1 ? ` (and ${gaps.length - 1} more location${gaps.length > 2 ? 's' : ''})` : ''}`
     : `${lost.join(' and ')} did not reach the app through the proxy`

@@ -70,7 +70,11 @@ export async function startCaddy(
     command: ['run', '--config', CADDY_JSON_TARGET],
   })
   if (res.exitCode !== 0)
-    return { ok: false, name, reason: `docker run failed: ${res.stderr.trim().split('\n').pop() ?? ''}` }
+    return {
+      ok: false,
+      name,
+      reason: `docker run failed: ${res.stderr.trim().split('\n').pop() ?? ''}`,
+    }
   const hostPorts = new Map<number, number>()
   for (const p of spec.ports) {
     const port = parseHostPort((await docker.port(name, p)).stdout)

@@ -62,7 +62,8 @@ function planned(facts: ProxyConfigFacts, plan: CaddyPlan, appPort: number): voi
   facts.kept = plan.kept.map(({ line, value, reason }) => ({ line, address: value, reason }))
   facts.notes.push(
     ...plan.rewrites.map(
-      (r) => `Line ${r.line}: reverse_proxy ${r.before} points at the app container as ${r.after} (same port).`,
+      (r) =>
+        `Line ${r.line}: reverse_proxy ${r.before} points at the app container as ${r.after} (same port).`,
     ),
     ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`),
     ...plan.rewrites
@@ -89,10 +90,15 @@ export async function standUpCaddy(
   if (source.unusable) {
     facts.test = { ok: false, message: source.unusable, file: source.path }
     const reason = `the Caddyfile could not be used: ${source.unusable}`
-    return { proxyConfig: facts, proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' }, timings: {} }
+    return {
+      proxyConfig: facts,
+      proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
+      timings: {},
+    }
   }
   const missing = await ensureImage(docker, image, log)
-  if (missing) return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} }
+  if (missing)
+    return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} }
 
   const dir = path.join(input.tempDir, `proxy-${input.runId}`)
   await fs.rm(dir, { recursive: true, force: true })
@@ -116,13 +122,23 @@ export async function standUpCaddy(
     config = undefined
   }
   if (config === undefined) {
-    const err = parseAdaptError(adapted.stderr) ?? { message: `caddy adapt exited with ${adapted.exitCode}` }
-    facts.test = { ok: false, message: err.message, file: source.path, ...(err.line ? { line: err.line } : {}) }
+    const err = parseAdaptError(adapted.stderr) ?? {
+      message: `caddy adapt exited with ${adapted.exitCode}`,
+    }
+    facts.test = {
+      ok: false,
+      message: err.message,
+      file: source.path,
+      ...(err.line ? { line: err.line } : {}),
+    }
     const where = err.line ? ` (${source.path}:${err.line})` : ''
     log.info(`caddy adapt rejected ${source.path}: ${err.message}${where}`)
     return {
       proxyConfig: facts,
-      proxy: { unavailable: `Caddy rejected the Caddyfile: ${err.message}${where}`, blockedBy: 'proxy.config-valid' },
+      proxy: {
+        unavailable: `Caddy rejected the Caddyfile: ${err.message}${where}`,
+        blockedBy: 'proxy.config-valid',
+      },
       timings,
     }
   }
@@ -130,9 +146,8 @@ export async function standUpCaddy(
   const model: NginxConfigFacts = caddyConfigFacts(config, source.text, source.path)
   facts.facts = model
   const lineOf = (dial: string): number =>
-    model.servers
-      .flatMap((s) => s.locations)
-      .find((l) => l.proxyPass?.value.endsWith(`//${dial}`))?.proxyPass?.line ?? 0
+    model.servers.flatMap((s) => s.locations).find((l) => l.proxyPass?.value.endsWith(`//${dial}`))
+      ?.proxyPass?.line ?? 0
   const plan = planCaddy(config, model, { appHost: APP_HOST, lineOf })
   const serverName = opts.serverName ?? plan.serverName ?? fallbackName
   facts.serverName = serverName
