@@ -143,7 +143,7 @@ function judgeServed(obs: Observations): CheckOutcome {
   }
   return {
     status: 'passed',
-    summary: `${path} is served by nginx${loc ? ` (${locationLabel(loc)})` : ''} and ${lifetime(secs)}`,
+    summary: `${path} is served by ${proxyName(obs)}${loc ? ` (${locationLabel(loc)})` : ''} and ${lifetime(secs)}`,
     evidence: [...evidence, ...headers, ...configLine, who.line],
   }
 }

@@ -88,13 +88,19 @@ function newLocation(
   }
 }
 
-/** Fills the site's locations from its routes; site-level headers go to `site`. */
+/** What a site block sets for every route: response headers, a request body limit. */
+interface Site {
+  headers: NginxAddHeader[]
+  body?: NginxLocation['clientMaxBodySize']
+}
+
+/** Fills the site's locations from its routes; site-level settings go to `site`. */
 function walk(
   routes: CaddyRoute[] | undefined,
   ctx: Ctx,
   at: { modifier: '' | '='; path: string } | undefined,
   locs: Map<string, NginxLocation>,
-  site: NginxAddHeader[],
+  site: Site,
   strip: { prefix?: string },
 ): void {
   for (const route of routes ?? []) {
@@ -116,7 +122,7 @@ function walk(
     for (const h of route.handle ?? []) {
       if (h.handler === 'subroute') walk(h.routes, ctx, here, locs, site, strip)
       else if (h.handler === 'headers') {
-        if (here === undefined) site.push(...responseHeaders(h.response, ctx, false))
+        if (here === undefined) site.headers.push(...responseHeaders(h.response, ctx, false))
         else loc().addHeaders.push(...responseHeaders(h.response, ctx, false))
       } else if (h.handler === 'rewrite' && h.strip_path_prefix) strip.prefix = h.strip_path_prefix
       else if (h.handler === 'vars' && typeof h.root === 'string')
@@ -126,7 +132,9 @@ function walk(
       else if (h.handler === 'reverse_proxy') setProxy(loc(), h, ctx)
       else if (h.handler === 'request_body' && typeof h.max_size === 'number') {
         const line = directiveLine(ctx.lines, 'max_size', () => true, ctx.from, ctx.to)
-        loc().clientMaxBodySize = value(ctx, `${h.max_size}`, line)
+        const v = value(ctx, `${h.max_size}`, line)
+        if (here === undefined) site.body = v
+        else loc().clientMaxBodySize = v
       } else if (h.handler === 'static_response' && h.status_code !== undefined) {
         const target = (h.headers as Record<string, string[]> | undefined)?.Location?.[0]
         const line = directiveLine(ctx.lines, 'redir', () => true, ctx.from, ctx.to)
@@ -188,7 +196,8 @@ function setProxy(loc: NginxLocation, h: CaddyHandler, ctx: Ctx): void {
     ) ?? directiveLine(ctx.lines, 'reverse_proxy', () => true, ctx.from, ctx.to)
   const at = line ?? ctx.siteLine
   const tls = h.transport?.tls !== undefined
-  loc.proxyPass = value(ctx, `${tls ? 'https' : 'http'}://${dial}`, at)
+  const target = passTarget(dial)
+  loc.proxyPass = value(ctx, `${tls ? 'https' : 'http'}://${target}`, at)
   loc.proxySetHeaders = proxyHeaders(h, at, ctx.file)
   const timeout = h.transport?.read_timeout
   if (timeout !== undefined) {
@@ -198,11 +207,13 @@ function setProxy(loc: NginxLocation, h: CaddyHandler, ctx: Ctx): void {
   }
 }
 
-/** Site-level headers apply to every location (Caddy sorts `header` before the handlers). */
-function withSiteHeaders(loc: NginxLocation, site: NginxAddHeader[]): NginxLocation {
+/** Site-level settings apply to every location (Caddy sorts `header`, `request_body` before the handlers). */
+function withSite(loc: NginxLocation, site: Site): NginxLocation {
   const own = new Set(loc.addHeaders.map((h) => h.name.toLowerCase()))
-  const above = site.filter((h) => !own.has(h.name.toLowerCase()))
+  const above = site.headers.filter((h) => !own.has(h.name.toLowerCase()))
+  const body = loc.clientMaxBodySize ?? (site.body && { ...site.body, inherited: true })
   return {
+    ...(body ? { clientMaxBodySize: body } : {}),
     ...loc,
     addHeaders: [...above.map((h) => ({ ...h, inherited: true })), ...loc.addHeaders],
   }
@@ -257,7 +268,7 @@ export function caddyConfigFacts(
     }
     const hosts = routeHosts(s.route)
     const locs = new Map<string, NginxLocation>()
-    const site: NginxAddHeader[] = []
+    const site: Site = { headers: [] }
     walk(s.route.handle ? [{ handle: s.route.handle }] : [], ctx, undefined, locs, site, {})
     const ssl = s.port !== httpPort
     const server: NginxServer = {
@@ -267,10 +278,10 @@ export function caddyConfigFacts(
       serverNames: hosts.length ? hosts : [''],
       sslCertificates: [],
       sslCertificateKeys: [],
-      addHeaders: site,
+      addHeaders: site.headers,
       proxySetHeaders: [],
       limitReq: [],
-      locations: [...locs.values()].map((l) => withSiteHeaders(l, site)),
+      locations: [...locs.values()].map((l) => withSite(l, site)),
     }
     const tlsLine = directiveLine(lines, 'protocols', () => true, ctx.from, ctx.to)
     if (tlsLine !== undefined)
@@ -313,4 +324,17 @@ export function caddyDials(config: CaddyConfig): string[] {
         for (const u of h.upstreams ?? []) if (u.dial) out.push(u.dial)
     })
   return out
+}
+
+/** A dial address as the model's proxy_pass writes it: a unix socket in nginx's spelling (unix:/path). */
+function passTarget(dial: string): string {
+  return dial.startsWith('unix/') ? `unix:${dial.slice(5)}` : dial
+}
+
+/** The Caddyfile line of the reverse_proxy that dials `dial` (0 when none does). */
+export function dialLine(facts: NginxConfigFacts, dial: string): number {
+  const loc = facts.servers
+    .flatMap((s) => s.locations)
+    .find((l) => l.proxyPass?.value.endsWith(`//${passTarget(dial)}`))
+  return loc?.proxyPass?.line ?? 0
 }

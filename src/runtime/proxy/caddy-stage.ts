@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import type { Docker } from '../../docker/docker'
 import { networkGateway } from '../../docker/stack'
 import { parseAdaptError, type CaddyConfig } from '../../facts/caddy-json'
-import { caddyConfigFacts } from '../../facts/caddy-facts'
+import { caddyConfigFacts, dialLine } from '../../facts/caddy-facts'
 import type { NginxConfigFacts } from '../../facts/nginx/types'
 import type { ProxyConfigFacts, ProxyFacts } from '../../facts/types'
 import { planCaddy, type CaddyPlan } from '../../proxy/caddy-plan'
@@ -145,9 +145,7 @@ export async function standUpCaddy(
   facts.test = { ok: true }
   const model: NginxConfigFacts = caddyConfigFacts(config, source.text, source.path)
   facts.facts = model
-  const lineOf = (dial: string): number =>
-    model.servers.flatMap((s) => s.locations).find((l) => l.proxyPass?.value.endsWith(`//${dial}`))
-      ?.proxyPass?.line ?? 0
+  const lineOf = (dial: string): number => dialLine(model, dial)
   const plan = planCaddy(config, model, { appHost: APP_HOST, lineOf })
   const serverName = opts.serverName ?? plan.serverName ?? fallbackName
   facts.serverName = serverName
