@@ -3,7 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { discoverCaddyfile } from '../../src/proxy/caddy-discover'
 import { CADDY } from '../../src/runtime/proxy/kinds'
-import type { ProxyStageInput } from '../../src/runtime/proxy/kind'
+import type { ProxyOptions, ProxyStageInput } from '../../src/runtime/proxy/kind'
 
 const fixtures = path.join(__dirname, '../fixtures')
 const input = {} as ProxyStageInput
@@ -16,7 +16,7 @@ function repo(files: Record<string, string>): string {
   }
   return dir
 }
-const opts = (dir: string, more: Record<string, string> = {}) => ({
+const opts = (dir: string, more: Record<string, string> = {}): ProxyOptions => ({
   nginxConfig: 'auto',
   caddyConfig: 'auto',
   context: dir,
