@@ -11,11 +11,12 @@ import { networkGateway } from '../../docker/stack'
 import { parseAdaptError, type CaddyConfig } from '../../facts/caddy-json'
 import { caddyConfigFacts, dialLine } from '../../facts/caddy-facts'
 import type { NginxConfigFacts } from '../../facts/nginx/types'
-import type { ProxyConfigFacts, ProxyFacts } from '../../facts/types'
-import { planCaddy, type CaddyPlan } from '../../proxy/caddy-plan'
+import type { ProxyFacts } from '../../facts/types'
+import { planCaddy } from '../../proxy/caddy-plan'
 import type { ProxyRuntime } from '../../probe/proxy-requests'
 import { DEFAULT_PROXY_IMAGE } from '../../options'
 import { APP_HOST } from '../app-host'
+import { baseFacts, planned } from './caddy-config-facts'
 import {
   adaptCaddyfile,
   CADDY_JSON_TARGET,
@@ -37,43 +38,6 @@ function caddyImage(opts: ProxyOptions): string {
   return opts.proxyImage && opts.proxyImage !== DEFAULT_PROXY_IMAGE
     ? opts.proxyImage
     : DEFAULT_CADDY_IMAGE
-}
-
-function baseFacts(source: ProxySource, serverName: string, notes: string[]): ProxyConfigFacts {
-  return {
-    source: source.source === 'input' ? 'input' : 'detected',
-    path: source.path,
-    rewrites: [],
-    kept: [],
-    serverName,
-    certificatePaths: [],
-    certificateAdded: false,
-    staticDirs: [],
-    test: { ok: false },
-    notes,
-    kind: 'caddy',
-    tls: 'nginx',
-  }
-}
-
-/** Fills facts from the plan: what changed, and the lines for the report. */
-function planned(facts: ProxyConfigFacts, plan: CaddyPlan, appPort: number): void {
-  facts.rewrites = plan.rewrites
-  facts.kept = plan.kept.map(({ line, value, reason }) => ({ line, address: value, reason }))
-  facts.notes.push(
-    ...plan.rewrites.map(
-      (r) =>
-        `Line ${r.line}: reverse_proxy ${r.before} points at the app container as ${r.after} (same port).`,
-    ),
-    ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`),
-    ...plan.rewrites
-      .filter((r) => Number(/:(\d+)$/.exec(r.after)?.[1]) !== appPort)
-      .map(
-        (r) =>
-          `Line ${r.line}: ${r.after} keeps the Caddyfile's port, but the app listens on ${appPort}: requests through the proxy will fail.`,
-      ),
-    ...plan.notes,
-  )
 }
 
 export async function standUpCaddy(
