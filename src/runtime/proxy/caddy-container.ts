@@ -16,6 +16,19 @@ export const CADDY_JSON_TARGET = '/etc/caddy/flask-deploy-check.json'
 const ROOT_CA = '/data/caddy/pki/authorities/local/root.crt'
 const ADAPT_TIMEOUT_MS = 30_000
 
+/**
+ * The two Caddy commands of a run, whether Caddy runs in the proxy image or from a runner's
+ * packages (host mode): read a Caddyfile with Caddy's adapter, run the planned JSON.
+ */
+export const caddyAdaptArgs = (caddyfile: string): string[] => [
+  'adapt',
+  '--config',
+  caddyfile,
+  '--adapter',
+  'caddyfile',
+]
+export const caddyRunArgs = (json: string): string[] => ['run', '--config', json]
+
 export interface CaddySpec {
   runId: string
   image: string
@@ -36,7 +49,7 @@ export function adaptCaddyfile(docker: Docker, spec: CaddySpec): Promise<RunResu
       network: spec.network,
       mounts: spec.mounts,
       entrypoint: 'caddy',
-      command: ['adapt', '--config', CADDYFILE_TARGET, '--adapter', 'caddyfile'],
+      command: caddyAdaptArgs(CADDYFILE_TARGET),
     },
     ADAPT_TIMEOUT_MS,
   )
@@ -67,7 +80,7 @@ export async function startCaddy(
     mounts: spec.mounts,
     addHosts: spec.hosts,
     entrypoint: 'caddy',
-    command: ['run', '--config', CADDY_JSON_TARGET],
+    command: caddyRunArgs(CADDY_JSON_TARGET),
   })
   if (res.exitCode !== 0)
     return {
