@@ -123,3 +123,15 @@ test("caddy adapt's error: Caddy's message and the line it names", () => {
     message: expect.stringMatching(/^unrecognized directive: revers_proxy/),
   })
 })
+
+test('a site without host names (`:443 {`): the server route list itself is the site', () => {
+  const facts = factsOf('port-only', path.join(data, 'port-only.Caddyfile'))
+  expect(facts.servers).toHaveLength(1)
+  const [site] = facts.servers
+  expect(site).toMatchObject({ line: 7, serverNames: [''] })
+  expect(site.locations.map((l) => [l.path, l.line, l.proxyPass?.line])).toEqual([
+    ['/static/', 19, undefined],
+    ['/', 25, 26],
+  ])
+  expect(site.addHeaders.map((h) => h.line)).toEqual([13, 14, 10, 11, 12])
+})

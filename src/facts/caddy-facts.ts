@@ -37,20 +37,40 @@ export function caddyConfigFacts(
   const http = config.apps?.http
   const httpPort = http?.http_port ?? 80
   const servers: NginxServer[] = []
-  const sites: { route: CaddyRoute; port: number; redirect: boolean; line: number }[] = []
+  const sites: {
+    routes: CaddyRoute[]
+    hosts: string[]
+    port: number
+    redirect: boolean
+    line: number
+  }[] = []
   for (const srv of Object.values(http?.servers ?? {})) {
     const port = listenPort(srv.listen?.[0] ?? ':443') ?? 443
     const auto = srv.automatic_https
-    for (const route of srv.routes ?? []) {
+    const redirect = port !== httpPort && !auto?.disable && !auto?.disable_redirects
+    // A site with host names is one route matching them; a site without (`:443 {`) is
+    // written into the server's route list itself.
+    const named = (srv.routes ?? []).filter((r) => routeHosts(r).length > 0)
+    const unnamed = (srv.routes ?? []).filter((r) => routeHosts(r).length === 0)
+    for (const route of named) {
       const hosts = routeHosts(route)
       const line = siteLine(lines, hosts, port) ?? 1
       sites.push({
-        route,
+        routes: route.handle ? [{ handle: route.handle }] : [],
+        hosts,
         port,
-        redirect: port !== httpPort && !auto?.disable && !auto?.disable_redirects,
+        redirect,
         line,
       })
     }
+    if (unnamed.length)
+      sites.push({
+        routes: unnamed,
+        hosts: [],
+        port,
+        redirect,
+        line: siteLine(lines, [], port) ?? 1,
+      })
   }
   const starts = sites.map((s) => s.line)
   for (const s of sites) {
@@ -61,10 +81,10 @@ export function caddyConfigFacts(
       to: blockEnd(starts, s.line, lines.words.length),
       siteLine: s.line,
     }
-    const hosts = routeHosts(s.route)
+    const hosts = s.hosts
     const locs = new Map<string, NginxLocation>()
     const site: Site = { headers: [] }
-    walk(s.route.handle ? [{ handle: s.route.handle }] : [], ctx, undefined, locs, site, {})
+    walk(s.routes, ctx, undefined, locs, site, {})
     const ssl = s.port !== httpPort
     const server: NginxServer = {
       file,
