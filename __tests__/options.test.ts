@@ -22,6 +22,10 @@ fs.mkdirSync(path.join(ws, 'api'))
 fs.writeFileSync(path.join(ws, 'api', 'Dockerfile'), 'FROM scratch\n')
 fs.mkdirSync(path.join(ws, 'deploy'))
 fs.writeFileSync(path.join(ws, 'deploy', 'nginx.conf'), 'server {}\n')
+fs.writeFileSync(
+  path.join(ws, 'deploy', 'Caddyfile'),
+  'example.com {\n\treverse_proxy 127.0.0.1:8000\n}\n',
+)
 fs.writeFileSync(path.join(ws, 'report.json'), '{}\n')
 fs.writeFileSync(path.join(ws, 'policy.yml'), 'inputs:\n  fail-on: warning\n')
 fs.mkdirSync(path.join(ws, 'stack'))
@@ -163,6 +167,17 @@ const rows: Row[] = [
     bad: {
       raw: { 'nginx-config': 'deploy/site.conf' },
       message: `input 'nginx-config' has invalid value 'deploy/site.conf': an existing file or directory (looked for ${at('deploy/site.conf')})`,
+    },
+  },
+  {
+    input: 'caddy-config',
+    good: {
+      raw: { 'caddy-config': 'deploy/Caddyfile' },
+      gives: { caddyConfig: 'deploy/Caddyfile' },
+    },
+    bad: {
+      raw: { 'caddy-config': 'Caddyfile' },
+      message: `input 'caddy-config' has invalid value 'Caddyfile': an existing file or directory (looked for ${at('Caddyfile')})`,
     },
   },
   {

@@ -39,6 +39,7 @@ Options (same names as the action's inputs):
   --health-path PATH     health endpoint (default /healthz)
   --route PATH           path to request (repeatable; default /); auto: the app's GET rules
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
+  --caddy-config PATH    Caddyfile to put in front instead of nginx (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
   --tls-termination WHERE  nginx (default; TLS added as certbot does when the config has none) | upstream

@@ -43,6 +43,8 @@ export interface Options {
   routesAuto: boolean
   /** nginx config path, or 'auto'. */
   nginxConfig: string
+  /** Caddyfile to put in front instead of nginx, or 'auto' (one with reverse_proxy, when there is no nginx config). */
+  caddyConfig?: string
   /** Public host name sent as Host and SNI; undefined = from config, else example.com. */
   serverName?: string
   /** Image that runs the proxy. */
@@ -117,6 +119,7 @@ export const INPUT_NAMES = [
   'health-path',
   'routes',
   'nginx-config',
+  'caddy-config',
   'server-name',
   'proxy-image',
   'tls-termination',
@@ -262,10 +265,10 @@ function existing(input: string, value: string, base: string, kind: 'file' | 'di
 }
 
 /** nginx-config: a site file, a main nginx.conf, or a directory to search. */
-function fileOrDirectory(value: string, base: string): string {
+function fileOrDirectory(value: string, base: string, input = 'nginx-config'): string {
   const abs = path.resolve(base, value)
   if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
-    throw bad('nginx-config', value, `an existing file or directory (looked for ${abs})`)
+    throw bad(input, value, `an existing file or directory (looked for ${abs})`)
   return abs
 }
 
@@ -354,6 +357,10 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
   const nginxConfig = get('nginx-config') || 'auto'
   if (nginxConfig !== 'auto' && !commentOnly) fileOrDirectory(nginxConfig, env.workspace)
 
+  const caddyConfig = get('caddy-config') || 'auto'
+  if (caddyConfig !== 'auto' && !commentOnly)
+    fileOrDirectory(caddyConfig, env.workspace, 'caddy-config')
+
   const tlsTermination = get('tls-termination') || 'nginx'
   if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
     throw bad('tls-termination', tlsTermination, "'nginx' or 'upstream'")
@@ -400,6 +407,7 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     routes: routes.length > 0 ? routes : ['/'],
     routesAuto,
     nginxConfig,
+    caddyConfig,
     serverName,
     proxyImage: get('proxy-image')
       ? imageRef('proxy-image', get('proxy-image'))

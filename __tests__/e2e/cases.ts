@@ -6,6 +6,7 @@
 import { CATALOG } from '../../src/checks/catalog'
 import { CHECK_IDS, type CheckId } from '../../src/checks/ids'
 import type { Severity } from '../../src/checks/lib/types'
+import { CADDY_CASES } from './caddy-cases'
 
 /** Every check id of the catalog, in catalog order (src/checks/ids.ts, equal to the catalog). */
 export const CATALOG_IDS = CHECK_IDS
@@ -705,4 +706,4 @@ PROXY_CASES.push(
 )
 
 /** Every fixture but `good`, with its case. */
-export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES]
+export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES, ...CADDY_CASES]

@@ -29,8 +29,11 @@ export interface ProxyConfigFacts {
   facts?: NginxConfigFacts
   /** Lines for the report: what the action changed or assumed. */
   notes: string[]
-  /** The kind of proxy that stood in front: the repository's nginx config or the reference one. */
-  kind?: 'nginx' | 'reference'
+  /**
+   * The kind of proxy that stood in front: the repository's nginx config, its Caddyfile (facts
+   * then hold the same server/location model, built from `caddy adapt`), or the reference one.
+   */
+  kind?: 'nginx' | 'caddy' | 'reference'
   /**
    * Where TLS ends: 'nginx' (the config's own ssl listener), 'added' (the config had none; the
    * action added `listen 443 ssl` and a certificate, as certbot --nginx does), 'upstream' (a

@@ -5,6 +5,7 @@
 import type { NginxLocation, NginxServer, NginxValue } from '../../facts/nginx/types'
 import type { Observations } from '../../facts/types'
 import {
+  isCaddy,
   lineRef,
   locationLabel,
   mainServer,
@@ -82,6 +83,12 @@ export function appLocationOf(obs: Observations, what: string): AppLocation | Ch
   return { server, loc }
 }
 
+/** What Caddy calls nginx's settings (reverse_proxy transport, request_body). */
+const CADDY_SETTING: Record<string, string> = {
+  proxy_read_timeout: 'reverse_proxy transport http read_timeout',
+  client_max_body_size: 'request_body max_size',
+}
+
 /** 'proxy_read_timeout 30s at deploy/nginx.conf:40' or 'proxy_read_timeout not set in location / (deploy/nginx.conf:38): nginx's default 60s'. */
 export function settingLine(
   obs: Observations,
@@ -92,5 +99,7 @@ export function settingLine(
 ): string {
   if (v)
     return `${name} ${v.value} at ${lineRef(obs, v)}${v.inherited ? ` (inherited by ${locationLabel(loc)})` : ''}`
+  if (isCaddy(obs))
+    return `${CADDY_SETTING[name] ?? name} not set at ${lineRef(obs, loc)}: Caddy sets no limit by default`
   return `${name} not set for ${locationLabel(loc)} (${lineRef(obs, loc)}): nginx's default ${fallback}`
 }

@@ -17,7 +17,17 @@ export function proxyConfigOf(obs: Observations): ProxyConfigFacts | undefined {
   return present(obs.proxyConfig)
 }
 
-/** The parsed effective config, when nginx printed one. */
+/** True when the proxy in front is the repository's Caddyfile (facts from `caddy adapt`). */
+export function isCaddy(obs: Observations): boolean {
+  return proxyConfigOf(obs)?.kind === 'caddy'
+}
+
+/** The proxy's name for the report's sentences: 'Caddy' for a Caddyfile, else 'nginx'. */
+export function proxyName(obs: Observations): 'nginx' | 'Caddy' {
+  return isCaddy(obs) ? 'Caddy' : 'nginx'
+}
+
+/** The parsed effective config, when nginx printed one (for Caddy: the same model, from `caddy adapt`). */
 export function nginxFacts(obs: Observations): NginxConfigFacts | undefined {
   return proxyConfigOf(obs)?.facts
 }

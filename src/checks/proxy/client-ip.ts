@@ -2,6 +2,7 @@
 import { FORGED_CLIENT } from '../../facts/forged'
 import type { Observations, ProbeAnswer } from '../../facts/types'
 import { caseless } from '../lib/http'
+import { proxyName } from '../lib/nginx'
 import { present } from '../lib/parts'
 import {
   forgedAnswer,
@@ -35,7 +36,7 @@ function judge(obs: Observations): CheckOutcome {
     return { status: 'skipped', summary: 'the probe did not answer through the proxy' }
   }
   const evidence = [
-    `nginx saw the client as ${client}`,
+    `${proxyName(obs)} saw the client as ${client}`,
     ...(plain ? [sawLine(plain, 'plain request')] : []),
     ...(forged ? [sawLine(forged, `with a forged X-Forwarded-For: ${FORGED_CLIENT}`)] : []),
     proxyFixLine(any),

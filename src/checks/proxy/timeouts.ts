@@ -5,7 +5,7 @@
  * slow request ends in the server's own timeout, not a 504 mid-request.
  */
 import type { Observations, ProbeWorkerTimeout } from '../../facts/types'
-import { userLocation } from '../lib/nginx'
+import { isCaddy, userLocation } from '../lib/nginx'
 import { appLocationOf, nginxSeconds, settingLine } from '../lib/nginx-limits'
 import { present } from '../lib/parts'
 import { probeAnswers } from '../lib/probe'
@@ -84,7 +84,8 @@ function judge(obs: Observations): CheckOutcome {
   // uwsgi_pass reads the app's answer under uwsgi_read_timeout (same 60 s default).
   const directive = loc.proxyPass ? 'proxy_read_timeout' : 'uwsgi_read_timeout'
   const v = loc.proxyPass ? loc.proxyReadTimeout : loc.uwsgiReadTimeout
-  const nginxS = v ? nginxSeconds(v.value) : NGINX_DEFAULT_S
+  // Caddy's reverse_proxy waits without a limit unless read_timeout is set.
+  const nginxS = v ? nginxSeconds(v.value) : isCaddy(obs) ? Infinity : NGINX_DEFAULT_S
   const line = settingLine(obs, directive, v, loc, '60s')
   if (nginxS === undefined) {
     return { status: 'skipped', summary: `cannot read ${line}` }
@@ -94,7 +95,7 @@ function judge(obs: Observations): CheckOutcome {
   if (!never && nginxS >= worker.seconds) {
     return {
       status: 'passed',
-      summary: `${directive} ${nginxS} s >= the worker timeout ${worker.seconds} s (${worker.what})`,
+      summary: `${nginxS === Infinity ? "Caddy's reverse_proxy waits without a read timeout, longer than" : `${directive} ${nginxS} s >=`} the worker timeout ${worker.seconds} s (${worker.what})`,
       evidence,
     }
   }

@@ -2,6 +2,7 @@
 import type { Observations } from '../../facts/types'
 import { header, proxyExchanges, requestHost } from '../lib/http'
 import {
+  isCaddy,
   lineRef,
   nginxFacts,
   proxyConfigOf,
@@ -37,7 +38,9 @@ function judge(obs: Observations): CheckOutcome {
   const expected = `https://${host}${x.request.path}`
   const server80 = facts && serverFor(facts, 80, host)
   const location = userLocation(obs, server80?.return ?? server80)
-  const fix = `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`
+  const fix = isCaddy(obs)
+    ? `let Caddy's automatic HTTPS redirect plain HTTP (308): name the site by its host (${host} {), and drop auto_https off / disable_redirects and any http:// site block for it`
+    : `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`
   const asked = `http://${host}${x.request.path}`
   const res = x.response
   if (res === undefined) {

@@ -133,10 +133,19 @@ export async function startProxy(
   }
 }
 
-/** One TLS handshake with SNI; true when it completes (the certificate is not checked). */
-export function handshake(port: number, servername: string, timeoutMs: number): Promise<boolean> {
+/**
+ * One TLS handshake with SNI; true when it completes (the certificate is not checked, unless
+ * `ca` is given: then only a chain that verifies for servername counts).
+ */
+export function handshake(
+  port: number,
+  servername: string,
+  timeoutMs: number,
+  ca?: string,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false })
+    const trust = ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false }
+    const socket = tls.connect({ host: '127.0.0.1', port, servername, ...trust })
     const done = (ok: boolean): void => {
       socket.destroy()
       resolve(ok)

@@ -196,7 +196,7 @@ function unusable(
  * /etc/hosts entries for upstream names such as a compose service (`proxy_pass http://web:8000`):
  * in the deployment they name the app container, so here they do too, without editing the text.
  */
-async function serviceHostEntries(
+export async function serviceHostEntries(
   docker: Docker,
   names: string[],
   input: ProxyStageInput,
@@ -214,7 +214,7 @@ async function serviceHostEntries(
  * A real static file's URL when no nginx location serves /static/: requesting it through the
  * proxy then shows the app answering it (static.served-by-proxy), instead of asking nothing.
  */
-async function appStaticSample(
+export async function appStaticSample(
   docker: Docker,
   input: ProxyStageInput,
   opts: Pick<ProxyOptions, 'context'>,
