@@ -71184,6 +71184,20 @@ function judge(obs) {
             evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
         };
     }
+    if (boot.dependency) {
+        const { service, error } = boot.dependency;
+        return {
+            status: 'failed',
+            summary: `compose service ${service} did not become ready, so the app was not started: ${(0, text_1.clip)(error, 120)}`,
+            evidence: [
+                `docker compose up --wait ${service}: ${error}`,
+                ...(boot.logTail.length
+                    ? [`last lines of ${service}'s log:`, ...(0, text_1.lastLines)(boot.logTail, 40)]
+                    : [`${service} printed nothing`]),
+            ],
+            fix: `make ${service} start and pass its healthcheck (docker compose up --wait ${service}); the app's depends_on waits for it`,
+        };
+    }
     if (boot.exited?.exitCode === 0) {
         const { afterMs } = boot.exited;
         const step = (0, stages_1.commandInstruction)(obs);
@@ -72020,7 +72034,7 @@ function judgeServerTokens(obs) {
         const server = (0, http_1.headerValues)(answered[0].response, 'server')[0] ?? '(none)';
         return {
             status: 'passed',
-            summary: `no nginx version in ${(0, text_1.plural)(answered.length, 'response')} (Server: ${(0, text_1.clip)(server, 40)})`,
+            summary: `no ${(0, nginx_1.proxyName)(obs)} version in ${(0, text_1.plural)(answered.length, 'response')} (Server: ${(0, text_1.clip)(server, 40)})`,
             evidence: [(0, text_1.clip)(pages, 240)],
         };
     }
@@ -72716,6 +72730,14 @@ function missingCause(obs, x, name, directive) {
     }
     if (applied || above)
         return undefined;
+    if ((0, nginx_1.isCaddy)(obs)) {
+        const args = directive.replace(/\s+always$/, '');
+        return {
+            line: `no header ${name} in the site block (${(0, nginx_1.lineRef)(obs, server)})`,
+            fix: `add header ${args} to the site block (a site-level header applies to every response)`,
+            location: (0, nginx_1.userLocation)(obs, server),
+        };
+    }
     const reference = (0, nginx_1.proxyConfigOf)(obs)?.source === 'reference';
     return {
         line: `no add_header ${name} applies in the HTTPS server (${(0, nginx_1.lineRef)(obs, server)})`,
@@ -73097,10 +73119,17 @@ function appLocationOf(obs, what) {
     }
     return { server, loc };
 }
+/** What Caddy calls nginx's settings (reverse_proxy transport, request_body). */
+const CADDY_SETTING = {
+    proxy_read_timeout: 'reverse_proxy transport http read_timeout',
+    client_max_body_size: 'request_body max_size',
+};
 /** 'proxy_read_timeout 30s at deploy/nginx.conf:40' or 'proxy_read_timeout not set in location / (deploy/nginx.conf:38): nginx's default 60s'. */
 function settingLine(obs, name, v, loc, fallback) {
     if (v)
         return `${name} ${v.value} at ${(0, nginx_1.lineRef)(obs, v)}${v.inherited ? ` (inherited by ${(0, nginx_1.locationLabel)(loc)})` : ''}`;
+    if ((0, nginx_1.isCaddy)(obs))
+        return `${CADDY_SETTING[name] ?? name} not set at ${(0, nginx_1.lineRef)(obs, loc)}: Caddy sets no limit by default`;
     return `${name} not set for ${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}): nginx's default ${fallback}`;
 }
 
@@ -73114,6 +73143,8 @@ function settingLine(obs, name, v, loc, fallback) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyConfigOf = proxyConfigOf;
+exports.isCaddy = isCaddy;
+exports.proxyName = proxyName;
 exports.nginxFacts = nginxFacts;
 exports.rejection = rejection;
 exports.publicHost = publicHost;
@@ -73136,7 +73167,15 @@ const parts_1 = __nccwpck_require__(319);
 function proxyConfigOf(obs) {
     return (0, parts_1.present)(obs.proxyConfig);
 }
-/** The parsed effective config, when nginx printed one. */
+/** True when the proxy in front is the repository's Caddyfile (facts from `caddy adapt`). */
+function isCaddy(obs) {
+    return proxyConfigOf(obs)?.kind === 'caddy';
+}
+/** The proxy's name for the report's sentences: 'Caddy' for a Caddyfile, else 'nginx'. */
+function proxyName(obs) {
+    return isCaddy(obs) ? 'Caddy' : 'nginx';
+}
+/** The parsed effective config, when nginx printed one (for Caddy: the same model, from `caddy adapt`). */
 function nginxFacts(obs) {
     return proxyConfigOf(obs)?.facts;
 }
@@ -74030,7 +74069,8 @@ function judge(obs) {
     }
     const { loc } = at;
     const v = loc.clientMaxBodySize;
-    const limit = v ? (0, nginx_limits_1.nginxBytes)(v.value) : NGINX_DEFAULT;
+    // Caddy reads request bodies of any size unless request_body max_size is set.
+    const limit = v ? (0, nginx_limits_1.nginxBytes)(v.value) : (0, nginx_1.isCaddy)(obs) ? 0 : NGINX_DEFAULT;
     const line = (0, nginx_limits_1.settingLine)(obs, 'client_max_body_size', v, loc, '1m');
     if (limit === undefined)
         return { status: 'skipped', summary: `cannot read ${line}` };
@@ -74039,7 +74079,9 @@ function judge(obs) {
     if (max === null || max === undefined) {
         return {
             status: 'passed',
-            summary: "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
+            summary: (0, nginx_1.isCaddy)(obs)
+                ? "the app sets no MAX_CONTENT_LENGTH: Caddy's request_body max_size is the only limit"
+                : "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
             evidence: [line, ...(upload ? [upload] : [])],
         };
     }
@@ -74086,6 +74128,7 @@ exports.proxyClientIp = void 0;
 /** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
 const forged_1 = __nccwpck_require__(81234);
 const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
 const parts_1 = __nccwpck_require__(319);
 const probe_1 = __nccwpck_require__(13423);
 const text_1 = __nccwpck_require__(85290);
@@ -74106,7 +74149,7 @@ function judge(obs) {
         return { status: 'skipped', summary: 'the probe did not answer through the proxy' };
     }
     const evidence = [
-        `nginx saw the client as ${client}`,
+        `${(0, nginx_1.proxyName)(obs)} saw the client as ${client}`,
         ...(plain ? [sawLine(plain, 'plain request')] : []),
         ...(forged ? [sawLine(forged, `with a forged X-Forwarded-For: ${forged_1.FORGED_CLIENT}`)] : []),
         (0, probe_1.proxyFixLine)(any),
@@ -74175,7 +74218,7 @@ const text_1 = __nccwpck_require__(85290);
 function standUpLines(c) {
     const lines = [];
     if (c.rewrites.length > 0) {
-        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r)} ${r.before} -> ${r.after} (line ${r.line})`);
+        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r, c.kind)} ${r.before} -> ${r.after} (line ${r.line})`);
         lines.push(`${changes.join('; ')}; nothing else changed`);
     }
     else if (c.source !== 'reference') {
@@ -74188,10 +74231,12 @@ function standUpLines(c) {
  * The directive of a rewrite: proxy_pass or an upstream block's server, read from the facts;
  * without them (nginx refused the config), a URL with a scheme is a proxy_pass.
  */
-function directiveAt(facts, r) {
+function directiveAt(facts, r, kind) {
     const own = (f) => !f.startsWith('/');
     const servers = facts?.servers ?? [];
     const passes = servers.some((s) => s.locations.some((l) => l.proxyPass?.line === r.line && own(l.file)));
+    if (kind === 'caddy')
+        return 'reverse_proxy';
     if (passes || (facts === undefined && /^["']?https?:\/\//.test(r.before)))
         return 'proxy_pass';
     const upstream = facts?.upstreams.find((u) => u.servers.some((s) => s.line === r.line && own(s.file)));
@@ -74199,6 +74244,8 @@ function directiveAt(facts, r) {
 }
 function rejectFix(c) {
     const message = c.test.message ?? '';
+    if (c.kind === 'caddy')
+        return `fix the Caddyfile until Caddy's adapter accepts it: docker run --rm -v "$PWD/${c.path ?? 'Caddyfile'}:/etc/caddy/Caddyfile:ro" caddy caddy adapt --config /etc/caddy/Caddyfile`;
     const line = c.test.line !== undefined ? ` on line ${c.test.line}` : '';
     if (c.source === 'reference')
         return 'the reference proxy should always load: report this as a flask-deploy-check bug';
@@ -74230,19 +74277,21 @@ function judge(obs) {
     if (c === undefined)
         return { status: 'skipped', summary: 'no proxy config was prepared' };
     const name = c.source === 'reference' ? 'the reference proxy' : (c.path ?? 'the nginx config');
+    // Caddy's own parser (`caddy adapt`) judges a Caddyfile, as `nginx -t` does an nginx config.
+    const tester = c.kind === 'caddy' ? 'caddy adapt' : 'nginx -t';
     if (!c.test.ok) {
         const where = c.test.file !== undefined ? ` in ${c.test.file}:${c.test.line ?? '?'}` : '';
         return {
             status: 'failed',
-            summary: (0, text_1.clip)(`nginx -t rejected ${name}: ${c.test.message ?? 'no message'}`),
-            evidence: [(0, text_1.clip)(`nginx -t: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
+            summary: (0, text_1.clip)(`${tester} rejected ${name}: ${c.test.message ?? 'no message'}`),
+            evidence: [(0, text_1.clip)(`${tester}: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
             fix: rejectFix(c),
             location: rejectLocation(c),
         };
     }
     const summary = c.source === 'reference'
         ? 'no nginx config in the repository: the reference proxy (TLS, forwarded headers, /static/) stands in front, and nginx -t accepts it'
-        : `nginx -t accepts ${name} (${c.source === 'input' ? 'the nginx-config input' : 'found in the repository'})`;
+        : `${tester} accepts ${name} (${c.source === 'input' ? `the ${c.kind === 'caddy' ? 'caddy' : 'nginx'}-config input` : 'found in the repository'})`;
     return { status: 'passed', summary, evidence: standUpLines(c) };
 }
 exports.proxyConfigValid = {
@@ -74272,7 +74321,9 @@ const WANTED = [
     {
         name: 'Host',
         value: '$host',
-        ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) || v === host,
+        ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) ||
+            v === host ||
+            /^\{(http\.request\.)?(host|hostport)\}$/.test(v),
         unset: 'Host: $proxy_host (the upstream address, e.g. app:8000)',
     },
     {
@@ -74284,7 +74335,9 @@ const WANTED = [
     {
         name: 'X-Forwarded-Proto',
         value: '$scheme',
-        ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) || v === 'https',
+        ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) ||
+            v === 'https' ||
+            /^\{(http\.request\.)?scheme\}$/.test(v),
         unset: 'no X-Forwarded-Proto',
     },
 ];
@@ -74358,9 +74411,12 @@ function judge(obs) {
     }
     const first = gaps[0];
     const names = first ? first.names : lost;
-    const fix = `in ${first ? (0, nginx_1.locationLabel)(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter((w) => names.includes(w.name))
-        .map((w) => `proxy_set_header ${w.name} ${w.value};`)
-        .join(' ')}`;
+    const caddyFix = `reverse_proxy sends Host, X-Forwarded-For and X-Forwarded-Proto by itself: remove the header_up lines that drop or change ${names.join(', ')}`;
+    const fix = (0, nginx_1.isCaddy)(obs)
+        ? caddyFix
+        : `in ${first ? (0, nginx_1.locationLabel)(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter((w) => names.includes(w.name))
+            .map((w) => `proxy_set_header ${w.name} ${w.value};`)
+            .join(' ')}`;
     const summary = first
         ? `${(0, nginx_1.locationLabel)(first.loc)} (${(0, nginx_1.lineRef)(obs, first.loc)}) does not forward ${first.names.join(', ')}${gaps.length > 1 ? ` (and ${gaps.length - 1} more location${gaps.length > 2 ? 's' : ''})` : ''}`
         : `${lost.join(' and ')} did not reach the app through the proxy`;
@@ -74603,7 +74659,9 @@ function judge(obs) {
             ? `a request with a foreign Host reached the app, which echoed it into its answer`
             : `a request with a foreign Host reached the app (answered ${res.status})`,
         evidence: [...evidence, ...(echoed ? [echoed] : [])],
-        fix: `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
+        fix: (0, nginx_1.isCaddy)(obs)
+            ? `name the site by its host (${name} {) instead of a catch-all address such as :443 or a wildcard, so Caddy answers other hosts without the app`
+            : `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
         location: (0, nginx_1.userLocation)(obs, target),
     };
 }
@@ -74843,6 +74901,13 @@ function judge(obs) {
             skipReason: 'not-applicable',
         };
     }
+    if ((0, nginx_1.isCaddy)(obs)) {
+        return {
+            status: 'skipped',
+            summary: "Caddy's standard build has no rate limiter (rate_limit is the caddy-ratelimit plugin, in neither Debian's nor the official image's caddy): a plugin build or a layer in front has to do it",
+            skipReason: 'not-applicable',
+        };
+    }
     const refused = (0, nginx_1.rejection)(obs);
     if (refused)
         return { status: 'skipped', summary: refused, blockedBy: 'proxy.config-valid' };
@@ -74985,7 +75050,8 @@ function judge(obs) {
     // uwsgi_pass reads the app's answer under uwsgi_read_timeout (same 60 s default).
     const directive = loc.proxyPass ? 'proxy_read_timeout' : 'uwsgi_read_timeout';
     const v = loc.proxyPass ? loc.proxyReadTimeout : loc.uwsgiReadTimeout;
-    const nginxS = v ? (0, nginx_limits_1.nginxSeconds)(v.value) : NGINX_DEFAULT_S;
+    // Caddy's reverse_proxy waits without a limit unless read_timeout is set.
+    const nginxS = v ? (0, nginx_limits_1.nginxSeconds)(v.value) : (0, nginx_1.isCaddy)(obs) ? Infinity : NGINX_DEFAULT_S;
     const line = (0, nginx_limits_1.settingLine)(obs, directive, v, loc, '60s');
     if (nginxS === undefined) {
         return { status: 'skipped', summary: `cannot read ${line}` };
@@ -74995,7 +75061,7 @@ function judge(obs) {
     if (!never && nginxS >= worker.seconds) {
         return {
             status: 'passed',
-            summary: `${directive} ${nginxS} s >= the worker timeout ${worker.seconds} s (${worker.what})`,
+            summary: `${nginxS === Infinity ? "Caddy's reverse_proxy waits without a read timeout, longer than" : `${directive} ${nginxS} s >=`} the worker timeout ${worker.seconds} s (${worker.what})`,
             evidence,
         };
     }
@@ -75045,7 +75111,7 @@ const upstream_1 = __nccwpck_require__(72040);
 /** The directive as the user wrote it (before the action pointed a loopback host at the app). */
 function written(obs, t) {
     const before = (0, nginx_1.proxyConfigOf)(obs)?.rewrites.find((r) => r.line === t.value.line)?.before;
-    return `${t.directive} ${before ?? t.value.value}`;
+    return `${(0, nginx_1.isCaddy)(obs) ? 'reverse_proxy' : t.directive} ${before ?? t.value.value}`;
 }
 function problemOf(t, ports, protocol) {
     if (t.port !== undefined && ports !== undefined && !ports.includes(t.port)) {
@@ -75090,7 +75156,7 @@ function judge(obs) {
         .filter((w) => w.problem !== undefined);
     const gatewayLines = gateway
         .slice(0, 2)
-        .map((x) => `${(0, http_1.exchangeLine)(x)} through the proxy (nginx's own error page)`);
+        .map((x) => `${(0, http_1.exchangeLine)(x)} through the proxy (${(0, nginx_1.proxyName)(obs)}'s own error page)`);
     if (wrong.length > 0 || (answered.length > 0 && reached.length === 0)) {
         const first = wrong[0];
         const port = ports?.find((p) => p === obs.run.port) ?? ports?.[0] ?? obs.run.port;
@@ -75105,7 +75171,7 @@ function judge(obs) {
             status: 'failed',
             summary: first
                 ? (0, text_1.clip)(`${written(obs, first.t)} does not reach the app: ${first.problem}`, 240)
-                : `nothing reached the app through the proxy: every answer was nginx's ${gateway[0]?.response?.status ?? 502}`,
+                : `nothing reached the app through the proxy: every answer was ${(0, nginx_1.proxyName)(obs)}'s ${gateway[0]?.response?.status ?? 502}`,
             evidence: [...configLines, listenLine, ...gatewayLines],
             fix,
             location: (0, nginx_1.userLocation)(obs, (first?.t ?? targets[0]).value),
@@ -75713,7 +75779,9 @@ function judgeServed(obs) {
     const res = x.response;
     const who = appLogged(obs, x);
     const evidence = [(0, http_1.exchangeLine)(x)];
-    const block = `location /static/ { alias ${staticFolder(obs)}; expires 30d; }`;
+    const block = (0, nginx_1.isCaddy)(obs)
+        ? `handle_path /static/* { root * ${staticFolder(obs)}; header Cache-Control "public, max-age=2592000"; file_server }`
+        : `location /static/ { alias ${staticFolder(obs)}; expires 30d; }`;
     if ((server && loc === undefined) || who.byApp) {
         evidence.push(served
             ? `${(0, nginx_1.locationLabel)(served)} (${(0, nginx_1.lineRef)(obs, served)}) handles it`
@@ -75721,10 +75789,10 @@ function judgeServed(obs) {
         return {
             status: 'failed',
             summary: loc
-                ? `${path} was served by the app, not nginx`
+                ? `${path} was served by the app, not ${(0, nginx_1.proxyName)(obs)}`
                 : `no location serves /static/: ${path} goes through to the app`,
             evidence,
-            fix: `let nginx serve the static folder: ${block} in the HTTPS server`,
+            fix: `let ${(0, nginx_1.proxyName)(obs)} serve the static folder: ${block} in the HTTPS ${(0, nginx_1.isCaddy)(obs) ? 'site block' : 'server'}`,
             location: (0, nginx_1.userLocation)(obs, server),
         };
     }
@@ -75748,15 +75816,17 @@ function judgeServed(obs) {
     if (secs === undefined || secs < DAY) {
         return {
             status: 'failed',
-            summary: `${path} is served by nginx but ${lifetime(secs)}; static files should be cached at least 1 day`,
+            summary: `${path} is served by ${(0, nginx_1.proxyName)(obs)} but ${lifetime(secs)}; static files should be cached at least 1 day`,
             evidence: [...evidence, ...headers, ...configLine],
-            fix: `add expires 30d; to ${loc ? (0, nginx_1.locationLabel)(loc) : 'location /static/'}`,
+            fix: (0, nginx_1.isCaddy)(obs)
+                ? `add header Cache-Control "public, max-age=2592000" next to file_server (${loc ? (0, nginx_1.lineRef)(obs, loc) : 'the /static/* block'}): file_server sends ETag and Last-Modified but no cache lifetime`
+                : `add expires 30d; to ${loc ? (0, nginx_1.locationLabel)(loc) : 'location /static/'}`,
             location: (0, nginx_1.userLocation)(obs, loc),
         };
     }
     return {
         status: 'passed',
-        summary: `${path} is served by nginx${loc ? ` (${(0, nginx_1.locationLabel)(loc)})` : ''} and ${lifetime(secs)}`,
+        summary: `${path} is served by ${(0, nginx_1.proxyName)(obs)}${loc ? ` (${(0, nginx_1.locationLabel)(loc)})` : ''} and ${lifetime(secs)}`,
         evidence: [...evidence, ...headers, ...configLine, who.line],
     };
 }
@@ -75908,6 +75978,13 @@ function missingCause(obs, x) {
     }
     if (sts || above)
         return undefined;
+    if ((0, nginx_1.isCaddy)(obs)) {
+        return {
+            line: `no header Strict-Transport-Security in the site block (${(0, nginx_1.lineRef)(obs, server)}): Caddy adds none by default`,
+            fix: `add header Strict-Transport-Security "max-age=31536000; includeSubDomains" to the site block (Caddy's automatic HTTPS sends no HSTS)`,
+            location: (0, nginx_1.userLocation)(obs, server),
+        };
+    }
     const reference = (0, nginx_1.proxyConfigOf)(obs)?.source === 'reference';
     return {
         line: `no add_header Strict-Transport-Security applies in the HTTPS server (${(0, nginx_1.lineRef)(obs, server)})`,
@@ -76074,7 +76151,9 @@ function judge(obs) {
     const expected = `https://${host}${x.request.path}`;
     const server80 = facts && (0, nginx_1.serverFor)(facts, 80, host);
     const location = (0, nginx_1.userLocation)(obs, server80?.return ?? server80);
-    const fix = `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`;
+    const fix = (0, nginx_1.isCaddy)(obs)
+        ? `let Caddy's automatic HTTPS redirect plain HTTP (308): name the site by its host (${host} {), and drop auto_https off / disable_redirects and any http:// site block for it`
+        : `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`;
     const asked = `http://${host}${x.request.path}`;
     const res = x.response;
     if (res === undefined) {
@@ -76231,14 +76310,20 @@ function judge(obs) {
         problems.push(`accepts TLS 1.2 ${weak.map((a) => `${a.cipher} (${suiteWeakness(a.cipher ?? '')})`).join(', ')}`);
     const protocols = server?.sslProtocols;
     const ciphers = server?.sslCiphers;
-    const setting = [
-        protocols
-            ? `ssl_protocols ${protocols.value} at ${(0, nginx_1.lineRef)(obs, protocols)}`
-            : "no ssl_protocols: nginx's default TLSv1 TLSv1.1 TLSv1.2 TLSv1.3",
-        ciphers
-            ? `ssl_ciphers ${(0, text_1.clip)(ciphers.value, 120)} at ${(0, nginx_1.lineRef)(obs, ciphers)}`
-            : "no ssl_ciphers: nginx's default HIGH:!aNULL:!MD5",
-    ];
+    const setting = (0, nginx_1.isCaddy)(obs)
+        ? [
+            protocols
+                ? `tls protocols ${protocols.value} at ${(0, nginx_1.lineRef)(obs, protocols)}`
+                : "no tls protocols: Caddy's default tls1.2 tls1.3 (Go's TLS, forward-secret AEAD suites)",
+        ]
+        : [
+            protocols
+                ? `ssl_protocols ${protocols.value} at ${(0, nginx_1.lineRef)(obs, protocols)}`
+                : "no ssl_protocols: nginx's default TLSv1 TLSv1.1 TLSv1.2 TLSv1.3",
+            ciphers
+                ? `ssl_ciphers ${(0, text_1.clip)(ciphers.value, 120)} at ${(0, nginx_1.lineRef)(obs, ciphers)}`
+                : "no ssl_ciphers: nginx's default HIGH:!aNULL:!MD5",
+        ];
     if (problems.length === 0) {
         return {
             status: 'passed',
@@ -76249,7 +76334,7 @@ function judge(obs) {
     const fixes = [];
     let location;
     if (old.length || (v12 && !v12.accepted)) {
-        fixes.push('ssl_protocols TLSv1.2 TLSv1.3;');
+        fixes.push((0, nginx_1.isCaddy)(obs) ? 'tls { protocols tls1.2 tls1.3 }' : 'ssl_protocols TLSv1.2 TLSv1.3;');
         location = (0, nginx_1.userLocation)(obs, protocols) ?? (0, nginx_1.userLocation)(obs, server);
     }
     if (weak.length) {
@@ -76339,6 +76424,7 @@ const MULTI = {
     routes: 'route',
     'skip-checks': 'skip-check',
     'proxy-env': 'proxy-env',
+    'compose-file': 'compose-file',
 };
 const USAGE = `usage: flask-deploy-check --context DIR [options]
 
@@ -76355,6 +76441,7 @@ Options (same names as the action's inputs):
   --health-path PATH     health endpoint (default /healthz)
   --route PATH           path to request (repeatable; default /); auto: the app's GET rules
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
+  --caddy-config PATH    Caddyfile to put in front instead of nginx (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
   --tls-termination WHERE  nginx (default; TLS added as certbot does when the config has none) | upstream
@@ -76369,6 +76456,8 @@ Options (same names as the action's inputs):
   --baseline-report PATH earlier JSON report to compare with, check by check
   --fail-on-new-only BOOL fail only for regressions against the baseline (default false)
   --sarif-path PATH      where to write a SARIF 2.1.0 log of the located findings
+  --compose-file FILE    compose file (repeatable, -f order): check a service of that project
+  --compose-service NAME the compose service that runs the app (default: auto)
   --json                 print the JSON report instead of the checklist
   --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
   --verbose              show build output and debug lines
@@ -76527,6 +76616,10 @@ async function cli(argv) {
         return report.verdict === 'fail' ? 1 : 0;
     }
     catch (err) {
+        if (err instanceof options_1.UsageError) {
+            process.stderr.write(`flask-deploy-check: ${err.message}\n`);
+            return 2;
+        }
         process.stderr.write(`flask-deploy-check could not complete: ${err.message}\n`);
         return 3;
     }
@@ -76537,6 +76630,94 @@ function runCli() {
         process.stderr.write(`flask-deploy-check: ${err.stack ?? String(err)}\n`);
         process.exit(3);
     });
+}
+
+
+/***/ }),
+
+/***/ 81580:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Compose = void 0;
+exports.projectName = projectName;
+exports.removeComposeProject = removeComposeProject;
+/**
+ * The Compose v2 CLI (`docker compose`), one method per verb, raw output and exit codes. The
+ * project name is the run's (`fdc-<runId>`), so `down` finds everything the run started from
+ * the project label alone, without the compose file (the post step has nothing else).
+ */
+const exec_1 = __nccwpck_require__(73190);
+const QUICK_MS = 60_000;
+/** Teardown waits this long for a dependency's SIGTERM before compose kills it. */
+const DOWN_GRACE_S = 5;
+/** The compose project of a run: unique per run, so two runs never share a network or volume. */
+function projectName(runId) {
+    return `fdc-${runId}`;
+}
+class Compose {
+    log;
+    bin;
+    constructor(log, bin = 'docker') {
+        this.log = log;
+        this.bin = bin;
+    }
+    exec(args, timeoutMs = QUICK_MS) {
+        return (0, exec_1.run)(this.bin, ['compose', ...args], { timeoutMs, log: this.log });
+    }
+    /** `docker compose -p P -f F... config --format json`: the model, interpolated from our env. */
+    config(files, project) {
+        return this.exec([
+            '-p',
+            project,
+            ...files.flatMap((f) => ['-f', f]),
+            'config',
+            '--format',
+            'json',
+        ]);
+    }
+    /**
+     * `up -d --wait` of some services (and their own dependencies): returns when each is running,
+     * healthy or completed as its depends_on condition asks, or fails naming the one that is not.
+     */
+    up(file, project, services, waitS) {
+        const args = ['-p', project, '-f', file, 'up', '-d', '--wait', '--wait-timeout', String(waitS)];
+        return this.exec([...args, '--no-recreate', ...services], (waitS + 600) * 1000);
+    }
+    /** `logs --no-color --timestamps --tail N SERVICE`. */
+    logs(file, project, service, tail) {
+        const args = ['-p', project, '-f', file, 'logs', '--no-color', '--timestamps'];
+        return this.exec([...args, '--tail', String(tail), service]);
+    }
+    /** `ps -a --format json`: the project's containers with their state. */
+    ps(file, project) {
+        return this.exec(['-p', project, '-f', file, 'ps', '-a', '--format', 'json']);
+    }
+    /**
+     * `down -v --remove-orphans --rmi local`: containers, networks, volumes and the images compose
+     * built for the project. Without a file it works from the project's labels alone.
+     */
+    down(project, file) {
+        const files = file ? ['-f', file] : [];
+        const args = ['-p', project, ...files, 'down', '-v', '--remove-orphans', '--rmi', 'local'];
+        return this.exec([...args, '--timeout', String(DOWN_GRACE_S)], 120_000);
+    }
+}
+exports.Compose = Compose;
+/**
+ * Removes whatever is left of the run's compose project (the post step, after removeRun took
+ * the labelled containers and networks): its volumes above all. True when compose ran; false
+ * when the docker CLI has no compose plugin (then the run cannot have made a project).
+ */
+async function removeComposeProject(runId, compose = new Compose()) {
+    const res = await compose.down(projectName(runId));
+    if (res.exitCode === 0)
+        return true;
+    if (/is not a docker command|unknown (shorthand )?(flag|command)/i.test(res.stderr))
+        return false;
+    throw new Error(`docker compose down failed: ${res.stderr.trim().split('\n').pop()}`);
 }
 
 
@@ -76901,8 +77082,9 @@ async function startApp(docker, spec) {
         memory: '512m',
         pidsLimit: 256,
         network: spec.network,
-        networkAliases: spec.alias && spec.network ? [spec.alias] : [],
+        networkAliases: spec.alias && spec.network ? [spec.alias, ...(spec.moreAliases ?? [])] : [],
         mounts: spec.mounts,
+        entrypoint: spec.entrypoint,
         command: spec.command,
     });
     if (res.exitCode !== 0) {
@@ -77193,6 +77375,562 @@ function mustSucceed(result, cmd, args) {
     const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
     const tail = result.timedOut ? `timed out after ${result.ms} ms` : (lines[lines.length - 1] ?? '');
     throw new CommandError(cmd, args, result.exitCode, tail);
+}
+
+
+/***/ }),
+
+/***/ 23894:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CADDY_PROXY_DEFAULTS = void 0;
+exports.caddyConfigFacts = caddyConfigFacts;
+exports.dialLine = dialLine;
+/**
+ * The proxy model (servers, locations, headers: the shape the proxy, TLS, static and header
+ * checks read, shared with nginx) built from the JSON `caddy adapt` printed for a Caddyfile.
+ * Caddy's semantics are written into the model: a `header` in a site block applies to every
+ * route and every status (there is no add_header inheritance or `always`); reverse_proxy sends
+ * Host, X-Forwarded-For, -Proto and -Host unless header_up changes them; automatic HTTPS adds a
+ * port-80 server that redirects with 308. Lines come from caddy-lines.ts.
+ */
+const caddy_json_1 = __nccwpck_require__(46371);
+const caddy_lines_1 = __nccwpck_require__(52954);
+const caddy_routes_1 = __nccwpck_require__(79547);
+var caddy_routes_2 = __nccwpck_require__(79547);
+Object.defineProperty(exports, "CADDY_PROXY_DEFAULTS", ({ enumerable: true, get: function () { return caddy_routes_2.CADDY_PROXY_DEFAULTS; } }));
+function listen(port, ssl, args) {
+    return {
+        address: '*',
+        port,
+        ssl,
+        defaultServer: false,
+        http2: ssl,
+        args: [args],
+        file: '',
+        line: 0,
+    };
+}
+/** The proxy model of an adapted Caddyfile, with `file` (repository path) lines. */
+function caddyConfigFacts(config, text, file) {
+    const lines = (0, caddy_lines_1.caddyLines)(text);
+    const http = config.apps?.http;
+    const httpPort = http?.http_port ?? 80;
+    const servers = [];
+    const sites = [];
+    for (const srv of Object.values(http?.servers ?? {})) {
+        const port = (0, caddy_json_1.listenPort)(srv.listen?.[0] ?? ':443') ?? 443;
+        const auto = srv.automatic_https;
+        const redirect = port !== httpPort && !auto?.disable && !auto?.disable_redirects;
+        // A site with host names is one route matching them; a site without (`:443 {`) is
+        // written into the server's route list itself.
+        const named = (srv.routes ?? []).filter((r) => (0, caddy_json_1.routeHosts)(r).length > 0);
+        const unnamed = (srv.routes ?? []).filter((r) => (0, caddy_json_1.routeHosts)(r).length === 0);
+        for (const route of named) {
+            const hosts = (0, caddy_json_1.routeHosts)(route);
+            const line = (0, caddy_lines_1.siteLine)(lines, hosts, port) ?? 1;
+            sites.push({
+                routes: route.handle ? [{ handle: route.handle }] : [],
+                hosts,
+                port,
+                redirect,
+                line,
+            });
+        }
+        if (unnamed.length)
+            sites.push({
+                routes: unnamed,
+                hosts: [],
+                port,
+                redirect,
+                line: (0, caddy_lines_1.siteLine)(lines, [], port) ?? 1,
+            });
+    }
+    const starts = sites.map((s) => s.line);
+    for (const s of sites) {
+        const ctx = {
+            file,
+            lines,
+            from: s.line,
+            to: (0, caddy_lines_1.blockEnd)(starts, s.line, lines.words.length),
+            siteLine: s.line,
+        };
+        const hosts = s.hosts;
+        const locs = new Map();
+        const site = { headers: [] };
+        (0, caddy_routes_1.walk)(s.routes, ctx, undefined, locs, site, {});
+        const ssl = s.port !== httpPort;
+        const server = {
+            file,
+            line: s.line,
+            listen: [{ ...listen(s.port, ssl, `:${s.port}`), file, line: s.line }],
+            serverNames: hosts.length ? hosts : [''],
+            sslCertificates: [],
+            sslCertificateKeys: [],
+            addHeaders: site.headers,
+            proxySetHeaders: [],
+            limitReq: [],
+            locations: [...locs.values()].map((l) => (0, caddy_routes_1.withSite)(l, site)),
+        };
+        const tlsLine = (0, caddy_lines_1.directiveLine)(lines, 'protocols', () => true, ctx.from, ctx.to);
+        if (tlsLine !== undefined)
+            server.sslProtocols = {
+                value: lines.words[tlsLine - 1].slice(1).join(' '),
+                inherited: false,
+                file,
+                line: tlsLine,
+            };
+        servers.push(server);
+        if (ssl && s.redirect && hosts.length)
+            servers.push(redirectServer(hosts, httpPort, file, s.line));
+    }
+    return { servers, upstreams: [], limitReqZones: [] };
+}
+/** Automatic HTTPS: Caddy answers plain HTTP for the site's hosts with a 308 to https. */
+function redirectServer(hosts, port, file, line) {
+    return {
+        file,
+        line,
+        listen: [{ ...listen(port, false, `:${port}`), file, line }],
+        serverNames: hosts,
+        sslCertificates: [],
+        sslCertificateKeys: [],
+        return: { code: 308, target: 'https://{http.request.host}{http.request.uri}', file, line },
+        addHeaders: [],
+        proxySetHeaders: [],
+        limitReq: [],
+        locations: [],
+    };
+}
+/** The Caddyfile line of the reverse_proxy that dials `dial` (0 when none does). */
+function dialLine(facts, dial) {
+    const loc = facts.servers
+        .flatMap((s) => s.locations)
+        .find((l) => l.proxyPass?.value.endsWith(`//${(0, caddy_routes_1.passTarget)(dial)}`));
+    return loc?.proxyPass?.line ?? 0;
+}
+
+
+/***/ }),
+
+/***/ 46371:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * The part of Caddy's native JSON config (what `caddy adapt` prints for a Caddyfile) that the
+ * proxy facts and the run plan read. Types and a route walker only: every fact about a
+ * Caddyfile comes from Caddy's own adapter, never from reading the Caddyfile ourselves.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.eachHandler = eachHandler;
+exports.routeHosts = routeHosts;
+exports.listenPort = listenPort;
+exports.parseAdaptError = parseAdaptError;
+/** Every handler of the routes, depth first, in order (subroutes included). */
+function eachHandler(routes, visit) {
+    for (const r of routes ?? []) {
+        for (const h of r.handle ?? []) {
+            visit(h);
+            if (h.handler === 'subroute')
+                eachHandler(h.routes, visit);
+        }
+    }
+}
+/** Host names of a site route's matchers. */
+function routeHosts(route) {
+    return (route.match ?? []).flatMap((m) => m.host ?? []);
+}
+/** The port of a listener address such as ':443' or '127.0.0.1:8443'. */
+function listenPort(address) {
+    const m = /:(\d+)(?:-\d+)?$/.exec(address);
+    return m ? Number(m[1]) : undefined;
+}
+/** Caddy's `adapt` error as file, line and message ("Caddyfile:12 - Error during parsing: ..."). */
+function parseAdaptError(stderr) {
+    const text = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^\{"level":"(info|warn)"/.test(l))
+        .pop();
+    if (!text)
+        return undefined;
+    const plain = text.replace(/^Error:\s*/, '').replace(/^adapting config using caddyfile:\s*/, '');
+    const at = /(\S+?):(\d+) - (?:Error during parsing: )?(.*)$/.exec(plain);
+    if (at)
+        return { file: at[1], line: Number(at[2]), message: at[3] };
+    return { message: plain };
+}
+
+
+/***/ }),
+
+/***/ 52954:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Caddyfile line numbers for facts Caddy's adapter already gave us. `caddy adapt` prints JSON
+ * without source positions, so a fact (a header name, an upstream, a path matcher) is pointed
+ * at the first line, within its site block, whose words include it. This locates; it does not
+ * read the Caddyfile's meaning (that comes from the adapter).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.caddyLines = caddyLines;
+exports.findLine = findLine;
+exports.siteLine = siteLine;
+exports.directiveLine = directiveLine;
+exports.headerLine = headerLine;
+exports.blockEnd = blockEnd;
+/** Splits each line into words: `#` comments dropped, "quoted values" kept as one word. */
+function caddyLines(text) {
+    const words = text.split(/\r?\n/).map((line) => {
+        const out = [];
+        const re = /"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+)/g;
+        let m;
+        while ((m = re.exec(line)) !== null) {
+            if (m[3]?.startsWith('#'))
+                break;
+            out.push(m[1] ?? m[2] ?? m[3]);
+        }
+        return out;
+    });
+    return { words };
+}
+/** The first line in [from, to) (1-based, inclusive from) whose words satisfy `test`. */
+function findLine(lines, test, from = 1, to = lines.words.length + 1) {
+    for (let i = Math.max(1, from); i < to && i <= lines.words.length; i++) {
+        if (test(lines.words[i - 1]))
+            return i;
+    }
+    return undefined;
+}
+/** A site address word ('example.com', 'https://example.com:443', 'a.com,') names host. */
+function addressNames(word, host) {
+    const bare = word
+        .replace(/,$/, '')
+        .replace(/^[a-z]+:\/\//i, '')
+        .replace(/:\d+$/, '')
+        .replace(/\/.*$/, '');
+    return bare.toLowerCase() === host.toLowerCase();
+}
+/** The line of the site block for these hosts (or for a port-only address such as ':443'). */
+function siteLine(lines, hosts, port) {
+    const opens = (w) => w[w.length - 1] === '{' || w.length > 0;
+    if (hosts.length)
+        return findLine(lines, (w) => opens(w) && hosts.some((h) => w.some((x) => addressNames(x, h))));
+    return findLine(lines, (w) => w.some((x) => x.replace(/,$/, '') === `:${port ?? 443}`));
+}
+/** The line of `directive` (its first word) with an argument that `arg` accepts. */
+function directiveLine(lines, directive, arg, from, to) {
+    return findLine(lines, (w) => w[0] === directive && w.slice(1).some(arg), from, to);
+}
+/** The line that sets, adds or deletes response header `name` (`header Name v` or inside `header {`). */
+function headerLine(lines, name, from, to) {
+    const n = name.toLowerCase();
+    const is = (w) => w !== undefined && w.replace(/^[+\->?]/, '').toLowerCase() === n;
+    return findLine(lines, (w) => (w[0] === 'header' ? is(w[1]) || is(w[2]) : is(w[0])), from, to);
+}
+/** Line ranges of the site blocks: each site's line up to the next site's. */
+function blockEnd(starts, start, total) {
+    return starts.filter((s) => s > start).sort((a, b) => a - b)[0] ?? total + 1;
+}
+
+
+/***/ }),
+
+/***/ 79547:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CADDY_PROXY_DEFAULTS = void 0;
+exports.walk = walk;
+exports.withSite = withSite;
+exports.passTarget = passTarget;
+const caddy_lines_1 = __nccwpck_require__(52954);
+/** What reverse_proxy sends upstream when the Caddyfile says nothing (Caddy 2.x). */
+exports.CADDY_PROXY_DEFAULTS = [
+    ['Host', '{http.request.hostport}'],
+    ['X-Forwarded-For', '{http.request.remote.host}'],
+    ['X-Forwarded-Proto', '{http.request.scheme}'],
+    ['X-Forwarded-Host', '{http.request.host}'],
+];
+/** Where a Caddy matcher path lands in the model: '/static/*' is the prefix '/static/'. */
+function pathOf(route) {
+    const p = route.match?.flatMap((m) => m.path ?? [])[0];
+    if (p === undefined)
+        return undefined;
+    return p.endsWith('*')
+        ? { modifier: '', path: p.slice(0, -1) || '/' }
+        : { modifier: '=', path: p };
+}
+function responseHeaders(ops, ctx, inherited) {
+    const entries = [...Object.entries(ops?.set ?? {}), ...Object.entries(ops?.add ?? {})];
+    return entries.map(([name, values]) => ({
+        name,
+        value: values.join(', '),
+        always: true,
+        inherited,
+        file: ctx.file,
+        line: (0, caddy_lines_1.headerLine)(ctx.lines, name, ctx.from, ctx.to) ?? ctx.siteLine,
+    }));
+}
+function proxyHeaders(h, line, file) {
+    const req = h.headers?.request;
+    const dropped = new Set((req?.delete ?? []).map((n) => n.toLowerCase()));
+    const set = Object.entries({ ...(req?.set ?? {}), ...(req?.add ?? {}) });
+    const own = new Set(set.map(([n]) => n.toLowerCase()));
+    return [
+        ...exports.CADDY_PROXY_DEFAULTS.filter(([n]) => !dropped.has(n.toLowerCase()) && !own.has(n.toLowerCase())),
+        ...set.map(([n, v]) => [n, v.join(', ')]),
+    ].map(([name, value]) => ({ name, value, inherited: false, file, line }));
+}
+function newLocation(ctx, at, line) {
+    return {
+        ...at,
+        file: ctx.file,
+        line,
+        addHeaders: [],
+        proxySetHeaders: [],
+        limitReq: [],
+    };
+}
+/** Fills the site's locations from its routes; site-level settings go to `site`. */
+function walk(routes, ctx, at, locs, site, strip) {
+    for (const route of routes ?? []) {
+        const here = pathOf(route) ?? at;
+        const key = (a) => (a ? `${a.modifier} ${a.path}` : '');
+        const loc = () => {
+            const a = here ?? { modifier: '', path: '/' };
+            const k = key(a);
+            const found = locs.get(k);
+            if (found)
+                return found;
+            const written = a.modifier === '=' ? a.path : `${a.path}*`;
+            const line = findPathLine(ctx, written) ??
+                (0, caddy_lines_1.directiveLine)(ctx.lines, 'handle', () => true, ctx.from, ctx.to);
+            const created = newLocation(ctx, a, line ?? ctx.siteLine);
+            locs.set(k, created);
+            return created;
+        };
+        for (const h of route.handle ?? []) {
+            if (h.handler === 'subroute')
+                walk(h.routes, ctx, here, locs, site, strip);
+            else if (h.handler === 'headers') {
+                if (here === undefined)
+                    site.headers.push(...responseHeaders(h.response, ctx, false));
+                else
+                    loc().addHeaders.push(...responseHeaders(h.response, ctx, false));
+            }
+            else if (h.handler === 'rewrite' && h.strip_path_prefix)
+                strip.prefix = h.strip_path_prefix;
+            else if (h.handler === 'vars' && typeof h.root === 'string')
+                setRoot(loc(), h.root, ctx, strip);
+            else if (h.handler === 'file_server' && typeof h.root === 'string')
+                setRoot(loc(), h.root, ctx, strip);
+            else if (h.handler === 'reverse_proxy')
+                setProxy(loc(), h, ctx);
+            else if (h.handler === 'request_body' && typeof h.max_size === 'number') {
+                const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'max_size', () => true, ctx.from, ctx.to);
+                const v = value(ctx, `${h.max_size}`, line);
+                if (here === undefined)
+                    site.body = v;
+                else
+                    loc().clientMaxBodySize = v;
+            }
+            else if (h.handler === 'static_response' && h.status_code !== undefined) {
+                const target = h.headers?.Location?.[0];
+                const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'redir', () => true, ctx.from, ctx.to);
+                loc().return = {
+                    code: Number(h.status_code),
+                    file: ctx.file,
+                    line: line ?? ctx.siteLine,
+                    ...(target ? { target } : {}),
+                };
+            }
+        }
+    }
+}
+function findPathLine(ctx, written) {
+    return ((0, caddy_lines_1.directiveLine)(ctx.lines, 'handle_path', (w) => w === written, ctx.from, ctx.to) ??
+        (0, caddy_lines_1.directiveLine)(ctx.lines, 'handle', (w) => w === written, ctx.from, ctx.to) ??
+        (0, caddy_lines_1.directiveLine)(ctx.lines, 'route', (w) => w === written, ctx.from, ctx.to) ??
+        // a named matcher: `@static path /static/*`
+        (0, caddy_lines_1.directiveLine)(ctx.lines, 'path', (w) => w === written, ctx.from, ctx.to) ??
+        ctxMatcherLine(ctx, written));
+}
+function ctxMatcherLine(ctx, written) {
+    for (let i = ctx.from; i < ctx.to && i <= ctx.lines.words.length; i++) {
+        const w = ctx.lines.words[i - 1];
+        if (w[0]?.startsWith('@') && w.includes(written))
+            return i;
+    }
+    return undefined;
+}
+function value(ctx, v, line) {
+    return { value: v, inherited: false, file: ctx.file, line: line ?? ctx.siteLine };
+}
+function setRoot(loc, root, ctx, strip) {
+    const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'root', (w) => w === root, ctx.from, ctx.to);
+    // handle_path strips the prefix before file_server looks: the location's URL maps onto root
+    // itself, which is what nginx calls an alias.
+    const stripped = strip.prefix !== undefined && `${strip.prefix}/` === loc.path;
+    const v = value(ctx, stripped ? `${root.replace(/\/+$/, '')}/` : root, line);
+    if (stripped)
+        loc.alias = v;
+    else
+        loc.root = v;
+}
+function setProxy(loc, h, ctx) {
+    const dial = h.upstreams?.[0]?.dial ?? '';
+    const port = /:(\d+)$/.exec(dial)?.[1];
+    const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'reverse_proxy', (w) => w === dial || w.endsWith(`//${dial}`) || (port !== undefined && w.endsWith(`:${port}`)), ctx.from, ctx.to) ?? (0, caddy_lines_1.directiveLine)(ctx.lines, 'reverse_proxy', () => true, ctx.from, ctx.to);
+    const at = line ?? ctx.siteLine;
+    const tls = h.transport?.tls !== undefined;
+    const target = passTarget(dial);
+    loc.proxyPass = value(ctx, `${tls ? 'https' : 'http'}://${target}`, at);
+    loc.proxySetHeaders = proxyHeaders(h, at, ctx.file);
+    const timeout = h.transport?.read_timeout;
+    if (timeout !== undefined) {
+        const tline = (0, caddy_lines_1.directiveLine)(ctx.lines, 'read_timeout', () => true, ctx.from, ctx.to);
+        const text = typeof timeout === 'number' ? `${Math.round(timeout / 1e9)}s` : timeout;
+        loc.proxyReadTimeout = value(ctx, text, tline ?? at);
+    }
+}
+/** Site-level settings apply to every location (Caddy sorts `header`, `request_body` before the handlers). */
+function withSite(loc, site) {
+    const own = new Set(loc.addHeaders.map((h) => h.name.toLowerCase()));
+    const above = site.headers.filter((h) => !own.has(h.name.toLowerCase()));
+    const body = loc.clientMaxBodySize ?? (site.body && { ...site.body, inherited: true });
+    return {
+        ...(body ? { clientMaxBodySize: body } : {}),
+        ...loc,
+        addHeaders: [...above.map((h) => ({ ...h, inherited: true })), ...loc.addHeaders],
+    };
+}
+/** A dial address as the model's proxy_pass writes it: a unix socket in nginx's spelling (unix:/path). */
+function passTarget(dial) {
+    return dial.startsWith('unix/') ? `unix:${dial.slice(5)}` : dial;
+}
+
+
+/***/ }),
+
+/***/ 16907:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseComposeConfig = parseComposeConfig;
+exports.unescapeDollars = unescapeDollars;
+exports.serviceEnv = serviceEnv;
+exports.runsWsgiServer = runsWsgiServer;
+exports.dockerfileStartWords = dockerfileStartWords;
+exports.chooseAppService = chooseAppService;
+exports.dependenciesOf = dependenciesOf;
+exports.proxyServiceKind = proxyServiceKind;
+exports.serviceNetworks = serviceNetworks;
+exports.networkNameOf = networkNameOf;
+/**
+ * The compose model as `docker compose config --format json` prints it (paths absolute, env_file
+ * merged into environment, `$` escaped as `$$`), and the choices made from it: which service is
+ * the app, which it depends on, which one is the proxy. Pure: the engine's output in, facts out.
+ */
+const wsgi_1 = __nccwpck_require__(19033);
+/** Reads the JSON of `docker compose config --format json`; throws on anything else. */
+function parseComposeConfig(json) {
+    const model = JSON.parse(json);
+    if (typeof model !== 'object' || model === null || typeof model.services !== 'object')
+        throw new Error('docker compose config printed no services');
+    return model;
+}
+/** A value as the container sees it: the model escapes a literal `$` as `$$`. */
+function unescapeDollars(value) {
+    return value.replace(/\$\$/g, '$');
+}
+/** The service's variables as the container gets them (unset `FOO` entries left out). */
+function serviceEnv(svc) {
+    return Object.entries(svc.environment ?? {}).flatMap(([k, v]) => v === null ? [] : [[k, unescapeDollars(v)]]);
+}
+/** True when the words (a command, or a Dockerfile's CMD/ENTRYPOINT) start a WSGI server or flask. */
+function runsWsgiServer(words) {
+    const split = words.flatMap((w) => w.split(/[\s"'[\],;&|()]+/)).filter(Boolean);
+    return split.some((w, i) => (0, wsgi_1.serverOfProgram)(w, split.slice(i + 1)) !== undefined);
+}
+/** The CMD / ENTRYPOINT words of a Dockerfile's text (every stage; enough for a choice). */
+function dockerfileStartWords(text) {
+    return text
+        .split(/\r?\n/)
+        .filter((l) => /^\s*(CMD|ENTRYPOINT)\s/i.test(l))
+        .flatMap((l) => l.trim().split(/\s+/).slice(1));
+}
+/**
+ * The app service: the one named, else the one service with `build:` whose command, entrypoint
+ * or Dockerfile (its text, from `dockerfileOf`) runs a WSGI server or flask.
+ */
+function chooseAppService(model, wanted, dockerfileOf) {
+    const names = Object.keys(model.services).sort();
+    if (wanted !== undefined) {
+        if (!model.services[wanted])
+            return {
+                error: `compose-service '${wanted}' is not a service of the project (${names.join(', ')})`,
+            };
+        if (!model.services[wanted].build)
+            return { error: `compose-service '${wanted}' has no build: section to build the app from` };
+        return { service: wanted };
+    }
+    const built = names.filter((n) => model.services[n].build);
+    const apps = built.filter((n) => {
+        const s = model.services[n];
+        const words = [...(s.entrypoint ?? []), ...(s.command ?? [])];
+        return runsWsgiServer(words) || runsWsgiServer(dockerfileStartWords(dockerfileOf(n) ?? ''));
+    });
+    if (apps.length === 1)
+        return { service: apps[0] };
+    const listed = (apps.length > 1 ? apps : built.length ? built : names).join(', ');
+    return {
+        error: apps.length > 1
+            ? `several compose services run a WSGI server (${listed}): set compose-service to the one to check`
+            : `no compose service with build: runs Gunicorn, uWSGI, Waitress or flask (services: ${listed}): set compose-service`,
+    };
+}
+/** Every service `name` depends on, transitively, in start order (dependencies first). */
+function dependenciesOf(model, name) {
+    const order = [];
+    const visit = (n, path) => {
+        for (const dep of Object.keys(model.services[n]?.depends_on ?? {}).sort()) {
+            if (path.includes(dep) || order.includes(dep))
+                continue;
+            visit(dep, [...path, dep]);
+            order.push(dep);
+        }
+    };
+    visit(name, [name]);
+    return order.filter((n) => n !== name);
+}
+/** The proxy a service runs, nginx or Caddy (its image name, or its build's Dockerfile). */
+function proxyServiceKind(svc, dockerfile) {
+    const image = /^(nginx|caddy)([:@]|$)/i.exec(svc.image?.replace(/^.*\//, '') ?? '');
+    const from = /^\s*FROM\s+(\S+\/)?(nginx|caddy)([:@\s]|$)/im.exec(dockerfile ?? '');
+    const kind = (image?.[1] ?? from?.[2])?.toLowerCase();
+    return kind === 'nginx' || kind === 'caddy' ? kind : undefined;
+}
+/** The networks the service joins (compose's key, `default` when none is named). */
+function serviceNetworks(svc) {
+    const keys = Object.keys(svc.networks ?? {});
+    return keys.length ? keys : ['default'];
+}
+/** The engine's name of a network key of the model (`<project>_default` unless named). */
+function networkNameOf(model, key) {
+    return model.networks?.[key]?.name ?? `${model.name}_${key}`;
 }
 
 
@@ -79468,6 +80206,7 @@ exports.INPUT_NAMES = [
     'health-path',
     'routes',
     'nginx-config',
+    'caddy-config',
     'server-name',
     'proxy-image',
     'tls-termination',
@@ -79486,6 +80225,8 @@ exports.INPUT_NAMES = [
     'baseline-report',
     'fail-on-new-only',
     'sarif-path',
+    'compose-file',
+    'compose-service',
 ];
 exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
 /** The policy file looked for at the workspace root when `policy-file` is empty. */
@@ -79586,10 +80327,10 @@ function existing(input, value, base, kind) {
     return abs;
 }
 /** nginx-config: a site file, a main nginx.conf, or a directory to search. */
-function fileOrDirectory(value, base) {
+function fileOrDirectory(value, base, input = 'nginx-config') {
     const abs = path.resolve(base, value);
     if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
-        throw bad('nginx-config', value, `an existing file or directory (looked for ${abs})`);
+        throw bad(input, value, `an existing file or directory (looked for ${abs})`);
     return abs;
 }
 /** The policy file, when `policy-file` names one or the default exists; bad ones throw UsageError. */
@@ -79647,6 +80388,7 @@ function parseOptions(workflow, env) {
         : imageRaw
             ? imageRef('image', imageRaw)
             : undefined;
+    const compose = composeOf(raw, env.workspace, commentOnly || image !== undefined);
     const contextRaw = get('context') || '.';
     const context = image
         ? path.resolve(env.workspace, contextRaw)
@@ -79657,7 +80399,7 @@ function parseOptions(workflow, env) {
         file = image
             ? path.resolve(env.workspace, fileRaw)
             : existing('file', fileRaw, env.workspace, 'file');
-    else if (!image)
+    else if (!image && !compose)
         existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file');
     const failOn = get('fail-on') || 'error';
     if (!['error', 'warning', 'never'].includes(failOn))
@@ -79672,6 +80414,9 @@ function parseOptions(workflow, env) {
     const nginxConfig = get('nginx-config') || 'auto';
     if (nginxConfig !== 'auto' && !commentOnly)
         fileOrDirectory(nginxConfig, env.workspace);
+    const caddyConfig = get('caddy-config') || 'auto';
+    if (caddyConfig !== 'auto' && !commentOnly)
+        fileOrDirectory(caddyConfig, env.workspace, 'caddy-config');
     const tlsTermination = get('tls-termination') || 'nginx';
     if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
         throw bad('tls-termination', tlsTermination, "'nginx' or 'upstream'");
@@ -79708,6 +80453,7 @@ function parseOptions(workflow, env) {
         routes: routes.length > 0 ? routes : ['/'],
         routesAuto,
         nginxConfig,
+        caddyConfig,
         serverName,
         proxyImage: get('proxy-image')
             ? imageRef('proxy-image', get('proxy-image'))
@@ -79729,6 +80475,25 @@ function parseOptions(workflow, env) {
         baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
         failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
         sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
+        ...(compose ? { compose } : {}),
+    };
+}
+/** compose-file (each must exist) and compose-service; undefined without compose files. */
+function composeOf(raw, workspace, unused) {
+    const files = lines(raw['compose-file']);
+    const service = (raw['compose-service'] ?? '').trim();
+    if (files.length === 0 || unused) {
+        if (service && service !== 'auto' && !unused)
+            throw bad('compose-service', service, 'only used with compose-file');
+        return undefined;
+    }
+    if (service && service !== 'auto' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service))
+        throw bad('compose-service', service, "'auto' or a compose service name");
+    return {
+        files: files.map((f) => existing('compose-file', f, workspace, 'file')),
+        ...(service && service !== 'auto' ? { service } : {}),
+        contextSet: (raw.context ?? '').trim() !== '',
+        fileSet: (raw.file ?? '').trim() !== '',
     };
 }
 
@@ -79786,6 +80551,7 @@ const node_crypto_1 = __nccwpck_require__(77598);
 const path = __importStar(__nccwpck_require__(76760));
 const catalog_1 = __nccwpck_require__(80530);
 const collect_1 = __nccwpck_require__(13714);
+const compose_plan_1 = __nccwpck_require__(71534);
 const dockerfile_1 = __nccwpck_require__(50384);
 const secret_names_1 = __nccwpck_require__(19574);
 const apply_1 = __nccwpck_require__(42798);
@@ -79812,16 +80578,21 @@ async function runPipeline(options, log, ctx) {
     const started = Date.now();
     const secrets = [...options.env.map(([, v]) => v), options.githubToken].filter((s) => s.length > 0);
     const runLog = recordingSecrets(log, secrets);
+    // A compose project decides the build, command and environment the rest of the run sees.
+    const compose = options.compose ? await (0, compose_plan_1.resolveCompose)(options, ctx.runId, runLog) : undefined;
+    if (compose)
+        options = compose.options;
     // Known before the build, which echoes ENV/ARG lines and build args into its log.
     const baked = options.image ? [] : (0, dockerfile_1.dockerfileSecrets)(options.file);
     const secretArgs = options.buildArgs.filter(([k, v]) => (0, secret_names_1.looksSecret)(k, v.length, false));
     for (const value of [...baked, ...secretArgs.map(([, v]) => v)])
         runLog.secret(value);
     const dockerfile = (0, dockerfile_1.readDockerfile)(options.file, path.relative(options.workspace, options.file), options.target);
-    const { observations, timings, image } = await (0, collect_1.collect)(options, runLog, {
+    const { observations, timings, image, dependencies } = await (0, collect_1.collect)(options, runLog, {
         runId: ctx.runId,
         dockerfile,
         signal: ctx.signal,
+        compose: compose?.plan,
     });
     const checksStarted = Date.now();
     const redact = (0, sanitize_1.makeRedactor)(secrets);
@@ -79840,8 +80611,9 @@ async function runPipeline(options, log, ctx) {
             image,
             context: path.relative(options.workspace, options.context) || '.',
             file: path.relative(options.workspace, options.file),
-            runtime: 'docker',
+            runtime: compose ? 'compose' : 'docker',
             ...proxyTarget(observations),
+            ...(compose ? { compose: (0, compose_plan_1.composeTarget)(compose.plan, options.workspace, dependencies) } : {}),
         },
         timings: {
             build: timings.build,
@@ -81038,6 +81810,247 @@ server {
 
 /***/ }),
 
+/***/ 23723:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.discoverCaddyfile = discoverCaddyfile;
+/**
+ * Which Caddyfile stands in front of the app: the `caddy-config` input, else (when the
+ * repository has no nginx config) a file named `Caddyfile` or `*.caddyfile` that hands requests
+ * to a `reverse_proxy`, in the build context first and then the workspace. Whether the file
+ * means what it seems is Caddy's to say (`caddy adapt` in the stage); this only picks the file.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const caddy_lines_1 = __nccwpck_require__(52954);
+const candidates_1 = __nccwpck_require__(31756);
+const NAME = /^(Caddyfile(\..+)?|.+\.caddyfile)$/i;
+function relative(workspace, file) {
+    const rel = path.relative(workspace, file);
+    return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+}
+function read(file) {
+    try {
+        return fs.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A directive line that starts with reverse_proxy (comments ignored). */
+function proxies(text) {
+    return (0, caddy_lines_1.caddyLines)(text).words.some((w) => w[0] === 'reverse_proxy');
+}
+function discoverCaddyfile(opts) {
+    const rel = (f) => relative(opts.workspace, f);
+    if (opts.caddyConfig !== 'auto') {
+        const file = path.resolve(opts.workspace, opts.caddyConfig);
+        const text = read(file);
+        const note = `${rel(file)} (caddy-config)`;
+        if (text === undefined)
+            return {
+                source: 'input',
+                file,
+                path: rel(file),
+                text: '',
+                note,
+                unusable: `${rel(file)} could not be read`,
+                others: [],
+            };
+        return { source: 'input', file, path: rel(file), text, note, others: [] };
+    }
+    const context = path.resolve(opts.context);
+    const seen = new Set();
+    for (const base of [...new Set([context, path.resolve(opts.workspace)])]) {
+        const outside = base !== context;
+        const files = (0, candidates_1.walk)(base, outside ? context : undefined, NAME).filter((f) => !seen.has(f));
+        files.forEach((f) => seen.add(f));
+        const usable = files
+            .map((f) => ({ f, text: read(f) }))
+            .filter((c) => c.text !== undefined && proxies(c.text))
+            .sort((a, b) => rel(a.f).split('/').length - rel(b.f).split('/').length);
+        const [best, ...rest] = usable;
+        if (!best)
+            continue;
+        const others = rest.map((c) => rel(c.f));
+        const where = outside ? 'workspace' : 'build context';
+        const more = others.length ? `; other candidates: ${others.join(', ')}` : '';
+        return {
+            source: 'detected',
+            file: best.f,
+            path: rel(best.f),
+            text: best.text,
+            note: `${rel(best.f)} (found in the ${where}: a Caddyfile with reverse_proxy${more})`,
+            others,
+        };
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 29855:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.caddyStatics = caddyStatics;
+exports.planCaddy = planCaddy;
+/**
+ * How a Caddyfile stands in front of the app for a run, decided from the JSON `caddy adapt`
+ * printed (pure; the container and a host-mode runner both use it): loopback upstreams point at
+ * the app's host with the same port, certificates come from Caddy's internal CA (`tls internal`,
+ * offline) instead of ACME, the admin endpoint is off, and the folders file_server serves under
+ * /static are named so the app's static files can be put there.
+ */
+const caddy_json_1 = __nccwpck_require__(46371);
+const loopback_1 = __nccwpck_require__(35738);
+const plan_1 = __nccwpck_require__(91725);
+function rewriteDial(dial, input) {
+    if (dial.includes('{'))
+        return { kept: 'variable' };
+    if (dial.startsWith('unix/'))
+        return { kept: 'unix-socket' };
+    const m = /^(?:[a-z0-9]+\/)?(\[[^\]]+\]|[^:]*):(\d+)$/.exec(dial);
+    if (!m)
+        return { kept: 'not-loopback' };
+    const host = m[1];
+    if (host === '' || (0, loopback_1.isLoopback)(host) || (0, loopback_1.isUnspecified)(host))
+        return { after: `${input.appHost}:${m[2]}` };
+    return { kept: 'not-loopback' };
+}
+function eachRoute(routes, visit) {
+    for (const r of routes ?? [])
+        for (const h of r.handle ?? []) {
+            visit(h);
+            if (h.handler === 'subroute')
+                eachRoute(h.routes, visit);
+        }
+}
+/** Static folders of the model: /static locations served from disk (alias or root + path). */
+function caddyStatics(facts) {
+    const out = [];
+    for (const loc of facts.servers.flatMap((s) => s.locations)) {
+        if (!loc.path.startsWith('/static') || loc.proxyPass)
+            continue;
+        const v = loc.alias ?? loc.root;
+        if (!v || v.value.includes('{') || !v.value.startsWith('/'))
+            continue;
+        const kind = loc.alias ? 'alias' : 'root';
+        const raw = kind === 'alias' ? v.value : `${v.value.replace(/\/+$/, '')}${loc.path}`;
+        const dir = raw.replace(/\/+$/, '') || '/';
+        if (!out.some((t) => t.dir === dir))
+            out.push({ location: loc.path, line: loc.line, kind, value: v.value, dir });
+    }
+    return out;
+}
+/** The run's config and what was changed, from the adapted config and its proxy model. */
+function planCaddy(adapted, facts, input) {
+    const config = JSON.parse(JSON.stringify(adapted));
+    const rewrites = [];
+    const kept = [];
+    const http = config.apps?.http;
+    const servers = Object.values(http?.servers ?? {});
+    for (const srv of servers)
+        eachRoute(srv.routes, (h) => {
+            if (h.handler !== 'reverse_proxy')
+                return;
+            for (const u of h.upstreams ?? []) {
+                if (!u.dial)
+                    continue;
+                const r = rewriteDial(u.dial, input);
+                const line = input.lineOf(u.dial);
+                if (r.after) {
+                    rewrites.push({ line, before: u.dial, after: r.after });
+                    u.dial = r.after;
+                }
+                else
+                    kept.push({ line, value: u.dial, reason: r.kept ?? 'not-loopback' });
+            }
+        });
+    const hosts = [
+        ...new Set(servers.flatMap((s) => (s.routes ?? []).flatMap(caddy_json_1.routeHosts)).filter(plan_1.usableName)),
+    ];
+    const httpPort = http?.http_port ?? 80;
+    const ports = servers.map((s) => (0, caddy_json_1.listenPort)(s.listen?.[0] ?? ':443') ?? 443);
+    const sslPort = ports.find((p) => p !== httpPort);
+    const redirects = servers.some((s) => ((0, caddy_json_1.listenPort)(s.listen?.[0] ?? ':443') ?? 443) !== httpPort &&
+        !s.automatic_https?.disable &&
+        !s.automatic_https?.disable_redirects &&
+        (s.routes ?? []).some((r) => (0, caddy_json_1.routeHosts)(r).length > 0));
+    const plainPort = ports.includes(httpPort) || redirects ? httpPort : undefined;
+    const notes = [];
+    const apps = (config.apps ??= {});
+    if (apps.tls?.certificates)
+        notes.push('The Caddyfile loads its own certificate files: replaced by the internal CA for the run.');
+    const policy = hosts.length > 0
+        ? { subjects: hosts, issuers: [{ module: 'internal' }] }
+        : { issuers: [{ module: 'internal' }], on_demand: true };
+    apps.tls = { ...(apps.tls ?? {}), automation: { policies: [policy] } };
+    delete apps.tls.certificates;
+    config.admin = { disabled: true };
+    notes.push(`Certificates for ${hosts.length ? hosts.join(', ') : 'any name (on demand)'} come from Caddy's internal CA (tls internal), not from an ACME issuer.`);
+    const serviceHosts = [
+        ...new Set(kept
+            .filter((k) => k.reason === 'not-loopback')
+            .map((k) => /^([A-Za-z][A-Za-z0-9_-]*):\d+$/.exec(k.value)?.[1] ?? '')
+            .filter(Boolean)),
+    ];
+    return {
+        json: JSON.stringify(config),
+        rewrites,
+        kept,
+        serviceHosts,
+        statics: caddyStatics(facts),
+        ...(sslPort !== undefined ? { sslPort } : {}),
+        ...(plainPort !== undefined ? { plainPort } : {}),
+        ...(hosts[0] ? { serverName: hosts[0] } : {}),
+        hosts,
+        notes,
+    };
+}
+
+
+/***/ }),
+
 /***/ 31756:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -81159,7 +82172,7 @@ function localPass(ds) {
     });
 }
 /** Files under base, breadth-first, sorted; skips dependency trees, virtualenvs and big trees. */
-function walk(base, context) {
+function walk(base, context, names = NAMEISH) {
     const out = [];
     let level = [base];
     for (let d = 0; d < MAX_DEPTH && level.length && out.length < MAX_FILES; d++) {
@@ -81181,7 +82194,7 @@ function walk(base, context) {
                         continue;
                     next.push(p);
                 }
-                else if (e.isFile() && NAMEISH.test(e.name))
+                else if (e.isFile() && names.test(e.name))
                     out.push(p);
             }
         }
@@ -84174,6 +85187,7 @@ const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
 const docker_1 = __nccwpck_require__(83234);
 const stack_1 = __nccwpck_require__(58836);
+const compose_runtime_1 = __nccwpck_require__(37782);
 const docker_runtime_1 = __nccwpck_require__(7007);
 const parse_1 = __nccwpck_require__(66644);
 const port_1 = __nccwpck_require__(72812);
@@ -84183,7 +85197,10 @@ const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.im
 /** Builds, boots and observes the app, and always removes what it started. */
 async function collect(opts, log, ctx) {
     const started = Date.now();
-    const runtime = new docker_runtime_1.DockerRuntime(new docker_1.Docker(log), opts, ctx.runId, log);
+    const docker = new docker_1.Docker(log);
+    const runtime = ctx.compose
+        ? new compose_runtime_1.ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
+        : new docker_runtime_1.DockerRuntime(docker, opts, ctx.runId, log);
     const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare());
     ctx.signal?.throwIfAborted();
     const { env, secretKey } = (0, stack_1.appEnv)(opts.env, log);
@@ -84214,6 +85231,7 @@ async function collect(opts, log, ctx) {
             observe: Math.max(0, Date.now() - started - build.durationMs - bootMs),
         },
         image: build.imageRef,
+        ...(runtime instanceof compose_runtime_1.ComposeRuntime ? { dependencies: runtime.started } : {}),
     });
     if (!build.ok)
         return result(0);
@@ -84340,6 +85358,8 @@ function uwsgiIni(opts, argv) {
 }
 /** One short clause saying why the app never answered. */
 function notReadyReason(boot, port) {
+    if (boot.dependency)
+        return `compose service ${boot.dependency.service} did not become ready: ${boot.dependency.error}`;
     if (boot.exited)
         return `the container exited with code ${boot.exited.exitCode} after ${(boot.exited.afterMs / 1000).toFixed(1)} s`;
     const listening = boot.listening ?? [];
@@ -84348,6 +85368,376 @@ function notReadyReason(boot, port) {
         return `the server listens only on ${addresses.join(', ')} port ${port} inside the container`;
     }
     return `no HTTP answer on port ${port} within ${(boot.ms / 1000).toFixed(0)} s`;
+}
+
+
+/***/ }),
+
+/***/ 51883:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.labelledModel = labelledModel;
+/**
+ * The model Compose starts the dependencies from: the interpolated one, every service, network
+ * and volume labelled with the run (so leftovers are found by label, as for the docker kind),
+ * and no `ports:` on the dependencies (a runner's host ports are not ours to take, and two runs
+ * would collide on them).
+ */
+const docker_1 = __nccwpck_require__(83234);
+function labelledModel(plan, runId) {
+    const model = structuredClone(plan.model);
+    const labels = { [docker_1.LABEL]: '1', [docker_1.RUN_LABEL]: runId };
+    for (const [name, svc] of Object.entries(model.services)) {
+        svc.labels = { ...svc.labels, ...labels };
+        if (plan.dependencies.includes(name))
+            delete svc.ports;
+    }
+    for (const group of [model.networks, model.volumes]) {
+        for (const def of Object.values(group ?? {})) {
+            if (!def.external)
+                def.labels = { ...def.labels, ...labels };
+        }
+    }
+    return model;
+}
+
+
+/***/ }),
+
+/***/ 71534:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.resolveCompose = resolveCompose;
+exports.composeTarget = composeTarget;
+/**
+ * From `compose-file` to a run: the model as `docker compose config` interpolates it, the app
+ * service, what it depends on, and the options the rest of the pipeline sees (its build, command,
+ * environment and nginx config from compose, the workflow's own inputs winning). Bad input is a
+ * UsageError naming the file or service, before anything is built or started.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const compose_1 = __nccwpck_require__(81580);
+const compose_2 = __nccwpck_require__(16907);
+const secret_names_1 = __nccwpck_require__(19574);
+const options_1 = __nccwpck_require__(88381);
+/** Reads the project, chooses the service and returns the options the run uses. */
+async function resolveCompose(opts, runId, log) {
+    const c = opts.compose;
+    if (!c)
+        throw new Error('resolveCompose needs compose-file');
+    const project = (0, compose_1.projectName)(runId);
+    const shown = c.files.map((f) => rel(opts.workspace, f)).join(', ');
+    const res = await new compose_1.Compose(log).config(c.files, project);
+    if (res.exitCode !== 0) {
+        const why = res.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${res.exitCode}`;
+        throw new options_1.UsageError(`input 'compose-file' (${shown}) does not validate: ${why}`);
+    }
+    const model = (0, compose_2.parseComposeConfig)(res.stdout);
+    const dockerfileOf = (name) => readDockerfileOf(model.services[name]);
+    const choice = (0, compose_2.chooseAppService)(model, c.service, dockerfileOf);
+    if ('error' in choice)
+        throw new options_1.UsageError(`${choice.error} (in ${shown})`);
+    const service = choice.service;
+    const svc = model.services[service];
+    const proxyService = Object.keys(model.services)
+        .sort()
+        .find((n) => n !== service && (0, compose_2.proxyServiceKind)(model.services[n], dockerfileOf(n)));
+    const dependencies = (0, compose_2.dependenciesOf)(model, service).filter((d) => d !== proxyService);
+    const networkKey = appNetwork(model, service, dependencies);
+    const plan = {
+        files: c.files,
+        project,
+        model,
+        service,
+        dependencies,
+        ...(proxyService ? { proxyService } : {}),
+        networkKey,
+        network: (0, compose_2.networkNameOf)(model, networkKey),
+        aliases: [service, ...(svc.networks?.[networkKey]?.aliases ?? [])],
+        secretMounts: secretMounts(model, [service, ...dependencies], opts.workspace, log),
+        ...(svc.entrypoint?.length ? { entrypoint: svc.entrypoint.map(compose_2.unescapeDollars) } : {}),
+    };
+    const env = (0, compose_2.serviceEnv)(svc);
+    for (const [k, v] of env)
+        if ((0, secret_names_1.looksSecret)(k, v.length, false))
+            log.secret(v);
+    log.info(`Compose: service ${service} of ${shown}${dependencies.length ? `, after ${dependencies.join(', ')}` : ''}${proxyService ? `; proxy config from service ${proxyService}` : ''}`);
+    return { options: composeOptions(opts, plan, env), plan };
+}
+/** The options with the service's build, command and environment; set inputs win. */
+function composeOptions(opts, plan, env) {
+    const c = opts.compose;
+    const svc = plan.model.services[plan.service];
+    const build = svc.build;
+    const context = c.contextSet ? opts.context : build.context;
+    const file = c.fileSet ? opts.file : path.resolve(build.context, build.dockerfile ?? 'Dockerfile');
+    const args = Object.entries(build.args ?? {}).flatMap(([k, v]) => v === null ? [] : [[k, (0, compose_2.unescapeDollars)(v)]]);
+    const command = svc.command?.map(compose_2.unescapeDollars);
+    const composeCommand = plan.entrypoint
+        ? [...plan.entrypoint.slice(1), ...(command ?? [])]
+        : command;
+    const proxy = plan.proxyService ? plan.model.services[plan.proxyService] : undefined;
+    // A Caddy service's Caddyfile is found by the Caddy kind's own discovery, not as nginx-config.
+    const nginx = proxy && (0, compose_2.proxyServiceKind)(proxy, readDockerfileOf(proxy)) === 'nginx';
+    return {
+        ...opts,
+        context,
+        file,
+        buildArgs: overridden(args, opts.buildArgs),
+        target: opts.target ?? build.target,
+        command: opts.command ?? composeCommand,
+        env: overridden(env, opts.env),
+        nginxConfig: opts.nginxConfig === 'auto' && nginx ? (proxyConfigOf(proxy) ?? 'auto') : opts.nginxConfig,
+        proxyEnv: overridden(proxy ? (0, compose_2.serviceEnv)(proxy) : [], opts.proxyEnv),
+    };
+}
+/** Pairs of `base` with those of `over` replacing the same keys (and added after). */
+function overridden(base, over) {
+    const keys = new Set(over.map(([k]) => k));
+    return [...base.filter(([k]) => !keys.has(k)), ...over];
+}
+/**
+ * Where the proxy service's config is on the host: a file or directory it mounts under
+ * /etc/nginx (or a Caddyfile), else its build context (the files its Dockerfile copies).
+ */
+function proxyConfigOf(svc) {
+    const mounted = (svc.volumes ?? []).find((v) => v.type === 'bind' && v.source && /^\/etc\/(nginx|caddy)(\/|$)/.test(v.target));
+    if (mounted?.source && fs.existsSync(mounted.source))
+        return mounted.source;
+    return svc.build?.context;
+}
+/** The network the app joins: the first of its own that a dependency shares, else its first. */
+function appNetwork(model, service, deps) {
+    const own = (0, compose_2.serviceNetworks)(model.services[service]);
+    const shared = own.find((n) => deps.some((d) => (0, compose_2.serviceNetworks)(model.services[d]).includes(n)));
+    return shared ?? own[0];
+}
+/**
+ * The app's file secrets as mounts; every secret the app or a dependency uses must have its
+ * file (compose would fail later, less clearly). Their contents are registered as secrets.
+ */
+function secretMounts(model, services, workspace, log) {
+    const file = (source) => {
+        const def = model.secrets?.[source];
+        if (!def?.file)
+            throw new options_1.UsageError(`compose secret '${source}' has no file: only file secrets are supported`);
+        if (!fs.existsSync(def.file))
+            throw new options_1.UsageError(`compose secret '${source}': the file ${rel(workspace, def.file)} does not exist`);
+        const value = fs.readFileSync(def.file, 'utf8').trim();
+        if (value)
+            log.secret(value);
+        return def.file;
+    };
+    const [app, ...deps] = services;
+    for (const d of deps)
+        for (const s of model.services[d].secrets ?? [])
+            file(s.source);
+    return (model.services[app].secrets ?? []).map((s) => {
+        const target = s.target ?? s.source;
+        return {
+            source: file(s.source),
+            target: target.startsWith('/') ? target : `/run/secrets/${target}`,
+        };
+    });
+}
+function readDockerfileOf(svc) {
+    if (!svc?.build)
+        return undefined;
+    try {
+        return fs.readFileSync(path.resolve(svc.build.context, svc.build.dockerfile ?? 'Dockerfile'), 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function rel(workspace, file) {
+    const r = path.relative(workspace, file);
+    return r.startsWith('..') ? file : r;
+}
+/** target.compose of the report. */
+function composeTarget(plan, workspace, started = []) {
+    const files = plan.files.map((f) => rel(workspace, f).split(path.sep).join('/'));
+    return { files, service: plan.service, dependencies: started };
+}
+
+
+/***/ }),
+
+/***/ 37782:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ComposeRuntime = void 0;
+/**
+ * The compose Runtime: the app service's image built like any app's, its depends_on services
+ * started by Compose itself (`up --wait`, healthchecks and conditions honoured) under the run's
+ * project name, then the app run as the docker kind runs it, on the project's network with its
+ * service name, compose environment and secrets. A dependency that never gets ready becomes a
+ * failed boot with its log tail. `down -v --remove-orphans` removes the project in all cases.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+const compose_1 = __nccwpck_require__(81580);
+const compose_model_file_1 = __nccwpck_require__(51883);
+const docker_runtime_1 = __nccwpck_require__(7007);
+const DEPENDENCY_LOG_LINES = 40;
+class ComposeRuntime extends docker_runtime_1.DockerRuntime {
+    plan;
+    kind = 'compose';
+    started = [];
+    compose;
+    modelFile;
+    failed;
+    constructor(docker, opts, runId, log, plan) {
+        super(docker, opts, runId, log);
+        this.plan = plan;
+        this.compose = new compose_1.Compose(log);
+    }
+    /** Starts the dependencies, one at a time in order, each with the boot timeout. */
+    async open() {
+        if (this.plan.dependencies.length === 0)
+            return super.open();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${this.runId}-compose-`));
+        this.modelFile = path.join(dir, 'compose.json');
+        const model = (0, compose_model_file_1.labelledModel)(this.plan, this.runId);
+        fs.writeFileSync(this.modelFile, JSON.stringify(model, null, 2), { mode: 0o600 });
+        const waitS = this.opts.bootTimeoutS;
+        for (const service of this.plan.dependencies) {
+            this.log.info(`Starting compose service ${service} (up --wait, up to ${waitS} s)`);
+            const res = await this.compose.up(this.modelFile, this.plan.project, [service], waitS);
+            this.started.push({ service, ms: res.ms, ok: res.exitCode === 0 });
+            if (res.exitCode === 0)
+                continue;
+            const error = lastLine(res.stderr) || `docker compose up exited ${res.exitCode}`;
+            const logs = await this.compose.logs(this.modelFile, this.plan.project, service, DEPENDENCY_LOG_LINES);
+            const logTail = logs.stdout.split('\n').filter((l) => l.trim() !== '');
+            this.failed = { service, error, logTail, ms: res.ms };
+            this.log.warning(`compose service ${service} did not become ready: ${error}`);
+            break;
+        }
+        this.networkName = this.plan.network;
+    }
+    placement() {
+        const entry = this.plan.entrypoint;
+        return {
+            aliases: this.plan.aliases,
+            mounts: this.plan.secretMounts,
+            ...(entry ? { entrypoint: entry[0] } : {}),
+        };
+    }
+    async start(spec) {
+        const f = this.failed;
+        if (!f)
+            return super.start(spec);
+        // The app is not started at all: it would only wait for (or crash without) its dependency.
+        const instance = {
+            name: `${this.plan.project}-${f.service}`,
+            startError: { exitCode: 1, message: [f.error] },
+        };
+        const boot = {
+            ready: false,
+            ms: f.ms,
+            logTail: f.logTail,
+            dependency: { service: f.service, error: f.error },
+        };
+        return { instance, boot };
+    }
+    /**
+     * The run's containers first (the app is on the project's network, which compose could not
+     * remove under it), then the project with its volumes.
+     */
+    async cleanup() {
+        await super.cleanup();
+        const res = await this.compose.down(this.plan.project, this.modelFile);
+        if (this.modelFile)
+            fs.rmSync(path.dirname(this.modelFile), { recursive: true, force: true });
+        if (res.exitCode !== 0)
+            throw new Error(`docker compose down failed: ${lastLine(res.stderr)}`);
+    }
+}
+exports.ComposeRuntime = ComposeRuntime;
+function lastLine(text) {
+    return (text
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .pop() ?? '');
 }
 
 
@@ -84399,16 +85789,23 @@ class DockerRuntime {
     async open() {
         this.networkName = await (0, stack_1.createRunNetwork)(this.docker, this.runId);
     }
+    /** The docker kind adds nothing. */
+    placement() {
+        return { aliases: [], mounts: [] };
+    }
     async start(spec) {
+        const placed = this.placement();
         const handle = await (0, stack_1.startApp)(this.docker, {
             runId: this.runId,
             image: this.imageRef,
             port: spec.port,
             env: spec.env,
             command: this.opts.command,
+            entrypoint: placed.entrypoint,
             network: this.networkName,
             alias: spec.proxyTarget ? app_host_1.APP_HOST : undefined,
-            mounts: spec.mounts,
+            moreAliases: placed.aliases,
+            mounts: [...spec.mounts, ...placed.mounts],
             role: spec.role,
         });
         const instance = { name: handle.name };
@@ -84898,6 +86295,367 @@ async function startBalancer(docker, spec, upstream) {
 
 /***/ }),
 
+/***/ 46625:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.baseFacts = baseFacts;
+exports.planned = planned;
+function baseFacts(source, serverName, notes) {
+    return {
+        source: source.source === 'input' ? 'input' : 'detected',
+        path: source.path,
+        rewrites: [],
+        kept: [],
+        serverName,
+        certificatePaths: [],
+        certificateAdded: false,
+        staticDirs: [],
+        test: { ok: false },
+        notes,
+        kind: 'caddy',
+        tls: 'nginx',
+    };
+}
+/** Fills facts from the plan: what changed, and the lines for the report. */
+function planned(facts, plan, appPort) {
+    facts.rewrites = plan.rewrites;
+    facts.kept = plan.kept.map(({ line, value, reason }) => ({ line, address: value, reason }));
+    facts.notes.push(...plan.rewrites.map((r) => `Line ${r.line}: reverse_proxy ${r.before} points at the app container as ${r.after} (same port).`), ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`), ...plan.rewrites
+        .filter((r) => Number(/:(\d+)$/.exec(r.after)?.[1]) !== appPort)
+        .map((r) => `Line ${r.line}: ${r.after} keeps the Caddyfile's port, but the app listens on ${appPort}: requests through the proxy will fail.`), ...plan.notes);
+}
+
+
+/***/ }),
+
+/***/ 47086:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.caddyRunArgs = exports.caddyAdaptArgs = exports.CADDY_JSON_TARGET = exports.CADDYFILE_TARGET = void 0;
+exports.adaptCaddyfile = adaptCaddyfile;
+exports.startCaddy = startCaddy;
+const stack_1 = __nccwpck_require__(58836);
+const parse_1 = __nccwpck_require__(66644);
+const nginx_container_1 = __nccwpck_require__(4629);
+exports.CADDYFILE_TARGET = '/etc/caddy/Caddyfile';
+exports.CADDY_JSON_TARGET = '/etc/caddy/flask-deploy-check.json';
+/** Where Caddy's internal CA keeps its root (XDG_DATA_HOME=/data in Debian's and the official image). */
+const ROOT_CA = '/data/caddy/pki/authorities/local/root.crt';
+const ADAPT_TIMEOUT_MS = 30_000;
+/**
+ * The two Caddy commands of a run, whether Caddy runs in the proxy image or from a runner's
+ * packages (host mode): read a Caddyfile with Caddy's adapter, run the planned JSON.
+ */
+const caddyAdaptArgs = (caddyfile) => [
+    'adapt',
+    '--config',
+    caddyfile,
+    '--adapter',
+    'caddyfile',
+];
+exports.caddyAdaptArgs = caddyAdaptArgs;
+const caddyRunArgs = (json) => ['run', '--config', json];
+exports.caddyRunArgs = caddyRunArgs;
+/** `caddy adapt` of the Caddyfile mounted at CADDYFILE_TARGET: the JSON, or Caddy's error. */
+function adaptCaddyfile(docker, spec) {
+    return docker.runOnce({
+        name: (0, stack_1.containerName)(spec.runId, 'caddy-adapt'),
+        image: spec.image,
+        runId: spec.runId,
+        publish: [],
+        env: [],
+        network: spec.network,
+        mounts: spec.mounts,
+        entrypoint: 'caddy',
+        command: (0, exports.caddyAdaptArgs)(exports.CADDYFILE_TARGET),
+    }, ADAPT_TIMEOUT_MS);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Starts Caddy on the planned JSON; ready when the first port completes a TLS handshake. */
+async function startCaddy(docker, spec) {
+    const name = (0, stack_1.containerName)(spec.runId, 'proxy');
+    const started = Date.now();
+    const res = await docker.runDetached({
+        name,
+        image: spec.image,
+        runId: spec.runId,
+        publish: spec.ports.map((p) => `127.0.0.1::${p}`),
+        env: [],
+        memory: '256m',
+        pidsLimit: 256,
+        network: spec.network,
+        mounts: spec.mounts,
+        addHosts: spec.hosts,
+        entrypoint: 'caddy',
+        command: (0, exports.caddyRunArgs)(exports.CADDY_JSON_TARGET),
+    });
+    if (res.exitCode !== 0)
+        return {
+            ok: false,
+            name,
+            reason: `docker run failed: ${res.stderr.trim().split('\n').pop() ?? ''}`,
+        };
+    const hostPorts = new Map();
+    for (const p of spec.ports) {
+        const port = (0, parse_1.parseHostPort)((await docker.port(name, p)).stdout);
+        if (port !== undefined)
+            hostPorts.set(p, port);
+    }
+    const tlsPort = hostPorts.get(spec.ports[0]);
+    const deadline = started + spec.timeoutMs;
+    while (Date.now() < deadline) {
+        if (tlsPort !== undefined && (await (0, nginx_container_1.handshake)(tlsPort, spec.serverName, 1000))) {
+            const root = await docker.execIn(name, ['cat', ROOT_CA]);
+            const verified = root.exitCode === 0 && (await (0, nginx_container_1.handshake)(tlsPort, spec.serverName, 1000, root.stdout));
+            return { ok: true, name, hostPorts, ms: Date.now() - started, verified };
+        }
+        const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
+        if (!state.running) {
+            const tail = await logTail(docker, name);
+            return {
+                ok: false,
+                name,
+                reason: `Caddy exited with code ${state.exitCode}: ${tail.slice(-3).join(' | ')}`,
+            };
+        }
+        await sleep(150);
+    }
+    const tail = await logTail(docker, name);
+    return {
+        ok: false,
+        name,
+        reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
+    };
+}
+async function logTail(docker, name) {
+    const res = await docker.logs(name, 20);
+    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr)
+        .merged.slice(-20)
+        .map((l) => {
+        // Caddy logs JSON lines: the message is what a person reads.
+        try {
+            const j = JSON.parse(l);
+            return [j.msg, j.error].filter(Boolean).join(': ') || l;
+        }
+        catch {
+            return l;
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 80727:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_CADDY_IMAGE = void 0;
+exports.standUpCaddy = standUpCaddy;
+/**
+ * Standing the repository's Caddyfile up in front of the running app: `caddy adapt` (Caddy's own
+ * parser) for validity and the facts, the plan (caddy-plan.ts: upstreams at the app, internal
+ * CA certificates), the app's static files where file_server looks, then Caddy on the planned
+ * JSON, published on loopback. Config and app problems become facts or `{unavailable}`.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const path = __importStar(__nccwpck_require__(76760));
+const stack_1 = __nccwpck_require__(58836);
+const caddy_json_1 = __nccwpck_require__(46371);
+const caddy_facts_1 = __nccwpck_require__(23894);
+const caddy_plan_1 = __nccwpck_require__(29855);
+const options_1 = __nccwpck_require__(88381);
+const app_host_1 = __nccwpck_require__(35974);
+const caddy_config_facts_1 = __nccwpck_require__(46625);
+const caddy_container_1 = __nccwpck_require__(47086);
+const mounts_1 = __nccwpck_require__(52897);
+const nginx_container_1 = __nccwpck_require__(4629);
+const nginx_stage_1 = __nccwpck_require__(42688);
+const statics_1 = __nccwpck_require__(27776);
+const START_TIMEOUT_MS = 15_000;
+/** The proxy image when the workflow names none (the default one runs nginx). */
+exports.DEFAULT_CADDY_IMAGE = 'caddy:2.8';
+function caddyImage(opts) {
+    return opts.proxyImage && opts.proxyImage !== options_1.DEFAULT_PROXY_IMAGE
+        ? opts.proxyImage
+        : exports.DEFAULT_CADDY_IMAGE;
+}
+async function standUpCaddy(docker, opts, input, source) {
+    const { log } = input;
+    const image = caddyImage(opts);
+    const fallbackName = opts.serverName ?? input.serverNameHint ?? 'example.com';
+    const notes = [`Caddyfile: ${source.note}; run by Caddy (${image}).`];
+    const facts = (0, caddy_config_facts_1.baseFacts)(source, fallbackName, notes);
+    if (source.unusable) {
+        facts.test = { ok: false, message: source.unusable, file: source.path };
+        const reason = `the Caddyfile could not be used: ${source.unusable}`;
+        return {
+            proxyConfig: facts,
+            proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
+            timings: {},
+        };
+    }
+    const missing = await (0, nginx_container_1.ensureImage)(docker, image, log);
+    if (missing)
+        return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} };
+    const dir = path.join(input.tempDir, `proxy-${input.runId}`);
+    await node_fs_1.promises.rm(dir, { recursive: true, force: true });
+    await node_fs_1.promises.mkdir(dir, { recursive: true, mode: 0o755 });
+    const caddyfile = path.join(dir, 'Caddyfile');
+    await node_fs_1.promises.writeFile(caddyfile, source.text, { mode: 0o644 });
+    const spec = {
+        runId: input.runId,
+        image,
+        network: input.network,
+        mounts: [{ source: caddyfile, target: caddy_container_1.CADDYFILE_TARGET }],
+        hosts: [],
+    };
+    const t0 = Date.now();
+    const adapted = await (0, caddy_container_1.adaptCaddyfile)(docker, spec);
+    const timings = { testMs: Date.now() - t0 };
+    let config;
+    try {
+        config = adapted.exitCode === 0 ? JSON.parse(adapted.stdout) : undefined;
+    }
+    catch {
+        config = undefined;
+    }
+    if (config === undefined) {
+        const err = (0, caddy_json_1.parseAdaptError)(adapted.stderr) ?? {
+            message: `caddy adapt exited with ${adapted.exitCode}`,
+        };
+        facts.test = {
+            ok: false,
+            message: err.message,
+            file: source.path,
+            ...(err.line ? { line: err.line } : {}),
+        };
+        const where = err.line ? ` (${source.path}:${err.line})` : '';
+        log.info(`caddy adapt rejected ${source.path}: ${err.message}${where}`);
+        return {
+            proxyConfig: facts,
+            proxy: {
+                unavailable: `Caddy rejected the Caddyfile: ${err.message}${where}`,
+                blockedBy: 'proxy.config-valid',
+            },
+            timings,
+        };
+    }
+    facts.test = { ok: true };
+    const model = (0, caddy_facts_1.caddyConfigFacts)(config, source.text, source.path);
+    facts.facts = model;
+    const lineOf = (dial) => (0, caddy_facts_1.dialLine)(model, dial);
+    const plan = (0, caddy_plan_1.planCaddy)(config, model, { appHost: app_host_1.APP_HOST, lineOf });
+    const serverName = opts.serverName ?? plan.serverName ?? fallbackName;
+    facts.serverName = serverName;
+    (0, caddy_config_facts_1.planned)(facts, plan, input.appPort);
+    log.info(`caddy adapt accepted ${source.path} (${timings.testMs} ms)`);
+    if (plan.sslPort === undefined) {
+        const reason = `no site in ${source.path} serves HTTPS: there is no TLS proxy to check`;
+        return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
+    }
+    const jsonFile = path.join(dir, 'caddy.json');
+    await node_fs_1.promises.writeFile(jsonFile, plan.json, { mode: 0o644 });
+    const mounts = [{ source: jsonFile, target: caddy_container_1.CADDY_JSON_TARGET }];
+    const statics = await (0, statics_1.fillStatics)(docker, plan.statics, {
+        appContainer: input.appContainer,
+        staticFolderHint: input.staticFolderHint,
+        context: opts.context,
+        tempDir: dir,
+    });
+    for (const s of statics) {
+        mounts.push({ source: s.hostDir, target: s.target.dir });
+        notes.push(`${s.target.dir} (${s.target.location}) was filled with ${s.files.length} file(s) from the ${s.source}.`);
+    }
+    facts.staticDirs = statics.map((s) => ({
+        location: s.target.location,
+        alias: s.target.kind === 'alias' ? s.target.value : s.target.dir,
+        source: s.source,
+        files: s.files.length,
+    }));
+    const { canaryText, traversalPaths } = await (0, mounts_1.placeCanaries)(statics, dir, input.token, mounts);
+    const hosts = await (0, nginx_stage_1.serviceHostEntries)(docker, plan.serviceHosts, input, notes);
+    const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
+    const started = await (0, caddy_container_1.startCaddy)(docker, {
+        ...spec,
+        mounts: (0, mounts_1.unique)(mounts),
+        hosts,
+        ports,
+        serverName,
+        timeoutMs: START_TIMEOUT_MS,
+    });
+    if (!started.ok)
+        return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
+    timings.startMs = started.ms;
+    notes.push(started.verified
+        ? `The certificate for ${serverName} verifies against Caddy's internal root CA.`
+        : `The certificate for ${serverName} did not verify against Caddy's internal root CA.`);
+    const httpsPort = started.hostPorts.get(plan.sslPort);
+    const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
+    const gateway = await (0, stack_1.networkGateway)(docker, input.network);
+    log.info(`Caddy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
+    const proxy = { httpsPort, clientAddress: gateway ?? '' };
+    if (httpPort !== undefined)
+        proxy.httpPort = httpPort;
+    const runtime = {
+        container: started.name,
+        httpsPort,
+        ...(httpPort !== undefined ? { httpPort } : {}),
+        serverName,
+        token: input.token,
+        staticSample: (0, mounts_1.staticSample)(statics) ?? (await (0, nginx_stage_1.appStaticSample)(docker, input, opts)),
+        traversalPaths,
+        canaryText,
+        rateLimited: false,
+        retryAfterMs: 1000,
+    };
+    return { proxyConfig: facts, proxy, runtime, timings };
+}
+
+
+/***/ }),
+
 /***/ 78931:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -85003,17 +86761,19 @@ function mapFiles(ds, map) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PROXY_KINDS = exports.REFERENCE = exports.NGINX = void 0;
+exports.PROXY_KINDS = exports.CADDY = exports.REFERENCE = exports.NGINX = void 0;
 exports.selectProxy = selectProxy;
 /**
  * The kinds in the order they claim a run: the repository's nginx config (the input, or one
  * found in the repo), else the reference config (the deployment chapter's example). Both run
- * in nginx; a Caddy kind joins this list, not the stage.
+ * in nginx; the Caddy kind (caddy-stage.ts) runs the repository's Caddyfile.
  */
+const caddy_discover_1 = __nccwpck_require__(23723);
 const discover_1 = __nccwpck_require__(57489);
 const plan_1 = __nccwpck_require__(91725);
 const reference_1 = __nccwpck_require__(23193);
 const app_host_1 = __nccwpck_require__(35974);
+const caddy_stage_1 = __nccwpck_require__(80727);
 const nginx_stage_1 = __nccwpck_require__(42688);
 exports.NGINX = {
     kind: 'nginx',
@@ -85040,7 +86800,23 @@ exports.REFERENCE = {
     plan: (found) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, plan_1.SITE_TARGET),
     standUp: nginx_stage_1.standUpNginx,
 };
-exports.PROXY_KINDS = [exports.NGINX, exports.REFERENCE];
+/**
+ * The repository's Caddyfile: the caddy-config input claims the run before any nginx config;
+ * one found in the repository only when no nginx config is (nginx-config auto, none found).
+ * Its plan needs Caddy's own reading of the file, so it is made in the stage.
+ */
+exports.CADDY = {
+    kind: 'caddy',
+    find: (opts) => {
+        const caddyConfig = opts.caddyConfig ?? 'auto';
+        if (caddyConfig === 'auto' && (opts.nginxConfig !== 'auto' || (0, discover_1.discoverNginxConfig)(opts)))
+            return undefined;
+        return (0, caddy_discover_1.discoverCaddyfile)({ ...opts, caddyConfig });
+    },
+    plan: () => undefined,
+    standUp: (docker, opts, input, found) => (0, caddy_stage_1.standUpCaddy)(docker, opts, input, found),
+};
+exports.PROXY_KINDS = [exports.CADDY, exports.NGINX, exports.REFERENCE];
 /** The first kind that finds a config for the run, with what it found. */
 function selectProxy(opts, input, kinds = exports.PROXY_KINDS) {
     for (const kind of kinds) {
@@ -85094,6 +86870,8 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.prepareMounts = prepareMounts;
+exports.placeCanaries = placeCanaries;
+exports.unique = unique;
 exports.staticSample = staticSample;
 /**
  * The files the proxy container gets, written to a private temp dir and bind-mounted
@@ -85167,8 +86945,16 @@ async function prepareMounts(docker, plan, input) {
             ? `${s.target.dir} (location ${s.target.location}) was filled with ${s.files.length} file(s) from the ${s.source}.`
             : `${s.target.dir} (location ${s.target.location}) is empty: no static files were found in the app container or the build context.`);
     }
-    const canaryText = `flask-deploy-check canary ${input.token}\n`;
-    const canaryName = `fdc-canary-${input.token}.txt`;
+    const { canaryText, traversalPaths } = await placeCanaries(statics, dir, input.token, mounts);
+    return { mounts: unique(mounts), statics, traversalPaths, canaryText, notes };
+}
+/**
+ * A canary file next to each alias folder (mounted into `mounts`): a request path that reaches
+ * it proves alias traversal. Returns those paths and the text the canary holds.
+ */
+async function placeCanaries(statics, dir, token, mounts) {
+    const canaryText = `flask-deploy-check canary ${token}\n`;
+    const canaryName = `fdc-canary-${token}.txt`;
     const canaryFile = path.join(dir, canaryName);
     await node_fs_1.promises.writeFile(canaryFile, canaryText, { mode: 0o644 });
     const traversalPaths = [];
@@ -85182,7 +86968,7 @@ async function prepareMounts(docker, plan, input) {
         parents.add(parent);
         traversalPaths.push(`${s.target.location.replace(/\/+$/, '')}../${canaryName}`);
     }
-    return { mounts: unique(mounts), statics, traversalPaths, canaryText, notes };
+    return { canaryText, traversalPaths };
 }
 /** One mount per target (docker refuses two): the first, i.e. the config's own files, wins. */
 function unique(mounts) {
@@ -85340,10 +87126,14 @@ async function startProxy(docker, spec) {
         reason: `no ${spec.ready === 'http' ? 'HTTP answer' : 'TLS handshake'} on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
     };
 }
-/** One TLS handshake with SNI; true when it completes (the certificate is not checked). */
-function handshake(port, servername, timeoutMs) {
+/**
+ * One TLS handshake with SNI; true when it completes (the certificate is not checked, unless
+ * `ca` is given: then only a chain that verifies for servername counts).
+ */
+function handshake(port, servername, timeoutMs, ca) {
     return new Promise((resolve) => {
-        const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
+        const trust = ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false };
+        const socket = tls.connect({ host: '127.0.0.1', port, servername, ...trust });
         const done = (ok) => {
             socket.destroy();
             resolve(ok);
@@ -85426,6 +87216,8 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.standUpNginx = standUpNginx;
+exports.serviceHostEntries = serviceHostEntries;
+exports.appStaticSample = appStaticSample;
 /**
  * Standing nginx up in front of the running app as in a Docker deployment: its own container on
  * the run's network, upstreams pointed at the app's alias, a throw-away certificate, the app's
