@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import { CHECK_IDS, isCheckId } from './checks/ids'
 import { PolicyError, readPolicy, type Policy } from './policy/load'
 import policySchema from './policy/schema.json'
+import { runtimeOf, type RuntimeKind } from './options-runtime'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
@@ -79,6 +80,10 @@ export interface Options {
   failOnNewOnly: boolean
   /** Where the SARIF log is written (absolute), when wanted. */
   sarifPath?: string
+  /** How the app runs: its image (docker) or its systemd unit on this machine (host). */
+  runtime: RuntimeKind
+  /** host: the systemd unit (absolute). */
+  unitFile?: string
 }
 
 /** A problem with the options: one line, exit code 2, nothing started. */
@@ -120,6 +125,8 @@ export const INPUT_NAMES = [
   'baseline-report',
   'fail-on-new-only',
   'sarif-path',
+  'runtime',
+  'unit-file',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -314,7 +321,14 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     file = image
       ? path.resolve(env.workspace, fileRaw)
       : existing('file', fileRaw, env.workspace, 'file')
-  else if (!image)
+  const choice = commentOnly
+    ? { runtime: 'docker' as const }
+    : runtimeOf(
+        { runtime: get('runtime'), unitFile: get('unit-file') },
+        { context, dockerfile: file, image: image !== undefined, workspace: env.workspace },
+        bad,
+      )
+  if (!fileRaw && !image && choice.runtime === 'docker')
     existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file')
 
   const failOn = get('fail-on') || 'error'
@@ -400,5 +414,6 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
     failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
     sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
+    ...choice,
   }
 }

@@ -82,8 +82,8 @@ export async function runPipeline(
       name: options.name,
       image,
       context: path.relative(options.workspace, options.context) || '.',
-      file: path.relative(options.workspace, options.file),
-      runtime: 'docker',
+      file: path.relative(options.workspace, options.unitFile ?? options.file),
+      runtime: options.runtime,
       ...proxyTarget(observations),
     },
     timings: {

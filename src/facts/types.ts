@@ -13,8 +13,10 @@ import type {
   SecondBootFacts,
   SessionCookieFacts,
 } from './proxy-types'
+import type { UnitFacts } from './systemd-types'
 
 export type * from './proxy-types'
+export type * from './systemd-types'
 
 /**
  * A part that could not be observed. Checks that need it are skipped `blocked` (the gate fails
@@ -52,6 +54,8 @@ export interface RunFacts {
   envNames: string[]
   /** The `command` input when it overrode the image's command. */
   commandOverride?: string[]
+  /** How the app ran: absent in recordings before host mode (docker). */
+  runtime?: 'docker' | 'host'
 }
 
 /** One Dockerfile instruction, as dockerfile-ast reports it. */
@@ -262,4 +266,6 @@ export interface Observations {
   forwardedSpoof: Part<ForwardedSpoofFacts>
   /** Handshakes pinned to one TLS version or suite against the running proxy. */
   tls: Part<TlsFacts>
+  /** The systemd unit host mode ran (not-applicable for the docker runtime). */
+  unit: Part<UnitFacts>
 }

@@ -12,6 +12,9 @@ import { appEnv } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
 import { DockerRuntime } from './docker-runtime'
+import { HostRuntime } from './host-runtime'
+import { hostBootFailure, NOT_IN_HOST_MODE } from './host-collect'
+import { NO_UNIT } from '../facts/systemd-types'
 import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
 import { uwsgiIniOf } from '../facts/port'
 import { prepareProbe } from '../probe/introspect'
@@ -51,7 +54,10 @@ export async function collect(
   ctx: CollectContext,
 ): Promise<CollectResult> {
   const started = Date.now()
-  const runtime = new DockerRuntime(new Docker(log), opts, ctx.runId, log)
+  const runtime =
+    opts.runtime === 'host'
+      ? new HostRuntime(opts, ctx.runId, log)
+      : new DockerRuntime(new Docker(log), opts, ctx.runId, log)
   const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare())
   ctx.signal?.throwIfAborted()
 
@@ -74,7 +80,9 @@ export async function collect(
     secondBoot: NOT_BUILT,
     forwardedSpoof: NOT_BUILT,
     tls: NOT_BUILT,
+    unit: runtime instanceof HostRuntime ? runtime.unit : NO_UNIT,
   }
+  if (runtime.kind === 'host') Object.assign(obs, NOT_IN_HOST_MODE)
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
     timings: {
@@ -84,7 +92,11 @@ export async function collect(
     },
     image: build.imageRef,
   })
-  if (!build.ok) return result(0)
+  if (!build.ok) {
+    // In host mode nothing is built: a venv or pip failure means the app cannot boot.
+    if (runtime.kind === 'host') Object.assign(obs, hostBootFailure(build))
+    return result(0)
+  }
 
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`))
   try {
@@ -179,6 +191,7 @@ function runFacts(
   const { port, portSource } =
     opts.port !== undefined ? { port: opts.port, portSource: 'input' as const } : detected
   const facts: RunFacts = {
+    runtime: opts.runtime,
     port,
     portSource,
     appProtocol: detected.protocol,
@@ -189,7 +202,7 @@ function runFacts(
     secretInjected,
     envNames: opts.env.map(([k]) => k),
   }
-  if (!opts.image)
+  if (!opts.image && opts.runtime !== 'host')
     facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/')
   if (opts.command) facts.commandOverride = opts.command
   return facts
