@@ -22,7 +22,7 @@ function walk(statements: NginxStatement[], visit: (s: NginxStatement) => void):
 /** The port of a listen address (`443`, `*:80`, `[::]:443`, `0.0.0.0:8443`); 80 for a bare host. */
 export function listenPort(address: string): number | undefined {
   if (address.startsWith('unix:')) return undefined
-  const m = /^(?:\[[^\]]*\]|[^:[\]]*)?:?(\d+)$/.exec(address)
+  const m = /^(?:(?:\[[^\]]*\]|[^:[\]]*):)?(\d+)$/.exec(address)
   if (m) return Number(m[1])
   return /^[\w.-]+$/.test(address) ? 80 : undefined
 }

@@ -150,7 +150,8 @@ export async function standUpHostNginx(
   for (const s of skipped) notes.push(`${s} could not be placed for the host's nginx.`)
   const tested = await testHostNginx(script, nginx, work)
   const timings: ProxyStage['timings'] = { testMs: tested.ms }
-  const rejected = readTest(facts, tested, toRepo)
+  // The checks judge the listens as written (443, 80), not the loopback ports they moved to.
+  const rejected = readTest(facts, { ...tested, stdout: listensAsWritten(tested.stdout, ports) }, toRepo)
   if (rejected) {
     log.info(`nginx rejected ${display}: ${rejected}`)
     const reason = `nginx rejected the configuration: ${rejected}`
@@ -194,4 +195,15 @@ export async function standUpHostNginx(
     ? `nginx exited with code ${child.exit.code}: ${child.merged.slice(-3).join(' | ')}`
     : `no TLS handshake on ${LOOPBACK}:${sslPort} within ${START_TIMEOUT_MS / 1000} s`
   return { proxyConfig: facts, proxy: { unavailable: why }, timings, process: child }
+}
+
+/** `nginx -T` output with the moved listen addresses put back (same lines, same files). */
+function listensAsWritten(dump: string, ports: ReadonlyMap<number, number>): string {
+  let out = dump
+  for (const [written, moved] of ports) {
+    out = out
+      .replace(new RegExp(`(listen\\s+)127\\.0\\.0\\.1:${moved}\\b`, 'g'), `$1${written}`)
+      .replace(new RegExp(`(listen\\s+)127\\.0\\.0\\.2:${moved}\\b`, 'g'), `$1[::]:${written}`)
+  }
+  return out
 }
