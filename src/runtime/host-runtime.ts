@@ -6,6 +6,8 @@
  */
 import * as fs from 'node:fs'
 import { STOP_GRACE_S } from '../docker/stack'
+import { isUrlWithCredentials } from '../facts/dockerfile'
+import { looksSecret } from '../facts/secret-names'
 import { gunicornBind, type ReadUnit } from '../facts/systemd'
 import { NO_IMAGE_IN_HOST_MODE } from '../facts/systemd-types'
 import type { BootFacts, LogFacts, Part, ProcessFacts, ShutdownFacts, UnitFacts } from '../facts/types'
@@ -42,8 +44,9 @@ export class HostRuntime implements Runtime {
   ) {
     if (!opts.unitFile) throw new Error('host mode needs a unit file')
     this.read = readUnitFile(opts.unitFile, opts.context, opts.workspace)
-    // The unit's Environment= values are secrets as far as the logs go.
-    for (const [, v] of this.read.spec?.env ?? []) if (v.length >= 6) log.secret(v)
+    // Secret-looking values of the unit's environment never reach a log or the report.
+    for (const [k, v] of this.read.spec?.env ?? [])
+      if (looksSecret(k, v.length, isUrlWithCredentials(v))) log.secret(v)
   }
 
   get unit(): UnitFacts {
