@@ -34,7 +34,8 @@ export class HostChild {
   ) {
     this.proc = spawn(file, args, {
       cwd: opts.cwd,
-      env: opts.env,
+      // Names the run in /proc/PID/environ: how a test (or a person) finds what a run left.
+      env: { ...opts.env, FDC_RUN_ID: runId },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
