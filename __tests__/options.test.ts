@@ -22,7 +22,10 @@ fs.mkdirSync(path.join(ws, 'api'))
 fs.writeFileSync(path.join(ws, 'api', 'Dockerfile'), 'FROM scratch\n')
 fs.mkdirSync(path.join(ws, 'deploy'))
 fs.writeFileSync(path.join(ws, 'deploy', 'nginx.conf'), 'server {}\n')
-fs.writeFileSync(path.join(ws, 'deploy', 'app.service'), '[Service]\nExecStart=/usr/bin/gunicorn app:app\n')
+fs.writeFileSync(
+  path.join(ws, 'deploy', 'app.service'),
+  '[Service]\nExecStart=/usr/bin/gunicorn app:app\n',
+)
 fs.writeFileSync(path.join(ws, 'report.json'), '{}\n')
 fs.writeFileSync(path.join(ws, 'policy.yml'), 'inputs:\n  fail-on: warning\n')
 afterAll(() => fs.rmSync(ws, { recursive: true, force: true }))

@@ -677,7 +677,10 @@ export const HOST_CASES: DefectCase[] = [
     exitCode: 1,
     configLine: {},
     evidence: {
-      'systemd.secrets': [/SECRET_KEY \(48 characters, value not shown\)/, /DATABASE_URL \(a URL with a password/],
+      'systemd.secrets': [
+        /SECRET_KEY \(48 characters, value not shown\)/,
+        /DATABASE_URL \(a URL with a password/,
+      ],
       'systemd.bind-local': [/0\.0\.0\.0:8000/],
     },
   },

@@ -3,7 +3,7 @@
  * guide's unit, a Django-style unit with ExecStart= continued over lines and a unix socket, an
  * Environment= with several quoted assignments, comments inside a continuation.
  */
-import { readUnit } from '../../src/facts/systemd'
+import { readUnit, type UnitInput } from '../../src/facts/systemd'
 import { listOf, parseUnit } from '../../src/facts/systemd-unit'
 import { environmentAssignments, execLine, unitWords } from '../../src/facts/unit-words'
 import { parseEnvFile } from '../../src/facts/env-file'
@@ -43,7 +43,7 @@ ExecStart=/home/ubuntu/env/bin/gunicorn \\
 WantedBy=multi-user.target
 `
 
-const input = (text: string) => ({
+const input = (text: string): UnitInput => ({
   text,
   path: 'deploy/app.service',
   inRepo: () => false,
@@ -99,7 +99,9 @@ test('an escaped backslash at the end does not continue the line', () => {
 })
 
 test('an empty assignment resets a list setting; the last single setting wins', () => {
-  const unit = parseUnit('[Service]\nEnvironment=A=1\nEnvironment=\nEnvironment=B=2\nUser=a\nUser=b\n')
+  const unit = parseUnit(
+    '[Service]\nEnvironment=A=1\nEnvironment=\nEnvironment=B=2\nUser=a\nUser=b\n',
+  )
   expect(listOf(unit, 'Service', 'Environment').map((a) => a.value)).toEqual(['B=2'])
   const { facts } = readUnit(input('[Service]\nUser=a\nUser=b\nExecStart=/bin/true\n'))
   expect(facts.user).toEqual({ value: 'b', line: 3 })

@@ -86,11 +86,7 @@ export function assignmentsOf(unit: ParsedUnit, section: string, key: string): U
 }
 
 /** The effective single value of a setting: the last assignment wins (undefined when unset). */
-export function lastOf(
-  unit: ParsedUnit,
-  section: string,
-  key: string,
-): UnitAssignment | undefined {
+export function lastOf(unit: ParsedUnit, section: string, key: string): UnitAssignment | undefined {
   const all = assignmentsOf(unit, section, key)
   const last = all[all.length - 1]
   return last === undefined || last.value === '' ? undefined : last

@@ -68,7 +68,10 @@ export function readUnit(input: UnitInput): ReadUnit {
     const parsed = environmentAssignments(a.value)
     if (parsed.error) problems.push({ line: a.line, message: `Environment=: ${parsed.error}` })
     if (parsed.invalid)
-      problems.push({ line: a.line, message: `Environment=: ${parsed.invalid} invalid assignment(s)` })
+      problems.push({
+        line: a.line,
+        message: `Environment=: ${parsed.invalid} invalid assignment(s)`,
+      })
     for (const [k, v] of parsed.vars) {
       environment.push(envVar(k, v, a.line))
       env.set(k, v)
@@ -102,7 +105,10 @@ export function readUnit(input: UnitInput): ReadUnit {
   const exec = execs[execs.length - 1]
   if (!exec) return { facts }
   if (execs.length > 1)
-    problems.push({ line: exec.line, message: 'more than one ExecStart= (only Type=oneshot allows it)' })
+    problems.push({
+      line: exec.line,
+      message: 'more than one ExecStart= (only Type=oneshot allows it)',
+    })
   const raw = execLine(exec.value, new Map())
   const expanded = execLine(exec.value, env)
   if ('error' in raw || 'error' in expanded) {
@@ -113,11 +119,18 @@ export function readUnit(input: UnitInput): ReadUnit {
   const serverIndex = expanded.argv.findIndex((w, i) =>
     serverOfProgram(w, expanded.argv.slice(i + 1)),
   )
-  const kind = serverIndex >= 0 ? serverOfProgram(expanded.argv[serverIndex], expanded.argv.slice(serverIndex + 1)) : undefined
+  const kind =
+    serverIndex >= 0
+      ? serverOfProgram(expanded.argv[serverIndex], expanded.argv.slice(serverIndex + 1))
+      : undefined
   facts.server = kind === 'gunicorn' || kind === 'uwsgi' || kind === 'waitress' ? kind : 'other'
   const bind = argvBind(expanded.argv.slice(serverIndex + 1), facts.server)
   if (bind) facts.bind = { addresses: bind, source: 'ExecStart', file: input.path, line: exec.line }
-  const spec: UnitSpec = { argv: expanded.argv, env: [...env], serverIndex: Math.max(0, serverIndex) }
+  const spec: UnitSpec = {
+    argv: expanded.argv,
+    env: [...env],
+    serverIndex: Math.max(0, serverIndex),
+  }
   if (facts.workingDirectory) spec.workingDirectory = facts.workingDirectory.value
   return { facts, spec }
 }
@@ -140,7 +153,8 @@ function argvBind(args: string[], server: UnitFacts['server']): string[] | undef
     for (const f of flags) {
       if (args[i] === f && args[i + 1] !== undefined) out.push(args[i + 1])
       else if (args[i].startsWith(`${f}=`)) out.push(args[i].slice(f.length + 1))
-      else if (f.length === 2 && args[i].startsWith(f) && args[i].length > 2) out.push(args[i].slice(2))
+      else if (f.length === 2 && args[i].startsWith(f) && args[i].length > 2)
+        out.push(args[i].slice(2))
     }
   }
   if (server === 'waitress' && out.length === 0) {

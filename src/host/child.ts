@@ -112,6 +112,11 @@ export class HostChild {
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
-  const n: Partial<Record<NodeJS.Signals, number>> = { SIGTERM: 15, SIGKILL: 9, SIGINT: 2, SIGQUIT: 3 }
+  const n: Partial<Record<NodeJS.Signals, number>> = {
+    SIGTERM: 15,
+    SIGKILL: 9,
+    SIGINT: 2,
+    SIGQUIT: 3,
+  }
   return n[signal] ?? 0
 }

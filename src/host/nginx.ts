@@ -77,19 +77,30 @@ export function namespaceScript(
 
 /** The nginx binary of the runner's packages, or undefined when none is installed. */
 export function nginxBinary(): string | undefined {
-  return ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p))
+  return ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) =>
+    fs.existsSync(p),
+  )
 }
 
 /** `nginx -T` in a fresh namespace prepared by `script`: exit 0 and the dump, or nginx's error. */
 export function testHostNginx(script: string, nginx: string, work: string): Promise<RunResult> {
   fs.mkdirSync(work, { recursive: true })
-  return run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${script}\nexec ${q(nginx)} -T`], {
-    timeoutMs: 30_000,
-  })
+  return run(
+    'unshare',
+    ['-m', '--propagation', 'private', 'sh', '-c', `${script}\nexec ${q(nginx)} -T`],
+    {
+      timeoutMs: 30_000,
+    },
+  )
 }
 
 /** nginx in the foreground (`daemon off`) in its own namespace and process group. */
-export function startHostNginx(runId: string, script: string, nginx: string, work: string): HostChild {
+export function startHostNginx(
+  runId: string,
+  script: string,
+  nginx: string,
+  work: string,
+): HostChild {
   fs.mkdirSync(work, { recursive: true })
   return new HostChild(
     runId,

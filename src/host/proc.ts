@@ -24,7 +24,7 @@ export function parseUid(status: string): number | undefined {
   return m ? Number(m[1]) : undefined
 }
 
-async function readProc(pid: number): Promise<ProcessFacts & { pgrp: number } | undefined> {
+async function readProc(pid: number): Promise<(ProcessFacts & { pgrp: number }) | undefined> {
   try {
     const [stat, status, cmdline] = await Promise.all([
       fs.readFile(`/proc/${pid}/stat`, 'utf8'),

@@ -14,7 +14,8 @@ function serviceFiles(dir: string, depth = 0): string[] {
   if (depth > MAX_DEPTH) return []
   const out: string[] = []
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory() && !SKIP.has(e.name)) out.push(...serviceFiles(path.join(dir, e.name), depth + 1))
+    if (e.isDirectory() && !SKIP.has(e.name))
+      out.push(...serviceFiles(path.join(dir, e.name), depth + 1))
     else if (e.isFile() && e.name.endsWith('.service')) out.push(path.join(dir, e.name))
   }
   return out.sort()
@@ -46,7 +47,8 @@ export function readUnitFile(file: string, checkout: string, workspace: string):
   const wd = lastOf(parseUnit(text), 'Service', 'WorkingDirectory')?.value.replace(/^-/, '')
   const local = (p: string): string | undefined => {
     const base = wd?.replace(/\/+$/, '')
-    if (base && (p === base || p.startsWith(`${base}/`))) return path.join(checkout, p.slice(base.length))
+    if (base && (p === base || p.startsWith(`${base}/`)))
+      return path.join(checkout, p.slice(base.length))
     return undefined
   }
   return readUnit({

@@ -32,7 +32,10 @@ export function venvDir(runId: string): string {
 }
 
 function tail(text: string, n = 20): string[] {
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-n)
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-n)
 }
 
 /** Makes the venv and installs requirements.txt (when the checkout has one). */
@@ -68,6 +71,10 @@ export async function makeVenv(runId: string, checkout: string, log: Logger): Pr
   )
   const out = `${pip.stdout}\n${pip.stderr}`
   if (pip.exitCode !== 0)
-    return done(false, out, `pip install -r requirements.txt failed: ${tail(pip.stderr, 1).join('')}`)
+    return done(
+      false,
+      out,
+      `pip install -r requirements.txt failed: ${tail(pip.stderr, 1).join('')}`,
+    )
   return done(true, out)
 }

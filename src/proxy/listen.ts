@@ -46,7 +46,13 @@ export function moveListens(
     if (to === undefined) return
     const host = token.value.startsWith('[') ? '127.0.0.2' : '127.0.0.1'
     const before = text.slice(token.start, token.end)
-    edits.push({ start: token.start, end: token.end, after: `${host}:${to}`, line: token.line, before })
+    edits.push({
+      start: token.start,
+      end: token.end,
+      after: `${host}:${to}`,
+      line: token.line,
+      before,
+    })
   })
   let out = text
   for (const e of [...edits].sort((a, b) => b.start - a.start))

@@ -10,7 +10,14 @@ import { isUrlWithCredentials } from '../facts/dockerfile'
 import { looksSecret } from '../facts/secret-names'
 import { gunicornBind, type ReadUnit } from '../facts/systemd'
 import { NO_IMAGE_IN_HOST_MODE } from '../facts/systemd-types'
-import type { BootFacts, LogFacts, Part, ProcessFacts, ShutdownFacts, UnitFacts } from '../facts/types'
+import type {
+  BootFacts,
+  LogFacts,
+  Part,
+  ProcessFacts,
+  ShutdownFacts,
+  UnitFacts,
+} from '../facts/types'
 import { HostChild } from '../host/child'
 import { mapCommand } from '../host/command'
 import { gunicornView } from '../host/gunicorn-view'
@@ -174,10 +181,24 @@ export class HostRuntime implements Runtime {
         const exit = child.exit
         const ms = Date.now() - child.started
         if (exit)
-          return { ready: false, ms, exited: { exitCode: exit.code, afterMs: exit.afterMs }, logTail: child.merged.slice(-40) }
-        const ex = await probe.exchange({ purpose: 'health', path: spec.healthPath, signal: spec.signal })
+          return {
+            ready: false,
+            ms,
+            exited: { exitCode: exit.code, afterMs: exit.afterMs },
+            logTail: child.merged.slice(-40),
+          }
+        const ex = await probe.exchange({
+          purpose: 'health',
+          path: spec.healthPath,
+          signal: spec.signal,
+        })
         if (ex.response)
-          return { ready: true, ms: Date.now() - child.started, logTail: child.merged.slice(-40), firstStatus: ex.response.status }
+          return {
+            ready: true,
+            ms: Date.now() - child.started,
+            logTail: child.merged.slice(-40),
+            firstStatus: ex.response.status,
+          }
         if (Date.now() >= deadline)
           return { ready: false, ms, timedOut: true, logTail: child.merged.slice(-40) }
         await sleep(200)

@@ -6,7 +6,10 @@ import type { Check, CheckOutcome } from '../lib/types'
 import { unitAt } from '../lib/unit'
 
 /** Gunicorn's default bind; uWSGI and Waitress name theirs in the command. */
-const DEFAULT_BIND: Record<string, string> = { gunicorn: '127.0.0.1:8000', waitress: '0.0.0.0:8080' }
+const DEFAULT_BIND: Record<string, string> = {
+  gunicorn: '127.0.0.1:8000',
+  waitress: '0.0.0.0:8080',
+}
 
 function isLocal(address: string): boolean {
   if (address.startsWith('unix:') || address.startsWith('/')) return true

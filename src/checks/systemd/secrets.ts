@@ -34,16 +34,15 @@ function judge(obs: Observations): CheckOutcome {
       summary: unit.environmentFiles.length
         ? 'no secret in Environment=; the environment comes from EnvironmentFile='
         : 'no secret in Environment=',
-      evidence: [
-        ...(names.length ? [`Environment= names: ${names.join(', ')}`] : []),
-        ...files,
-      ],
+      evidence: [...(names.length ? [`Environment= names: ${names.join(', ')}`] : []), ...files],
     }
   }
   const first = inline[0] ?? committed[0]
   const evidence = [
     ...inline.map((v) => `Environment= line ${v.line}: ${describe(v)}`),
-    ...committed.map((v) => `${v.file} (committed, EnvironmentFile= line ${v.line}): ${describe(v)}`),
+    ...committed.map(
+      (v) => `${v.file} (committed, EnvironmentFile= line ${v.line}): ${describe(v)}`,
+    ),
   ]
   const all = [...inline, ...committed]
   return {

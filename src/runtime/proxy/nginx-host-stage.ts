@@ -151,11 +151,19 @@ export async function standUpHostNginx(
   const tested = await testHostNginx(script, nginx, work)
   const timings: ProxyStage['timings'] = { testMs: tested.ms }
   // The checks judge the listens as written (443, 80), not the loopback ports they moved to.
-  const rejected = readTest(facts, { ...tested, stdout: listensAsWritten(tested.stdout, ports) }, toRepo)
+  const rejected = readTest(
+    facts,
+    { ...tested, stdout: listensAsWritten(tested.stdout, ports) },
+    toRepo,
+  )
   if (rejected) {
     log.info(`nginx rejected ${display}: ${rejected}`)
     const reason = `nginx rejected the configuration: ${rejected}`
-    return { proxyConfig: facts, proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' }, timings }
+    return {
+      proxyConfig: facts,
+      proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
+      timings,
+    }
   }
   log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
   const sslPort = plan.sslPort === undefined ? undefined : ports.get(plan.sslPort)
@@ -171,7 +179,9 @@ export async function standUpHostNginx(
   while (Date.now() - started < START_TIMEOUT_MS) {
     if (await handshake(sslPort, serverName, 1000)) {
       timings.startMs = Date.now() - started
-      log.info(`nginx answers TLS for ${serverName} on ${LOOPBACK}:${sslPort} after ${timings.startMs} ms`)
+      log.info(
+        `nginx answers TLS for ${serverName} on ${LOOPBACK}:${sslPort} after ${timings.startMs} ms`,
+      )
       const proxy: ProxyFacts = { httpsPort: sslPort, clientAddress: LOOPBACK }
       if (httpPort !== undefined) proxy.httpPort = httpPort
       const runtime: ProxyRuntime = {
