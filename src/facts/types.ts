@@ -199,6 +199,11 @@ export interface LogFacts {
   stderr: string[]
   /** True when the line cap was hit. */
   truncated: boolean
+  /**
+   * Host mode: log files the server's processes held open for writing (Gunicorn's
+   * --access-logfile, a RotatingFileHandler), their last lines.
+   */
+  files?: { path: string; source: string; lines: string[] }[]
 }
 
 export interface ShutdownFacts {

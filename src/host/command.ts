@@ -62,6 +62,16 @@ export function rebind(
   return out
 }
 
+/** A path under the unit's WorkingDirectory= as the same path in the checkout; else unchanged. */
+export function inCheckout(
+  word: string,
+  workingDirectory: string | undefined,
+  checkout: string,
+): string {
+  const wd = workingDirectory?.replace(/\/+$/, '')
+  return wd && (word === wd || word.startsWith(`${wd}/`)) ? checkout + word.slice(wd.length) : word
+}
+
 /**
  * The command to spawn: the venv's interpreter running the server module for Gunicorn and
  * Waitress; uWSGI (a binary) from the venv when pip installed it, else from PATH.
@@ -76,9 +86,7 @@ export function mapCommand(o: {
   port: number
   bindHost?: string
 }): MappedCommand {
-  const wd = o.workingDirectory?.replace(/\/+$/, '')
-  const remap = (w: string): string =>
-    wd && wd !== '' && (w === wd || w.startsWith(`${wd}/`)) ? o.checkout + w.slice(wd.length) : w
+  const remap = (w: string): string => inCheckout(w, o.workingDirectory, o.checkout)
   const rest = o.argv.slice(o.serverIndex + 1).map(remap)
   const args = rebind(o.server, rest, o.port, o.bindHost)
   const python = path.join(o.venvDir, 'bin', 'python')

@@ -5,6 +5,7 @@
  * Processes come from /proc, logs from the child's output, shutdown is SIGTERM to the group.
  */
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { STOP_GRACE_S } from '../docker/stack'
 import { isUrlWithCredentials } from '../facts/dockerfile'
 import { looksSecret } from '../facts/secret-names'
@@ -19,7 +20,8 @@ import type {
   UnitFacts,
 } from '../facts/types'
 import { HostChild } from '../host/child'
-import { mapCommand } from '../host/command'
+import { openLogFiles, tailLines } from '../host/log-files'
+import { inCheckout, mapCommand } from '../host/command'
 import { gunicornView } from '../host/gunicorn-view'
 import { freePort, isFree } from '../host/ports'
 import { groupProcesses } from '../host/proc'
@@ -32,6 +34,9 @@ import { appProbe } from '../probe/app-probe'
 import type { ProxyOptions, ProxyStage } from './proxy/kind'
 import { standUpHostNginx } from './proxy/nginx-host-stage'
 import type { AppInstance, AppStart, Prepared, Runtime, RuntimeProxyInput } from './runtime'
+
+/** Lines kept of each log file the app writes. */
+const LOG_FILE_LINES = 200
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -103,11 +108,13 @@ export class HostRuntime implements Runtime {
     const spec = this.read.spec
     const venv = this.venv
     if (!spec || !venv) return
-    const view = await gunicornView(venv.python, spec.argv.slice(spec.serverIndex + 1), {
+    const args = spec.argv
+      .slice(spec.serverIndex + 1)
+      .map((w) => inCheckout(w, spec.workingDirectory, this.opts.context))
+    const view = await gunicornView(venv.python, args, {
       cwd: this.opts.context,
       env: Object.fromEntries(spec.env),
-      toRepo: (f) =>
-        f.startsWith(`${this.opts.workspace}/`) ? f.slice(this.opts.workspace.length + 1) : f,
+      toRepo: (f) => this.toRepo(f),
     })
     if ('error' in view) {
       this.unit.problems.push({ line: this.unit.execStart?.line ?? 1, message: view.error })
@@ -230,7 +237,31 @@ export class HostRuntime implements Runtime {
 
   async logs(instance: AppInstance): Promise<Part<LogFacts>> {
     const child = this.child(instance)
-    return { stdout: [...child.stdout], stderr: [...child.stderr], truncated: child.truncated }
+    const facts: LogFacts = {
+      stdout: [...child.stdout],
+      stderr: [...child.stderr],
+      truncated: child.truncated,
+    }
+    const pids = child.pid === undefined ? [] : (await groupProcesses(child.pid)).map((p) => p.pid)
+    const exclude = [this.venv?.dir ?? '/nonexistent', '/usr/lib/']
+    const access = this.unit.gunicorn?.accesslog
+    const files = []
+    for (const file of await openLogFiles(pids, exclude)) {
+      const source =
+        access && access !== '-' && path.resolve(this.opts.context, access) === file
+          ? 'Gunicorn --access-logfile'
+          : 'a log file the app keeps open, such as a RotatingFileHandler'
+      const lines = await tailLines(file, LOG_FILE_LINES).catch(() => [])
+      files.push({ path: this.toRepo(file), source, lines })
+    }
+    if (files.length) facts.files = files
+    return facts
+  }
+
+  /** A checkout path as the repository names it; other paths as they are. */
+  private toRepo(file: string): string {
+    const ws = this.opts.workspace
+    return file.startsWith(`${ws}/`) ? file.slice(ws.length + 1) : file
   }
 
   async stop(instance: AppInstance): Promise<ShutdownFacts> {
