@@ -110,6 +110,11 @@ export async function standUpHostNginx(
     const reason = 'host mode needs nginx on the runner (apt-get install nginx): none is installed'
     return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} }
   }
+  if (process.getuid?.() !== 0) {
+    const reason =
+      "host mode's nginx runs in a private mount namespace, which needs root: run the job as root (a container job, a self-hosted runner)"
+    return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} }
+  }
   const src = source(opts, input)
   const found: FoundConfig | undefined =
     src.source === 'reference'
