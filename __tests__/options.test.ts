@@ -26,6 +26,10 @@ fs.writeFileSync(
   path.join(ws, 'deploy', 'Caddyfile'),
   'example.com {\n\treverse_proxy 127.0.0.1:8000\n}\n',
 )
+fs.writeFileSync(
+  path.join(ws, 'deploy', 'app.service'),
+  '[Service]\nExecStart=/usr/bin/gunicorn app:app\n',
+)
 fs.writeFileSync(path.join(ws, 'report.json'), '{}\n')
 fs.writeFileSync(path.join(ws, 'policy.yml'), 'inputs:\n  fail-on: warning\n')
 fs.mkdirSync(path.join(ws, 'stack'))
@@ -384,7 +388,37 @@ const rows: Row[] = [
       message: "input 'compose-service' has invalid value 'web': only used with compose-file",
     },
   },
+  {
+    input: 'runtime',
+    good: {
+      raw: { runtime: 'host', 'unit-file': 'deploy/app.service' },
+      gives: { runtime: 'host', unitFile: at('deploy/app.service') },
+    },
+    bad: {
+      raw: { runtime: 'systemd' },
+      message: "input 'runtime' has invalid value 'systemd': 'auto', 'docker' or 'host'",
+    },
+  },
+  {
+    input: 'unit-file',
+    good: {
+      raw: { runtime: 'host', 'unit-file': 'deploy/app.service' },
+      gives: { unitFile: at('deploy/app.service') },
+    },
+    bad: {
+      raw: { runtime: 'host', 'unit-file': 'deploy/none.service' },
+      message: `input 'unit-file' has invalid value 'deploy/none.service': an existing unit file (looked for ${at('deploy/none.service')})`,
+    },
+  },
 ]
+
+test('runtime auto: docker beside a Dockerfile, host for a repository with a unit file and none', () => {
+  expect(parse({})).toMatchObject({ runtime: 'docker' })
+  expect(parse({ context: 'deploy' })).toMatchObject({
+    runtime: 'host',
+    unitFile: at('deploy/app.service'),
+  })
+})
 
 test('the table has one row per input, and the inputs are those of action.yml', () => {
   expect(rows.map((r) => r.input)).toEqual([...INPUT_NAMES])

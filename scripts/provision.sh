@@ -371,3 +371,5 @@ ensure_python_pg_image
 ensure_nginx_image
 ensure_caddy_image
 ensure_postgres_image
+# Host mode (runtime: host) runs without Docker, from the machine's own packages.
+bash "$HERE/provision-host.sh"

@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import { removeComposeProject } from './docker/compose'
 import { removeRun } from './docker/stack'
+import { killRecorded } from './host/registry'
 import { publishToGitHub, untrustedForkWarning } from './github/publish'
 import { readInputs } from './inputs'
 import type { Logger } from './log'
@@ -134,6 +135,9 @@ async function commentOnly(options: Options): Promise<void> {
 export async function post(): Promise<void> {
   const runId = state.savedRunId()
   if (!runId) return
+  // Host mode's process groups (the app, nginx) are recorded by pgid; docker's by label.
+  const killed = killRecorded(runId)
+  if (killed > 0) core.info(`ended ${killed} leftover process group(s) of run ${runId}`)
   try {
     const removed = await removeRun(runId)
     if (removed > 0) core.info(`removed ${removed} leftover object(s) of run ${runId}`)

@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import { CHECK_IDS, isCheckId } from './checks/ids'
 import { PolicyError, readPolicy, type Policy } from './policy/load'
 import policySchema from './policy/schema.json'
+import { runtimeOf, type RuntimeKind } from './options-runtime'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
@@ -83,6 +84,10 @@ export interface Options {
   failOnNewOnly: boolean
   /** Where the SARIF log is written (absolute), when wanted. */
   sarifPath?: string
+  /** How the app runs: its image (docker) or its systemd unit on this machine (host). */
+  runtime: RuntimeKind
+  /** host: the systemd unit (absolute). */
+  unitFile?: string
   /** A compose project (`compose-file`): the app is one of its services (runtime/compose-plan.ts). */
   compose?: ComposeOptions
 }
@@ -140,6 +145,8 @@ export const INPUT_NAMES = [
   'sarif-path',
   'compose-file',
   'compose-service',
+  'runtime',
+  'unit-file',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -335,7 +342,16 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     file = image
       ? path.resolve(env.workspace, fileRaw)
       : existing('file', fileRaw, env.workspace, 'file')
-  else if (!image && !compose)
+  const choice = commentOnly
+    ? { runtime: 'docker' as const }
+    : compose
+      ? composeRuntime(get('runtime'))
+      : runtimeOf(
+          { runtime: get('runtime'), unitFile: get('unit-file') },
+          { context, dockerfile: file, image: image !== undefined, workspace: env.workspace },
+          bad,
+        )
+  if (!fileRaw && !image && !compose && choice.runtime === 'docker')
     existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file')
 
   const failOn = get('fail-on') || 'error'
@@ -430,6 +446,7 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
     sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
     ...(compose ? { compose } : {}),
+    ...choice,
   }
 }
 
@@ -450,4 +467,11 @@ function composeOf(raw: RawInputs, workspace: string, unused: boolean): ComposeO
     contextSet: (raw.context ?? '').trim() !== '',
     fileSet: (raw.file ?? '').trim() !== '',
   }
+}
+
+/** A compose project runs in Docker: `runtime` may say so, or nothing. */
+function composeRuntime(asked: string): { runtime: 'docker' } {
+  if (asked && asked !== 'auto' && asked !== 'docker')
+    throw bad('runtime', asked, "'auto' or 'docker' with compose-file")
+  return { runtime: 'docker' }
 }

@@ -16,7 +16,15 @@ export const CATALOG_IDS = CHECK_IDS
  * them. The good fixture must pass each of them, and a defect fixture may change only the
  * outcomes its case names.
  */
-export const IMPLEMENTED: readonly CheckId[] = CHECK_IDS
+export const IMPLEMENTED: readonly CheckId[] = CHECK_IDS.filter((id) => !id.startsWith('systemd.'))
+
+/** Checks only host mode decides (a systemd unit): not applicable to a docker run. */
+export const HOST_ONLY: readonly CheckId[] = CHECK_IDS.filter((id) => id.startsWith('systemd.'))
+
+/** Checks host mode never decides: nothing is built (check-catalog.md, host mode). */
+export const NOT_IN_HOST_MODE: readonly CheckId[] = CHECK_IDS.filter((id) =>
+  /^(build|image)\./.test(id),
+)
 export type ImplementedId = CheckId
 
 /** Default severity of each check, from the catalog. */
@@ -707,3 +715,32 @@ PROXY_CASES.push(
 
 /** Every fixture but `good`, with its case. */
 export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES, ...CADDY_CASES]
+
+/**
+ * Host-mode fixtures (a systemd unit, no Dockerfile; host.e2e.test.ts): `systemd-good` passes
+ * every check but build.* and image.* (not applicable); each case names what its unit changes.
+ */
+export const HOST_GOOD = 'systemd-good'
+export const HOST_CASES: DefectCase[] = [
+  {
+    fixture: 'systemd-defect',
+    defect:
+      'the unit has no User=, SECRET_KEY and a DATABASE_URL with a password in Environment=, Gunicorn on 0.0.0.0, Restart=no',
+    expect: {
+      'systemd.user': 'fail',
+      'systemd.restart': 'fail',
+      'systemd.secrets': 'fail',
+      'systemd.bind-local': 'fail',
+    },
+    changedFiles: ['deploy/myapp.service'],
+    exitCode: 1,
+    configLine: {},
+    evidence: {
+      'systemd.secrets': [
+        /SECRET_KEY \(48 characters, value not shown\)/,
+        /DATABASE_URL \(a URL with a password/,
+      ],
+      'systemd.bind-local': [/0\.0\.0\.0:8000/],
+    },
+  },
+]

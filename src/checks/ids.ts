@@ -40,6 +40,10 @@ export const CHECK_IDS = [
   'headers.server-tokens',
   'proxy.timeouts',
   'proxy.body-size',
+  'systemd.user',
+  'systemd.restart',
+  'systemd.secrets',
+  'systemd.bind-local',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]

@@ -14,8 +14,10 @@ import type {
   SecondBootFacts,
   SessionCookieFacts,
 } from './proxy-types'
+import type { UnitFacts } from './systemd-types'
 
 export type * from './proxy-types'
+export type * from './systemd-types'
 
 /**
  * A part that could not be observed. Checks that need it are skipped `blocked` (the gate fails
@@ -56,6 +58,8 @@ export interface RunFacts {
   envNames: string[]
   /** The `command` input when it overrode the image's command. */
   commandOverride?: string[]
+  /** How the app ran: absent in recordings before host mode (docker). */
+  runtime?: 'docker' | 'host'
 }
 
 /** One Dockerfile instruction, as dockerfile-ast reports it. */
@@ -201,6 +205,11 @@ export interface LogFacts {
   stderr: string[]
   /** True when the line cap was hit. */
   truncated: boolean
+  /**
+   * Host mode: log files the server's processes held open for writing (Gunicorn's
+   * --access-logfile, a RotatingFileHandler), their last lines.
+   */
+  files?: { path: string; source: string; lines: string[] }[]
 }
 
 export interface ShutdownFacts {
@@ -268,4 +277,6 @@ export interface Observations {
   forwardedSpoof: Part<ForwardedSpoofFacts>
   /** Handshakes pinned to one TLS version or suite against the running proxy. */
   tls: Part<TlsFacts>
+  /** The systemd unit host mode ran (not-applicable for the docker runtime). */
+  unit: Part<UnitFacts>
 }

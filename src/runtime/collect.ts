@@ -14,6 +14,9 @@ import type { Options } from '../options'
 import { ComposeRuntime, type StartedDependency } from './compose-runtime'
 import type { ComposePlan } from './compose-plan'
 import { DockerRuntime } from './docker-runtime'
+import { HostRuntime } from './host-runtime'
+import { hostBootFailure, NOT_IN_HOST_MODE } from './host-collect'
+import { NO_UNIT } from '../facts/systemd-types'
 import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
 import { uwsgiIniOf } from '../facts/port'
 import { prepareProbe } from '../probe/introspect'
@@ -58,9 +61,12 @@ export async function collect(
 ): Promise<CollectResult> {
   const started = Date.now()
   const docker = new Docker(log)
-  const runtime = ctx.compose
-    ? new ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
-    : new DockerRuntime(docker, opts, ctx.runId, log)
+  const runtime =
+    opts.runtime === 'host'
+      ? new HostRuntime(opts, ctx.runId, log)
+      : ctx.compose
+        ? new ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
+        : new DockerRuntime(docker, opts, ctx.runId, log)
   const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare())
   ctx.signal?.throwIfAborted()
 
@@ -83,7 +89,9 @@ export async function collect(
     secondBoot: NOT_BUILT,
     forwardedSpoof: NOT_BUILT,
     tls: NOT_BUILT,
+    unit: runtime instanceof HostRuntime ? runtime.unit : NO_UNIT,
   }
+  if (runtime.kind === 'host') Object.assign(obs, NOT_IN_HOST_MODE)
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
     timings: {
@@ -94,7 +102,11 @@ export async function collect(
     image: build.imageRef,
     ...(runtime instanceof ComposeRuntime ? { dependencies: runtime.started } : {}),
   })
-  if (!build.ok) return result(0)
+  if (!build.ok) {
+    // In host mode nothing is built: a venv or pip failure means the app cannot boot.
+    if (runtime.kind === 'host') Object.assign(obs, hostBootFailure(build))
+    return result(0)
+  }
 
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`))
   try {
@@ -189,6 +201,7 @@ function runFacts(
   const { port, portSource } =
     opts.port !== undefined ? { port: opts.port, portSource: 'input' as const } : detected
   const facts: RunFacts = {
+    runtime: opts.runtime,
     port,
     portSource,
     appProtocol: detected.protocol,
@@ -199,7 +212,7 @@ function runFacts(
     secretInjected,
     envNames: opts.env.map(([k]) => k),
   }
-  if (!opts.image)
+  if (!opts.image && opts.runtime !== 'host')
     facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/')
   if (opts.command) facts.commandOverride = opts.command
   return facts

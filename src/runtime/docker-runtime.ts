@@ -18,7 +18,9 @@ import { APP_HOST } from './app-host'
 import { buildImage, inspectImage } from './image'
 import { waitReady } from './readiness'
 import { containerLogs, settledProcesses } from './running'
-import type { AppInstance, AppStart, Prepared, Runtime } from './runtime'
+import type { ProxyOptions, ProxyStage } from './proxy/kind'
+import { standUpProxy } from './proxy/stage'
+import type { AppInstance, AppStart, Prepared, Runtime, RuntimeProxyInput } from './runtime'
 
 /** What a kind adds to where an instance runs (compose: the service's names, its secrets). */
 export interface Placement {
@@ -112,6 +114,15 @@ export class DockerRuntime implements Runtime {
 
   remove(instance: AppInstance): Promise<void> {
     return removeApp(this.docker, this.handle(instance))
+  }
+
+  standUpProxy(opts: ProxyOptions, input: RuntimeProxyInput): Promise<ProxyStage> {
+    const { instance, ...rest } = input
+    return standUpProxy(this.docker, opts, {
+      ...rest,
+      network: this.network,
+      appContainer: instance.name,
+    })
   }
 
   async cleanup(): Promise<void> {

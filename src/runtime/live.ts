@@ -12,12 +12,10 @@ import { appProbe } from '../probe/app-probe'
 import type { PreparedProbe } from '../probe/introspect'
 import { proxyExchanges } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
-import { standUpProxy } from './proxy/stage'
-import type { DockerRuntime } from './docker-runtime'
 import { observeForwardedSpoof } from './forwarded-spoof'
 import { ask, askThroughProxy } from './probe-questions'
 import { appExchanges } from './running'
-import type { AppInstance } from './runtime'
+import type { AppInstance, Runtime } from './runtime'
 import { secondBoot } from './second-boot'
 import { FORGED_CLIENT } from '../facts/forged'
 import { sessionCookiesFrom } from '../facts/session-cookies'
@@ -30,7 +28,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export interface LiveContext {
   runId: string
   /** The runtime the app runs in; the proxy joins its network. */
-  runtime: DockerRuntime
+  runtime: Runtime
   instance: AppInstance
   hostPort: number
   /** The app's env without the probe's variables (SECRET_KEY included when given or injected). */
@@ -111,11 +109,10 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   if (appAnswer) answers.push(appAnswer)
 
   const staged = await c.log.stage('Stand up the TLS proxy', () =>
-    standUpProxy(c.runtime.docker, opts, {
+    c.runtime.standUpProxy(opts, {
       runId: c.runId,
-      network: c.runtime.network,
+      instance: c.instance,
       appPort: run.port,
-      appContainer: c.instance.name,
       staticFolderHint: appAnswer?.staticFolder ?? undefined,
       staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
       // Its own token, not the probe's: it names pages and a canary that evidence may quote.
