@@ -71318,6 +71318,9 @@ function failedLine(obs) {
 }
 /** build.image: the image was built (or the named image exists). */
 function judgeBuild(obs) {
+    const host = (0, parts_1.notBuiltInHostMode)(obs);
+    if (host)
+        return host;
     const b = obs.build;
     const image = (0, parts_1.present)(obs.image);
     const size = image ? `, ${megabytes(image.sizeBytes)}` : '';
@@ -71407,6 +71410,9 @@ function pipNoCacheEnv(steps, before) {
 }
 /** build.layer-cache: dependencies install in their own layer, before the source is copied. */
 function judgeLayerCache(obs) {
+    const host = (0, parts_1.notBuiltInHostMode)(obs);
+    if (host)
+        return host;
     const df = (0, parts_1.present)(obs.dockerfile);
     if (df === undefined)
         return { status: 'skipped', summary: 'the Dockerfile was not read' };
@@ -71504,6 +71510,7 @@ const secret_1 = __nccwpck_require__(89337);
 const server_1 = __nccwpck_require__(56158);
 const shutdown_1 = __nccwpck_require__(90103);
 const static_1 = __nccwpck_require__(17939);
+const systemd_1 = __nccwpck_require__(58057);
 const tls_1 = __nccwpck_require__(49483);
 exports.CATALOG = [
     build_1.buildImage,
@@ -71542,6 +71549,10 @@ exports.CATALOG = [
     headers_1.headersServerTokens,
     proxy_1.proxyTimeouts,
     proxy_1.proxyBodySize,
+    systemd_1.systemdUser,
+    systemd_1.systemdRestart,
+    systemd_1.systemdSecrets,
+    systemd_1.systemdBindLocal,
 ];
 /** Every catalog check over the facts, one result each in catalog order; never throws. */
 function runCatalog(obs, skip = []) {
@@ -72288,6 +72299,10 @@ exports.CHECK_IDS = [
     'headers.server-tokens',
     'proxy.timeouts',
     'proxy.body-size',
+    'systemd.user',
+    'systemd.restart',
+    'systemd.secrets',
+    'systemd.bind-local',
 ];
 /** Whether `id` names a check of the catalog. */
 function isCheckId(id) {
@@ -73336,6 +73351,7 @@ function passLocationFor(server, path) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.present = present;
 exports.dockerfileAt = dockerfileAt;
+exports.notBuiltInHostMode = notBuiltInHostMode;
 /** The part itself, or undefined when it was not observed. */
 function present(part) {
     return 'unavailable' in part ? undefined : part;
@@ -73346,6 +73362,16 @@ function dockerfileAt(obs, line) {
     if (file === undefined)
         return undefined;
     return line === undefined ? { file } : { file, line };
+}
+/** In host mode nothing is built: build.* is not applicable (check-catalog.md, host mode). */
+function notBuiltInHostMode(obs) {
+    if (obs.run.runtime !== 'host')
+        return undefined;
+    return {
+        status: 'skipped',
+        summary: 'host mode: the app runs from its systemd unit, no image is built',
+        skipReason: 'not-applicable',
+    };
 }
 
 
@@ -73819,6 +73845,26 @@ function firstError(lines) {
 
 /***/ }),
 
+/***/ 69939:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.unitAt = unitAt;
+exports.settingLine = settingLine;
+/** A location in the unit file (or another repository file a setting lives in). */
+function unitAt(unit, line, file = unit.path) {
+    return line === undefined ? { file } : { file, line };
+}
+/** `Key=value (line N)` for evidence; the value is a setting, never an Environment= value. */
+function settingLine(key, value, line) {
+    return value === undefined ? `${key}= not set` : `${key}=${value} (line ${line})`;
+}
+
+
+/***/ }),
+
 /***/ 72040:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -73991,10 +74037,24 @@ function judge(obs) {
     if (found.length > 0) {
         return {
             status: 'passed',
-            summary: `access-log lines found for ${found.length} of ${(0, text_1.plural)(requests.length, 'request')}`,
+            summary: `access-log lines found for ${found.length} of ${(0, text_1.plural)(requests.length, 'request')}${obs.run.runtime === 'host' ? ' on stdout/stderr' : ''}`,
             evidence: [
                 ...evidence,
                 ...(0, text_1.lastLines)(lines.filter((l) => found.some((x) => (0, http_1.logged)(x, [l]))), 2),
+            ],
+        };
+    }
+    // Host mode: the guide's alternative to stdout is rotating files.
+    const file = (logs.files ?? []).find((f) => requests.some((x) => (0, http_1.logged)(x, f.lines)));
+    if (obs.run.runtime === 'host' && file) {
+        const inFile = requests.filter((x) => (0, http_1.logged)(x, file.lines));
+        return {
+            status: 'passed',
+            summary: `access-log lines found for ${inFile.length} of ${(0, text_1.plural)(requests.length, 'request')} in ${file.path} (${file.source}), not on stdout`,
+            evidence: [
+                ...evidence,
+                `log file: ${file.path} (${file.source})`,
+                ...(0, text_1.lastLines)(file.lines, 2),
             ],
         };
     }
@@ -75907,6 +75967,268 @@ exports.staticAliasTraversal = {
 
 /***/ }),
 
+/***/ 5944:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdBindLocal = void 0;
+const parts_1 = __nccwpck_require__(319);
+const unit_1 = __nccwpck_require__(69939);
+/** Gunicorn's default bind; uWSGI and Waitress name theirs in the command. */
+const DEFAULT_BIND = {
+    gunicorn: '127.0.0.1:8000',
+    waitress: '0.0.0.0:8080',
+};
+function isLocal(address) {
+    if (address.startsWith('unix:') || address.startsWith('/'))
+        return true;
+    const host = /^\[([^\]]*)\]/.exec(address)?.[1] ?? address.split(':')[0];
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+function where(b) {
+    return b.line === undefined ? `${b.source}` : `${b.source} (${b.file} line ${b.line})`;
+}
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const server = unit.server ?? 'other';
+    const fallback = DEFAULT_BIND[server];
+    const bind = unit.bind ??
+        (fallback
+            ? { addresses: [fallback], source: 'default', file: unit.path, line: unit.execStart?.line }
+            : undefined);
+    if (bind === undefined)
+        return {
+            status: 'skipped',
+            summary: 'the unit names no address the server binds',
+            skipReason: 'not-applicable',
+        };
+    const open = bind.addresses.filter((a) => !isLocal(a));
+    const evidence = [`bind: ${bind.addresses.join(', ')} from ${where(bind)}`];
+    const location = (0, unit_1.unitAt)(unit, bind.line, bind.file);
+    if (open.length === 0)
+        return {
+            status: 'passed',
+            summary: `the server binds ${bind.addresses.join(', ')}: only the local proxy reaches it`,
+            evidence,
+            location,
+        };
+    return {
+        status: 'failed',
+        summary: `the server binds ${open.join(', ')}: it is reachable without the proxy`,
+        evidence,
+        fix: 'bind 127.0.0.1 (e.g. gunicorn -b 127.0.0.1:8000) or a unix socket the proxy uses',
+        location,
+    };
+}
+exports.systemdBindLocal = {
+    id: 'systemd.bind-local',
+    title: 'The server binds loopback behind the proxy',
+    severity: 'warning',
+    needs: ['unit'],
+    passesWhen: 'the server binds 127.0.0.1 or a unix socket, not 0.0.0.0',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 58057:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdUser = exports.systemdSecrets = exports.systemdRestart = exports.systemdBindLocal = void 0;
+/** The systemd.* checks (host mode), one file each. */
+var bind_local_1 = __nccwpck_require__(5944);
+Object.defineProperty(exports, "systemdBindLocal", ({ enumerable: true, get: function () { return bind_local_1.systemdBindLocal; } }));
+var restart_1 = __nccwpck_require__(12062);
+Object.defineProperty(exports, "systemdRestart", ({ enumerable: true, get: function () { return restart_1.systemdRestart; } }));
+var secrets_1 = __nccwpck_require__(47040);
+Object.defineProperty(exports, "systemdSecrets", ({ enumerable: true, get: function () { return secrets_1.systemdSecrets; } }));
+var user_1 = __nccwpck_require__(25670);
+Object.defineProperty(exports, "systemdUser", ({ enumerable: true, get: function () { return user_1.systemdUser; } }));
+
+
+/***/ }),
+
+/***/ 12062:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdRestart = void 0;
+const parts_1 = __nccwpck_require__(319);
+const unit_1 = __nccwpck_require__(69939);
+const GOOD = new Set(['always', 'on-failure']);
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const r = unit.restart;
+    const evidence = [(0, unit_1.settingLine)('Restart', r?.value, r?.line)];
+    if (r !== undefined && GOOD.has(r.value)) {
+        return {
+            status: 'passed',
+            summary: `Restart=${r.value}: systemd starts the server again when it dies`,
+            evidence,
+            location: (0, unit_1.unitAt)(unit, r.line),
+        };
+    }
+    return {
+        status: 'failed',
+        summary: r === undefined
+            ? 'the unit has no Restart= (default no): a crashed server stays down'
+            : `Restart=${r.value}: a crashed server stays down`,
+        evidence,
+        fix: 'set Restart=always (or Restart=on-failure) in the [Service] section',
+        location: (0, unit_1.unitAt)(unit, r?.line ?? unit.execStart?.line),
+    };
+}
+exports.systemdRestart = {
+    id: 'systemd.restart',
+    title: 'The unit restarts the server when it dies',
+    severity: 'warning',
+    needs: ['unit'],
+    passesWhen: '`Restart=always` or `Restart=on-failure`',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 47040:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdSecrets = void 0;
+/** systemd.secrets: no secret written into the unit's Environment= (values never printed). */
+const secret_names_1 = __nccwpck_require__(19574);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
+const unit_1 = __nccwpck_require__(69939);
+function secretVars(vars) {
+    return vars.filter((v) => (0, secret_names_1.looksSecret)(v.name, v.valueLength, v.urlWithCredentials));
+}
+function describe(v) {
+    const shape = v.urlWithCredentials ? 'a URL with a password' : `${v.valueLength} characters`;
+    return `${v.name} (${shape}, value not shown)`;
+}
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const inline = secretVars(unit.environment);
+    const committed = unit.environmentFiles.flatMap((f) => secretVars(f.vars ?? []).map((v) => ({ ...v, file: f.path })));
+    const files = unit.environmentFiles.map((f) => `EnvironmentFile=${f.optional ? '-' : ''}${f.path} (line ${f.line}, ${f.inRepo ? 'in the repository' : 'outside the repository'})`);
+    if (inline.length === 0 && committed.length === 0) {
+        const names = unit.environment.map((v) => v.name);
+        return {
+            status: 'passed',
+            summary: unit.environmentFiles.length
+                ? 'no secret in Environment=; the environment comes from EnvironmentFile='
+                : 'no secret in Environment=',
+            evidence: [...(names.length ? [`Environment= names: ${names.join(', ')}`] : []), ...files],
+        };
+    }
+    const first = inline[0] ?? committed[0];
+    const evidence = [
+        ...inline.map((v) => `Environment= line ${v.line}: ${describe(v)}`),
+        ...committed.map((v) => `${v.file} (committed, EnvironmentFile= line ${v.line}): ${describe(v)}`),
+    ];
+    const all = [...inline, ...committed];
+    return {
+        status: 'failed',
+        summary: `${(0, text_1.plural)(all.length, 'secret')} written into the unit's environment: ${[...new Set(all.map((v) => v.name))].join(', ')}`,
+        evidence,
+        fix: 'move secrets to an EnvironmentFile= outside the repository (mode 0600, e.g. /etc/myapp/env) or to LoadCredential=',
+        location: (0, unit_1.unitAt)(unit, first.line),
+    };
+}
+exports.systemdSecrets = {
+    id: 'systemd.secrets',
+    title: 'No secret written into the unit',
+    severity: 'error',
+    needs: ['unit'],
+    passesWhen: 'no SECRET_KEY, password, token or credential URL in `Environment=` (nor in an `EnvironmentFile=` committed to the repository)',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 25670:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdUser = void 0;
+const parts_1 = __nccwpck_require__(319);
+const unit_1 = __nccwpck_require__(69939);
+const FIX = 'add User=www-data (or a dedicated user such as User=myapp) to the [Service] section, as the deployment guide does';
+function isRoot(user) {
+    return user === 'root' || user === '0';
+}
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const user = unit.user;
+    const evidence = [(0, unit_1.settingLine)('User', user?.value, user?.line)];
+    if (unit.execStart?.privileged) {
+        return {
+            status: 'failed',
+            summary: `ExecStart= has a '+' or '!' prefix: the server runs with full privileges whatever User= says`,
+            evidence: [...evidence, `ExecStart= (line ${unit.execStart.line})`],
+            fix: "remove the '+' / '!' prefix from ExecStart=",
+            location: (0, unit_1.unitAt)(unit, unit.execStart.line),
+        };
+    }
+    if (user === undefined) {
+        return {
+            status: 'failed',
+            summary: 'the unit has no User=: systemd runs the server as root',
+            evidence,
+            fix: FIX,
+            location: (0, unit_1.unitAt)(unit, unit.execStart?.line),
+        };
+    }
+    if (isRoot(user.value)) {
+        return {
+            status: 'failed',
+            summary: `the unit runs the server as root (User=${user.value})`,
+            evidence,
+            fix: FIX,
+            location: (0, unit_1.unitAt)(unit, user.line),
+        };
+    }
+    return {
+        status: 'passed',
+        summary: `the server runs as ${user.value}, not root`,
+        evidence,
+        location: (0, unit_1.unitAt)(unit, user.line),
+    };
+}
+exports.systemdUser = {
+    id: 'systemd.user',
+    title: 'The unit runs the server as a non-root User=',
+    severity: 'warning',
+    needs: ['unit'],
+    passesWhen: 'the unit sets `User=` to a user other than root',
+    run: judge,
+};
+
+
+/***/ }),
+
 /***/ 69979:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -77321,6 +77643,7 @@ async function run(cmd, args, opts) {
         delay: STDIO_CLOSE_MS,
         silent: opts.silent ?? true,
         env: childEnv(opts.env),
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
         input: opts.input === undefined ? undefined : Buffer.from(opts.input),
         listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
     });
@@ -78094,6 +78417,97 @@ function secretValuesIn(text) {
         }
     }
     return values;
+}
+
+
+/***/ }),
+
+/***/ 36799:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Reading an EnvironmentFile= as systemd's load_env_file() does: `KEY=VALUE` lines, `#` and `;`
+ * comments, whitespace around the key and an unquoted value stripped, single quotes literal,
+ * double quotes with backslash escapes of `"`, `\`, `` ` ``, `$` and newline, and a backslash
+ * at the end of a line joining the next.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseEnvFile = parseEnvFile;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The variables of an environment file, in order (a later one wins when set twice). */
+function parseEnvFile(text) {
+    const out = [];
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        while (i < n && /[ \t\r\n]/.test(text[i]))
+            i++;
+        if (i >= n)
+            break;
+        if (text[i] === '#' || text[i] === ';') {
+            while (i < n && text[i] !== '\n')
+                i++;
+            continue;
+        }
+        let key = '';
+        while (i < n && text[i] !== '=' && text[i] !== '\n')
+            key += text[i++];
+        if (text[i] !== '=')
+            continue;
+        i++;
+        let value = '';
+        let pendingSpace = '';
+        while (i < n && text[i] !== '\n') {
+            const c = text[i];
+            if (c === "'") {
+                value += pendingSpace;
+                pendingSpace = '';
+                const end = text.indexOf("'", i + 1);
+                value += text.slice(i + 1, end < 0 ? n : end);
+                i = end < 0 ? n : end + 1;
+            }
+            else if (c === '"') {
+                value += pendingSpace;
+                pendingSpace = '';
+                i++;
+                while (i < n && text[i] !== '"') {
+                    if (text[i] === '\\' && /["\\`$\n]/.test(text[i + 1] ?? '')) {
+                        if (text[i + 1] !== '\n')
+                            value += text[i + 1];
+                        i += 2;
+                    }
+                    else
+                        value += text[i++];
+                }
+                i++;
+            }
+            else if (c === '\\') {
+                if (text[i + 1] === '\n')
+                    i += 2;
+                else {
+                    value += pendingSpace + (text[i + 1] ?? '');
+                    pendingSpace = '';
+                    i += 2;
+                }
+            }
+            else if (c === ' ' || c === '\t' || c === '\r') {
+                if (value !== '')
+                    pendingSpace += c;
+                i++;
+            }
+            else {
+                value += pendingSpace + c;
+                pendingSpace = '';
+                i++;
+            }
+        }
+        const name = key.trim();
+        if (ENV_NAME.test(name))
+            out.push([name, value]);
+    }
+    return out;
 }
 
 
@@ -79617,6 +80031,433 @@ function argWords(args) {
 
 /***/ }),
 
+/***/ 26416:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * What host mode observes of the systemd unit (systemd.* checks). Like every observation it
+ * holds no secret value: Environment= variables are names, lengths and shapes.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NO_IMAGE_IN_HOST_MODE = exports.NO_UNIT = void 0;
+/** The unit part of a docker run: there is no unit to judge. */
+exports.NO_UNIT = {
+    unavailable: 'the app runs from its image, not from a systemd unit',
+    skip: 'not-applicable',
+};
+/** The image part in host mode: nothing is built (image.* not applicable). */
+exports.NO_IMAGE_IN_HOST_MODE = {
+    unavailable: 'host mode: the app runs from its systemd unit, there is no image',
+    skip: 'not-applicable',
+};
+
+
+/***/ }),
+
+/***/ 22591:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Reading a systemd unit file as systemd does (systemd.syntax(7), conf-parser.c): sections,
+ * `Key=Value` assignments with the 1-based line they start on, lines ending in an unescaped
+ * backslash joined with the next (the backslash becomes a space; comment lines inside a
+ * continuation are dropped), `#`/`;` comments, and an empty assignment resetting list settings.
+ * Values are kept raw here; unit-words.ts splits them as each setting's parser does.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseUnit = parseUnit;
+exports.assignmentsOf = assignmentsOf;
+exports.lastOf = lastOf;
+exports.listOf = listOf;
+const COMMENT = /^[#;]/;
+/** True when the line ends in a backslash that is not itself escaped. */
+function continues(line) {
+    let escaped = false;
+    for (const c of line)
+        escaped = escaped ? false : c === '\\';
+    return escaped;
+}
+/** Splits the text into logical lines (continuations joined), each with its first line number. */
+function logicalLines(text) {
+    const out = [];
+    const physical = text.split(/\r?\n/);
+    let pending;
+    for (const [i, raw] of physical.entries()) {
+        const trimmed = raw.replace(/^\s+/, '');
+        // conf-parser.c skips comment lines first, also in the middle of a continuation.
+        if (COMMENT.test(trimmed))
+            continue;
+        if (pending === undefined && trimmed === '')
+            continue;
+        const piece = continues(raw) ? `${raw.slice(0, -1)} ` : raw;
+        if (pending === undefined)
+            pending = { text: piece, line: i + 1 };
+        else
+            pending.text += piece;
+        if (!continues(raw)) {
+            out.push(pending);
+            pending = undefined;
+        }
+    }
+    if (pending !== undefined)
+        out.push(pending);
+    return out;
+}
+/** Parses a unit file's text; never throws (what systemd ignores is listed in `ignored`). */
+function parseUnit(text) {
+    const assignments = [];
+    const ignored = [];
+    let section = '';
+    for (const { text: l, line } of logicalLines(text)) {
+        const s = l.trim();
+        if (s === '')
+            continue;
+        if (s.startsWith('[')) {
+            const m = /^\[([^\]]+)\]$/.exec(s);
+            if (m)
+                section = m[1];
+            else
+                ignored.push({ line, reason: 'invalid section header' });
+            continue;
+        }
+        const eq = s.indexOf('=');
+        if (eq < 0) {
+            ignored.push({ line, reason: "missing '='" });
+            continue;
+        }
+        if (section === '') {
+            ignored.push({ line, reason: 'assignment outside of any section' });
+            continue;
+        }
+        assignments.push({ section, key: s.slice(0, eq).trim(), value: s.slice(eq + 1).trim(), line });
+    }
+    return { assignments, ignored };
+}
+/** The assignments of one key in one section, in file order. */
+function assignmentsOf(unit, section, key) {
+    return unit.assignments.filter((a) => a.section === section && a.key === key);
+}
+/** The effective single value of a setting: the last assignment wins (undefined when unset). */
+function lastOf(unit, section, key) {
+    const all = assignmentsOf(unit, section, key);
+    const last = all[all.length - 1];
+    return last === undefined || last.value === '' ? undefined : last;
+}
+/**
+ * A list setting's assignments after resets: an empty assignment drops every earlier one
+ * (Environment=, EnvironmentFile=, ExecStart=).
+ */
+function listOf(unit, section, key) {
+    let out = [];
+    for (const a of assignmentsOf(unit, section, key))
+        out = a.value === '' ? [] : [...out, a];
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 5404:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readUnit = readUnit;
+exports.gunicornBind = gunicornBind;
+/**
+ * A unit file read into what host mode runs (UnitSpec, with values) and what the checks judge
+ * (UnitFacts, without them). Pure: the caller reads the files (the unit, EnvironmentFile=s in
+ * the repository) and Gunicorn's own view of its settings.
+ */
+const dockerfile_1 = __nccwpck_require__(31417);
+const env_file_1 = __nccwpck_require__(36799);
+const systemd_unit_1 = __nccwpck_require__(22591);
+const unit_words_1 = __nccwpck_require__(61093);
+const uwsgi_config_1 = __nccwpck_require__(93085);
+const wsgi_1 = __nccwpck_require__(19033);
+const SERVICE = 'Service';
+function setting(unit, key) {
+    const a = (0, systemd_unit_1.lastOf)(unit, SERVICE, key);
+    return a && { value: a.value, line: a.line };
+}
+function envVar(name, value, line) {
+    return { name, valueLength: value.length, urlWithCredentials: (0, dockerfile_1.isUrlWithCredentials)(value), line };
+}
+/** Reads the unit; never throws (what systemd would refuse is in facts.problems). */
+function readUnit(input) {
+    const unit = (0, systemd_unit_1.parseUnit)(input.text);
+    const problems = unit.ignored.map((i) => ({ line: i.line, message: i.reason }));
+    const environment = [];
+    const env = new Map();
+    for (const a of (0, systemd_unit_1.listOf)(unit, SERVICE, 'Environment')) {
+        const parsed = (0, unit_words_1.environmentAssignments)(a.value);
+        if (parsed.error)
+            problems.push({ line: a.line, message: `Environment=: ${parsed.error}` });
+        if (parsed.invalid)
+            problems.push({
+                line: a.line,
+                message: `Environment=: ${parsed.invalid} invalid assignment(s)`,
+            });
+        for (const [k, v] of parsed.vars) {
+            environment.push(envVar(k, v, a.line));
+            env.set(k, v);
+        }
+    }
+    // systemd reads EnvironmentFile= after Environment=: the files win.
+    const environmentFiles = [];
+    for (const a of (0, systemd_unit_1.listOf)(unit, SERVICE, 'EnvironmentFile')) {
+        const optional = a.value.startsWith('-');
+        const file = optional ? a.value.slice(1) : a.value;
+        const entry = { path: file, optional, line: a.line, inRepo: input.inRepo(file) };
+        const read = entry.inRepo ? input.readRepoFile(file) : undefined;
+        if (read) {
+            const vars = (0, env_file_1.parseEnvFile)(read.text);
+            entry.vars = vars.map(([k, v]) => envVar(k, v, a.line));
+            for (const [k, v] of vars)
+                env.set(k, v);
+        }
+        environmentFiles.push(entry);
+    }
+    const facts = { path: input.path, environment, environmentFiles, problems };
+    for (const [key, field] of [
+        ['User', 'user'],
+        ['Group', 'group'],
+        ['Restart', 'restart'],
+        ['WorkingDirectory', 'workingDirectory'],
+    ]) {
+        const s = setting(unit, key);
+        if (s)
+            facts[field] = s;
+    }
+    const execs = (0, systemd_unit_1.listOf)(unit, SERVICE, 'ExecStart');
+    const exec = execs[execs.length - 1];
+    if (!exec)
+        return { facts };
+    if (execs.length > 1)
+        problems.push({
+            line: exec.line,
+            message: 'more than one ExecStart= (only Type=oneshot allows it)',
+        });
+    const raw = (0, unit_words_1.execLine)(exec.value, new Map());
+    const expanded = (0, unit_words_1.execLine)(exec.value, env);
+    if ('error' in raw || 'error' in expanded) {
+        problems.push({ line: exec.line, message: `ExecStart=: ${'error' in raw ? raw.error : ''}` });
+        return { facts };
+    }
+    facts.execStart = { argv: raw.argv, line: exec.line, privileged: raw.privileged };
+    const serverIndex = expanded.argv.findIndex((w, i) => (0, wsgi_1.serverOfProgram)(w, expanded.argv.slice(i + 1)));
+    const kind = serverIndex >= 0
+        ? (0, wsgi_1.serverOfProgram)(expanded.argv[serverIndex], expanded.argv.slice(serverIndex + 1))
+        : undefined;
+    facts.server = kind === 'gunicorn' || kind === 'uwsgi' || kind === 'waitress' ? kind : 'other';
+    const bind = argvBind(expanded.argv.slice(serverIndex + 1), facts.server);
+    if (bind)
+        facts.bind = { addresses: bind, source: 'ExecStart', file: input.path, line: exec.line };
+    const spec = {
+        argv: expanded.argv,
+        env: [...env],
+        serverIndex: Math.max(0, serverIndex),
+    };
+    if (facts.workingDirectory)
+        spec.workingDirectory = facts.workingDirectory.value;
+    return { facts, spec };
+}
+const ADDRESS_FLAGS = {
+    gunicorn: ['-b', '--bind'],
+    waitress: ['--listen'],
+    other: ['-b', '--bind'],
+};
+/** The addresses the server's own arguments bind (Gunicorn's full view comes from Gunicorn). */
+function argvBind(args, server) {
+    if (server === 'uwsgi') {
+        const b = (0, uwsgi_config_1.uwsgiArgBind)(args);
+        return b ? [b.address] : undefined;
+    }
+    const flags = ADDRESS_FLAGS[server ?? 'other'] ?? [];
+    const out = [];
+    for (let i = 0; i < args.length; i++) {
+        for (const f of flags) {
+            if (args[i] === f && args[i + 1] !== undefined)
+                out.push(args[i + 1]);
+            else if (args[i].startsWith(`${f}=`))
+                out.push(args[i].slice(f.length + 1));
+            else if (f.length === 2 && args[i].startsWith(f) && args[i].length > 2)
+                out.push(args[i].slice(2));
+        }
+    }
+    if (server === 'waitress' && out.length === 0) {
+        const host = args.find((a) => a.startsWith('--host='))?.slice(7);
+        if (host)
+            out.push(host);
+    }
+    return out.length ? out : undefined;
+}
+/** The unit's bind as Gunicorn itself resolved it, located at the setting that decided it. */
+function gunicornBind(facts, view, envLine) {
+    const bind = { addresses: view.bind, source: view.bindSource, file: facts.path };
+    if (view.bindSource === 'ExecStart')
+        bind.line = facts.execStart?.line;
+    else if (view.bindSource === 'GUNICORN_CMD_ARGS')
+        bind.line = envLine;
+    else if (view.bindSource !== 'default' && view.configFile) {
+        bind.file = view.configFile;
+        if (view.bindLine !== undefined)
+            bind.line = view.bindLine;
+    }
+    else
+        bind.line = facts.execStart?.line;
+    return bind;
+}
+
+
+/***/ }),
+
+/***/ 61093:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Splitting unit-file values into words as systemd's extract_first_word() does with
+ * EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE (Environment=, ExecStart=): whitespace separates words,
+ * single and double quotes may open anywhere in a word, a backslash escapes C-style inside and
+ * outside quotes (`\n`, `\t`, `\xNN`, `\s`, ...). `%%` is the one specifier resolved here.
+ * Unlike a shell, `$` is not special at this stage (ExecStart= expands it later, see execArgv).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.unitWords = unitWords;
+exports.environmentAssignments = environmentAssignments;
+exports.execLine = execLine;
+const SEPARATORS = /[ \t\n\r]/;
+const SIMPLE_ESCAPES = {
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    s: ' ',
+    '\\': '\\',
+    '"': '"',
+    "'": "'",
+};
+/** One C escape after a backslash at text[i]: the character(s) and how many input chars it used. */
+function unescape(text, i) {
+    const c = text[i];
+    if (c in SIMPLE_ESCAPES)
+        return { out: SIMPLE_ESCAPES[c], used: 1 };
+    const hex = /^x([0-9a-fA-F]{2})/.exec(text.slice(i));
+    if (hex)
+        return { out: String.fromCharCode(parseInt(hex[1], 16)), used: 3 };
+    const oct = /^([0-3][0-7]{2})/.exec(text.slice(i));
+    if (oct)
+        return { out: String.fromCharCode(parseInt(oct[1], 8)), used: 3 };
+    const uni = /^(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(text.slice(i));
+    if (uni)
+        return { out: String.fromCodePoint(parseInt(uni[1] ?? uni[2], 16)), used: uni[0].length };
+    // systemd refuses an unknown escape; keeping the character is the lenient reading.
+    return { out: c ?? '', used: c === undefined ? 0 : 1 };
+}
+/** The words of a value, or why systemd would refuse it (an unterminated quote). */
+function unitWords(text) {
+    const words = [];
+    let word;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\') {
+            const { out, used } = unescape(text, i + 1);
+            word = (word ?? '') + out;
+            i += used;
+        }
+        else if (quote !== undefined) {
+            if (c === quote)
+                quote = undefined;
+            else
+                word += c;
+        }
+        else if (c === '"' || c === "'") {
+            quote = c;
+            word ??= '';
+        }
+        else if (SEPARATORS.test(c)) {
+            if (word !== undefined)
+                words.push(word);
+            word = undefined;
+        }
+        else {
+            word = (word ?? '') + c;
+        }
+    }
+    if (quote !== undefined)
+        return { error: `unterminated ${quote} quote` };
+    if (word !== undefined)
+        words.push(word);
+    return { words: words.map((w) => w.replace(/%%/g, '%')) };
+}
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The assignments of one Environment= value: each word `NAME=value`; words without a valid
+ * name are ignored, as systemd ignores them (with a warning).
+ */
+function environmentAssignments(value) {
+    const split = unitWords(value);
+    if ('error' in split)
+        return { vars: [], invalid: 0, error: split.error };
+    const vars = [];
+    let invalid = 0;
+    for (const w of split.words) {
+        const eq = w.indexOf('=');
+        if (eq > 0 && ENV_NAME.test(w.slice(0, eq)))
+            vars.push([w.slice(0, eq), w.slice(eq + 1)]);
+        else
+            invalid++;
+    }
+    return { vars, invalid };
+}
+/**
+ * One ExecStart= value: prefixes, words, then `$NAME` (split into words) and `${NAME}` (one
+ * word) expanded from the unit's environment as systemd does when it starts the command.
+ */
+function execLine(value, env) {
+    const split = unitWords(value);
+    if ('error' in split)
+        return split;
+    const [first, ...rest] = split.words;
+    if (first === undefined)
+        return { error: 'empty command line' };
+    const prefix = /^[-@:+!]*/.exec(first)?.[0] ?? '';
+    const head = first.slice(prefix.length);
+    // `@` means the next word is argv[0] and the path is the first word: drop it.
+    const words = prefix.includes('@') ? [head, ...rest.slice(1)] : [head, ...rest];
+    const noExpand = prefix.includes(':');
+    const argv = noExpand ? words : words.flatMap((w) => expandWord(w, env));
+    return {
+        argv,
+        ignoreFailure: prefix.includes('-'),
+        privileged: /[+!]/.test(prefix),
+        noExpand,
+    };
+}
+/** `$NAME` alone is split on whitespace into words; `${NAME}` stays one word; `$$` is `$`. */
+function expandWord(word, env) {
+    const alone = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word);
+    if (alone)
+        return (env.get(alone[1]) ?? '').split(/\s+/).filter(Boolean);
+    return [
+        word.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name) => name === undefined ? '$' : (env.get(name) ?? '')),
+    ];
+}
+
+
+/***/ }),
+
 /***/ 93085:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -80130,6 +80971,1063 @@ function serverOfSoftware(text) {
 
 /***/ }),
 
+/***/ 62880:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HostChild = exports.CHILD_LINE_CAP = void 0;
+/**
+ * A host process the run started, in its own process group (detached), with its output kept by
+ * stream and its exit recorded. Stopping signals the whole group, as systemd's KillMode=
+ * control-group does, so workers and helpers go with the master.
+ */
+const node_child_process_1 = __nccwpck_require__(31421);
+const registry_1 = __nccwpck_require__(40515);
+/** Lines kept per stream (one over the cap marks truncation). */
+exports.CHILD_LINE_CAP = 2000;
+class HostChild {
+    runId;
+    stdout = [];
+    stderr = [];
+    /** Both streams in arrival order, the last lines only. */
+    merged = [];
+    truncated = false;
+    exit;
+    started = Date.now();
+    proc;
+    exited;
+    constructor(runId, file, args, opts) {
+        this.runId = runId;
+        this.proc = (0, node_child_process_1.spawn)(file, args, {
+            cwd: opts.cwd,
+            // Names the run in /proc/PID/environ: how a test (or a person) finds what a run left.
+            env: { ...opts.env, FDC_RUN_ID: runId },
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        if (this.proc.pid !== undefined)
+            (0, registry_1.remember)(runId, this.proc.pid);
+        this.collect('stdout', this.stdout);
+        this.collect('stderr', this.stderr);
+        this.exited = new Promise((resolve) => {
+            const done = (code) => {
+                if (this.exit === undefined)
+                    this.exit = { code, afterMs: Date.now() - this.started };
+                resolve(this.exit);
+            };
+            this.proc.once('error', (err) => {
+                this.stderr.push(`${file}: ${err.message}`);
+                this.merged.push(`${file}: ${err.message}`);
+                done(127);
+            });
+            this.proc.once('exit', (code, signal) => done(code ?? 128 + (signal ? signalNumber(signal) : 0)));
+        });
+    }
+    get pid() {
+        return this.proc.pid;
+    }
+    collect(name, into) {
+        let rest = '';
+        this.proc[name]?.setEncoding('utf8');
+        this.proc[name]?.on('data', (chunk) => {
+            const lines = (rest + chunk).split('\n');
+            rest = lines.pop() ?? '';
+            for (const l of lines)
+                this.keep(into, l.replace(/\r$/, ''));
+        });
+        this.proc[name]?.on('end', () => {
+            if (rest)
+                this.keep(into, rest);
+            rest = '';
+        });
+    }
+    keep(into, line) {
+        if (into.length < exports.CHILD_LINE_CAP)
+            into.push(line);
+        else
+            this.truncated = true;
+        this.merged.push(line);
+        if (this.merged.length > 200)
+            this.merged.shift();
+    }
+    /** Resolves when the process exits, or with undefined after ms. */
+    wait(ms) {
+        if (this.exit)
+            return Promise.resolve(this.exit);
+        return Promise.race([
+            this.exited,
+            new Promise((r) => setTimeout(() => r(undefined), ms).unref()),
+        ]);
+    }
+    /** Sends a signal to the whole process group; false when it is already gone. */
+    signalGroup(signal) {
+        if (this.proc.pid === undefined)
+            return false;
+        try {
+            process.kill(-this.proc.pid, signal);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    /** SIGKILL to the group and forget it; safe to call twice. */
+    async kill() {
+        this.signalGroup('SIGKILL');
+        await this.wait(2000);
+        if (this.proc.pid !== undefined)
+            (0, registry_1.forget)(this.runId, this.proc.pid);
+    }
+}
+exports.HostChild = HostChild;
+function signalNumber(signal) {
+    const n = {
+        SIGTERM: 15,
+        SIGKILL: 9,
+        SIGINT: 2,
+        SIGQUIT: 3,
+    };
+    return n[signal] ?? 0;
+}
+
+
+/***/ }),
+
+/***/ 11407:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.rebind = rebind;
+exports.inCheckout = inCheckout;
+exports.mapCommand = mapCommand;
+/**
+ * The unit's ExecStart= mapped onto this machine: the WSGI server run from the run's venv
+ * (`python -m gunicorn`, `python -m waitress`), the unit's WorkingDirectory= replaced by the
+ * checkout in every word, and the listening port replaced when host mode chose another.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const PORT_FLAGS = {
+    gunicorn: ['-b', '--bind'],
+    waitress: ['--listen'],
+    uwsgi: ['--http', '--socket', '--http-socket', '--uwsgi-socket', '-s'],
+};
+function program(word) {
+    return path.basename(word);
+}
+/** Replaces the port of HOST:PORT (or a bare port) with `port`, keeping the host. */
+function withPort(address, port) {
+    if (address.startsWith('unix:') || address.startsWith('/'))
+        return address;
+    const m = /^(\[[^\]]*\]|[^:]*)?:\d+$/.exec(address);
+    if (m)
+        return `${m[1] ?? ''}:${port}`;
+    if (/^\d+$/.test(address))
+        return String(port);
+    return `${address}:${port}`;
+}
+/** The server's arguments with every bind on `port` (the original hosts kept). */
+function rebind(server, args, port, fallbackHost = '127.0.0.1') {
+    const flags = PORT_FLAGS[server] ?? PORT_FLAGS.gunicorn;
+    const out = [];
+    let bound = false;
+    for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        const flag = flags.find((f) => a === f || a.startsWith(`${f}=`));
+        if (flag === undefined) {
+            if (server === 'waitress' && a.startsWith('--port=')) {
+                out.push(`--port=${port}`);
+                bound = true;
+            }
+            else
+                out.push(a);
+            continue;
+        }
+        if (a === flag)
+            out.push(flag, withPort(args[++i] ?? '', port));
+        else
+            out.push(`${flag}=${withPort(a.slice(flag.length + 1), port)}`);
+        bound = true;
+    }
+    if (!bound) {
+        if (server === 'waitress')
+            out.unshift(`--listen=${fallbackHost}:${port}`);
+        // Gunicorn's command line beats GUNICORN_CMD_ARGS and the config file.
+        else if (server === 'gunicorn')
+            out.unshift('--bind', `${fallbackHost}:${port}`);
+    }
+    return out;
+}
+/** A path under the unit's WorkingDirectory= as the same path in the checkout; else unchanged. */
+function inCheckout(word, workingDirectory, checkout) {
+    const wd = workingDirectory?.replace(/\/+$/, '');
+    return wd && (word === wd || word.startsWith(`${wd}/`)) ? checkout + word.slice(wd.length) : word;
+}
+/**
+ * The command to spawn: the venv's interpreter running the server module for Gunicorn and
+ * Waitress; uWSGI (a binary) from the venv when pip installed it, else from PATH.
+ */
+function mapCommand(o) {
+    const remap = (w) => inCheckout(w, o.workingDirectory, o.checkout);
+    const rest = o.argv.slice(o.serverIndex + 1).map(remap);
+    const args = rebind(o.server, rest, o.port, o.bindHost);
+    const python = path.join(o.venvDir, 'bin', 'python');
+    if (o.server === 'gunicorn')
+        return { file: python, args: ['-m', 'gunicorn', ...args] };
+    if (o.server === 'waitress')
+        return { file: python, args: ['-m', 'waitress', ...args] };
+    if (o.server === 'uwsgi') {
+        const own = path.join(o.venvDir, 'bin', 'uwsgi');
+        return { file: fs.existsSync(own) ? own : 'uwsgi', args };
+    }
+    const head = remap(o.argv[o.serverIndex] ?? '');
+    const file = path.isAbsolute(head) && !fs.existsSync(head) ? program(head) : head;
+    return { file, args };
+}
+
+
+/***/ }),
+
+/***/ 33849:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.gunicornView = gunicornView;
+/**
+ * Gunicorn's own reading of its settings for the unit's command: the venv's Python loads them
+ * with gunicorn.app.wsgiapp (command line, GUNICORN_CMD_ARGS, gunicorn.conf.py or --config,
+ * in Gunicorn's order) and prints the result as JSON. No regex reads a Gunicorn setting.
+ */
+const exec_1 = __nccwpck_require__(73190);
+const SCRIPT = String.raw `
+import ast, json, os, sys
+from gunicorn.app.wsgiapp import WSGIApplication
+from gunicorn import config as gconfig
+
+argv = json.loads(sys.argv[1])
+class Reader(WSGIApplication):
+    def load(self):
+        return None
+sys.argv = ["gunicorn"] + argv
+app = Reader("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn")
+cfg = app.cfg
+parser = cfg.parser()
+cli = parser.parse_args(argv)
+env_words = cfg.get_cmd_args_from_env()
+env = parser.parse_args(env_words) if env_words else None
+config_file = cli.config or (env.config if env else None) or gconfig.get_default_config_file()
+default_bind = gconfig.Bind().default
+if cli.bind:
+    source = "ExecStart"
+elif env is not None and env.bind and list(cfg.bind) == list(env.bind):
+    source = "GUNICORN_CMD_ARGS"
+elif config_file and list(cfg.bind) != list(default_bind):
+    source = "config"
+else:
+    source = "default"
+bind_line = None
+if config_file and source == "config":
+    try:
+        tree = ast.parse(open(config_file).read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "bind" for t in node.targets):
+                bind_line = node.lineno
+                break
+    except Exception:
+        pass
+print(json.dumps({
+    "bind": list(cfg.bind), "bindSource": source,
+    "configFile": os.path.abspath(config_file) if config_file else None, "bindLine": bind_line,
+    "timeout": cfg.timeout, "workers": cfg.workers,
+    "accesslog": cfg.accesslog, "errorlog": cfg.errorlog,
+}))
+`;
+/**
+ * Gunicorn's settings for `args` (the words after the program), read in the checkout with the
+ * unit's environment; `toRepo` names a config file by its repository path. Undefined with the
+ * reason when Gunicorn could not load them.
+ */
+async function gunicornView(python, args, o) {
+    const res = await (0, exec_1.run)(python, ['-c', SCRIPT, JSON.stringify(args)], {
+        timeoutMs: 30_000,
+        env: o.env,
+        cwd: o.cwd,
+    });
+    if (res.exitCode !== 0) {
+        const last = res.stderr.trim().split('\n').pop() ?? '';
+        return { error: `gunicorn could not read its settings: ${last}` };
+    }
+    const v = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}');
+    const view = {
+        bind: v.bind ?? [],
+        bindSource: String(v.bindSource),
+        timeout: Number(v.timeout),
+        workers: Number(v.workers),
+    };
+    if (typeof v.configFile === 'string')
+        view.configFile = o.toRepo(v.configFile);
+    if (view.bindSource === 'config')
+        view.bindSource = view.configFile ?? 'config';
+    if (typeof v.bindLine === 'number')
+        view.bindLine = v.bindLine;
+    if (typeof v.accesslog === 'string')
+        view.accesslog = v.accesslog;
+    if (typeof v.errorlog === 'string')
+        view.errorlog = v.errorlog;
+    return view;
+}
+
+
+/***/ }),
+
+/***/ 92542:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.writable = writable;
+exports.openLogFiles = openLogFiles;
+exports.tailLines = tailLines;
+/**
+ * Log files a process group writes (host mode: the guide's "rotating files" alternative to
+ * stdout): regular files its processes hold open for writing, found through /proc/PID/fd and
+ * /proc/PID/fdinfo, with their last lines. Libraries and the venv are never log files.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const TAIL_BYTES = 64 * 1024;
+const MAX_FILES = 5;
+/** True when /proc/PID/fdinfo/FD's flags open the file for writing (O_WRONLY or O_RDWR). */
+function writable(fdinfo) {
+    const m = /^flags:\s+([0-7]+)/m.exec(fdinfo);
+    return m !== undefined && m !== null && (parseInt(m[1], 8) & 3) !== 0;
+}
+/** Paths of regular files the processes hold open for writing (sorted, at most MAX_FILES). */
+async function openLogFiles(pids, exclude) {
+    const found = new Set();
+    for (const pid of pids) {
+        const fds = await node_fs_1.promises.readdir(`/proc/${pid}/fd`).catch(() => []);
+        for (const fd of fds) {
+            const target = await node_fs_1.promises.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (!target.startsWith('/') || target.startsWith('/dev/') || target.startsWith('/proc/'))
+                continue;
+            if (exclude.some((e) => target.startsWith(e)) || / \(deleted\)$/.test(target))
+                continue;
+            const info = await node_fs_1.promises.readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => '');
+            const stat = await node_fs_1.promises.stat(target).catch(() => undefined);
+            if (stat?.isFile() && writable(info))
+                found.add(target);
+        }
+    }
+    return [...found].sort().slice(0, MAX_FILES);
+}
+/** The last lines of a file (at most the last 64 KiB, the first partial line dropped). */
+async function tailLines(file, max) {
+    const handle = await node_fs_1.promises.open(file, 'r');
+    try {
+        const { size } = await handle.stat();
+        const start = Math.max(0, size - TAIL_BYTES);
+        const buf = Buffer.alloc(size - start);
+        await handle.read(buf, 0, buf.length, start);
+        const lines = buf.toString('utf8').split('\n');
+        if (start > 0)
+            lines.shift();
+        return lines.filter((l) => l !== '').slice(-max);
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 36762:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.namespaceScript = namespaceScript;
+exports.nginxBinary = nginxBinary;
+exports.testHostNginx = testHostNginx;
+exports.startHostNginx = startHostNginx;
+/**
+ * nginx from the runner's packages, run as a host process: in a private mount namespace
+ * (`unshare -m`) where overlays of the top directories it needs (/etc, /var, and those of the
+ * files the plan puts at absolute paths) take the run's files, so the config's own paths work
+ * and nothing on the runner changes. The network is the runner's: listens were moved to
+ * loopback ports before. Needs root (a GitHub runner has sudo; the e2e machine is root).
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const exec_1 = __nccwpck_require__(73190);
+const child_1 = __nccwpck_require__(62880);
+/** Top directories that are never overlaid (kernel filesystems, the run's own temp space). */
+const NEVER = new Set(['proc', 'sys', 'dev', 'run', 'tmp']);
+function q(s) {
+    return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+/** The top directory of an absolute path ('etc' for /etc/nginx/x), '' for a file at /. */
+function top(p) {
+    return p.split('/').filter(Boolean).length > 1 ? p.split('/').filter(Boolean)[0] : '';
+}
+/**
+ * The shell script that prepares the namespace: a tmpfs for the overlays' upper layers, an
+ * overlay per top directory, the files copied to their targets, Debian's default site removed,
+ * a passwd entry for a `user` the config names that the runner lacks. Files it cannot place
+ * (at / or under /tmp) are listed in `skipped`.
+ */
+function namespaceScript(files, o) {
+    const skipped = [];
+    const tops = new Set(['etc', 'var']);
+    for (const f of files) {
+        const t = top(f.target);
+        if (t === '' || NEVER.has(t))
+            skipped.push(f.target);
+        else
+            tops.add(t);
+    }
+    const lines = ['set -e', `mount -t tmpfs tmpfs ${q(o.work)}`];
+    for (const t of [...tops].sort()) {
+        if (!fs.existsSync(`/${t}`))
+            continue;
+        const up = path.join(o.work, 'up', t);
+        const wk = path.join(o.work, 'wk', t);
+        lines.push(`mkdir -p ${q(up)} ${q(wk)}`, `mount -t overlay overlay -o ${q(`lowerdir=/${t},upperdir=${up},workdir=${wk}`)} /${t}`);
+    }
+    lines.push('mount -t tmpfs tmpfs /run', 'rm -f /etc/nginx/sites-enabled/*');
+    for (const f of files) {
+        if (skipped.includes(f.target))
+            continue;
+        const dir = fs.statSync(f.source).isDirectory();
+        lines.push(dir
+            ? `mkdir -p ${q(f.target)} && cp -R ${q(`${f.source}/.`)} ${q(f.target)}`
+            : `mkdir -p ${q(path.posix.dirname(f.target))} && cp ${q(f.source)} ${q(f.target)}`);
+    }
+    for (const u of o.users)
+        lines.push(`getent passwd ${q(u)} >/dev/null || echo ${q(`${u}:x:101:101::/nonexistent:/usr/sbin/nologin`)} >> /etc/passwd`, `getent group ${q(u)} >/dev/null || echo ${q(`${u}:x:101:`)} >> /etc/group`);
+    lines.push('mkdir -p /var/log/nginx /var/lib/nginx');
+    return { script: lines.join('\n'), skipped };
+}
+/** The nginx binary of the runner's packages, or undefined when none is installed. */
+function nginxBinary() {
+    return ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
+}
+/** `nginx -T` in a fresh namespace prepared by `script`: exit 0 and the dump, or nginx's error. */
+function testHostNginx(script, nginx, work) {
+    fs.mkdirSync(work, { recursive: true });
+    return (0, exec_1.run)('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${script}\nexec ${q(nginx)} -T`], {
+        timeoutMs: 30_000,
+    });
+}
+/** nginx in the foreground (`daemon off`) in its own namespace and process group. */
+function startHostNginx(runId, script, nginx, work) {
+    fs.mkdirSync(work, { recursive: true });
+    return new child_1.HostChild(runId, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${script}\nexec ${q(nginx)} -g 'daemon off;'`], { cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } });
+}
+
+
+/***/ }),
+
+/***/ 37490:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HOST_PORT_RANGE = void 0;
+exports.isFree = isFree;
+exports.freePort = freePort;
+/**
+ * Loopback ports for host mode: the unit's own when it is free, else a free one from a range
+ * below the kernel's ephemeral ports (where docker publishes its random host ports).
+ */
+const net = __importStar(__nccwpck_require__(77030));
+/** Host mode's range: clear of 32768-60999 (ephemeral, docker's published ports). */
+exports.HOST_PORT_RANGE = { from: 21000, to: 29999 };
+/** True when nothing listens on address:port (we could bind it). */
+function isFree(port, host = '127.0.0.1') {
+    return new Promise((resolve) => {
+        const server = net.createServer();
+        server.once('error', () => resolve(false));
+        server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+    });
+}
+const taken = new Set();
+/** A free loopback port of the range, never one handed out before in this process. */
+async function freePort() {
+    const span = exports.HOST_PORT_RANGE.to - exports.HOST_PORT_RANGE.from + 1;
+    const start = Math.floor(Math.random() * span);
+    for (let i = 0; i < span; i++) {
+        const port = exports.HOST_PORT_RANGE.from + ((start + i) % span);
+        if (taken.has(port))
+            continue;
+        // Free on the wildcard address too: a server binding 0.0.0.0 must get it as well.
+        if ((await isFree(port)) && (await isFree(port, '0.0.0.0'))) {
+            taken.add(port);
+            return port;
+        }
+    }
+    throw new Error(`no free port in ${exports.HOST_PORT_RANGE.from}-${exports.HOST_PORT_RANGE.to}`);
+}
+
+
+/***/ }),
+
+/***/ 76020:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseStat = parseStat;
+exports.parseUid = parseUid;
+exports.groupProcesses = groupProcesses;
+/**
+ * The process table of one process group from /proc, as the docker runtime reads `docker top`:
+ * pid, ppid, uid and args of every member, the group leader marked as the main process.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+/** Fields after the command name in /proc/PID/stat (the name may hold spaces and parens). */
+function parseStat(text) {
+    const close = text.lastIndexOf(')');
+    if (close < 0)
+        return undefined;
+    const f = text.slice(close + 2).split(' ');
+    return { ppid: Number(f[1]), pgrp: Number(f[2]) };
+}
+/** The real uid from /proc/PID/status. */
+function parseUid(status) {
+    const m = /^Uid:\s+(\d+)/m.exec(status);
+    return m ? Number(m[1]) : undefined;
+}
+async function readProc(pid) {
+    try {
+        const [stat, status, cmdline] = await Promise.all([
+            node_fs_1.promises.readFile(`/proc/${pid}/stat`, 'utf8'),
+            node_fs_1.promises.readFile(`/proc/${pid}/status`, 'utf8'),
+            node_fs_1.promises.readFile(`/proc/${pid}/cmdline`, 'utf8'),
+        ]);
+        const s = parseStat(stat);
+        const uid = parseUid(status);
+        if (s === undefined || uid === undefined)
+            return undefined;
+        const args = cmdline.replace(/\0+$/, '').split('\0').join(' ');
+        return { pid, ppid: s.ppid, uid, args, isInit: false, pgrp: s.pgrp };
+    }
+    catch {
+        // The process ended while we read it.
+        return undefined;
+    }
+}
+/** Every live process of the group, leader first then by pid. */
+async function groupProcesses(pgid) {
+    const entries = await node_fs_1.promises.readdir('/proc');
+    const rows = [];
+    for (const e of entries) {
+        if (!/^\d+$/.test(e))
+            continue;
+        const p = await readProc(Number(e));
+        if (p === undefined || p.pgrp !== pgid || p.args === '')
+            continue;
+        const { pgrp: _pgrp, ...row } = p;
+        void _pgrp;
+        rows.push({ ...row, isInit: row.pid === pgid });
+    }
+    return rows.sort((a, b) => Number(b.isInit) - Number(a.isInit) || a.pid - b.pid);
+}
+
+
+/***/ }),
+
+/***/ 40515:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.remember = remember;
+exports.forget = forget;
+exports.killRecorded = killRecorded;
+/**
+ * The process groups a run started, in a file under the temp directory, so the post step can
+ * end them after a cancelled or crashed main step (the docker runtime uses its label instead).
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+function file(runId) {
+    const base = process.env.RUNNER_TEMP || os.tmpdir();
+    return path.join(base, 'flask-deploy-check', `host-${runId.replace(/[^A-Za-z0-9]/g, '')}.pgids`);
+}
+function read(runId) {
+    try {
+        return fs
+            .readFileSync(file(runId), 'utf8')
+            .split('\n')
+            .filter((l) => /^\d+$/.test(l))
+            .map(Number);
+    }
+    catch {
+        return [];
+    }
+}
+function write(runId, pgids) {
+    const f = file(runId);
+    if (pgids.length === 0) {
+        fs.rmSync(f, { force: true });
+        return;
+    }
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, `${pgids.join('\n')}\n`);
+}
+function remember(runId, pgid) {
+    write(runId, [...new Set([...read(runId), pgid])]);
+}
+function forget(runId, pgid) {
+    write(runId, read(runId).filter((p) => p !== pgid));
+}
+/** SIGKILLs every process group the run recorded and still running; returns how many. */
+function killRecorded(runId) {
+    let killed = 0;
+    for (const pgid of read(runId)) {
+        try {
+            process.kill(-pgid, 'SIGKILL');
+            killed++;
+        }
+        catch {
+            // already gone
+        }
+    }
+    write(runId, []);
+    return killed;
+}
+
+
+/***/ }),
+
+/***/ 62285:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.findUnitFiles = findUnitFiles;
+exports.readUnitFile = readUnitFile;
+/**
+ * Finding the systemd unit of a repository (`unit-file: auto`: the one `*.service` file whose
+ * ExecStart= runs a WSGI server) and reading it with the files it names that lie in the checkout.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const systemd_1 = __nccwpck_require__(5404);
+const systemd_unit_1 = __nccwpck_require__(22591);
+const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'site-packages']);
+const MAX_DEPTH = 4;
+function serviceFiles(dir, depth = 0) {
+    if (depth > MAX_DEPTH)
+        return [];
+    const out = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory() && !SKIP.has(e.name))
+            out.push(...serviceFiles(path.join(dir, e.name), depth + 1));
+        else if (e.isFile() && e.name.endsWith('.service'))
+            out.push(path.join(dir, e.name));
+    }
+    return out.sort();
+}
+/** True when the unit's ExecStart= runs Gunicorn, uWSGI or Waitress. */
+function runsWsgi(text) {
+    const exec = (0, systemd_unit_1.lastOf)((0, systemd_unit_1.parseUnit)(text), 'Service', 'ExecStart');
+    return exec !== undefined && /\b(gunicorn|uwsgi|waitress-serve|waitress)\b/.test(exec.value);
+}
+/** The repository's unit files that run a WSGI server (absolute paths, sorted). */
+function findUnitFiles(root) {
+    return serviceFiles(root).filter((f) => {
+        try {
+            return runsWsgi(fs.readFileSync(f, 'utf8'));
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/**
+ * Reads the unit; an EnvironmentFile= counts as the repository's when its path, with the unit's
+ * WorkingDirectory= read as the checkout, names a file there.
+ */
+function readUnitFile(file, checkout, workspace) {
+    const text = fs.readFileSync(file, 'utf8');
+    const wd = (0, systemd_unit_1.lastOf)((0, systemd_unit_1.parseUnit)(text), 'Service', 'WorkingDirectory')?.value.replace(/^-/, '');
+    const local = (p) => {
+        const base = wd?.replace(/\/+$/, '');
+        if (base && (p === base || p.startsWith(`${base}/`)))
+            return path.join(checkout, p.slice(base.length));
+        return undefined;
+    };
+    return (0, systemd_1.readUnit)({
+        text,
+        path: path.relative(workspace, file).split(path.sep).join('/'),
+        inRepo: (p) => {
+            const l = local(p);
+            return l !== undefined && fs.existsSync(l);
+        },
+        readRepoFile: (p) => {
+            const l = local(p);
+            return l === undefined ? undefined : { text: fs.readFileSync(l, 'utf8') };
+        },
+    });
+}
+
+
+/***/ }),
+
+/***/ 861:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.basePython = basePython;
+exports.venvDir = venvDir;
+exports.makeVenv = makeVenv;
+/**
+ * The virtualenv host mode runs the app in: made under RUNNER_TEMP with --system-site-packages
+ * (the runner's Debian packages serve offline, scripts/provision-host.sh installs them), then
+ * requirements.txt installed into it by pip. Removed with the run.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+const exec_1 = __nccwpck_require__(73190);
+const VENV_TIMEOUT_MS = 120_000;
+const PIP_TIMEOUT_MS = 600_000;
+/** The interpreter the venv is made from: the system's, whose site-packages hold Debian's. */
+function basePython() {
+    return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+function venvDir(runId) {
+    return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'flask-deploy-check', `venv-${runId}`);
+}
+function tail(text, n = 20) {
+    return text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-n);
+}
+/** Makes the venv and installs requirements.txt (when the checkout has one). */
+async function makeVenv(runId, checkout, log) {
+    const started = Date.now();
+    const dir = venvDir(runId);
+    const python = path.join(dir, 'bin', 'python');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    // --without-pip: the system's pip (from site-packages) installs into the venv, no ensurepip.
+    const made = await (0, exec_1.run)(basePython(), ['-m', 'venv', '--system-site-packages', '--without-pip', dir], { timeoutMs: VENV_TIMEOUT_MS, log });
+    const done = (ok, out, error) => ({
+        ok,
+        dir,
+        python,
+        ms: Date.now() - started,
+        logTail: tail(out),
+        ...(error ? { error } : {}),
+    });
+    if (made.exitCode !== 0)
+        return done(false, made.stderr, `python3 -m venv failed: ${tail(made.stderr, 1).join('')}`);
+    const requirements = path.join(checkout, 'requirements.txt');
+    if (!fs.existsSync(requirements))
+        return done(true, 'no requirements.txt');
+    log.info(`pip install -r requirements.txt into ${dir}`);
+    const pip = await (0, exec_1.run)(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], { timeoutMs: PIP_TIMEOUT_MS, env: { PIP_NO_INPUT: '1' }, log });
+    const out = `${pip.stdout}\n${pip.stderr}`;
+    if (pip.exitCode !== 0)
+        return done(false, out, `pip install -r requirements.txt failed: ${tail(pip.stderr, 1).join('')}`);
+    return done(true, out);
+}
+
+
+/***/ }),
+
+/***/ 36524:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runtimeOf = runtimeOf;
+/**
+ * The `runtime` and `unit-file` inputs: docker (the Dockerfile's image) or host (the systemd
+ * unit run as a child process). auto: docker when there is a Dockerfile (or `image`), host when
+ * the repository has a unit file and no Dockerfile. Throws UsageError like the other inputs.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const unit_file_1 = __nccwpck_require__(62285);
+function runtimeOf(raw, where, bad) {
+    const asked = raw.runtime || 'auto';
+    if (!['auto', 'docker', 'host'].includes(asked))
+        throw bad('runtime', asked, "'auto', 'docker' or 'host'");
+    const hasDockerfile = where.image || fs.existsSync(where.dockerfile);
+    if (asked === 'docker' || (asked === 'auto' && hasDockerfile))
+        return { runtime: 'docker' };
+    if (raw.unitFile && raw.unitFile !== 'auto') {
+        const abs = path.resolve(where.workspace, raw.unitFile);
+        if (!fs.existsSync(abs) || !fs.statSync(abs).isFile())
+            throw bad('unit-file', raw.unitFile, `an existing unit file (looked for ${abs})`);
+        return { runtime: 'host', unitFile: abs };
+    }
+    const found = fs.existsSync(where.context) ? (0, unit_file_1.findUnitFiles)(where.context) : [];
+    if (found.length === 1)
+        return { runtime: 'host', unitFile: found[0] };
+    if (asked === 'auto')
+        return { runtime: 'docker' };
+    const rel = found.map((f) => path.relative(where.workspace, f)).join(', ');
+    throw bad('unit-file', raw.unitFile || 'auto', found.length
+        ? `one unit file; the repository has several (${rel}): name one`
+        : 'a *.service file whose ExecStart= runs gunicorn, uwsgi or waitress (none found)');
+}
+
+
+/***/ }),
+
 /***/ 88381:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -80185,6 +82083,7 @@ const path = __importStar(__nccwpck_require__(76760));
 const ids_1 = __nccwpck_require__(58007);
 const load_1 = __nccwpck_require__(58164);
 const schema_json_1 = __importDefault(__nccwpck_require__(82479));
+const options_runtime_1 = __nccwpck_require__(36524);
 /** A problem with the options: one line, exit code 2, nothing started. */
 class UsageError extends Error {
     constructor(message) {
@@ -80227,6 +82126,8 @@ exports.INPUT_NAMES = [
     'sarif-path',
     'compose-file',
     'compose-service',
+    'runtime',
+    'unit-file',
 ];
 exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
 /** The policy file looked for at the workspace root when `policy-file` is empty. */
@@ -80399,7 +82300,12 @@ function parseOptions(workflow, env) {
         file = image
             ? path.resolve(env.workspace, fileRaw)
             : existing('file', fileRaw, env.workspace, 'file');
-    else if (!image && !compose)
+    const choice = commentOnly
+        ? { runtime: 'docker' }
+        : compose
+            ? composeRuntime(get('runtime'))
+            : (0, options_runtime_1.runtimeOf)({ runtime: get('runtime'), unitFile: get('unit-file') }, { context, dockerfile: file, image: image !== undefined, workspace: env.workspace }, bad);
+    if (!fileRaw && !image && !compose && choice.runtime === 'docker')
         existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file');
     const failOn = get('fail-on') || 'error';
     if (!['error', 'warning', 'never'].includes(failOn))
@@ -80476,6 +82382,7 @@ function parseOptions(workflow, env) {
         failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
         sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
         ...(compose ? { compose } : {}),
+        ...choice,
     };
 }
 /** compose-file (each must exist) and compose-service; undefined without compose files. */
@@ -80495,6 +82402,12 @@ function composeOf(raw, workspace, unused) {
         contextSet: (raw.context ?? '').trim() !== '',
         fileSet: (raw.file ?? '').trim() !== '',
     };
+}
+/** A compose project runs in Docker: `runtime` may say so, or nothing. */
+function composeRuntime(asked) {
+    if (asked && asked !== 'auto' && asked !== 'docker')
+        throw bad('runtime', asked, "'auto' or 'docker' with compose-file");
+    return { runtime: 'docker' };
 }
 
 
@@ -80610,8 +82523,8 @@ async function runPipeline(options, log, ctx) {
             name: options.name,
             image,
             context: path.relative(options.workspace, options.context) || '.',
-            file: path.relative(options.workspace, options.file),
-            runtime: compose ? 'compose' : 'docker',
+            file: path.relative(options.workspace, options.unitFile ?? options.file),
+            runtime: compose ? 'compose' : options.runtime,
             ...proxyTarget(observations),
             ...(compose ? { compose: (0, compose_plan_1.composeTarget)(compose.plan, options.workspace, dependencies) } : {}),
         },
@@ -82759,6 +84672,82 @@ function walk(ds, visit) {
         if (d.block)
             walk(d.block, visit);
     }
+}
+
+
+/***/ }),
+
+/***/ 1821:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.listenPort = listenPort;
+exports.moveListens = moveListens;
+exports.listenPorts = listenPorts;
+/**
+ * Host mode's nginx runs in the runner's own network: its `listen` addresses are moved to
+ * loopback ports the run chose (443 -> 127.0.0.1:P), every other byte of the text kept, so
+ * line numbers in findings stay the user's. IPv6 listeners go to 127.0.0.2 (a runner may
+ * have no ::1) on the same port, where they cannot clash with the IPv4 one.
+ */
+const tokenize_1 = __nccwpck_require__(11979);
+function walk(statements, visit) {
+    for (const s of statements) {
+        visit(s);
+        if (s.block)
+            walk(s.block, visit);
+    }
+}
+/** The port of a listen address (`443`, `*:80`, `[::]:443`, `0.0.0.0:8443`); 80 for a bare host. */
+function listenPort(address) {
+    if (address.startsWith('unix:'))
+        return undefined;
+    const m = /^(?:(?:\[[^\]]*\]|[^:[\]]*):)?(\d+)$/.exec(address);
+    if (m)
+        return Number(m[1]);
+    return /^[\w.-]+$/.test(address) ? 80 : undefined;
+}
+/**
+ * Rewrites every `listen` of the text whose port is in `ports` (old -> new). Throws
+ * NginxSyntaxError when the text cannot be tokenized (the caller's plan has already read it).
+ */
+function moveListens(text, ports, file = 'nginx.conf') {
+    const statements = (0, tokenize_1.parseStatements)((0, tokenize_1.tokenizeNginx)(text, file), file);
+    const edits = [];
+    walk(statements, (s) => {
+        if (s.name.value !== 'listen' || !s.args[0])
+            return;
+        const token = s.args[0];
+        const port = listenPort(token.value);
+        const to = port === undefined ? undefined : ports.get(port);
+        if (to === undefined)
+            return;
+        const host = token.value.startsWith('[') ? '127.0.0.2' : '127.0.0.1';
+        const before = text.slice(token.start, token.end);
+        edits.push({
+            start: token.start,
+            end: token.end,
+            after: `${host}:${to}`,
+            line: token.line,
+            before,
+        });
+    });
+    let out = text;
+    for (const e of [...edits].sort((a, b) => b.start - a.start))
+        out = out.slice(0, e.start) + e.after + out.slice(e.end);
+    return { text: out, moves: edits.map(({ line, before, after }) => ({ line, before, after })) };
+}
+/** Every port the text's `listen` directives use. */
+function listenPorts(text, file = 'nginx.conf') {
+    const ports = new Set();
+    walk((0, tokenize_1.parseStatements)((0, tokenize_1.tokenizeNginx)(text, file), file), (s) => {
+        const p = s.name.value === 'listen' && s.args[0] ? listenPort(s.args[0].value) : undefined;
+        if (p !== undefined)
+            ports.add(p);
+    });
+    return [...ports];
 }
 
 
@@ -85189,6 +87178,9 @@ const docker_1 = __nccwpck_require__(83234);
 const stack_1 = __nccwpck_require__(58836);
 const compose_runtime_1 = __nccwpck_require__(37782);
 const docker_runtime_1 = __nccwpck_require__(7007);
+const host_runtime_1 = __nccwpck_require__(37073);
+const host_collect_1 = __nccwpck_require__(38183);
+const systemd_types_1 = __nccwpck_require__(26416);
 const parse_1 = __nccwpck_require__(66644);
 const port_1 = __nccwpck_require__(72812);
 const introspect_1 = __nccwpck_require__(70215);
@@ -85198,9 +87190,11 @@ const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.im
 async function collect(opts, log, ctx) {
     const started = Date.now();
     const docker = new docker_1.Docker(log);
-    const runtime = ctx.compose
-        ? new compose_runtime_1.ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
-        : new docker_runtime_1.DockerRuntime(docker, opts, ctx.runId, log);
+    const runtime = opts.runtime === 'host'
+        ? new host_runtime_1.HostRuntime(opts, ctx.runId, log)
+        : ctx.compose
+            ? new compose_runtime_1.ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
+            : new docker_runtime_1.DockerRuntime(docker, opts, ctx.runId, log);
     const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare());
     ctx.signal?.throwIfAborted();
     const { env, secretKey } = (0, stack_1.appEnv)(opts.env, log);
@@ -85222,7 +87216,10 @@ async function collect(opts, log, ctx) {
         secondBoot: NOT_BUILT,
         forwardedSpoof: NOT_BUILT,
         tls: NOT_BUILT,
+        unit: runtime instanceof host_runtime_1.HostRuntime ? runtime.unit : systemd_types_1.NO_UNIT,
     };
+    if (runtime.kind === 'host')
+        Object.assign(obs, host_collect_1.NOT_IN_HOST_MODE);
     const result = (bootMs) => ({
         observations: obs,
         timings: {
@@ -85233,8 +87230,12 @@ async function collect(opts, log, ctx) {
         image: build.imageRef,
         ...(runtime instanceof compose_runtime_1.ComposeRuntime ? { dependencies: runtime.started } : {}),
     });
-    if (!build.ok)
+    if (!build.ok) {
+        // In host mode nothing is built: a venv or pip failure means the app cannot boot.
+        if (runtime.kind === 'host')
+            Object.assign(obs, (0, host_collect_1.hostBootFailure)(build));
         return result(0);
+    }
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`));
     try {
         await runtime.open();
@@ -85318,6 +87319,7 @@ function runFacts(opts, image, secretInjected) {
     const detected = (0, parse_1.detectPort)(argv, image?.facts.exposedPorts ?? [], env, uwsgiIni(opts, argv));
     const { port, portSource } = opts.port !== undefined ? { port: opts.port, portSource: 'input' } : detected;
     const facts = {
+        runtime: opts.runtime,
         port,
         portSource,
         appProtocol: detected.protocol,
@@ -85328,7 +87330,7 @@ function runFacts(opts, image, secretInjected) {
         secretInjected,
         envNames: opts.env.map(([k]) => k),
     };
-    if (!opts.image)
+    if (!opts.image && opts.runtime !== 'host')
         facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/');
     if (opts.command)
         facts.commandOverride = opts.command;
@@ -85755,6 +87757,7 @@ const app_host_1 = __nccwpck_require__(35974);
 const image_1 = __nccwpck_require__(38581);
 const readiness_1 = __nccwpck_require__(41036);
 const running_1 = __nccwpck_require__(77271);
+const stage_1 = __nccwpck_require__(44701);
 class DockerRuntime {
     docker;
     opts;
@@ -85835,6 +87838,14 @@ class DockerRuntime {
     }
     remove(instance) {
         return (0, stack_1.removeApp)(this.docker, this.handle(instance));
+    }
+    standUpProxy(opts, input) {
+        const { instance, ...rest } = input;
+        return (0, stage_1.standUpProxy)(this.docker, opts, {
+            ...rest,
+            network: this.network,
+            appContainer: instance.name,
+        });
     }
     async cleanup() {
         await (0, stack_1.removeRun)(this.runId, this.docker);
@@ -85919,6 +87930,393 @@ async function observeForwardedSpoof(s) {
         : [];
     return { canaries, exchanges, answers };
 }
+
+
+/***/ }),
+
+/***/ 38183:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NOT_IN_HOST_MODE = void 0;
+exports.hostBootFailure = hostBootFailure;
+const NOT_APPLICABLE = {
+    unavailable: 'host mode: the app runs from its systemd unit, there is no Dockerfile',
+    skip: 'not-applicable',
+};
+/** Parts that do not exist in host mode (image.* and build.* are not applicable). */
+exports.NOT_IN_HOST_MODE = { dockerfile: NOT_APPLICABLE };
+/** The venv or pip failed (or the unit has no ExecStart=): boot.ready fails with that cause. */
+function hostBootFailure(build) {
+    const unavailable = {
+        unavailable: `the app could not be started: ${build.error ?? 'the virtualenv could not be made'}`,
+        blockedBy: 'boot.ready',
+    };
+    return {
+        boot: {
+            ready: false,
+            ms: build.durationMs,
+            exited: { exitCode: 1, afterMs: build.durationMs },
+            logTail: [...(build.error ? [build.error] : []), ...build.logTail],
+        },
+        processes: unavailable,
+        http: unavailable,
+        logs: unavailable,
+        shutdown: unavailable,
+        proxyConfig: unavailable,
+        proxy: unavailable,
+        probe: unavailable,
+        sessionCookies: unavailable,
+        secondBoot: unavailable,
+        forwardedSpoof: unavailable,
+        tls: unavailable,
+    };
+}
+
+
+/***/ }),
+
+/***/ 37073:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HostRuntime = void 0;
+/**
+ * The host Runtime (`runtime: host`): no Docker. The repository's systemd unit is read, a venv
+ * made under RUNNER_TEMP, and ExecStart= run as a child process in its own process group in the
+ * checkout, with the unit's environment plus what the run injects (SECRET_KEY, the probe).
+ * Processes come from /proc, logs from the child's output, shutdown is SIGTERM to the group.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const stack_1 = __nccwpck_require__(58836);
+const dockerfile_1 = __nccwpck_require__(31417);
+const secret_names_1 = __nccwpck_require__(19574);
+const systemd_1 = __nccwpck_require__(5404);
+const systemd_types_1 = __nccwpck_require__(26416);
+const child_1 = __nccwpck_require__(62880);
+const log_files_1 = __nccwpck_require__(92542);
+const command_1 = __nccwpck_require__(11407);
+const gunicorn_view_1 = __nccwpck_require__(33849);
+const ports_1 = __nccwpck_require__(37490);
+const proc_1 = __nccwpck_require__(76020);
+const registry_1 = __nccwpck_require__(40515);
+const unit_file_1 = __nccwpck_require__(62285);
+const venv_1 = __nccwpck_require__(861);
+const app_probe_1 = __nccwpck_require__(21650);
+const nginx_host_stage_1 = __nccwpck_require__(64813);
+/** Lines kept of each log file the app writes. */
+const LOG_FILE_LINES = 200;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+class HostRuntime {
+    opts;
+    runId;
+    log;
+    kind = 'host';
+    /** The unit as read (its facts hold no secret values). */
+    read;
+    venv;
+    children = new Map();
+    proxies = [];
+    bindHost = '127.0.0.1';
+    constructor(opts, runId, log) {
+        this.opts = opts;
+        this.runId = runId;
+        this.log = log;
+        if (!opts.unitFile)
+            throw new Error('host mode needs a unit file');
+        this.read = (0, unit_file_1.readUnitFile)(opts.unitFile, opts.context, opts.workspace);
+        // Secret-looking values of the unit's environment never reach a log or the report.
+        for (const [k, v] of this.read.spec?.env ?? [])
+            if ((0, secret_names_1.looksSecret)(k, v.length, (0, dockerfile_1.isUrlWithCredentials)(v)))
+                log.secret(v);
+    }
+    get unit() {
+        return this.read.facts;
+    }
+    async prepare() {
+        const started = Date.now();
+        this.venv = await (0, venv_1.makeVenv)(this.runId, this.opts.context, this.log);
+        const spec = this.read.spec;
+        if (this.venv.ok && spec && this.unit.server === 'gunicorn')
+            await this.readGunicorn();
+        const ok = this.venv.ok && spec !== undefined;
+        const error = !spec
+            ? `${this.unit.path} has no usable ExecStart=`
+            : this.venv.ok
+                ? undefined
+                : this.venv.error;
+        return {
+            build: {
+                mode: 'built',
+                ok,
+                imageRef: `host:${this.unit.path}`,
+                durationMs: Date.now() - started,
+                logTail: this.venv.logTail,
+                ...(error ? { error } : {}),
+            },
+            image: systemd_types_1.NO_IMAGE_IN_HOST_MODE,
+            parsed: {
+                facts: {
+                    id: '',
+                    sizeBytes: 0,
+                    user: this.unit.user?.value ?? '',
+                    env: [],
+                    entrypoint: null,
+                    cmd: spec?.argv.slice(spec.serverIndex) ?? null,
+                    exposedPorts: [],
+                    workingDir: this.opts.context,
+                    historyVars: [],
+                },
+                env: new Map(spec?.env ?? []),
+            },
+        };
+    }
+    /** Gunicorn's own view of bind, timeout and logs, recorded in the unit facts. */
+    async readGunicorn() {
+        const spec = this.read.spec;
+        const venv = this.venv;
+        if (!spec || !venv)
+            return;
+        const args = spec.argv
+            .slice(spec.serverIndex + 1)
+            .map((w) => (0, command_1.inCheckout)(w, spec.workingDirectory, this.opts.context));
+        const view = await (0, gunicorn_view_1.gunicornView)(venv.python, args, {
+            cwd: this.opts.context,
+            env: Object.fromEntries(spec.env),
+            toRepo: (f) => this.toRepo(f),
+        });
+        if ('error' in view) {
+            this.unit.problems.push({ line: this.unit.execStart?.line ?? 1, message: view.error });
+            return;
+        }
+        const envLine = this.unit.environment.find((v) => v.name === 'GUNICORN_CMD_ARGS')?.line;
+        this.unit.bind = (0, systemd_1.gunicornBind)(this.unit, view, envLine);
+        this.unit.gunicorn = view;
+        const first = view.bind[0] ?? '';
+        const host = /^(\[[^\]]*\]|[^:]*):\d+$/.exec(first)?.[1];
+        if (host)
+            this.bindHost = host;
+    }
+    async open() {
+        // Nothing is shared between instances on the host.
+    }
+    async start(spec) {
+        const unit = this.read.spec;
+        const venv = this.venv;
+        if (!unit || !venv)
+            throw new Error('start before a good prepare');
+        const port = spec.role === 'app' && (await (0, ports_1.isFree)(spec.port)) && (await (0, ports_1.isFree)(spec.port, '0.0.0.0'))
+            ? spec.port
+            : await (0, ports_1.freePort)();
+        const cmd = (0, command_1.mapCommand)({
+            argv: unit.argv,
+            serverIndex: unit.serverIndex,
+            server: this.unit.server ?? 'other',
+            venvDir: venv.dir,
+            checkout: this.opts.context,
+            workingDirectory: unit.workingDirectory,
+            port,
+            bindHost: this.bindHost,
+        });
+        const env = this.childEnv(spec, venv);
+        const name = `fdc-${this.runId}-${spec.role}`;
+        this.log.info(`${name}: ${[cmd.file, ...cmd.args].join(' ')} (port ${port})`);
+        const child = new child_1.HostChild(this.runId, cmd.file, cmd.args, { cwd: this.opts.context, env });
+        const instance = { name, hostPort: port };
+        this.children.set(instance, child);
+        const boot = await this.waitReady(child, port, spec);
+        return { instance, boot };
+    }
+    /** What systemd gives a service (PATH, LANG) plus the unit's and the run's variables. */
+    childEnv(spec, venv) {
+        const env = {
+            PATH: `${venv.dir}/bin:/usr/local/bin:/usr/bin:/bin`,
+            LANG: 'C.UTF-8',
+            HOME: process.env.HOME ?? '/root',
+            VIRTUAL_ENV: venv.dir,
+            PYTHONUNBUFFERED: '1',
+        };
+        for (const [k, v] of this.read.spec?.env ?? [])
+            env[k] = v;
+        for (const [k, v] of spec.env) {
+            // The probe's directory is "mounted" where it already is.
+            let value = v;
+            for (const m of spec.mounts)
+                value = value.split(m.target).join(m.source);
+            env[k] = value;
+        }
+        return env;
+    }
+    async waitReady(child, port, spec) {
+        const deadline = child.started + spec.timeoutMs;
+        const probe = (0, app_probe_1.appProbe)(spec.protocol, { via: 'app', host: '127.0.0.1', port });
+        try {
+            for (;;) {
+                spec.signal?.throwIfAborted();
+                const exit = child.exit;
+                const ms = Date.now() - child.started;
+                if (exit)
+                    return {
+                        ready: false,
+                        ms,
+                        exited: { exitCode: exit.code, afterMs: exit.afterMs },
+                        logTail: child.merged.slice(-40),
+                    };
+                const ex = await probe.exchange({
+                    purpose: 'health',
+                    path: spec.healthPath,
+                    signal: spec.signal,
+                });
+                if (ex.response)
+                    return {
+                        ready: true,
+                        ms: Date.now() - child.started,
+                        logTail: child.merged.slice(-40),
+                        firstStatus: ex.response.status,
+                    };
+                if (Date.now() >= deadline)
+                    return { ready: false, ms, timedOut: true, logTail: child.merged.slice(-40) };
+                await sleep(200);
+            }
+        }
+        finally {
+            await probe.close();
+        }
+    }
+    async processes(instance) {
+        const child = this.child(instance);
+        if (child.pid === undefined)
+            return { unavailable: 'the server process did not start' };
+        const started = Date.now();
+        let rows = [];
+        let signature = '';
+        let lastChange = started;
+        // Gunicorn forks its workers one by one: wait until the table stops changing.
+        for (;;) {
+            rows = await (0, proc_1.groupProcesses)(child.pid);
+            const sig = rows.map((r) => r.pid).join(',');
+            if (sig !== signature) {
+                signature = sig;
+                lastChange = Date.now();
+            }
+            if (Date.now() - lastChange >= 500 || Date.now() - started >= 3000)
+                return rows;
+            await sleep(150);
+        }
+    }
+    async logs(instance) {
+        const child = this.child(instance);
+        const facts = {
+            stdout: [...child.stdout],
+            stderr: [...child.stderr],
+            truncated: child.truncated,
+        };
+        const pids = child.pid === undefined ? [] : (await (0, proc_1.groupProcesses)(child.pid)).map((p) => p.pid);
+        const exclude = [this.venv?.dir ?? '/nonexistent', '/usr/lib/'];
+        const access = this.unit.gunicorn?.accesslog;
+        const files = [];
+        for (const file of await (0, log_files_1.openLogFiles)(pids, exclude)) {
+            const source = access && access !== '-' && path.resolve(this.opts.context, access) === file
+                ? 'Gunicorn --access-logfile'
+                : 'a log file the app keeps open, such as a RotatingFileHandler';
+            const lines = await (0, log_files_1.tailLines)(file, LOG_FILE_LINES).catch(() => []);
+            files.push({ path: this.toRepo(file), source, lines });
+        }
+        if (files.length)
+            facts.files = files;
+        return facts;
+    }
+    /** A checkout path as the repository names it; other paths as they are. */
+    toRepo(file) {
+        const ws = this.opts.workspace;
+        return file.startsWith(`${ws}/`) ? file.slice(ws.length + 1) : file;
+    }
+    async stop(instance) {
+        const child = this.child(instance);
+        const started = Date.now();
+        child.signalGroup('SIGTERM');
+        const exit = await child.wait(stack_1.STOP_GRACE_S * 1000);
+        if (exit) {
+            await child.kill(); // workers that outlived the master
+            return { graceS: stack_1.STOP_GRACE_S, ms: Date.now() - started, exitCode: exit.code, killed: false };
+        }
+        await child.kill();
+        return { graceS: stack_1.STOP_GRACE_S, ms: Date.now() - started, exitCode: 137, killed: true };
+    }
+    async remove(instance) {
+        await this.child(instance).kill();
+    }
+    /** The runner's nginx in front of the instance (a Caddy kind adds its host variant here). */
+    async standUpProxy(opts, input) {
+        const { instance, ...rest } = input;
+        try {
+            const { process: proc, ...stage } = await (0, nginx_host_stage_1.standUpHostNginx)(opts, {
+                ...rest,
+                appHostPort: instance.hostPort ?? input.appPort,
+            });
+            if (proc)
+                this.proxies.push(proc);
+            return stage;
+        }
+        catch (err) {
+            const reason = `the proxy stage failed: ${err.message}`;
+            this.log.warning(reason);
+            return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
+        }
+    }
+    async cleanup() {
+        for (const child of [...this.proxies, ...this.children.values()])
+            await child.kill();
+        (0, registry_1.killRecorded)(this.runId);
+        if (this.venv)
+            fs.rmSync(this.venv.dir, { recursive: true, force: true });
+    }
+    child(instance) {
+        const c = this.children.get(instance);
+        if (c === undefined)
+            throw new Error(`${instance.name} was not started by this runtime`);
+        return c;
+    }
+}
+exports.HostRuntime = HostRuntime;
 
 
 /***/ }),
@@ -86018,7 +88416,6 @@ const stack_1 = __nccwpck_require__(58836);
 const app_probe_1 = __nccwpck_require__(21650);
 const proxy_requests_1 = __nccwpck_require__(89113);
 const tls_1 = __nccwpck_require__(6428);
-const stage_1 = __nccwpck_require__(44701);
 const forwarded_spoof_1 = __nccwpck_require__(47044);
 const probe_questions_1 = __nccwpck_require__(75922);
 const running_1 = __nccwpck_require__(77271);
@@ -86090,11 +88487,10 @@ async function observeLive(obs, opts, c) {
     const appAnswer = early ?? (c.probe ? await askApp(c, c.probe) : undefined);
     if (appAnswer)
         answers.push(appAnswer);
-    const staged = await c.log.stage('Stand up the TLS proxy', () => (0, stage_1.standUpProxy)(c.runtime.docker, opts, {
+    const staged = await c.log.stage('Stand up the TLS proxy', () => c.runtime.standUpProxy(opts, {
         runId: c.runId,
-        network: c.runtime.network,
+        instance: c.instance,
         appPort: run.port,
-        appContainer: c.instance.name,
         staticFolderHint: appAnswer?.staticFolder ?? undefined,
         staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
         // Its own token, not the probe's: it names pages and a canary that evidence may quote.
@@ -87171,6 +89567,243 @@ function lastLine(text) {
         .split('\n')
         .filter((l) => !/^WARNING/.test(l))
         .pop() ?? '');
+}
+
+
+/***/ }),
+
+/***/ 64813:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.standUpHostNginx = standUpHostNginx;
+/**
+ * Host mode's proxy: the repository's nginx config (or the reference one) run by the runner's
+ * own nginx in front of the app's child process, as on the server the unit is written for.
+ * The same plan, certificate, stand-ins, static files and `nginx -T` facts as the docker stage;
+ * upstreams point at 127.0.0.1 and the app's port, listens at loopback ports the run chose.
+ * Another proxy kind (Caddy) joins HOST_PROXIES with its own host stand-up.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const path = __importStar(__nccwpck_require__(76760));
+const nginx_1 = __nccwpck_require__(36762);
+const ports_1 = __nccwpck_require__(37490);
+const listen_1 = __nccwpck_require__(1821);
+const plan_1 = __nccwpck_require__(91725);
+const reference_1 = __nccwpck_require__(23193);
+const config_facts_1 = __nccwpck_require__(78931);
+const kinds_1 = __nccwpck_require__(62012);
+const mounts_1 = __nccwpck_require__(52897);
+const nginx_container_1 = __nccwpck_require__(4629);
+const START_TIMEOUT_MS = 10_000;
+const LOOPBACK = '127.0.0.1';
+/**
+ * Static files come from the checkout, not a container: the one Docker call fillStatics makes
+ * (`docker cp CONTAINER:SRC DEST`) is answered by copying SRC on the host.
+ */
+const LOCAL_FILES = {
+    cp: async (_container, src, dest) => {
+        const from = src.replace(/\/\.$/, '');
+        try {
+            await node_fs_1.promises.cp(from, dest, { recursive: true, dereference: true });
+            return { exitCode: 0, stdout: '', stderr: '', ms: 0, timedOut: false, truncated: false };
+        }
+        catch (err) {
+            const stderr = err.message;
+            return { exitCode: 1, stdout: '', stderr, ms: 0, timedOut: false, truncated: false };
+        }
+    },
+};
+function source(opts, input) {
+    const found = kinds_1.NGINX.find(opts, { ...input, network: '', appContainer: '' });
+    if (found)
+        return found;
+    const name = opts.serverName ?? input.serverNameHint ?? 'example.com';
+    return {
+        source: 'reference',
+        file: '',
+        path: 'the reference config',
+        text: (0, reference_1.referenceConfig)(name, LOOPBACK, input.appHostPort),
+        note: 'the reference config',
+    };
+}
+/** The plan with upstreams at the app's loopback port and listens at the run's ports. */
+async function hostPlan(found, opts, input) {
+    const plan = found.source === 'reference'
+        ? (0, plan_1.planProxy)(found.text, LOOPBACK, plan_1.SITE_TARGET)
+        : (0, plan_1.planProxy)(found.text, LOOPBACK, found.path, {
+            addTls: opts.tlsTermination !== 'upstream',
+            included: (found.includes?.files ?? []).map(({ path, target, text }) => ({
+                path,
+                target,
+                text,
+            })),
+        });
+    const ports = new Map();
+    if (plan.parseError)
+        return { plan, ports };
+    const files = [{ path: found.path, text: plan.text }, ...plan.included];
+    for (const f of files)
+        for (const p of (0, listen_1.listenPorts)(f.text, f.path))
+            ports.set(p, 0);
+    for (const p of ports.keys())
+        ports.set(p, await (0, ports_1.freePort)());
+    // The unit's port may have been taken: the app then listens on another loopback port.
+    const appPort = (t) => input.appPort === input.appHostPort
+        ? t
+        : t.split(`${LOOPBACK}:${input.appPort}`).join(`${LOOPBACK}:${input.appHostPort}`);
+    plan.text = appPort((0, listen_1.moveListens)(plan.text, ports, found.path).text);
+    plan.included = plan.included.map((f) => ({
+        ...f,
+        text: appPort((0, listen_1.moveListens)(f.text, ports, f.path).text),
+    }));
+    return { plan, ports };
+}
+/** Stands nginx up on the host in front of the app; failures become facts or `unavailable`. */
+async function standUpHostNginx(opts, input) {
+    const { log } = input;
+    const nginx = (0, nginx_1.nginxBinary)();
+    if (!nginx) {
+        const reason = 'host mode needs nginx on the runner (apt-get install nginx): none is installed';
+        return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
+    }
+    if (process.getuid?.() !== 0) {
+        const reason = "host mode's nginx runs in a private mount namespace, which needs root: run the job as root (a container job, a self-hosted runner)";
+        return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
+    }
+    const src = source(opts, input);
+    const found = src.source === 'reference'
+        ? undefined
+        : {
+            ...src,
+            source: src.source,
+            includes: src.includes ?? { files: [], standIns: [], undefinedVars: [], notes: [] },
+            others: src.others ?? [],
+        };
+    const { plan, ports } = await hostPlan(src, opts, input);
+    const serverName = opts.serverName ?? plan.serverName ?? input.serverNameHint ?? 'example.com';
+    const display = found ? found.path : 'the reference config';
+    const notes = (0, config_facts_1.configNotes)(found, plan, input.appPort);
+    const dir = path.join(input.tempDir, `proxy-${input.runId}`);
+    await node_fs_1.promises.rm(dir, { recursive: true, force: true });
+    const prepared = await (0, mounts_1.prepareMounts)(LOCAL_FILES, plan, {
+        dir,
+        serverName,
+        token: input.token,
+        appContainer: '',
+        staticFolderHint: input.staticFolderHint,
+        context: opts.context,
+        standIns: found?.includes.standIns,
+    });
+    notes.push(...prepared.notes);
+    notes.push(`nginx runs on the runner (${nginx}), its listen ports moved to loopback: ${[...ports].map(([a, b]) => `${a} -> ${LOOPBACK}:${b}`).join(', ')}.`);
+    const toRepo = (file) => found && file === plan.target
+        ? found.path
+        : (plan.included.find((f) => f.target === file)?.path ?? file);
+    const facts = (0, config_facts_1.initialFacts)(found, plan, serverName, prepared.statics, notes);
+    const users = [...plan.text.matchAll(/^\s*user\s+([A-Za-z_][\w-]*)/gm)].map((m) => m[1]);
+    const work = path.join(dir, 'ns');
+    const { script, skipped } = (0, nginx_1.namespaceScript)(prepared.mounts, { work, users });
+    for (const s of skipped)
+        notes.push(`${s} could not be placed for the host's nginx.`);
+    const tested = await (0, nginx_1.testHostNginx)(script, nginx, work);
+    const timings = { testMs: tested.ms };
+    // The checks judge the listens as written (443, 80), not the loopback ports they moved to.
+    const rejected = (0, config_facts_1.readTest)(facts, { ...tested, stdout: listensAsWritten(tested.stdout, ports) }, toRepo);
+    if (rejected) {
+        log.info(`nginx rejected ${display}: ${rejected}`);
+        const reason = `nginx rejected the configuration: ${rejected}`;
+        return {
+            proxyConfig: facts,
+            proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
+            timings,
+        };
+    }
+    log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
+    const sslPort = plan.sslPort === undefined ? undefined : ports.get(plan.sslPort);
+    if (plan.parseError || sslPort === undefined) {
+        const reason = plan.parseError
+            ? `the config could not be read: ${plan.parseError}`
+            : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
+        return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
+    }
+    const started = Date.now();
+    const child = (0, nginx_1.startHostNginx)(input.runId, script, nginx, work);
+    const httpPort = plan.plainPort === undefined ? undefined : ports.get(plan.plainPort);
+    while (Date.now() - started < START_TIMEOUT_MS) {
+        if (await (0, nginx_container_1.handshake)(sslPort, serverName, 1000)) {
+            timings.startMs = Date.now() - started;
+            log.info(`nginx answers TLS for ${serverName} on ${LOOPBACK}:${sslPort} after ${timings.startMs} ms`);
+            const proxy = { httpsPort: sslPort, clientAddress: LOOPBACK };
+            if (httpPort !== undefined)
+                proxy.httpPort = httpPort;
+            const runtime = {
+                container: `fdc-${input.runId}-proxy`,
+                httpsPort: sslPort,
+                ...(httpPort !== undefined ? { httpPort } : {}),
+                serverName,
+                token: input.token,
+                staticSample: (0, mounts_1.staticSample)(prepared.statics),
+                traversalPaths: prepared.traversalPaths,
+                canaryText: prepared.canaryText,
+                rateLimited: plan.rateLimited,
+                retryAfterMs: plan.retryAfterMs,
+            };
+            return { proxyConfig: facts, proxy, runtime, timings, process: child };
+        }
+        if (child.exit)
+            break;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    const why = child.exit
+        ? `nginx exited with code ${child.exit.code}: ${child.merged.slice(-3).join(' | ')}`
+        : `no TLS handshake on ${LOOPBACK}:${sslPort} within ${START_TIMEOUT_MS / 1000} s`;
+    return { proxyConfig: facts, proxy: { unavailable: why }, timings, process: child };
+}
+/** `nginx -T` output with the moved listen addresses put back (same lines, same files). */
+function listensAsWritten(dump, ports) {
+    let out = dump;
+    for (const [written, moved] of ports) {
+        out = out
+            .replace(new RegExp(`(listen\\s+)127\\.0\\.0\\.1:${moved}\\b`, 'g'), `$1${written}`)
+            .replace(new RegExp(`(listen\\s+)127\\.0\\.0\\.2:${moved}\\b`, 'g'), `$1[::]:${written}`);
+    }
+    return out;
 }
 
 
