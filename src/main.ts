@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core'
 import { removeRun } from './docker/stack'
+import { removeRunTemp } from './runtime/temp'
 import { publishToGitHub, untrustedForkWarning } from './github/publish'
 import { readInputs } from './inputs'
 import type { Logger } from './log'
@@ -91,6 +92,7 @@ export async function main(): Promise<void> {
   if (forkWarning) core.warning(forkWarning)
   const runId = newRunId()
   state.saveRunId(runId)
+  state.saveKeepImage(options.keepImage)
   const controller = abortOnSignals()
   try {
     const { report } = await runPipeline(options, actionLogger, {
@@ -124,13 +126,18 @@ async function commentOnly(options: Options): Promise<void> {
   }
 }
 
-/** The post step: a safety net that removes leftovers of this run by its label. */
+/**
+ * The post step: a safety net that removes leftovers of this run by its labels (containers,
+ * networks, volumes, the image unless keep-image) and its temporary files by their prefix.
+ */
 export async function post(): Promise<void> {
   const runId = state.savedRunId()
   if (!runId) return
   try {
-    const removed = await removeRun(runId)
-    if (removed > 0) core.info(`removed ${removed} leftover object(s) of run ${runId}`)
+    const temp = removeRunTemp(runId)
+    const removed = await removeRun(runId, undefined, { images: !state.savedKeepImage() })
+    if (removed + temp > 0)
+      core.info(`removed ${removed} leftover object(s) and ${temp} temp path(s) of run ${runId}`)
   } catch (err) {
     core.warning(
       `cleanup of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`,

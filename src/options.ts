@@ -79,6 +79,12 @@ export interface Options {
   failOnNewOnly: boolean
   /** Where the SARIF log is written (absolute), when wanted. */
   sarifPath?: string
+  /** Keep the image the run built (default: removed at the end; the build cache stays). */
+  keepImage: boolean
+  /** `--cache-from` values, as docker/build-push-action takes them (e.g. type=gha). */
+  cacheFrom: string[]
+  /** `--cache-to` values (e.g. type=gha,mode=max). */
+  cacheTo: string[]
 }
 
 /** A problem with the options: one line, exit code 2, nothing started. */
@@ -120,6 +126,9 @@ export const INPUT_NAMES = [
   'baseline-report',
   'fail-on-new-only',
   'sarif-path',
+  'keep-image',
+  'cache-from',
+  'cache-to',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -400,5 +409,36 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
     failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
     sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
+    keepImage: bool('keep-image', raw['keep-image'], false),
+    cacheFrom: lines(raw['cache-from']).map((l) => cacheSpec('cache-from', l, env.workspace)),
+    cacheTo: lines(raw['cache-to']).map((l) => cacheSpec('cache-to', l, env.workspace)),
   }
+}
+
+const CACHE_TYPES = ['registry', 'local', 'gha', 'inline', 's3', 'azblob']
+
+/**
+ * One `--cache-from`/`--cache-to` value: `type=T,key=value,...` (a relative local src/dest
+ * resolved against the workspace) or, as buildx allows, a bare image reference (registry cache).
+ */
+function cacheSpec(input: string, value: string, workspace: string): string {
+  const accepted = `type=${CACHE_TYPES.join('|')}[,key=value...] or an image reference`
+  if (!value.includes('=')) return imageRefOr(input, value, accepted)
+  const fields = value.split(',')
+  if (!fields.every((f) => /^[a-z][a-z0-9_-]*=[^\s]*$/.test(f))) throw bad(input, value, accepted)
+  const type = fields.find((f) => f.startsWith('type='))?.slice(5)
+  if (type === undefined || !CACHE_TYPES.includes(type)) throw bad(input, value, accepted)
+  return fields
+    .map((f) => {
+      const [k, v] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]
+      return type === 'local' && (k === 'src' || k === 'dest')
+        ? `${k}=${path.resolve(workspace, v)}`
+        : f
+    })
+    .join(',')
+}
+
+function imageRefOr(input: string, value: string, accepted: string): string {
+  if (!IMAGE_REF.test(value)) throw bad(input, value, accepted)
+  return value
 }
