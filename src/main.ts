@@ -110,6 +110,8 @@ export async function main(): Promise<void> {
     core.setFailed(
       `flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`,
     )
+    // The CLI's code for "could not run": the runner's fault, not a verdict on the app.
+    process.exitCode = 3
   }
 }
 

@@ -8,6 +8,8 @@ import * as path from 'node:path'
 import { CATALOG, runCatalog } from './checks/catalog'
 import type { CheckResult } from './checks/lib/types'
 import type { Logger } from './log'
+import { Docker } from './docker/docker'
+import { requireEngine } from './docker/engine'
 import { collect } from './runtime/collect'
 import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
 import { looksSecret } from './facts/secret-names'
@@ -61,6 +63,7 @@ export async function runPipeline(
     options.target,
   )
 
+  await requireEngine(new Docker(runLog))
   const { observations, timings, image } = await collect(options, runLog, {
     runId: ctx.runId,
     dockerfile,

@@ -40,6 +40,7 @@ export const CHECK_IDS = [
   'headers.server-tokens',
   'proxy.timeouts',
   'proxy.body-size',
+  'routes.answer',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]

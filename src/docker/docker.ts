@@ -267,6 +267,11 @@ export class Docker {
     return this.exec(['network', 'rm', ...ids])
   }
 
+  /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
+  serverVersion(): Promise<RunResult> {
+    return this.exec(['version', '--format', '{{.Server.Version}}'], 15_000)
+  }
+
   /** IDs of images carrying `label`, one per line. */
   imageLsByLabel(label: string): Promise<RunResult> {
     return this.exec(['image', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`])

@@ -37,6 +37,8 @@ export interface ExchangeOptions {
 export const USER_AGENT = 'flask-deploy-check'
 const DEFAULT_TIMEOUT_MS = 5000
 const DEFAULT_MAX_BODY = 64 * 1024
+/** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
+export const READ_LIMIT = 8 * 1024 * 1024
 
 /** Sends requests to one target over fresh connections (so every exchange stands alone). */
 export class HttpProbe {
@@ -87,12 +89,16 @@ export class HttpProbe {
         reset: true,
         signal: opts.signal,
       })
-      const { body, truncated } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY)
+      const { body, truncated, overLimit } = await readCapped(
+        res.body,
+        opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
+      )
       exchange.response = {
         status: res.statusCode,
         headers: normalizeHeaders(res.headers),
         body,
         bodyTruncated: truncated,
+        ...(overLimit ? { overLimit: READ_LIMIT } : {}),
         ms: Date.now() - started,
       }
     } catch (err) {
@@ -113,29 +119,32 @@ function originOf(t: HttpTarget): string {
   return `${t.tls ? 'https' : 'http'}://${host}:${t.port}`
 }
 
+/**
+ * Keeps the first `max` bytes and drops the rest as it comes, up to READ_LIMIT: past that the
+ * body counts as endless and the connection is dropped (memory stays flat either way).
+ */
 async function readCapped(
   stream: AsyncIterable<Buffer> & { destroy(): void },
   max: number,
-): Promise<{ body: string; truncated: boolean }> {
+): Promise<{ body: string; truncated: boolean; overLimit: boolean }> {
   const chunks: Buffer[] = []
-  let size = 0
-  let truncated = false
+  let kept = 0
+  let read = 0
+  let overLimit = false
   for await (const chunk of stream) {
-    // Stop reading past the cap: a huge or endless body must not hold the run.
-    if (size >= max) {
-      truncated = true
-      break
+    read += chunk.length
+    if (kept < max) {
+      const keep = chunk.subarray(0, max - kept)
+      chunks.push(keep)
+      kept += keep.length
     }
-    const keep = chunk.subarray(0, max - size)
-    chunks.push(keep)
-    size += keep.length
-    if (keep.length < chunk.length) {
-      truncated = true
+    if (read > READ_LIMIT) {
+      overLimit = true
       break
     }
   }
   stream.destroy()
-  return { body: Buffer.concat(chunks).toString('utf8'), truncated }
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated: read > kept, overLimit }
 }
 
 /** Lower-case names, every value kept as a list in the order received. */

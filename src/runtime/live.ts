@@ -14,6 +14,7 @@ import { proxyExchanges } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
 import { standUpProxy } from './proxy/stage'
 import type { DockerRuntime } from './docker-runtime'
+import { appExit, blockAfterExit, NEEDS_RUNNING_APP } from './app-exit'
 import { observeForwardedSpoof } from './forwarded-spoof'
 import { ask, askThroughProxy } from './probe-questions'
 import { appExchanges } from './running'
@@ -85,6 +86,14 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   const answers: ProbeAnswer[] = []
   const appAnswer = c.probe ? await askApp(c, c.probe) : undefined
   if (appAnswer) answers.push(appAnswer)
+  const diedEarly = await appExit(c.runtime.docker, c.instance.name, appHttp)
+  if (diedEarly) {
+    blockAfterExit(obs, diedEarly, [...NEEDS_RUNNING_APP, 'sessionCookies'])
+    obs.http = appHttp
+    obs.logs = await c.runtime.logs(c.instance)
+    obs.secondBoot = await second
+    return
+  }
 
   const staged = await c.log.stage('Stand up the TLS proxy', () =>
     standUpProxy(c.runtime.docker, opts, {
@@ -151,10 +160,16 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
     injectedKey: c.envKey,
   })
 
+  const diedLate = await appExit(c.runtime.docker, c.instance.name, obs.http)
+  if (diedLate) blockAfterExit(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown'])
   // Servers write their access log after the response: give the last line time to land.
   await sleep(LOG_FLUSH_MS)
   obs.logs = await c.runtime.logs(c.instance)
   c.signal?.throwIfAborted()
+  if (diedLate) {
+    obs.secondBoot = await second
+    return
+  }
   c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
   obs.shutdown = await c.runtime.stop(c.instance)
   obs.secondBoot = await second
