@@ -47,7 +47,7 @@ test('an app that exited during the run fails it, with the exit and the log tail
   const r = outcome(dead)
   expect(r.status).toBe('failed')
   expect(r.summary).toBe(
-    'the app exited with code 9 during the run (after GET /die on the app port)',
+    'the app exited with code 9 during the run (its last answer: GET /die on the app port)',
   )
   expect(r.evidence[0]).toBe('exit code 9')
 })

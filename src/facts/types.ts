@@ -33,7 +33,7 @@ export type Part<T> = T | Unavailable
 /** The app container stopped while the run still needed it (killed, crashed, OOM). */
 export interface AppExitFacts {
   exitCode: number
-  /** The last request made before the exit was noticed (`GET /die on the app port`). */
+  /** The last request the app answered before the exit was noticed (`GET /die on the app port`). */
   after: string
   /** The engine's OOM flag: the memory limit killed it. */
   oomKilled?: boolean

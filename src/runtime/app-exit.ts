@@ -18,7 +18,8 @@ export async function appExit(
   if (res.exitCode !== 0) return undefined
   const state = parseContainerState(res.stdout)
   if (state.running) return undefined
-  const last = lastRequests[lastRequests.length - 1]
+  // The last request it answered is the likeliest cause; those after it found no server.
+  const last = lastRequests.filter((x) => x.response !== undefined).pop()
   const after = last
     ? `${last.request.method} ${last.request.path} ${last.via === 'proxy' ? 'through the proxy' : 'on the app port'}`
     : 'its first checks'
