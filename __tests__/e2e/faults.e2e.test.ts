@@ -7,7 +7,17 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createdBetween, runLeftovers, rssMiB } from './engine-objects'
-import { BASE_IMAGE, SESSION_DIR, runAction, runCli, startAction } from './run-action'
+import { spawn } from 'node:child_process'
+import {
+  BASE_IMAGE,
+  ROOT,
+  SESSION_DIR,
+  labelledObjects,
+  proxyImageForTests,
+  runAction,
+  runCli,
+  startAction,
+} from './run-action'
 import { check, reportOf } from './report-checks'
 
 const RUN_MS = 4 * 60_000
@@ -184,3 +194,42 @@ async function runCliWithEnv(
     }
   }
 }
+
+describe('the CLI killed by SIGKILL mid-run', () => {
+  it(
+    'leaves nothing: its watcher removes the run by label once the process is gone',
+    async () => {
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(ROOT, 'bin', 'flask-deploy-check.js'),
+          ...['--context', '__tests__/fixtures/good', '--build-arg', `BASE=${BASE_IMAGE}`],
+          ...[
+            '--proxy-image',
+            proxyImageForTests(),
+            '--report-path',
+            path.join(SESSION_DIR, 'killed-cli.json'),
+          ],
+        ],
+        { cwd: ROOT, env, stdio: 'ignore' },
+      )
+      // The run id is in the app container's name: wait for it.
+      let runId = ''
+      const deadline = Date.now() + 3 * 60_000
+      while (!runId && Date.now() < deadline && child.exitCode === null) {
+        const app = labelledObjects().find((o) => o.kind === 'container' && o.name.endsWith('-app'))
+        runId = /^fdc-([0-9a-f]+)-app$/.exec(app?.name ?? '')?.[1] ?? ''
+        if (!runId) await new Promise((r) => setTimeout(r, 150))
+      }
+      expect(runId).not.toBe('')
+      child.kill('SIGKILL')
+      await new Promise((r) => child.once('close', r))
+      const gone = Date.now() + 30_000
+      while (runLeftovers(runId).length > 0 && Date.now() < gone)
+        await new Promise((r) => setTimeout(r, 500))
+      expect(runLeftovers(runId)).toEqual([])
+    },
+    RUN_MS,
+  )
+})
