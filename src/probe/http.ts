@@ -39,6 +39,8 @@ const DEFAULT_TIMEOUT_MS = 5000
 const DEFAULT_MAX_BODY = 64 * 1024
 /** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
 export const READ_LIMIT = 8 * 1024 * 1024
+/** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
+const DRAIN_MS = 1000
 
 /** Sends requests to one target over fresh connections (so every exchange stands alone). */
 export class HttpProbe {
@@ -120,8 +122,9 @@ function originOf(t: HttpTarget): string {
 }
 
 /**
- * Keeps the first `max` bytes and drops the rest as it comes, up to READ_LIMIT: past that the
- * body counts as endless and the connection is dropped (memory stays flat either way).
+ * Keeps the first `max` bytes, then drops what follows for at most DRAIN_MS, up to READ_LIMIT:
+ * a body that passes READ_LIMIT that fast counts as endless (overLimit); one that stalls or
+ * ends is only truncated. The connection is dropped either way, and memory stays flat.
  */
 async function readCapped(
   stream: AsyncIterable<Buffer> & { destroy(): void },
@@ -131,17 +134,26 @@ async function readCapped(
   let kept = 0
   let read = 0
   let overLimit = false
-  for await (const chunk of stream) {
-    read += chunk.length
-    if (kept < max) {
-      const keep = chunk.subarray(0, max - kept)
-      chunks.push(keep)
-      kept += keep.length
+  let drain: NodeJS.Timeout | undefined
+  try {
+    for await (const chunk of stream) {
+      read += chunk.length
+      if (kept < max) {
+        const keep = chunk.subarray(0, max - kept)
+        chunks.push(keep)
+        kept += keep.length
+      }
+      if (read > READ_LIMIT) {
+        overLimit = true
+        break
+      }
+      if (read > kept && drain === undefined) drain = setTimeout(() => stream.destroy(), DRAIN_MS)
     }
-    if (read > READ_LIMIT) {
-      overLimit = true
-      break
-    }
+  } catch (err) {
+    // Past the cap, the end of the drain (or a stall) only means the rest was not read.
+    if (read <= kept) throw err
+  } finally {
+    clearTimeout(drain)
   }
   stream.destroy()
   return { body: Buffer.concat(chunks).toString('utf8'), truncated: read > kept, overLimit }
