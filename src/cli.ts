@@ -9,6 +9,7 @@ import type { Observations } from './facts/types'
 import type { Logger } from './log'
 import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
 import { newRunId, runPipeline } from './pipeline'
+import { REAP_FLAG, reap, startReaper } from './reaper'
 import { baselineLines, exceptionLines } from './report/adoption'
 import { observatoryLine } from './report/observatory/render'
 import { renderTerminal } from './report/terminal'
@@ -139,7 +140,7 @@ function consoleLogger(verbose: boolean, out: NodeJS.WriteStream): Logger {
 }
 
 /** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
-export async function cli(argv: string[]): Promise<number> {
+export async function cli(argv: string[], opts: { watchdog?: boolean } = {}): Promise<number> {
   const stdout = process.stdout
   const options: Record<
     string,
@@ -201,9 +202,12 @@ export async function cli(argv: string[]): Promise<number> {
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  const runId = newRunId()
+  // Only the real command starts the watcher (it re-runs process.argv[1]; in a test that is jest).
+  const reaper = opts.watchdog ? startReaper(runId, parsed.keepImage) : { stop: () => undefined }
   try {
     const { report, observations, redact } = await runPipeline(parsed, log, {
-      runId: newRunId(),
+      runId,
       signal: controller.signal,
     })
     if (dumpFile !== undefined) writeObservations(dumpFile, observations, redact)
@@ -231,12 +235,18 @@ export async function cli(argv: string[]): Promise<number> {
     }
     process.stderr.write(`flask-deploy-check could not complete: ${(err as Error).message}\n`)
     return 3
+  } finally {
+    reaper.stop()
   }
 }
 
 /** Runs the CLI on process.argv and exits with its code (bin/flask-deploy-check.js calls this). */
 export function runCli(): void {
-  cli(process.argv.slice(2)).then(
+  if (process.argv[2] === REAP_FLAG) {
+    void reap(process.argv.slice(3)).then(() => process.exit(0))
+    return
+  }
+  cli(process.argv.slice(2), { watchdog: true }).then(
     (code) => process.exit(code),
     (err) => {
       process.stderr.write(`flask-deploy-check: ${(err as Error).stack ?? String(err)}\n`)

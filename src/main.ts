@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { removeComposeProject } from './docker/compose'
 import { removeRun } from './docker/stack'
 import { killRecorded } from './host/registry'
+import { removeRunTemp } from './runtime/temp'
 import { publishToGitHub, untrustedForkWarning } from './github/publish'
 import { readInputs } from './inputs'
 import type { Logger } from './log'
@@ -96,6 +97,7 @@ export async function main(): Promise<void> {
   if (forkWarning) core.warning(forkWarning)
   const runId = newRunId()
   state.saveRunId(runId)
+  state.saveKeepImage(options.keepImage)
   const controller = abortOnSignals()
   try {
     const { report } = await runPipeline(options, actionLogger, {
@@ -115,6 +117,8 @@ export async function main(): Promise<void> {
     core.setFailed(
       `flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`,
     )
+    // The CLI's code for "could not run": the runner's fault, not a verdict on the app.
+    process.exitCode = 3
   }
 }
 
@@ -131,7 +135,10 @@ async function commentOnly(options: Options): Promise<void> {
   }
 }
 
-/** The post step: a safety net that removes leftovers of this run by its label. */
+/**
+ * The post step: a safety net that removes leftovers of this run by its labels (containers,
+ * networks, volumes, the image unless keep-image) and its temporary files by their prefix.
+ */
 export async function post(): Promise<void> {
   const runId = state.savedRunId()
   if (!runId) return
@@ -139,8 +146,10 @@ export async function post(): Promise<void> {
   const killed = killRecorded(runId)
   if (killed > 0) core.info(`ended ${killed} leftover process group(s) of run ${runId}`)
   try {
-    const removed = await removeRun(runId)
-    if (removed > 0) core.info(`removed ${removed} leftover object(s) of run ${runId}`)
+    const temp = removeRunTemp(runId)
+    const removed = await removeRun(runId, undefined, { images: !state.savedKeepImage() })
+    if (removed + temp > 0)
+      core.info(`removed ${removed} leftover object(s) and ${temp} temp path(s) of run ${runId}`)
     // Compose's volumes carry no container to find them by: down -v takes them by project label.
     await removeComposeProject(runId)
   } catch (err) {

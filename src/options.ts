@@ -84,6 +84,12 @@ export interface Options {
   failOnNewOnly: boolean
   /** Where the SARIF log is written (absolute), when wanted. */
   sarifPath?: string
+  /** Keep the image the run built (default: removed at the end; the build cache stays). */
+  keepImage: boolean
+  /** `--cache-from` values, as docker/build-push-action takes them (e.g. type=gha). */
+  cacheFrom: string[]
+  /** `--cache-to` values (e.g. type=gha,mode=max). */
+  cacheTo: string[]
   /** How the app runs: its image (docker) or its systemd unit on this machine (host). */
   runtime: RuntimeKind
   /** host: the systemd unit (absolute). */
@@ -147,6 +153,9 @@ export const INPUT_NAMES = [
   'compose-service',
   'runtime',
   'unit-file',
+  'keep-image',
+  'cache-from',
+  'cache-to',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -447,6 +456,9 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
     ...(compose ? { compose } : {}),
     ...choice,
+    keepImage: bool('keep-image', raw['keep-image'], false),
+    cacheFrom: lines(raw['cache-from']).map((l) => cacheSpec('cache-from', l, env.workspace)),
+    cacheTo: lines(raw['cache-to']).map((l) => cacheSpec('cache-to', l, env.workspace)),
   }
 }
 
@@ -474,4 +486,32 @@ function composeRuntime(asked: string): { runtime: 'docker' } {
   if (asked && asked !== 'auto' && asked !== 'docker')
     throw bad('runtime', asked, "'auto' or 'docker' with compose-file")
   return { runtime: 'docker' }
+}
+
+const CACHE_TYPES = ['registry', 'local', 'gha', 'inline', 's3', 'azblob']
+
+/**
+ * One `--cache-from`/`--cache-to` value: `type=T,key=value,...` (a relative local src/dest
+ * resolved against the workspace) or, as buildx allows, a bare image reference (registry cache).
+ */
+function cacheSpec(input: string, value: string, workspace: string): string {
+  const accepted = `type=${CACHE_TYPES.join('|')}[,key=value...] or an image reference`
+  if (!value.includes('=')) return imageRefOr(input, value, accepted)
+  const fields = value.split(',')
+  if (!fields.every((f) => /^[a-z][a-z0-9_-]*=[^\s]*$/.test(f))) throw bad(input, value, accepted)
+  const type = fields.find((f) => f.startsWith('type='))?.slice(5)
+  if (type === undefined || !CACHE_TYPES.includes(type)) throw bad(input, value, accepted)
+  return fields
+    .map((f) => {
+      const [k, v] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]
+      return type === 'local' && (k === 'src' || k === 'dest')
+        ? `${k}=${path.resolve(workspace, v)}`
+        : f
+    })
+    .join(',')
+}
+
+function imageRefOr(input: string, value: string, accepted: string): string {
+  if (!IMAGE_REF.test(value)) throw bad(input, value, accepted)
+  return value
 }

@@ -8,6 +8,8 @@ import * as path from 'node:path'
 import { CATALOG, runCatalog } from './checks/catalog'
 import type { CheckResult } from './checks/lib/types'
 import type { Logger } from './log'
+import { Docker } from './docker/docker'
+import { requireEngine } from './docker/engine'
 import { collect } from './runtime/collect'
 import { composeTarget, resolveCompose } from './runtime/compose-plan'
 import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
@@ -67,6 +69,8 @@ export async function runPipeline(
     options.target,
   )
 
+  // Host mode runs no container: only Docker runs need a reachable engine.
+  if (options.runtime !== 'host') await requireEngine(new Docker(runLog))
   const { observations, timings, image, dependencies } = await collect(options, runLog, {
     runId: ctx.runId,
     dockerfile,

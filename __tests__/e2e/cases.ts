@@ -124,6 +124,7 @@ const NEEDS_HTTP: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.rate-limit': 'same-or-skip',
   'proxy.timeouts': 'same-or-skip',
   'proxy.body-size': 'same-or-skip',
+  'routes.answer': 'skip',
 }
 
 export const DEFECT_CASES: DefectCase[] = [

@@ -31,6 +31,7 @@ import {
   proxyUpstream,
   proxyTimeouts,
 } from './proxy'
+import { routesAnswer } from './routes'
 import { secretFromEnv, secretStrength } from './secret'
 import { serverProductionWsgi, serverWorkers } from './server'
 import { shutdownGraceful } from './shutdown'
@@ -79,6 +80,7 @@ export const CATALOG: readonly Check[] = [
   systemdRestart,
   systemdSecrets,
   systemdBindLocal,
+  routesAnswer,
 ]
 
 /** Every catalog check over the facts, one result each in catalog order; never throws. */

@@ -44,6 +44,7 @@ export const CHECK_IDS = [
   'systemd.restart',
   'systemd.secrets',
   'systemd.bind-local',
+  'routes.answer',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]

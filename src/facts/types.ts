@@ -33,7 +33,18 @@ export interface Unavailable {
 export type Part<T> = T | Unavailable
 
 /** What the run was asked to do, as far as checks need it. */
+/** The app container stopped while the run still needed it (killed, crashed, OOM). */
+export interface AppExitFacts {
+  exitCode: number
+  /** The last request the app answered before the exit was noticed (`GET /die on the app port`). */
+  after: string
+  /** The engine's OOM flag: the memory limit killed it. */
+  oomKilled?: boolean
+}
+
 export interface RunFacts {
+  /** Set when the app exited during the run: every later observation is blocked by it. */
+  appExited?: AppExitFacts
   /** Repository-relative path of the Dockerfile (for locations), when one was used. */
   dockerfilePath?: string
   /** The app's port inside the container and how it was chosen. */
@@ -183,6 +194,11 @@ export interface HttpResponseFacts {
   /** Body decoded as UTF-8, capped; see bodyTruncated. */
   body: string
   bodyTruncated: boolean
+  /**
+   * Set (to the limit, in bytes) when the body went past what is read at all: the rest was
+   * never read, the connection dropped (an endless or huge body).
+   */
+  overLimit?: number
   ms: number
 }
 

@@ -21,6 +21,7 @@ import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
 import { uwsgiIniOf } from '../facts/port'
 import { prepareProbe } from '../probe/introspect'
 import { observeLive } from './live'
+import { makeRunTemp } from './temp'
 import type {
   BootFacts,
   DockerfileFacts,
@@ -108,7 +109,7 @@ export async function collect(
     return result(0)
   }
 
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`))
+  const tempDir = makeRunTemp(ctx.runId)
   try {
     await runtime.open()
     const probe = opts.introspect

@@ -126,7 +126,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async cleanup(): Promise<void> {
-    await removeRun(this.runId, this.docker)
+    await removeRun(this.runId, this.docker, { images: !this.opts.keepImage })
   }
 
   private handle(instance: AppInstance): AppHandle {

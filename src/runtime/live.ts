@@ -12,6 +12,8 @@ import { appProbe } from '../probe/app-probe'
 import type { PreparedProbe } from '../probe/introspect'
 import { proxyExchanges } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
+import type { DockerRuntime } from './docker-runtime'
+import { appExit, blockAfterExit, NEEDS_RUNNING_APP } from './app-exit'
 import { observeForwardedSpoof } from './forwarded-spoof'
 import { ask, askThroughProxy } from './probe-questions'
 import { appExchanges } from './running'
@@ -74,6 +76,12 @@ function autoRoutes(obs: Observations, answer: ProbeAnswer | undefined, opts: Op
   return obs.run.routes
 }
 
+/** The app's exit when it died mid-run (container runs only: host mode has no container state). */
+function exitOf(c: LiveContext, http: readonly HttpExchange[]): ReturnType<typeof appExit> {
+  const docker = (c.runtime as Partial<DockerRuntime>).docker
+  return docker ? appExit(docker, c.instance.name, http) : Promise.resolve(undefined)
+}
+
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
 export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
@@ -107,6 +115,14 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   const answers: ProbeAnswer[] = []
   const appAnswer = early ?? (c.probe ? await askApp(c, c.probe) : undefined)
   if (appAnswer) answers.push(appAnswer)
+  const diedEarly = await exitOf(c, appHttp)
+  if (diedEarly) {
+    blockAfterExit(obs, diedEarly, [...NEEDS_RUNNING_APP, 'sessionCookies'])
+    obs.http = appHttp
+    obs.logs = await c.runtime.logs(c.instance)
+    obs.secondBoot = await second
+    return
+  }
 
   const staged = await c.log.stage('Stand up the TLS proxy', () =>
     c.runtime.standUpProxy(opts, {
@@ -179,10 +195,16 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
     injectedKey: c.envKey,
   })
 
+  const diedLate = await exitOf(c, obs.http)
+  if (diedLate) blockAfterExit(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown'])
   // Servers write their access log after the response: give the last line time to land.
   await sleep(LOG_FLUSH_MS)
   obs.logs = await c.runtime.logs(c.instance)
   c.signal?.throwIfAborted()
+  if (diedLate) {
+    obs.secondBoot = await second
+    return
+  }
   c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
   obs.shutdown = await c.runtime.stop(c.instance)
   obs.secondBoot = await second
