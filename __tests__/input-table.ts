@@ -158,6 +158,17 @@ export function inputRows(at: (rel: string) => string): Row[] {
       },
     },
     {
+      input: 'caddy-config',
+      good: {
+        raw: { 'caddy-config': 'deploy/Caddyfile' },
+        gives: { caddyConfig: 'deploy/Caddyfile' },
+      },
+      bad: {
+        raw: { 'caddy-config': 'Caddyfile' },
+        message: `input 'caddy-config' has invalid value 'Caddyfile': an existing file or directory (looked for ${at('Caddyfile')})`,
+      },
+    },
+    {
       input: 'server-name',
       good: { raw: { 'server-name': 'app.example.com' }, gives: { serverName: 'app.example.com' } },
       bad: {
@@ -333,46 +344,6 @@ export function inputRows(at: (rel: string) => string): Row[] {
       bad: { none: 'any path; the directory is created when the log is written' },
     },
     {
-      input: 'keep-image',
-      good: { raw: { 'keep-image': 'true' }, gives: { keepImage: true } },
-      bad: {
-        raw: { 'keep-image': 'always' },
-        message: "input 'keep-image' has invalid value 'always': 'true' or 'false'",
-      },
-    },
-    {
-      input: 'cache-from',
-      good: {
-        raw: { 'cache-from': 'type=gha\ntype=local,src=.buildx-cache\nuser/app:cache' },
-        gives: {
-          cacheFrom: ['type=gha', `type=local,src=${at('.buildx-cache')}`, 'user/app:cache'],
-        },
-      },
-      bad: {
-        raw: { 'cache-from': 'type=ftp,src=x' },
-        message: `input 'cache-from' has invalid value 'type=ftp,src=x': ${CACHE_ACCEPTED}`,
-      },
-    },
-    {
-      input: 'cache-to',
-      good: { raw: { 'cache-to': 'type=gha,mode=max' }, gives: { cacheTo: ['type=gha,mode=max'] } },
-      bad: {
-        raw: { 'cache-to': '--push' },
-        message: `input 'cache-to' has invalid value '--push': ${CACHE_ACCEPTED}`,
-      },
-    },
-    {
-      input: 'caddy-config',
-      good: {
-        raw: { 'caddy-config': 'deploy/Caddyfile' },
-        gives: { caddyConfig: 'deploy/Caddyfile' },
-      },
-      bad: {
-        raw: { 'caddy-config': 'Caddyfile' },
-        message: `input 'caddy-config' has invalid value 'Caddyfile': an existing file or directory (looked for ${at('Caddyfile')})`,
-      },
-    },
-    {
       input: 'compose-file',
       // stack/ has no Dockerfile: with compose the service's build section names it.
       good: {
@@ -422,6 +393,35 @@ export function inputRows(at: (rel: string) => string): Row[] {
       bad: {
         raw: { runtime: 'host', 'unit-file': 'deploy/none.service' },
         message: `input 'unit-file' has invalid value 'deploy/none.service': an existing unit file (looked for ${at('deploy/none.service')})`,
+      },
+    },
+    {
+      input: 'keep-image',
+      good: { raw: { 'keep-image': 'true' }, gives: { keepImage: true } },
+      bad: {
+        raw: { 'keep-image': 'always' },
+        message: "input 'keep-image' has invalid value 'always': 'true' or 'false'",
+      },
+    },
+    {
+      input: 'cache-from',
+      good: {
+        raw: { 'cache-from': 'type=gha\ntype=local,src=.buildx-cache\nuser/app:cache' },
+        gives: {
+          cacheFrom: ['type=gha', `type=local,src=${at('.buildx-cache')}`, 'user/app:cache'],
+        },
+      },
+      bad: {
+        raw: { 'cache-from': 'type=ftp,src=x' },
+        message: `input 'cache-from' has invalid value 'type=ftp,src=x': ${CACHE_ACCEPTED}`,
+      },
+    },
+    {
+      input: 'cache-to',
+      good: { raw: { 'cache-to': 'type=gha,mode=max' }, gives: { cacheTo: ['type=gha,mode=max'] } },
+      bad: {
+        raw: { 'cache-to': '--push' },
+        message: `input 'cache-to' has invalid value '--push': ${CACHE_ACCEPTED}`,
       },
     },
   ]
