@@ -71506,6 +71506,7 @@ const image_1 = __nccwpck_require__(6327);
 const run_1 = __nccwpck_require__(39032);
 const logs_1 = __nccwpck_require__(47398);
 const proxy_1 = __nccwpck_require__(69582);
+const routes_1 = __nccwpck_require__(20151);
 const secret_1 = __nccwpck_require__(89337);
 const server_1 = __nccwpck_require__(56158);
 const shutdown_1 = __nccwpck_require__(90103);
@@ -71553,6 +71554,7 @@ exports.CATALOG = [
     systemd_1.systemdRestart,
     systemd_1.systemdSecrets,
     systemd_1.systemdBindLocal,
+    routes_1.routesAnswer,
 ];
 /** Every catalog check over the facts, one result each in catalog order; never throws. */
 function runCatalog(obs, skip = []) {
@@ -72303,6 +72305,7 @@ exports.CHECK_IDS = [
     'systemd.restart',
     'systemd.secrets',
     'systemd.bind-local',
+    'routes.answer',
 ];
 /** Whether `id` names a check of the catalog. */
 function isCheckId(id) {
@@ -75255,6 +75258,92 @@ exports.proxyUpstream = {
 
 /***/ }),
 
+/***/ 20151:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.routesAnswer = void 0;
+exports.routeFault = routeFault;
+/**
+ * routes.answer: every route asked for gets an HTTP answer a client can use. A route that never
+ * answers, streams without end, sends a header block no client takes or is not HTTP at all
+ * holds or breaks every client and worker in front of it; the run itself only waits its
+ * per-request deadline and reads a bounded amount. An app that exits during the run fails it
+ * too: everything observed after that is blocked by it.
+ */
+const app_exit_1 = __nccwpck_require__(9453);
+const http_1 = __nccwpck_require__(95941);
+const run_1 = __nccwpck_require__(39032);
+const text_1 = __nccwpck_require__(85290);
+/** What the probe's per-request deadline is (probe/http.ts DEFAULT_TIMEOUT_MS). */
+const REQUEST_TIMEOUT_S = 5;
+const mib = (bytes) => `${Math.round(bytes / (1024 * 1024))} MiB`;
+/** Why one exchange is not a usable answer, or undefined when it is one. */
+function routeFault(x) {
+    if (x.response?.overLimit !== undefined)
+        return `response larger than ${mib(x.response.overLimit)}: the read stopped there (an endless or unbounded body)`;
+    if (x.response !== undefined)
+        return undefined;
+    const error = x.error ?? 'no response';
+    if (/HEADERS_TIMEOUT/.test(error))
+        return `no response within the per-request timeout of ${REQUEST_TIMEOUT_S} s`;
+    if (/BODY_TIMEOUT/.test(error))
+        return `the body stalled for more than the per-request timeout of ${REQUEST_TIMEOUT_S} s`;
+    if (/HEADERS_OVERFLOW/.test(error))
+        return 'response header block too large for an HTTP client';
+    if (/does not match the HTTP|HPE_|Parse Error|invalid/i.test(error))
+        return 'malformed HTTP response (not a valid status line or header)';
+    if (/ECONNREFUSED/.test(error))
+        return 'connection refused (is the app still running?)';
+    if (/SOCKET|ECONNRESET|other side closed/.test(error))
+        return 'connection closed without a response';
+    return error;
+}
+const where = (x) => x.via === 'proxy' ? 'through the proxy' : 'on the app port';
+exports.routesAnswer = {
+    id: 'routes.answer',
+    title: 'Every route answers with a usable HTTP response',
+    severity: 'error',
+    needs: ['http'],
+    passesWhen: 'each route asked for answers in time with well-formed HTTP, a header block a client accepts and a body under 8 MiB',
+    run(obs) {
+        const http = obs.http;
+        const exit = obs.run.appExited;
+        if (exit !== undefined) {
+            const logs = (0, run_1.isUnavailable)(obs.logs) ? [] : [...obs.logs.stdout, ...obs.logs.stderr];
+            return {
+                status: 'failed',
+                summary: (0, app_exit_1.appExitReason)(exit),
+                evidence: [`exit code ${exit.exitCode}`, ...(0, text_1.lastLines)(logs, 10)],
+                fix: exit.oomKilled
+                    ? 'keep the app under its memory limit (512 MiB here): bound caches, uploads and worker counts'
+                    : 'a request must never end the server: catch the error in the route, and let the WSGI server restart a failed worker instead of exiting',
+            };
+        }
+        const routes = http.filter((x) => x.purpose === 'route');
+        if (routes.length === 0)
+            return { status: 'skipped', summary: 'no route was requested', skipReason: 'not-applicable' };
+        const faults = routes.flatMap((x) => {
+            const why = routeFault(x);
+            return why === undefined ? [] : [{ x, why }];
+        });
+        if (faults.length === 0)
+            return { status: 'passed', summary: `all ${(0, text_1.plural)(routes.length, 'route request')} answered` };
+        const first = faults[0];
+        return {
+            status: 'failed',
+            summary: `GET ${first.x.request.path} ${where(first.x)}: ${first.why}${faults.length > 1 ? ` (and ${(0, text_1.plural)(faults.length - 1, 'more request')})` : ''}`,
+            evidence: faults.slice(0, 10).map(({ x, why }) => `${(0, http_1.exchangeLine)(x)} (${where(x)}): ${why}`),
+            fix: 'make every route answer within its deadline with a bounded body: stream with an end, keep headers small, and put a timeout on whatever the route waits for',
+        };
+    },
+};
+
+
+/***/ }),
+
 /***/ 89337:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -76735,6 +76824,7 @@ const path = __importStar(__nccwpck_require__(76760));
 const node_util_1 = __nccwpck_require__(57975);
 const options_1 = __nccwpck_require__(88381);
 const pipeline_1 = __nccwpck_require__(15165);
+const reaper_1 = __nccwpck_require__(63472);
 const adoption_1 = __nccwpck_require__(41832);
 const render_1 = __nccwpck_require__(23097);
 const terminal_1 = __nccwpck_require__(87496);
@@ -76856,7 +76946,7 @@ function consoleLogger(verbose, out) {
     };
 }
 /** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
-async function cli(argv) {
+async function cli(argv, opts = {}) {
     const stdout = process.stdout;
     const options = {
         json: { type: 'boolean' },
@@ -76913,9 +77003,12 @@ async function cli(argv) {
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    const runId = (0, pipeline_1.newRunId)();
+    // Only the real command starts the watcher (it re-runs process.argv[1]; in a test that is jest).
+    const reaper = opts.watchdog ? (0, reaper_1.startReaper)(runId, parsed.keepImage) : { stop: () => undefined };
     try {
         const { report, observations, redact } = await (0, pipeline_1.runPipeline)(parsed, log, {
-            runId: (0, pipeline_1.newRunId)(),
+            runId,
             signal: controller.signal,
         });
         if (dumpFile !== undefined)
@@ -76945,10 +77038,17 @@ async function cli(argv) {
         process.stderr.write(`flask-deploy-check could not complete: ${err.message}\n`);
         return 3;
     }
+    finally {
+        reaper.stop();
+    }
 }
 /** Runs the CLI on process.argv and exits with its code (bin/flask-deploy-check.js calls this). */
 function runCli() {
-    cli(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+    if (process.argv[2] === reaper_1.REAP_FLAG) {
+        void (0, reaper_1.reap)(process.argv.slice(3)).then(() => process.exit(0));
+        return;
+    }
+    cli(process.argv.slice(2), { watchdog: true }).then((code) => process.exit(code), (err) => {
         process.stderr.write(`flask-deploy-check: ${err.stack ?? String(err)}\n`);
         process.exit(3);
     });
@@ -77045,6 +77145,117 @@ async function removeComposeProject(runId, compose = new Compose()) {
 
 /***/ }),
 
+/***/ 58580:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ContainmentError = exports.DEFAULT_LIMITS = exports.SERVER_CAPS = void 0;
+exports.assertContained = assertContained;
+exports.containmentArgs = containmentArgs;
+/**
+ * What every container of a run may do. The app and the proxy run pull-request code on a shared
+ * runner: no capability beyond what a WSGI server or nginx needs to start as root and drop to
+ * its user, no privilege gained through setuid binaries, bounded memory, CPU and processes, and
+ * never the host's network, privileged mode or the engine's socket.
+ */
+const os = __importStar(__nccwpck_require__(48161));
+/**
+ * Kept from docker's default set: changing owners of its temp files (CHOWN), reading and
+ * writing files as root whatever their mode (DAC_OVERRIDE, FOWNER), dropping to the server's
+ * user (SETUID, SETGID), signalling workers that run as that user (KILL) and binding ports
+ * below 1024 (NET_BIND_SERVICE). Dropped: NET_RAW, MKNOD, SYS_CHROOT, SETFCAP, SETPCAP,
+ * FSETID, AUDIT_WRITE.
+ */
+exports.SERVER_CAPS = [
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'FOWNER',
+    'SETUID',
+    'SETGID',
+    'KILL',
+    'NET_BIND_SERVICE',
+];
+exports.DEFAULT_LIMITS = { memory: '512m', pidsLimit: 256, cpus: 2 };
+/** Paths whose bind mount would hand the container the engine (and so the host). */
+const ENGINE_SOCKETS = /(^|\/)(docker|containerd|podman)(\.sock)?$|\/run\/docker\b/;
+/** A container spec asked for something containment forbids: a bug of ours, never the app's. */
+class ContainmentError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ContainmentError';
+    }
+}
+exports.ContainmentError = ContainmentError;
+/** Throws when a network or a mount would break containment. */
+function assertContained(spec) {
+    if (spec.network === 'host' || spec.network?.startsWith('container:'))
+        throw new ContainmentError(`refusing to run a container on network '${spec.network}'`);
+    for (const m of spec.mounts ?? []) {
+        if (ENGINE_SOCKETS.test(m.source))
+            throw new ContainmentError(`refusing to mount the engine socket ${m.source}`);
+    }
+}
+/** The `docker run` flags of containment, limits given or defaulted. */
+function containmentArgs(limits = {}) {
+    const l = { ...exports.DEFAULT_LIMITS, ...limits };
+    // --cpus above the host's count is refused by the engine.
+    const cpus = Math.min(l.cpus, Math.max(1, os.cpus().length));
+    return [
+        '--cap-drop',
+        'ALL',
+        ...exports.SERVER_CAPS.flatMap((c) => ['--cap-add', c]),
+        '--security-opt',
+        'no-new-privileges',
+        '--memory',
+        l.memory,
+        // Equal to --memory: no swap on top of the limit, so "memory flat" means flat.
+        '--memory-swap',
+        l.memory,
+        '--pids-limit',
+        String(l.pidsLimit),
+        '--cpus',
+        String(cpus),
+    ];
+}
+
+
+/***/ }),
+
 /***/ 83234:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -77098,6 +77309,7 @@ const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
 const exec_1 = __nccwpck_require__(73190);
+const containment_1 = __nccwpck_require__(58580);
 exports.LABEL = 'flask-deploy-check';
 exports.RUN_LABEL = 'flask-deploy-check.run';
 /**
@@ -77131,8 +77343,14 @@ class Docker {
     build(spec) {
         const env = {};
         const labels = ['--label', `${exports.LABEL}=1`, '--label', `${exports.BUILD_LABEL}=${spec.runId}`];
-        // --force-rm: the legacy builder otherwise keeps the container of a failed step.
-        const args = ['build', '-f', spec.file, '-t', spec.tag, ...labels, '--force-rm'];
+        // --force-rm (build only): the legacy builder otherwise keeps the container of a failed step.
+        const cache = [
+            ...(spec.cacheFrom ?? []).flatMap((c) => ['--cache-from', c]),
+            ...(spec.cacheTo ?? []).flatMap((c) => ['--cache-to', c]),
+        ];
+        // A builder of setup-buildx-action (docker-container driver) keeps its result unless --load.
+        const verb = cache.length > 0 ? ['buildx', 'build', '--load', ...cache] : ['build', '--force-rm'];
+        const args = [...verb, '-f', spec.file, '-t', spec.tag, ...labels];
         for (const [k, v] of spec.buildArgs) {
             if (CLI_OWN_ENV.test(k)) {
                 args.push('--build-arg', `${k}=${v}`);
@@ -77177,13 +77395,12 @@ class Docker {
         return this.runContainer(['--rm'], spec, timeoutMs);
     }
     async runContainer(mode, spec, timeoutMs) {
+        (0, containment_1.assertContained)(spec);
+        const limits = { memory: spec.memory, pidsLimit: spec.pidsLimit, cpus: spec.cpus };
         const args = ['run', ...mode, '--name', spec.name, ...labelArgs(spec.runId)];
+        args.push(...(0, containment_1.containmentArgs)(definedOnly(limits)));
         for (const p of spec.publish)
             args.push('-p', p);
-        if (spec.memory)
-            args.push('--memory', spec.memory);
-        if (spec.pidsLimit)
-            args.push('--pids-limit', String(spec.pidsLimit));
         if (spec.network)
             args.push('--network', spec.network);
         for (const a of spec.networkAliases ?? [])
@@ -77207,7 +77424,9 @@ class Docker {
             }
         }
         // The few names docker itself reads go through a private file that lives for this call only.
-        const dir = fileLines.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), 'fdc-env-')) : undefined;
+        const dir = fileLines.length > 0
+            ? fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${spec.runId}-env-`))
+            : undefined;
         try {
             if (dir) {
                 const file = path.join(dir, 'env');
@@ -77281,8 +77500,31 @@ class Docker {
     networkRm(ids) {
         return this.exec(['network', 'rm', ...ids]);
     }
+    /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
+    serverVersion() {
+        return this.exec(['version', '--format', '{{.Server.Version}}'], 15_000);
+    }
+    /** IDs of images carrying `label`, one per line. */
+    imageLsByLabel(label) {
+        return this.exec(['image', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`]);
+    }
+    /** `docker image rm -f ID...` (every tag of each; the build cache stays). */
+    imageRm(ids) {
+        return this.exec(['image', 'rm', '-f', ...ids]);
+    }
+    /** Names of volumes carrying `label`, one per line. */
+    volumeLsByLabel(label) {
+        return this.exec(['volume', 'ls', '-q', '--filter', `label=${label}`]);
+    }
+    /** `docker volume rm -f NAME...`. */
+    volumeRm(names) {
+        return this.exec(['volume', 'rm', '-f', ...names]);
+    }
 }
 exports.Docker = Docker;
+function definedOnly(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
 /**
  * A `--mount` value: CSV, so a field holding a comma or a quote is quoted (`--mount` rather
  * than `-v`, because `-v` silently creates a missing source and cannot express a `:` in a path).
@@ -77290,6 +77532,39 @@ exports.Docker = Docker;
 function mountArg(m) {
     const field = (k, v) => /[",]/.test(v) ? `"${k}=${v.replace(/"/g, '""')}"` : `${k}=${v}`;
     return ['type=bind', field('source', m.source), field('target', m.target), 'readonly'].join(',');
+}
+
+
+/***/ }),
+
+/***/ 66556:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.EnvironmentError = void 0;
+exports.requireEngine = requireEngine;
+/** The runner, not the app: no engine, a broken CLI. One line; the CLI exits 3, the action too. */
+class EnvironmentError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'EnvironmentError';
+    }
+}
+exports.EnvironmentError = EnvironmentError;
+/** Throws EnvironmentError when `docker version` cannot reach the engine. */
+async function requireEngine(docker) {
+    const res = await docker.serverVersion();
+    if (res.exitCode === 0 && res.stdout.trim() !== '')
+        return;
+    const why = res.stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !/^WARNING/.test(l))
+        .pop() ?? `docker version exited with ${res.exitCode}`;
+    const host = process.env.DOCKER_HOST ? ` at ${process.env.DOCKER_HOST}` : '';
+    throw new EnvironmentError(`no reachable Docker engine${host}: ${why}`);
 }
 
 
@@ -77444,30 +77719,35 @@ async function removeApp(docker, handle) {
     }
 }
 /**
- * Removes every container and network labelled with this run id; returns how many objects it
- * removed. Idempotent. Used by finally blocks and the post step, which may have no other state.
+ * Removes every container, network and volume labelled with this run id, and its images unless
+ * told to keep them; returns how many objects it removed. Idempotent. Used by finally blocks and
+ * the post step, which may have no other state.
  */
-async function removeRun(runId, docker = new docker_1.Docker()) {
+async function removeRun(runId, docker = new docker_1.Docker(), opts = {}) {
     const label = `${docker_1.RUN_LABEL}=${runId}`;
-    const ids = (res) => {
+    const ids = (res, what) => {
         if (res.exitCode !== 0)
-            throw new Error(`listing objects labelled ${label} failed: ${res.stderr.trim()}`);
+            throw new Error(`listing ${what} labelled ${label} failed: ${res.stderr.trim()}`);
         return res.stdout.split('\n').filter((l) => l.trim() !== '');
     };
-    const containers = ids(await docker.psByLabel(label));
-    if (containers.length > 0) {
-        const res = await docker.rm(containers);
+    const remove = async (found, rm, verb) => {
+        if (found.length === 0)
+            return 0;
+        const res = await rm(found);
         if (res.exitCode !== 0)
-            throw new Error(`docker rm failed: ${res.stderr.trim()}`);
+            throw new Error(`docker ${verb} failed: ${res.stderr.trim()}`);
+        return found.length;
+    };
+    let removed = await remove(ids(await docker.psByLabel(label), 'containers'), (c) => docker.rm(c), 'rm');
+    // Networks and volumes go after their containers: docker refuses to remove them in use.
+    removed += await remove(ids(await docker.networkLsByLabel(label), 'networks'), (n) => docker.networkRm(n), 'network rm');
+    removed += await remove(ids(await docker.volumeLsByLabel(label), 'volumes'), (v) => docker.volumeRm(v), 'volume rm');
+    if (opts.images) {
+        const built = `${docker_1.BUILD_LABEL}=${runId}`;
+        const res = await docker.imageLsByLabel(built);
+        removed += await remove([...new Set(ids(res, 'images'))], (i) => docker.imageRm(i), 'image rm');
     }
-    // Networks go after their containers: docker refuses to remove a network in use.
-    const networks = ids(await docker.networkLsByLabel(label));
-    if (networks.length > 0) {
-        const res = await docker.networkRm(networks);
-        if (res.exitCode !== 0)
-            throw new Error(`docker network rm failed: ${res.stderr.trim()}`);
-    }
-    return containers.length + networks.length;
+    return removed;
 }
 
 
@@ -77698,6 +77978,22 @@ function mustSucceed(result, cmd, args) {
     const lines = result.stderr.split('\n').filter((l) => l.trim() !== '');
     const tail = result.timedOut ? `timed out after ${result.ms} ms` : (lines[lines.length - 1] ?? '');
     throw new CommandError(cmd, args, result.exitCode, tail);
+}
+
+
+/***/ }),
+
+/***/ 9453:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.appExitReason = appExitReason;
+/** One clause: `the app exited with code 9 during the run (its last answer: GET /die on the app port)`. */
+function appExitReason(exit) {
+    const oom = exit.oomKilled ? ', killed by its memory limit' : '';
+    return `the app exited with code ${exit.exitCode} during the run (its last answer: ${exit.after}${oom})`;
 }
 
 
@@ -79604,6 +79900,7 @@ function parseContainerState(json) {
         pid: Number(s.Pid ?? 0),
         exitCode: Number(s.ExitCode ?? -1),
         finishedAt: String(s.FinishedAt ?? ''),
+        ...(s.OOMKilled === true ? { oomKilled: true } : {}),
     };
 }
 var logs_1 = __nccwpck_require__(20368);
@@ -82128,6 +82425,9 @@ exports.INPUT_NAMES = [
     'compose-service',
     'runtime',
     'unit-file',
+    'keep-image',
+    'cache-from',
+    'cache-to',
 ];
 exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
 /** The policy file looked for at the workspace root when `policy-file` is empty. */
@@ -82383,6 +82683,9 @@ function parseOptions(workflow, env) {
         sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
         ...(compose ? { compose } : {}),
         ...choice,
+        keepImage: bool('keep-image', raw['keep-image'], false),
+        cacheFrom: lines(raw['cache-from']).map((l) => cacheSpec('cache-from', l, env.workspace)),
+        cacheTo: lines(raw['cache-to']).map((l) => cacheSpec('cache-to', l, env.workspace)),
     };
 }
 /** compose-file (each must exist) and compose-service; undefined without compose files. */
@@ -82408,6 +82711,35 @@ function composeRuntime(asked) {
     if (asked && asked !== 'auto' && asked !== 'docker')
         throw bad('runtime', asked, "'auto' or 'docker' with compose-file");
     return { runtime: 'docker' };
+}
+const CACHE_TYPES = ['registry', 'local', 'gha', 'inline', 's3', 'azblob'];
+/**
+ * One `--cache-from`/`--cache-to` value: `type=T,key=value,...` (a relative local src/dest
+ * resolved against the workspace) or, as buildx allows, a bare image reference (registry cache).
+ */
+function cacheSpec(input, value, workspace) {
+    const accepted = `type=${CACHE_TYPES.join('|')}[,key=value...] or an image reference`;
+    if (!value.includes('='))
+        return imageRefOr(input, value, accepted);
+    const fields = value.split(',');
+    if (!fields.every((f) => /^[a-z][a-z0-9_-]*=[^\s]*$/.test(f)))
+        throw bad(input, value, accepted);
+    const type = fields.find((f) => f.startsWith('type='))?.slice(5);
+    if (type === undefined || !CACHE_TYPES.includes(type))
+        throw bad(input, value, accepted);
+    return fields
+        .map((f) => {
+        const [k, v] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)];
+        return type === 'local' && (k === 'src' || k === 'dest')
+            ? `${k}=${path.resolve(workspace, v)}`
+            : f;
+    })
+        .join(',');
+}
+function imageRefOr(input, value, accepted) {
+    if (!IMAGE_REF.test(value))
+        throw bad(input, value, accepted);
+    return value;
 }
 
 
@@ -82463,6 +82795,8 @@ exports.newRunId = newRunId;
 const node_crypto_1 = __nccwpck_require__(77598);
 const path = __importStar(__nccwpck_require__(76760));
 const catalog_1 = __nccwpck_require__(80530);
+const docker_1 = __nccwpck_require__(83234);
+const engine_1 = __nccwpck_require__(66556);
 const collect_1 = __nccwpck_require__(13714);
 const compose_plan_1 = __nccwpck_require__(71534);
 const dockerfile_1 = __nccwpck_require__(50384);
@@ -82501,6 +82835,9 @@ async function runPipeline(options, log, ctx) {
     for (const value of [...baked, ...secretArgs.map(([, v]) => v)])
         runLog.secret(value);
     const dockerfile = (0, dockerfile_1.readDockerfile)(options.file, path.relative(options.workspace, options.file), options.target);
+    // Host mode runs no container: only Docker runs need a reachable engine.
+    if (options.runtime !== 'host')
+        await (0, engine_1.requireEngine)(new docker_1.Docker(runLog));
     const { observations, timings, image, dependencies } = await (0, collect_1.collect)(options, runLog, {
         runId: ctx.runId,
         dockerfile,
@@ -82822,7 +83159,7 @@ exports.UWSGI_GOT_HTTP = /invalid request block size/;
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpProbe = exports.USER_AGENT = void 0;
+exports.HttpProbe = exports.READ_LIMIT = exports.USER_AGENT = void 0;
 exports.normalizeHeaders = normalizeHeaders;
 /**
  * HTTP exchanges as data: one request, what came back, or why nothing did. No redirect is
@@ -82833,6 +83170,10 @@ const undici_1 = __nccwpck_require__(24371);
 exports.USER_AGENT = 'flask-deploy-check';
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BODY = 64 * 1024;
+/** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
+exports.READ_LIMIT = 8 * 1024 * 1024;
+/** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
+const DRAIN_MS = 1000;
 /** Sends requests to one target over fresh connections (so every exchange stands alone). */
 class HttpProbe {
     target;
@@ -82881,12 +83222,13 @@ class HttpProbe {
                 reset: true,
                 signal: opts.signal,
             });
-            const { body, truncated } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+            const { body, truncated, overLimit } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
             exchange.response = {
                 status: res.statusCode,
                 headers: normalizeHeaders(res.headers),
                 body,
                 bodyTruncated: truncated,
+                ...(overLimit ? { overLimit: exports.READ_LIMIT } : {}),
                 ms: Date.now() - started,
             };
         }
@@ -82906,26 +83248,43 @@ function originOf(t) {
     const host = t.host.includes(':') ? `[${t.host}]` : t.host;
     return `${t.tls ? 'https' : 'http'}://${host}:${t.port}`;
 }
+/**
+ * Keeps the first `max` bytes, then drops what follows for at most DRAIN_MS, up to READ_LIMIT:
+ * a body that passes READ_LIMIT that fast counts as endless (overLimit); one that stalls or
+ * ends is only truncated. The connection is dropped either way, and memory stays flat.
+ */
 async function readCapped(stream, max) {
     const chunks = [];
-    let size = 0;
-    let truncated = false;
-    for await (const chunk of stream) {
-        // Stop reading past the cap: a huge or endless body must not hold the run.
-        if (size >= max) {
-            truncated = true;
-            break;
-        }
-        const keep = chunk.subarray(0, max - size);
-        chunks.push(keep);
-        size += keep.length;
-        if (keep.length < chunk.length) {
-            truncated = true;
-            break;
+    let kept = 0;
+    let read = 0;
+    let overLimit = false;
+    let drain;
+    try {
+        for await (const chunk of stream) {
+            read += chunk.length;
+            if (kept < max) {
+                const keep = chunk.subarray(0, max - kept);
+                chunks.push(keep);
+                kept += keep.length;
+            }
+            if (read > exports.READ_LIMIT) {
+                overLimit = true;
+                break;
+            }
+            if (read > kept && drain === undefined)
+                drain = setTimeout(() => stream.destroy(), DRAIN_MS);
         }
     }
+    catch (err) {
+        // Past the cap, the end of the drain (or a stall) only means the rest was not read.
+        if (read <= kept)
+            throw err;
+    }
+    finally {
+        clearTimeout(drain);
+    }
     stream.destroy();
-    return { body: Buffer.concat(chunks).toString('utf8'), truncated };
+    return { body: Buffer.concat(chunks).toString('utf8'), truncated: read > kept, overLimit };
 }
 /** Lower-case names, every value kept as a list in the order received. */
 function normalizeHeaders(raw) {
@@ -85200,6 +85559,65 @@ function renderedName(file) {
 
 /***/ }),
 
+/***/ 63472:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.REAP_FLAG = void 0;
+exports.startReaper = startReaper;
+exports.reap = reap;
+/**
+ * The CLI's post step. A CLI killed by SIGKILL (an OOM killer, a CI timeout, `kill -9`) runs no
+ * finally block; a detached watcher started with each run notices its parent is gone and removes
+ * what the run left, by label and temp prefix, as the action's post step does. It is the same
+ * bundle run again with a hidden first argument, so nothing is written twice.
+ */
+const node_child_process_1 = __nccwpck_require__(31421);
+const stack_1 = __nccwpck_require__(58836);
+const temp_1 = __nccwpck_require__(18832);
+exports.REAP_FLAG = '--fdc-reap-run';
+const POLL_MS = 250;
+/** Starts the watcher of this process for run `runId`; keepImage leaves the run's image. */
+function startReaper(runId, keepImage) {
+    const script = process.argv[1];
+    if (!script)
+        return { stop: () => undefined };
+    const child = (0, node_child_process_1.spawn)(process.execPath, [script, exports.REAP_FLAG, String(process.pid), runId, keepImage ? 'keep-image' : 'remove-image'], 
+    // Its own process group: the Ctrl-C that stops the CLI must not stop its watcher.
+    { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+    return { stop: () => child.kill('SIGTERM') };
+}
+const alive = (pid) => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+};
+/** The watcher's body: waits for `pid` to die, then removes the run's leftovers; never throws. */
+async function reap(args) {
+    const [pid, runId, image] = args;
+    process.on('SIGTERM', () => process.exit(0));
+    while (alive(Number(pid)))
+        await new Promise((r) => setTimeout(r, POLL_MS));
+    try {
+        (0, temp_1.removeRunTemp)(runId);
+        await (0, stack_1.removeRun)(runId, undefined, { images: image !== 'keep-image' });
+    }
+    catch {
+        // Nobody is left to tell: the labels still let `docker ... --filter label=` find them.
+    }
+}
+
+
+/***/ }),
+
 /***/ 41832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -87111,6 +87529,52 @@ exports.version = package_json_1.default.version;
 
 /***/ }),
 
+/***/ 76908:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NEEDS_RUNNING_APP = void 0;
+exports.appExit = appExit;
+exports.blockAfterExit = blockAfterExit;
+const app_exit_1 = __nccwpck_require__(9453);
+const parse_1 = __nccwpck_require__(66644);
+/** The app's exit, when its container is no longer running; undefined while it runs. */
+async function appExit(docker, container, lastRequests) {
+    const res = await docker.inspect(container);
+    if (res.exitCode !== 0)
+        return undefined;
+    const state = (0, parse_1.parseContainerState)(res.stdout);
+    if (state.running)
+        return undefined;
+    // The last request it answered is the likeliest cause; those after it found no server.
+    const last = lastRequests.filter((x) => x.response !== undefined).pop();
+    const after = last
+        ? `${last.request.method} ${last.request.path} ${last.via === 'proxy' ? 'through the proxy' : 'on the app port'}`
+        : 'its first checks';
+    return { exitCode: state.exitCode, after, ...(state.oomKilled ? { oomKilled: true } : {}) };
+}
+/** The parts a dead app leaves unobserved, each blocked by routes.answer (which fails on it). */
+exports.NEEDS_RUNNING_APP = [
+    'proxyConfig',
+    'proxy',
+    'probe',
+    'forwardedSpoof',
+    'tls',
+    'shutdown',
+];
+/** Records the exit and blocks every part in `parts` that is still to be observed. */
+function blockAfterExit(obs, exit, parts) {
+    obs.run.appExited = exit;
+    const blocked = { unavailable: (0, app_exit_1.appExitReason)(exit), blockedBy: 'routes.answer' };
+    for (const part of parts)
+        obs[part] = blocked;
+}
+
+
+/***/ }),
+
 /***/ 35974:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -87185,6 +87649,7 @@ const parse_1 = __nccwpck_require__(66644);
 const port_1 = __nccwpck_require__(72812);
 const introspect_1 = __nccwpck_require__(70215);
 const live_1 = __nccwpck_require__(72332);
+const temp_1 = __nccwpck_require__(18832);
 const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.image' };
 /** Builds, boots and observes the app, and always removes what it started. */
 async function collect(opts, log, ctx) {
@@ -87236,7 +87701,7 @@ async function collect(opts, log, ctx) {
             Object.assign(obs, (0, host_collect_1.hostBootFailure)(build));
         return result(0);
     }
-    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`));
+    const tempDir = (0, temp_1.makeRunTemp)(ctx.runId);
     try {
         await runtime.open();
         const probe = opts.introspect
@@ -87848,7 +88313,7 @@ class DockerRuntime {
         });
     }
     async cleanup() {
-        await (0, stack_1.removeRun)(this.runId, this.docker);
+        await (0, stack_1.removeRun)(this.runId, this.docker, { images: !this.opts.keepImage });
     }
     handle(instance) {
         const handle = this.handles.get(instance);
@@ -88361,6 +88826,8 @@ async function buildImage(docker, opts, runId, log) {
         runId,
         buildArgs: opts.buildArgs,
         target: opts.target,
+        cacheFrom: opts.cacheFrom,
+        cacheTo: opts.cacheTo,
         timeoutMs: BUILD_TIMEOUT_MS,
         onLine: (line) => log.info(line),
     });
@@ -88416,6 +88883,7 @@ const stack_1 = __nccwpck_require__(58836);
 const app_probe_1 = __nccwpck_require__(21650);
 const proxy_requests_1 = __nccwpck_require__(89113);
 const tls_1 = __nccwpck_require__(6428);
+const app_exit_1 = __nccwpck_require__(76908);
 const forwarded_spoof_1 = __nccwpck_require__(47044);
 const probe_questions_1 = __nccwpck_require__(75922);
 const running_1 = __nccwpck_require__(77271);
@@ -88454,6 +88922,11 @@ function autoRoutes(obs, answer, opts) {
     obs.run.routes = found.found.map((r) => r.path);
     return obs.run.routes;
 }
+/** The app's exit when it died mid-run (container runs only: host mode has no container state). */
+function exitOf(c, http) {
+    const docker = c.runtime.docker;
+    return docker ? (0, app_exit_1.appExit)(docker, c.instance.name, http) : Promise.resolve(undefined);
+}
 /** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
 async function observeLive(obs, opts, c) {
     const { run } = obs;
@@ -88487,6 +88960,14 @@ async function observeLive(obs, opts, c) {
     const appAnswer = early ?? (c.probe ? await askApp(c, c.probe) : undefined);
     if (appAnswer)
         answers.push(appAnswer);
+    const diedEarly = await exitOf(c, appHttp);
+    if (diedEarly) {
+        (0, app_exit_1.blockAfterExit)(obs, diedEarly, [...app_exit_1.NEEDS_RUNNING_APP, 'sessionCookies']);
+        obs.http = appHttp;
+        obs.logs = await c.runtime.logs(c.instance);
+        obs.secondBoot = await second;
+        return;
+    }
     const staged = await c.log.stage('Stand up the TLS proxy', () => c.runtime.standUpProxy(opts, {
         runId: c.runId,
         instance: c.instance,
@@ -88550,10 +89031,17 @@ async function observeLive(obs, opts, c) {
         cookieName: appAnswer?.sessionCookie.name ?? 'session',
         injectedKey: c.envKey,
     });
+    const diedLate = await exitOf(c, obs.http);
+    if (diedLate)
+        (0, app_exit_1.blockAfterExit)(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown']);
     // Servers write their access log after the response: give the last line time to land.
     await sleep(LOG_FLUSH_MS);
     obs.logs = await c.runtime.logs(c.instance);
     c.signal?.throwIfAborted();
+    if (diedLate) {
+        obs.secondBoot = await second;
+        return;
+    }
     c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
     obs.shutdown = await c.runtime.stop(c.instance);
     obs.secondBoot = await second;
@@ -90550,6 +91038,74 @@ async function secondBoot(runtime, o) {
                 .remove(instance)
                 .catch((err) => o.log.warning(`removing the second boot's container failed: ${err.message}`));
     }
+}
+
+
+/***/ }),
+
+/***/ 18832:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.makeRunTemp = makeRunTemp;
+exports.removeRunTemp = removeRunTemp;
+/**
+ * The run's temporary files: every directory a run makes is `$TMPDIR/fdc-<runId>-*`, so the post
+ * step of a cancelled or killed run can find and remove them with nothing but the run id.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+/** A new private directory of the run (mkdtemp under the run's prefix). */
+function makeRunTemp(runId) {
+    return fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${runId}-`));
+}
+/** Removes every temporary directory and file of the run; returns how many it removed. */
+function removeRunTemp(runId, dir = os.tmpdir()) {
+    const prefix = `fdc-${runId}-`;
+    let removed = 0;
+    for (const name of fs.readdirSync(dir)) {
+        if (!name.startsWith(prefix))
+            continue;
+        fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+        removed++;
+    }
+    return removed;
 }
 
 
