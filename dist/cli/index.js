@@ -89549,6 +89549,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.configNotes = configNotes;
 exports.initialFacts = initialFacts;
 exports.readTest = readTest;
+exports.rejectedStage = rejectedStage;
 const nginx_config_1 = __nccwpck_require__(37026);
 /**
  * The first report lines: the config used and how its upstreams reach the app, with a warning
@@ -89634,6 +89635,17 @@ function mapFiles(ds, map) {
         file: map(d.file),
         ...(d.block ? { block: mapFiles(d.block, map) } : {}),
     }));
+}
+/** The stage when nginx refused the config: proxy.config-valid fails, and blocks what needs the proxy. */
+function rejectedStage(facts, rejected, timings) {
+    return {
+        proxyConfig: facts,
+        proxy: {
+            unavailable: `nginx rejected the configuration: ${rejected}`,
+            blockedBy: 'proxy.config-valid',
+        },
+        timings,
+    };
 }
 
 
@@ -90235,12 +90247,7 @@ async function standUpHostNginx(opts, input) {
     const rejected = (0, config_facts_1.readTest)(facts, { ...tested, stdout: listensAsWritten(tested.stdout, ports) }, toRepo);
     if (rejected) {
         log.info(`nginx rejected ${display}: ${rejected}`);
-        const reason = `nginx rejected the configuration: ${rejected}`;
-        return {
-            proxyConfig: facts,
-            proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
-            timings,
-        };
+        return (0, config_facts_1.rejectedStage)(facts, rejected, timings);
     }
     log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
     const sslPort = plan.sslPort === undefined ? undefined : ports.get(plan.sslPort);
@@ -90413,12 +90420,7 @@ async function standUpNginx(docker, opts, input, source, plan) {
     }
     if (rejected) {
         log.info(`nginx rejected ${display}: ${rejected}`);
-        const reason = `nginx rejected the configuration: ${rejected}`;
-        return {
-            proxyConfig: facts,
-            proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
-            timings,
-        };
+        return (0, config_facts_1.rejectedStage)(facts, rejected, timings);
     }
     log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
     const upstream = opts.tlsTermination === 'upstream';

@@ -17,7 +17,7 @@ import type { FoundConfig } from '../../proxy/discover'
 import { listenPorts, moveListens } from '../../proxy/listen'
 import { planProxy, SITE_TARGET, type ProxyPlan } from '../../proxy/plan'
 import { referenceConfig } from '../../proxy/reference'
-import { configNotes, initialFacts, readTest } from './config-facts'
+import { configNotes, initialFacts, readTest, rejectedStage } from './config-facts'
 import type { ProxyOptions, ProxySource, ProxyStage, ProxyStageInput } from './kind'
 import { NGINX } from './kinds'
 import { prepareMounts, staticSample } from './mounts'
@@ -163,12 +163,7 @@ export async function standUpHostNginx(
   )
   if (rejected) {
     log.info(`nginx rejected ${display}: ${rejected}`)
-    const reason = `nginx rejected the configuration: ${rejected}`
-    return {
-      proxyConfig: facts,
-      proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
-      timings,
-    }
+    return rejectedStage(facts, rejected, timings)
   }
   log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
   const sslPort = plan.sslPort === undefined ? undefined : ports.get(plan.sslPort)

@@ -15,7 +15,7 @@ import type { FoundConfig } from '../../proxy/discover'
 import type { ProxyPlan, StaticTarget } from '../../proxy/plan'
 import { withStandIns } from '../../proxy/standins'
 import { APP_HOST } from '../app-host'
-import { configNotes, initialFacts, readTest } from './config-facts'
+import { configNotes, initialFacts, readTest, rejectedStage } from './config-facts'
 import type { ProxyOptions, ProxySource, ProxyStage, ProxyStageInput } from './kind'
 import { prepareMounts, staticSample } from './mounts'
 import { startChain } from './balancer'
@@ -92,12 +92,7 @@ export async function standUpNginx(
   }
   if (rejected) {
     log.info(`nginx rejected ${display}: ${rejected}`)
-    const reason = `nginx rejected the configuration: ${rejected}`
-    return {
-      proxyConfig: facts,
-      proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
-      timings,
-    }
+    return rejectedStage(facts, rejected, timings)
   }
   log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
   const upstream = opts.tlsTermination === 'upstream'
