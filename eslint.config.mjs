@@ -22,6 +22,11 @@ const LAYERS = [
     'proxy/ imports only facts/ and exec',
   ),
   zone(
+    './src/host',
+    ['./host', './facts', './exec.ts', './log.ts'],
+    'host/ imports only facts/ and exec',
+  ),
+  zone(
     './src/probe',
     ['./probe', './facts', './exec.ts', './log.ts'],
     'probe/ imports only facts/ and exec',

@@ -34,6 +34,7 @@ const obs: Observations = {
   secondBoot: down,
   forwardedSpoof: down,
   tls: down,
+  unit: down,
 }
 const unit = (id: string): Check => {
   const c = CATALOG.find((x) => x.id === id)

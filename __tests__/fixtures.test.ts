@@ -5,13 +5,17 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { ALL_CASES } from './e2e/cases'
+import { ALL_CASES, HOST_CASES, HOST_GOOD } from './e2e/cases'
 
 const FIXTURES = path.join(__dirname, 'fixtures')
 const fixtures = fs
   .readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
+  // Compose projects are repositories of their own shape: __tests__/compose-fixtures.test.ts.
+  .filter((d) => !d.startsWith('compose-'))
+  // Host-mode fixtures have no Dockerfile: __tests__/host-fixtures.test.ts keeps them honest.
+  .filter((n) => n !== HOST_GOOD && !HOST_CASES.some((c) => c.fixture === n))
   .sort()
 
 /** Relative paths of the files under dir. */

@@ -15,11 +15,14 @@
 #   flask-deploy-check/nginx:bookworm     stand-in for the official nginx image (Debian's nginx-light)
 #   flask-deploy-check/caddy:bookworm     stand-in for the official caddy image (Debian's caddy 2.6)
 #   flask-deploy-check/postgres:bookworm  stand-in for the official postgres image (Debian's postgresql-15)
+#   flask-deploy-check/python-pg:bookworm the python stand-in plus Debian's psycopg2, which also
+#                                         answers for `psycopg2-binary` in requirements.txt (compose fixtures)
 set -euo pipefail
 
 say() { printf '[provision] %s\n' "$*" >&2; }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY_IMAGE=${FDC_PYTHON_IMAGE:-flask-deploy-check/python:bookworm}
+PY_PG_IMAGE=${FDC_PYTHON_PG_IMAGE:-flask-deploy-check/python-pg:bookworm}
 NGINX_IMAGE=${FDC_NGINX_IMAGE:-flask-deploy-check/nginx:bookworm}
 CADDY_IMAGE=${FDC_CADDY_IMAGE:-flask-deploy-check/caddy:bookworm}
 POSTGRES_IMAGE=${FDC_POSTGRES_IMAGE:-flask-deploy-check/postgres:bookworm}
@@ -297,6 +300,27 @@ ensure_python_image() {
   say "image $PY_IMAGE: present"
 }
 
+setup_python_pg() {
+  setup_python "$1"
+  root_install "$1" python3-psycopg2
+  # What `pip install psycopg2-binary` leaves (the wheel of the same code): pip then finds the
+  # requirement satisfied offline, as it finds Flask through Debian's python3-flask.
+  local v dist
+  v=$(chroot "$1" python3 -c 'import psycopg2; print(psycopg2.__version__.split()[0])')
+  dist="$1/usr/lib/python3/dist-packages/psycopg2_binary-$v.dist-info"
+  mkdir -p "$dist"
+  printf 'Metadata-Version: 2.1\nName: psycopg2-binary\nVersion: %s\n' "$v" >"$dist/METADATA"
+  printf 'debian\n' >"$dist/INSTALLER"
+  : >"$dist/RECORD"
+}
+
+ensure_python_pg_image() {
+  have_image "$PY_PG_IMAGE" ||
+    rootfs_image "$PY_PG_IMAGE" setup_python_pg \
+      --change 'ENV LANG=C.UTF-8' --change 'ENV PYTHONUNBUFFERED=1' --change 'CMD ["python3"]'
+  say "image $PY_PG_IMAGE: present"
+}
+
 ensure_nginx_image() {
   have_image "$NGINX_IMAGE" ||
     rootfs_image "$NGINX_IMAGE" setup_nginx \
@@ -343,6 +367,9 @@ flock -n 9 || { say "waiting for another provision.sh run to finish"; flock 9; }
 ensure_engine
 ensure_cli_plugins
 ensure_python_image
+ensure_python_pg_image
 ensure_nginx_image
 ensure_caddy_image
 ensure_postgres_image
+# Host mode (runtime: host) runs without Docker, from the machine's own packages.
+bash "$HERE/provision-host.sh"

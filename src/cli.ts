@@ -9,7 +9,9 @@ import type { Observations } from './facts/types'
 import type { Logger } from './log'
 import { INPUT_NAMES, UsageError, parseOptions, type InputName, type RawInputs } from './options'
 import { newRunId, runPipeline } from './pipeline'
+import { REAP_FLAG, reap, startReaper } from './reaper'
 import { baselineLines, exceptionLines } from './report/adoption'
+import { observatoryLine } from './report/observatory/render'
 import { renderTerminal } from './report/terminal'
 import { version } from './report/version'
 
@@ -20,6 +22,7 @@ const MULTI: Partial<Record<InputName, string>> = {
   routes: 'route',
   'skip-checks': 'skip-check',
   'proxy-env': 'proxy-env',
+  'compose-file': 'compose-file',
 }
 
 const USAGE = `usage: flask-deploy-check --context DIR [options]
@@ -35,8 +38,9 @@ Options (same names as the action's inputs):
   --port N               app port in the container (default: detected)
   --env K=V              variable for the app container (repeatable; value masked)
   --health-path PATH     health endpoint (default /healthz)
-  --route PATH           path to request (repeatable; default /)
+  --route PATH           path to request (repeatable; default /); auto: the app's GET rules
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
+  --caddy-config PATH    Caddyfile to put in front instead of nginx (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
   --tls-termination WHERE  nginx (default; TLS added as certbot does when the config has none) | upstream
@@ -51,6 +55,8 @@ Options (same names as the action's inputs):
   --baseline-report PATH earlier JSON report to compare with, check by check
   --fail-on-new-only BOOL fail only for regressions against the baseline (default false)
   --sarif-path PATH      where to write a SARIF 2.1.0 log of the located findings
+  --compose-file FILE    compose file (repeatable, -f order): check a service of that project
+  --compose-service NAME the compose service that runs the app (default: auto)
   --json                 print the JSON report instead of the checklist
   --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
   --verbose              show build output and debug lines
@@ -134,7 +140,7 @@ function consoleLogger(verbose: boolean, out: NodeJS.WriteStream): Logger {
 }
 
 /** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
-export async function cli(argv: string[]): Promise<number> {
+export async function cli(argv: string[], opts: { watchdog?: boolean } = {}): Promise<number> {
   const stdout = process.stdout
   const options: Record<
     string,
@@ -196,31 +202,51 @@ export async function cli(argv: string[]): Promise<number> {
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
+  const runId = newRunId()
+  // Only the real command starts the watcher (it re-runs process.argv[1]; in a test that is jest).
+  const reaper = opts.watchdog ? startReaper(runId, parsed.keepImage) : { stop: () => undefined }
   try {
     const { report, observations, redact } = await runPipeline(parsed, log, {
-      runId: newRunId(),
+      runId,
       signal: controller.signal,
     })
     if (dumpFile !== undefined) writeObservations(dumpFile, observations, redact)
     if (values.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else {
       const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`
-      const adoption = [...baselineLines(report), ...exceptionLines(report)]
-      const notes = adoption.map((l) => `${l}\n`).join('')
+      const adoption = [
+        ...baselineLines(report),
+        ...exceptionLines(report),
+        observatoryLine(report),
+      ]
+      const notes = adoption
+        .filter((l) => l !== '')
+        .map((l) => `${l}\n`)
+        .join('')
       stdout.write(
         `\n${renderTerminal(report, { color })}\n${notes}report: ${parsed.reportPath}\n${dumped}`,
       )
     }
     return report.verdict === 'fail' ? 1 : 0
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`flask-deploy-check: ${err.message}\n`)
+      return 2
+    }
     process.stderr.write(`flask-deploy-check could not complete: ${(err as Error).message}\n`)
     return 3
+  } finally {
+    reaper.stop()
   }
 }
 
 /** Runs the CLI on process.argv and exits with its code (bin/flask-deploy-check.js calls this). */
 export function runCli(): void {
-  cli(process.argv.slice(2)).then(
+  if (process.argv[2] === REAP_FLAG) {
+    void reap(process.argv.slice(3)).then(() => process.exit(0))
+    return
+  }
+  cli(process.argv.slice(2), { watchdog: true }).then(
     (code) => process.exit(code),
     (err) => {
       process.stderr.write(`flask-deploy-check: ${(err as Error).stack ?? String(err)}\n`)

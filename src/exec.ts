@@ -25,6 +25,8 @@ export interface RunOptions {
   maxOutputBytes?: number
   /** Receives the command line at debug level (never holds secrets: they travel in env). */
   log?: Logger
+  /** Working directory of the child (default: ours). */
+  cwd?: string
 }
 
 export interface RunResult {
@@ -157,6 +159,7 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
     delay: STDIO_CLOSE_MS,
     silent: opts.silent ?? true,
     env: childEnv(opts.env),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     input: opts.input === undefined ? undefined : Buffer.from(opts.input),
     listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
   })

@@ -4,13 +4,17 @@
  * left behind; it only ever warns.
  */
 import * as core from '@actions/core'
+import { removeComposeProject } from './docker/compose'
 import { removeRun } from './docker/stack'
+import { killRecorded } from './host/registry'
+import { removeRunTemp } from './runtime/temp'
 import { publishToGitHub, untrustedForkWarning } from './github/publish'
 import { readInputs } from './inputs'
 import type { Logger } from './log'
 import { UsageError, type Options } from './options'
 import { newRunId, runPipeline } from './pipeline'
 import { baselineLines, exceptionLines } from './report/adoption'
+import { observatoryLine } from './report/observatory/render'
 import { annotationsFor } from './report/annotations'
 import { renderSummary } from './report/markdown'
 import { readReport } from './report/read'
@@ -47,6 +51,8 @@ async function publish(report: Report, options: Options): Promise<string> {
   core.setOutput('image', report.target.image)
   core.setOutput('comment-url', '')
   for (const line of [...baselineLines(report), ...exceptionLines(report)]) core.info(line)
+  const grade = observatoryLine(report)
+  if (grade) core.info(grade)
   for (const a of annotationsFor(report, options.failOn)) {
     const props = { title: a.title, file: a.file, startLine: a.startLine }
     if (a.level === 'error') core.error(a.message, props)
@@ -91,6 +97,7 @@ export async function main(): Promise<void> {
   if (forkWarning) core.warning(forkWarning)
   const runId = newRunId()
   state.saveRunId(runId)
+  state.saveKeepImage(options.keepImage)
   const controller = abortOnSignals()
   try {
     const { report } = await runPipeline(options, actionLogger, {
@@ -105,9 +112,13 @@ export async function main(): Promise<void> {
         `flask-deploy-check: pass (${report.counts.passed} passed, ${report.counts.skipped} skipped)`,
       )
   } catch (err) {
+    // A compose project that does not validate is bad input, found only once docker reads it.
+    if (err instanceof UsageError) return core.setFailed(err.message)
     core.setFailed(
       `flask-deploy-check could not complete: ${err instanceof Error ? err.message : String(err)}`,
     )
+    // The CLI's code for "could not run": the runner's fault, not a verdict on the app.
+    process.exitCode = 3
   }
 }
 
@@ -124,13 +135,23 @@ async function commentOnly(options: Options): Promise<void> {
   }
 }
 
-/** The post step: a safety net that removes leftovers of this run by its label. */
+/**
+ * The post step: a safety net that removes leftovers of this run by its labels (containers,
+ * networks, volumes, the image unless keep-image) and its temporary files by their prefix.
+ */
 export async function post(): Promise<void> {
   const runId = state.savedRunId()
   if (!runId) return
+  // Host mode's process groups (the app, nginx) are recorded by pgid; docker's by label.
+  const killed = killRecorded(runId)
+  if (killed > 0) core.info(`ended ${killed} leftover process group(s) of run ${runId}`)
   try {
-    const removed = await removeRun(runId)
-    if (removed > 0) core.info(`removed ${removed} leftover object(s) of run ${runId}`)
+    const temp = removeRunTemp(runId)
+    const removed = await removeRun(runId, undefined, { images: !state.savedKeepImage() })
+    if (removed + temp > 0)
+      core.info(`removed ${removed} leftover object(s) and ${temp} temp path(s) of run ${runId}`)
+    // Compose's volumes carry no container to find them by: down -v takes them by project label.
+    await removeComposeProject(runId)
   } catch (err) {
     core.warning(
       `cleanup of run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`,

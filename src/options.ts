@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import { CHECK_IDS, isCheckId } from './checks/ids'
 import { PolicyError, readPolicy, type Policy } from './policy/load'
 import policySchema from './policy/schema.json'
+import { runtimeOf, type RuntimeKind } from './options-runtime'
 
 export type FailOn = 'error' | 'warning' | 'never'
 
@@ -37,10 +38,14 @@ export interface Options {
   env: [string, string][]
   /** Health endpoint path. */
   healthPath: string
-  /** Paths requested through the proxy (and on the app port). */
+  /** Paths requested through the proxy (and on the app port); with routesAuto, the fallback. */
   routes: string[]
+  /** `routes: auto`: the probe lists the app's GET rules and those are requested (issue 12). */
+  routesAuto: boolean
   /** nginx config path, or 'auto'. */
   nginxConfig: string
+  /** Caddyfile to put in front instead of nginx, or 'auto' (one with reverse_proxy, when there is no nginx config). */
+  caddyConfig?: string
   /** Public host name sent as Host and SNI; undefined = from config, else example.com. */
   serverName?: string
   /** Image that runs the proxy. */
@@ -79,6 +84,29 @@ export interface Options {
   failOnNewOnly: boolean
   /** Where the SARIF log is written (absolute), when wanted. */
   sarifPath?: string
+  /** Keep the image the run built (default: removed at the end; the build cache stays). */
+  keepImage: boolean
+  /** `--cache-from` values, as docker/build-push-action takes them (e.g. type=gha). */
+  cacheFrom: string[]
+  /** `--cache-to` values (e.g. type=gha,mode=max). */
+  cacheTo: string[]
+  /** How the app runs: its image (docker) or its systemd unit on this machine (host). */
+  runtime: RuntimeKind
+  /** host: the systemd unit (absolute). */
+  unitFile?: string
+  /** A compose project (`compose-file`): the app is one of its services (runtime/compose-plan.ts). */
+  compose?: ComposeOptions
+}
+
+/** `compose-file` / `compose-service`, and which build inputs the workflow set itself. */
+export interface ComposeOptions {
+  /** Compose files, absolute, in `-f` order. */
+  files: string[]
+  /** The app's service; undefined = auto. */
+  service?: string
+  /** `context` / `file` were given: they win over the service's build section. */
+  contextSet: boolean
+  fileSet: boolean
 }
 
 /** A problem with the options: one line, exit code 2, nothing started. */
@@ -102,6 +130,7 @@ export const INPUT_NAMES = [
   'health-path',
   'routes',
   'nginx-config',
+  'caddy-config',
   'server-name',
   'proxy-image',
   'tls-termination',
@@ -120,6 +149,13 @@ export const INPUT_NAMES = [
   'baseline-report',
   'fail-on-new-only',
   'sarif-path',
+  'compose-file',
+  'compose-service',
+  'runtime',
+  'unit-file',
+  'keep-image',
+  'cache-from',
+  'cache-to',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -245,10 +281,10 @@ function existing(input: string, value: string, base: string, kind: 'file' | 'di
 }
 
 /** nginx-config: a site file, a main nginx.conf, or a directory to search. */
-function fileOrDirectory(value: string, base: string): string {
+function fileOrDirectory(value: string, base: string, input = 'nginx-config'): string {
   const abs = path.resolve(base, value)
   if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
-    throw bad('nginx-config', value, `an existing file or directory (looked for ${abs})`)
+    throw bad(input, value, `an existing file or directory (looked for ${abs})`)
   return abs
 }
 
@@ -304,6 +340,7 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     : imageRaw
       ? imageRef('image', imageRaw)
       : undefined
+  const compose = composeOf(raw, env.workspace, commentOnly || image !== undefined)
   const contextRaw = get('context') || '.'
   const context = image
     ? path.resolve(env.workspace, contextRaw)
@@ -314,7 +351,16 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     file = image
       ? path.resolve(env.workspace, fileRaw)
       : existing('file', fileRaw, env.workspace, 'file')
-  else if (!image)
+  const choice = commentOnly
+    ? { runtime: 'docker' as const }
+    : compose
+      ? composeRuntime(get('runtime'))
+      : runtimeOf(
+          { runtime: get('runtime'), unitFile: get('unit-file') },
+          { context, dockerfile: file, image: image !== undefined, workspace: env.workspace },
+          bad,
+        )
+  if (!fileRaw && !image && !compose && choice.runtime === 'docker')
     existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file')
 
   const failOn = get('fail-on') || 'error'
@@ -335,6 +381,10 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
 
   const nginxConfig = get('nginx-config') || 'auto'
   if (nginxConfig !== 'auto' && !commentOnly) fileOrDirectory(nginxConfig, env.workspace)
+
+  const caddyConfig = get('caddy-config') || 'auto'
+  if (caddyConfig !== 'auto' && !commentOnly)
+    fileOrDirectory(caddyConfig, env.workspace, 'caddy-config')
 
   const tlsTermination = get('tls-termination') || 'nginx'
   if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
@@ -363,7 +413,9 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
         name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json',
       )
 
-  const routes = lines(raw.routes).map((r) => urlPath('routes', r))
+  const routeLines = lines(raw.routes)
+  const routesAuto = routeLines.length === 1 && routeLines[0] === 'auto'
+  const routes = routesAuto ? [] : routeLines.map((r) => urlPath('routes', r))
   const baselineRaw = get('baseline-report')
   const sarifRaw = get('sarif-path')
 
@@ -378,7 +430,9 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     env: pairs('env', raw.env),
     healthPath: urlPath('health-path', get('health-path') || '/healthz'),
     routes: routes.length > 0 ? routes : ['/'],
+    routesAuto,
     nginxConfig,
+    caddyConfig,
     serverName,
     proxyImage: get('proxy-image')
       ? imageRef('proxy-image', get('proxy-image'))
@@ -400,5 +454,64 @@ export function parseOptions(workflow: RawInputs, env: OptionsEnvironment): Opti
     baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
     failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
     sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
+    ...(compose ? { compose } : {}),
+    ...choice,
+    keepImage: bool('keep-image', raw['keep-image'], false),
+    cacheFrom: lines(raw['cache-from']).map((l) => cacheSpec('cache-from', l, env.workspace)),
+    cacheTo: lines(raw['cache-to']).map((l) => cacheSpec('cache-to', l, env.workspace)),
   }
+}
+
+/** compose-file (each must exist) and compose-service; undefined without compose files. */
+function composeOf(raw: RawInputs, workspace: string, unused: boolean): ComposeOptions | undefined {
+  const files = lines(raw['compose-file'])
+  const service = (raw['compose-service'] ?? '').trim()
+  if (files.length === 0 || unused) {
+    if (service && service !== 'auto' && !unused)
+      throw bad('compose-service', service, 'only used with compose-file')
+    return undefined
+  }
+  if (service && service !== 'auto' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service))
+    throw bad('compose-service', service, "'auto' or a compose service name")
+  return {
+    files: files.map((f) => existing('compose-file', f, workspace, 'file')),
+    ...(service && service !== 'auto' ? { service } : {}),
+    contextSet: (raw.context ?? '').trim() !== '',
+    fileSet: (raw.file ?? '').trim() !== '',
+  }
+}
+
+/** A compose project runs in Docker: `runtime` may say so, or nothing. */
+function composeRuntime(asked: string): { runtime: 'docker' } {
+  if (asked && asked !== 'auto' && asked !== 'docker')
+    throw bad('runtime', asked, "'auto' or 'docker' with compose-file")
+  return { runtime: 'docker' }
+}
+
+const CACHE_TYPES = ['registry', 'local', 'gha', 'inline', 's3', 'azblob']
+
+/**
+ * One `--cache-from`/`--cache-to` value: `type=T,key=value,...` (a relative local src/dest
+ * resolved against the workspace) or, as buildx allows, a bare image reference (registry cache).
+ */
+function cacheSpec(input: string, value: string, workspace: string): string {
+  const accepted = `type=${CACHE_TYPES.join('|')}[,key=value...] or an image reference`
+  if (!value.includes('=')) return imageRefOr(input, value, accepted)
+  const fields = value.split(',')
+  if (!fields.every((f) => /^[a-z][a-z0-9_-]*=[^\s]*$/.test(f))) throw bad(input, value, accepted)
+  const type = fields.find((f) => f.startsWith('type='))?.slice(5)
+  if (type === undefined || !CACHE_TYPES.includes(type)) throw bad(input, value, accepted)
+  return fields
+    .map((f) => {
+      const [k, v] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]
+      return type === 'local' && (k === 'src' || k === 'dest')
+        ? `${k}=${path.resolve(workspace, v)}`
+        : f
+    })
+    .join(',')
+}
+
+function imageRefOr(input: string, value: string, accepted: string): string {
+  if (!IMAGE_REF.test(value)) throw bad(input, value, accepted)
+  return value
 }

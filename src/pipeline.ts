@@ -8,13 +8,18 @@ import * as path from 'node:path'
 import { CATALOG, runCatalog } from './checks/catalog'
 import type { CheckResult } from './checks/lib/types'
 import type { Logger } from './log'
+import { Docker } from './docker/docker'
+import { requireEngine } from './docker/engine'
 import { collect } from './runtime/collect'
+import { composeTarget, resolveCompose } from './runtime/compose-plan'
 import { dockerfileSecrets, readDockerfile } from './runtime/dockerfile'
 import { looksSecret } from './facts/secret-names'
 import type { Observations } from './facts/types'
 import type { Options } from './options'
 import { applyPolicy } from './policy/apply'
 import { compareBaseline } from './report/baseline'
+import { observatoryOf } from './report/observatory'
+import { routesOf } from './report/routes'
 import { readBaseline } from './report/read'
 import { buildReport, writeReport, type Report, type ReportCheck } from './report/report'
 import { toSarif, writeSarif } from './report/sarif'
@@ -51,6 +56,9 @@ export async function runPipeline(
     (s) => s.length > 0,
   )
   const runLog = recordingSecrets(log, secrets)
+  // A compose project decides the build, command and environment the rest of the run sees.
+  const compose = options.compose ? await resolveCompose(options, ctx.runId, runLog) : undefined
+  if (compose) options = compose.options
   // Known before the build, which echoes ENV/ARG lines and build args into its log.
   const baked = options.image ? [] : dockerfileSecrets(options.file)
   const secretArgs = options.buildArgs.filter(([k, v]) => looksSecret(k, v.length, false))
@@ -61,10 +69,13 @@ export async function runPipeline(
     options.target,
   )
 
-  const { observations, timings, image } = await collect(options, runLog, {
+  // Host mode runs no container: only Docker runs need a reachable engine.
+  if (options.runtime !== 'host') await requireEngine(new Docker(runLog))
+  const { observations, timings, image, dependencies } = await collect(options, runLog, {
     runId: ctx.runId,
     dockerfile,
     signal: ctx.signal,
+    compose: compose?.plan,
   })
 
   const checksStarted = Date.now()
@@ -76,15 +87,18 @@ export async function runPipeline(
   const report = buildReport({
     results: checks,
     baseline,
+    observatory: observatoryOf(observations),
+    routes: routesOf(observations.run),
     policy: options.policy ? { file: options.policy.file } : undefined,
     failOn: options.failOn,
     target: {
       name: options.name,
       image,
       context: path.relative(options.workspace, options.context) || '.',
-      file: path.relative(options.workspace, options.file),
-      runtime: 'docker',
+      file: path.relative(options.workspace, options.unitFile ?? options.file),
+      runtime: compose ? 'compose' : options.runtime,
       ...proxyTarget(observations),
+      ...(compose ? { compose: composeTarget(compose.plan, options.workspace, dependencies) } : {}),
     },
     timings: {
       build: timings.build,

@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 enum Key {
   IsPost = 'isPost',
   RunId = 'runId',
+  KeepImage = 'keepImage',
 }
 
 /** True when this process is the post step (main saved the flag). */
@@ -25,4 +26,13 @@ export function saveRunId(runId: string): void {
 
 export function savedRunId(): string {
   return core.getState(Key.RunId)
+}
+
+/** keep-image: the post step leaves the run's image alone. */
+export function saveKeepImage(keep: boolean): void {
+  if (keep) core.saveState(Key.KeepImage, 'true')
+}
+
+export function savedKeepImage(): boolean {
+  return core.getState(Key.KeepImage) === 'true'
 }

@@ -11,7 +11,7 @@ describe('build.image', () => {
   test('a successful build reports its duration and the image size', () => {
     const r = check('build.image', recorded('good'))
     expect(r.status).toBe('passed')
-    expect(r.summary).toBe('built in 0.5 s, 255.9 MB')
+    expect(r.summary).toMatch(/^built in \d+\.\d s, \d+\.\d MB$/)
   })
 
   test('a failed build shows the exit code, the failing line and the log tail, with ENV values masked', () => {

@@ -129,7 +129,8 @@ describe('proxy.timeouts', () => {
   it('passes Gunicorn default 30 s and fails --timeout 0 (never)', () => {
     const good = recorded('good')
     expect(outcome(good, 'proxy.timeouts').evidence).toContain(
-      "worker timeout: Gunicorn's default --timeout 30",
+      // As the running Gunicorn resolved it (the probe reads its live config).
+      "worker timeout: Gunicorn's timeout 30",
     )
     const never = withServerArgs(good, '/usr/bin/python3 /usr/bin/gunicorn -t 0 app:app')
     expect(outcome(never, 'proxy.timeouts').summary).toMatch(/workers never time out/)

@@ -261,7 +261,10 @@ describe('proxy.client-ip', () => {
     const r = check('proxy.client-ip', recorded('no-proxyfix'))
     expect(r).toMatchObject({
       status: 'failed',
-      summary: 'the app sees 172.18.0.3 (the proxy) as the client, not 172.18.0.1',
+      // The addresses are those of the recording's network: the proxy's and its gateway's.
+      summary: expect.stringMatching(
+        /^the app sees (\d+\.\d+\.\d+)\.3 \(the proxy\) as the client, not \1\.1$/,
+      ),
       fix: 'trust the X-Forwarded-For nginx sets: app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)',
     })
     expect(r.evidence).toContain('no ProxyFix in app.wsgi_app (Flask.wsgi_app)')
@@ -275,8 +278,10 @@ describe('proxy.client-ip', () => {
         'a client-forged X-Forwarded-For wins: the app takes 203.0.113.9 as the client address',
       fix: 'ProxyFix x_for=2 trusts 2 proxies but there is 1 (nginx): app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)',
     })
-    expect(r.evidence).toContain(
-      'with a forged X-Forwarded-For: 203.0.113.9: remote_addr 203.0.113.9 (X-Forwarded-For reaching the app: 203.0.113.9, 172.26.0.1)',
+    expect(r.evidence).toContainEqual(
+      expect.stringMatching(
+        /^with a forged X-Forwarded-For: 203\.0\.113\.9: remote_addr 203\.0\.113\.9 \(X-Forwarded-For reaching the app: 203\.0\.113\.9, \d+\.\d+\.\d+\.1\)$/,
+      ),
     )
   })
 
@@ -322,7 +327,11 @@ describe('proxy.host-header', () => {
     const r = check('proxy.host-header', good)
     expect(r).toMatchObject({
       status: 'passed',
-      summary: `a request for fdc-foreign-${GOOD_TOKEN}.invalid was refused: the connection was closed (UND_ERR_SOCKET: other side closed (after 5 ms))`,
+      summary: expect.stringMatching(
+        new RegExp(
+          `^a request for fdc-foreign-${GOOD_TOKEN}\\.invalid was refused: the connection was closed \\(UND_ERR_SOCKET: other side closed \\(after \\d+ ms\\)\\)$`,
+        ),
+      ),
     })
     expect(r.evidence).toContain(
       `it lands on server _ (${CONF}:18), the default_server for port 443`,

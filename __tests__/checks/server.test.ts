@@ -32,15 +32,15 @@ describe('boot.ready', () => {
     const r = check('boot.ready', good)
     expect(r).toMatchObject({
       status: 'passed',
-      summary: 'answered HTTP 200 on port 8000 after 0.8 s',
+      summary: expect.stringMatching(/^answered HTTP 200 on port 8000 after \d+\.\d s$/),
     })
   })
 
   test('a container that exits reports its code, time and the first error of the log', () => {
     const r = check('boot.ready', recorded('crash-on-boot'))
     expect(r.status).toBe('failed')
-    expect(r.summary).toBe(
-      "container exited with code 3 after 0.8 s: ModuleNotFoundError: No module named 'flask_sqlalchemy'",
+    expect(r.summary).toMatch(
+      /^container exited with code 3 after \d+\.\d s: ModuleNotFoundError: No module named 'flask_sqlalchemy'$/,
     )
     expect(r.evidence?.[0]).toBe(
       "first error: ModuleNotFoundError: No module named 'flask_sqlalchemy'",

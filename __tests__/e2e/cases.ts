@@ -6,6 +6,7 @@
 import { CATALOG } from '../../src/checks/catalog'
 import { CHECK_IDS, type CheckId } from '../../src/checks/ids'
 import type { Severity } from '../../src/checks/lib/types'
+import { CADDY_CASES } from './caddy-cases'
 
 /** Every check id of the catalog, in catalog order (src/checks/ids.ts, equal to the catalog). */
 export const CATALOG_IDS = CHECK_IDS
@@ -15,7 +16,15 @@ export const CATALOG_IDS = CHECK_IDS
  * them. The good fixture must pass each of them, and a defect fixture may change only the
  * outcomes its case names.
  */
-export const IMPLEMENTED: readonly CheckId[] = CHECK_IDS
+export const IMPLEMENTED: readonly CheckId[] = CHECK_IDS.filter((id) => !id.startsWith('systemd.'))
+
+/** Checks only host mode decides (a systemd unit): not applicable to a docker run. */
+export const HOST_ONLY: readonly CheckId[] = CHECK_IDS.filter((id) => id.startsWith('systemd.'))
+
+/** Checks host mode never decides: nothing is built (check-catalog.md, host mode). */
+export const NOT_IN_HOST_MODE: readonly CheckId[] = CHECK_IDS.filter((id) =>
+  /^(build|image)\./.test(id),
+)
 export type ImplementedId = CheckId
 
 /** Default severity of each check, from the catalog. */
@@ -115,6 +124,7 @@ const NEEDS_HTTP: Partial<Record<ImplementedId, Expectation>> = {
   'proxy.rate-limit': 'same-or-skip',
   'proxy.timeouts': 'same-or-skip',
   'proxy.body-size': 'same-or-skip',
+  'routes.answer': 'skip',
 }
 
 export const DEFECT_CASES: DefectCase[] = [
@@ -493,6 +503,19 @@ PROXY_CASES.push(
     evidence: { 'proxy.timeouts': [/--timeout 120/, /proxy_read_timeout not set/, /60s/] },
   },
   {
+    fixture: 'gunicorn-config-timeout',
+    defect:
+      "Gunicorn's timeout = 120 in its -c config file behind nginx's default proxy_read_timeout 60s",
+    expect: { 'proxy.timeouts': 'fail' },
+    changedFiles: ['Dockerfile', 'gunicorn.conf.py'],
+    failOn: 'warning',
+    exitCode: 1,
+    configLine: { 'proxy.timeouts': /^\s*location \/ \{/ },
+    evidence: {
+      'proxy.timeouts': [/timeout 120 \(from its config file gunicorn\.conf\.py\)/, /60s/],
+    },
+  },
+  {
     fixture: 'body-size-below-max-content',
     defect: "MAX_CONTENT_LENGTH = 16 MiB behind nginx's default client_max_body_size 1m",
     expect: { 'proxy.body-size': 'fail' },
@@ -582,9 +605,18 @@ PROXY_CASES.push(
     fixture: 'uwsgi-socket',
     defect:
       "none: uWSGI's standard layout (socket = :8080 in uwsgi.ini, nginx uwsgi_pass + include uwsgi_params); spoken in the uwsgi protocol",
-    // Not modelled yet: uwsgi_read_timeout, and the body-size check reads proxy_pass locations only.
-    expect: { 'proxy.timeouts': 'skip', 'proxy.body-size': 'skip' },
+    // uwsgi_read_timeout (default 60s) against harakiri = 30; client_max_body_size of the uwsgi_pass location.
+    expect: {},
     changedFiles: ['Dockerfile', 'deploy/nginx.conf', 'uwsgi.ini'],
+    exitCode: 0,
+  },
+  {
+    fixture: 'routes-auto',
+    defect:
+      'none: a dozen more routes (one POST-only, one with a required argument, one with defaults, /logout and /account/delete), checked with routes: auto',
+    routes: ['auto'],
+    expect: {},
+    changedFiles: ['app.py'],
     exitCode: 0,
   },
 )
@@ -646,5 +678,70 @@ PROXY_CASES.push(
   },
 )
 
+/** tls-termination: upstream (issue 8): a TLS load balancer in front of a plain-HTTP nginx. */
+const BEHIND_BALANCER = {
+  // The balancer's TLS and its plain-HTTP listener are not in the repository.
+  'tls.protocols': 'skip',
+  'tls.https-redirect': 'skip',
+} as const
+PROXY_CASES.push(
+  {
+    fixture: 'upstream-lb',
+    defect:
+      'none: nginx behind a TLS load balancer passes its X-Forwarded-Proto on; ProxyFix x_for=2 counts both proxies',
+    expect: { ...BEHIND_BALANCER },
+    changedFiles: ['app.py', 'deploy/nginx.conf'],
+    exitCode: 0,
+    inputs: { 'tls-termination': 'upstream' },
+    skipReason: /load balancer/,
+  },
+  {
+    fixture: 'upstream-scheme',
+    defect:
+      "X-Forwarded-Proto $scheme behind a TLS load balancer: nginx's own http overwrites the balancer's https",
+    expect: { ...BEHIND_BALANCER, 'proxy.https-urls': 'fail' },
+    changedFiles: ['app.py', 'deploy/nginx.conf'],
+    exitCode: 1,
+    inputs: { 'tls-termination': 'upstream' },
+    skipReason: /load balancer/,
+    configLine: { 'proxy.https-urls': /^\s*proxy_set_header X-Forwarded-Proto \$scheme;/ },
+    evidence: {
+      'proxy.https-urls': [
+        /X-Forwarded-Proto reaching the app: http\b/,
+        /X-Forwarded-Proto: https to nginx/,
+      ],
+    },
+  },
+)
+
 /** Every fixture but `good`, with its case. */
-export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES]
+export const ALL_CASES: DefectCase[] = [...DEFECT_CASES, ...PROXY_CASES, ...CADDY_CASES]
+
+/**
+ * Host-mode fixtures (a systemd unit, no Dockerfile; host.e2e.test.ts): `systemd-good` passes
+ * every check but build.* and image.* (not applicable); each case names what its unit changes.
+ */
+export const HOST_GOOD = 'systemd-good'
+export const HOST_CASES: DefectCase[] = [
+  {
+    fixture: 'systemd-defect',
+    defect:
+      'the unit has no User=, SECRET_KEY and a DATABASE_URL with a password in Environment=, Gunicorn on 0.0.0.0, Restart=no',
+    expect: {
+      'systemd.user': 'fail',
+      'systemd.restart': 'fail',
+      'systemd.secrets': 'fail',
+      'systemd.bind-local': 'fail',
+    },
+    changedFiles: ['deploy/myapp.service'],
+    exitCode: 1,
+    configLine: {},
+    evidence: {
+      'systemd.secrets': [
+        /SECRET_KEY \(48 characters, value not shown\)/,
+        /DATABASE_URL \(a URL with a password/,
+      ],
+      'systemd.bind-local': [/0\.0\.0\.0:8000/],
+    },
+  },
+]

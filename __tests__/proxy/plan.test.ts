@@ -265,7 +265,8 @@ server {
     ])
     const lines = plan.text.split('\n')
     expect(lines.slice(0, 3)).toEqual([
-      'server { ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem;',
+      // certbot's TLS settings come with its certificate lines.
+      'server { ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem; include /etc/letsencrypt/options-ssl-nginx.conf; ssl_dhparam /etc/letsencrypt/ssl-dhparams.pem;',
       '    listen 443 ssl default_server;',
       '    server_name example.com;',
     ])
@@ -292,7 +293,7 @@ server {
       'server {\n    listen 80 default_server;\n    server_name _;\n    return 444;\n}\n'
     const plan = planProxy(catchAll, 'app', 'x', { addTls: true })
     expect(plan.text.split('\n')[0]).toBe(
-      'server { listen 443 ssl default_server; ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem;',
+      'server { listen 443 ssl default_server; ssl_certificate /etc/nginx/flask-deploy-check/cert.pem; ssl_certificate_key /etc/nginx/flask-deploy-check/key.pem; include /etc/letsencrypt/options-ssl-nginx.conf; ssl_dhparam /etc/letsencrypt/ssl-dhparams.pem;',
     )
     expect(plan.text).not.toMatch(/Added by/)
   })
@@ -320,7 +321,7 @@ server {
     expect(plan.kind).toBe('main')
     expect(plan.sslPort).toBe(443)
     expect(plan.included[0].text).toMatch(
-      /^server \{ ssl_certificate \S+; ssl_certificate_key \S+;\n {4}listen 443 ssl default_server;/,
+      /^server \{ ssl_certificate \S+; ssl_certificate_key \S+; include \S+; ssl_dhparam \S+;\n {4}listen 443 ssl default_server;/,
     )
     expect(plan.rewrites.map((r) => r.after)).toEqual(['http://app:8000'])
   })

@@ -1,4 +1,5 @@
 /** The whole observation plan against real containers (docker engine required). */
+import * as os from 'node:os'
 import { collect } from '../../src/runtime/collect'
 import type {
   BootFacts,
@@ -103,7 +104,10 @@ test('a Gunicorn app: built, ready, observed, stopped gracefully, removed', asyn
     l.startsWith(`debug: $ docker run -d --name fdc-${runId}-app `),
   )
   expect(runLine).toContain(
-    `--label flask-deploy-check=1 --label flask-deploy-check.run=${runId} -p 127.0.0.1::8000 --memory 512m --pids-limit 256`,
+    `--label flask-deploy-check=1 --label flask-deploy-check.run=${runId} --cap-drop ALL`,
+  )
+  expect(runLine).toContain(
+    `--security-opt no-new-privileges --memory 512m --memory-swap 512m --pids-limit 256 --cpus ${Math.min(2, os.cpus().length)} -p 127.0.0.1::8000`,
   )
   expect(runLine).toContain(`--network fdc-${runId} --network-alias app`)
   expect(runLine).toMatch(/ -e SECRET_KEY /)
@@ -192,10 +196,15 @@ test('an abort while waiting for the app still removes the container', async () 
   const dir = project(GUNICORN_DOCKERFILE)
   const built = run('abortimg')
   // Build once through collect, then reuse the image through the `image` option.
-  const first = await collect(options(dir, { command: 'true' }), recordingLogger(), {
-    runId: built,
-    dockerfile,
-  })
+  // keep-image: the run removes the image it built otherwise.
+  const first = await collect(
+    options(dir, { command: 'true', 'keep-image': 'true' }),
+    recordingLogger(),
+    {
+      runId: built,
+      dockerfile,
+    },
+  )
   const runId = run('abort')
   const controller = new AbortController()
   setTimeout(() => controller.abort(new Error('test abort')), 1500)

@@ -1,7 +1,7 @@
 require('./sourcemap-register.js');/******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 95236:
+/***/ 64788:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52,7 +52,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.exec = exec;
 exports.getExecOutput = getExecOutput;
 const string_decoder_1 = __nccwpck_require__(13193);
-const tr = __importStar(__nccwpck_require__(6665));
+const tr = __importStar(__nccwpck_require__(40185));
 /**
  * Exec a command.
  * Output will be streamed to the live console.
@@ -124,7 +124,7 @@ function getExecOutput(commandLine, args, options) {
 
 /***/ }),
 
-/***/ 6665:
+/***/ 40185:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -178,8 +178,8 @@ const os = __importStar(__nccwpck_require__(70857));
 const events = __importStar(__nccwpck_require__(24434));
 const child = __importStar(__nccwpck_require__(35317));
 const path = __importStar(__nccwpck_require__(16928));
-const io = __importStar(__nccwpck_require__(94994));
-const ioUtil = __importStar(__nccwpck_require__(75207));
+const io = __importStar(__nccwpck_require__(58882));
+const ioUtil = __importStar(__nccwpck_require__(98647));
 const timers_1 = __nccwpck_require__(53557);
 /* eslint-disable @typescript-eslint/unbound-method */
 const IS_WINDOWS = process.platform === 'win32';
@@ -756,7 +756,7 @@ class ExecState extends events.EventEmitter {
 
 /***/ }),
 
-/***/ 75207:
+/***/ 98647:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -987,7 +987,7 @@ function getCmdPath() {
 
 /***/ }),
 
-/***/ 94994:
+/***/ 58882:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1043,7 +1043,7 @@ exports.which = which;
 exports.findInPath = findInPath;
 const assert_1 = __nccwpck_require__(42613);
 const path = __importStar(__nccwpck_require__(16928));
-const ioUtil = __importStar(__nccwpck_require__(75207));
+const ioUtil = __importStar(__nccwpck_require__(98647));
 /**
  * Copies a file or folder.
  * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
@@ -1306,15 +1306,15 @@ function copyFile(srcFile, destFile, force) {
 
 /***/ }),
 
-/***/ 96631:
+/***/ 31911:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Attribute = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class Attribute {
     attrType = "";
     attrValues = [];
@@ -1336,16 +1336,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 54976:
+/***/ 94640:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CounterSignature = exports.id_counterSignature = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const signer_info_1 = __nccwpck_require__(248);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const signer_info_1 = __nccwpck_require__(37896);
 exports.id_counterSignature = "1.2.840.113549.1.9.6";
 let CounterSignature = class CounterSignature extends signer_info_1.SignerInfo {
 };
@@ -1357,30 +1357,30 @@ exports.CounterSignature = CounterSignature = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 38657:
+/***/ 63601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_contentType = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(54976), exports);
-tslib_1.__exportStar(__nccwpck_require__(87485), exports);
-tslib_1.__exportStar(__nccwpck_require__(78632), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(94640), exports);
+tslib_1.__exportStar(__nccwpck_require__(90413), exports);
+tslib_1.__exportStar(__nccwpck_require__(65144), exports);
 exports.id_contentType = "1.2.840.113549.1.9.3";
 
 
 /***/ }),
 
-/***/ 87485:
+/***/ 90413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MessageDigest = exports.id_messageDigest = void 0;
-const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_schema_1 = __nccwpck_require__(17101);
 exports.id_messageDigest = "1.2.840.113549.1.9.4";
 class MessageDigest extends asn1_schema_1.OctetString {
 }
@@ -1389,16 +1389,16 @@ exports.MessageDigest = MessageDigest;
 
 /***/ }),
 
-/***/ 78632:
+/***/ 65144:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SigningTime = exports.id_signingTime = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const asn1_schema_1 = __nccwpck_require__(17101);
 exports.id_signingTime = "1.2.840.113549.1.9.5";
 let SigningTime = class SigningTime extends asn1_x509_1.Time {
 };
@@ -1410,7 +1410,7 @@ exports.SigningTime = SigningTime = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 30159:
+/***/ 22751:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1418,10 +1418,10 @@ exports.SigningTime = SigningTime = tslib_1.__decorate([
 var CertificateSet_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificateSet = exports.CertificateChoices = exports.OtherCertificateFormat = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const asn1_x509_attr_1 = __nccwpck_require__(4938);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const asn1_x509_attr_1 = __nccwpck_require__(76378);
 class OtherCertificateFormat {
     otherCertFormat = "";
     otherCert = new ArrayBuffer(0);
@@ -1482,15 +1482,15 @@ exports.CertificateSet = CertificateSet = CertificateSet_1 = tslib_1.__decorate(
 
 /***/ }),
 
-/***/ 2657:
+/***/ 63441:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ContentInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class ContentInfo {
     contentType = "";
     content = new ArrayBuffer(0);
@@ -1512,15 +1512,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 83797:
+/***/ 44645:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EncapsulatedContentInfo = exports.EncapsulatedContent = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 let EncapsulatedContent = class EncapsulatedContent {
     single;
     any;
@@ -1560,16 +1560,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 54264:
+/***/ 64360:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EncryptedContentInfo = exports.EncryptedContent = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const types_1 = __nccwpck_require__(68442);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const types_1 = __nccwpck_require__(95594);
 let EncryptedContent = class EncryptedContent {
     value;
     constructedValue;
@@ -1624,7 +1624,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 77318:
+/***/ 12310:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1632,13 +1632,13 @@ tslib_1.__decorate([
 var UnprotectedAttributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EnvelopedData = exports.UnprotectedAttributes = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const types_1 = __nccwpck_require__(68442);
-const attribute_1 = __nccwpck_require__(96631);
-const recipient_infos_1 = __nccwpck_require__(88014);
-const originator_info_1 = __nccwpck_require__(15692);
-const encrypted_content_info_1 = __nccwpck_require__(54264);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const types_1 = __nccwpck_require__(95594);
+const attribute_1 = __nccwpck_require__(31911);
+const recipient_infos_1 = __nccwpck_require__(39646);
+const originator_info_1 = __nccwpck_require__(1148);
+const encrypted_content_info_1 = __nccwpck_require__(64360);
 let UnprotectedAttributes = UnprotectedAttributes_1 = class UnprotectedAttributes extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -1692,48 +1692,48 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 21467:
+/***/ 37963:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(38657), exports);
-tslib_1.__exportStar(__nccwpck_require__(96631), exports);
-tslib_1.__exportStar(__nccwpck_require__(30159), exports);
-tslib_1.__exportStar(__nccwpck_require__(2657), exports);
-tslib_1.__exportStar(__nccwpck_require__(83797), exports);
-tslib_1.__exportStar(__nccwpck_require__(54264), exports);
-tslib_1.__exportStar(__nccwpck_require__(77318), exports);
-tslib_1.__exportStar(__nccwpck_require__(62025), exports);
-tslib_1.__exportStar(__nccwpck_require__(57497), exports);
-tslib_1.__exportStar(__nccwpck_require__(61390), exports);
-tslib_1.__exportStar(__nccwpck_require__(56216), exports);
-tslib_1.__exportStar(__nccwpck_require__(22527), exports);
-tslib_1.__exportStar(__nccwpck_require__(15692), exports);
-tslib_1.__exportStar(__nccwpck_require__(33469), exports);
-tslib_1.__exportStar(__nccwpck_require__(86715), exports);
-tslib_1.__exportStar(__nccwpck_require__(88014), exports);
-tslib_1.__exportStar(__nccwpck_require__(97114), exports);
-tslib_1.__exportStar(__nccwpck_require__(4094), exports);
-tslib_1.__exportStar(__nccwpck_require__(60891), exports);
-tslib_1.__exportStar(__nccwpck_require__(248), exports);
-tslib_1.__exportStar(__nccwpck_require__(68442), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(63601), exports);
+tslib_1.__exportStar(__nccwpck_require__(31911), exports);
+tslib_1.__exportStar(__nccwpck_require__(22751), exports);
+tslib_1.__exportStar(__nccwpck_require__(63441), exports);
+tslib_1.__exportStar(__nccwpck_require__(44645), exports);
+tslib_1.__exportStar(__nccwpck_require__(64360), exports);
+tslib_1.__exportStar(__nccwpck_require__(12310), exports);
+tslib_1.__exportStar(__nccwpck_require__(40441), exports);
+tslib_1.__exportStar(__nccwpck_require__(89289), exports);
+tslib_1.__exportStar(__nccwpck_require__(35198), exports);
+tslib_1.__exportStar(__nccwpck_require__(25563), exports);
+tslib_1.__exportStar(__nccwpck_require__(48399), exports);
+tslib_1.__exportStar(__nccwpck_require__(1148), exports);
+tslib_1.__exportStar(__nccwpck_require__(61869), exports);
+tslib_1.__exportStar(__nccwpck_require__(84139), exports);
+tslib_1.__exportStar(__nccwpck_require__(39646), exports);
+tslib_1.__exportStar(__nccwpck_require__(22058), exports);
+tslib_1.__exportStar(__nccwpck_require__(92398), exports);
+tslib_1.__exportStar(__nccwpck_require__(15403), exports);
+tslib_1.__exportStar(__nccwpck_require__(37896), exports);
+tslib_1.__exportStar(__nccwpck_require__(95594), exports);
 
 
 /***/ }),
 
-/***/ 62025:
+/***/ 40441:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssuerAndSerialNumber = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 class IssuerAndSerialNumber {
     issuer = new asn1_x509_1.Name();
     serialNumber = new ArrayBuffer(0);
@@ -1755,17 +1755,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 57497:
+/***/ 89289:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KEKRecipientInfo = exports.KEKIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const other_key_attribute_1 = __nccwpck_require__(59274);
-const types_1 = __nccwpck_require__(68442);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const other_key_attribute_1 = __nccwpck_require__(47514);
+const types_1 = __nccwpck_require__(95594);
 class KEKIdentifier {
     keyIdentifier = new asn1_schema_1.OctetString();
     date;
@@ -1816,7 +1816,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 61390:
+/***/ 35198:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1824,12 +1824,12 @@ tslib_1.__decorate([
 var RecipientEncryptedKeys_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyAgreeRecipientInfo = exports.OriginatorIdentifierOrKey = exports.OriginatorPublicKey = exports.RecipientEncryptedKeys = exports.RecipientEncryptedKey = exports.KeyAgreeRecipientIdentifier = exports.RecipientKeyIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const types_1 = __nccwpck_require__(68442);
-const issuer_and_serial_number_1 = __nccwpck_require__(62025);
-const other_key_attribute_1 = __nccwpck_require__(59274);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const types_1 = __nccwpck_require__(95594);
+const issuer_and_serial_number_1 = __nccwpck_require__(40441);
+const other_key_attribute_1 = __nccwpck_require__(47514);
 class RecipientKeyIdentifier {
     subjectKeyIdentifier = new asn1_x509_1.SubjectKeyIdentifier();
     date;
@@ -1991,18 +1991,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 56216:
+/***/ 25563:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyTransRecipientInfo = exports.RecipientIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const types_1 = __nccwpck_require__(68442);
-const issuer_and_serial_number_1 = __nccwpck_require__(62025);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const types_1 = __nccwpck_require__(95594);
+const issuer_and_serial_number_1 = __nccwpck_require__(40441);
 let RecipientIdentifier = class RecipientIdentifier {
     subjectKeyIdentifier;
     issuerAndSerialNumber;
@@ -2050,7 +2050,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 22527:
+/***/ 48399:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2068,17 +2068,17 @@ exports.id_authData = "1.2.840.113549.1.9.16.1.2";
 
 /***/ }),
 
-/***/ 15692:
+/***/ 1148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OriginatorInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const certificate_choices_1 = __nccwpck_require__(30159);
-const revocation_info_choice_1 = __nccwpck_require__(97114);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const certificate_choices_1 = __nccwpck_require__(22751);
+const revocation_info_choice_1 = __nccwpck_require__(22058);
 class OriginatorInfo {
     certs;
     crls;
@@ -2107,15 +2107,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 59274:
+/***/ 47514:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OtherKeyAttribute = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class OtherKeyAttribute {
     keyAttrId = "";
     keyAttr;
@@ -2137,16 +2137,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 33469:
+/***/ 61869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PasswordRecipientInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const types_1 = __nccwpck_require__(68442);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const types_1 = __nccwpck_require__(95594);
 class PasswordRecipientInfo {
     version = types_1.CMSVersion.v0;
     keyDerivationAlgorithm;
@@ -2177,19 +2177,19 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 86715:
+/***/ 84139:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RecipientInfo = exports.OtherRecipientInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const key_agree_recipient_info_1 = __nccwpck_require__(61390);
-const key_trans_recipient_info_1 = __nccwpck_require__(56216);
-const kek_recipient_info_1 = __nccwpck_require__(57497);
-const password_recipient_info_1 = __nccwpck_require__(33469);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const key_agree_recipient_info_1 = __nccwpck_require__(35198);
+const key_trans_recipient_info_1 = __nccwpck_require__(25563);
+const kek_recipient_info_1 = __nccwpck_require__(89289);
+const password_recipient_info_1 = __nccwpck_require__(61869);
 class OtherRecipientInfo {
     oriType = "";
     oriValue = new ArrayBuffer(0);
@@ -2260,7 +2260,7 @@ exports.RecipientInfo = RecipientInfo = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 88014:
+/***/ 39646:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2268,9 +2268,9 @@ exports.RecipientInfo = RecipientInfo = tslib_1.__decorate([
 var RecipientInfos_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RecipientInfos = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const recipient_info_1 = __nccwpck_require__(86715);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const recipient_info_1 = __nccwpck_require__(84139);
 let RecipientInfos = RecipientInfos_1 = class RecipientInfos extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -2288,7 +2288,7 @@ exports.RecipientInfos = RecipientInfos = RecipientInfos_1 = tslib_1.__decorate(
 
 /***/ }),
 
-/***/ 97114:
+/***/ 22058:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2296,9 +2296,9 @@ exports.RecipientInfos = RecipientInfos = RecipientInfos_1 = tslib_1.__decorate(
 var RevocationInfoChoices_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RevocationInfoChoices = exports.RevocationInfoChoice = exports.OtherRevocationInfoFormat = exports.id_ri_scvp = exports.id_ri_ocsp_response = exports.id_ri = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 exports.id_ri = `${asn1_x509_1.id_pkix}.16`;
 exports.id_ri_ocsp_response = `${exports.id_ri}.2`;
 exports.id_ri_scvp = `${exports.id_ri}.4`;
@@ -2350,7 +2350,7 @@ exports.RevocationInfoChoices = RevocationInfoChoices = RevocationInfoChoices_1 
 
 /***/ }),
 
-/***/ 4094:
+/***/ 92398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2358,13 +2358,13 @@ exports.RevocationInfoChoices = RevocationInfoChoices = RevocationInfoChoices_1 
 var DigestAlgorithmIdentifiers_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SignedData = exports.DigestAlgorithmIdentifiers = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const certificate_choices_1 = __nccwpck_require__(30159);
-const types_1 = __nccwpck_require__(68442);
-const encapsulated_content_info_1 = __nccwpck_require__(83797);
-const revocation_info_choice_1 = __nccwpck_require__(97114);
-const signer_info_1 = __nccwpck_require__(248);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const certificate_choices_1 = __nccwpck_require__(22751);
+const types_1 = __nccwpck_require__(95594);
+const encapsulated_content_info_1 = __nccwpck_require__(44645);
+const revocation_info_choice_1 = __nccwpck_require__(22058);
+const signer_info_1 = __nccwpck_require__(37896);
 let DigestAlgorithmIdentifiers = DigestAlgorithmIdentifiers_1 = class DigestAlgorithmIdentifiers extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -2422,17 +2422,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 60891:
+/***/ 15403:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SignerIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const issuer_and_serial_number_1 = __nccwpck_require__(62025);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const issuer_and_serial_number_1 = __nccwpck_require__(40441);
 let SignerIdentifier = class SignerIdentifier {
     subjectKeyIdentifier;
     issuerAndSerialNumber;
@@ -2458,7 +2458,7 @@ exports.SignerIdentifier = SignerIdentifier = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 248:
+/***/ 37896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2466,11 +2466,11 @@ exports.SignerIdentifier = SignerIdentifier = tslib_1.__decorate([
 var SignerInfos_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SignerInfos = exports.SignerInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const signer_identifier_1 = __nccwpck_require__(60891);
-const types_1 = __nccwpck_require__(68442);
-const attribute_1 = __nccwpck_require__(96631);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const signer_identifier_1 = __nccwpck_require__(15403);
+const types_1 = __nccwpck_require__(95594);
+const attribute_1 = __nccwpck_require__(31911);
 class SignerInfo {
     version = types_1.CMSVersion.v0;
     sid = new signer_identifier_1.SignerIdentifier();
@@ -2536,16 +2536,16 @@ exports.SignerInfos = SignerInfos = SignerInfos_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 68442:
+/***/ 95594:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyDerivationAlgorithmIdentifier = exports.MessageAuthenticationCodeAlgorithm = exports.ContentEncryptionAlgorithmIdentifier = exports.KeyEncryptionAlgorithmIdentifier = exports.SignatureAlgorithmIdentifier = exports.DigestAlgorithmIdentifier = exports.CMSVersion = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const asn1_schema_1 = __nccwpck_require__(17101);
 var CMSVersion;
 (function (CMSVersion) {
     CMSVersion[CMSVersion["v0"] = 0] = "v0";
@@ -2595,7 +2595,7 @@ exports.KeyDerivationAlgorithmIdentifier = KeyDerivationAlgorithmIdentifier = ts
 
 /***/ }),
 
-/***/ 65705:
+/***/ 3289:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2603,9 +2603,9 @@ exports.KeyDerivationAlgorithmIdentifier = KeyDerivationAlgorithmIdentifier = ts
 var Attributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Attributes = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 let Attributes = Attributes_1 = class Attributes extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -2623,17 +2623,17 @@ exports.Attributes = Attributes = Attributes_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 67402:
+/***/ 63930:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificationRequest = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const certification_request_info_1 = __nccwpck_require__(67949);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const certification_request_info_1 = __nccwpck_require__(96093);
 class CertificationRequest {
     certificationRequestInfo = new certification_request_info_1.CertificationRequestInfo();
     certificationRequestInfoRaw;
@@ -2660,17 +2660,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 67949:
+/***/ 96093:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificationRequestInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const attributes_1 = __nccwpck_require__(65705);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const attributes_1 = __nccwpck_require__(3289);
 class CertificationRequestInfo {
     version = 0;
     subject = new asn1_x509_1.Name();
@@ -2702,30 +2702,30 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 66474:
+/***/ 2586:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(65705), exports);
-tslib_1.__exportStar(__nccwpck_require__(67402), exports);
-tslib_1.__exportStar(__nccwpck_require__(67949), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(3289), exports);
+tslib_1.__exportStar(__nccwpck_require__(63930), exports);
+tslib_1.__exportStar(__nccwpck_require__(96093), exports);
 
 
 /***/ }),
 
-/***/ 245:
+/***/ 45605:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ecdsaWithSHA512 = exports.ecdsaWithSHA384 = exports.ecdsaWithSHA256 = exports.ecdsaWithSHA224 = exports.ecdsaWithSHA1 = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const oid = tslib_1.__importStar(__nccwpck_require__(12599));
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const oid = tslib_1.__importStar(__nccwpck_require__(8519));
 function create(algorithm) {
     return new asn1_x509_1.AlgorithmIdentifier({ algorithm });
 }
@@ -2738,16 +2738,16 @@ exports.ecdsaWithSHA512 = create(oid.id_ecdsaWithSHA512);
 
 /***/ }),
 
-/***/ 83070:
+/***/ 38126:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ECParameters = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const rfc3279_1 = __nccwpck_require__(87575);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const rfc3279_1 = __nccwpck_require__(19463);
 let ECParameters = class ECParameters {
     namedCurve;
     implicitCurve;
@@ -2773,16 +2773,16 @@ exports.ECParameters = ECParameters = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 12795:
+/***/ 44811:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ECPrivateKey = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const ec_parameters_1 = __nccwpck_require__(83070);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const ec_parameters_1 = __nccwpck_require__(38126);
 class ECPrivateKey {
     version = 1;
     privateKey = new asn1_schema_1.OctetString();
@@ -2817,15 +2817,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 81696:
+/***/ 17744:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ECDSASigValue = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class ECDSASigValue {
     r = new ArrayBuffer(0);
     s = new ArrayBuffer(0);
@@ -2850,24 +2850,24 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 63683:
+/***/ 48083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(245), exports);
-tslib_1.__exportStar(__nccwpck_require__(83070), exports);
-tslib_1.__exportStar(__nccwpck_require__(12795), exports);
-tslib_1.__exportStar(__nccwpck_require__(81696), exports);
-tslib_1.__exportStar(__nccwpck_require__(12599), exports);
-tslib_1.__exportStar(__nccwpck_require__(87575), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(45605), exports);
+tslib_1.__exportStar(__nccwpck_require__(38126), exports);
+tslib_1.__exportStar(__nccwpck_require__(44811), exports);
+tslib_1.__exportStar(__nccwpck_require__(17744), exports);
+tslib_1.__exportStar(__nccwpck_require__(8519), exports);
+tslib_1.__exportStar(__nccwpck_require__(19463), exports);
 
 
 /***/ }),
 
-/***/ 12599:
+/***/ 8519:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2901,15 +2901,15 @@ exports.id_sect571r1 = "1.3.132.0.39";
 
 /***/ }),
 
-/***/ 87575:
+/***/ 19463:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SpecifiedECDomain = exports.ECPVer = exports.Curve = exports.FieldElement = exports.ECPoint = exports.FieldID = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 let FieldID = class FieldID {
     fieldType;
     parameters;
@@ -3004,7 +3004,7 @@ exports.SpecifiedECDomain = SpecifiedECDomain = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 81388:
+/***/ 27228:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3012,8 +3012,8 @@ exports.SpecifiedECDomain = SpecifiedECDomain = tslib_1.__decorate([
 var PKCS12AttrSet_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PKCS12AttrSet = exports.PKCS12Attribute = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class PKCS12Attribute {
     attrId = "";
     attrValues = [];
@@ -3048,7 +3048,7 @@ exports.PKCS12AttrSet = PKCS12AttrSet = PKCS12AttrSet_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 13727:
+/***/ 50895:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3056,9 +3056,9 @@ exports.PKCS12AttrSet = PKCS12AttrSet = PKCS12AttrSet_1 = tslib_1.__decorate([
 var AuthenticatedSafe_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AuthenticatedSafe = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_cms_1 = __nccwpck_require__(21467);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_cms_1 = __nccwpck_require__(37963);
 let AuthenticatedSafe = AuthenticatedSafe_1 = class AuthenticatedSafe extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -3076,16 +3076,16 @@ exports.AuthenticatedSafe = AuthenticatedSafe = AuthenticatedSafe_1 = tslib_1.__
 
 /***/ }),
 
-/***/ 82851:
+/***/ 43155:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_sdsiCertificate = exports.id_x509Certificate = exports.id_certTypes = exports.CertBag = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const types_1 = __nccwpck_require__(36351);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const types_1 = __nccwpck_require__(7151);
 class CertBag {
     certId = "";
     certValue = new ArrayBuffer(0);
@@ -3110,16 +3110,16 @@ exports.id_sdsiCertificate = `${exports.id_certTypes}.2`;
 
 /***/ }),
 
-/***/ 65640:
+/***/ 98424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_x509CRL = exports.id_crlTypes = exports.CRLBag = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const types_1 = __nccwpck_require__(36351);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const types_1 = __nccwpck_require__(7151);
 class CRLBag {
     crlId = "";
     crltValue = new ArrayBuffer(0);
@@ -3143,33 +3143,33 @@ exports.id_x509CRL = `${exports.id_crlTypes}.1`;
 
 /***/ }),
 
-/***/ 5954:
+/***/ 55602:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(82851), exports);
-tslib_1.__exportStar(__nccwpck_require__(65640), exports);
-tslib_1.__exportStar(__nccwpck_require__(30364), exports);
-tslib_1.__exportStar(__nccwpck_require__(49919), exports);
-tslib_1.__exportStar(__nccwpck_require__(11477), exports);
-tslib_1.__exportStar(__nccwpck_require__(36351), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(43155), exports);
+tslib_1.__exportStar(__nccwpck_require__(98424), exports);
+tslib_1.__exportStar(__nccwpck_require__(33836), exports);
+tslib_1.__exportStar(__nccwpck_require__(21199), exports);
+tslib_1.__exportStar(__nccwpck_require__(87429), exports);
+tslib_1.__exportStar(__nccwpck_require__(7151), exports);
 
 
 /***/ }),
 
-/***/ 30364:
+/***/ 33836:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyBag = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_pkcs8_1 = __nccwpck_require__(45003);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_pkcs8_1 = __nccwpck_require__(8955);
+const asn1_schema_1 = __nccwpck_require__(17101);
 let KeyBag = class KeyBag extends asn1_pkcs8_1.PrivateKeyInfo {
 };
 exports.KeyBag = KeyBag;
@@ -3180,16 +3180,16 @@ exports.KeyBag = KeyBag = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 49919:
+/***/ 21199:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PKCS8ShroudedKeyBag = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_pkcs8_1 = __nccwpck_require__(45003);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_pkcs8_1 = __nccwpck_require__(8955);
+const asn1_schema_1 = __nccwpck_require__(17101);
 let PKCS8ShroudedKeyBag = class PKCS8ShroudedKeyBag extends asn1_pkcs8_1.EncryptedPrivateKeyInfo {
 };
 exports.PKCS8ShroudedKeyBag = PKCS8ShroudedKeyBag;
@@ -3200,15 +3200,15 @@ exports.PKCS8ShroudedKeyBag = PKCS8ShroudedKeyBag = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 11477:
+/***/ 87429:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SecretBag = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class SecretBag {
     secretTypeId = "";
     secretValue = new ArrayBuffer(0);
@@ -3230,14 +3230,14 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 36351:
+/***/ 7151:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_pkcs_9 = exports.id_SafeContents = exports.id_SecretBag = exports.id_CRLBag = exports.id_certBag = exports.id_pkcs8ShroudedKeyBag = exports.id_keyBag = void 0;
-const object_identifiers_1 = __nccwpck_require__(69654);
+const object_identifiers_1 = __nccwpck_require__(25158);
 exports.id_keyBag = `${object_identifiers_1.id_bagtypes}.1`;
 exports.id_pkcs8ShroudedKeyBag = `${object_identifiers_1.id_bagtypes}.2`;
 exports.id_certBag = `${object_identifiers_1.id_bagtypes}.3`;
@@ -3249,34 +3249,34 @@ exports.id_pkcs_9 = "1.2.840.113549.1.9";
 
 /***/ }),
 
-/***/ 48624:
+/***/ 18656:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(81388), exports);
-tslib_1.__exportStar(__nccwpck_require__(13727), exports);
-tslib_1.__exportStar(__nccwpck_require__(5954), exports);
-tslib_1.__exportStar(__nccwpck_require__(6358), exports);
-tslib_1.__exportStar(__nccwpck_require__(69654), exports);
-tslib_1.__exportStar(__nccwpck_require__(70626), exports);
-tslib_1.__exportStar(__nccwpck_require__(36570), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(27228), exports);
+tslib_1.__exportStar(__nccwpck_require__(50895), exports);
+tslib_1.__exportStar(__nccwpck_require__(55602), exports);
+tslib_1.__exportStar(__nccwpck_require__(17446), exports);
+tslib_1.__exportStar(__nccwpck_require__(25158), exports);
+tslib_1.__exportStar(__nccwpck_require__(70354), exports);
+tslib_1.__exportStar(__nccwpck_require__(52234), exports);
 
 
 /***/ }),
 
-/***/ 6358:
+/***/ 17446:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MacData = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_rsa_1 = __nccwpck_require__(7300);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_rsa_1 = __nccwpck_require__(48916);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class MacData {
     mac = new asn1_rsa_1.DigestInfo();
     macSalt = new asn1_schema_1.OctetString();
@@ -3302,7 +3302,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 69654:
+/***/ 25158:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3324,17 +3324,17 @@ exports.id_bagtypes = `${exports.id_pkcs_12}.10.1`;
 
 /***/ }),
 
-/***/ 70626:
+/***/ 70354:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PFX = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_cms_1 = __nccwpck_require__(21467);
-const mac_data_1 = __nccwpck_require__(6358);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_cms_1 = __nccwpck_require__(37963);
+const mac_data_1 = __nccwpck_require__(17446);
 class PFX {
     version = 3;
     authSafe = new asn1_cms_1.ContentInfo();
@@ -3360,7 +3360,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 36570:
+/***/ 52234:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3368,9 +3368,9 @@ tslib_1.__decorate([
 var SafeContents_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SafeContents = exports.SafeBag = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const attribute_1 = __nccwpck_require__(81388);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const attribute_1 = __nccwpck_require__(27228);
 class SafeBag {
     bagId = "";
     bagValue = new ArrayBuffer(0);
@@ -3413,16 +3413,16 @@ exports.SafeContents = SafeContents = SafeContents_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 27750:
+/***/ 24726:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EncryptedPrivateKeyInfo = exports.EncryptedData = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 class EncryptedData extends asn1_schema_1.OctetString {
 }
 exports.EncryptedData = EncryptedData;
@@ -3444,20 +3444,20 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 45003:
+/***/ 8955:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(27750), exports);
-tslib_1.__exportStar(__nccwpck_require__(4927), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(24726), exports);
+tslib_1.__exportStar(__nccwpck_require__(29071), exports);
 
 
 /***/ }),
 
-/***/ 4927:
+/***/ 29071:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3465,9 +3465,9 @@ tslib_1.__exportStar(__nccwpck_require__(4927), exports);
 var Attributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PrivateKeyInfo = exports.Attributes = exports.PrivateKey = exports.Version = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 var Version;
 (function (Version) {
     Version[Version["v1"] = 0] = "v1";
@@ -3519,7 +3519,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 83772:
+/***/ 76844:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3528,13 +3528,13 @@ var ExtensionRequest_1, ExtendedCertificateAttributes_1, SMIMECapabilities_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DateOfBirth = exports.UnstructuredAddress = exports.UnstructuredName = exports.EmailAddress = exports.EncryptedPrivateKeyInfo = exports.UserPKCS12 = exports.Pkcs7PDU = exports.PKCS9String = exports.id_at_pseudonym = exports.crlTypes = exports.id_certTypes = exports.id_smime = exports.id_pkcs9_mr_signingTimeMatch = exports.id_pkcs9_mr_caseIgnoreMatch = exports.id_pkcs9_sx_signingTime = exports.id_pkcs9_sx_pkcs9String = exports.id_pkcs9_at_countryOfResidence = exports.id_pkcs9_at_countryOfCitizenship = exports.id_pkcs9_at_gender = exports.id_pkcs9_at_placeOfBirth = exports.id_pkcs9_at_dateOfBirth = exports.id_ietf_at = exports.id_pkcs9_at_pkcs7PDU = exports.id_pkcs9_at_sequenceNumber = exports.id_pkcs9_at_randomNonce = exports.id_pkcs9_at_encryptedPrivateKeyInfo = exports.id_pkcs9_at_pkcs15Token = exports.id_pkcs9_at_userPKCS12 = exports.id_pkcs9_at_localKeyId = exports.id_pkcs9_at_friendlyName = exports.id_pkcs9_at_smimeCapabilities = exports.id_pkcs9_at_extensionRequest = exports.id_pkcs9_at_signingDescription = exports.id_pkcs9_at_extendedCertificateAttributes = exports.id_pkcs9_at_unstructuredAddress = exports.id_pkcs9_at_challengePassword = exports.id_pkcs9_at_counterSignature = exports.id_pkcs9_at_signingTime = exports.id_pkcs9_at_messageDigest = exports.id_pkcs9_at_contentType = exports.id_pkcs9_at_unstructuredName = exports.id_pkcs9_at_emailAddress = exports.id_pkcs9_oc_naturalPerson = exports.id_pkcs9_oc_pkcsEntity = exports.id_pkcs9_mr = exports.id_pkcs9_sx = exports.id_pkcs9_at = exports.id_pkcs9_oc = exports.id_pkcs9_mo = exports.id_pkcs9 = void 0;
 exports.SMIMECapabilities = exports.SMIMECapability = exports.SigningDescription = exports.LocalKeyId = exports.FriendlyName = exports.ExtendedCertificateAttributes = exports.ExtensionRequest = exports.ChallengePassword = exports.CounterSignature = exports.SequenceNumber = exports.RandomNonce = exports.SigningTime = exports.MessageDigest = exports.ContentType = exports.Pseudonym = exports.CountryOfResidence = exports.CountryOfCitizenship = exports.Gender = exports.PlaceOfBirth = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const cms = tslib_1.__importStar(__nccwpck_require__(21467));
-const pfx = tslib_1.__importStar(__nccwpck_require__(48624));
-const pkcs8 = tslib_1.__importStar(__nccwpck_require__(45003));
-const x509 = tslib_1.__importStar(__nccwpck_require__(33594));
-const attr = tslib_1.__importStar(__nccwpck_require__(4938));
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const cms = tslib_1.__importStar(__nccwpck_require__(37963));
+const pfx = tslib_1.__importStar(__nccwpck_require__(18656));
+const pkcs8 = tslib_1.__importStar(__nccwpck_require__(8955));
+const x509 = tslib_1.__importStar(__nccwpck_require__(15146));
+const attr = tslib_1.__importStar(__nccwpck_require__(76378));
 exports.id_pkcs9 = "1.2.840.113549.1.9";
 exports.id_pkcs9_mo = `${exports.id_pkcs9}.0`;
 exports.id_pkcs9_oc = `${exports.id_pkcs9}.24`;
@@ -3828,17 +3828,17 @@ exports.SMIMECapabilities = SMIMECapabilities = SMIMECapabilities_1 = tslib_1.__
 
 /***/ }),
 
-/***/ 74276:
+/***/ 83060:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.sha512_256WithRSAEncryption = exports.sha512_224WithRSAEncryption = exports.sha512WithRSAEncryption = exports.sha384WithRSAEncryption = exports.sha256WithRSAEncryption = exports.sha224WithRSAEncryption = exports.sha1WithRSAEncryption = exports.md5WithRSAEncryption = exports.md2WithRSAEncryption = exports.rsaEncryption = exports.pSpecifiedEmpty = exports.mgf1SHA1 = exports.sha512_256 = exports.sha512_224 = exports.sha512 = exports.sha384 = exports.sha256 = exports.sha224 = exports.sha1 = exports.md4 = exports.md2 = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const oid = tslib_1.__importStar(__nccwpck_require__(28586));
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const oid = tslib_1.__importStar(__nccwpck_require__(11386));
 function create(algorithm) {
     return new asn1_x509_1.AlgorithmIdentifier({
         algorithm,
@@ -3876,24 +3876,24 @@ exports.sha512_256WithRSAEncryption = create(oid.id_sha512_256WithRSAEncryption)
 
 /***/ }),
 
-/***/ 7300:
+/***/ 48916:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(50421), exports);
-tslib_1.__exportStar(__nccwpck_require__(74276), exports);
-tslib_1.__exportStar(__nccwpck_require__(28586), exports);
-tslib_1.__exportStar(__nccwpck_require__(4197), exports);
-tslib_1.__exportStar(__nccwpck_require__(35150), exports);
-tslib_1.__exportStar(__nccwpck_require__(93044), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(90501), exports);
+tslib_1.__exportStar(__nccwpck_require__(83060), exports);
+tslib_1.__exportStar(__nccwpck_require__(11386), exports);
+tslib_1.__exportStar(__nccwpck_require__(46933), exports);
+tslib_1.__exportStar(__nccwpck_require__(54878), exports);
+tslib_1.__exportStar(__nccwpck_require__(98628), exports);
 
 
 /***/ }),
 
-/***/ 28586:
+/***/ 11386:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3929,7 +3929,7 @@ exports.id_mgf1 = `${exports.id_pkcs_1}.8`;
 
 /***/ }),
 
-/***/ 4197:
+/***/ 46933:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3937,8 +3937,8 @@ exports.id_mgf1 = `${exports.id_pkcs_1}.8`;
 var OtherPrimeInfos_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OtherPrimeInfos = exports.OtherPrimeInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class OtherPrimeInfo {
     prime = new ArrayBuffer(0);
     exponent = new ArrayBuffer(0);
@@ -3983,32 +3983,32 @@ exports.OtherPrimeInfos = OtherPrimeInfos = OtherPrimeInfos_1 = tslib_1.__decora
 
 /***/ }),
 
-/***/ 50421:
+/***/ 90501:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(50135), exports);
-tslib_1.__exportStar(__nccwpck_require__(97003), exports);
-tslib_1.__exportStar(__nccwpck_require__(99987), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(10407), exports);
+tslib_1.__exportStar(__nccwpck_require__(44987), exports);
+tslib_1.__exportStar(__nccwpck_require__(32611), exports);
 
 
 /***/ }),
 
-/***/ 50135:
+/***/ 10407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSAES_OAEP = exports.RsaEsOaepParams = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const object_identifiers_1 = __nccwpck_require__(28586);
-const algorithms_1 = __nccwpck_require__(74276);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const object_identifiers_1 = __nccwpck_require__(11386);
+const algorithms_1 = __nccwpck_require__(83060);
 class RsaEsOaepParams {
     hashAlgorithm = new asn1_x509_1.AlgorithmIdentifier(algorithms_1.sha1);
     maskGenAlgorithm = new asn1_x509_1.AlgorithmIdentifier({
@@ -4050,16 +4050,16 @@ exports.RSAES_OAEP = new asn1_x509_1.AlgorithmIdentifier({
 
 /***/ }),
 
-/***/ 99987:
+/***/ 32611:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DigestInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class DigestInfo {
     digestAlgorithm = new asn1_x509_1.AlgorithmIdentifier();
     digest = new asn1_schema_1.OctetString();
@@ -4078,18 +4078,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 97003:
+/***/ 44987:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSASSA_PSS = exports.RsaSaPssParams = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const object_identifiers_1 = __nccwpck_require__(28586);
-const algorithms_1 = __nccwpck_require__(74276);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const object_identifiers_1 = __nccwpck_require__(11386);
+const algorithms_1 = __nccwpck_require__(83060);
 class RsaSaPssParams {
     hashAlgorithm = new asn1_x509_1.AlgorithmIdentifier(algorithms_1.sha1);
     maskGenAlgorithm = new asn1_x509_1.AlgorithmIdentifier({
@@ -4139,16 +4139,16 @@ exports.RSASSA_PSS = new asn1_x509_1.AlgorithmIdentifier({
 
 /***/ }),
 
-/***/ 35150:
+/***/ 54878:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSAPrivateKey = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const other_prime_info_1 = __nccwpck_require__(4197);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const other_prime_info_1 = __nccwpck_require__(46933);
 class RSAPrivateKey {
     version = 0;
     modulus = new ArrayBuffer(0);
@@ -4226,15 +4226,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 93044:
+/***/ 98628:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSAPublicKey = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class RSAPublicKey {
     modulus = new ArrayBuffer(0);
     publicExponent = new ArrayBuffer(0);
@@ -4259,18 +4259,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 59334:
+/***/ 67926:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnConvert = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
-const utils_1 = __nccwpck_require__(64724);
-const parser_1 = __nccwpck_require__(97714);
-const serializer_1 = __nccwpck_require__(49453);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
+const utils_1 = __nccwpck_require__(52356);
+const parser_1 = __nccwpck_require__(97858);
+const serializer_1 = __nccwpck_require__(71101);
 class AsnConvert {
     static serialize(obj) {
         return serializer_1.AsnSerializer.serialize(obj);
@@ -4292,7 +4292,7 @@ exports.AsnConvert = AsnConvert;
 
 /***/ }),
 
-/***/ 9004:
+/***/ 82652:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -4300,11 +4300,11 @@ exports.AsnConvert = AsnConvert;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnNullConverter = exports.AsnGeneralizedTimeConverter = exports.AsnUTCTimeConverter = exports.AsnCharacterStringConverter = exports.AsnGeneralStringConverter = exports.AsnVisibleStringConverter = exports.AsnGraphicStringConverter = exports.AsnIA5StringConverter = exports.AsnVideotexStringConverter = exports.AsnTeletexStringConverter = exports.AsnPrintableStringConverter = exports.AsnNumericStringConverter = exports.AsnUniversalStringConverter = exports.AsnBmpStringConverter = exports.AsnUtf8StringConverter = exports.AsnConstructedOctetStringConverter = exports.AsnOctetStringConverter = exports.AsnBooleanConverter = exports.AsnRelativeObjectIdentifierConverter = exports.AsnObjectIdentifierConverter = exports.AsnBitStringConverter = exports.AsnIntegerBigIntConverter = exports.AsnIntegerArrayBufferConverter = exports.AsnEnumeratedConverter = exports.AsnIntegerConverter = exports.AsnAnyConverter = void 0;
 exports.defaultConverter = defaultConverter;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
-const utils_1 = __nccwpck_require__(64724);
-const enums_1 = __nccwpck_require__(54635);
-const index_1 = __nccwpck_require__(21243);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
+const utils_1 = __nccwpck_require__(52356);
+const enums_1 = __nccwpck_require__(13019);
+const index_1 = __nccwpck_require__(97899);
 exports.AsnAnyConverter = {
     fromASN: (value) => (value instanceof asn1js.Null ? null : (0, utils_1.toArrayBuffer)(value.valueBeforeDecodeView)),
     toASN: (value) => {
@@ -4448,17 +4448,17 @@ function defaultConverter(type) {
 
 /***/ }),
 
-/***/ 38831:
+/***/ 77823:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnProp = exports.AsnSequenceType = exports.AsnSetType = exports.AsnChoiceType = exports.AsnType = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const converters = tslib_1.__importStar(__nccwpck_require__(9004));
-const enums_1 = __nccwpck_require__(54635);
-const storage_1 = __nccwpck_require__(2816);
+const tslib_1 = __nccwpck_require__(18260);
+const converters = tslib_1.__importStar(__nccwpck_require__(82652));
+const enums_1 = __nccwpck_require__(13019);
+const storage_1 = __nccwpck_require__(44752);
 const AsnType = (options) => (target) => {
     let schema;
     if (!storage_1.schemaStorage.has(target)) {
@@ -4508,7 +4508,7 @@ exports.AsnProp = AsnProp;
 
 /***/ }),
 
-/***/ 54635:
+/***/ 13019:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4556,19 +4556,19 @@ var AsnPropTypes;
 
 /***/ }),
 
-/***/ 18865:
+/***/ 15233:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(88793), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(77462), exports);
 
 
 /***/ }),
 
-/***/ 88793:
+/***/ 77462:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4583,7 +4583,7 @@ exports.AsnSchemaValidationError = AsnSchemaValidationError;
 
 /***/ }),
 
-/***/ 66109:
+/***/ 59053:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4635,37 +4635,37 @@ function isArrayEqual(bytes1, bytes2) {
 
 /***/ }),
 
-/***/ 47261:
+/***/ 17101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnSerializer = exports.AsnParser = exports.AsnPropTypes = exports.AsnTypeTypes = exports.AsnSetType = exports.AsnSequenceType = exports.AsnChoiceType = exports.AsnType = exports.AsnProp = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(9004), exports);
-tslib_1.__exportStar(__nccwpck_require__(21243), exports);
-var decorators_1 = __nccwpck_require__(38831);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(82652), exports);
+tslib_1.__exportStar(__nccwpck_require__(97899), exports);
+var decorators_1 = __nccwpck_require__(77823);
 Object.defineProperty(exports, "AsnProp", ({ enumerable: true, get: function () { return decorators_1.AsnProp; } }));
 Object.defineProperty(exports, "AsnType", ({ enumerable: true, get: function () { return decorators_1.AsnType; } }));
 Object.defineProperty(exports, "AsnChoiceType", ({ enumerable: true, get: function () { return decorators_1.AsnChoiceType; } }));
 Object.defineProperty(exports, "AsnSequenceType", ({ enumerable: true, get: function () { return decorators_1.AsnSequenceType; } }));
 Object.defineProperty(exports, "AsnSetType", ({ enumerable: true, get: function () { return decorators_1.AsnSetType; } }));
-var enums_1 = __nccwpck_require__(54635);
+var enums_1 = __nccwpck_require__(13019);
 Object.defineProperty(exports, "AsnTypeTypes", ({ enumerable: true, get: function () { return enums_1.AsnTypeTypes; } }));
 Object.defineProperty(exports, "AsnPropTypes", ({ enumerable: true, get: function () { return enums_1.AsnPropTypes; } }));
-var parser_1 = __nccwpck_require__(97714);
+var parser_1 = __nccwpck_require__(97858);
 Object.defineProperty(exports, "AsnParser", ({ enumerable: true, get: function () { return parser_1.AsnParser; } }));
-var serializer_1 = __nccwpck_require__(49453);
+var serializer_1 = __nccwpck_require__(71101);
 Object.defineProperty(exports, "AsnSerializer", ({ enumerable: true, get: function () { return serializer_1.AsnSerializer; } }));
-tslib_1.__exportStar(__nccwpck_require__(18865), exports);
-tslib_1.__exportStar(__nccwpck_require__(10341), exports);
-tslib_1.__exportStar(__nccwpck_require__(59334), exports);
+tslib_1.__exportStar(__nccwpck_require__(15233), exports);
+tslib_1.__exportStar(__nccwpck_require__(37013), exports);
+tslib_1.__exportStar(__nccwpck_require__(67926), exports);
 
 
 /***/ }),
 
-/***/ 10341:
+/***/ 37013:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4690,21 +4690,21 @@ exports.AsnArray = AsnArray;
 
 /***/ }),
 
-/***/ 97714:
+/***/ 97858:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnParser = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
-const utils_1 = __nccwpck_require__(64724);
-const enums_1 = __nccwpck_require__(54635);
-const converters = tslib_1.__importStar(__nccwpck_require__(9004));
-const errors_1 = __nccwpck_require__(18865);
-const helper_1 = __nccwpck_require__(66109);
-const storage_1 = __nccwpck_require__(2816);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
+const utils_1 = __nccwpck_require__(52356);
+const enums_1 = __nccwpck_require__(13019);
+const converters = tslib_1.__importStar(__nccwpck_require__(82652));
+const errors_1 = __nccwpck_require__(15233);
+const helper_1 = __nccwpck_require__(59053);
+const storage_1 = __nccwpck_require__(44752);
 class AsnParser {
     static parse(data, target, options) {
         const asn1Parsed = asn1js.fromBER((0, utils_1.toArrayBuffer)(data), options?.berOptions);
@@ -5011,17 +5011,17 @@ exports.AsnParser = AsnParser;
 
 /***/ }),
 
-/***/ 45578:
+/***/ 84858:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnSchemaStorage = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
-const enums_1 = __nccwpck_require__(54635);
-const helper_1 = __nccwpck_require__(66109);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
+const enums_1 = __nccwpck_require__(13019);
+const helper_1 = __nccwpck_require__(59053);
 class AsnSchemaStorage {
     items = new WeakMap();
     has(target) {
@@ -5184,20 +5184,20 @@ exports.AsnSchemaStorage = AsnSchemaStorage;
 
 /***/ }),
 
-/***/ 49453:
+/***/ 71101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnSerializer = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
-const utils_1 = __nccwpck_require__(64724);
-const converters = tslib_1.__importStar(__nccwpck_require__(9004));
-const enums_1 = __nccwpck_require__(54635);
-const helper_1 = __nccwpck_require__(66109);
-const storage_1 = __nccwpck_require__(2816);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
+const utils_1 = __nccwpck_require__(52356);
+const converters = tslib_1.__importStar(__nccwpck_require__(82652));
+const enums_1 = __nccwpck_require__(13019);
+const helper_1 = __nccwpck_require__(59053);
+const storage_1 = __nccwpck_require__(44752);
 class AsnSerializer {
     static serialize(obj) {
         if (obj instanceof asn1js.BaseBlock) {
@@ -5342,29 +5342,29 @@ exports.AsnSerializer = AsnSerializer;
 
 /***/ }),
 
-/***/ 2816:
+/***/ 44752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.schemaStorage = void 0;
-const schema_1 = __nccwpck_require__(45578);
+const schema_1 = __nccwpck_require__(84858);
 exports.schemaStorage = new schema_1.AsnSchemaStorage();
 
 
 /***/ }),
 
-/***/ 36958:
+/***/ 23022:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BitString = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
-const utils_1 = __nccwpck_require__(64724);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
+const utils_1 = __nccwpck_require__(52356);
 class BitString {
     unusedBits = 0;
     value = new ArrayBuffer(0);
@@ -5434,29 +5434,29 @@ exports.BitString = BitString;
 
 /***/ }),
 
-/***/ 21243:
+/***/ 97899:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(36958), exports);
-tslib_1.__exportStar(__nccwpck_require__(11174), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(23022), exports);
+tslib_1.__exportStar(__nccwpck_require__(54358), exports);
 
 
 /***/ }),
 
-/***/ 11174:
+/***/ 54358:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OctetString = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
-const utils_1 = __nccwpck_require__(64724);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
+const utils_1 = __nccwpck_require__(52356);
 class OctetString {
     buffer;
     get byteLength() {
@@ -5500,16 +5500,16 @@ exports.OctetString = OctetString;
 
 /***/ }),
 
-/***/ 84503:
+/***/ 36327:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ACClearAttrs = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 class ACClearAttrs {
     acIssuer = new asn1_x509_1.GeneralName();
     acSerial = 0;
@@ -5535,16 +5535,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 36239:
+/***/ 65119:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AAControls = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const attr_spec_1 = __nccwpck_require__(78221);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const attr_spec_1 = __nccwpck_require__(30461);
 class AAControls {
     pathLenConstraint;
     permittedAttrs;
@@ -5587,17 +5587,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 70848:
+/***/ 32304:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttCertIssuer = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const v2_form_1 = __nccwpck_require__(71473);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const v2_form_1 = __nccwpck_require__(39969);
 let AttCertIssuer = class AttCertIssuer {
     v1Form;
     v2Form;
@@ -5626,15 +5626,15 @@ exports.AttCertIssuer = AttCertIssuer = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 169:
+/***/ 5145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttCertValidityPeriod = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class AttCertValidityPeriod {
     notBeforeTime = new Date();
     notAfterTime = new Date();
@@ -5653,7 +5653,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 78221:
+/***/ 30461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5661,8 +5661,8 @@ tslib_1.__decorate([
 var AttrSpec_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttrSpec = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 let AttrSpec = AttrSpec_1 = class AttrSpec extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -5680,17 +5680,17 @@ exports.AttrSpec = AttrSpec = AttrSpec_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 24230:
+/***/ 18710:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttributeCertificate = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const attribute_certificate_info_1 = __nccwpck_require__(58929);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const attribute_certificate_info_1 = __nccwpck_require__(20257);
 class AttributeCertificate {
     acinfo = new attribute_certificate_info_1.AttributeCertificateInfo();
     signatureAlgorithm = new asn1_x509_1.AlgorithmIdentifier();
@@ -5713,19 +5713,19 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 58929:
+/***/ 20257:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttributeCertificateInfo = exports.AttCertVersion = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const holder_1 = __nccwpck_require__(54046);
-const attr_cert_issuer_1 = __nccwpck_require__(70848);
-const attr_cert_validity_period_1 = __nccwpck_require__(169);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const holder_1 = __nccwpck_require__(67694);
+const attr_cert_issuer_1 = __nccwpck_require__(32304);
+const attr_cert_validity_period_1 = __nccwpck_require__(5145);
 var AttCertVersion;
 (function (AttCertVersion) {
     AttCertVersion[AttCertVersion["v2"] = 1] = "v2";
@@ -5788,14 +5788,14 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 93765:
+/***/ 38677:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ClassList = exports.ClassListFlags = void 0;
-const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_schema_1 = __nccwpck_require__(17101);
 var ClassListFlags;
 (function (ClassListFlags) {
     ClassListFlags[ClassListFlags["unmarked"] = 1] = "unmarked";
@@ -5812,17 +5812,17 @@ exports.ClassList = ClassList;
 
 /***/ }),
 
-/***/ 92388:
+/***/ 20084:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Clearance = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const class_list_1 = __nccwpck_require__(93765);
-const security_category_1 = __nccwpck_require__(87361);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const class_list_1 = __nccwpck_require__(38677);
+const security_category_1 = __nccwpck_require__(56177);
 class Clearance {
     policyId = "";
     classList = new class_list_1.ClassList(class_list_1.ClassListFlags.unclassified);
@@ -5851,18 +5851,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 54046:
+/***/ 67694:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Holder = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const issuer_serial_1 = __nccwpck_require__(11642);
-const object_digest_info_1 = __nccwpck_require__(71705);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const issuer_serial_1 = __nccwpck_require__(46090);
+const object_digest_info_1 = __nccwpck_require__(62601);
 class Holder {
     baseCertificateID;
     entityName;
@@ -5900,16 +5900,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 60384:
+/***/ 61936:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IetfAttrSyntax = exports.IetfAttrSyntaxValueChoices = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 class IetfAttrSyntaxValueChoices {
     cotets;
     oid;
@@ -5954,47 +5954,47 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 4938:
+/***/ 76378:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(84503), exports);
-tslib_1.__exportStar(__nccwpck_require__(36239), exports);
-tslib_1.__exportStar(__nccwpck_require__(70848), exports);
-tslib_1.__exportStar(__nccwpck_require__(169), exports);
-tslib_1.__exportStar(__nccwpck_require__(78221), exports);
-tslib_1.__exportStar(__nccwpck_require__(24230), exports);
-tslib_1.__exportStar(__nccwpck_require__(58929), exports);
-tslib_1.__exportStar(__nccwpck_require__(93765), exports);
-tslib_1.__exportStar(__nccwpck_require__(92388), exports);
-tslib_1.__exportStar(__nccwpck_require__(54046), exports);
-tslib_1.__exportStar(__nccwpck_require__(60384), exports);
-tslib_1.__exportStar(__nccwpck_require__(11642), exports);
-tslib_1.__exportStar(__nccwpck_require__(71705), exports);
-tslib_1.__exportStar(__nccwpck_require__(58604), exports);
-tslib_1.__exportStar(__nccwpck_require__(71313), exports);
-tslib_1.__exportStar(__nccwpck_require__(85288), exports);
-tslib_1.__exportStar(__nccwpck_require__(87361), exports);
-tslib_1.__exportStar(__nccwpck_require__(18005), exports);
-tslib_1.__exportStar(__nccwpck_require__(27849), exports);
-tslib_1.__exportStar(__nccwpck_require__(71473), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(36327), exports);
+tslib_1.__exportStar(__nccwpck_require__(65119), exports);
+tslib_1.__exportStar(__nccwpck_require__(32304), exports);
+tslib_1.__exportStar(__nccwpck_require__(5145), exports);
+tslib_1.__exportStar(__nccwpck_require__(30461), exports);
+tslib_1.__exportStar(__nccwpck_require__(18710), exports);
+tslib_1.__exportStar(__nccwpck_require__(20257), exports);
+tslib_1.__exportStar(__nccwpck_require__(38677), exports);
+tslib_1.__exportStar(__nccwpck_require__(20084), exports);
+tslib_1.__exportStar(__nccwpck_require__(67694), exports);
+tslib_1.__exportStar(__nccwpck_require__(61936), exports);
+tslib_1.__exportStar(__nccwpck_require__(46090), exports);
+tslib_1.__exportStar(__nccwpck_require__(62601), exports);
+tslib_1.__exportStar(__nccwpck_require__(3420), exports);
+tslib_1.__exportStar(__nccwpck_require__(40129), exports);
+tslib_1.__exportStar(__nccwpck_require__(99640), exports);
+tslib_1.__exportStar(__nccwpck_require__(56177), exports);
+tslib_1.__exportStar(__nccwpck_require__(47461), exports);
+tslib_1.__exportStar(__nccwpck_require__(53369), exports);
+tslib_1.__exportStar(__nccwpck_require__(39969), exports);
 
 
 /***/ }),
 
-/***/ 11642:
+/***/ 46090:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssuerSerial = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 class IssuerSerial {
     issuer = new asn1_x509_1.GeneralNames();
     serial = new ArrayBuffer(0);
@@ -6023,16 +6023,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 71705:
+/***/ 62601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ObjectDigestInfo = exports.DigestedObjectType = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 var DigestedObjectType;
 (function (DigestedObjectType) {
     DigestedObjectType[DigestedObjectType["publicKey"] = 0] = "publicKey";
@@ -6068,14 +6068,14 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 58604:
+/***/ 3420:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_at_clearance = exports.id_at_role = exports.id_at = exports.id_aca_encAttrs = exports.id_aca_group = exports.id_aca_chargingIdentity = exports.id_aca_accessIdentity = exports.id_aca_authenticationInfo = exports.id_aca = exports.id_ce_targetInformation = exports.id_pe_ac_proxying = exports.id_pe_aaControls = exports.id_pe_ac_auditIdentity = void 0;
-const asn1_x509_1 = __nccwpck_require__(33594);
+const asn1_x509_1 = __nccwpck_require__(15146);
 exports.id_pe_ac_auditIdentity = `${asn1_x509_1.id_pe}.4`;
 exports.id_pe_aaControls = `${asn1_x509_1.id_pe}.6`;
 exports.id_pe_ac_proxying = `${asn1_x509_1.id_pe}.10`;
@@ -6093,7 +6093,7 @@ exports.id_at_clearance = "2.5.1.5.55";
 
 /***/ }),
 
-/***/ 71313:
+/***/ 40129:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6101,9 +6101,9 @@ exports.id_at_clearance = "2.5.1.5.55";
 var ProxyInfo_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ProxyInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const target_1 = __nccwpck_require__(27849);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const target_1 = __nccwpck_require__(53369);
 let ProxyInfo = ProxyInfo_1 = class ProxyInfo extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -6121,16 +6121,16 @@ exports.ProxyInfo = ProxyInfo = ProxyInfo_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 85288:
+/***/ 99640:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RoleSyntax = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 class RoleSyntax {
     roleAuthority;
     roleName;
@@ -6158,15 +6158,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 87361:
+/***/ 56177:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SecurityCategory = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class SecurityCategory {
     type = "";
     value = new ArrayBuffer(0);
@@ -6193,16 +6193,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 18005:
+/***/ 47461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SvceAuthInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
 class SvceAuthInfo {
     service = new asn1_x509_1.GeneralName();
     ident = new asn1_x509_1.GeneralName();
@@ -6228,7 +6228,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 27849:
+/***/ 53369:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6236,11 +6236,11 @@ tslib_1.__decorate([
 var Targets_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Targets = exports.Target = exports.TargetCert = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const issuer_serial_1 = __nccwpck_require__(11642);
-const object_digest_info_1 = __nccwpck_require__(71705);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const issuer_serial_1 = __nccwpck_require__(46090);
+const object_digest_info_1 = __nccwpck_require__(62601);
 class TargetCert {
     targetCertificate = new issuer_serial_1.IssuerSerial();
     targetName;
@@ -6315,18 +6315,18 @@ exports.Targets = Targets = Targets_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 71473:
+/***/ 39969:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.V2Form = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const asn1_x509_1 = __nccwpck_require__(33594);
-const issuer_serial_1 = __nccwpck_require__(11642);
-const object_digest_info_1 = __nccwpck_require__(71705);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_x509_1 = __nccwpck_require__(15146);
+const issuer_serial_1 = __nccwpck_require__(46090);
+const object_digest_info_1 = __nccwpck_require__(62601);
 class V2Form {
     issuerName;
     baseCertificateID;
@@ -6362,16 +6362,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 74201:
+/***/ 39977:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AlgorithmIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const bytes_1 = __nccwpck_require__(47864);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const bytes_1 = __nccwpck_require__(11336);
 class AlgorithmIdentifier {
     algorithm = "";
     parameters;
@@ -6398,15 +6398,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 74122:
+/***/ 68666:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Attribute = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class Attribute {
     type = "";
     values = [];
@@ -6428,17 +6428,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 86109:
+/***/ 19629:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Certificate = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const algorithm_identifier_1 = __nccwpck_require__(74201);
-const tbs_certificate_1 = __nccwpck_require__(36633);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const algorithm_identifier_1 = __nccwpck_require__(39977);
+const tbs_certificate_1 = __nccwpck_require__(47945);
 class Certificate {
     tbsCertificate = new tbs_certificate_1.TBSCertificate();
     tbsCertificateRaw;
@@ -6465,17 +6465,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 12740:
+/***/ 63700:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificateList = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const algorithm_identifier_1 = __nccwpck_require__(74201);
-const tbs_cert_list_1 = __nccwpck_require__(69642);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const algorithm_identifier_1 = __nccwpck_require__(39977);
+const tbs_cert_list_1 = __nccwpck_require__(24365);
 class CertificateList {
     tbsCertList = new tbs_cert_list_1.TBSCertList();
     tbsCertListRaw;
@@ -6502,7 +6502,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 17003:
+/***/ 50363:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6510,8 +6510,8 @@ tslib_1.__decorate([
 var Extensions_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Extensions = exports.Extension = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 class Extension {
     static CRITICAL = false;
     extnID = "";
@@ -6551,7 +6551,7 @@ exports.Extensions = Extensions = Extensions_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 84378:
+/***/ 27722:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6559,10 +6559,10 @@ exports.Extensions = Extensions = Extensions_1 = tslib_1.__decorate([
 var AuthorityInfoAccessSyntax_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AuthorityInfoAccessSyntax = exports.AccessDescription = exports.id_pe_authorityInfoAccess = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const general_name_1 = __nccwpck_require__(56322);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const general_name_1 = __nccwpck_require__(14962);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_pe_authorityInfoAccess = `${object_identifiers_1.id_pe}.1`;
 class AccessDescription {
     accessMethod = "";
@@ -6595,17 +6595,17 @@ exports.AuthorityInfoAccessSyntax = AuthorityInfoAccessSyntax = AuthorityInfoAcc
 
 /***/ }),
 
-/***/ 59528:
+/***/ 85176:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AuthorityKeyIdentifier = exports.KeyIdentifier = exports.id_ce_authorityKeyIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const general_name_1 = __nccwpck_require__(56322);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const general_name_1 = __nccwpck_require__(14962);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_authorityKeyIdentifier = `${object_identifiers_1.id_ce}.35`;
 class KeyIdentifier extends asn1_schema_1.OctetString {
 }
@@ -6651,16 +6651,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 45196:
+/***/ 21916:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BasicConstraints = exports.id_ce_basicConstraints = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_basicConstraints = `${object_identifiers_1.id_ce}.19`;
 class BasicConstraints {
     cA = false;
@@ -6686,7 +6686,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 82330:
+/***/ 86122:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6694,10 +6694,10 @@ tslib_1.__decorate([
 var CertificateIssuer_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificateIssuer = exports.id_ce_certificateIssuer = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const general_names_1 = __nccwpck_require__(83361);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const general_names_1 = __nccwpck_require__(66129);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_certificateIssuer = `${object_identifiers_1.id_ce}.29`;
 let CertificateIssuer = CertificateIssuer_1 = class CertificateIssuer extends general_names_1.GeneralNames {
     constructor(items) {
@@ -6713,7 +6713,7 @@ exports.CertificateIssuer = CertificateIssuer = CertificateIssuer_1 = tslib_1.__
 
 /***/ }),
 
-/***/ 90239:
+/***/ 3567:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6721,9 +6721,9 @@ exports.CertificateIssuer = CertificateIssuer = CertificateIssuer_1 = tslib_1.__
 var CertificatePolicies_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificatePolicies = exports.PolicyInformation = exports.PolicyQualifierInfo = exports.Qualifier = exports.UserNotice = exports.NoticeReference = exports.DisplayText = exports.id_ce_certificatePolicies_anyPolicy = exports.id_ce_certificatePolicies = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_certificatePolicies = `${object_identifiers_1.id_ce}.32`;
 exports.id_ce_certificatePolicies_anyPolicy = `${exports.id_ce_certificatePolicies}.0`;
 let DisplayText = class DisplayText {
@@ -6857,17 +6857,17 @@ exports.CertificatePolicies = CertificatePolicies = CertificatePolicies_1 = tsli
 
 /***/ }),
 
-/***/ 11229:
+/***/ 21613:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BaseCRLNumber = exports.id_ce_deltaCRLIndicator = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
-const crl_number_1 = __nccwpck_require__(40740);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
+const crl_number_1 = __nccwpck_require__(34676);
 exports.id_ce_deltaCRLIndicator = `${object_identifiers_1.id_ce}.27`;
 let BaseCRLNumber = class BaseCRLNumber extends crl_number_1.CRLNumber {
 };
@@ -6879,7 +6879,7 @@ exports.BaseCRLNumber = BaseCRLNumber = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 64481:
+/***/ 74449:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6887,11 +6887,11 @@ exports.BaseCRLNumber = BaseCRLNumber = tslib_1.__decorate([
 var CRLDistributionPoints_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CRLDistributionPoints = exports.DistributionPoint = exports.DistributionPointName = exports.Reason = exports.ReasonFlags = exports.id_ce_cRLDistributionPoints = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const name_1 = __nccwpck_require__(73111);
-const general_name_1 = __nccwpck_require__(56322);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const name_1 = __nccwpck_require__(92007);
+const general_name_1 = __nccwpck_require__(14962);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_cRLDistributionPoints = `${object_identifiers_1.id_ce}.31`;
 var ReasonFlags;
 (function (ReasonFlags) {
@@ -7019,7 +7019,7 @@ exports.CRLDistributionPoints = CRLDistributionPoints = CRLDistributionPoints_1 
 
 /***/ }),
 
-/***/ 73489:
+/***/ 3617:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7027,10 +7027,10 @@ exports.CRLDistributionPoints = CRLDistributionPoints = CRLDistributionPoints_1 
 var FreshestCRL_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FreshestCRL = exports.id_ce_freshestCRL = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
-const crl_distribution_points_1 = __nccwpck_require__(64481);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
+const crl_distribution_points_1 = __nccwpck_require__(74449);
 exports.id_ce_freshestCRL = `${object_identifiers_1.id_ce}.46`;
 let FreshestCRL = FreshestCRL_1 = class FreshestCRL extends crl_distribution_points_1.CRLDistributionPoints {
     constructor(items) {
@@ -7049,17 +7049,17 @@ exports.FreshestCRL = FreshestCRL = FreshestCRL_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 94203:
+/***/ 60011:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssuingDistributionPoint = exports.id_ce_issuingDistributionPoint = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
-const crl_distribution_points_1 = __nccwpck_require__(64481);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
+const crl_distribution_points_1 = __nccwpck_require__(74449);
 exports.id_ce_issuingDistributionPoint = `${object_identifiers_1.id_ce}.28`;
 class IssuingDistributionPoint {
     static ONLY = false;
@@ -7125,16 +7125,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 40740:
+/***/ 34676:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CRLNumber = exports.id_ce_cRLNumber = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_cRLNumber = `${object_identifiers_1.id_ce}.20`;
 let CRLNumber = class CRLNumber {
     value;
@@ -7153,16 +7153,16 @@ exports.CRLNumber = CRLNumber = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 33825:
+/***/ 77841:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CRLReason = exports.CRLReasons = exports.id_ce_cRLReasons = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_cRLReasons = `${object_identifiers_1.id_ce}.21`;
 var CRLReasons;
 (function (CRLReasons) {
@@ -7200,15 +7200,15 @@ exports.CRLReason = CRLReason = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 40040:
+/***/ 8888:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EntrustVersionInfo = exports.EntrustInfo = exports.EntrustInfoFlags = exports.id_entrust_entrustVersInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 exports.id_entrust_entrustVersInfo = "1.2.840.113533.7.65.0";
 var EntrustInfoFlags;
 (function (EntrustInfoFlags) {
@@ -7254,7 +7254,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 23904:
+/***/ 29200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7262,9 +7262,9 @@ tslib_1.__decorate([
 var ExtendedKeyUsage_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_kp_OCSPSigning = exports.id_kp_timeStamping = exports.id_kp_emailProtection = exports.id_kp_codeSigning = exports.id_kp_clientAuth = exports.id_kp_serverAuth = exports.anyExtendedKeyUsage = exports.ExtendedKeyUsage = exports.id_ce_extKeyUsage = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_extKeyUsage = `${object_identifiers_1.id_ce}.37`;
 let ExtendedKeyUsage = ExtendedKeyUsage_1 = class ExtendedKeyUsage extends asn1_schema_1.AsnArray {
     constructor(items) {
@@ -7290,52 +7290,52 @@ exports.id_kp_OCSPSigning = `${object_identifiers_1.id_kp}.9`;
 
 /***/ }),
 
-/***/ 4461:
+/***/ 35485:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(84378), exports);
-tslib_1.__exportStar(__nccwpck_require__(59528), exports);
-tslib_1.__exportStar(__nccwpck_require__(45196), exports);
-tslib_1.__exportStar(__nccwpck_require__(82330), exports);
-tslib_1.__exportStar(__nccwpck_require__(90239), exports);
-tslib_1.__exportStar(__nccwpck_require__(11229), exports);
-tslib_1.__exportStar(__nccwpck_require__(64481), exports);
-tslib_1.__exportStar(__nccwpck_require__(73489), exports);
-tslib_1.__exportStar(__nccwpck_require__(94203), exports);
-tslib_1.__exportStar(__nccwpck_require__(40740), exports);
-tslib_1.__exportStar(__nccwpck_require__(33825), exports);
-tslib_1.__exportStar(__nccwpck_require__(23904), exports);
-tslib_1.__exportStar(__nccwpck_require__(3480), exports);
-tslib_1.__exportStar(__nccwpck_require__(27335), exports);
-tslib_1.__exportStar(__nccwpck_require__(75306), exports);
-tslib_1.__exportStar(__nccwpck_require__(25226), exports);
-tslib_1.__exportStar(__nccwpck_require__(15293), exports);
-tslib_1.__exportStar(__nccwpck_require__(68640), exports);
-tslib_1.__exportStar(__nccwpck_require__(13741), exports);
-tslib_1.__exportStar(__nccwpck_require__(33259), exports);
-tslib_1.__exportStar(__nccwpck_require__(33297), exports);
-tslib_1.__exportStar(__nccwpck_require__(35503), exports);
-tslib_1.__exportStar(__nccwpck_require__(59872), exports);
-tslib_1.__exportStar(__nccwpck_require__(40040), exports);
-tslib_1.__exportStar(__nccwpck_require__(7313), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(27722), exports);
+tslib_1.__exportStar(__nccwpck_require__(85176), exports);
+tslib_1.__exportStar(__nccwpck_require__(21916), exports);
+tslib_1.__exportStar(__nccwpck_require__(86122), exports);
+tslib_1.__exportStar(__nccwpck_require__(3567), exports);
+tslib_1.__exportStar(__nccwpck_require__(21613), exports);
+tslib_1.__exportStar(__nccwpck_require__(74449), exports);
+tslib_1.__exportStar(__nccwpck_require__(3617), exports);
+tslib_1.__exportStar(__nccwpck_require__(60011), exports);
+tslib_1.__exportStar(__nccwpck_require__(34676), exports);
+tslib_1.__exportStar(__nccwpck_require__(77841), exports);
+tslib_1.__exportStar(__nccwpck_require__(29200), exports);
+tslib_1.__exportStar(__nccwpck_require__(80136), exports);
+tslib_1.__exportStar(__nccwpck_require__(40407), exports);
+tslib_1.__exportStar(__nccwpck_require__(19450), exports);
+tslib_1.__exportStar(__nccwpck_require__(70746), exports);
+tslib_1.__exportStar(__nccwpck_require__(65293), exports);
+tslib_1.__exportStar(__nccwpck_require__(38576), exports);
+tslib_1.__exportStar(__nccwpck_require__(19997), exports);
+tslib_1.__exportStar(__nccwpck_require__(42235), exports);
+tslib_1.__exportStar(__nccwpck_require__(31297), exports);
+tslib_1.__exportStar(__nccwpck_require__(48991), exports);
+tslib_1.__exportStar(__nccwpck_require__(71728), exports);
+tslib_1.__exportStar(__nccwpck_require__(8888), exports);
+tslib_1.__exportStar(__nccwpck_require__(83745), exports);
 
 
 /***/ }),
 
-/***/ 3480:
+/***/ 80136:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InhibitAnyPolicy = exports.id_ce_inhibitAnyPolicy = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_inhibitAnyPolicy = `${object_identifiers_1.id_ce}.54`;
 let InhibitAnyPolicy = class InhibitAnyPolicy {
     value;
@@ -7357,16 +7357,16 @@ exports.InhibitAnyPolicy = InhibitAnyPolicy = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 27335:
+/***/ 40407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InvalidityDate = exports.id_ce_invalidityDate = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_invalidityDate = `${object_identifiers_1.id_ce}.24`;
 let InvalidityDate = class InvalidityDate {
     value = new Date();
@@ -7387,7 +7387,7 @@ exports.InvalidityDate = InvalidityDate = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 75306:
+/***/ 19450:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7395,10 +7395,10 @@ exports.InvalidityDate = InvalidityDate = tslib_1.__decorate([
 var IssueAlternativeName_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssueAlternativeName = exports.id_ce_issuerAltName = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const general_names_1 = __nccwpck_require__(83361);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const general_names_1 = __nccwpck_require__(66129);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_issuerAltName = `${object_identifiers_1.id_ce}.18`;
 let IssueAlternativeName = IssueAlternativeName_1 = class IssueAlternativeName extends general_names_1.GeneralNames {
     constructor(items) {
@@ -7414,15 +7414,15 @@ exports.IssueAlternativeName = IssueAlternativeName = IssueAlternativeName_1 = t
 
 /***/ }),
 
-/***/ 25226:
+/***/ 70746:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyUsage = exports.KeyUsageFlags = exports.id_ce_keyUsage = void 0;
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_keyUsage = `${object_identifiers_1.id_ce}.15`;
 var KeyUsageFlags;
 (function (KeyUsageFlags) {
@@ -7478,7 +7478,7 @@ exports.KeyUsage = KeyUsage;
 
 /***/ }),
 
-/***/ 15293:
+/***/ 65293:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7486,10 +7486,10 @@ exports.KeyUsage = KeyUsage;
 var GeneralSubtrees_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.NameConstraints = exports.GeneralSubtrees = exports.GeneralSubtree = exports.id_ce_nameConstraints = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const general_name_1 = __nccwpck_require__(56322);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const general_name_1 = __nccwpck_require__(14962);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_nameConstraints = `${object_identifiers_1.id_ce}.30`;
 class GeneralSubtree {
     base = new general_name_1.GeneralName();
@@ -7560,16 +7560,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 68640:
+/***/ 38576:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PolicyConstraints = exports.id_ce_policyConstraints = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_policyConstraints = `${object_identifiers_1.id_ce}.36`;
 class PolicyConstraints {
     requireExplicitPolicy;
@@ -7601,7 +7601,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 13741:
+/***/ 19997:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7609,9 +7609,9 @@ tslib_1.__decorate([
 var PolicyMappings_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PolicyMappings = exports.PolicyMapping = exports.id_ce_policyMappings = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_policyMappings = `${object_identifiers_1.id_ce}.33`;
 class PolicyMapping {
     issuerDomainPolicy = "";
@@ -7644,16 +7644,16 @@ exports.PolicyMappings = PolicyMappings = PolicyMappings_1 = tslib_1.__decorate(
 
 /***/ }),
 
-/***/ 59872:
+/***/ 71728:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PrivateKeyUsagePeriod = exports.id_ce_privateKeyUsagePeriod = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_privateKeyUsagePeriod = `${object_identifiers_1.id_ce}.16`;
 class PrivateKeyUsagePeriod {
     notBefore;
@@ -7683,7 +7683,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 33259:
+/***/ 42235:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7691,10 +7691,10 @@ tslib_1.__decorate([
 var SubjectAlternativeName_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectAlternativeName = exports.id_ce_subjectAltName = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const general_names_1 = __nccwpck_require__(83361);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const general_names_1 = __nccwpck_require__(66129);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_subjectAltName = `${object_identifiers_1.id_ce}.17`;
 let SubjectAlternativeName = SubjectAlternativeName_1 = class SubjectAlternativeName extends general_names_1.GeneralNames {
     constructor(items) {
@@ -7710,7 +7710,7 @@ exports.SubjectAlternativeName = SubjectAlternativeName = SubjectAlternativeName
 
 /***/ }),
 
-/***/ 33297:
+/***/ 31297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7718,10 +7718,10 @@ exports.SubjectAlternativeName = SubjectAlternativeName = SubjectAlternativeName
 var SubjectDirectoryAttributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectDirectoryAttributes = exports.id_ce_subjectDirectoryAttributes = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const attribute_1 = __nccwpck_require__(74122);
-const object_identifiers_1 = __nccwpck_require__(60444);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const attribute_1 = __nccwpck_require__(68666);
+const object_identifiers_1 = __nccwpck_require__(13356);
 exports.id_ce_subjectDirectoryAttributes = `${object_identifiers_1.id_ce}.9`;
 let SubjectDirectoryAttributes = SubjectDirectoryAttributes_1 = class SubjectDirectoryAttributes extends asn1_schema_1.AsnArray {
     constructor(items) {
@@ -7740,7 +7740,7 @@ exports.SubjectDirectoryAttributes = SubjectDirectoryAttributes = SubjectDirecto
 
 /***/ }),
 
-/***/ 7313:
+/***/ 83745:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7748,10 +7748,10 @@ exports.SubjectDirectoryAttributes = SubjectDirectoryAttributes = SubjectDirecto
 var SubjectInfoAccessSyntax_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectInfoAccessSyntax = exports.id_pe_subjectInfoAccess = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const object_identifiers_1 = __nccwpck_require__(60444);
-const authority_information_access_1 = __nccwpck_require__(84378);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const object_identifiers_1 = __nccwpck_require__(13356);
+const authority_information_access_1 = __nccwpck_require__(27722);
 exports.id_pe_subjectInfoAccess = `${object_identifiers_1.id_pe}.11`;
 let SubjectInfoAccessSyntax = SubjectInfoAccessSyntax_1 = class SubjectInfoAccessSyntax extends asn1_schema_1.AsnArray {
     constructor(items) {
@@ -7770,15 +7770,15 @@ exports.SubjectInfoAccessSyntax = SubjectInfoAccessSyntax = SubjectInfoAccessSyn
 
 /***/ }),
 
-/***/ 35503:
+/***/ 48991:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectKeyIdentifier = exports.id_ce_subjectKeyIdentifier = void 0;
-const object_identifiers_1 = __nccwpck_require__(60444);
-const authority_key_identifier_1 = __nccwpck_require__(59528);
+const object_identifiers_1 = __nccwpck_require__(13356);
+const authority_key_identifier_1 = __nccwpck_require__(85176);
 exports.id_ce_subjectKeyIdentifier = `${object_identifiers_1.id_ce}.14`;
 class SubjectKeyIdentifier extends authority_key_identifier_1.KeyIdentifier {
 }
@@ -7787,17 +7787,17 @@ exports.SubjectKeyIdentifier = SubjectKeyIdentifier;
 
 /***/ }),
 
-/***/ 56322:
+/***/ 14962:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GeneralName = exports.EDIPartyName = exports.OtherName = exports.AsnIpConverter = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const ip_converter_1 = __nccwpck_require__(68750);
-const name_1 = __nccwpck_require__(73111);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const ip_converter_1 = __nccwpck_require__(30782);
+const name_1 = __nccwpck_require__(92007);
 exports.AsnIpConverter = {
     fromASN: (value) => ip_converter_1.IpConverter.toString(asn1_schema_1.AsnOctetStringConverter.fromASN(value)),
     toASN: (value) => asn1_schema_1.AsnOctetStringConverter.toASN(ip_converter_1.IpConverter.fromString(value)),
@@ -7927,7 +7927,7 @@ exports.GeneralName = GeneralName = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 83361:
+/***/ 66129:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7935,9 +7935,9 @@ exports.GeneralName = GeneralName = tslib_1.__decorate([
 var GeneralNames_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GeneralNames = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const general_name_1 = __nccwpck_require__(56322);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const general_name_1 = __nccwpck_require__(14962);
 let GeneralNames = GeneralNames_1 = class GeneralNames extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -7955,41 +7955,41 @@ exports.GeneralNames = GeneralNames = GeneralNames_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 33594:
+/***/ 15146:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(4461), exports);
-tslib_1.__exportStar(__nccwpck_require__(74201), exports);
-tslib_1.__exportStar(__nccwpck_require__(74122), exports);
-tslib_1.__exportStar(__nccwpck_require__(86109), exports);
-tslib_1.__exportStar(__nccwpck_require__(12740), exports);
-tslib_1.__exportStar(__nccwpck_require__(17003), exports);
-tslib_1.__exportStar(__nccwpck_require__(56322), exports);
-tslib_1.__exportStar(__nccwpck_require__(83361), exports);
-tslib_1.__exportStar(__nccwpck_require__(73111), exports);
-tslib_1.__exportStar(__nccwpck_require__(60444), exports);
-tslib_1.__exportStar(__nccwpck_require__(56359), exports);
-tslib_1.__exportStar(__nccwpck_require__(69642), exports);
-tslib_1.__exportStar(__nccwpck_require__(36633), exports);
-tslib_1.__exportStar(__nccwpck_require__(75277), exports);
-tslib_1.__exportStar(__nccwpck_require__(52663), exports);
-tslib_1.__exportStar(__nccwpck_require__(5714), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(35485), exports);
+tslib_1.__exportStar(__nccwpck_require__(39977), exports);
+tslib_1.__exportStar(__nccwpck_require__(68666), exports);
+tslib_1.__exportStar(__nccwpck_require__(19629), exports);
+tslib_1.__exportStar(__nccwpck_require__(63700), exports);
+tslib_1.__exportStar(__nccwpck_require__(50363), exports);
+tslib_1.__exportStar(__nccwpck_require__(14962), exports);
+tslib_1.__exportStar(__nccwpck_require__(66129), exports);
+tslib_1.__exportStar(__nccwpck_require__(92007), exports);
+tslib_1.__exportStar(__nccwpck_require__(13356), exports);
+tslib_1.__exportStar(__nccwpck_require__(83319), exports);
+tslib_1.__exportStar(__nccwpck_require__(24365), exports);
+tslib_1.__exportStar(__nccwpck_require__(47945), exports);
+tslib_1.__exportStar(__nccwpck_require__(61213), exports);
+tslib_1.__exportStar(__nccwpck_require__(87111), exports);
+tslib_1.__exportStar(__nccwpck_require__(85314), exports);
 
 
 /***/ }),
 
-/***/ 68750:
+/***/ 30782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IpConverter = void 0;
-const encoding_1 = __nccwpck_require__(53628);
+const encoding_1 = __nccwpck_require__(62956);
 class IpConverter {
     static isIPv4(ip) {
         return /^(\d{1,3}\.){3}\d{1,3}$/.test(ip);
@@ -8167,7 +8167,7 @@ exports.IpConverter = IpConverter;
 
 /***/ }),
 
-/***/ 73111:
+/***/ 92007:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8175,9 +8175,9 @@ exports.IpConverter = IpConverter;
 var RelativeDistinguishedName_1, RDNSequence_1, Name_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Name = exports.RDNSequence = exports.RelativeDistinguishedName = exports.AttributeTypeAndValue = exports.AttributeValue = exports.DirectoryString = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const encoding_1 = __nccwpck_require__(53628);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const encoding_1 = __nccwpck_require__(62956);
 let DirectoryString = class DirectoryString {
     teletexString;
     printableString;
@@ -8285,7 +8285,7 @@ exports.Name = Name = Name_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 60444:
+/***/ 13356:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -8309,16 +8309,16 @@ exports.id_alg_unsigned = "1.3.6.1.5.5.7.6.36";
 
 /***/ }),
 
-/***/ 56359:
+/***/ 83319:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectPublicKeyInfo = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const algorithm_identifier_1 = __nccwpck_require__(74201);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const algorithm_identifier_1 = __nccwpck_require__(39977);
 class SubjectPublicKeyInfo {
     algorithm = new algorithm_identifier_1.AlgorithmIdentifier();
     subjectPublicKey = new ArrayBuffer(0);
@@ -8337,19 +8337,19 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 69642:
+/***/ 24365:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TBSCertList = exports.RevokedCertificate = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const algorithm_identifier_1 = __nccwpck_require__(74201);
-const name_1 = __nccwpck_require__(73111);
-const time_1 = __nccwpck_require__(75277);
-const extension_1 = __nccwpck_require__(17003);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const algorithm_identifier_1 = __nccwpck_require__(39977);
+const name_1 = __nccwpck_require__(92007);
+const time_1 = __nccwpck_require__(61213);
+const extension_1 = __nccwpck_require__(50363);
 class RevokedCertificate {
     userCertificate = new ArrayBuffer(0);
     revocationDate = new time_1.Time();
@@ -8428,21 +8428,21 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 36633:
+/***/ 47945:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TBSCertificate = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const algorithm_identifier_1 = __nccwpck_require__(74201);
-const name_1 = __nccwpck_require__(73111);
-const subject_public_key_info_1 = __nccwpck_require__(56359);
-const validity_1 = __nccwpck_require__(5714);
-const extension_1 = __nccwpck_require__(17003);
-const types_1 = __nccwpck_require__(52663);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const algorithm_identifier_1 = __nccwpck_require__(39977);
+const name_1 = __nccwpck_require__(92007);
+const subject_public_key_info_1 = __nccwpck_require__(83319);
+const validity_1 = __nccwpck_require__(85314);
+const extension_1 = __nccwpck_require__(50363);
+const types_1 = __nccwpck_require__(87111);
 class TBSCertificate {
     version = types_1.Version.v1;
     serialNumber = new ArrayBuffer(0);
@@ -8514,15 +8514,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 75277:
+/***/ 61213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Time = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
 let Time = class Time {
     utcTime;
     generalTime;
@@ -8565,7 +8565,7 @@ exports.Time = Time = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 52663:
+/***/ 87111:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -8582,16 +8582,16 @@ var Version;
 
 /***/ }),
 
-/***/ 5714:
+/***/ 85314:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Validity = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-const asn1_schema_1 = __nccwpck_require__(47261);
-const time_1 = __nccwpck_require__(75277);
+const tslib_1 = __nccwpck_require__(18260);
+const asn1_schema_1 = __nccwpck_require__(17101);
+const time_1 = __nccwpck_require__(61213);
 class Validity {
     notBefore = new time_1.Time(new Date());
     notAfter = new time_1.Time(new Date());
@@ -8613,7 +8613,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 8927:
+/***/ 84111:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8643,17 +8643,17 @@ tslib_1.__decorate([
  */
 
 
-__nccwpck_require__(80477);
-var asn1Schema = __nccwpck_require__(47261);
-var asn1X509 = __nccwpck_require__(33594);
-var pvtsutils = __nccwpck_require__(44583);
-var tslib = __nccwpck_require__(61860);
-var asn1Cms = __nccwpck_require__(21467);
-var asn1Ecc = __nccwpck_require__(63683);
-var asn1Rsa = __nccwpck_require__(7300);
-var tsyringe = __nccwpck_require__(25279);
-var asnPkcs9 = __nccwpck_require__(83772);
-var asn1Csr = __nccwpck_require__(66474);
+__nccwpck_require__(31053);
+var asn1Schema = __nccwpck_require__(17101);
+var asn1X509 = __nccwpck_require__(15146);
+var pvtsutils = __nccwpck_require__(16855);
+var tslib = __nccwpck_require__(18260);
+var asn1Cms = __nccwpck_require__(37963);
+var asn1Ecc = __nccwpck_require__(48083);
+var asn1Rsa = __nccwpck_require__(48916);
+var tsyringe = __nccwpck_require__(41103);
+var asnPkcs9 = __nccwpck_require__(76844);
+var asn1Csr = __nccwpck_require__(2586);
 
 function _interopNamespaceDefault(e) {
   var n = Object.create(null);
@@ -12066,17 +12066,17 @@ exports.idX448 = idX448;
 
 /***/ }),
 
-/***/ 42463:
+/***/ 70703:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(63893);
-const draft7_1 = __nccwpck_require__(39941);
-const discriminator_1 = __nccwpck_require__(28886);
-const draft7MetaSchema = __nccwpck_require__(72079);
+const core_1 = __nccwpck_require__(229);
+const draft7_1 = __nccwpck_require__(85333);
+const discriminator_1 = __nccwpck_require__(58246);
+const draft7MetaSchema = __nccwpck_require__(41277);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -12106,24 +12106,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(87881);
+var validate_1 = __nccwpck_require__(35865);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(81436);
+var codegen_1 = __nccwpck_require__(78028);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(33021);
+var validation_error_1 = __nccwpck_require__(11117);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(53162);
+var ref_error_1 = __nccwpck_require__(42618);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 80567:
+/***/ 27975:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -12286,16 +12286,16 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 81436:
+/***/ 78028:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(80567);
-const scope_1 = __nccwpck_require__(77788);
-var code_2 = __nccwpck_require__(80567);
+const code_1 = __nccwpck_require__(27975);
+const scope_1 = __nccwpck_require__(18572);
+var code_2 = __nccwpck_require__(27975);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -12304,7 +12304,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(77788);
+var scope_2 = __nccwpck_require__(18572);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -12990,14 +12990,14 @@ function par(x) {
 
 /***/ }),
 
-/***/ 77788:
+/***/ 18572:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(80567);
+const code_1 = __nccwpck_require__(27975);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -13140,16 +13140,16 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 81283:
+/***/ 91923:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const names_1 = __nccwpck_require__(90630);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const names_1 = __nccwpck_require__(34902);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -13270,19 +13270,19 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 /***/ }),
 
-/***/ 2718:
+/***/ 49486:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const validation_error_1 = __nccwpck_require__(33021);
-const names_1 = __nccwpck_require__(90630);
-const resolve_1 = __nccwpck_require__(24090);
-const util_1 = __nccwpck_require__(84464);
-const validate_1 = __nccwpck_require__(87881);
+const codegen_1 = __nccwpck_require__(78028);
+const validation_error_1 = __nccwpck_require__(11117);
+const names_1 = __nccwpck_require__(34902);
+const resolve_1 = __nccwpck_require__(45738);
+const util_1 = __nccwpck_require__(84512);
+const validate_1 = __nccwpck_require__(35865);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -13519,13 +13519,13 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 90630:
+/***/ 34902:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
+const codegen_1 = __nccwpck_require__(78028);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -13554,13 +13554,13 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 53162:
+/***/ 42618:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(24090);
+const resolve_1 = __nccwpck_require__(45738);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -13573,16 +13573,16 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 24090:
+/***/ 45738:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(84464);
-const equal = __nccwpck_require__(23430);
-const traverse = __nccwpck_require__(81167);
+const util_1 = __nccwpck_require__(84512);
+const equal = __nccwpck_require__(75318);
+const traverse = __nccwpck_require__(7935);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -13735,7 +13735,7 @@ exports.getSchemaRefs = getSchemaRefs;
 
 /***/ }),
 
-/***/ 7353:
+/***/ 40169:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -13768,15 +13768,15 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 84464:
+/***/ 84512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const code_1 = __nccwpck_require__(80567);
+const codegen_1 = __nccwpck_require__(78028);
+const code_1 = __nccwpck_require__(27975);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -13953,7 +13953,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 37692:
+/***/ 8204:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -13979,16 +13979,16 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 35346:
+/***/ 96098:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(81283);
-const codegen_1 = __nccwpck_require__(81436);
-const names_1 = __nccwpck_require__(90630);
+const errors_1 = __nccwpck_require__(91923);
+const codegen_1 = __nccwpck_require__(78028);
+const names_1 = __nccwpck_require__(34902);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -14036,18 +14036,18 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 86685:
+/***/ 32493:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
-const rules_1 = __nccwpck_require__(7353);
-const applicability_1 = __nccwpck_require__(37692);
-const errors_1 = __nccwpck_require__(81283);
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const rules_1 = __nccwpck_require__(40169);
+const applicability_1 = __nccwpck_require__(8204);
+const errors_1 = __nccwpck_require__(91923);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -14246,15 +14246,15 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 11699:
+/***/ 55363:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -14288,25 +14288,25 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 87881:
+/***/ 35865:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(35346);
-const dataType_1 = __nccwpck_require__(86685);
-const applicability_1 = __nccwpck_require__(37692);
-const dataType_2 = __nccwpck_require__(86685);
-const defaults_1 = __nccwpck_require__(11699);
-const keyword_1 = __nccwpck_require__(15202);
-const subschema_1 = __nccwpck_require__(26200);
-const codegen_1 = __nccwpck_require__(81436);
-const names_1 = __nccwpck_require__(90630);
-const resolve_1 = __nccwpck_require__(24090);
-const util_1 = __nccwpck_require__(84464);
-const errors_1 = __nccwpck_require__(81283);
+const boolSchema_1 = __nccwpck_require__(96098);
+const dataType_1 = __nccwpck_require__(32493);
+const applicability_1 = __nccwpck_require__(8204);
+const dataType_2 = __nccwpck_require__(32493);
+const defaults_1 = __nccwpck_require__(55363);
+const keyword_1 = __nccwpck_require__(98898);
+const subschema_1 = __nccwpck_require__(98280);
+const codegen_1 = __nccwpck_require__(78028);
+const names_1 = __nccwpck_require__(34902);
+const resolve_1 = __nccwpck_require__(45738);
+const util_1 = __nccwpck_require__(84512);
+const errors_1 = __nccwpck_require__(91923);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -14815,17 +14815,17 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 15202:
+/***/ 98898:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const names_1 = __nccwpck_require__(90630);
-const code_1 = __nccwpck_require__(28484);
-const errors_1 = __nccwpck_require__(81283);
+const codegen_1 = __nccwpck_require__(78028);
+const names_1 = __nccwpck_require__(34902);
+const code_1 = __nccwpck_require__(19764);
+const errors_1 = __nccwpck_require__(91923);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -14946,15 +14946,15 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 26200:
+/***/ 98280:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -15034,32 +15034,32 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 63893:
+/***/ 229:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(87881);
+var validate_1 = __nccwpck_require__(35865);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(81436);
+var codegen_1 = __nccwpck_require__(78028);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(33021);
-const ref_error_1 = __nccwpck_require__(53162);
-const rules_1 = __nccwpck_require__(7353);
-const compile_1 = __nccwpck_require__(2718);
-const codegen_2 = __nccwpck_require__(81436);
-const resolve_1 = __nccwpck_require__(24090);
-const dataType_1 = __nccwpck_require__(86685);
-const util_1 = __nccwpck_require__(84464);
-const $dataRefSchema = __nccwpck_require__(63837);
-const uri_1 = __nccwpck_require__(36285);
+const validation_error_1 = __nccwpck_require__(11117);
+const ref_error_1 = __nccwpck_require__(42618);
+const rules_1 = __nccwpck_require__(40169);
+const compile_1 = __nccwpck_require__(49486);
+const codegen_2 = __nccwpck_require__(78028);
+const resolve_1 = __nccwpck_require__(45738);
+const dataType_1 = __nccwpck_require__(32493);
+const util_1 = __nccwpck_require__(84512);
+const $dataRefSchema = __nccwpck_require__(75759);
+const uri_1 = __nccwpck_require__(67373);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -15659,21 +15659,21 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 24951:
+/***/ 97223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(23430);
+const equal = __nccwpck_require__(75318);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 36214:
+/***/ 96070:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15704,20 +15704,20 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 36285:
+/***/ 67373:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(24352);
+const uri = __nccwpck_require__(90032);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 33021:
+/***/ 11117:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15735,15 +15735,15 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 73448:
+/***/ 35640:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -15791,16 +15791,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 42431:
+/***/ 73487:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(28484);
-const codegen_1 = __nccwpck_require__(81436);
-const names_1 = __nccwpck_require__(90630);
-const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(19764);
+const codegen_1 = __nccwpck_require__(78028);
+const names_1 = __nccwpck_require__(34902);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -15904,13 +15904,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 39205:
+/***/ 95701:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(84464);
+const util_1 = __nccwpck_require__(84512);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -15934,13 +15934,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 89380:
+/***/ 596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(28484);
+const code_1 = __nccwpck_require__(19764);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -15953,14 +15953,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 16182:
+/***/ 51046:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -16055,16 +16055,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 95826:
+/***/ 99522:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const code_1 = __nccwpck_require__(19764);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -16147,14 +16147,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 48584:
+/***/ 73176:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -16220,28 +16220,28 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 28775:
+/***/ 94551:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(73448);
-const prefixItems_1 = __nccwpck_require__(6467);
-const items_1 = __nccwpck_require__(75791);
-const items2020_1 = __nccwpck_require__(52959);
-const contains_1 = __nccwpck_require__(16182);
-const dependencies_1 = __nccwpck_require__(95826);
-const propertyNames_1 = __nccwpck_require__(71372);
-const additionalProperties_1 = __nccwpck_require__(42431);
-const properties_1 = __nccwpck_require__(88778);
-const patternProperties_1 = __nccwpck_require__(50664);
-const not_1 = __nccwpck_require__(8350);
-const anyOf_1 = __nccwpck_require__(89380);
-const oneOf_1 = __nccwpck_require__(22490);
-const allOf_1 = __nccwpck_require__(39205);
-const if_1 = __nccwpck_require__(48584);
-const thenElse_1 = __nccwpck_require__(46829);
+const additionalItems_1 = __nccwpck_require__(35640);
+const prefixItems_1 = __nccwpck_require__(34931);
+const items_1 = __nccwpck_require__(80095);
+const items2020_1 = __nccwpck_require__(76847);
+const contains_1 = __nccwpck_require__(51046);
+const dependencies_1 = __nccwpck_require__(99522);
+const propertyNames_1 = __nccwpck_require__(77116);
+const additionalProperties_1 = __nccwpck_require__(73487);
+const properties_1 = __nccwpck_require__(28154);
+const patternProperties_1 = __nccwpck_require__(27736);
+const not_1 = __nccwpck_require__(72846);
+const anyOf_1 = __nccwpck_require__(596);
+const oneOf_1 = __nccwpck_require__(15178);
+const allOf_1 = __nccwpck_require__(95701);
+const if_1 = __nccwpck_require__(73176);
+const thenElse_1 = __nccwpck_require__(13245);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -16271,16 +16271,16 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 75791:
+/***/ 80095:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const code_1 = __nccwpck_require__(19764);
 const def = {
     keyword: "items",
     type: "array",
@@ -16330,16 +16330,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 52959:
+/***/ 76847:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const code_1 = __nccwpck_require__(28484);
-const additionalItems_1 = __nccwpck_require__(73448);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const code_1 = __nccwpck_require__(19764);
+const additionalItems_1 = __nccwpck_require__(35640);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -16367,13 +16367,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8350:
+/***/ 72846:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(84464);
+const util_1 = __nccwpck_require__(84512);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -16400,14 +16400,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 22490:
+/***/ 15178:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -16467,16 +16467,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 50664:
+/***/ 27736:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(28484);
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const util_2 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(19764);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const util_2 = __nccwpck_require__(84512);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -16549,13 +16549,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6467:
+/***/ 34931:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(75791);
+const items_1 = __nccwpck_require__(80095);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -16568,16 +16568,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 88778:
+/***/ 28154:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(87881);
-const code_1 = __nccwpck_require__(28484);
-const util_1 = __nccwpck_require__(84464);
-const additionalProperties_1 = __nccwpck_require__(42431);
+const validate_1 = __nccwpck_require__(35865);
+const code_1 = __nccwpck_require__(19764);
+const util_1 = __nccwpck_require__(84512);
+const additionalProperties_1 = __nccwpck_require__(73487);
 const def = {
     keyword: "properties",
     type: "object",
@@ -16629,14 +16629,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 71372:
+/***/ 77116:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -16674,13 +16674,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 46829:
+/***/ 13245:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(84464);
+const util_1 = __nccwpck_require__(84512);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -16694,17 +16694,17 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 28484:
+/***/ 19764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const names_1 = __nccwpck_require__(90630);
-const util_2 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const names_1 = __nccwpck_require__(34902);
+const util_2 = __nccwpck_require__(84512);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -16832,7 +16832,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 69872:
+/***/ 86912:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -16849,14 +16849,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 97397:
+/***/ 44005:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(69872);
-const ref_1 = __nccwpck_require__(92996);
+const id_1 = __nccwpck_require__(86912);
+const ref_1 = __nccwpck_require__(66612);
 const core = [
     "$schema",
     "$id",
@@ -16872,19 +16872,19 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 92996:
+/***/ 66612:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(53162);
-const code_1 = __nccwpck_require__(28484);
-const codegen_1 = __nccwpck_require__(81436);
-const names_1 = __nccwpck_require__(90630);
-const compile_1 = __nccwpck_require__(2718);
-const util_1 = __nccwpck_require__(84464);
+const ref_error_1 = __nccwpck_require__(42618);
+const code_1 = __nccwpck_require__(19764);
+const codegen_1 = __nccwpck_require__(78028);
+const names_1 = __nccwpck_require__(34902);
+const compile_1 = __nccwpck_require__(49486);
+const util_1 = __nccwpck_require__(84512);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -17001,17 +17001,17 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 28886:
+/***/ 58246:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const types_1 = __nccwpck_require__(87115);
-const compile_1 = __nccwpck_require__(2718);
-const ref_error_1 = __nccwpck_require__(53162);
-const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(78028);
+const types_1 = __nccwpck_require__(53723);
+const compile_1 = __nccwpck_require__(49486);
+const ref_error_1 = __nccwpck_require__(42618);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -17112,7 +17112,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 87115:
+/***/ 53723:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17128,17 +17128,17 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 39941:
+/***/ 85333:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(97397);
-const validation_1 = __nccwpck_require__(85481);
-const applicator_1 = __nccwpck_require__(28775);
-const format_1 = __nccwpck_require__(72601);
-const metadata_1 = __nccwpck_require__(56620);
+const core_1 = __nccwpck_require__(44005);
+const validation_1 = __nccwpck_require__(65017);
+const applicator_1 = __nccwpck_require__(94551);
+const format_1 = __nccwpck_require__(8425);
+const metadata_1 = __nccwpck_require__(88252);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -17152,13 +17152,13 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 26402:
+/***/ 36722:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
+const codegen_1 = __nccwpck_require__(78028);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -17251,20 +17251,20 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 72601:
+/***/ 8425:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(26402);
+const format_1 = __nccwpck_require__(36722);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 56620:
+/***/ 88252:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17289,15 +17289,15 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 98026:
+/***/ 9722:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const equal_1 = __nccwpck_require__(24951);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const equal_1 = __nccwpck_require__(97223);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -17321,15 +17321,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 93200:
+/***/ 70592:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const equal_1 = __nccwpck_require__(24951);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const equal_1 = __nccwpck_require__(97223);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -17376,22 +17376,22 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 85481:
+/***/ 65017:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(43723);
-const multipleOf_1 = __nccwpck_require__(18132);
-const limitLength_1 = __nccwpck_require__(46962);
-const pattern_1 = __nccwpck_require__(96023);
-const limitProperties_1 = __nccwpck_require__(895);
-const required_1 = __nccwpck_require__(94504);
-const limitItems_1 = __nccwpck_require__(36296);
-const uniqueItems_1 = __nccwpck_require__(65132);
-const const_1 = __nccwpck_require__(98026);
-const enum_1 = __nccwpck_require__(93200);
+const limitNumber_1 = __nccwpck_require__(71195);
+const multipleOf_1 = __nccwpck_require__(94756);
+const limitLength_1 = __nccwpck_require__(20642);
+const pattern_1 = __nccwpck_require__(45223);
+const limitProperties_1 = __nccwpck_require__(71631);
+const required_1 = __nccwpck_require__(85208);
+const limitItems_1 = __nccwpck_require__(82424);
+const uniqueItems_1 = __nccwpck_require__(97244);
+const const_1 = __nccwpck_require__(9722);
+const enum_1 = __nccwpck_require__(70592);
 const validation = [
     // number
     limitNumber_1.default,
@@ -17416,13 +17416,13 @@ exports["default"] = validation;
 
 /***/ }),
 
-/***/ 36296:
+/***/ 82424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
+const codegen_1 = __nccwpck_require__(78028);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -17447,15 +17447,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 46962:
+/***/ 20642:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const ucs2length_1 = __nccwpck_require__(36214);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const ucs2length_1 = __nccwpck_require__(96070);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -17481,13 +17481,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 43723:
+/***/ 71195:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
+const codegen_1 = __nccwpck_require__(78028);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -17515,13 +17515,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 895:
+/***/ 71631:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
+const codegen_1 = __nccwpck_require__(78028);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -17546,13 +17546,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 18132:
+/***/ 94756:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(81436);
+const codegen_1 = __nccwpck_require__(78028);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -17579,15 +17579,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 96023:
+/***/ 45223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(28484);
-const util_1 = __nccwpck_require__(84464);
-const codegen_1 = __nccwpck_require__(81436);
+const code_1 = __nccwpck_require__(19764);
+const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(78028);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -17619,15 +17619,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 94504:
+/***/ 85208:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(28484);
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(19764);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -17705,16 +17705,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 65132:
+/***/ 97244:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(86685);
-const codegen_1 = __nccwpck_require__(81436);
-const util_1 = __nccwpck_require__(84464);
-const equal_1 = __nccwpck_require__(24951);
+const dataType_1 = __nccwpck_require__(32493);
+const codegen_1 = __nccwpck_require__(78028);
+const util_1 = __nccwpck_require__(84512);
+const equal_1 = __nccwpck_require__(97223);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -17776,7 +17776,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 54549:
+/***/ 83173:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -17816,8 +17816,8 @@ exports["default"] = def;
 
 
 
-var pvtsutils = __nccwpck_require__(44583);
-var pvutils = __nccwpck_require__(66237);
+var pvtsutils = __nccwpck_require__(16855);
+var pvutils = __nccwpck_require__(91757);
 
 function _interopNamespaceDefault(e) {
   var n = Object.create(null);
@@ -21557,7 +21557,7 @@ exports.verifySchema = verifySchema;
 
 /***/ }),
 
-/***/ 5940:
+/***/ 23492:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -21596,16 +21596,16 @@ exports.Argument = Argument;
 
 /***/ }),
 
-/***/ 14022:
+/***/ 43158:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Comment = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const line_1 = __nccwpck_require__(67005);
-const util_1 = __nccwpck_require__(37459);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const line_1 = __nccwpck_require__(32717);
+const util_1 = __nccwpck_require__(97987);
 class Comment extends line_1.Line {
     constructor(document, range) {
         super(document, range);
@@ -21666,7 +21666,7 @@ exports.Comment = Comment;
 
 /***/ }),
 
-/***/ 79933:
+/***/ 14317:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -21677,12 +21677,12 @@ exports.Comment = Comment;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Dockerfile = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const ast = __nccwpck_require__(78390);
-const imageTemplate_1 = __nccwpck_require__(33520);
-const from_1 = __nccwpck_require__(55377);
-const util_1 = __nccwpck_require__(37459);
-const main_1 = __nccwpck_require__(78390);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const ast = __nccwpck_require__(95302);
+const imageTemplate_1 = __nccwpck_require__(81472);
+const from_1 = __nccwpck_require__(20353);
+const util_1 = __nccwpck_require__(97987);
+const main_1 = __nccwpck_require__(95302);
 class Dockerfile extends imageTemplate_1.ImageTemplate {
     constructor(document) {
         super();
@@ -21906,15 +21906,15 @@ exports.Dockerfile = Dockerfile;
 
 /***/ }),
 
-/***/ 11077:
+/***/ 78293:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Flag = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const flagOption_1 = __nccwpck_require__(23700);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const flagOption_1 = __nccwpck_require__(69860);
 class Flag {
     constructor(document, range, name, nameRange, value, valueRange) {
         this.options = [];
@@ -22036,7 +22036,7 @@ exports.Flag = Flag;
 
 /***/ }),
 
-/***/ 23700:
+/***/ 69860:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -22078,7 +22078,7 @@ exports.FlagOption = FlagOption;
 
 /***/ }),
 
-/***/ 87599:
+/***/ 79903:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -22154,7 +22154,7 @@ exports.Heredoc = Heredoc;
 
 /***/ }),
 
-/***/ 33520:
+/***/ 81472:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -22165,17 +22165,17 @@ exports.Heredoc = Heredoc;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ImageTemplate = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const arg_1 = __nccwpck_require__(14381);
-const cmd_1 = __nccwpck_require__(25517);
-const copy_1 = __nccwpck_require__(20444);
-const env_1 = __nccwpck_require__(1822);
-const entrypoint_1 = __nccwpck_require__(1835);
-const from_1 = __nccwpck_require__(55377);
-const healthcheck_1 = __nccwpck_require__(1167);
-const onbuild_1 = __nccwpck_require__(55554);
-const util_1 = __nccwpck_require__(37459);
-const workdir_1 = __nccwpck_require__(17529);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const arg_1 = __nccwpck_require__(35805);
+const cmd_1 = __nccwpck_require__(19709);
+const copy_1 = __nccwpck_require__(26284);
+const env_1 = __nccwpck_require__(62190);
+const entrypoint_1 = __nccwpck_require__(70971);
+const from_1 = __nccwpck_require__(20353);
+const healthcheck_1 = __nccwpck_require__(95455);
+const onbuild_1 = __nccwpck_require__(54642);
+const util_1 = __nccwpck_require__(97987);
+const workdir_1 = __nccwpck_require__(92713);
 class ImageTemplate {
     constructor() {
         this.comments = [];
@@ -22399,20 +22399,20 @@ exports.ImageTemplate = ImageTemplate;
 
 /***/ }),
 
-/***/ 65279:
+/***/ 61711:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Instruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const util_1 = __nccwpck_require__(37459);
-const line_1 = __nccwpck_require__(67005);
-const argument_1 = __nccwpck_require__(5940);
-const heredoc_1 = __nccwpck_require__(87599);
-const variable_1 = __nccwpck_require__(63743);
-const main_1 = __nccwpck_require__(78390);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const util_1 = __nccwpck_require__(97987);
+const line_1 = __nccwpck_require__(32717);
+const argument_1 = __nccwpck_require__(23492);
+const heredoc_1 = __nccwpck_require__(79903);
+const variable_1 = __nccwpck_require__(63023);
+const main_1 = __nccwpck_require__(95302);
 class Instruction extends line_1.Line {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range);
@@ -23294,14 +23294,14 @@ exports.Instruction = Instruction;
 
 /***/ }),
 
-/***/ 79618:
+/***/ 23410:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Add = void 0;
-const jsonInstruction_1 = __nccwpck_require__(75305);
+const jsonInstruction_1 = __nccwpck_require__(37529);
 class Add extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23315,15 +23315,15 @@ exports.Add = Add;
 
 /***/ }),
 
-/***/ 14381:
+/***/ 35805:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Arg = void 0;
-const property_1 = __nccwpck_require__(39602);
-const propertyInstruction_1 = __nccwpck_require__(14984);
+const property_1 = __nccwpck_require__(33122);
+const propertyInstruction_1 = __nccwpck_require__(87512);
 class Arg extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23350,14 +23350,14 @@ exports.Arg = Arg;
 
 /***/ }),
 
-/***/ 25517:
+/***/ 19709:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Cmd = void 0;
-const jsonInstruction_1 = __nccwpck_require__(75305);
+const jsonInstruction_1 = __nccwpck_require__(37529);
 class Cmd extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23368,14 +23368,14 @@ exports.Cmd = Cmd;
 
 /***/ }),
 
-/***/ 20444:
+/***/ 26284:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Copy = void 0;
-const jsonInstruction_1 = __nccwpck_require__(75305);
+const jsonInstruction_1 = __nccwpck_require__(37529);
 class Copy extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23402,14 +23402,14 @@ exports.Copy = Copy;
 
 /***/ }),
 
-/***/ 1835:
+/***/ 70971:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Entrypoint = void 0;
-const jsonInstruction_1 = __nccwpck_require__(75305);
+const jsonInstruction_1 = __nccwpck_require__(37529);
 class Entrypoint extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23420,14 +23420,14 @@ exports.Entrypoint = Entrypoint;
 
 /***/ }),
 
-/***/ 1822:
+/***/ 62190:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Env = void 0;
-const propertyInstruction_1 = __nccwpck_require__(14984);
+const propertyInstruction_1 = __nccwpck_require__(87512);
 class Env extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23441,15 +23441,15 @@ exports.Env = Env;
 
 /***/ }),
 
-/***/ 55377:
+/***/ 20353:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.From = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const modifiableInstruction_1 = __nccwpck_require__(52393);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const modifiableInstruction_1 = __nccwpck_require__(39481);
 class From extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23702,14 +23702,14 @@ exports.From = From;
 
 /***/ }),
 
-/***/ 1167:
+/***/ 95455:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Healthcheck = void 0;
-const modifiableInstruction_1 = __nccwpck_require__(52393);
+const modifiableInstruction_1 = __nccwpck_require__(39481);
 class Healthcheck extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23728,15 +23728,15 @@ exports.Healthcheck = Healthcheck;
 
 /***/ }),
 
-/***/ 83871:
+/***/ 70575:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Label = void 0;
-const propertyInstruction_1 = __nccwpck_require__(14984);
-const util_1 = __nccwpck_require__(37459);
+const propertyInstruction_1 = __nccwpck_require__(87512);
+const util_1 = __nccwpck_require__(97987);
 class Label extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23771,16 +23771,16 @@ exports.Label = Label;
 
 /***/ }),
 
-/***/ 55554:
+/***/ 54642:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Onbuild = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const parser_1 = __nccwpck_require__(47988);
-const instruction_1 = __nccwpck_require__(65279);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const parser_1 = __nccwpck_require__(43652);
+const instruction_1 = __nccwpck_require__(61711);
 class Onbuild extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23810,14 +23810,14 @@ exports.Onbuild = Onbuild;
 
 /***/ }),
 
-/***/ 57224:
+/***/ 23832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Run = void 0;
-const jsonInstruction_1 = __nccwpck_require__(75305);
+const jsonInstruction_1 = __nccwpck_require__(37529);
 class Run extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23840,14 +23840,14 @@ exports.Run = Run;
 
 /***/ }),
 
-/***/ 77523:
+/***/ 32995:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Shell = void 0;
-const jsonInstruction_1 = __nccwpck_require__(75305);
+const jsonInstruction_1 = __nccwpck_require__(37529);
 class Shell extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23858,14 +23858,14 @@ exports.Shell = Shell;
 
 /***/ }),
 
-/***/ 54301:
+/***/ 75277:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Stopsignal = void 0;
-const instruction_1 = __nccwpck_require__(65279);
+const instruction_1 = __nccwpck_require__(61711);
 class Stopsignal extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23876,14 +23876,14 @@ exports.Stopsignal = Stopsignal;
 
 /***/ }),
 
-/***/ 23998:
+/***/ 10862:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.User = void 0;
-const instruction_1 = __nccwpck_require__(65279);
+const instruction_1 = __nccwpck_require__(61711);
 class User extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23894,14 +23894,14 @@ exports.User = User;
 
 /***/ }),
 
-/***/ 91347:
+/***/ 41379:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Volume = void 0;
-const jsonInstruction_1 = __nccwpck_require__(75305);
+const jsonInstruction_1 = __nccwpck_require__(37529);
 class Volume extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23912,14 +23912,14 @@ exports.Volume = Volume;
 
 /***/ }),
 
-/***/ 17529:
+/***/ 92713:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Workdir = void 0;
-const instruction_1 = __nccwpck_require__(65279);
+const instruction_1 = __nccwpck_require__(61711);
 class Workdir extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23973,14 +23973,14 @@ exports.Workdir = Workdir;
 
 /***/ }),
 
-/***/ 13702:
+/***/ 75222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.JSONArgument = void 0;
-const argument_1 = __nccwpck_require__(5940);
+const argument_1 = __nccwpck_require__(23492);
 class JSONArgument extends argument_1.Argument {
     constructor(value, range, jsonRange) {
         super(value, range);
@@ -24000,17 +24000,17 @@ exports.JSONArgument = JSONArgument;
 
 /***/ }),
 
-/***/ 75305:
+/***/ 37529:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.JSONInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const argument_1 = __nccwpck_require__(5940);
-const jsonArgument_1 = __nccwpck_require__(13702);
-const modifiableInstruction_1 = __nccwpck_require__(52393);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const argument_1 = __nccwpck_require__(23492);
+const jsonArgument_1 = __nccwpck_require__(75222);
+const modifiableInstruction_1 = __nccwpck_require__(39481);
 class JSONInstruction extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -24182,7 +24182,7 @@ exports.JSONInstruction = JSONInstruction;
 
 /***/ }),
 
-/***/ 67005:
+/***/ 32717:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -24212,71 +24212,71 @@ exports.Line = Line;
 
 /***/ }),
 
-/***/ 78390:
+/***/ 95302:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
-var argument_1 = __nccwpck_require__(5940);
+var argument_1 = __nccwpck_require__(23492);
 Object.defineProperty(exports, "Argument", ({ enumerable: true, get: function () { return argument_1.Argument; } }));
-var jsonArgument_1 = __nccwpck_require__(13702);
+var jsonArgument_1 = __nccwpck_require__(75222);
 Object.defineProperty(exports, "JSONArgument", ({ enumerable: true, get: function () { return jsonArgument_1.JSONArgument; } }));
-const comment_1 = __nccwpck_require__(14022);
+const comment_1 = __nccwpck_require__(43158);
 Object.defineProperty(exports, "Comment", ({ enumerable: true, get: function () { return comment_1.Comment; } }));
-const parser_1 = __nccwpck_require__(47988);
-var flag_1 = __nccwpck_require__(11077);
+const parser_1 = __nccwpck_require__(43652);
+var flag_1 = __nccwpck_require__(78293);
 Object.defineProperty(exports, "Flag", ({ enumerable: true, get: function () { return flag_1.Flag; } }));
-const instruction_1 = __nccwpck_require__(65279);
+const instruction_1 = __nccwpck_require__(61711);
 Object.defineProperty(exports, "Instruction", ({ enumerable: true, get: function () { return instruction_1.Instruction; } }));
-var line_1 = __nccwpck_require__(67005);
+var line_1 = __nccwpck_require__(32717);
 Object.defineProperty(exports, "Line", ({ enumerable: true, get: function () { return line_1.Line; } }));
-const parserDirective_1 = __nccwpck_require__(77499);
+const parserDirective_1 = __nccwpck_require__(63307);
 Object.defineProperty(exports, "ParserDirective", ({ enumerable: true, get: function () { return parserDirective_1.ParserDirective; } }));
-var property_1 = __nccwpck_require__(39602);
+var property_1 = __nccwpck_require__(33122);
 Object.defineProperty(exports, "Property", ({ enumerable: true, get: function () { return property_1.Property; } }));
-var variable_1 = __nccwpck_require__(63743);
+var variable_1 = __nccwpck_require__(63023);
 Object.defineProperty(exports, "Variable", ({ enumerable: true, get: function () { return variable_1.Variable; } }));
-var add_1 = __nccwpck_require__(79618);
+var add_1 = __nccwpck_require__(23410);
 Object.defineProperty(exports, "Add", ({ enumerable: true, get: function () { return add_1.Add; } }));
-const arg_1 = __nccwpck_require__(14381);
+const arg_1 = __nccwpck_require__(35805);
 Object.defineProperty(exports, "Arg", ({ enumerable: true, get: function () { return arg_1.Arg; } }));
-const cmd_1 = __nccwpck_require__(25517);
+const cmd_1 = __nccwpck_require__(19709);
 Object.defineProperty(exports, "Cmd", ({ enumerable: true, get: function () { return cmd_1.Cmd; } }));
-const copy_1 = __nccwpck_require__(20444);
+const copy_1 = __nccwpck_require__(26284);
 Object.defineProperty(exports, "Copy", ({ enumerable: true, get: function () { return copy_1.Copy; } }));
-const entrypoint_1 = __nccwpck_require__(1835);
+const entrypoint_1 = __nccwpck_require__(70971);
 Object.defineProperty(exports, "Entrypoint", ({ enumerable: true, get: function () { return entrypoint_1.Entrypoint; } }));
-const env_1 = __nccwpck_require__(1822);
+const env_1 = __nccwpck_require__(62190);
 Object.defineProperty(exports, "Env", ({ enumerable: true, get: function () { return env_1.Env; } }));
-const from_1 = __nccwpck_require__(55377);
+const from_1 = __nccwpck_require__(20353);
 Object.defineProperty(exports, "From", ({ enumerable: true, get: function () { return from_1.From; } }));
-const healthcheck_1 = __nccwpck_require__(1167);
+const healthcheck_1 = __nccwpck_require__(95455);
 Object.defineProperty(exports, "Healthcheck", ({ enumerable: true, get: function () { return healthcheck_1.Healthcheck; } }));
-var heredoc_1 = __nccwpck_require__(87599);
+var heredoc_1 = __nccwpck_require__(79903);
 Object.defineProperty(exports, "Heredoc", ({ enumerable: true, get: function () { return heredoc_1.Heredoc; } }));
-var jsonInstruction_1 = __nccwpck_require__(75305);
+var jsonInstruction_1 = __nccwpck_require__(37529);
 Object.defineProperty(exports, "JSONInstruction", ({ enumerable: true, get: function () { return jsonInstruction_1.JSONInstruction; } }));
-var label_1 = __nccwpck_require__(83871);
+var label_1 = __nccwpck_require__(70575);
 Object.defineProperty(exports, "Label", ({ enumerable: true, get: function () { return label_1.Label; } }));
-var modifiableInstruction_1 = __nccwpck_require__(52393);
+var modifiableInstruction_1 = __nccwpck_require__(39481);
 Object.defineProperty(exports, "ModifiableInstruction", ({ enumerable: true, get: function () { return modifiableInstruction_1.ModifiableInstruction; } }));
-var onbuild_1 = __nccwpck_require__(55554);
+var onbuild_1 = __nccwpck_require__(54642);
 Object.defineProperty(exports, "Onbuild", ({ enumerable: true, get: function () { return onbuild_1.Onbuild; } }));
-var propertyInstruction_1 = __nccwpck_require__(14984);
+var propertyInstruction_1 = __nccwpck_require__(87512);
 Object.defineProperty(exports, "PropertyInstruction", ({ enumerable: true, get: function () { return propertyInstruction_1.PropertyInstruction; } }));
-var run_1 = __nccwpck_require__(57224);
+var run_1 = __nccwpck_require__(23832);
 Object.defineProperty(exports, "Run", ({ enumerable: true, get: function () { return run_1.Run; } }));
-var shell_1 = __nccwpck_require__(77523);
+var shell_1 = __nccwpck_require__(32995);
 Object.defineProperty(exports, "Shell", ({ enumerable: true, get: function () { return shell_1.Shell; } }));
-var stopsignal_1 = __nccwpck_require__(54301);
+var stopsignal_1 = __nccwpck_require__(75277);
 Object.defineProperty(exports, "Stopsignal", ({ enumerable: true, get: function () { return stopsignal_1.Stopsignal; } }));
-var user_1 = __nccwpck_require__(23998);
+var user_1 = __nccwpck_require__(10862);
 Object.defineProperty(exports, "User", ({ enumerable: true, get: function () { return user_1.User; } }));
-var volume_1 = __nccwpck_require__(91347);
+var volume_1 = __nccwpck_require__(41379);
 Object.defineProperty(exports, "Volume", ({ enumerable: true, get: function () { return volume_1.Volume; } }));
-const workdir_1 = __nccwpck_require__(17529);
+const workdir_1 = __nccwpck_require__(92713);
 Object.defineProperty(exports, "Workdir", ({ enumerable: true, get: function () { return workdir_1.Workdir; } }));
 var Keyword;
 (function (Keyword) {
@@ -24323,16 +24323,16 @@ var DockerfileParser;
 
 /***/ }),
 
-/***/ 52393:
+/***/ 39481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ModifiableInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const flag_1 = __nccwpck_require__(11077);
-const instruction_1 = __nccwpck_require__(65279);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const flag_1 = __nccwpck_require__(78293);
+const instruction_1 = __nccwpck_require__(61711);
 class ModifiableInstruction extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -24412,7 +24412,7 @@ exports.ModifiableInstruction = ModifiableInstruction;
 
 /***/ }),
 
-/***/ 47988:
+/***/ 43652:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -24423,30 +24423,30 @@ exports.ModifiableInstruction = ModifiableInstruction;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Parser = void 0;
-const vscode_languageserver_textdocument_1 = __nccwpck_require__(93383);
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const comment_1 = __nccwpck_require__(14022);
-const parserDirective_1 = __nccwpck_require__(77499);
-const instruction_1 = __nccwpck_require__(65279);
-const add_1 = __nccwpck_require__(79618);
-const arg_1 = __nccwpck_require__(14381);
-const cmd_1 = __nccwpck_require__(25517);
-const copy_1 = __nccwpck_require__(20444);
-const env_1 = __nccwpck_require__(1822);
-const entrypoint_1 = __nccwpck_require__(1835);
-const from_1 = __nccwpck_require__(55377);
-const healthcheck_1 = __nccwpck_require__(1167);
-const label_1 = __nccwpck_require__(83871);
-const onbuild_1 = __nccwpck_require__(55554);
-const run_1 = __nccwpck_require__(57224);
-const shell_1 = __nccwpck_require__(77523);
-const stopsignal_1 = __nccwpck_require__(54301);
-const workdir_1 = __nccwpck_require__(17529);
-const user_1 = __nccwpck_require__(23998);
-const volume_1 = __nccwpck_require__(91347);
-const dockerfile_1 = __nccwpck_require__(79933);
-const util_1 = __nccwpck_require__(37459);
-const main_1 = __nccwpck_require__(78390);
+const vscode_languageserver_textdocument_1 = __nccwpck_require__(58039);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const comment_1 = __nccwpck_require__(43158);
+const parserDirective_1 = __nccwpck_require__(63307);
+const instruction_1 = __nccwpck_require__(61711);
+const add_1 = __nccwpck_require__(23410);
+const arg_1 = __nccwpck_require__(35805);
+const cmd_1 = __nccwpck_require__(19709);
+const copy_1 = __nccwpck_require__(26284);
+const env_1 = __nccwpck_require__(62190);
+const entrypoint_1 = __nccwpck_require__(70971);
+const from_1 = __nccwpck_require__(20353);
+const healthcheck_1 = __nccwpck_require__(95455);
+const label_1 = __nccwpck_require__(70575);
+const onbuild_1 = __nccwpck_require__(54642);
+const run_1 = __nccwpck_require__(23832);
+const shell_1 = __nccwpck_require__(32995);
+const stopsignal_1 = __nccwpck_require__(75277);
+const workdir_1 = __nccwpck_require__(92713);
+const user_1 = __nccwpck_require__(10862);
+const volume_1 = __nccwpck_require__(41379);
+const dockerfile_1 = __nccwpck_require__(14317);
+const util_1 = __nccwpck_require__(97987);
+const main_1 = __nccwpck_require__(95302);
 class Parser {
     constructor() {
         this.escapeChar = null;
@@ -24865,15 +24865,15 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 77499:
+/***/ 63307:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ParserDirective = void 0;
-const main_1 = __nccwpck_require__(78390);
-const line_1 = __nccwpck_require__(67005);
+const main_1 = __nccwpck_require__(95302);
+const line_1 = __nccwpck_require__(32717);
 class ParserDirective extends line_1.Line {
     constructor(document, range, nameRange, valueRange) {
         super(document, range);
@@ -24905,15 +24905,15 @@ exports.ParserDirective = ParserDirective;
 
 /***/ }),
 
-/***/ 39602:
+/***/ 33122:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Property = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const util_1 = __nccwpck_require__(37459);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const util_1 = __nccwpck_require__(97987);
 class Property {
     constructor(document, escapeChar, arg, arg2) {
         this.assignmentOperatorRange = null;
@@ -25253,18 +25253,18 @@ exports.Property = Property;
 
 /***/ }),
 
-/***/ 14984:
+/***/ 87512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PropertyInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(94612);
-const instruction_1 = __nccwpck_require__(65279);
-const property_1 = __nccwpck_require__(39602);
-const argument_1 = __nccwpck_require__(5940);
-const util_1 = __nccwpck_require__(37459);
+const vscode_languageserver_types_1 = __nccwpck_require__(7300);
+const instruction_1 = __nccwpck_require__(61711);
+const property_1 = __nccwpck_require__(33122);
+const argument_1 = __nccwpck_require__(23492);
+const util_1 = __nccwpck_require__(97987);
 class PropertyInstruction extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -25591,7 +25591,7 @@ exports.PropertyInstruction = PropertyInstruction;
 
 /***/ }),
 
-/***/ 37459:
+/***/ 97987:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -25693,7 +25693,7 @@ exports.Util = Util;
 
 /***/ }),
 
-/***/ 63743:
+/***/ 63023:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -25793,7 +25793,7 @@ exports.Variable = Variable;
 
 /***/ }),
 
-/***/ 23430:
+/***/ 75318:
 /***/ ((module) => {
 
 "use strict";
@@ -25847,7 +25847,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 81167:
+/***/ 7935:
 /***/ ((module) => {
 
 "use strict";
@@ -25948,7 +25948,7 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 44583:
+/***/ 16855:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -26355,7 +26355,7 @@ exports.isEqual = isEqual;
 
 /***/ }),
 
-/***/ 66237:
+/***/ 91757:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -26724,10 +26724,10 @@ exports.utilToBase = utilToBase;
 
 /***/ }),
 
-/***/ 7686:
+/***/ 22838:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { X509CertificateGenerator, X509Certificate, cryptoProvider,  X509ChainBuilder, BasicConstraintsExtension, KeyUsagesExtension, KeyUsageFlags, ExtendedKeyUsageExtension, ExtendedKeyUsage, SubjectAlternativeNameExtension, GeneralName } = __nccwpck_require__(8927);
+const { X509CertificateGenerator, X509Certificate, cryptoProvider,  X509ChainBuilder, BasicConstraintsExtension, KeyUsagesExtension, KeyUsageFlags, ExtendedKeyUsageExtension, ExtendedKeyUsage, SubjectAlternativeNameExtension, GeneralName } = __nccwpck_require__(84111);
 const nodeCrypto = __nccwpck_require__(76982);
 
 // Use Node.js native webcrypto
@@ -27305,7 +27305,7 @@ exports.generate = async function generate(attrs, options) {
 
 /***/ }),
 
-/***/ 61860:
+/***/ 18260:
 /***/ ((module) => {
 
 /******************************************************************************
@@ -27772,16 +27772,16 @@ var __rewriteRelativeImportExtension;
 
 /***/ }),
 
-/***/ 88017:
+/***/ 4257:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(59774);
-const dependency_container_1 = __nccwpck_require__(72316);
-const injection_token_1 = __nccwpck_require__(62131);
-const error_helpers_1 = __nccwpck_require__(97341);
+const reflection_helpers_1 = __nccwpck_require__(11982);
+const dependency_container_1 = __nccwpck_require__(11500);
+const injection_token_1 = __nccwpck_require__(54947);
+const error_helpers_1 = __nccwpck_require__(6445);
 function autoInjectable() {
     return function (target) {
         const paramInfo = reflection_helpers_1.getParamInfo(target);
@@ -27826,41 +27826,41 @@ exports["default"] = autoInjectable;
 
 /***/ }),
 
-/***/ 36266:
+/***/ 22106:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var auto_injectable_1 = __nccwpck_require__(88017);
+var auto_injectable_1 = __nccwpck_require__(4257);
 Object.defineProperty(exports, "autoInjectable", ({ enumerable: true, get: function () { return auto_injectable_1.default; } }));
-var inject_1 = __nccwpck_require__(89953);
+var inject_1 = __nccwpck_require__(98193);
 Object.defineProperty(exports, "inject", ({ enumerable: true, get: function () { return inject_1.default; } }));
-var injectable_1 = __nccwpck_require__(36477);
+var injectable_1 = __nccwpck_require__(31117);
 Object.defineProperty(exports, "injectable", ({ enumerable: true, get: function () { return injectable_1.default; } }));
-var registry_1 = __nccwpck_require__(29931);
+var registry_1 = __nccwpck_require__(98235);
 Object.defineProperty(exports, "registry", ({ enumerable: true, get: function () { return registry_1.default; } }));
-var singleton_1 = __nccwpck_require__(46287);
+var singleton_1 = __nccwpck_require__(20351);
 Object.defineProperty(exports, "singleton", ({ enumerable: true, get: function () { return singleton_1.default; } }));
-var inject_all_1 = __nccwpck_require__(73967);
+var inject_all_1 = __nccwpck_require__(69663);
 Object.defineProperty(exports, "injectAll", ({ enumerable: true, get: function () { return inject_all_1.default; } }));
-var inject_all_with_transform_1 = __nccwpck_require__(5417);
+var inject_all_with_transform_1 = __nccwpck_require__(94809);
 Object.defineProperty(exports, "injectAllWithTransform", ({ enumerable: true, get: function () { return inject_all_with_transform_1.default; } }));
-var inject_with_transform_1 = __nccwpck_require__(23963);
+var inject_with_transform_1 = __nccwpck_require__(52491);
 Object.defineProperty(exports, "injectWithTransform", ({ enumerable: true, get: function () { return inject_with_transform_1.default; } }));
-var scoped_1 = __nccwpck_require__(67460);
+var scoped_1 = __nccwpck_require__(55764);
 Object.defineProperty(exports, "scoped", ({ enumerable: true, get: function () { return scoped_1.default; } }));
 
 
 /***/ }),
 
-/***/ 5417:
+/***/ 94809:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(59774);
+const reflection_helpers_1 = __nccwpck_require__(11982);
 function injectAllWithTransform(token, transformer, ...args) {
     const data = {
         token,
@@ -27875,13 +27875,13 @@ exports["default"] = injectAllWithTransform;
 
 /***/ }),
 
-/***/ 73967:
+/***/ 69663:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(59774);
+const reflection_helpers_1 = __nccwpck_require__(11982);
 function injectAll(token, options) {
     const data = {
         token,
@@ -27895,13 +27895,13 @@ exports["default"] = injectAll;
 
 /***/ }),
 
-/***/ 23963:
+/***/ 52491:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(59774);
+const reflection_helpers_1 = __nccwpck_require__(11982);
 function injectWithTransform(token, transformer, ...args) {
     return reflection_helpers_1.defineInjectionTokenMetadata(token, {
         transformToken: transformer,
@@ -27913,13 +27913,13 @@ exports["default"] = injectWithTransform;
 
 /***/ }),
 
-/***/ 89953:
+/***/ 98193:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(59774);
+const reflection_helpers_1 = __nccwpck_require__(11982);
 function inject(token, options) {
     const data = {
         token,
@@ -27933,15 +27933,15 @@ exports["default"] = inject;
 
 /***/ }),
 
-/***/ 36477:
+/***/ 31117:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(59774);
-const dependency_container_1 = __nccwpck_require__(72316);
-const dependency_container_2 = __nccwpck_require__(72316);
+const reflection_helpers_1 = __nccwpck_require__(11982);
+const dependency_container_1 = __nccwpck_require__(11500);
+const dependency_container_2 = __nccwpck_require__(11500);
 function injectable(options) {
     return function (target) {
         dependency_container_1.typeInfo.set(target, reflection_helpers_1.getParamInfo(target));
@@ -27962,14 +27962,14 @@ exports["default"] = injectable;
 
 /***/ }),
 
-/***/ 29931:
+/***/ 98235:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(66395);
-const dependency_container_1 = __nccwpck_require__(72316);
+const tslib_1 = __nccwpck_require__(61611);
+const dependency_container_1 = __nccwpck_require__(11500);
 function registry(registrations = []) {
     return function (target) {
         registrations.forEach((_a) => {
@@ -27984,14 +27984,14 @@ exports["default"] = registry;
 
 /***/ }),
 
-/***/ 67460:
+/***/ 55764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const injectable_1 = __nccwpck_require__(36477);
-const dependency_container_1 = __nccwpck_require__(72316);
+const injectable_1 = __nccwpck_require__(31117);
+const dependency_container_1 = __nccwpck_require__(11500);
 function scoped(lifecycle, token) {
     return function (target) {
         injectable_1.default()(target);
@@ -28005,14 +28005,14 @@ exports["default"] = scoped;
 
 /***/ }),
 
-/***/ 46287:
+/***/ 20351:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const injectable_1 = __nccwpck_require__(36477);
-const dependency_container_1 = __nccwpck_require__(72316);
+const injectable_1 = __nccwpck_require__(31117);
+const dependency_container_1 = __nccwpck_require__(11500);
 function singleton() {
     return function (target) {
         injectable_1.default()(target);
@@ -28024,24 +28024,24 @@ exports["default"] = singleton;
 
 /***/ }),
 
-/***/ 72316:
+/***/ 11500:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.instance = exports.typeInfo = void 0;
-const tslib_1 = __nccwpck_require__(66395);
-const providers_1 = __nccwpck_require__(98754);
-const provider_1 = __nccwpck_require__(90197);
-const injection_token_1 = __nccwpck_require__(62131);
-const registry_1 = __nccwpck_require__(69920);
-const lifecycle_1 = __nccwpck_require__(68357);
-const resolution_context_1 = __nccwpck_require__(87063);
-const error_helpers_1 = __nccwpck_require__(97341);
-const lazy_helpers_1 = __nccwpck_require__(60305);
-const disposable_1 = __nccwpck_require__(58079);
-const interceptors_1 = __nccwpck_require__(74027);
+const tslib_1 = __nccwpck_require__(61611);
+const providers_1 = __nccwpck_require__(5298);
+const provider_1 = __nccwpck_require__(62693);
+const injection_token_1 = __nccwpck_require__(54947);
+const registry_1 = __nccwpck_require__(65648);
+const lifecycle_1 = __nccwpck_require__(26069);
+const resolution_context_1 = __nccwpck_require__(95335);
+const error_helpers_1 = __nccwpck_require__(6445);
+const lazy_helpers_1 = __nccwpck_require__(69665);
+const disposable_1 = __nccwpck_require__(54575);
+const interceptors_1 = __nccwpck_require__(16667);
 exports.typeInfo = new Map();
 class InternalDependencyContainer {
     constructor(parent) {
@@ -28373,7 +28373,7 @@ exports["default"] = exports.instance;
 
 /***/ }),
 
-/***/ 97341:
+/***/ 6445:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28400,23 +28400,23 @@ exports.formatErrorCtor = formatErrorCtor;
 
 /***/ }),
 
-/***/ 85702:
+/***/ 86358:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var instance_caching_factory_1 = __nccwpck_require__(85712);
+var instance_caching_factory_1 = __nccwpck_require__(25376);
 Object.defineProperty(exports, "instanceCachingFactory", ({ enumerable: true, get: function () { return instance_caching_factory_1.default; } }));
-var instance_per_container_caching_factory_1 = __nccwpck_require__(80564);
+var instance_per_container_caching_factory_1 = __nccwpck_require__(81636);
 Object.defineProperty(exports, "instancePerContainerCachingFactory", ({ enumerable: true, get: function () { return instance_per_container_caching_factory_1.default; } }));
-var predicate_aware_class_factory_1 = __nccwpck_require__(55022);
+var predicate_aware_class_factory_1 = __nccwpck_require__(3070);
 Object.defineProperty(exports, "predicateAwareClassFactory", ({ enumerable: true, get: function () { return predicate_aware_class_factory_1.default; } }));
 
 
 /***/ }),
 
-/***/ 85712:
+/***/ 25376:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28436,7 +28436,7 @@ exports["default"] = instanceCachingFactory;
 
 /***/ }),
 
-/***/ 80564:
+/***/ 81636:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28458,7 +28458,7 @@ exports["default"] = instancePerContainerCachingFactory;
 
 /***/ }),
 
-/***/ 55022:
+/***/ 3070:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28485,37 +28485,37 @@ exports["default"] = predicateAwareClassFactory;
 
 /***/ }),
 
-/***/ 25279:
+/***/ 41103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(66395);
+const tslib_1 = __nccwpck_require__(61611);
 if (typeof Reflect === "undefined" || !Reflect.getMetadata) {
     throw new Error(`tsyringe requires a reflect polyfill. Please add 'import "reflect-metadata"' to the top of your entry point.`);
 }
-var types_1 = __nccwpck_require__(14661);
+var types_1 = __nccwpck_require__(20085);
 Object.defineProperty(exports, "Lifecycle", ({ enumerable: true, get: function () { return types_1.Lifecycle; } }));
-tslib_1.__exportStar(__nccwpck_require__(36266), exports);
-tslib_1.__exportStar(__nccwpck_require__(85702), exports);
-tslib_1.__exportStar(__nccwpck_require__(98754), exports);
-var lazy_helpers_1 = __nccwpck_require__(60305);
+tslib_1.__exportStar(__nccwpck_require__(22106), exports);
+tslib_1.__exportStar(__nccwpck_require__(86358), exports);
+tslib_1.__exportStar(__nccwpck_require__(5298), exports);
+var lazy_helpers_1 = __nccwpck_require__(69665);
 Object.defineProperty(exports, "delay", ({ enumerable: true, get: function () { return lazy_helpers_1.delay; } }));
-var dependency_container_1 = __nccwpck_require__(72316);
+var dependency_container_1 = __nccwpck_require__(11500);
 Object.defineProperty(exports, "container", ({ enumerable: true, get: function () { return dependency_container_1.instance; } }));
 
 
 /***/ }),
 
-/***/ 74027:
+/***/ 16667:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PostResolutionInterceptors = exports.PreResolutionInterceptors = void 0;
-const registry_base_1 = __nccwpck_require__(21460);
+const registry_base_1 = __nccwpck_require__(46884);
 class PreResolutionInterceptors extends registry_base_1.default {
 }
 exports.PreResolutionInterceptors = PreResolutionInterceptors;
@@ -28533,7 +28533,7 @@ exports["default"] = Interceptors;
 
 /***/ }),
 
-/***/ 60305:
+/***/ 69665:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28595,7 +28595,7 @@ exports.delay = delay;
 
 /***/ }),
 
-/***/ 8294:
+/***/ 3126:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28610,7 +28610,7 @@ exports.isClassProvider = isClassProvider;
 
 /***/ }),
 
-/***/ 55336:
+/***/ 3032:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28625,34 +28625,34 @@ exports.isFactoryProvider = isFactoryProvider;
 
 /***/ }),
 
-/***/ 98754:
+/***/ 5298:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var class_provider_1 = __nccwpck_require__(8294);
+var class_provider_1 = __nccwpck_require__(3126);
 Object.defineProperty(exports, "isClassProvider", ({ enumerable: true, get: function () { return class_provider_1.isClassProvider; } }));
-var factory_provider_1 = __nccwpck_require__(55336);
+var factory_provider_1 = __nccwpck_require__(3032);
 Object.defineProperty(exports, "isFactoryProvider", ({ enumerable: true, get: function () { return factory_provider_1.isFactoryProvider; } }));
-var injection_token_1 = __nccwpck_require__(62131);
+var injection_token_1 = __nccwpck_require__(54947);
 Object.defineProperty(exports, "isNormalToken", ({ enumerable: true, get: function () { return injection_token_1.isNormalToken; } }));
-var token_provider_1 = __nccwpck_require__(21033);
+var token_provider_1 = __nccwpck_require__(57177);
 Object.defineProperty(exports, "isTokenProvider", ({ enumerable: true, get: function () { return token_provider_1.isTokenProvider; } }));
-var value_provider_1 = __nccwpck_require__(82825);
+var value_provider_1 = __nccwpck_require__(84633);
 Object.defineProperty(exports, "isValueProvider", ({ enumerable: true, get: function () { return value_provider_1.isValueProvider; } }));
 
 
 /***/ }),
 
-/***/ 62131:
+/***/ 54947:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isConstructorToken = exports.isTransformDescriptor = exports.isTokenDescriptor = exports.isNormalToken = void 0;
-const lazy_helpers_1 = __nccwpck_require__(60305);
+const lazy_helpers_1 = __nccwpck_require__(69665);
 function isNormalToken(token) {
     return typeof token === "string" || typeof token === "symbol";
 }
@@ -28677,17 +28677,17 @@ exports.isConstructorToken = isConstructorToken;
 
 /***/ }),
 
-/***/ 90197:
+/***/ 62693:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isProvider = void 0;
-const class_provider_1 = __nccwpck_require__(8294);
-const value_provider_1 = __nccwpck_require__(82825);
-const token_provider_1 = __nccwpck_require__(21033);
-const factory_provider_1 = __nccwpck_require__(55336);
+const class_provider_1 = __nccwpck_require__(3126);
+const value_provider_1 = __nccwpck_require__(84633);
+const token_provider_1 = __nccwpck_require__(57177);
+const factory_provider_1 = __nccwpck_require__(3032);
 function isProvider(provider) {
     return (class_provider_1.isClassProvider(provider) ||
         value_provider_1.isValueProvider(provider) ||
@@ -28699,7 +28699,7 @@ exports.isProvider = isProvider;
 
 /***/ }),
 
-/***/ 21033:
+/***/ 57177:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28714,7 +28714,7 @@ exports.isTokenProvider = isTokenProvider;
 
 /***/ }),
 
-/***/ 82825:
+/***/ 84633:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28729,7 +28729,7 @@ exports.isValueProvider = isValueProvider;
 
 /***/ }),
 
-/***/ 59774:
+/***/ 11982:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28764,7 +28764,7 @@ exports.defineInjectionTokenMetadata = defineInjectionTokenMetadata;
 
 /***/ }),
 
-/***/ 21460:
+/***/ 46884:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28811,13 +28811,13 @@ exports["default"] = RegistryBase;
 
 /***/ }),
 
-/***/ 69920:
+/***/ 65648:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const registry_base_1 = __nccwpck_require__(21460);
+const registry_base_1 = __nccwpck_require__(46884);
 class Registry extends registry_base_1.default {
 }
 exports["default"] = Registry;
@@ -28825,7 +28825,7 @@ exports["default"] = Registry;
 
 /***/ }),
 
-/***/ 87063:
+/***/ 95335:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28841,7 +28841,7 @@ exports["default"] = ResolutionContext;
 
 /***/ }),
 
-/***/ 58079:
+/***/ 54575:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28862,19 +28862,19 @@ exports.isDisposable = isDisposable;
 
 /***/ }),
 
-/***/ 14661:
+/***/ 20085:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var lifecycle_1 = __nccwpck_require__(68357);
+var lifecycle_1 = __nccwpck_require__(26069);
 Object.defineProperty(exports, "Lifecycle", ({ enumerable: true, get: function () { return lifecycle_1.default; } }));
 
 
 /***/ }),
 
-/***/ 68357:
+/***/ 26069:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28892,7 +28892,7 @@ exports["default"] = Lifecycle;
 
 /***/ }),
 
-/***/ 66395:
+/***/ 61611:
 /***/ ((module) => {
 
 /*! *****************************************************************************
@@ -29183,38 +29183,38 @@ var __createBinding;
 
 /***/ }),
 
-/***/ 24371:
+/***/ 42480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Client = __nccwpck_require__(23701)
-const Dispatcher = __nccwpck_require__(30883)
-const Pool = __nccwpck_require__(30628)
-const BalancedPool = __nccwpck_require__(837)
-const RoundRobinPool = __nccwpck_require__(45520)
-const Agent = __nccwpck_require__(57405)
-const ProxyAgent = __nccwpck_require__(76672)
-const Socks5ProxyAgent = __nccwpck_require__(87223)
-const EnvHttpProxyAgent = __nccwpck_require__(53137)
-const RetryAgent = __nccwpck_require__(30050)
-const H2CClient = __nccwpck_require__(36815)
-const errors = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(81285)
+const Dispatcher = __nccwpck_require__(97939)
+const Pool = __nccwpck_require__(92244)
+const BalancedPool = __nccwpck_require__(2549)
+const RoundRobinPool = __nccwpck_require__(8512)
+const Agent = __nccwpck_require__(58285)
+const ProxyAgent = __nccwpck_require__(39920)
+const Socks5ProxyAgent = __nccwpck_require__(18151)
+const EnvHttpProxyAgent = __nccwpck_require__(40929)
+const RetryAgent = __nccwpck_require__(71346)
+const H2CClient = __nccwpck_require__(46591)
+const errors = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(56615)
-const buildConnector = __nccwpck_require__(59136)
-const MockClient = __nccwpck_require__(47365)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(30431)
-const MockAgent = __nccwpck_require__(47501)
-const MockPool = __nccwpck_require__(94004)
-const SnapshotAgent = __nccwpck_require__(55095)
-const mockErrors = __nccwpck_require__(52429)
-const RetryHandler = __nccwpck_require__(17816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
-const DecoratorHandler = __nccwpck_require__(58155)
-const RedirectHandler = __nccwpck_require__(8754)
+const api = __nccwpck_require__(88567)
+const buildConnector = __nccwpck_require__(32784)
+const MockClient = __nccwpck_require__(9493)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(55663)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(45220)
+const SnapshotAgent = __nccwpck_require__(69447)
+const mockErrors = __nccwpck_require__(49917)
+const RetryHandler = __nccwpck_require__(45640)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(78421)
+const DecoratorHandler = __nccwpck_require__(80091)
+const RedirectHandler = __nccwpck_require__(67970)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -29234,21 +29234,21 @@ module.exports.RetryHandler = RetryHandler
 module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(21514),
-  responseError: __nccwpck_require__(8918),
-  retry: __nccwpck_require__(92026),
-  dump: __nccwpck_require__(88060),
-  dns: __nccwpck_require__(70379),
-  cache: __nccwpck_require__(75542),
-  decompress: __nccwpck_require__(40557),
-  deduplicate: __nccwpck_require__(67240)
+  redirect: __nccwpck_require__(20730),
+  responseError: __nccwpck_require__(6790),
+  retry: __nccwpck_require__(74346),
+  dump: __nccwpck_require__(78412),
+  dns: __nccwpck_require__(48731),
+  cache: __nccwpck_require__(17382),
+  decompress: __nccwpck_require__(82397),
+  deduplicate: __nccwpck_require__(69464)
 }
 
 module.exports.cacheStores = {
-  MemoryCacheStore: __nccwpck_require__(74889)
+  MemoryCacheStore: __nccwpck_require__(22009)
 }
 
-const SqliteCacheStore = __nccwpck_require__(71522)
+const SqliteCacheStore = __nccwpck_require__(60274)
 module.exports.cacheStores.SqliteCacheStore = SqliteCacheStore
 
 module.exports.buildConnector = buildConnector
@@ -29310,7 +29310,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(54398).fetch)
+const fetchImpl = (__nccwpck_require__(58702).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -29350,22 +29350,22 @@ module.exports.fetch = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(60660).Headers
-module.exports.Response = __nccwpck_require__(99051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(35910).FormData
+module.exports.Headers = __nccwpck_require__(75524).Headers
+module.exports.Response = __nccwpck_require__(70715).Response
+module.exports.Request = __nccwpck_require__(30175).Request
+module.exports.FormData = __nccwpck_require__(41142).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(30179)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(36443)
+const { CacheStorage } = __nccwpck_require__(15965)
+const { kConstruct } = __nccwpck_require__(64043)
 
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(79061)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(16933)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
@@ -29373,21 +29373,21 @@ module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 module.exports.parseCookie = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(57708)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
-const { WebSocket, ping } = __nccwpck_require__(13726)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(77316)
+const { WebSocket, ping } = __nccwpck_require__(71886)
 module.exports.WebSocket = WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
 module.exports.ping = ping
 
-module.exports.WebSocketStream = __nccwpck_require__(12873).WebSocketStream
-module.exports.WebSocketError = __nccwpck_require__(56919).WebSocketError
+module.exports.WebSocketStream = __nccwpck_require__(34841).WebSocketStream
+module.exports.WebSocketError = __nccwpck_require__(32039).WebSocketError
 
 module.exports.request = makeDispatcher(api.request)
 module.exports.stream = makeDispatcher(api.stream)
@@ -29403,7 +29403,7 @@ module.exports.MockAgent = MockAgent
 module.exports.SnapshotAgent = SnapshotAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(21238)
+const { EventSource } = __nccwpck_require__(61670)
 
 module.exports.EventSource = EventSource
 
@@ -29425,14 +29425,14 @@ module.exports.install = install
 
 /***/ }),
 
-/***/ 80158:
+/***/ 90670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(68707)
+const { addAbortListener } = __nccwpck_require__(84640)
+const { RequestAbortedError } = __nccwpck_require__(44627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -29492,7 +29492,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 34660:
+/***/ 42004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29500,9 +29500,9 @@ module.exports = {
 
 const assert = __nccwpck_require__(34589)
 const { AsyncResource } = __nccwpck_require__(16698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
+const { addSignal, removeSignal } = __nccwpck_require__(90670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -29610,7 +29610,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 76862:
+/***/ 65646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29627,9 +29627,9 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(80158)
+} = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
+const { addSignal, removeSignal } = __nccwpck_require__(90670)
 
 function noop () {}
 
@@ -29870,7 +29870,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 14043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29878,9 +29878,9 @@ module.exports = pipeline
 
 const assert = __nccwpck_require__(34589)
 const { AsyncResource } = __nccwpck_require__(16698)
-const { Readable } = __nccwpck_require__(49927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
+const { Readable } = __nccwpck_require__(80471)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
 
 function noop () {}
 
@@ -30092,7 +30092,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 29656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30101,9 +30101,9 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(34589)
 const { finished } = __nccwpck_require__(57075)
 const { AsyncResource } = __nccwpck_require__(16698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
+const { addSignal, removeSignal } = __nccwpck_require__(90670)
 
 function noop () {}
 
@@ -30309,18 +30309,18 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 61882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(44627)
 const { AsyncResource } = __nccwpck_require__(16698)
 const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(3440)
-const { kHTTP2Stream } = __nccwpck_require__(36443)
-const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const util = __nccwpck_require__(84640)
+const { kHTTP2Stream } = __nccwpck_require__(64043)
+const { addSignal, removeSignal } = __nccwpck_require__(90670)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -30428,22 +30428,22 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 56615:
+/***/ 88567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-module.exports.request = __nccwpck_require__(14043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(76862)
-module.exports.upgrade = __nccwpck_require__(61882)
-module.exports.connect = __nccwpck_require__(34660)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(29656)
+module.exports.pipeline = __nccwpck_require__(65646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(42004)
 
 
 /***/ }),
 
-/***/ 49927:
+/***/ 80471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30451,9 +30451,9 @@ module.exports.connect = __nccwpck_require__(34660)
 
 const assert = __nccwpck_require__(34589)
 const { Readable } = __nccwpck_require__(57075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
+const { ReadableStreamFrom } = __nccwpck_require__(84640)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -31031,7 +31031,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 74889:
+/***/ 22009:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -31039,7 +31039,7 @@ module.exports = {
 
 const { Writable } = __nccwpck_require__(57075)
 const { EventEmitter } = __nccwpck_require__(78474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(47659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(35355)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -31318,14 +31318,14 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 71522:
+/***/ 60274:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { Writable } = __nccwpck_require__(57075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(47659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(35355)
 
 let DatabaseSync
 
@@ -31795,7 +31795,7 @@ function headerValueEquals (lhs, rhs) {
 
 /***/ }),
 
-/***/ 59136:
+/***/ 32784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -31803,8 +31803,8 @@ function headerValueEquals (lhs, rhs) {
 
 const net = __nccwpck_require__(77030)
 const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+const util = __nccwpck_require__(84640)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 let tls // include tls conditionally since it is not always available
 
@@ -31962,7 +31962,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 10735:
+/***/ 22303:
 /***/ ((module) => {
 
 "use strict";
@@ -32113,7 +32113,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 42414:
+/***/ 53374:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -32348,7 +32348,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 68707:
+/***/ 44627:
 /***/ ((module) => {
 
 "use strict";
@@ -32833,7 +32833,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44655:
+/***/ 37311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -32842,7 +32842,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(68707)
+} = __nccwpck_require__(44627)
 const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
@@ -32859,9 +32859,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(42414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+} = __nccwpck_require__(84640)
+const { channels } = __nccwpck_require__(53374)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(22303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -33326,7 +33326,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 18082:
+/***/ 98290:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -33334,9 +33334,9 @@ module.exports = Request
 
 const { EventEmitter } = __nccwpck_require__(78474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(68707)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(44627)
 const { debuglog } = __nccwpck_require__(57975)
-const { parseAddress } = __nccwpck_require__(51732)
+const { parseAddress } = __nccwpck_require__(21796)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -33756,7 +33756,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 51732:
+/***/ 21796:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -33764,7 +33764,7 @@ module.exports = {
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(77030)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 /**
  * Parse an address and determine its type
@@ -33976,7 +33976,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 36443:
+/***/ 64043:
 /***/ ((module) => {
 
 "use strict";
@@ -34060,7 +34060,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 67752:
+/***/ 84152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -34069,7 +34069,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(10735)
+} = __nccwpck_require__(22303)
 
 class TstNode {
   /** @type {any} */
@@ -34228,23 +34228,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 84640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(64043)
 const { IncomingMessage } = __nccwpck_require__(37067)
 const stream = __nccwpck_require__(57075)
 const net = __nccwpck_require__(77030)
 const { stringify } = __nccwpck_require__(41792)
 const { EventEmitter: EE } = __nccwpck_require__(78474)
-const timers = __nccwpck_require__(96603)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
-const { tree } = __nccwpck_require__(67752)
+const timers = __nccwpck_require__(91275)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(44627)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(22303)
+const { tree } = __nccwpck_require__(84152)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -35249,18 +35249,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 57405:
+/***/ 58285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(68707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(36443)
-const DispatcherBase = __nccwpck_require__(21841)
-const Pool = __nccwpck_require__(30628)
-const Client = __nccwpck_require__(23701)
-const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(44627)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(64043)
+const DispatcherBase = __nccwpck_require__(19265)
+const Pool = __nccwpck_require__(92244)
+const Client = __nccwpck_require__(81285)
+const util = __nccwpck_require__(84640)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -35419,7 +35419,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 2549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -35428,7 +35428,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(68707)
+} = __nccwpck_require__(44627)
 const {
   PoolBase,
   kClients,
@@ -35436,10 +35436,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(42128)
-const Pool = __nccwpck_require__(30628)
-const { kUrl } = __nccwpck_require__(36443)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(73856)
+const Pool = __nccwpck_require__(92244)
+const { kUrl } = __nccwpck_require__(64043)
+const util = __nccwpck_require__(84640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -35648,7 +35648,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 29133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -35657,9 +35657,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(42414)
-const timers = __nccwpck_require__(96603)
+const util = __nccwpck_require__(84640)
+const { channels } = __nccwpck_require__(53374)
+const timers = __nccwpck_require__(91275)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -35672,7 +35672,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(68707)
+} = __nccwpck_require__(44627)
 const {
   kUrl,
   kReset,
@@ -35706,9 +35706,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(36443)
+} = __nccwpck_require__(64043)
 
-const constants = __nccwpck_require__(52824)
+const constants = __nccwpck_require__(80776)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -35720,7 +35720,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
 
@@ -35741,7 +35741,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(53434))
+      mod = new WebAssembly.Module(__nccwpck_require__(88586))
     } catch {
     }
   }
@@ -35751,7 +35751,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(63870))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(7630))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -36820,7 +36820,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(84492).extractBody)
+      extractBody = (__nccwpck_require__(46396).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -37425,7 +37425,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 88788:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -37433,7 +37433,7 @@ module.exports = connectH1
 
 const assert = __nccwpck_require__(34589)
 const { pipeline } = __nccwpck_require__(57075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(84640)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -37442,7 +37442,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(68707)
+} = __nccwpck_require__(44627)
 const {
   kUrl,
   kReset,
@@ -37471,8 +37471,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(36443)
-const { channels } = __nccwpck_require__(42414)
+} = __nccwpck_require__(64043)
+const { channels } = __nccwpck_require__(53374)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -38091,7 +38091,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(84492).extractBody)
+    extractBody ??= (__nccwpck_require__(46396).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -38489,7 +38489,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 23701:
+/***/ 81285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -38498,17 +38498,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(34589)
 const net = __nccwpck_require__(77030)
 const http = __nccwpck_require__(37067)
-const util = __nccwpck_require__(3440)
-const { ClientStats } = __nccwpck_require__(46854)
-const { channels } = __nccwpck_require__(42414)
-const Request = __nccwpck_require__(44655)
-const DispatcherBase = __nccwpck_require__(21841)
+const util = __nccwpck_require__(84640)
+const { ClientStats } = __nccwpck_require__(17782)
+const { channels } = __nccwpck_require__(53374)
+const Request = __nccwpck_require__(37311)
+const DispatcherBase = __nccwpck_require__(19265)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(68707)
-const buildConnector = __nccwpck_require__(59136)
+} = __nccwpck_require__(44627)
+const buildConnector = __nccwpck_require__(32784)
 const {
   kUrl,
   kServerName,
@@ -38551,9 +38551,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(36443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(88788)
+} = __nccwpck_require__(64043)
+const connectH1 = __nccwpck_require__(29133)
+const connectH2 = __nccwpck_require__(4548)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -39166,21 +39166,21 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 21841:
+/***/ 19265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(30883)
-const UnwrapHandler = __nccwpck_require__(92365)
+const Dispatcher = __nccwpck_require__(97939)
+const UnwrapHandler = __nccwpck_require__(14589)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(68707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(36443)
+} = __nccwpck_require__(44627)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(64043)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -39370,13 +39370,13 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 30883:
+/***/ 97939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const EventEmitter = __nccwpck_require__(78474)
-const WrapHandler = __nccwpck_require__(99510)
+const WrapHandler = __nccwpck_require__(77158)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -39426,16 +39426,16 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 53137:
+/***/ 40929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const DispatcherBase = __nccwpck_require__(21841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(36443)
-const ProxyAgent = __nccwpck_require__(76672)
-const Agent = __nccwpck_require__(57405)
+const DispatcherBase = __nccwpck_require__(19265)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(64043)
+const ProxyAgent = __nccwpck_require__(39920)
+const Agent = __nccwpck_require__(58285)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -39580,7 +39580,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 64660:
+/***/ 95844:
 /***/ ((module) => {
 
 "use strict";
@@ -39723,14 +39723,14 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 36815:
+/***/ 46591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(68707)
-const Client = __nccwpck_require__(23701)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
+const Client = __nccwpck_require__(81285)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -39782,16 +39782,16 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 42128:
+/***/ 73856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { PoolStats } = __nccwpck_require__(46854)
-const DispatcherBase = __nccwpck_require__(21841)
-const FixedQueue = __nccwpck_require__(64660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const { PoolStats } = __nccwpck_require__(17782)
+const DispatcherBase = __nccwpck_require__(19265)
+const FixedQueue = __nccwpck_require__(95844)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(64043)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -40004,7 +40004,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 30628:
+/***/ 92244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40017,14 +40017,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(42128)
-const Client = __nccwpck_require__(23701)
+} = __nccwpck_require__(73856)
+const Client = __nccwpck_require__(81285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(36443)
-const buildConnector = __nccwpck_require__(59136)
+} = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
+const { kUrl } = __nccwpck_require__(64043)
+const buildConnector = __nccwpck_require__(32784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -40130,21 +40130,21 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 76672:
+/***/ 39920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
-const Agent = __nccwpck_require__(57405)
-const Pool = __nccwpck_require__(30628)
-const DispatcherBase = __nccwpck_require__(21841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68707)
-const buildConnector = __nccwpck_require__(59136)
-const Client = __nccwpck_require__(23701)
-const { channels } = __nccwpck_require__(42414)
-const Socks5ProxyAgent = __nccwpck_require__(87223)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(64043)
+const Agent = __nccwpck_require__(58285)
+const Pool = __nccwpck_require__(92244)
+const DispatcherBase = __nccwpck_require__(19265)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(44627)
+const buildConnector = __nccwpck_require__(32784)
+const Client = __nccwpck_require__(81285)
+const { channels } = __nccwpck_require__(53374)
+const Socks5ProxyAgent = __nccwpck_require__(18151)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -40457,14 +40457,14 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 30050:
+/***/ 71346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Dispatcher = __nccwpck_require__(30883)
-const RetryHandler = __nccwpck_require__(17816)
+const Dispatcher = __nccwpck_require__(97939)
+const RetryHandler = __nccwpck_require__(45640)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -40500,7 +40500,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 45520:
+/***/ 8512:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40513,14 +40513,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(42128)
-const Client = __nccwpck_require__(23701)
+} = __nccwpck_require__(73856)
+const Client = __nccwpck_require__(81285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(68707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(36443)
-const buildConnector = __nccwpck_require__(59136)
+} = __nccwpck_require__(44627)
+const util = __nccwpck_require__(84640)
+const { kUrl } = __nccwpck_require__(64043)
+const buildConnector = __nccwpck_require__(32784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -40645,7 +40645,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 87223:
+/***/ 18151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40654,12 +40654,12 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(73136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(21841)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
-const { Socks5Client, STATES } = __nccwpck_require__(18082)
-const { kDispatch, kClose, kDestroy } = __nccwpck_require__(36443)
-const Pool = __nccwpck_require__(30628)
-const buildConnector = __nccwpck_require__(59136)
+const DispatcherBase = __nccwpck_require__(19265)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { Socks5Client, STATES } = __nccwpck_require__(98290)
+const { kDispatch, kClose, kDestroy } = __nccwpck_require__(64043)
+const Pool = __nccwpck_require__(92244)
+const buildConnector = __nccwpck_require__(32784)
 const { debuglog } = __nccwpck_require__(57975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -40913,7 +40913,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 276:
+/***/ 83332:
 /***/ ((module) => {
 
 "use strict";
@@ -40954,7 +40954,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 32581:
+/***/ 78421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40964,8 +40964,8 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(68707)
-const Agent = __nccwpck_require__(57405)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
+const Agent = __nccwpck_require__(58285)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -41021,14 +41021,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 39976:
+/***/ 43448:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(3440)
-const { kRedirectCacheControl } = __nccwpck_require__(36443)
+const util = __nccwpck_require__(84640)
+const { kRedirectCacheControl } = __nccwpck_require__(64043)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -41036,7 +41036,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(47659)
+} = __nccwpck_require__(35355)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -41048,7 +41048,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(25453)
+const { parseHttpDate } = __nccwpck_require__(97149)
 
 function noop () {}
 
@@ -42210,7 +42210,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 17133:
+/***/ 90237:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -42342,14 +42342,14 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 58155:
+/***/ 80091:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const WrapHandler = __nccwpck_require__(99510)
+const WrapHandler = __nccwpck_require__(77158)
 
 /**
  * @deprecated
@@ -42417,13 +42417,13 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 53599:
+/***/ 40303:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { RequestAbortedError } = __nccwpck_require__(68707)
+const { RequestAbortedError } = __nccwpck_require__(44627)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -42929,16 +42929,16 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 8754:
+/***/ 67970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(36443)
+const util = __nccwpck_require__(84640)
+const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(64043)
 const assert = __nccwpck_require__(34589)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -43210,21 +43210,21 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 17816:
+/***/ 45640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
-const { RequestRetryError } = __nccwpck_require__(68707)
-const WrapHandler = __nccwpck_require__(99510)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(64043)
+const { RequestRetryError } = __nccwpck_require__(44627)
+const WrapHandler = __nccwpck_require__(77158)
 const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(84640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -43722,14 +43722,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 92365:
+/***/ 14589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { parseHeaders } = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { parseHeaders } = __nccwpck_require__(84640)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 const kResume = Symbol('resume')
 
@@ -43836,13 +43836,13 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 99510:
+/***/ 77158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 module.exports = class WrapHandler {
   #handler
@@ -43949,7 +43949,7 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 75542:
+/***/ 17382:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -43957,10 +43957,10 @@ function toRawHeaderValue (value) {
 
 const assert = __nccwpck_require__(34589)
 const { Readable } = __nccwpck_require__(57075)
-const util = __nccwpck_require__(3440)
-const CacheHandler = __nccwpck_require__(39976)
-const MemoryCacheStore = __nccwpck_require__(74889)
-const CacheRevalidationHandler = __nccwpck_require__(17133)
+const util = __nccwpck_require__(84640)
+const CacheHandler = __nccwpck_require__(43448)
+const MemoryCacheStore = __nccwpck_require__(22009)
+const CacheRevalidationHandler = __nccwpck_require__(90237)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -43970,9 +43970,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(47659)
-const { AbortError } = __nccwpck_require__(68707)
-const { parseHttpDate } = __nccwpck_require__(25453)
+} = __nccwpck_require__(35355)
+const { AbortError } = __nccwpck_require__(44627)
+const { parseHttpDate } = __nccwpck_require__(97149)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -44703,7 +44703,7 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 40557:
+/***/ 82397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -44711,9 +44711,9 @@ module.exports = (opts = {}) => {
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __nccwpck_require__(38522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(57075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(68707)
-const DecoratorHandler = __nccwpck_require__(58155)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(44627)
+const DecoratorHandler = __nccwpck_require__(80091)
+const { runtimeFeatures } = __nccwpck_require__(64521)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -45278,16 +45278,16 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 67240:
+/***/ 69464:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const diagnosticsChannel = __nccwpck_require__(53053)
-const util = __nccwpck_require__(3440)
-const DeduplicationHandler = __nccwpck_require__(53599)
-const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(47659)
+const util = __nccwpck_require__(84640)
+const DeduplicationHandler = __nccwpck_require__(40303)
+const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(35355)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -45403,15 +45403,15 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 70379:
+/***/ 48731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const { isIP } = __nccwpck_require__(77030)
 const { lookup } = __nccwpck_require__(40610)
-const DecoratorHandler = __nccwpck_require__(58155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(80091)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(44627)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -45982,14 +45982,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 88060:
+/***/ 78412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
-const DecoratorHandler = __nccwpck_require__(58155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(44627)
+const DecoratorHandler = __nccwpck_require__(80091)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -46089,13 +46089,13 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 21514:
+/***/ 20730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(67970)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections } = {}) {
   return (dispatch) => {
@@ -46118,15 +46118,15 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 8918:
+/***/ 6790:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(58155)
-const { ResponseError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(80091)
+const { ResponseError } = __nccwpck_require__(44627)
 
 class ResponseErrorHandler extends DecoratorHandler {
   #statusCode
@@ -46221,12 +46221,12 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 92026:
+/***/ 74346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
-const RetryHandler = __nccwpck_require__(17816)
+const RetryHandler = __nccwpck_require__(45640)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -46248,14 +46248,14 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 52824:
+/***/ 80776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(50172);
+const utils_1 = __nccwpck_require__(11308);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -46787,7 +46787,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 63870:
+/***/ 7630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -46811,7 +46811,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 53434:
+/***/ 88586:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -46835,7 +46835,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 50172:
+/***/ 11308:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -46855,14 +46855,14 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 47501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kClients } = __nccwpck_require__(36443)
-const Agent = __nccwpck_require__(57405)
+const { kClients } = __nccwpck_require__(64043)
+const Agent = __nccwpck_require__(58285)
 const {
   kAgent,
   kMockAgentSet,
@@ -46880,14 +46880,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(91117)
-const MockClient = __nccwpck_require__(47365)
-const MockPool = __nccwpck_require__(94004)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(53397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
-const Dispatcher = __nccwpck_require__(30883)
-const PendingInterceptorsFormatter = __nccwpck_require__(56142)
-const { MockCallHistory } = __nccwpck_require__(30431)
+} = __nccwpck_require__(90941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(45220)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(58981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(44627)
+const Dispatcher = __nccwpck_require__(97939)
+const PendingInterceptorsFormatter = __nccwpck_require__(81726)
+const { MockCallHistory } = __nccwpck_require__(55663)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -47095,14 +47095,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 30431:
+/***/ 55663:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(91117)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(90941)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -47351,15 +47351,15 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 47365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(57975)
-const Client = __nccwpck_require__(23701)
-const { buildMockDispatch } = __nccwpck_require__(53397)
+const Client = __nccwpck_require__(81285)
+const { buildMockDispatch } = __nccwpck_require__(58981)
 const {
   kDispatches,
   kMockAgent,
@@ -47369,10 +47369,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(91117)
-const { MockInterceptor } = __nccwpck_require__(31511)
-const Symbols = __nccwpck_require__(36443)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+} = __nccwpck_require__(90941)
+const { MockInterceptor } = __nccwpck_require__(35015)
+const Symbols = __nccwpck_require__(64043)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -47427,13 +47427,13 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 52429:
+/***/ 49917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { UndiciError } = __nccwpck_require__(68707)
+const { UndiciError } = __nccwpck_require__(44627)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -47464,13 +47464,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 31511:
+/***/ 35015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(58981)
 const {
   kDispatches,
   kDispatchKey,
@@ -47479,9 +47479,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(91117)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(90941)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { serializePathWithQuery } = __nccwpck_require__(84640)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -47681,15 +47681,15 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 94004:
+/***/ 45220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(57975)
-const Pool = __nccwpck_require__(30628)
-const { buildMockDispatch } = __nccwpck_require__(53397)
+const Pool = __nccwpck_require__(92244)
+const { buildMockDispatch } = __nccwpck_require__(58981)
 const {
   kDispatches,
   kMockAgent,
@@ -47699,10 +47699,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(91117)
-const { MockInterceptor } = __nccwpck_require__(31511)
-const Symbols = __nccwpck_require__(36443)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+} = __nccwpck_require__(90941)
+const { MockInterceptor } = __nccwpck_require__(35015)
+const Symbols = __nccwpck_require__(64043)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -47757,7 +47757,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 91117:
+/***/ 90941:
 /***/ ((module) => {
 
 "use strict";
@@ -47797,13 +47797,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 53397:
+/***/ 58981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { MockNotMatchedError } = __nccwpck_require__(52429)
+const { MockNotMatchedError } = __nccwpck_require__(49917)
 const {
   kDispatches,
   kMockAgent,
@@ -47811,15 +47811,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(91117)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(90941)
+const { serializePathWithQuery } = __nccwpck_require__(84640)
 const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(57975)
-const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -48291,7 +48291,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 56142:
+/***/ 81726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -48342,18 +48342,18 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 55095:
+/***/ 69447:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Agent = __nccwpck_require__(57405)
-const MockAgent = __nccwpck_require__(47501)
-const { SnapshotRecorder } = __nccwpck_require__(13766)
-const WrapHandler = __nccwpck_require__(99510)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
-const { validateSnapshotMode } = __nccwpck_require__(9683)
+const Agent = __nccwpck_require__(58285)
+const MockAgent = __nccwpck_require__(1437)
+const { SnapshotRecorder } = __nccwpck_require__(95798)
+const WrapHandler = __nccwpck_require__(77158)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(44627)
+const { validateSnapshotMode } = __nccwpck_require__(41699)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -48703,7 +48703,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 13766:
+/***/ 95798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -48712,8 +48712,8 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(51455)
 const { dirname, resolve } = __nccwpck_require__(76760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(87997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(44627)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(41699)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -49299,14 +49299,14 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 9683:
+/***/ 41699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(68707)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { runtimeFeatures } = __nccwpck_require__(64521)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -49465,7 +49465,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 47659:
+/***/ 35355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -49476,9 +49476,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(84640)
 
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+const { serializePathWithQuery } = __nccwpck_require__(84640)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -50182,7 +50182,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 25453:
+/***/ 97149:
 /***/ ((module) => {
 
 "use strict";
@@ -50860,7 +50860,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 56436:
+/***/ 76132:
 /***/ ((module) => {
 
 "use strict";
@@ -50896,7 +50896,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 313:
+/***/ 64521:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51028,7 +51028,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 46854:
+/***/ 17782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51041,7 +51041,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(36443)
+} = __nccwpck_require__(64043)
 
 class ClientStats {
   constructor (client) {
@@ -51068,7 +51068,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 96603:
+/***/ 91275:
 /***/ ((module) => {
 
 "use strict";
@@ -51501,7 +51501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 89634:
+/***/ 78514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51509,15 +51509,15 @@ module.exports = {
 
 const assert = __nccwpck_require__(34589)
 
-const { kConstruct } = __nccwpck_require__(36443)
-const { urlEquals, getFieldValues } = __nccwpck_require__(76798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(47879)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(99051)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(54398)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(73168)
-const { createDeferredPromise } = __nccwpck_require__(56436)
+const { kConstruct } = __nccwpck_require__(64043)
+const { urlEquals, getFieldValues } = __nccwpck_require__(16814)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(84640)
+const { webidl } = __nccwpck_require__(95159)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(70715)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(30175)
+const { fetching } = __nccwpck_require__(58702)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(19520)
+const { createDeferredPromise } = __nccwpck_require__(76132)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -52373,16 +52373,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 15965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Cache } = __nccwpck_require__(89634)
-const { webidl } = __nccwpck_require__(47879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(36443)
+const { Cache } = __nccwpck_require__(78514)
+const { webidl } = __nccwpck_require__(95159)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { kConstruct } = __nccwpck_require__(64043)
 
 class CacheStorage {
   /**
@@ -52533,15 +52533,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 76798:
+/***/ 16814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { URLSerializer } = __nccwpck_require__(51900)
-const { isValidHeaderName } = __nccwpck_require__(73168)
+const { URLSerializer } = __nccwpck_require__(57708)
+const { isValidHeaderName } = __nccwpck_require__(19520)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -52586,7 +52586,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 71276:
+/***/ 33404:
 /***/ ((module) => {
 
 "use strict";
@@ -52606,16 +52606,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 79061:
+/***/ 16933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { parseSetCookie } = __nccwpck_require__(11978)
-const { stringify } = __nccwpck_require__(57797)
-const { webidl } = __nccwpck_require__(47879)
-const { Headers } = __nccwpck_require__(60660)
+const { parseSetCookie } = __nccwpck_require__(58906)
+const { stringify } = __nccwpck_require__(41077)
+const { webidl } = __nccwpck_require__(95159)
+const { Headers } = __nccwpck_require__(75524)
 
 const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean))
 
@@ -52815,15 +52815,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 11978:
+/***/ 58906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(71276)
-const { isCTLExcludingHtab } = __nccwpck_require__(57797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(60484)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(33404)
+const { isCTLExcludingHtab } = __nccwpck_require__(41077)
 const assert = __nccwpck_require__(34589)
 
 /**
@@ -53138,7 +53138,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 57797:
+/***/ 41077:
 /***/ ((module) => {
 
 "use strict";
@@ -53517,14 +53517,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 24031:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(57075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(94811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(63691)
 
 /**
  * @type {number[]} BOM
@@ -54100,23 +54100,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 21238:
+/***/ 61670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { pipeline } = __nccwpck_require__(57075)
-const { fetching } = __nccwpck_require__(54398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(47879)
-const { EventSourceStream } = __nccwpck_require__(24031)
-const { parseMIMEType } = __nccwpck_require__(51900)
-const { createFastMessageEvent } = __nccwpck_require__(15188)
-const { isNetworkError } = __nccwpck_require__(99051)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(73168)
-const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { fetching } = __nccwpck_require__(58702)
+const { makeRequest } = __nccwpck_require__(30175)
+const { webidl } = __nccwpck_require__(95159)
+const { EventSourceStream } = __nccwpck_require__(335)
+const { parseMIMEType } = __nccwpck_require__(57708)
+const { createFastMessageEvent } = __nccwpck_require__(77316)
+const { isNetworkError } = __nccwpck_require__(70715)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { environmentSettingsObject } = __nccwpck_require__(19520)
+const { getGlobalDispatcher } = __nccwpck_require__(78421)
 
 let experimentalWarned = false
 
@@ -54612,7 +54612,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 94811:
+/***/ 63691:
 /***/ ((module) => {
 
 "use strict";
@@ -54649,30 +54649,30 @@ module.exports = {
 
 /***/ }),
 
-/***/ 84492:
+/***/ 46396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(84640)
 const {
   ReadableStreamFrom,
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(73168)
-const { FormData, setFormDataState } = __nccwpck_require__(35910)
-const { webidl } = __nccwpck_require__(47879)
+} = __nccwpck_require__(19520)
+const { FormData, setFormDataState } = __nccwpck_require__(41142)
+const { webidl } = __nccwpck_require__(95159)
 const assert = __nccwpck_require__(34589)
 const { isErrored, isDisturbed } = __nccwpck_require__(57075)
 const { isUint8Array } = __nccwpck_require__(73429)
-const { serializeAMimeType } = __nccwpck_require__(51900)
-const { multipartFormDataParser } = __nccwpck_require__(50116)
-const { createDeferredPromise } = __nccwpck_require__(56436)
-const { parseJSONFromBytes } = __nccwpck_require__(8116)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { serializeAMimeType } = __nccwpck_require__(57708)
+const { multipartFormDataParser } = __nccwpck_require__(23028)
+const { createDeferredPromise } = __nccwpck_require__(76132)
+const { parseJSONFromBytes } = __nccwpck_require__(60484)
+const { utf8DecodeBytes } = __nccwpck_require__(83332)
+const { runtimeFeatures } = __nccwpck_require__(64521)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(77598).randomInt)
@@ -55175,7 +55175,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 27775:
 /***/ ((module) => {
 
 "use strict";
@@ -55314,14 +55314,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 51900:
+/***/ 57708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
+const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(60484)
 
 const encoder = new TextEncoder()
 
@@ -55918,18 +55918,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 50116:
+/***/ 23028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(51900)
-const { makeEntry } = __nccwpck_require__(35910)
-const { webidl } = __nccwpck_require__(47879)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(84640)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(57708)
+const { makeEntry } = __nccwpck_require__(41142)
+const { webidl } = __nccwpck_require__(95159)
 const assert = __nccwpck_require__(34589)
-const { isomorphicDecode } = __nccwpck_require__(8116)
+const { isomorphicDecode } = __nccwpck_require__(60484)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -56512,15 +56512,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 35910:
+/***/ 41142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { iteratorMixin } = __nccwpck_require__(73168)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(47879)
+const { iteratorMixin } = __nccwpck_require__(19520)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { webidl } = __nccwpck_require__(95159)
 const nodeUtil = __nccwpck_require__(57975)
 
 // https://xhr.spec.whatwg.org/#formdata
@@ -56779,7 +56779,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 51059:
+/***/ 30179:
 /***/ ((module) => {
 
 "use strict";
@@ -56827,7 +56827,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 60660:
+/***/ 75524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -56835,14 +56835,14 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(36443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(64043)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(73168)
-const { webidl } = __nccwpck_require__(47879)
+} = __nccwpck_require__(19520)
+const { webidl } = __nccwpck_require__(95159)
 const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(57975)
 
@@ -57554,7 +57554,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 54398:
+/***/ 58702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57569,9 +57569,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(99051)
-const { HeadersList } = __nccwpck_require__(60660)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(9967)
+} = __nccwpck_require__(70715)
+const { HeadersList } = __nccwpck_require__(75524)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(30175)
 const zlib = __nccwpck_require__(38522)
 const {
   makePolicyContainer,
@@ -57606,27 +57606,27 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(73168)
+} = __nccwpck_require__(19520)
 const assert = __nccwpck_require__(34589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(84492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(46396)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(27775)
 const EE = __nccwpck_require__(78474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(57075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(51900)
-const { getGlobalDispatcher } = __nccwpck_require__(32581)
-const { webidl } = __nccwpck_require__(47879)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(84640)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(57708)
+const { getGlobalDispatcher } = __nccwpck_require__(78421)
+const { webidl } = __nccwpck_require__(95159)
 const { STATUS_CODES } = __nccwpck_require__(37067)
-const { bytesMatch } = __nccwpck_require__(45082)
-const { createDeferredPromise } = __nccwpck_require__(56436)
-const { isomorphicEncode } = __nccwpck_require__(8116)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { bytesMatch } = __nccwpck_require__(64458)
+const { createDeferredPromise } = __nccwpck_require__(76132)
+const { isomorphicEncode } = __nccwpck_require__(60484)
+const { runtimeFeatures } = __nccwpck_require__(64521)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -59975,7 +59975,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 30175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59983,15 +59983,15 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(84492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(60660)
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(46396)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(75524)
+const util = __nccwpck_require__(84640)
 const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(73168)
+} = __nccwpck_require__(19520)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -60001,11 +60001,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(27775)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(47879)
-const { URLSerializer } = __nccwpck_require__(51900)
-const { kConstruct } = __nccwpck_require__(36443)
+const { webidl } = __nccwpck_require__(95159)
+const { URLSerializer } = __nccwpck_require__(57708)
+const { kConstruct } = __nccwpck_require__(64043)
 const assert = __nccwpck_require__(34589)
 const { getMaxListeners, setMaxListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
@@ -61098,15 +61098,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 99051:
+/***/ 70715:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(60660)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(84492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(75524)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(46396)
+const util = __nccwpck_require__(84640)
 const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
@@ -61115,16 +61115,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(73168)
+} = __nccwpck_require__(19520)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { webidl } = __nccwpck_require__(47879)
-const { URLSerializer } = __nccwpck_require__(51900)
-const { kConstruct } = __nccwpck_require__(36443)
+} = __nccwpck_require__(27775)
+const { webidl } = __nccwpck_require__(95159)
+const { URLSerializer } = __nccwpck_require__(57708)
+const { kConstruct } = __nccwpck_require__(64043)
 const assert = __nccwpck_require__(34589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(60484)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -61747,7 +61747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 73168:
+/***/ 19520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -61755,15 +61755,15 @@ module.exports = {
 
 const { Transform } = __nccwpck_require__(57075)
 const zlib = __nccwpck_require__(38522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(51059)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(51900)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(27775)
+const { getGlobalOrigin } = __nccwpck_require__(30179)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(57708)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(84640)
 const assert = __nccwpck_require__(34589)
 const { isUint8Array } = __nccwpck_require__(73429)
-const { webidl } = __nccwpck_require__(47879)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
+const { webidl } = __nccwpck_require__(95159)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(60484)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -63277,14 +63277,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 60484:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { utf8DecodeBytes } = __nccwpck_require__(83332)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -63528,15 +63528,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 45082:
+/***/ 64458:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { asciiLowercase } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(64521)
+const { asciiLowercase } = __nccwpck_require__(60484)
 
 /**
  * @typedef {object} Metadata
@@ -63843,7 +63843,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 47879:
+/***/ 95159:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -63851,7 +63851,7 @@ module.exports = {
 
 const assert = __nccwpck_require__(34589)
 const { types, inspect } = __nccwpck_require__(57975)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(64521)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -64857,21 +64857,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 86897:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(20736)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(98625)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(54398)
-const { Headers, getHeadersList } = __nccwpck_require__(60660)
-const { getDecodeSplit } = __nccwpck_require__(73168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(26096)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(31025)
+const { makeRequest } = __nccwpck_require__(30175)
+const { fetching } = __nccwpck_require__(58702)
+const { Headers, getHeadersList } = __nccwpck_require__(75524)
+const { getDecodeSplit } = __nccwpck_require__(19520)
+const { WebsocketFrameSend } = __nccwpck_require__(89104)
 const assert = __nccwpck_require__(34589)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(64521)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(77598)
@@ -65204,7 +65204,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 20736:
+/***/ 26096:
 /***/ ((module) => {
 
 "use strict";
@@ -65338,15 +65338,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 15188:
+/***/ 77316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(47879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(36443)
+const { webidl } = __nccwpck_require__(95159)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { kConstruct } = __nccwpck_require__(64043)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -65677,14 +65677,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 89104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(20736)
+const { runtimeFeatures } = __nccwpck_require__(64521)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(26096)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -65818,15 +65818,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 19469:
+/***/ 31869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
-const { isValidClientWindowBits } = __nccwpck_require__(98625)
-const { MessageSizeExceededError } = __nccwpck_require__(68707)
+const { isValidClientWindowBits } = __nccwpck_require__(31025)
+const { MessageSizeExceededError } = __nccwpck_require__(44627)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -65931,7 +65931,7 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 81652:
+/***/ 99332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -65939,7 +65939,7 @@ module.exports = { PerMessageDeflate }
 
 const { Writable } = __nccwpck_require__(57075)
 const assert = __nccwpck_require__(34589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(20736)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(26096)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -65948,11 +65948,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(98625)
-const { failWebsocketConnection } = __nccwpck_require__(86897)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { PerMessageDeflate } = __nccwpck_require__(19469)
-const { MessageSizeExceededError } = __nccwpck_require__(68707)
+} = __nccwpck_require__(31025)
+const { failWebsocketConnection } = __nccwpck_require__(7905)
+const { WebsocketFrameSend } = __nccwpck_require__(89104)
+const { PerMessageDeflate } = __nccwpck_require__(31869)
+const { MessageSizeExceededError } = __nccwpck_require__(44627)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -66459,15 +66459,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 13900:
+/***/ 59388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(20736)
-const FixedQueue = __nccwpck_require__(64660)
+const { WebsocketFrameSend } = __nccwpck_require__(89104)
+const { opcodes, sendHints } = __nccwpck_require__(26096)
+const FixedQueue = __nccwpck_require__(95844)
 
 /**
  * @typedef {object} SendQueueNode
@@ -66576,16 +66576,16 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 56919:
+/***/ 32039:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(47879)
-const { validateCloseCodeAndReason } = __nccwpck_require__(98625)
-const { kConstruct } = __nccwpck_require__(36443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(95159)
+const { validateCloseCodeAndReason } = __nccwpck_require__(31025)
+const { kConstruct } = __nccwpck_require__(64043)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -66688,24 +66688,24 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 12873:
+/***/ 34841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { createDeferredPromise } = __nccwpck_require__(56436)
-const { environmentSettingsObject } = __nccwpck_require__(73168)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(20736)
-const { webidl } = __nccwpck_require__(47879)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(98625)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(86897)
-const { channels } = __nccwpck_require__(42414)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { ByteParser } = __nccwpck_require__(81652)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(56919)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { createDeferredPromise } = __nccwpck_require__(76132)
+const { environmentSettingsObject } = __nccwpck_require__(19520)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(26096)
+const { webidl } = __nccwpck_require__(95159)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(31025)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
+const { channels } = __nccwpck_require__(53374)
+const { WebsocketFrameSend } = __nccwpck_require__(89104)
+const { ByteParser } = __nccwpck_require__(99332)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(32039)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { utf8DecodeBytes } = __nccwpck_require__(83332)
 
 let emittedExperimentalWarning = false
 
@@ -67192,16 +67192,16 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 98625:
+/***/ 31025:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { states, opcodes } = __nccwpck_require__(20736)
+const { states, opcodes } = __nccwpck_require__(26096)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(51900)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { removeHTTPWhitespace } = __nccwpck_require__(57708)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(60484)
 
 /**
  * @param {number} readyState
@@ -67547,17 +67547,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 13726:
+/***/ 71886:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { isArrayBuffer } = __nccwpck_require__(73429)
-const { webidl } = __nccwpck_require__(47879)
-const { URLSerializer } = __nccwpck_require__(51900)
-const { environmentSettingsObject } = __nccwpck_require__(73168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(20736)
+const { webidl } = __nccwpck_require__(95159)
+const { URLSerializer } = __nccwpck_require__(57708)
+const { environmentSettingsObject } = __nccwpck_require__(19520)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(26096)
 const {
   isConnecting,
   isEstablished,
@@ -67568,15 +67568,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(98625)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(86897)
-const { ByteParser } = __nccwpck_require__(81652)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(32581)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(15188)
-const { SendQueue } = __nccwpck_require__(13900)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { channels } = __nccwpck_require__(42414)
+} = __nccwpck_require__(31025)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(7905)
+const { ByteParser } = __nccwpck_require__(99332)
+const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { getGlobalDispatcher } = __nccwpck_require__(78421)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(77316)
+const { SendQueue } = __nccwpck_require__(59388)
+const { WebsocketFrameSend } = __nccwpck_require__(89104)
+const { channels } = __nccwpck_require__(53374)
 
 function getSocketAddress (socket) {
   if (typeof socket?.address === 'function') {
@@ -68313,7 +68313,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 93383:
+/***/ 58039:
 /***/ (function(module, exports) {
 
 var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
@@ -68659,7 +68659,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 94612:
+/***/ 7300:
 /***/ ((module, exports) => {
 
 (function (factory) {
@@ -71131,7 +71131,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 33893:
+/***/ 18543:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71139,11 +71139,11 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bootReady = void 0;
 /** boot.ready: the container answers HTTP on the app port, or says why it does not. */
-const loopback_1 = __nccwpck_require__(35738);
-const parts_1 = __nccwpck_require__(319);
-const processes_1 = __nccwpck_require__(95852);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const loopback_1 = __nccwpck_require__(75124);
+const parts_1 = __nccwpck_require__(24809);
+const processes_1 = __nccwpck_require__(34198);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 function endpoint(l) {
     return l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
 }
@@ -71182,6 +71182,20 @@ function judge(obs) {
             status: 'passed',
             summary: `answered HTTP${status} on port ${port} after ${(0, text_1.seconds)(boot.ms)}`,
             evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
+        };
+    }
+    if (boot.dependency) {
+        const { service, error } = boot.dependency;
+        return {
+            status: 'failed',
+            summary: `compose service ${service} did not become ready, so the app was not started: ${(0, text_1.clip)(error, 120)}`,
+            evidence: [
+                `docker compose up --wait ${service}: ${error}`,
+                ...(boot.logTail.length
+                    ? [`last lines of ${service}'s log:`, ...(0, text_1.lastLines)(boot.logTail, 40)]
+                    : [`${service} printed nothing`]),
+            ],
+            fix: `make ${service} start and pass its healthcheck (docker compose up --wait ${service}); the app's depends_on waits for it`,
         };
     }
     if (boot.exited?.exitCode === 0) {
@@ -71263,18 +71277,18 @@ exports.bootReady = {
 
 /***/ }),
 
-/***/ 98517:
+/***/ 48579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildLayerCache = exports.buildImage = void 0;
-const buildkit_1 = __nccwpck_require__(31753);
-const installs_1 = __nccwpck_require__(5365);
-const parts_1 = __nccwpck_require__(319);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const buildkit_1 = __nccwpck_require__(80943);
+const installs_1 = __nccwpck_require__(4903);
+const parts_1 = __nccwpck_require__(24809);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 function megabytes(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
@@ -71304,6 +71318,9 @@ function failedLine(obs) {
 }
 /** build.image: the image was built (or the named image exists). */
 function judgeBuild(obs) {
+    const host = (0, parts_1.notBuiltInHostMode)(obs);
+    if (host)
+        return host;
     const b = obs.build;
     const image = (0, parts_1.present)(obs.image);
     const size = image ? `, ${megabytes(image.sizeBytes)}` : '';
@@ -71393,6 +71410,9 @@ function pipNoCacheEnv(steps, before) {
 }
 /** build.layer-cache: dependencies install in their own layer, before the source is copied. */
 function judgeLayerCache(obs) {
+    const host = (0, parts_1.notBuiltInHostMode)(obs);
+    if (host)
+        return host;
     const df = (0, parts_1.present)(obs.dockerfile);
     if (df === undefined)
         return { status: 'skipped', summary: 'the Dockerfile was not read' };
@@ -71468,7 +71488,7 @@ exports.buildLayerCache = {
 
 /***/ }),
 
-/***/ 80530:
+/***/ 47944:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71476,21 +71496,23 @@ exports.buildLayerCache = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CATALOG = void 0;
 exports.runCatalog = runCatalog;
-const boot_1 = __nccwpck_require__(33893);
-const build_1 = __nccwpck_require__(98517);
-const config_1 = __nccwpck_require__(23339);
-const cookies_1 = __nccwpck_require__(33754);
-const headers_1 = __nccwpck_require__(64376);
-const health_1 = __nccwpck_require__(98907);
-const image_1 = __nccwpck_require__(6327);
-const run_1 = __nccwpck_require__(39032);
-const logs_1 = __nccwpck_require__(47398);
-const proxy_1 = __nccwpck_require__(69582);
-const secret_1 = __nccwpck_require__(89337);
-const server_1 = __nccwpck_require__(56158);
-const shutdown_1 = __nccwpck_require__(90103);
-const static_1 = __nccwpck_require__(17939);
-const tls_1 = __nccwpck_require__(49483);
+const boot_1 = __nccwpck_require__(18543);
+const build_1 = __nccwpck_require__(48579);
+const config_1 = __nccwpck_require__(55341);
+const cookies_1 = __nccwpck_require__(31616);
+const headers_1 = __nccwpck_require__(37826);
+const health_1 = __nccwpck_require__(30921);
+const image_1 = __nccwpck_require__(78885);
+const run_1 = __nccwpck_require__(85618);
+const logs_1 = __nccwpck_require__(13912);
+const proxy_1 = __nccwpck_require__(88672);
+const routes_1 = __nccwpck_require__(69505);
+const secret_1 = __nccwpck_require__(69835);
+const server_1 = __nccwpck_require__(66620);
+const shutdown_1 = __nccwpck_require__(99205);
+const static_1 = __nccwpck_require__(6417);
+const systemd_1 = __nccwpck_require__(1475);
+const tls_1 = __nccwpck_require__(33977);
 exports.CATALOG = [
     build_1.buildImage,
     build_1.buildLayerCache,
@@ -71528,6 +71550,11 @@ exports.CATALOG = [
     headers_1.headersServerTokens,
     proxy_1.proxyTimeouts,
     proxy_1.proxyBodySize,
+    systemd_1.systemdUser,
+    systemd_1.systemdRestart,
+    systemd_1.systemdSecrets,
+    systemd_1.systemdBindLocal,
+    routes_1.routesAnswer,
 ];
 /** Every catalog check over the facts, one result each in catalog order; never throws. */
 function runCatalog(obs, skip = []) {
@@ -71537,19 +71564,19 @@ function runCatalog(obs, skip = []) {
 
 /***/ }),
 
-/***/ 23339:
+/***/ 55341:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.configDebugOff = void 0;
-const wsgi_1 = __nccwpck_require__(19033);
-const http_1 = __nccwpck_require__(95941);
-const parts_1 = __nccwpck_require__(319);
-const probe_1 = __nccwpck_require__(13423);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const wsgi_1 = __nccwpck_require__(7947);
+const http_1 = __nccwpck_require__(71003);
+const parts_1 = __nccwpck_require__(24809);
+const probe_1 = __nccwpck_require__(30021);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 const PURPOSES = ['not-found', 'debugger', 'route', 'health'];
 /** What in a response body gives the debugger or a traceback away, or undefined. */
 function leak(x) {
@@ -71653,7 +71680,7 @@ exports.configDebugOff = {
 
 /***/ }),
 
-/***/ 33754:
+/***/ 31616:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71664,10 +71691,10 @@ exports.cookiesSecure = void 0;
  * cookies.secure: every cookie set over HTTPS carries Secure; the session cookie also HttpOnly
  * and SameSite=Lax or Strict. Cookie values never reach the evidence.
  */
-const set_cookie_1 = __nccwpck_require__(70390);
-const http_1 = __nccwpck_require__(95941);
-const probe_1 = __nccwpck_require__(13423);
-const text_1 = __nccwpck_require__(85290);
+const set_cookie_1 = __nccwpck_require__(59091);
+const http_1 = __nccwpck_require__(71003);
+const probe_1 = __nccwpck_require__(30021);
+const text_1 = __nccwpck_require__(3352);
 function sessionName(obs) {
     return (0, probe_1.probeAnswers)(obs)[0]?.sessionCookie.name ?? 'session';
 }
@@ -71777,7 +71804,7 @@ exports.cookiesSecure = {
 
 /***/ }),
 
-/***/ 24586:
+/***/ 66096:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71789,7 +71816,7 @@ exports.scriptProblem = scriptProblem;
  * headers.csp: HTML responses carry a Content-Security-Policy whose script-src (else default-src)
  * allows no inline or eval'd script and no scheme-wide source.
  */
-const headers_1 = __nccwpck_require__(21023);
+const headers_1 = __nccwpck_require__(67473);
 const WEAK = ["'unsafe-inline'", "'unsafe-eval'", 'https:', 'http:', '*', 'data:'];
 /** The sources of a directive of one policy, or undefined when the policy lacks it. */
 function sources(policy, name) {
@@ -71834,7 +71861,7 @@ exports.headersCsp = {
 
 /***/ }),
 
-/***/ 874:
+/***/ 17888:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71843,8 +71870,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersFrameOptions = void 0;
 exports.frameAncestors = frameAncestors;
 /** headers.frame-options: HTML responses refuse framing (X-Frame-Options or CSP frame-ancestors). */
-const http_1 = __nccwpck_require__(95941);
-const headers_1 = __nccwpck_require__(21023);
+const http_1 = __nccwpck_require__(71003);
+const headers_1 = __nccwpck_require__(67473);
 /** A CSP frame-ancestors directive (any value but `*` restricts framing). */
 function frameAncestors(csp) {
     for (const policy of csp) {
@@ -71884,7 +71911,7 @@ exports.headersFrameOptions = {
 
 /***/ }),
 
-/***/ 64376:
+/***/ 37826:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71892,21 +71919,21 @@ exports.headersFrameOptions = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersServerTokens = exports.headersReferrerPolicy = exports.headersNosniff = exports.headersFrameOptions = exports.headersCsp = void 0;
 /** The headers.* checks, one file each. */
-var csp_1 = __nccwpck_require__(24586);
+var csp_1 = __nccwpck_require__(66096);
 Object.defineProperty(exports, "headersCsp", ({ enumerable: true, get: function () { return csp_1.headersCsp; } }));
-var frame_options_1 = __nccwpck_require__(874);
+var frame_options_1 = __nccwpck_require__(17888);
 Object.defineProperty(exports, "headersFrameOptions", ({ enumerable: true, get: function () { return frame_options_1.headersFrameOptions; } }));
-var nosniff_1 = __nccwpck_require__(61409);
+var nosniff_1 = __nccwpck_require__(77831);
 Object.defineProperty(exports, "headersNosniff", ({ enumerable: true, get: function () { return nosniff_1.headersNosniff; } }));
-var referrer_policy_1 = __nccwpck_require__(94416);
+var referrer_policy_1 = __nccwpck_require__(53522);
 Object.defineProperty(exports, "headersReferrerPolicy", ({ enumerable: true, get: function () { return referrer_policy_1.headersReferrerPolicy; } }));
-var server_tokens_1 = __nccwpck_require__(97196);
+var server_tokens_1 = __nccwpck_require__(58402);
 Object.defineProperty(exports, "headersServerTokens", ({ enumerable: true, get: function () { return server_tokens_1.headersServerTokens; } }));
 
 
 /***/ }),
 
-/***/ 61409:
+/***/ 77831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71914,7 +71941,7 @@ Object.defineProperty(exports, "headersServerTokens", ({ enumerable: true, get: 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersNosniff = void 0;
 /** headers.nosniff: HTML and static responses carry X-Content-Type-Options: nosniff. */
-const headers_1 = __nccwpck_require__(21023);
+const headers_1 = __nccwpck_require__(67473);
 exports.headersNosniff = {
     id: 'headers.nosniff',
     title: 'X-Content-Type-Options: nosniff',
@@ -71937,7 +71964,7 @@ exports.headersNosniff = {
 
 /***/ }),
 
-/***/ 94416:
+/***/ 53522:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71945,7 +71972,7 @@ exports.headersNosniff = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersReferrerPolicy = void 0;
 /** headers.referrer-policy: HTML responses carry a Referrer-Policy that keeps full URLs same-origin. */
-const headers_1 = __nccwpck_require__(21023);
+const headers_1 = __nccwpck_require__(67473);
 const SAFE = ['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin'];
 exports.headersReferrerPolicy = {
     id: 'headers.referrer-policy',
@@ -71976,16 +72003,16 @@ exports.headersReferrerPolicy = {
 
 /***/ }),
 
-/***/ 97196:
+/***/ 58402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersServerTokens = void 0;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const text_1 = __nccwpck_require__(3352);
 const VERSION = /\bnginx\/\d[\w.]*/i;
 const PAGE_SIGNATURE = /<center>(nginx[^<]*)<\/center>/i;
 function leaks(x) {
@@ -72020,7 +72047,7 @@ function judgeServerTokens(obs) {
         const server = (0, http_1.headerValues)(answered[0].response, 'server')[0] ?? '(none)';
         return {
             status: 'passed',
-            summary: `no nginx version in ${(0, text_1.plural)(answered.length, 'response')} (Server: ${(0, text_1.clip)(server, 40)})`,
+            summary: `no ${(0, nginx_1.proxyName)(obs)} version in ${(0, text_1.plural)(answered.length, 'response')} (Server: ${(0, text_1.clip)(server, 40)})`,
             evidence: [(0, text_1.clip)(pages, 240)],
         };
     }
@@ -72057,7 +72084,7 @@ exports.headersServerTokens = {
 
 /***/ }),
 
-/***/ 98907:
+/***/ 30921:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72065,10 +72092,10 @@ exports.headersServerTokens = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.healthNoSession = exports.healthEndpoint = void 0;
 /** The health endpoint: health.endpoint (app port and through the proxy), health.no-session. */
-const set_cookie_1 = __nccwpck_require__(70390);
-const http_1 = __nccwpck_require__(95941);
-const parts_1 = __nccwpck_require__(319);
-const text_1 = __nccwpck_require__(85290);
+const set_cookie_1 = __nccwpck_require__(59091);
+const http_1 = __nccwpck_require__(71003);
+const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(3352);
 function where(x) {
     return x.via === 'proxy' ? 'through the proxy' : 'on the app port';
 }
@@ -72224,7 +72251,7 @@ exports.healthNoSession = {
 
 /***/ }),
 
-/***/ 58007:
+/***/ 93893:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72274,6 +72301,11 @@ exports.CHECK_IDS = [
     'headers.server-tokens',
     'proxy.timeouts',
     'proxy.body-size',
+    'systemd.user',
+    'systemd.restart',
+    'systemd.secrets',
+    'systemd.bind-local',
+    'routes.answer',
 ];
 /** Whether `id` names a check of the catalog. */
 function isCheckId(id) {
@@ -72283,18 +72315,18 @@ function isCheckId(id) {
 
 /***/ }),
 
-/***/ 62265:
+/***/ 43355:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imageExecForm = void 0;
-const shell_words_1 = __nccwpck_require__(99509);
-const parts_1 = __nccwpck_require__(319);
-const processes_1 = __nccwpck_require__(95852);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const shell_words_1 = __nccwpck_require__(8875);
+const parts_1 = __nccwpck_require__(24809);
+const processes_1 = __nccwpck_require__(34198);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 function killedEvidence(obs) {
     const s = (0, parts_1.present)(obs.shutdown);
     return s?.killed
@@ -72401,7 +72433,7 @@ exports.imageExecForm = {
 
 /***/ }),
 
-/***/ 6327:
+/***/ 78885:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72409,17 +72441,17 @@ exports.imageExecForm = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imageNonRoot = exports.imageNoBakedSecrets = exports.imageExecForm = void 0;
 /** The image.* checks, one file each. */
-var exec_form_1 = __nccwpck_require__(62265);
+var exec_form_1 = __nccwpck_require__(43355);
 Object.defineProperty(exports, "imageExecForm", ({ enumerable: true, get: function () { return exec_form_1.imageExecForm; } }));
-var no_baked_secrets_1 = __nccwpck_require__(47886);
+var no_baked_secrets_1 = __nccwpck_require__(87716);
 Object.defineProperty(exports, "imageNoBakedSecrets", ({ enumerable: true, get: function () { return no_baked_secrets_1.imageNoBakedSecrets; } }));
-var non_root_1 = __nccwpck_require__(44305);
+var non_root_1 = __nccwpck_require__(31967);
 Object.defineProperty(exports, "imageNonRoot", ({ enumerable: true, get: function () { return non_root_1.imageNonRoot; } }));
 
 
 /***/ }),
 
-/***/ 47886:
+/***/ 87716:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72430,9 +72462,9 @@ exports.imageNoBakedSecrets = void 0;
  * image.no-baked-secrets: secret-looking variables with a value in the image config, the build
  * history or the Dockerfile. Only names, lengths and sources are reported, never values.
  */
-const secret_names_1 = __nccwpck_require__(19574);
-const parts_1 = __nccwpck_require__(319);
-const stages_1 = __nccwpck_require__(5834);
+const secret_names_1 = __nccwpck_require__(60072);
+const parts_1 = __nccwpck_require__(24809);
+const stages_1 = __nccwpck_require__(67676);
 function add(findings, v, source, line) {
     if (!(0, secret_names_1.looksSecret)(v.name, v.valueLength, v.urlWithCredentials))
         return;
@@ -72518,17 +72550,17 @@ exports.imageNoBakedSecrets = {
 
 /***/ }),
 
-/***/ 44305:
+/***/ 31967:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imageNonRoot = void 0;
-const parts_1 = __nccwpck_require__(319);
-const processes_1 = __nccwpck_require__(95852);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const parts_1 = __nccwpck_require__(24809);
+const processes_1 = __nccwpck_require__(34198);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 function isRootUser(user) {
     const name = user.split(':')[0].trim();
     return name === '' || name === 'root' || name === '0';
@@ -72611,7 +72643,7 @@ exports.imageNonRoot = {
 
 /***/ }),
 
-/***/ 31753:
+/***/ 80943:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72619,7 +72651,7 @@ exports.imageNonRoot = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildkitOnly = buildkitOnly;
 exports.legacyBuilderFailure = legacyBuilderFailure;
-const parts_1 = __nccwpck_require__(319);
+const parts_1 = __nccwpck_require__(24809);
 /** Flags the legacy builder refuses (it knows --from and --chown only). */
 const BUILDKIT_FLAGS = /^--(mount|network|security|chmod|link|parents|exclude|checksum|keep-git-dir)\b/;
 /** A feature this instruction needs BuildKit for, e.g. 'RUN --mount' or 'a heredoc (RUN <<EOF)'. */
@@ -72650,7 +72682,7 @@ function legacyBuilderFailure(obs) {
 
 /***/ }),
 
-/***/ 21023:
+/***/ 67473:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72661,9 +72693,9 @@ exports.responsesOf = responsesOf;
 exports.addHeaderFor = addHeaderFor;
 exports.missingCause = missingCause;
 exports.judgeHeader = judgeHeader;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const text_1 = __nccwpck_require__(3352);
 const PAGE_PURPOSES = ['route', 'health', 'not-found'];
 /** With the reference proxy, responses nginx answers itself (static files) are not the user's. */
 function answeredByReference(obs, x) {
@@ -72716,6 +72748,14 @@ function missingCause(obs, x, name, directive) {
     }
     if (applied || above)
         return undefined;
+    if ((0, nginx_1.isCaddy)(obs)) {
+        const args = directive.replace(/\s+always$/, '');
+        return {
+            line: `no header ${name} in the site block (${(0, nginx_1.lineRef)(obs, server)})`,
+            fix: `add header ${args} to the site block (a site-level header applies to every response)`,
+            location: (0, nginx_1.userLocation)(obs, server),
+        };
+    }
     const reference = (0, nginx_1.proxyConfigOf)(obs)?.source === 'reference';
     return {
         line: `no add_header ${name} applies in the HTTPS server (${(0, nginx_1.lineRef)(obs, server)})`,
@@ -72792,7 +72832,7 @@ function judgeHeader(obs, rule) {
 
 /***/ }),
 
-/***/ 95941:
+/***/ 71003:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72812,8 +72852,8 @@ exports.logged = logged;
 exports.loggedLines = loggedLines;
 exports.cacheSeconds = cacheSeconds;
 exports.nginxError = nginxError;
-const text_1 = __nccwpck_require__(85290);
-const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(3352);
+const parts_1 = __nccwpck_require__(24809);
 function exchanges(obs, via, purposes) {
     const http = (0, parts_1.present)(obs.http) ?? [];
     return http.filter((x) => x.via === via && (purposes === undefined || purposes.includes(x.purpose)));
@@ -72909,7 +72949,7 @@ function nginxError(x) {
 
 /***/ }),
 
-/***/ 5365:
+/***/ 4903:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73023,7 +73063,7 @@ function pipCacheAvoided(command, run, envNoCache) {
 
 /***/ }),
 
-/***/ 5338:
+/***/ 77992:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73034,7 +73074,7 @@ exports.nginxBytes = nginxBytes;
 exports.sizeText = sizeText;
 exports.appLocationOf = appLocationOf;
 exports.settingLine = settingLine;
-const nginx_1 = __nccwpck_require__(84545);
+const nginx_1 = __nccwpck_require__(82007);
 /** Seconds of an nginx time ('60s', '1m', '90', '1h30m', '500ms'); undefined when unreadable. */
 function nginxSeconds(text) {
     const units = {
@@ -73068,7 +73108,10 @@ function sizeText(bytes) {
         return `${bytes / 1024} KiB`;
     return `${bytes} bytes`;
 }
-/** The location proxying the first route to the app, or the skipped outcome saying why none is judged. */
+/**
+ * The location handing the first route to the app (proxy_pass or uwsgi_pass), or the skipped
+ * outcome saying why none is judged.
+ */
 function appLocationOf(obs, what) {
     if ((0, nginx_1.proxyConfigOf)(obs)?.source === 'reference') {
         return {
@@ -73084,33 +73127,42 @@ function appLocationOf(obs, what) {
     if ((0, nginx_1.nginxFacts)(obs) === undefined || server === undefined) {
         return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' };
     }
-    const loc = (0, nginx_1.appLocationFor)(server, obs.run.routes[0] ?? '/');
+    const loc = (0, nginx_1.passLocationFor)(server, obs.run.routes[0] ?? '/');
     if (loc === undefined) {
         return {
             status: 'skipped',
-            summary: 'no location of the HTTPS server proxies to the app',
+            summary: 'no location of the HTTPS server passes requests to the app (proxy_pass, uwsgi_pass)',
             skipReason: 'not-applicable',
         };
     }
     return { server, loc };
 }
+/** What Caddy calls nginx's settings (reverse_proxy transport, request_body). */
+const CADDY_SETTING = {
+    proxy_read_timeout: 'reverse_proxy transport http read_timeout',
+    client_max_body_size: 'request_body max_size',
+};
 /** 'proxy_read_timeout 30s at deploy/nginx.conf:40' or 'proxy_read_timeout not set in location / (deploy/nginx.conf:38): nginx's default 60s'. */
 function settingLine(obs, name, v, loc, fallback) {
     if (v)
         return `${name} ${v.value} at ${(0, nginx_1.lineRef)(obs, v)}${v.inherited ? ` (inherited by ${(0, nginx_1.locationLabel)(loc)})` : ''}`;
+    if ((0, nginx_1.isCaddy)(obs))
+        return `${CADDY_SETTING[name] ?? name} not set at ${(0, nginx_1.lineRef)(obs, loc)}: Caddy sets no limit by default`;
     return `${name} not set for ${(0, nginx_1.locationLabel)(loc)} (${(0, nginx_1.lineRef)(obs, loc)}): nginx's default ${fallback}`;
 }
 
 
 /***/ }),
 
-/***/ 84545:
+/***/ 82007:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyConfigOf = proxyConfigOf;
+exports.isCaddy = isCaddy;
+exports.proxyName = proxyName;
 exports.nginxFacts = nginxFacts;
 exports.rejection = rejection;
 exports.publicHost = publicHost;
@@ -73121,18 +73173,27 @@ exports.locationLabel = locationLabel;
 exports.defaultServer = defaultServer;
 exports.serverFor = serverFor;
 exports.tlsPort = tlsPort;
+exports.entryPort = entryPort;
 exports.mainServer = mainServer;
 exports.locationFor = locationFor;
 exports.appLocations = appLocations;
 exports.appLocationFor = appLocationFor;
 exports.passLocations = passLocations;
 exports.passLocationFor = passLocationFor;
-const parts_1 = __nccwpck_require__(319);
+const parts_1 = __nccwpck_require__(24809);
 /** The proxy config part, when observed. */
 function proxyConfigOf(obs) {
     return (0, parts_1.present)(obs.proxyConfig);
 }
-/** The parsed effective config, when nginx printed one. */
+/** True when the proxy in front is the repository's Caddyfile (facts from `caddy adapt`). */
+function isCaddy(obs) {
+    return proxyConfigOf(obs)?.kind === 'caddy';
+}
+/** The proxy's name for the report's sentences: 'Caddy' for a Caddyfile, else 'nginx'. */
+function proxyName(obs) {
+    return isCaddy(obs) ? 'Caddy' : 'nginx';
+}
+/** The parsed effective config, when nginx printed one (for Caddy: the same model, from `caddy adapt`). */
 function nginxFacts(obs) {
     return proxyConfigOf(obs)?.facts;
 }
@@ -73216,10 +73277,20 @@ function tlsPort(facts) {
     const listens = facts.servers.flatMap((s) => s.listen).filter((l) => l.ssl);
     return listens.find((l) => l.port === 443)?.port ?? listens[0]?.port ?? 443;
 }
-/** The HTTPS server that serves the public host name. */
+/**
+ * The port the checks' requests enter nginx on: its TLS port, or behind a load balancer
+ * (tls-termination: upstream) the plain port it forwards to (80, else the first plain one).
+ */
+function entryPort(obs, facts) {
+    if (proxyConfigOf(obs)?.tls !== 'upstream')
+        return tlsPort(facts);
+    const plain = facts.servers.flatMap((s) => s.listen).filter((l) => !l.ssl && l.port);
+    return plain.find((l) => l.port === 80)?.port ?? plain[0]?.port ?? 80;
+}
+/** The server that serves the public host name on the port requests enter nginx on. */
 function mainServer(obs) {
     const facts = nginxFacts(obs);
-    return facts && serverFor(facts, tlsPort(facts), publicHost(obs));
+    return facts && serverFor(facts, entryPort(obs, facts), publicHost(obs));
 }
 function key(loc) {
     return loc.modifier ? `${loc.modifier} ${loc.path}` : loc.path;
@@ -73275,7 +73346,7 @@ function passLocationFor(server, path) {
 
 /***/ }),
 
-/***/ 319:
+/***/ 24809:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73283,6 +73354,7 @@ function passLocationFor(server, path) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.present = present;
 exports.dockerfileAt = dockerfileAt;
+exports.notBuiltInHostMode = notBuiltInHostMode;
 /** The part itself, or undefined when it was not observed. */
 function present(part) {
     return 'unavailable' in part ? undefined : part;
@@ -73294,11 +73366,21 @@ function dockerfileAt(obs, line) {
         return undefined;
     return line === undefined ? { file } : { file, line };
 }
+/** In host mode nothing is built: build.* is not applicable (check-catalog.md, host mode). */
+function notBuiltInHostMode(obs) {
+    if (obs.run.runtime !== 'host')
+        return undefined;
+    return {
+        status: 'skipped',
+        summary: 'host mode: the app runs from its systemd unit, no image is built',
+        skipReason: 'not-applicable',
+    };
+}
 
 
 /***/ }),
 
-/***/ 13423:
+/***/ 30021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73311,8 +73393,10 @@ exports.plainAnswer = plainAnswer;
 exports.forgedAnswer = forgedAnswer;
 exports.proxyFixOf = proxyFixOf;
 exports.proxyFixLine = proxyFixLine;
-const http_1 = __nccwpck_require__(95941);
-const parts_1 = __nccwpck_require__(319);
+exports.proxyFixFor = proxyFixFor;
+exports.hopsText = hopsText;
+const http_1 = __nccwpck_require__(71003);
+const parts_1 = __nccwpck_require__(24809);
 /**
  * Why the probe has no answers when the run chose not to ask it (introspect: false), else
  * undefined. A check that finds nothing else to judge is then skipped for that reason, not blocked.
@@ -73347,11 +73431,25 @@ function proxyFixLine(a) {
 }
 /** The chapter's ProxyFix line, for fixes. */
 exports.PROXY_FIX = 'app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)';
+/**
+ * The ProxyFix line for the proxies in front of the app: behind a load balancer and nginx,
+ * X-Forwarded-For holds two appended addresses, while nginx passes the balancer's
+ * X-Forwarded-Proto and Host on as one value each.
+ */
+function proxyFixFor(hops) {
+    return hops > 1
+        ? `app.wsgi_app = ProxyFix(app.wsgi_app, x_for=${hops}, x_proto=1, x_host=1)`
+        : exports.PROXY_FIX;
+}
+/** The proxies in front of the app, as words: "1 (nginx)" or "2 (the load balancer and nginx)". */
+function hopsText(hops) {
+    return hops > 1 ? `${hops} (the load balancer and nginx)` : '1 (nginx)';
+}
 
 
 /***/ }),
 
-/***/ 95852:
+/***/ 34198:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73370,9 +73468,9 @@ exports.signalPath = signalPath;
  * server's master, its workers, and what PID 1 is. `docker top` prints args space-joined (the
  * original quoting is lost), which is enough to recognise programs and flags.
  */
-const shell_words_1 = __nccwpck_require__(99509);
-const wsgi_1 = __nccwpck_require__(19033);
-const text_1 = __nccwpck_require__(85290);
+const shell_words_1 = __nccwpck_require__(8875);
+const wsgi_1 = __nccwpck_require__(7947);
+const text_1 = __nccwpck_require__(3352);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'busybox']);
 const INITS = new Set([
     'tini',
@@ -73493,7 +73591,7 @@ function signalPath(processes) {
 
 /***/ }),
 
-/***/ 39032:
+/***/ 85618:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73501,7 +73599,7 @@ function signalPath(processes) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isUnavailable = isUnavailable;
 exports.runChecks = runChecks;
-const upstream_1 = __nccwpck_require__(72040);
+const upstream_1 = __nccwpck_require__(47582);
 function isUnavailable(part) {
     return typeof part === 'object' && part !== null && 'unavailable' in part;
 }
@@ -73565,7 +73663,7 @@ function runChecks(checks, obs, skip = []) {
 
 /***/ }),
 
-/***/ 5834:
+/***/ 67676:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73581,8 +73679,8 @@ exports.jsonFormFix = jsonFormFix;
  * The Dockerfile as the final image sees it: the instructions of the final stage and of the
  * stages it is built FROM, in build order, and which CMD/ENTRYPOINT the image ends up with.
  */
-const shell_words_1 = __nccwpck_require__(99509);
-const parts_1 = __nccwpck_require__(319);
+const shell_words_1 = __nccwpck_require__(8875);
+const parts_1 = __nccwpck_require__(24809);
 /** Stage indexes from the first ancestor to the final stage (`FROM builder` follows builder). */
 function stageChain(df) {
     const chain = [];
@@ -73662,7 +73760,7 @@ function jsonFormFix(step) {
 
 /***/ }),
 
-/***/ 85290:
+/***/ 3352:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73750,7 +73848,27 @@ function firstError(lines) {
 
 /***/ }),
 
-/***/ 72040:
+/***/ 45933:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.unitAt = unitAt;
+exports.settingLine = settingLine;
+/** A location in the unit file (or another repository file a setting lives in). */
+function unitAt(unit, line, file = unit.path) {
+    return line === undefined ? { file } : { file, line };
+}
+/** `Key=value (line N)` for evidence; the value is a setting, never an Environment= value. */
+function settingLine(key, value, line) {
+    return value === undefined ? `${key}= not set` : `${key}=${value} (line ${line})`;
+}
+
+
+/***/ }),
+
+/***/ 47582:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73759,9 +73877,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxiedToApp = proxiedToApp;
 exports.unreachedApp = unreachedApp;
 exports.upstreamTargets = upstreamTargets;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const parts_1 = __nccwpck_require__(319);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const parts_1 = __nccwpck_require__(24809);
 /** The proxied requests meant for the app: each route and the health path. */
 function proxiedToApp(obs) {
     return (0, http_1.proxyExchanges)(obs, ['route', 'health']).filter((x) => x.response !== undefined);
@@ -73847,7 +73965,7 @@ function upstreamTargets(obs) {
 
 /***/ }),
 
-/***/ 53139:
+/***/ 15537:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73856,7 +73974,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.absoluteUrls = absoluteUrls;
 exports.isInternalHost = isInternalHost;
 /** The absolute URLs a header or body carries, and which hosts only make sense inside the deployment. Pure. */
-const loopback_1 = __nccwpck_require__(35738);
+const loopback_1 = __nccwpck_require__(75124);
 /** Absolute http(s) URLs in a text; JSON-escaped slashes (`http:\/\/`) are read too. */
 function absoluteUrls(text) {
     const out = [];
@@ -73893,18 +74011,18 @@ function isInternalHost(host) {
 
 /***/ }),
 
-/***/ 47398:
+/***/ 13912:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.logsStdout = void 0;
-const http_1 = __nccwpck_require__(95941);
-const parts_1 = __nccwpck_require__(319);
-const processes_1 = __nccwpck_require__(95852);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const parts_1 = __nccwpck_require__(24809);
+const processes_1 = __nccwpck_require__(34198);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 /** logs.stdout: the access-log lines of the requests made show up in the container's output. */
 function judge(obs) {
     const logs = (0, parts_1.present)(obs.logs);
@@ -73922,10 +74040,24 @@ function judge(obs) {
     if (found.length > 0) {
         return {
             status: 'passed',
-            summary: `access-log lines found for ${found.length} of ${(0, text_1.plural)(requests.length, 'request')}`,
+            summary: `access-log lines found for ${found.length} of ${(0, text_1.plural)(requests.length, 'request')}${obs.run.runtime === 'host' ? ' on stdout/stderr' : ''}`,
             evidence: [
                 ...evidence,
                 ...(0, text_1.lastLines)(lines.filter((l) => found.some((x) => (0, http_1.logged)(x, [l]))), 2),
+            ],
+        };
+    }
+    // Host mode: the guide's alternative to stdout is rotating files.
+    const file = (logs.files ?? []).find((f) => requests.some((x) => (0, http_1.logged)(x, f.lines)));
+    if (obs.run.runtime === 'host' && file) {
+        const inFile = requests.filter((x) => (0, http_1.logged)(x, file.lines));
+        return {
+            status: 'passed',
+            summary: `access-log lines found for ${inFile.length} of ${(0, text_1.plural)(requests.length, 'request')} in ${file.path} (${file.source}), not on stdout`,
+            evidence: [
+                ...evidence,
+                `log file: ${file.path} (${file.source})`,
+                ...(0, text_1.lastLines)(file.lines, 2),
             ],
         };
     }
@@ -73964,17 +74096,17 @@ exports.logsStdout = {
 
 /***/ }),
 
-/***/ 37812:
+/***/ 98530:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyBodySize = void 0;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const nginx_limits_1 = __nccwpck_require__(5338);
-const probe_1 = __nccwpck_require__(13423);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const nginx_limits_1 = __nccwpck_require__(77992);
+const probe_1 = __nccwpck_require__(30021);
 const NGINX_DEFAULT = 1024 * 1024;
 /** 'POST / (2 MiB) -> 413 from nginx' from the proxy stage's upload, when it was made. */
 function uploadLine(obs) {
@@ -74000,7 +74132,8 @@ function judge(obs) {
     }
     const { loc } = at;
     const v = loc.clientMaxBodySize;
-    const limit = v ? (0, nginx_limits_1.nginxBytes)(v.value) : NGINX_DEFAULT;
+    // Caddy reads request bodies of any size unless request_body max_size is set.
+    const limit = v ? (0, nginx_limits_1.nginxBytes)(v.value) : (0, nginx_1.isCaddy)(obs) ? 0 : NGINX_DEFAULT;
     const line = (0, nginx_limits_1.settingLine)(obs, 'client_max_body_size', v, loc, '1m');
     if (limit === undefined)
         return { status: 'skipped', summary: `cannot read ${line}` };
@@ -74009,7 +74142,9 @@ function judge(obs) {
     if (max === null || max === undefined) {
         return {
             status: 'passed',
-            summary: "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
+            summary: (0, nginx_1.isCaddy)(obs)
+                ? "the app sets no MAX_CONTENT_LENGTH: Caddy's request_body max_size is the only limit"
+                : "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
             evidence: [line, ...(upload ? [upload] : [])],
         };
     }
@@ -74046,7 +74181,7 @@ exports.proxyBodySize = {
 
 /***/ }),
 
-/***/ 86797:
+/***/ 91403:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74054,11 +74189,12 @@ exports.proxyBodySize = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyClientIp = void 0;
 /** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
-const forged_1 = __nccwpck_require__(81234);
-const http_1 = __nccwpck_require__(95941);
-const parts_1 = __nccwpck_require__(319);
-const probe_1 = __nccwpck_require__(13423);
-const text_1 = __nccwpck_require__(85290);
+const forged_1 = __nccwpck_require__(2528);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const parts_1 = __nccwpck_require__(24809);
+const probe_1 = __nccwpck_require__(30021);
+const text_1 = __nccwpck_require__(3352);
 const XFF_LINE = 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;';
 function sawLine(a, what) {
     const xff = (0, http_1.caseless)(a.forwarded, 'x-forwarded-for');
@@ -74067,6 +74203,8 @@ function sawLine(a, what) {
 /** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
 function judge(obs) {
     const client = (0, parts_1.present)(obs.proxy)?.clientAddress;
+    const hops = (0, parts_1.present)(obs.proxy)?.hops ?? 1;
+    const fixLine = (0, probe_1.proxyFixFor)(hops);
     const plain = (0, probe_1.plainAnswer)(obs);
     const forged = (0, probe_1.forgedAnswer)(obs);
     const any = plain ?? forged;
@@ -74074,7 +74212,7 @@ function judge(obs) {
         return { status: 'skipped', summary: 'the probe did not answer through the proxy' };
     }
     const evidence = [
-        `nginx saw the client as ${client}`,
+        `${(0, nginx_1.proxyName)(obs)} saw the client as ${client}`,
         ...(plain ? [sawLine(plain, 'plain request')] : []),
         ...(forged ? [sawLine(forged, `with a forged X-Forwarded-For: ${forged_1.FORGED_CLIENT}`)] : []),
         (0, probe_1.proxyFixLine)(any),
@@ -74086,11 +74224,11 @@ function judge(obs) {
             status: 'failed',
             summary: `a client-forged X-Forwarded-For wins: the app takes ${forged_1.FORGED_CLIENT} as the client address`,
             evidence,
-            fix: xFor > 1
-                ? `ProxyFix x_for=${xFor} trusts ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
+            fix: xFor > hops
+                ? `ProxyFix x_for=${xFor} trusts ${xFor} ${xFor === 1 ? 'proxy' : 'proxies'} but there ${hops > 1 ? 'are' : 'is'} ${(0, probe_1.hopsText)(hops)}: ${fixLine}`
                 : passedThrough
                     ? `let nginx append the client address instead of passing the client's header on: ${XFF_LINE}`
-                    : `trust exactly one proxy: ${probe_1.PROXY_FIX}`,
+                    : `trust exactly ${hops > 1 ? 'two proxies (the load balancer and nginx)' : 'one proxy'}: ${fixLine}`,
         };
     }
     if (plain !== undefined && plain.remoteAddr !== client) {
@@ -74100,10 +74238,10 @@ function judge(obs) {
             summary: `the app sees ${plain.remoteAddr} (the proxy) as the client, not ${client}`,
             evidence,
             fix: xff === undefined
-                ? `${XFF_LINE} in the location that proxies to the app, and ${probe_1.PROXY_FIX}`
-                : xFor > 1
-                    ? `ProxyFix x_for=${xFor} expects ${xFor} proxies but there is 1 (nginx): ${probe_1.PROXY_FIX}`
-                    : `trust the X-Forwarded-For nginx sets: ${probe_1.PROXY_FIX}`,
+                ? `${XFF_LINE} in the location that proxies to the app, and ${fixLine}`
+                : xFor !== hops && xFor > 0
+                    ? `ProxyFix x_for=${xFor} expects ${xFor} ${xFor === 1 ? 'proxy' : 'proxies'} but there ${hops > 1 ? 'are' : 'is'} ${(0, probe_1.hopsText)(hops)}: ${fixLine}`
+                    : `trust the X-Forwarded-For nginx sets: ${fixLine}`,
         };
     }
     const forgedPart = forged ? `; a forged X-Forwarded-For: ${forged_1.FORGED_CLIENT} did not replace it` : '';
@@ -74126,15 +74264,15 @@ exports.proxyClientIp = {
 
 /***/ }),
 
-/***/ 44045:
+/***/ 65087:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyConfigValid = void 0;
-const nginx_1 = __nccwpck_require__(84545);
-const text_1 = __nccwpck_require__(85290);
+const nginx_1 = __nccwpck_require__(82007);
+const text_1 = __nccwpck_require__(3352);
 /**
  * What the action did with the config, as evidence lines: the upstream rewrites in one line,
  * then the runtime's notes (certificate, static folders, kept upstreams) without the lines that
@@ -74143,7 +74281,7 @@ const text_1 = __nccwpck_require__(85290);
 function standUpLines(c) {
     const lines = [];
     if (c.rewrites.length > 0) {
-        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r)} ${r.before} -> ${r.after} (line ${r.line})`);
+        const changes = c.rewrites.map((r) => `${directiveAt(c.facts, r, c.kind)} ${r.before} -> ${r.after} (line ${r.line})`);
         lines.push(`${changes.join('; ')}; nothing else changed`);
     }
     else if (c.source !== 'reference') {
@@ -74156,10 +74294,12 @@ function standUpLines(c) {
  * The directive of a rewrite: proxy_pass or an upstream block's server, read from the facts;
  * without them (nginx refused the config), a URL with a scheme is a proxy_pass.
  */
-function directiveAt(facts, r) {
+function directiveAt(facts, r, kind) {
     const own = (f) => !f.startsWith('/');
     const servers = facts?.servers ?? [];
     const passes = servers.some((s) => s.locations.some((l) => l.proxyPass?.line === r.line && own(l.file)));
+    if (kind === 'caddy')
+        return 'reverse_proxy';
     if (passes || (facts === undefined && /^["']?https?:\/\//.test(r.before)))
         return 'proxy_pass';
     const upstream = facts?.upstreams.find((u) => u.servers.some((s) => s.line === r.line && own(s.file)));
@@ -74167,6 +74307,8 @@ function directiveAt(facts, r) {
 }
 function rejectFix(c) {
     const message = c.test.message ?? '';
+    if (c.kind === 'caddy')
+        return `fix the Caddyfile until Caddy's adapter accepts it: docker run --rm -v "$PWD/${c.path ?? 'Caddyfile'}:/etc/caddy/Caddyfile:ro" caddy caddy adapt --config /etc/caddy/Caddyfile`;
     const line = c.test.line !== undefined ? ` on line ${c.test.line}` : '';
     if (c.source === 'reference')
         return 'the reference proxy should always load: report this as a flask-deploy-check bug';
@@ -74198,19 +74340,21 @@ function judge(obs) {
     if (c === undefined)
         return { status: 'skipped', summary: 'no proxy config was prepared' };
     const name = c.source === 'reference' ? 'the reference proxy' : (c.path ?? 'the nginx config');
+    // Caddy's own parser (`caddy adapt`) judges a Caddyfile, as `nginx -t` does an nginx config.
+    const tester = c.kind === 'caddy' ? 'caddy adapt' : 'nginx -t';
     if (!c.test.ok) {
         const where = c.test.file !== undefined ? ` in ${c.test.file}:${c.test.line ?? '?'}` : '';
         return {
             status: 'failed',
-            summary: (0, text_1.clip)(`nginx -t rejected ${name}: ${c.test.message ?? 'no message'}`),
-            evidence: [(0, text_1.clip)(`nginx -t: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
+            summary: (0, text_1.clip)(`${tester} rejected ${name}: ${c.test.message ?? 'no message'}`),
+            evidence: [(0, text_1.clip)(`${tester}: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
             fix: rejectFix(c),
             location: rejectLocation(c),
         };
     }
     const summary = c.source === 'reference'
         ? 'no nginx config in the repository: the reference proxy (TLS, forwarded headers, /static/) stands in front, and nginx -t accepts it'
-        : `nginx -t accepts ${name} (${c.source === 'input' ? 'the nginx-config input' : 'found in the repository'})`;
+        : `${tester} accepts ${name} (${c.source === 'input' ? `the ${c.kind === 'caddy' ? 'caddy' : 'nginx'}-config input` : 'found in the repository'})`;
     return { status: 'passed', summary, evidence: standUpLines(c) };
 }
 exports.proxyConfigValid = {
@@ -74225,22 +74369,24 @@ exports.proxyConfigValid = {
 
 /***/ }),
 
-/***/ 94733:
+/***/ 81719:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyForwardedHeaders = void 0;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const probe_1 = __nccwpck_require__(13423);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const probe_1 = __nccwpck_require__(30021);
+const text_1 = __nccwpck_require__(3352);
 const WANTED = [
     {
         name: 'Host',
         value: '$host',
-        ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) || v === host,
+        ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) ||
+            v === host ||
+            /^\{(http\.request\.)?(host|hostport)\}$/.test(v),
         unset: 'Host: $proxy_host (the upstream address, e.g. app:8000)',
     },
     {
@@ -74252,7 +74398,9 @@ const WANTED = [
     {
         name: 'X-Forwarded-Proto',
         value: '$scheme',
-        ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) || v === 'https',
+        ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) ||
+            v === 'https' ||
+            /^\{(http\.request\.)?scheme\}$/.test(v),
         unset: 'no X-Forwarded-Proto',
     },
 ];
@@ -74326,9 +74474,12 @@ function judge(obs) {
     }
     const first = gaps[0];
     const names = first ? first.names : lost;
-    const fix = `in ${first ? (0, nginx_1.locationLabel)(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter((w) => names.includes(w.name))
-        .map((w) => `proxy_set_header ${w.name} ${w.value};`)
-        .join(' ')}`;
+    const caddyFix = `reverse_proxy sends Host, X-Forwarded-For and X-Forwarded-Proto by itself: remove the header_up lines that drop or change ${names.join(', ')}`;
+    const fix = (0, nginx_1.isCaddy)(obs)
+        ? caddyFix
+        : `in ${first ? (0, nginx_1.locationLabel)(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter((w) => names.includes(w.name))
+            .map((w) => `proxy_set_header ${w.name} ${w.value};`)
+            .join(' ')}`;
     const summary = first
         ? `${(0, nginx_1.locationLabel)(first.loc)} (${(0, nginx_1.lineRef)(obs, first.loc)}) does not forward ${first.names.join(', ')}${gaps.length > 1 ? ` (and ${gaps.length - 1} more location${gaps.length > 2 ? 's' : ''})` : ''}`
         : `${lost.join(' and ')} did not reach the app through the proxy`;
@@ -74355,7 +74506,7 @@ exports.proxyForwardedHeaders = {
 
 /***/ }),
 
-/***/ 99534:
+/***/ 81456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74369,12 +74520,12 @@ exports.proxyForwardedSpoof = void 0;
  * the client's value on and the app believed it (the guide's x_host=1 behind a location that sets
  * no X-Forwarded-Host is the classic case: password-reset links to the attacker's host).
  */
-const forwarded_spoof_1 = __nccwpck_require__(59731);
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const probe_1 = __nccwpck_require__(13423);
-const parts_1 = __nccwpck_require__(319);
-const text_1 = __nccwpck_require__(85290);
+const forwarded_spoof_1 = __nccwpck_require__(81945);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const probe_1 = __nccwpck_require__(30021);
+const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(3352);
 /** How each header is best pinned in the nginx location that proxies to the app. */
 const PIN = {
     'x-forwarded-host': 'proxy_set_header X-Forwarded-Host $host;',
@@ -74488,16 +74639,16 @@ exports.proxyForwardedSpoof = {
 
 /***/ }),
 
-/***/ 92818:
+/***/ 8380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyHostHeader = void 0;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const text_1 = __nccwpck_require__(3352);
 function landing(obs, server, port) {
     if (server === undefined)
         return [];
@@ -74522,7 +74673,7 @@ function judge(obs) {
     }
     const forged = (0, http_1.requestHost)(x);
     const facts = (0, nginx_1.nginxFacts)(obs);
-    const port = facts ? (0, nginx_1.tlsPort)(facts) : 443;
+    const port = facts ? (0, nginx_1.entryPort)(obs, facts) : 443;
     const target = facts && (0, nginx_1.serverFor)(facts, port, forged);
     const main = (0, nginx_1.mainServer)(obs);
     const res = x.response;
@@ -74571,7 +74722,9 @@ function judge(obs) {
             ? `a request with a foreign Host reached the app, which echoed it into its answer`
             : `a request with a foreign Host reached the app (answered ${res.status})`,
         evidence: [...evidence, ...(echoed ? [echoed] : [])],
-        fix: `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
+        fix: (0, nginx_1.isCaddy)(obs)
+            ? `name the site by its host (${name} {) instead of a catch-all address such as :443 or a wildcard, so Caddy answers other hosts without the app`
+            : `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
         location: (0, nginx_1.userLocation)(obs, target),
     };
 }
@@ -74588,19 +74741,20 @@ exports.proxyHostHeader = {
 
 /***/ }),
 
-/***/ 58890:
+/***/ 20480:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyHttpsUrls = void 0;
-const wsgi_1 = __nccwpck_require__(19033);
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const probe_1 = __nccwpck_require__(13423);
-const text_1 = __nccwpck_require__(85290);
-const urls_1 = __nccwpck_require__(53139);
+const wsgi_1 = __nccwpck_require__(7947);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const probe_1 = __nccwpck_require__(30021);
+const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(3352);
+const urls_1 = __nccwpck_require__(15537);
 const LOCATION_PURPOSES = ['route', 'trailing-slash', 'health', 'not-found', 'static'];
 /** Why a URL pointing at this deployment is wrong, or undefined (fine, or another site's). */
 function wrong(u, host) {
@@ -74691,6 +74845,21 @@ function judge(obs) {
         const protoSet = loc?.proxySetHeaders.some((h) => /^x-forwarded-proto$/i.test(h.name));
         const protoArrived = answer && (0, http_1.caseless)(answer.forwarded, 'x-forwarded-proto');
         const nginxGap = loc !== undefined && (answer ? !protoArrived : !protoSet);
+        // Behind a load balancer nginx's own scheme is http: `$scheme` overwrites the balancer's https.
+        const behind = ((0, parts_1.present)(obs.proxy)?.hops ?? 1) > 1;
+        const overwritten = behind && loc !== undefined && protoArrived === 'http';
+        if (overwritten)
+            return {
+                status: 'failed',
+                summary: (0, text_1.clip)(`${found[0].text}: ${found[0].why} behind the load balancer: nginx sends X-Forwarded-Proto http${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`, 240),
+                evidence: [
+                    ...found.slice(0, 6).map((f) => (0, text_1.clip)(`${f.text} (${f.why})`)),
+                    ...evidenceProbe,
+                    'the load balancer sent X-Forwarded-Proto: https to nginx',
+                ],
+                fix: `pass the balancer's scheme on in ${(0, nginx_1.locationLabel)(loc)}: proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; ($scheme is nginx's own, http)`,
+                location: (0, nginx_1.userLocation)(obs, loc.proxySetHeaders.find((h) => /^x-forwarded-proto$/i.test(h.name)) ?? loc),
+            };
         return {
             status: 'failed',
             summary: (0, text_1.clip)(`${found[0].text}: ${found[0].why} behind the TLS proxy${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`, 240),
@@ -74745,7 +74914,7 @@ exports.proxyHttpsUrls = {
 
 /***/ }),
 
-/***/ 69582:
+/***/ 88672:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74753,38 +74922,38 @@ exports.proxyHttpsUrls = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyUpstream = exports.proxyTimeouts = exports.proxyRateLimit = exports.proxyHttpsUrls = exports.proxyHostHeader = exports.proxyForwardedSpoof = exports.proxyForwardedHeaders = exports.proxyConfigValid = exports.proxyClientIp = exports.proxyBodySize = void 0;
 /** The proxy.* checks, one file each. */
-var body_size_1 = __nccwpck_require__(37812);
+var body_size_1 = __nccwpck_require__(98530);
 Object.defineProperty(exports, "proxyBodySize", ({ enumerable: true, get: function () { return body_size_1.proxyBodySize; } }));
-var client_ip_1 = __nccwpck_require__(86797);
+var client_ip_1 = __nccwpck_require__(91403);
 Object.defineProperty(exports, "proxyClientIp", ({ enumerable: true, get: function () { return client_ip_1.proxyClientIp; } }));
-var config_valid_1 = __nccwpck_require__(44045);
+var config_valid_1 = __nccwpck_require__(65087);
 Object.defineProperty(exports, "proxyConfigValid", ({ enumerable: true, get: function () { return config_valid_1.proxyConfigValid; } }));
-var forwarded_headers_1 = __nccwpck_require__(94733);
+var forwarded_headers_1 = __nccwpck_require__(81719);
 Object.defineProperty(exports, "proxyForwardedHeaders", ({ enumerable: true, get: function () { return forwarded_headers_1.proxyForwardedHeaders; } }));
-var forwarded_spoof_1 = __nccwpck_require__(99534);
+var forwarded_spoof_1 = __nccwpck_require__(81456);
 Object.defineProperty(exports, "proxyForwardedSpoof", ({ enumerable: true, get: function () { return forwarded_spoof_1.proxyForwardedSpoof; } }));
-var host_header_1 = __nccwpck_require__(92818);
+var host_header_1 = __nccwpck_require__(8380);
 Object.defineProperty(exports, "proxyHostHeader", ({ enumerable: true, get: function () { return host_header_1.proxyHostHeader; } }));
-var https_urls_1 = __nccwpck_require__(58890);
+var https_urls_1 = __nccwpck_require__(20480);
 Object.defineProperty(exports, "proxyHttpsUrls", ({ enumerable: true, get: function () { return https_urls_1.proxyHttpsUrls; } }));
-var rate_limit_1 = __nccwpck_require__(14368);
+var rate_limit_1 = __nccwpck_require__(6918);
 Object.defineProperty(exports, "proxyRateLimit", ({ enumerable: true, get: function () { return rate_limit_1.proxyRateLimit; } }));
-var timeouts_1 = __nccwpck_require__(74532);
+var timeouts_1 = __nccwpck_require__(7150);
 Object.defineProperty(exports, "proxyTimeouts", ({ enumerable: true, get: function () { return timeouts_1.proxyTimeouts; } }));
-var upstream_1 = __nccwpck_require__(12877);
+var upstream_1 = __nccwpck_require__(40047);
 Object.defineProperty(exports, "proxyUpstream", ({ enumerable: true, get: function () { return upstream_1.proxyUpstream; } }));
 
 
 /***/ }),
 
-/***/ 14368:
+/***/ 6918:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyRateLimit = void 0;
-const nginx_1 = __nccwpck_require__(84545);
+const nginx_1 = __nccwpck_require__(82007);
 /** proxy.rate-limit (notice): a limit_req applies to the location that proxies to the app. */
 function judge(obs) {
     const c = (0, nginx_1.proxyConfigOf)(obs);
@@ -74792,6 +74961,13 @@ function judge(obs) {
         return {
             status: 'skipped',
             summary: 'no nginx config in the repository: rate limiting belongs to your production proxy',
+            skipReason: 'not-applicable',
+        };
+    }
+    if ((0, nginx_1.isCaddy)(obs)) {
+        return {
+            status: 'skipped',
+            summary: "Caddy's standard build has no rate limiter (rate_limit is the caddy-ratelimit plugin, in neither Debian's nor the official image's caddy): a plugin build or a layer in front has to do it",
             skipReason: 'not-applicable',
         };
     }
@@ -74857,38 +75033,54 @@ exports.proxyRateLimit = {
 
 /***/ }),
 
-/***/ 74532:
+/***/ 7150:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyTimeouts = void 0;
-const nginx_1 = __nccwpck_require__(84545);
-const nginx_limits_1 = __nccwpck_require__(5338);
-const parts_1 = __nccwpck_require__(319);
-const processes_1 = __nccwpck_require__(95852);
+const nginx_1 = __nccwpck_require__(82007);
+const nginx_limits_1 = __nccwpck_require__(77992);
+const parts_1 = __nccwpck_require__(24809);
+const probe_1 = __nccwpck_require__(30021);
+const processes_1 = __nccwpck_require__(34198);
 const NGINX_DEFAULT_S = 60;
-/** The server's worker timeout from its command line, or why there is none to compare. */
+/** The probe's reading of the server's own configuration, when it answered. */
+function probed(obs) {
+    return (0, probe_1.probeAnswers)(obs).find((a) => a.workerTimeout)?.workerTimeout ?? undefined;
+}
+/**
+ * The server's worker timeout: as the running server resolved it (the probe reads Gunicorn's
+ * merged Config and uWSGI's options, config files included), else from its command line, or why
+ * there is none to compare.
+ */
 function workerTimeout(obs) {
     const server = (0, processes_1.findServer)((0, parts_1.present)(obs.processes) ?? []);
     const args = server?.master.args ?? '';
+    const live = probed(obs);
     if (server?.kind === 'gunicorn') {
         const t = (0, processes_1.intOption)(args, ['-t'], ['--timeout']);
         if (t !== undefined)
             return { seconds: t, what: `Gunicorn --timeout ${t}` };
+        if (live?.server === 'gunicorn') {
+            const file = live.configFile ? ` (from its config file ${live.configFile})` : '';
+            return { seconds: live.timeout, what: `Gunicorn's timeout ${live.timeout}${file}` };
+        }
         const config = (0, processes_1.optionValue)(args, ['-c'], ['--config']);
-        const note = config ? ` (its config file ${config} is not read)` : '';
+        const note = config ? ` (its config file ${config} could not be read: no probe answer)` : '';
         return { seconds: 30, what: `Gunicorn's default --timeout 30${note}` };
     }
     if (server?.kind === 'uwsgi') {
         const t = (0, processes_1.intOption)(args, [], ['--harakiri']);
         if (t !== undefined)
             return { seconds: t, what: `uWSGI --harakiri ${t}` };
+        if (live?.server === 'uwsgi' && live.harakiri)
+            return { seconds: live.harakiri, what: `uWSGI harakiri = ${live.harakiri} (its options)` };
         return {
             status: 'skipped',
             skipReason: 'not-applicable',
-            summary: 'uWSGI runs without harakiri on its command line: no worker timeout to compare',
+            summary: 'uWSGI runs without harakiri: no worker timeout to compare',
         };
     }
     if (server?.kind === 'waitress') {
@@ -74918,9 +75110,12 @@ function judge(obs) {
     if ('status' in worker)
         return worker;
     const { loc } = at;
-    const v = loc.proxyReadTimeout;
-    const nginxS = v ? (0, nginx_limits_1.nginxSeconds)(v.value) : NGINX_DEFAULT_S;
-    const line = (0, nginx_limits_1.settingLine)(obs, 'proxy_read_timeout', v, loc, '60s');
+    // uwsgi_pass reads the app's answer under uwsgi_read_timeout (same 60 s default).
+    const directive = loc.proxyPass ? 'proxy_read_timeout' : 'uwsgi_read_timeout';
+    const v = loc.proxyPass ? loc.proxyReadTimeout : loc.uwsgiReadTimeout;
+    // Caddy's reverse_proxy waits without a limit unless read_timeout is set.
+    const nginxS = v ? (0, nginx_limits_1.nginxSeconds)(v.value) : (0, nginx_1.isCaddy)(obs) ? Infinity : NGINX_DEFAULT_S;
+    const line = (0, nginx_limits_1.settingLine)(obs, directive, v, loc, '60s');
     if (nginxS === undefined) {
         return { status: 'skipped', summary: `cannot read ${line}` };
     }
@@ -74929,16 +75124,16 @@ function judge(obs) {
     if (!never && nginxS >= worker.seconds) {
         return {
             status: 'passed',
-            summary: `proxy_read_timeout ${nginxS} s >= the worker timeout ${worker.seconds} s (${worker.what})`,
+            summary: `${nginxS === Infinity ? "Caddy's reverse_proxy waits without a read timeout, longer than" : `${directive} ${nginxS} s >=`} the worker timeout ${worker.seconds} s (${worker.what})`,
             evidence,
         };
     }
-    const wanted = never ? 'a finite worker timeout' : `proxy_read_timeout ${worker.seconds + 5}s;`;
+    const wanted = never ? 'a finite worker timeout' : `${directive} ${worker.seconds + 5}s;`;
     return {
         status: 'failed',
         summary: never
-            ? `${worker.what}: workers never time out, so nginx's proxy_read_timeout ${nginxS} s ends slow requests with a 504`
-            : `proxy_read_timeout ${nginxS} s is shorter than the worker timeout ${worker.seconds} s (${worker.what}): a slow request gets nginx's 504 while the worker still runs`,
+            ? `${worker.what}: workers never time out, so nginx's ${directive} ${nginxS} s ends slow requests with a 504`
+            : `${directive} ${nginxS} s is shorter than the worker timeout ${worker.seconds} s (${worker.what}): a slow request gets nginx's 504 while the worker still runs`,
         evidence,
         fix: never
             ? `give the server a worker timeout below ${nginxS} s (Gunicorn --timeout ${Math.max(nginxS - 5, 1)})`
@@ -74951,14 +75146,14 @@ exports.proxyTimeouts = {
     title: 'Proxy waits as long as the workers',
     severity: 'warning',
     needs: ['proxyConfig', 'processes'],
-    passesWhen: "nginx's `proxy_read_timeout` (default 60 s) is at least the WSGI server's worker timeout (Gunicorn `--timeout`, default 30 s)",
+    passesWhen: "nginx's `proxy_read_timeout` (`uwsgi_read_timeout` for `uwsgi_pass`; default 60 s) is at least the WSGI server's worker timeout (Gunicorn `--timeout` or its config file, default 30 s; uWSGI `harakiri`)",
     run: judge,
 };
 
 
 /***/ }),
 
-/***/ 12877:
+/***/ 40047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74970,16 +75165,16 @@ exports.proxyUpstream = void 0;
  * listens on, in the protocol it speaks. A 502 through the proxy is explained, never counted as
  * an answer of the app.
  */
-const loopback_1 = __nccwpck_require__(35738);
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const parts_1 = __nccwpck_require__(319);
-const text_1 = __nccwpck_require__(85290);
-const upstream_1 = __nccwpck_require__(72040);
+const loopback_1 = __nccwpck_require__(75124);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(3352);
+const upstream_1 = __nccwpck_require__(47582);
 /** The directive as the user wrote it (before the action pointed a loopback host at the app). */
 function written(obs, t) {
     const before = (0, nginx_1.proxyConfigOf)(obs)?.rewrites.find((r) => r.line === t.value.line)?.before;
-    return `${t.directive} ${before ?? t.value.value}`;
+    return `${(0, nginx_1.isCaddy)(obs) ? 'reverse_proxy' : t.directive} ${before ?? t.value.value}`;
 }
 function problemOf(t, ports, protocol) {
     if (t.port !== undefined && ports !== undefined && !ports.includes(t.port)) {
@@ -75024,7 +75219,7 @@ function judge(obs) {
         .filter((w) => w.problem !== undefined);
     const gatewayLines = gateway
         .slice(0, 2)
-        .map((x) => `${(0, http_1.exchangeLine)(x)} through the proxy (nginx's own error page)`);
+        .map((x) => `${(0, http_1.exchangeLine)(x)} through the proxy (${(0, nginx_1.proxyName)(obs)}'s own error page)`);
     if (wrong.length > 0 || (answered.length > 0 && reached.length === 0)) {
         const first = wrong[0];
         const port = ports?.find((p) => p === obs.run.port) ?? ports?.[0] ?? obs.run.port;
@@ -75039,7 +75234,7 @@ function judge(obs) {
             status: 'failed',
             summary: first
                 ? (0, text_1.clip)(`${written(obs, first.t)} does not reach the app: ${first.problem}`, 240)
-                : `nothing reached the app through the proxy: every answer was nginx's ${gateway[0]?.response?.status ?? 502}`,
+                : `nothing reached the app through the proxy: every answer was ${(0, nginx_1.proxyName)(obs)}'s ${gateway[0]?.response?.status ?? 502}`,
             evidence: [...configLines, listenLine, ...gatewayLines],
             fix,
             location: (0, nginx_1.userLocation)(obs, (first?.t ?? targets[0]).value),
@@ -75063,16 +75258,102 @@ exports.proxyUpstream = {
 
 /***/ }),
 
-/***/ 89337:
+/***/ 69505:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.routesAnswer = void 0;
+exports.routeFault = routeFault;
+/**
+ * routes.answer: every route asked for gets an HTTP answer a client can use. A route that never
+ * answers, streams without end, sends a header block no client takes or is not HTTP at all
+ * holds or breaks every client and worker in front of it; the run itself only waits its
+ * per-request deadline and reads a bounded amount. An app that exits during the run fails it
+ * too: everything observed after that is blocked by it.
+ */
+const app_exit_1 = __nccwpck_require__(31603);
+const http_1 = __nccwpck_require__(71003);
+const run_1 = __nccwpck_require__(85618);
+const text_1 = __nccwpck_require__(3352);
+/** What the probe's per-request deadline is (probe/http.ts DEFAULT_TIMEOUT_MS). */
+const REQUEST_TIMEOUT_S = 5;
+const mib = (bytes) => `${Math.round(bytes / (1024 * 1024))} MiB`;
+/** Why one exchange is not a usable answer, or undefined when it is one. */
+function routeFault(x) {
+    if (x.response?.overLimit !== undefined)
+        return `response larger than ${mib(x.response.overLimit)}: the read stopped there (an endless or unbounded body)`;
+    if (x.response !== undefined)
+        return undefined;
+    const error = x.error ?? 'no response';
+    if (/HEADERS_TIMEOUT/.test(error))
+        return `no response within the per-request timeout of ${REQUEST_TIMEOUT_S} s`;
+    if (/BODY_TIMEOUT/.test(error))
+        return `the body stalled for more than the per-request timeout of ${REQUEST_TIMEOUT_S} s`;
+    if (/HEADERS_OVERFLOW/.test(error))
+        return 'response header block too large for an HTTP client';
+    if (/does not match the HTTP|HPE_|Parse Error|invalid/i.test(error))
+        return 'malformed HTTP response (not a valid status line or header)';
+    if (/ECONNREFUSED/.test(error))
+        return 'connection refused (is the app still running?)';
+    if (/SOCKET|ECONNRESET|other side closed/.test(error))
+        return 'connection closed without a response';
+    return error;
+}
+const where = (x) => x.via === 'proxy' ? 'through the proxy' : 'on the app port';
+exports.routesAnswer = {
+    id: 'routes.answer',
+    title: 'Every route answers with a usable HTTP response',
+    severity: 'error',
+    needs: ['http'],
+    passesWhen: 'each route asked for answers in time with well-formed HTTP, a header block a client accepts and a body under 8 MiB',
+    run(obs) {
+        const http = obs.http;
+        const exit = obs.run.appExited;
+        if (exit !== undefined) {
+            const logs = (0, run_1.isUnavailable)(obs.logs) ? [] : [...obs.logs.stdout, ...obs.logs.stderr];
+            return {
+                status: 'failed',
+                summary: (0, app_exit_1.appExitReason)(exit),
+                evidence: [`exit code ${exit.exitCode}`, ...(0, text_1.lastLines)(logs, 10)],
+                fix: exit.oomKilled
+                    ? 'keep the app under its memory limit (512 MiB here): bound caches, uploads and worker counts'
+                    : 'a request must never end the server: catch the error in the route, and let the WSGI server restart a failed worker instead of exiting',
+            };
+        }
+        const routes = http.filter((x) => x.purpose === 'route');
+        if (routes.length === 0)
+            return { status: 'skipped', summary: 'no route was requested', skipReason: 'not-applicable' };
+        const faults = routes.flatMap((x) => {
+            const why = routeFault(x);
+            return why === undefined ? [] : [{ x, why }];
+        });
+        if (faults.length === 0)
+            return { status: 'passed', summary: `all ${(0, text_1.plural)(routes.length, 'route request')} answered` };
+        const first = faults[0];
+        return {
+            status: 'failed',
+            summary: `GET ${first.x.request.path} ${where(first.x)}: ${first.why}${faults.length > 1 ? ` (and ${(0, text_1.plural)(faults.length - 1, 'more request')})` : ''}`,
+            evidence: faults.slice(0, 10).map(({ x, why }) => `${(0, http_1.exchangeLine)(x)} (${where(x)}): ${why}`),
+            fix: 'make every route answer within its deadline with a bounded body: stream with an end, keep headers small, and put a timeout on whatever the route waits for',
+        };
+    },
+};
+
+
+/***/ }),
+
+/***/ 69835:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.secretStrength = exports.secretFromEnv = void 0;
-const parts_1 = __nccwpck_require__(319);
-const probe_1 = __nccwpck_require__(13423);
-const text_1 = __nccwpck_require__(85290);
+const parts_1 = __nccwpck_require__(24809);
+const probe_1 = __nccwpck_require__(30021);
+const text_1 = __nccwpck_require__(3352);
 const FROM_ENV = "app.config['SECRET_KEY'] = os.environ['SECRET_KEY']";
 function cookieLine(c, against) {
     const verdict = c.signedWithInjected ? 'verifies' : 'does not verify';
@@ -75293,19 +75574,19 @@ exports.secretStrength = {
 
 /***/ }),
 
-/***/ 56158:
+/***/ 66620:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.serverWorkers = exports.serverProductionWsgi = void 0;
-const wsgi_1 = __nccwpck_require__(19033);
-const http_1 = __nccwpck_require__(95941);
-const parts_1 = __nccwpck_require__(319);
-const processes_1 = __nccwpck_require__(95852);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const wsgi_1 = __nccwpck_require__(7947);
+const http_1 = __nccwpck_require__(71003);
+const parts_1 = __nccwpck_require__(24809);
+const processes_1 = __nccwpck_require__(34198);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 /** server.production-wsgi: Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug dev server. */
 /** The Server header of the app port's answers, when one has it. */
 function appServerHeader(obs) {
@@ -75473,7 +75754,7 @@ exports.serverWorkers = {
 
 /***/ }),
 
-/***/ 90103:
+/***/ 99205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75481,11 +75762,11 @@ exports.serverWorkers = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.shutdownGraceful = void 0;
 /** shutdown.graceful: after SIGTERM the container exits 0, and when it does not, why. */
-const shell_words_1 = __nccwpck_require__(99509);
-const parts_1 = __nccwpck_require__(319);
-const processes_1 = __nccwpck_require__(95852);
-const stages_1 = __nccwpck_require__(5834);
-const text_1 = __nccwpck_require__(85290);
+const shell_words_1 = __nccwpck_require__(8875);
+const parts_1 = __nccwpck_require__(24809);
+const processes_1 = __nccwpck_require__(34198);
+const stages_1 = __nccwpck_require__(67676);
+const text_1 = __nccwpck_require__(3352);
 /** Why a container ignored SIGTERM, from what PID 1 is (or the Dockerfile when no process table). */
 function whyKilled(obs) {
     const sp = (0, processes_1.signalPath)((0, parts_1.present)(obs.processes) ?? []);
@@ -75576,17 +75857,17 @@ exports.shutdownGraceful = {
 
 /***/ }),
 
-/***/ 17939:
+/***/ 6417:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.staticAliasTraversal = exports.staticServedByProxy = void 0;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const parts_1 = __nccwpck_require__(319);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(3352);
 const DAY = 86400;
 /** The app's static folder in the image, for fixes: WORKDIR/static/. */
 function staticFolder(obs) {
@@ -75647,7 +75928,9 @@ function judgeServed(obs) {
     const res = x.response;
     const who = appLogged(obs, x);
     const evidence = [(0, http_1.exchangeLine)(x)];
-    const block = `location /static/ { alias ${staticFolder(obs)}; expires 30d; }`;
+    const block = (0, nginx_1.isCaddy)(obs)
+        ? `handle_path /static/* { root * ${staticFolder(obs)}; header Cache-Control "public, max-age=2592000"; file_server }`
+        : `location /static/ { alias ${staticFolder(obs)}; expires 30d; }`;
     if ((server && loc === undefined) || who.byApp) {
         evidence.push(served
             ? `${(0, nginx_1.locationLabel)(served)} (${(0, nginx_1.lineRef)(obs, served)}) handles it`
@@ -75655,10 +75938,10 @@ function judgeServed(obs) {
         return {
             status: 'failed',
             summary: loc
-                ? `${path} was served by the app, not nginx`
+                ? `${path} was served by the app, not ${(0, nginx_1.proxyName)(obs)}`
                 : `no location serves /static/: ${path} goes through to the app`,
             evidence,
-            fix: `let nginx serve the static folder: ${block} in the HTTPS server`,
+            fix: `let ${(0, nginx_1.proxyName)(obs)} serve the static folder: ${block} in the HTTPS ${(0, nginx_1.isCaddy)(obs) ? 'site block' : 'server'}`,
             location: (0, nginx_1.userLocation)(obs, server),
         };
     }
@@ -75682,15 +75965,17 @@ function judgeServed(obs) {
     if (secs === undefined || secs < DAY) {
         return {
             status: 'failed',
-            summary: `${path} is served by nginx but ${lifetime(secs)}; static files should be cached at least 1 day`,
+            summary: `${path} is served by ${(0, nginx_1.proxyName)(obs)} but ${lifetime(secs)}; static files should be cached at least 1 day`,
             evidence: [...evidence, ...headers, ...configLine],
-            fix: `add expires 30d; to ${loc ? (0, nginx_1.locationLabel)(loc) : 'location /static/'}`,
+            fix: (0, nginx_1.isCaddy)(obs)
+                ? `add header Cache-Control "public, max-age=2592000" next to file_server (${loc ? (0, nginx_1.lineRef)(obs, loc) : 'the /static/* block'}): file_server sends ETag and Last-Modified but no cache lifetime`
+                : `add expires 30d; to ${loc ? (0, nginx_1.locationLabel)(loc) : 'location /static/'}`,
             location: (0, nginx_1.userLocation)(obs, loc),
         };
     }
     return {
         status: 'passed',
-        summary: `${path} is served by nginx${loc ? ` (${(0, nginx_1.locationLabel)(loc)})` : ''} and ${lifetime(secs)}`,
+        summary: `${path} is served by ${(0, nginx_1.proxyName)(obs)}${loc ? ` (${(0, nginx_1.locationLabel)(loc)})` : ''} and ${lifetime(secs)}`,
         evidence: [...evidence, ...headers, ...configLine, who.line],
     };
 }
@@ -75771,16 +76056,278 @@ exports.staticAliasTraversal = {
 
 /***/ }),
 
-/***/ 69979:
+/***/ 52890:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdBindLocal = void 0;
+const parts_1 = __nccwpck_require__(24809);
+const unit_1 = __nccwpck_require__(45933);
+/** Gunicorn's default bind; uWSGI and Waitress name theirs in the command. */
+const DEFAULT_BIND = {
+    gunicorn: '127.0.0.1:8000',
+    waitress: '0.0.0.0:8080',
+};
+function isLocal(address) {
+    if (address.startsWith('unix:') || address.startsWith('/'))
+        return true;
+    const host = /^\[([^\]]*)\]/.exec(address)?.[1] ?? address.split(':')[0];
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+function where(b) {
+    return b.line === undefined ? `${b.source}` : `${b.source} (${b.file} line ${b.line})`;
+}
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const server = unit.server ?? 'other';
+    const fallback = DEFAULT_BIND[server];
+    const bind = unit.bind ??
+        (fallback
+            ? { addresses: [fallback], source: 'default', file: unit.path, line: unit.execStart?.line }
+            : undefined);
+    if (bind === undefined)
+        return {
+            status: 'skipped',
+            summary: 'the unit names no address the server binds',
+            skipReason: 'not-applicable',
+        };
+    const open = bind.addresses.filter((a) => !isLocal(a));
+    const evidence = [`bind: ${bind.addresses.join(', ')} from ${where(bind)}`];
+    const location = (0, unit_1.unitAt)(unit, bind.line, bind.file);
+    if (open.length === 0)
+        return {
+            status: 'passed',
+            summary: `the server binds ${bind.addresses.join(', ')}: only the local proxy reaches it`,
+            evidence,
+            location,
+        };
+    return {
+        status: 'failed',
+        summary: `the server binds ${open.join(', ')}: it is reachable without the proxy`,
+        evidence,
+        fix: 'bind 127.0.0.1 (e.g. gunicorn -b 127.0.0.1:8000) or a unix socket the proxy uses',
+        location,
+    };
+}
+exports.systemdBindLocal = {
+    id: 'systemd.bind-local',
+    title: 'The server binds loopback behind the proxy',
+    severity: 'warning',
+    needs: ['unit'],
+    passesWhen: 'the server binds 127.0.0.1 or a unix socket, not 0.0.0.0',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 1475:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdUser = exports.systemdSecrets = exports.systemdRestart = exports.systemdBindLocal = void 0;
+/** The systemd.* checks (host mode), one file each. */
+var bind_local_1 = __nccwpck_require__(52890);
+Object.defineProperty(exports, "systemdBindLocal", ({ enumerable: true, get: function () { return bind_local_1.systemdBindLocal; } }));
+var restart_1 = __nccwpck_require__(30864);
+Object.defineProperty(exports, "systemdRestart", ({ enumerable: true, get: function () { return restart_1.systemdRestart; } }));
+var secrets_1 = __nccwpck_require__(40750);
+Object.defineProperty(exports, "systemdSecrets", ({ enumerable: true, get: function () { return secrets_1.systemdSecrets; } }));
+var user_1 = __nccwpck_require__(7216);
+Object.defineProperty(exports, "systemdUser", ({ enumerable: true, get: function () { return user_1.systemdUser; } }));
+
+
+/***/ }),
+
+/***/ 30864:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdRestart = void 0;
+const parts_1 = __nccwpck_require__(24809);
+const unit_1 = __nccwpck_require__(45933);
+const GOOD = new Set(['always', 'on-failure']);
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const r = unit.restart;
+    const evidence = [(0, unit_1.settingLine)('Restart', r?.value, r?.line)];
+    if (r !== undefined && GOOD.has(r.value)) {
+        return {
+            status: 'passed',
+            summary: `Restart=${r.value}: systemd starts the server again when it dies`,
+            evidence,
+            location: (0, unit_1.unitAt)(unit, r.line),
+        };
+    }
+    return {
+        status: 'failed',
+        summary: r === undefined
+            ? 'the unit has no Restart= (default no): a crashed server stays down'
+            : `Restart=${r.value}: a crashed server stays down`,
+        evidence,
+        fix: 'set Restart=always (or Restart=on-failure) in the [Service] section',
+        location: (0, unit_1.unitAt)(unit, r?.line ?? unit.execStart?.line),
+    };
+}
+exports.systemdRestart = {
+    id: 'systemd.restart',
+    title: 'The unit restarts the server when it dies',
+    severity: 'warning',
+    needs: ['unit'],
+    passesWhen: '`Restart=always` or `Restart=on-failure`',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 40750:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdSecrets = void 0;
+/** systemd.secrets: no secret written into the unit's Environment= (values never printed). */
+const secret_names_1 = __nccwpck_require__(60072);
+const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(3352);
+const unit_1 = __nccwpck_require__(45933);
+function secretVars(vars) {
+    return vars.filter((v) => (0, secret_names_1.looksSecret)(v.name, v.valueLength, v.urlWithCredentials));
+}
+function describe(v) {
+    const shape = v.urlWithCredentials ? 'a URL with a password' : `${v.valueLength} characters`;
+    return `${v.name} (${shape}, value not shown)`;
+}
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const inline = secretVars(unit.environment);
+    const committed = unit.environmentFiles.flatMap((f) => secretVars(f.vars ?? []).map((v) => ({ ...v, file: f.path })));
+    const files = unit.environmentFiles.map((f) => `EnvironmentFile=${f.optional ? '-' : ''}${f.path} (line ${f.line}, ${f.inRepo ? 'in the repository' : 'outside the repository'})`);
+    if (inline.length === 0 && committed.length === 0) {
+        const names = unit.environment.map((v) => v.name);
+        return {
+            status: 'passed',
+            summary: unit.environmentFiles.length
+                ? 'no secret in Environment=; the environment comes from EnvironmentFile='
+                : 'no secret in Environment=',
+            evidence: [...(names.length ? [`Environment= names: ${names.join(', ')}`] : []), ...files],
+        };
+    }
+    const first = inline[0] ?? committed[0];
+    const evidence = [
+        ...inline.map((v) => `Environment= line ${v.line}: ${describe(v)}`),
+        ...committed.map((v) => `${v.file} (committed, EnvironmentFile= line ${v.line}): ${describe(v)}`),
+    ];
+    const all = [...inline, ...committed];
+    return {
+        status: 'failed',
+        summary: `${(0, text_1.plural)(all.length, 'secret')} written into the unit's environment: ${[...new Set(all.map((v) => v.name))].join(', ')}`,
+        evidence,
+        fix: 'move secrets to an EnvironmentFile= outside the repository (mode 0600, e.g. /etc/myapp/env) or to LoadCredential=',
+        location: (0, unit_1.unitAt)(unit, first.line),
+    };
+}
+exports.systemdSecrets = {
+    id: 'systemd.secrets',
+    title: 'No secret written into the unit',
+    severity: 'error',
+    needs: ['unit'],
+    passesWhen: 'no SECRET_KEY, password, token or credential URL in `Environment=` (nor in an `EnvironmentFile=` committed to the repository)',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 7216:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemdUser = void 0;
+const parts_1 = __nccwpck_require__(24809);
+const unit_1 = __nccwpck_require__(45933);
+const FIX = 'add User=www-data (or a dedicated user such as User=myapp) to the [Service] section, as the deployment guide does';
+function isRoot(user) {
+    return user === 'root' || user === '0';
+}
+function judge(obs) {
+    const unit = (0, parts_1.present)(obs.unit);
+    if (unit === undefined)
+        return { status: 'skipped', summary: 'no systemd unit' };
+    const user = unit.user;
+    const evidence = [(0, unit_1.settingLine)('User', user?.value, user?.line)];
+    if (unit.execStart?.privileged) {
+        return {
+            status: 'failed',
+            summary: `ExecStart= has a '+' or '!' prefix: the server runs with full privileges whatever User= says`,
+            evidence: [...evidence, `ExecStart= (line ${unit.execStart.line})`],
+            fix: "remove the '+' / '!' prefix from ExecStart=",
+            location: (0, unit_1.unitAt)(unit, unit.execStart.line),
+        };
+    }
+    if (user === undefined) {
+        return {
+            status: 'failed',
+            summary: 'the unit has no User=: systemd runs the server as root',
+            evidence,
+            fix: FIX,
+            location: (0, unit_1.unitAt)(unit, unit.execStart?.line),
+        };
+    }
+    if (isRoot(user.value)) {
+        return {
+            status: 'failed',
+            summary: `the unit runs the server as root (User=${user.value})`,
+            evidence,
+            fix: FIX,
+            location: (0, unit_1.unitAt)(unit, user.line),
+        };
+    }
+    return {
+        status: 'passed',
+        summary: `the server runs as ${user.value}, not root`,
+        evidence,
+        location: (0, unit_1.unitAt)(unit, user.line),
+    };
+}
+exports.systemdUser = {
+    id: 'systemd.user',
+    title: 'The unit runs the server as a non-root User=',
+    severity: 'warning',
+    needs: ['unit'],
+    passesWhen: 'the unit sets `User=` to a user other than root',
+    run: judge,
+};
+
+
+/***/ }),
+
+/***/ 7145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsHsts = void 0;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const text_1 = __nccwpck_require__(3352);
 const PURPOSES = ['route', 'health', 'not-found', 'static', 'trailing-slash'];
 const YEAR = 31536000;
 const HALF_YEAR = 15552000;
@@ -75842,6 +76389,13 @@ function missingCause(obs, x) {
     }
     if (sts || above)
         return undefined;
+    if ((0, nginx_1.isCaddy)(obs)) {
+        return {
+            line: `no header Strict-Transport-Security in the site block (${(0, nginx_1.lineRef)(obs, server)}): Caddy adds none by default`,
+            fix: `add header Strict-Transport-Security "max-age=31536000; includeSubDomains" to the site block (Caddy's automatic HTTPS sends no HSTS)`,
+            location: (0, nginx_1.userLocation)(obs, server),
+        };
+    }
     const reference = (0, nginx_1.proxyConfigOf)(obs)?.source === 'reference';
     return {
         line: `no add_header Strict-Transport-Security applies in the HTTPS server (${(0, nginx_1.lineRef)(obs, server)})`,
@@ -75974,18 +76528,25 @@ exports.tlsHsts = {
 
 /***/ }),
 
-/***/ 29891:
+/***/ 79449:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsHttpsRedirect = void 0;
-const http_1 = __nccwpck_require__(95941);
-const nginx_1 = __nccwpck_require__(84545);
-const text_1 = __nccwpck_require__(85290);
+const http_1 = __nccwpck_require__(71003);
+const nginx_1 = __nccwpck_require__(82007);
+const text_1 = __nccwpck_require__(3352);
 /** tls.https-redirect: plain HTTP on port 80 redirects (301/308) to https with the same host and path. */
 function judge(obs) {
+    if ((0, nginx_1.proxyConfigOf)(obs)?.tls === 'upstream') {
+        return {
+            status: 'skipped',
+            summary: "TLS ends at the load balancer (tls-termination: upstream): its listener rules, not the repository's nginx, redirect plain HTTP",
+            skipReason: 'not-applicable',
+        };
+    }
     const facts = (0, nginx_1.nginxFacts)(obs);
     if (facts && !facts.servers.some((s) => s.listen.some((l) => l.port === 80))) {
         return {
@@ -76001,7 +76562,9 @@ function judge(obs) {
     const expected = `https://${host}${x.request.path}`;
     const server80 = facts && (0, nginx_1.serverFor)(facts, 80, host);
     const location = (0, nginx_1.userLocation)(obs, server80?.return ?? server80);
-    const fix = `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`;
+    const fix = (0, nginx_1.isCaddy)(obs)
+        ? `let Caddy's automatic HTTPS redirect plain HTTP (308): name the site by its host (${host} {), and drop auto_https off / disable_redirects and any http:// site block for it`
+        : `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`;
     const asked = `http://${host}${x.request.path}`;
     const res = x.response;
     if (res === undefined) {
@@ -76077,7 +76640,7 @@ exports.tlsHttpsRedirect = {
 
 /***/ }),
 
-/***/ 49483:
+/***/ 33977:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76085,17 +76648,17 @@ exports.tlsHttpsRedirect = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsProtocols = exports.tlsHttpsRedirect = exports.tlsHsts = void 0;
 /** The tls.* checks, one file each. */
-var hsts_1 = __nccwpck_require__(69979);
+var hsts_1 = __nccwpck_require__(7145);
 Object.defineProperty(exports, "tlsHsts", ({ enumerable: true, get: function () { return hsts_1.tlsHsts; } }));
-var https_redirect_1 = __nccwpck_require__(29891);
+var https_redirect_1 = __nccwpck_require__(79449);
 Object.defineProperty(exports, "tlsHttpsRedirect", ({ enumerable: true, get: function () { return https_redirect_1.tlsHttpsRedirect; } }));
-var protocols_1 = __nccwpck_require__(8038);
+var protocols_1 = __nccwpck_require__(23960);
 Object.defineProperty(exports, "tlsProtocols", ({ enumerable: true, get: function () { return protocols_1.tlsProtocols; } }));
 
 
 /***/ }),
 
-/***/ 8038:
+/***/ 23960:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76103,9 +76666,9 @@ Object.defineProperty(exports, "tlsProtocols", ({ enumerable: true, get: functio
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsProtocols = void 0;
 exports.suiteWeakness = suiteWeakness;
-const nginx_1 = __nccwpck_require__(84545);
-const parts_1 = __nccwpck_require__(319);
-const text_1 = __nccwpck_require__(85290);
+const nginx_1 = __nccwpck_require__(82007);
+const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(3352);
 const INTERMEDIATE = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305';
 /** What is weak about a TLS 1.2 suite (OpenSSL name), or undefined. */
 function suiteWeakness(name) {
@@ -76158,14 +76721,20 @@ function judge(obs) {
         problems.push(`accepts TLS 1.2 ${weak.map((a) => `${a.cipher} (${suiteWeakness(a.cipher ?? '')})`).join(', ')}`);
     const protocols = server?.sslProtocols;
     const ciphers = server?.sslCiphers;
-    const setting = [
-        protocols
-            ? `ssl_protocols ${protocols.value} at ${(0, nginx_1.lineRef)(obs, protocols)}`
-            : "no ssl_protocols: nginx's default TLSv1 TLSv1.1 TLSv1.2 TLSv1.3",
-        ciphers
-            ? `ssl_ciphers ${(0, text_1.clip)(ciphers.value, 120)} at ${(0, nginx_1.lineRef)(obs, ciphers)}`
-            : "no ssl_ciphers: nginx's default HIGH:!aNULL:!MD5",
-    ];
+    const setting = (0, nginx_1.isCaddy)(obs)
+        ? [
+            protocols
+                ? `tls protocols ${protocols.value} at ${(0, nginx_1.lineRef)(obs, protocols)}`
+                : "no tls protocols: Caddy's default tls1.2 tls1.3 (Go's TLS, forward-secret AEAD suites)",
+        ]
+        : [
+            protocols
+                ? `ssl_protocols ${protocols.value} at ${(0, nginx_1.lineRef)(obs, protocols)}`
+                : "no ssl_protocols: nginx's default TLSv1 TLSv1.1 TLSv1.2 TLSv1.3",
+            ciphers
+                ? `ssl_ciphers ${(0, text_1.clip)(ciphers.value, 120)} at ${(0, nginx_1.lineRef)(obs, ciphers)}`
+                : "no ssl_ciphers: nginx's default HIGH:!aNULL:!MD5",
+        ];
     if (problems.length === 0) {
         return {
             status: 'passed',
@@ -76176,7 +76745,7 @@ function judge(obs) {
     const fixes = [];
     let location;
     if (old.length || (v12 && !v12.accepted)) {
-        fixes.push('ssl_protocols TLSv1.2 TLSv1.3;');
+        fixes.push((0, nginx_1.isCaddy)(obs) ? 'tls { protocols tls1.2 tls1.3 }' : 'ssl_protocols TLSv1.2 TLSv1.3;');
         location = (0, nginx_1.userLocation)(obs, protocols) ?? (0, nginx_1.userLocation)(obs, server);
     }
     if (weak.length) {
@@ -76203,7 +76772,7 @@ exports.tlsProtocols = {
 
 /***/ }),
 
-/***/ 95581:
+/***/ 35187:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -76253,17 +76822,21 @@ exports.runCli = runCli;
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
 const node_util_1 = __nccwpck_require__(57975);
-const options_1 = __nccwpck_require__(88381);
-const pipeline_1 = __nccwpck_require__(15165);
-const adoption_1 = __nccwpck_require__(41832);
-const terminal_1 = __nccwpck_require__(87496);
-const version_1 = __nccwpck_require__(32702);
+const options_1 = __nccwpck_require__(1279);
+const pipeline_1 = __nccwpck_require__(52783);
+const reaper_1 = __nccwpck_require__(76382);
+const adoption_1 = __nccwpck_require__(77854);
+const render_1 = __nccwpck_require__(76959);
+const terminal_1 = __nccwpck_require__(32994);
+const version_1 = __nccwpck_require__(58448);
 /** Repeatable flags that feed a multi-line input, by their singular CLI names too. */
 const MULTI = {
     'build-args': 'build-arg',
     env: 'env',
     routes: 'route',
     'skip-checks': 'skip-check',
+    'proxy-env': 'proxy-env',
+    'compose-file': 'compose-file',
 };
 const USAGE = `usage: flask-deploy-check --context DIR [options]
 
@@ -76278,10 +76851,13 @@ Options (same names as the action's inputs):
   --port N               app port in the container (default: detected)
   --env K=V              variable for the app container (repeatable; value masked)
   --health-path PATH     health endpoint (default /healthz)
-  --route PATH           path to request (repeatable; default /)
+  --route PATH           path to request (repeatable; default /); auto: the app's GET rules
   --nginx-config PATH    nginx config to put in front (default: auto-detect)
+  --caddy-config PATH    Caddyfile to put in front instead of nginx (default: auto-detect)
   --server-name HOST     public host name
   --proxy-image REF      image that runs the proxy
+  --tls-termination WHERE  nginx (default; TLS added as certbot does when the config has none) | upstream
+  --proxy-env KEY=VALUE  variable for nginx config templates (repeatable)
   --introspect BOOL      inject the in-container probe (default true)
   --boot-timeout S       seconds to wait for HTTP (default 60)
   --fail-on LEVEL        error | warning | never (default error)
@@ -76292,6 +76868,8 @@ Options (same names as the action's inputs):
   --baseline-report PATH earlier JSON report to compare with, check by check
   --fail-on-new-only BOOL fail only for regressions against the baseline (default false)
   --sarif-path PATH      where to write a SARIF 2.1.0 log of the located findings
+  --compose-file FILE    compose file (repeatable, -f order): check a service of that project
+  --compose-service NAME the compose service that runs the app (default: auto)
   --json                 print the JSON report instead of the checklist
   --dump-observations FILE  write the facts the checks judged as JSON (for tests, bug reports)
   --verbose              show build output and debug lines
@@ -76368,7 +76946,7 @@ function consoleLogger(verbose, out) {
     };
 }
 /** Runs the CLI with the given argv (without node and script); resolves to the exit code. */
-async function cli(argv) {
+async function cli(argv, opts = {}) {
     const stdout = process.stdout;
     const options = {
         json: { type: 'boolean' },
@@ -76425,9 +77003,12 @@ async function cli(argv) {
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    const runId = (0, pipeline_1.newRunId)();
+    // Only the real command starts the watcher (it re-runs process.argv[1]; in a test that is jest).
+    const reaper = opts.watchdog ? (0, reaper_1.startReaper)(runId, parsed.keepImage) : { stop: () => undefined };
     try {
         const { report, observations, redact } = await (0, pipeline_1.runPipeline)(parsed, log, {
-            runId: (0, pipeline_1.newRunId)(),
+            runId,
             signal: controller.signal,
         });
         if (dumpFile !== undefined)
@@ -76436,20 +77017,38 @@ async function cli(argv) {
             stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else {
             const dumped = dumpFile === undefined ? '' : `observations: ${dumpFile}\n`;
-            const adoption = [...(0, adoption_1.baselineLines)(report), ...(0, adoption_1.exceptionLines)(report)];
-            const notes = adoption.map((l) => `${l}\n`).join('');
+            const adoption = [
+                ...(0, adoption_1.baselineLines)(report),
+                ...(0, adoption_1.exceptionLines)(report),
+                (0, render_1.observatoryLine)(report),
+            ];
+            const notes = adoption
+                .filter((l) => l !== '')
+                .map((l) => `${l}\n`)
+                .join('');
             stdout.write(`\n${(0, terminal_1.renderTerminal)(report, { color })}\n${notes}report: ${parsed.reportPath}\n${dumped}`);
         }
         return report.verdict === 'fail' ? 1 : 0;
     }
     catch (err) {
+        if (err instanceof options_1.UsageError) {
+            process.stderr.write(`flask-deploy-check: ${err.message}\n`);
+            return 2;
+        }
         process.stderr.write(`flask-deploy-check could not complete: ${err.message}\n`);
         return 3;
+    }
+    finally {
+        reaper.stop();
     }
 }
 /** Runs the CLI on process.argv and exits with its code (bin/flask-deploy-check.js calls this). */
 function runCli() {
-    cli(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+    if (process.argv[2] === reaper_1.REAP_FLAG) {
+        void (0, reaper_1.reap)(process.argv.slice(3)).then(() => process.exit(0));
+        return;
+    }
+    cli(process.argv.slice(2), { watchdog: true }).then((code) => process.exit(code), (err) => {
         process.stderr.write(`flask-deploy-check: ${err.stack ?? String(err)}\n`);
         process.exit(3);
     });
@@ -76458,7 +77057,206 @@ function runCli() {
 
 /***/ }),
 
-/***/ 83234:
+/***/ 79734:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Compose = void 0;
+exports.projectName = projectName;
+exports.removeComposeProject = removeComposeProject;
+/**
+ * The Compose v2 CLI (`docker compose`), one method per verb, raw output and exit codes. The
+ * project name is the run's (`fdc-<runId>`), so `down` finds everything the run started from
+ * the project label alone, without the compose file (the post step has nothing else).
+ */
+const exec_1 = __nccwpck_require__(17864);
+const QUICK_MS = 60_000;
+/** Teardown waits this long for a dependency's SIGTERM before compose kills it. */
+const DOWN_GRACE_S = 5;
+/** The compose project of a run: unique per run, so two runs never share a network or volume. */
+function projectName(runId) {
+    return `fdc-${runId}`;
+}
+class Compose {
+    log;
+    bin;
+    constructor(log, bin = 'docker') {
+        this.log = log;
+        this.bin = bin;
+    }
+    exec(args, timeoutMs = QUICK_MS) {
+        return (0, exec_1.run)(this.bin, ['compose', ...args], { timeoutMs, log: this.log });
+    }
+    /** `docker compose -p P -f F... config --format json`: the model, interpolated from our env. */
+    config(files, project) {
+        return this.exec([
+            '-p',
+            project,
+            ...files.flatMap((f) => ['-f', f]),
+            'config',
+            '--format',
+            'json',
+        ]);
+    }
+    /**
+     * `up -d --wait` of some services (and their own dependencies): returns when each is running,
+     * healthy or completed as its depends_on condition asks, or fails naming the one that is not.
+     */
+    up(file, project, services, waitS) {
+        const args = ['-p', project, '-f', file, 'up', '-d', '--wait', '--wait-timeout', String(waitS)];
+        return this.exec([...args, '--no-recreate', ...services], (waitS + 600) * 1000);
+    }
+    /** `logs --no-color --timestamps --tail N SERVICE`. */
+    logs(file, project, service, tail) {
+        const args = ['-p', project, '-f', file, 'logs', '--no-color', '--timestamps'];
+        return this.exec([...args, '--tail', String(tail), service]);
+    }
+    /** `ps -a --format json`: the project's containers with their state. */
+    ps(file, project) {
+        return this.exec(['-p', project, '-f', file, 'ps', '-a', '--format', 'json']);
+    }
+    /**
+     * `down -v --remove-orphans --rmi local`: containers, networks, volumes and the images compose
+     * built for the project. Without a file it works from the project's labels alone.
+     */
+    down(project, file) {
+        const files = file ? ['-f', file] : [];
+        const args = ['-p', project, ...files, 'down', '-v', '--remove-orphans', '--rmi', 'local'];
+        return this.exec([...args, '--timeout', String(DOWN_GRACE_S)], 120_000);
+    }
+}
+exports.Compose = Compose;
+/**
+ * Removes whatever is left of the run's compose project (the post step, after removeRun took
+ * the labelled containers and networks): its volumes above all. True when compose ran; false
+ * when the docker CLI has no compose plugin (then the run cannot have made a project).
+ */
+async function removeComposeProject(runId, compose = new Compose()) {
+    const res = await compose.down(projectName(runId));
+    if (res.exitCode === 0)
+        return true;
+    if (/is not a docker command|unknown (shorthand )?(flag|command)/i.test(res.stderr))
+        return false;
+    throw new Error(`docker compose down failed: ${res.stderr.trim().split('\n').pop()}`);
+}
+
+
+/***/ }),
+
+/***/ 76146:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ContainmentError = exports.DEFAULT_LIMITS = exports.SERVER_CAPS = void 0;
+exports.assertContained = assertContained;
+exports.containmentArgs = containmentArgs;
+/**
+ * What every container of a run may do. The app and the proxy run pull-request code on a shared
+ * runner: no capability beyond what a WSGI server or nginx needs to start as root and drop to
+ * its user, no privilege gained through setuid binaries, bounded memory, CPU and processes, and
+ * never the host's network, privileged mode or the engine's socket.
+ */
+const os = __importStar(__nccwpck_require__(48161));
+/**
+ * Kept from docker's default set: changing owners of its temp files (CHOWN), reading and
+ * writing files as root whatever their mode (DAC_OVERRIDE, FOWNER), dropping to the server's
+ * user (SETUID, SETGID), signalling workers that run as that user (KILL) and binding ports
+ * below 1024 (NET_BIND_SERVICE). Dropped: NET_RAW, MKNOD, SYS_CHROOT, SETFCAP, SETPCAP,
+ * FSETID, AUDIT_WRITE.
+ */
+exports.SERVER_CAPS = [
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'FOWNER',
+    'SETUID',
+    'SETGID',
+    'KILL',
+    'NET_BIND_SERVICE',
+];
+exports.DEFAULT_LIMITS = { memory: '512m', pidsLimit: 256, cpus: 2 };
+/** Paths whose bind mount would hand the container the engine (and so the host). */
+const ENGINE_SOCKETS = /(^|\/)(docker|containerd|podman)(\.sock)?$|\/run\/docker\b/;
+/** A container spec asked for something containment forbids: a bug of ours, never the app's. */
+class ContainmentError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ContainmentError';
+    }
+}
+exports.ContainmentError = ContainmentError;
+/** Throws when a network or a mount would break containment. */
+function assertContained(spec) {
+    if (spec.network === 'host' || spec.network?.startsWith('container:'))
+        throw new ContainmentError(`refusing to run a container on network '${spec.network}'`);
+    for (const m of spec.mounts ?? []) {
+        if (ENGINE_SOCKETS.test(m.source))
+            throw new ContainmentError(`refusing to mount the engine socket ${m.source}`);
+    }
+}
+/** The `docker run` flags of containment, limits given or defaulted. */
+function containmentArgs(limits = {}) {
+    const l = { ...exports.DEFAULT_LIMITS, ...limits };
+    // --cpus above the host's count is refused by the engine.
+    const cpus = Math.min(l.cpus, Math.max(1, os.cpus().length));
+    return [
+        '--cap-drop',
+        'ALL',
+        ...exports.SERVER_CAPS.flatMap((c) => ['--cap-add', c]),
+        '--security-opt',
+        'no-new-privileges',
+        '--memory',
+        l.memory,
+        // Equal to --memory: no swap on top of the limit, so "memory flat" means flat.
+        '--memory-swap',
+        l.memory,
+        '--pids-limit',
+        String(l.pidsLimit),
+        '--cpus',
+        String(cpus),
+    ];
+}
+
+
+/***/ }),
+
+/***/ 82336:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -76510,7 +77308,9 @@ exports.mountArg = mountArg;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const exec_1 = __nccwpck_require__(73190);
+const exec_1 = __nccwpck_require__(17864);
+const containment_1 = __nccwpck_require__(76146);
+const queries_1 = __nccwpck_require__(2654);
 exports.LABEL = 'flask-deploy-check';
 exports.RUN_LABEL = 'flask-deploy-check.run';
 /**
@@ -76518,7 +77318,6 @@ exports.RUN_LABEL = 'flask-deploy-check.run';
  * image would make containers that others start from it look like this run's leftovers.
  */
 exports.BUILD_LABEL = 'flask-deploy-check.build';
-const QUICK_MS = 30_000;
 const PULL_MS = 10 * 60_000;
 /**
  * Variables the docker CLI (or the watchdog in front of it) reads for itself: giving one of
@@ -76529,23 +77328,24 @@ const CLI_OWN_ENV = /^(PATH|HOME|TMPDIR|DOCKER_\w*|(HTTPS?|NO|ALL)_PROXY|(https?
 function labelArgs(runId) {
     return ['--label', `${exports.LABEL}=1`, '--label', `${exports.RUN_LABEL}=${runId}`];
 }
-/** Thin wrapper over the docker CLI; construct one per run with the run's logger. */
-class Docker {
-    log;
-    bin;
-    constructor(log, bin = 'docker') {
-        this.log = log;
-        this.bin = bin;
-    }
-    exec(args, timeoutMs = QUICK_MS, env) {
-        return (0, exec_1.run)(this.bin, args, { timeoutMs, env, log: this.log });
-    }
+/**
+ * Thin wrapper over the docker CLI; construct one per run with the run's logger. The verbs that
+ * create (build, pull, run, network create, cp) live here and always use the CLI; those that ask
+ * or remove come from DockerQueries (the engine API when it can).
+ */
+class Docker extends queries_1.DockerQueries {
     /** `docker build`; output lines go to spec.onLine, the last 40 are kept. */
     build(spec) {
         const env = {};
         const labels = ['--label', `${exports.LABEL}=1`, '--label', `${exports.BUILD_LABEL}=${spec.runId}`];
-        // --force-rm: the legacy builder otherwise keeps the container of a failed step.
-        const args = ['build', '-f', spec.file, '-t', spec.tag, ...labels, '--force-rm'];
+        // --force-rm (build only): the legacy builder otherwise keeps the container of a failed step.
+        const cache = [
+            ...(spec.cacheFrom ?? []).flatMap((c) => ['--cache-from', c]),
+            ...(spec.cacheTo ?? []).flatMap((c) => ['--cache-to', c]),
+        ];
+        // A builder of setup-buildx-action (docker-container driver) keeps its result unless --load.
+        const verb = cache.length > 0 ? ['buildx', 'build', '--load', ...cache] : ['build', '--force-rm'];
+        const args = [...verb, '-f', spec.file, '-t', spec.tag, ...labels];
         for (const [k, v] of spec.buildArgs) {
             if (CLI_OWN_ENV.test(k)) {
                 args.push('--build-arg', `${k}=${v}`);
@@ -76566,37 +77366,28 @@ class Docker {
             log: this.log,
         });
     }
-    /** `docker image inspect REF` (JSON array). */
-    imageInspect(ref) {
-        return this.exec(['image', 'inspect', ref]);
-    }
     /** `docker pull REF`. */
     pull(ref) {
         return this.exec(['pull', '-q', ref], PULL_MS);
     }
-    /** `docker history --no-trunc` with one CreatedBy line per layer, newest first. */
-    history(ref) {
-        return this.exec(['history', '--no-trunc', '--format', '{{.CreatedBy}}', ref]);
-    }
     /** `docker run -d`; stdout is the container id. */
     runDetached(spec) {
-        return this.runContainer(['-d'], spec, QUICK_MS);
+        return this.runContainer(['-d'], spec, queries_1.QUICK_MS);
     }
     /**
      * `docker run --rm` in the foreground (a throw-away command such as `nginx -T`): its own
      * stdout and stderr, removed when it ends.
      */
-    runOnce(spec, timeoutMs = QUICK_MS) {
+    runOnce(spec, timeoutMs = queries_1.QUICK_MS) {
         return this.runContainer(['--rm'], spec, timeoutMs);
     }
     async runContainer(mode, spec, timeoutMs) {
+        (0, containment_1.assertContained)(spec);
+        const limits = { memory: spec.memory, pidsLimit: spec.pidsLimit, cpus: spec.cpus };
         const args = ['run', ...mode, '--name', spec.name, ...labelArgs(spec.runId)];
+        args.push(...(0, containment_1.containmentArgs)(definedOnly(limits)));
         for (const p of spec.publish)
             args.push('-p', p);
-        if (spec.memory)
-            args.push('--memory', spec.memory);
-        if (spec.pidsLimit)
-            args.push('--pids-limit', String(spec.pidsLimit));
         if (spec.network)
             args.push('--network', spec.network);
         for (const a of spec.networkAliases ?? [])
@@ -76620,7 +77411,9 @@ class Docker {
             }
         }
         // The few names docker itself reads go through a private file that lives for this call only.
-        const dir = fileLines.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), 'fdc-env-')) : undefined;
+        const dir = fileLines.length > 0
+            ? fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${spec.runId}-env-`))
+            : undefined;
         try {
             if (dir) {
                 const file = path.join(dir, 'env');
@@ -76635,67 +77428,39 @@ class Docker {
                 fs.rmSync(dir, { recursive: true, force: true });
         }
     }
-    /** `docker port C PORT/tcp`: the host address(es) the port is published on. */
-    port(container, containerPort) {
-        return this.exec(['port', container, `${containerPort}/tcp`]);
-    }
-    /** `docker inspect C` (JSON array). */
-    inspect(container) {
-        return this.exec(['inspect', '--type', 'container', container]);
-    }
-    /** `docker wait C`: blocks until the container exits; stdout is its exit code. */
-    wait(container, timeoutMs) {
-        return this.exec(['wait', container], timeoutMs);
-    }
-    /** `docker top C -eo pid,ppid,uid,args` (host PIDs). */
-    top(container) {
-        return this.exec(['top', container, '-eo', 'pid,ppid,uid,args']);
-    }
-    /** `docker exec C ARGV...`. */
-    execIn(container, argv, timeoutMs = QUICK_MS) {
-        return this.exec(['exec', container, ...argv], timeoutMs);
-    }
-    /** `docker logs --timestamps [--tail N] C`: the container's stdout and stderr, apart. */
-    logs(container, tail) {
-        const args = ['logs', '--timestamps'];
-        if (tail !== undefined)
-            args.push('--tail', String(tail));
-        return this.exec([...args, container]);
-    }
-    /** `docker stop -t GRACE C`: SIGTERM, then SIGKILL after graceS seconds. */
-    stop(container, graceS) {
-        return this.exec(['stop', '-t', String(graceS), container], graceS * 1000 + QUICK_MS);
-    }
-    /** `docker rm -f -v C...` (anonymous volumes too). */
-    rm(containers) {
-        return this.exec(['rm', '-f', '-v', ...containers]);
-    }
-    /** IDs of containers (running or not) carrying `label` (`key=value`), one per line. */
-    psByLabel(label) {
-        return this.exec(['ps', '-aq', '--no-trunc', '--filter', `label=${label}`]);
-    }
-    /** IDs of networks carrying `label`, one per line. */
-    networkLsByLabel(label) {
-        return this.exec(['network', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`]);
-    }
     /** `docker network create` labelled with the run (a bridge network of its own). */
     networkCreate(name, runId) {
         return this.exec(['network', 'create', ...labelArgs(runId), name]);
     }
-    /** `docker network inspect NAME` (JSON array). */
-    networkInspect(name) {
-        return this.exec(['network', 'inspect', name]);
-    }
     /** `docker cp C:SRC DEST` (SRC ending in `/.` copies a directory's contents). */
-    cp(container, source, dest, timeoutMs = QUICK_MS) {
+    cp(container, source, dest, timeoutMs = queries_1.QUICK_MS) {
         return this.exec(['cp', `${container}:${source}`, dest], timeoutMs);
     }
-    /** `docker network rm ID...`. */
-    networkRm(ids) {
-        return this.exec(['network', 'rm', ...ids]);
+    /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
+    serverVersion() {
+        return this.exec(['version', '--format', '{{.Server.Version}}'], 15_000);
+    }
+    /** IDs of images carrying `label`, one per line. */
+    imageLsByLabel(label) {
+        return this.exec(['image', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`]);
+    }
+    /** `docker image rm -f ID...` (every tag of each; the build cache stays). */
+    imageRm(ids) {
+        return this.exec(['image', 'rm', '-f', ...ids]);
+    }
+    /** Names of volumes carrying `label`, one per line. */
+    volumeLsByLabel(label) {
+        return this.exec(['volume', 'ls', '-q', '--filter', `label=${label}`]);
+    }
+    /** `docker volume rm -f NAME...`. */
+    volumeRm(names) {
+        return this.exec(['volume', 'rm', '-f', ...names]);
     }
 }
 exports.Docker = Docker;
+function definedOnly(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
 /**
  * A `--mount` value: CSV, so a field holding a comma or a quote is quoted (`--mount` rather
  * than `-v`, because `-v` silently creates a missing source and cannot express a `:` in a path).
@@ -76708,7 +77473,565 @@ function mountArg(m) {
 
 /***/ }),
 
-/***/ 58836:
+/***/ 25603:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Engine = void 0;
+exports.engineSocket = engineSocket;
+exports.demux = demux;
+/**
+ * The Docker engine's HTTP API on its unix socket, for the chatty calls (inspect, top, exec,
+ * logs, wait, stop, remove): one request costs a few milliseconds where a `docker` CLI process
+ * costs 15-30. Every request has a deadline and a body cap and never throws: a refused
+ * connection or a deadline comes back as a status of 0 with the reason, so docker.ts can answer
+ * in the CLI's terms (exit code, stderr) and its callers cannot tell the two apart.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+const undici_1 = __nccwpck_require__(42480);
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * The engine's unix socket when the CLI would talk to it too: DOCKER_HOST naming a unix socket,
+ * else the default socket unless a non-default context is selected (its endpoint could be any
+ * transport). Undefined means "use the CLI for everything".
+ */
+function engineSocket(env = process.env) {
+    if (env.FDC_DOCKER_API === '0')
+        return undefined;
+    const host = env.DOCKER_HOST;
+    if (host)
+        return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined;
+    if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default')
+        return undefined;
+    try {
+        const dir = env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
+        const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+        if (config.currentContext && config.currentContext !== 'default')
+            return undefined;
+    }
+    catch {
+        // no config: the default context
+    }
+    return fs.existsSync(DEFAULT_SOCKET) ? DEFAULT_SOCKET : undefined;
+}
+const pools = new Map();
+/** One connection pool per socket for the process; idle sockets do not keep it alive. */
+function poolFor(socketPath) {
+    let pool = pools.get(socketPath);
+    if (!pool) {
+        pool = new undici_1.Pool('http://docker', { socketPath, keepAliveTimeout: 2000 });
+        pools.set(socketPath, pool);
+    }
+    return pool;
+}
+class Engine {
+    socketPath;
+    constructor(socketPath) {
+        this.socketPath = socketPath;
+    }
+    async request(r) {
+        const started = Date.now();
+        const deadline = AbortSignal.timeout(Math.max(r.timeoutMs, 1));
+        const signal = r.signal ? AbortSignal.any([deadline, r.signal]) : deadline;
+        const query = Object.entries(r.query ?? {})
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+            .join('&');
+        const done = (partial) => ({
+            ...partial,
+            timedOut: deadline.aborted,
+            ms: Date.now() - started,
+        });
+        try {
+            const res = await poolFor(this.socketPath).request({
+                method: r.method,
+                path: query ? `${r.path}?${query}` : r.path,
+                headers: r.json === undefined ? {} : { 'content-type': 'application/json' },
+                body: r.json === undefined ? undefined : JSON.stringify(r.json),
+                signal,
+                // The deadline above is the only clock: a `wait` may rightly send nothing for minutes.
+                headersTimeout: 0,
+                bodyTimeout: 0,
+            });
+            const { body, truncated } = await readCapped(res.body, r.maxBytes ?? DEFAULT_MAX_BYTES);
+            const error = res.statusCode >= 400 ? messageOf(body) : undefined;
+            return done({ status: res.statusCode, body, truncated, ...(error ? { error } : {}) });
+        }
+        catch (err) {
+            const e = err;
+            const why = deadline.aborted
+                ? `no answer from the engine within ${r.timeoutMs} ms`
+                : `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;
+            return done({ status: 0, body: Buffer.alloc(0), truncated: false, error: why });
+        }
+    }
+}
+exports.Engine = Engine;
+async function readCapped(stream, max) {
+    const chunks = [];
+    let size = 0;
+    let truncated = false;
+    for await (const chunk of stream) {
+        const keep = chunk.subarray(0, max - size);
+        chunks.push(keep);
+        size += keep.length;
+        if (keep.length < chunk.length) {
+            truncated = true;
+            break;
+        }
+    }
+    stream.destroy();
+    return { body: Buffer.concat(chunks), truncated };
+}
+function messageOf(body) {
+    try {
+        const m = JSON.parse(body.toString('utf8')).message;
+        if (typeof m === 'string')
+            return m;
+    }
+    catch {
+        // not JSON
+    }
+    return body.toString('utf8').trim().slice(0, 500);
+}
+/**
+ * Splits the engine's multiplexed stream (logs and exec of a container without a TTY): frames of
+ * an 8-byte header (stream 1 stdout, 2 stderr; big-endian length) and the payload. A stream that
+ * does not start with such a header is a TTY's raw output, all stdout. A frame cut by the body
+ * cap keeps what arrived.
+ */
+function demux(buf) {
+    const out = [];
+    const err = [];
+    const framed = buf.length >= 8 && buf[0] <= 2 && buf[1] === 0 && buf[2] === 0 && buf[3] === 0;
+    if (!framed)
+        return { stdout: buf, stderr: Buffer.alloc(0) };
+    let at = 0;
+    while (at + 8 <= buf.length) {
+        const kind = buf[at];
+        const size = buf.readUInt32BE(at + 4);
+        const payload = buf.subarray(at + 8, Math.min(at + 8 + size, buf.length));
+        (kind === 2 ? err : out).push(payload);
+        at += 8 + size;
+    }
+    return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+}
+
+
+/***/ }),
+
+/***/ 13981:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.inspect = inspect;
+exports.imageInspect = imageInspect;
+exports.networkInspect = networkInspect;
+exports.history = history;
+exports.port = port;
+exports.top = top;
+exports.logs = logs;
+exports.wait = wait;
+exports.stop = stop;
+exports.exec = exec;
+exports.removeAll = removeAll;
+exports.idsByLabel = idsByLabel;
+const engine_api_1 = __nccwpck_require__(25603);
+const id = (name) => encodeURIComponent(name);
+function result(res, stdout = '', stderr = '') {
+    const failed = res.status === 0 || res.status >= 400;
+    const message = res.status === 0 ? `engine: ${res.error}` : `Error response from daemon: ${res.error}`;
+    return {
+        exitCode: res.timedOut ? 124 : failed ? 1 : 0,
+        stdout,
+        stderr: failed ? `${stderr}${message}\n` : stderr,
+        ms: res.ms,
+        timedOut: res.timedOut,
+        truncated: res.truncated,
+    };
+}
+const ok = (res) => res.status >= 200 && res.status < 400;
+/** A GET whose JSON body, wrapped or not, is the CLI's stdout. */
+async function json(engine, req, toStdout) {
+    const res = await engine.request({ method: 'GET', ...req });
+    if (!ok(res))
+        return result(res);
+    try {
+        return result(res, toStdout(JSON.parse(res.body.toString('utf8'))));
+    }
+    catch (err) {
+        return result({ ...res, status: 500, error: `unreadable answer: ${err.message}` });
+    }
+}
+function inspect(engine, container, timeoutMs) {
+    return json(engine, { path: `/containers/${id(container)}/json`, timeoutMs }, (b) => JSON.stringify([b]));
+}
+function imageInspect(engine, ref, timeoutMs) {
+    return json(engine, { path: `/images/${id(ref)}/json`, timeoutMs }, (b) => JSON.stringify([b]));
+}
+function networkInspect(engine, net, timeoutMs) {
+    return json(engine, { path: `/networks/${id(net)}`, timeoutMs }, (b) => JSON.stringify([b]));
+}
+/** `docker history --no-trunc --format {{.CreatedBy}}`: one CreatedBy per layer, newest first. */
+function history(engine, ref, timeoutMs) {
+    return json(engine, { path: `/images/${id(ref)}/history`, timeoutMs }, (b) => b.map((l) => `${l.CreatedBy ?? ''}\n`).join(''));
+}
+/** `docker port C PORT/tcp`: `host:port` per binding. */
+function port(engine, container, containerPort, timeoutMs) {
+    return json(engine, { path: `/containers/${id(container)}/json`, timeoutMs }, (b) => (b.NetworkSettings?.Ports?.[`${containerPort}/tcp`] ?? [])
+        .map((p) => `${p.HostIp.includes(':') ? `[${p.HostIp}]` : p.HostIp}:${p.HostPort}\n`)
+        .join(''));
+}
+/** `docker top C ps_args`: the titles line, then one row per process, columns space-separated. */
+function top(engine, container, psArgs, timeoutMs) {
+    const req = { path: `/containers/${id(container)}/top`, query: { ps_args: psArgs }, timeoutMs };
+    return json(engine, req, (b) => {
+        const t = b;
+        return [t.Titles ?? [], ...(t.Processes ?? [])].map((row) => `${row.join(' ')}\n`).join('');
+    });
+}
+/** `docker logs --timestamps [--tail N]`: stdout and stderr apart, as the CLI prints them. */
+async function logs(engine, container, tail, timeoutMs) {
+    const query = { stdout: 1, stderr: 1, timestamps: 1, tail: tail ?? 'all' };
+    const res = await engine.request({
+        method: 'GET',
+        path: `/containers/${id(container)}/logs`,
+        query,
+        timeoutMs,
+    });
+    if (!ok(res))
+        return result(res);
+    const { stdout, stderr } = (0, engine_api_1.demux)(res.body);
+    return result(res, stdout.toString('utf8'), stderr.toString('utf8'));
+}
+/** `docker wait C`: its exit code on stdout once it is not running. */
+function wait(engine, container, timeoutMs, signal) {
+    return post(engine, `/containers/${id(container)}/wait`, timeoutMs, {}, signal, (b) => `${JSON.parse(b).StatusCode}\n`);
+}
+/** `docker stop -t GRACE C`; stopping a stopped container succeeds, as with the CLI. */
+function stop(engine, container, graceS, timeoutMs) {
+    return post(engine, `/containers/${id(container)}/stop`, timeoutMs, { t: graceS });
+}
+async function post(engine, path, timeoutMs, query, signal, toStdout = () => '') {
+    const res = await engine.request({ method: 'POST', path, query, timeoutMs, signal });
+    if (!ok(res))
+        return result(res);
+    try {
+        return result(res, toStdout(res.body.toString('utf8')));
+    }
+    catch (err) {
+        return result({ ...res, status: 500, error: `unreadable answer: ${err.message}` });
+    }
+}
+/**
+ * `docker exec C ARGV...` without a TTY: exec create, start (the multiplexed stream until the
+ * command ends), then the exec's exit code.
+ */
+async function exec(engine, container, argv, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(deadline - Date.now(), 1);
+    const created = await engine.request({
+        method: 'POST',
+        path: `/containers/${id(container)}/exec`,
+        json: { AttachStdout: true, AttachStderr: true, Cmd: argv },
+        timeoutMs: left(),
+    });
+    if (!ok(created))
+        return result(created);
+    const execId = JSON.parse(created.body.toString('utf8')).Id;
+    const started = await engine.request({
+        method: 'POST',
+        path: `/exec/${id(execId)}/start`,
+        json: { Detach: false, Tty: false },
+        timeoutMs: left(),
+    });
+    if (!ok(started))
+        return result(started);
+    const { stdout, stderr } = (0, engine_api_1.demux)(started.body);
+    const inspected = await engine.request({
+        method: 'GET',
+        path: `/exec/${id(execId)}/json`,
+        timeoutMs: left(),
+    });
+    if (!ok(inspected))
+        return result(inspected, stdout.toString('utf8'), stderr.toString('utf8'));
+    const code = JSON.parse(inspected.body.toString('utf8')).ExitCode;
+    const res = result(started, stdout.toString('utf8'), stderr.toString('utf8'));
+    return { ...res, exitCode: code ?? 126, ms: started.ms + created.ms + inspected.ms };
+}
+/** `docker rm -f -v C...` or `docker network rm ID...`: all at once, the first refusal reported. */
+async function removeAll(engine, kind, names, timeoutMs) {
+    const query = kind === 'containers' ? { force: 1, v: 1 } : {};
+    const started = Date.now();
+    const all = await Promise.all(names.map((n) => engine.request({ method: 'DELETE', path: `/${kind}/${id(n)}`, query, timeoutMs })));
+    const failed = all.find((r) => !ok(r));
+    return { ...result(failed ?? all[0] ?? emptyOk()), ms: Date.now() - started };
+}
+/** IDs of containers (all states) or networks carrying a label, one per line. */
+function idsByLabel(engine, kind, label, timeoutMs) {
+    const filters = JSON.stringify({ label: [label] });
+    const path = kind === 'containers' ? '/containers/json' : '/networks';
+    const query = kind === 'containers' ? { all: 1, filters } : { filters };
+    return json(engine, { path, query, timeoutMs }, (b) => b.map((o) => `${o.Id}\n`).join(''));
+}
+function emptyOk() {
+    return { status: 204, body: Buffer.alloc(0), truncated: false, timedOut: false, ms: 0 };
+}
+
+
+/***/ }),
+
+/***/ 30238:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.EnvironmentError = void 0;
+exports.requireEngine = requireEngine;
+/** The runner, not the app: no engine, a broken CLI. One line; the CLI exits 3, the action too. */
+class EnvironmentError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'EnvironmentError';
+    }
+}
+exports.EnvironmentError = EnvironmentError;
+/** Throws EnvironmentError when `docker version` cannot reach the engine. */
+async function requireEngine(docker) {
+    const res = await docker.serverVersion();
+    if (res.exitCode === 0 && res.stdout.trim() !== '')
+        return;
+    const why = res.stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !/^WARNING/.test(l))
+        .pop() ?? `docker version exited with ${res.exitCode}`;
+    const host = process.env.DOCKER_HOST ? ` at ${process.env.DOCKER_HOST}` : '';
+    throw new EnvironmentError(`no reachable Docker engine${host}: ${why}`);
+}
+
+
+/***/ }),
+
+/***/ 2654:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DockerQueries = exports.QUICK_MS = void 0;
+/**
+ * The docker verbs that only ask or tidy up (inspect, top, exec, logs, wait, stop, remove,
+ * listings): through the engine API on its unix socket when the CLI would use that socket too
+ * (engine-api.ts, engine-verbs.ts), else through the CLI. Both paths answer alike (stdout, exit
+ * code), and every call is timed in the debug log. docker.ts adds the verbs that stay on the CLI.
+ */
+const exec_1 = __nccwpck_require__(17864);
+const engine_api_1 = __nccwpck_require__(25603);
+const api = __importStar(__nccwpck_require__(13981));
+exports.QUICK_MS = 30_000;
+class DockerQueries {
+    log;
+    bin;
+    engine;
+    constructor(log, bin = 'docker') {
+        this.log = log;
+        this.bin = bin;
+        const socket = bin === 'docker' ? (0, engine_api_1.engineSocket)() : undefined;
+        if (socket)
+            this.engine = new engine_api_1.Engine(socket);
+    }
+    exec(args, timeoutMs = exports.QUICK_MS, env) {
+        return this.timed(args.slice(0, 2).join(' '), (0, exec_1.run)(this.bin, args, { timeoutMs, env, log: this.log }));
+    }
+    /** The API call when there is an engine socket, else the CLI's; both timed in the debug log. */
+    chatty(what, viaApi, cliArgs, timeoutMs = exports.QUICK_MS) {
+        if (!this.engine)
+            return this.exec(cliArgs, timeoutMs);
+        return this.timed(`api ${what}`, viaApi(this.engine));
+    }
+    async timed(what, pending) {
+        const r = await pending;
+        this.log?.debug(`timing: docker ${what} -> ${r.exitCode} in ${r.ms} ms`);
+        return r;
+    }
+    /** `docker image inspect REF` (JSON array). */
+    imageInspect(ref) {
+        return this.chatty(`image inspect ${ref}`, (e) => api.imageInspect(e, ref, exports.QUICK_MS), [
+            'image',
+            'inspect',
+            ref,
+        ]);
+    }
+    /** `docker history --no-trunc` with one CreatedBy line per layer, newest first. */
+    history(ref) {
+        return this.chatty(`history ${ref}`, (e) => api.history(e, ref, exports.QUICK_MS), [
+            'history',
+            '--no-trunc',
+            '--format',
+            '{{.CreatedBy}}',
+            ref,
+        ]);
+    }
+    /** `docker port C PORT/tcp`: the host address(es) the port is published on. */
+    port(container, containerPort) {
+        return this.chatty(`port ${container}`, (e) => api.port(e, container, containerPort, exports.QUICK_MS), ['port', container, `${containerPort}/tcp`]);
+    }
+    /** `docker inspect C` (JSON array). */
+    inspect(container) {
+        return this.chatty(`inspect ${container}`, (e) => api.inspect(e, container, exports.QUICK_MS), [
+            'inspect',
+            '--type',
+            'container',
+            container,
+        ]);
+    }
+    /**
+     * `docker wait C`: blocks until the container exits; stdout is its exit code. The signal ends
+     * the wait early (API only: a CLI wait ends when the container is removed).
+     */
+    wait(container, timeoutMs, signal) {
+        return this.chatty(`wait ${container}`, (e) => api.wait(e, container, timeoutMs, signal), ['wait', container], timeoutMs);
+    }
+    /** `docker top C -eo pid,ppid,uid,args` (host PIDs). */
+    top(container) {
+        const psArgs = '-eo pid,ppid,uid,args';
+        return this.chatty(`top ${container}`, (e) => api.top(e, container, psArgs, exports.QUICK_MS), [
+            'top',
+            container,
+            ...psArgs.split(' '),
+        ]);
+    }
+    /** `docker exec C ARGV...`. */
+    execIn(container, argv, timeoutMs = exports.QUICK_MS) {
+        return this.chatty(`exec ${container} ${argv[0] ?? ''}`, (e) => api.exec(e, container, argv, timeoutMs), ['exec', container, ...argv], timeoutMs);
+    }
+    /** `docker logs --timestamps [--tail N] C`: the container's stdout and stderr, apart. */
+    logs(container, tail) {
+        const args = ['logs', '--timestamps'];
+        if (tail !== undefined)
+            args.push('--tail', String(tail));
+        return this.chatty(`logs ${container}`, (e) => api.logs(e, container, tail, exports.QUICK_MS), [
+            ...args,
+            container,
+        ]);
+    }
+    /** `docker stop -t GRACE C`: SIGTERM, then SIGKILL after graceS seconds. */
+    stop(container, graceS) {
+        const timeoutMs = graceS * 1000 + exports.QUICK_MS;
+        return this.chatty(`stop ${container}`, (e) => api.stop(e, container, graceS, timeoutMs), ['stop', '-t', String(graceS), container], timeoutMs);
+    }
+    /** `docker rm -f -v C...` (anonymous volumes too). */
+    rm(containers) {
+        return this.chatty(`rm ${containers.length}`, (e) => api.removeAll(e, 'containers', containers, exports.QUICK_MS), ['rm', '-f', '-v', ...containers]);
+    }
+    /** IDs of containers (running or not) carrying `label` (`key=value`), one per line. */
+    psByLabel(label) {
+        return this.chatty(`ps ${label}`, (e) => api.idsByLabel(e, 'containers', label, exports.QUICK_MS), [
+            'ps',
+            '-aq',
+            '--no-trunc',
+            '--filter',
+            `label=${label}`,
+        ]);
+    }
+    /** IDs of networks carrying `label`, one per line. */
+    networkLsByLabel(label) {
+        return this.chatty(`network ls ${label}`, (e) => api.idsByLabel(e, 'networks', label, exports.QUICK_MS), ['network', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`]);
+    }
+    /** `docker network inspect NAME` (JSON array). */
+    networkInspect(name) {
+        return this.chatty(`network inspect ${name}`, (e) => api.networkInspect(e, name, exports.QUICK_MS), [
+            'network',
+            'inspect',
+            name,
+        ]);
+    }
+    /** `docker network rm ID...`. */
+    networkRm(ids) {
+        return this.chatty(`network rm ${ids.length}`, (e) => api.removeAll(e, 'networks', ids, exports.QUICK_MS), ['network', 'rm', ...ids]);
+    }
+}
+exports.DockerQueries = DockerQueries;
+
+
+/***/ }),
+
+/***/ 86714:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76732,8 +78055,8 @@ exports.removeRun = removeRun;
  * run left behind (post step, finally blocks). Readiness lives in readiness.ts.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const parse_1 = __nccwpck_require__(66644);
-const docker_1 = __nccwpck_require__(83234);
+const parse_1 = __nccwpck_require__(95782);
+const docker_1 = __nccwpck_require__(82336);
 exports.STOP_GRACE_S = 10;
 /** The container name of a run's app: unique per run, recognisable in `docker ps`. */
 function appName(runId) {
@@ -76817,8 +78140,9 @@ async function startApp(docker, spec) {
         memory: '512m',
         pidsLimit: 256,
         network: spec.network,
-        networkAliases: spec.alias && spec.network ? [spec.alias] : [],
+        networkAliases: spec.alias && spec.network ? [spec.alias, ...(spec.moreAliases ?? [])] : [],
         mounts: spec.mounts,
+        entrypoint: spec.entrypoint,
         command: spec.command,
     });
     if (res.exitCode !== 0) {
@@ -76856,36 +78180,41 @@ async function removeApp(docker, handle) {
     }
 }
 /**
- * Removes every container and network labelled with this run id; returns how many objects it
- * removed. Idempotent. Used by finally blocks and the post step, which may have no other state.
+ * Removes every container, network and volume labelled with this run id, and its images unless
+ * told to keep them; returns how many objects it removed. Idempotent. Used by finally blocks and
+ * the post step, which may have no other state.
  */
-async function removeRun(runId, docker = new docker_1.Docker()) {
+async function removeRun(runId, docker = new docker_1.Docker(), opts = {}) {
     const label = `${docker_1.RUN_LABEL}=${runId}`;
-    const ids = (res) => {
+    const ids = (res, what) => {
         if (res.exitCode !== 0)
-            throw new Error(`listing objects labelled ${label} failed: ${res.stderr.trim()}`);
+            throw new Error(`listing ${what} labelled ${label} failed: ${res.stderr.trim()}`);
         return res.stdout.split('\n').filter((l) => l.trim() !== '');
     };
-    const containers = ids(await docker.psByLabel(label));
-    if (containers.length > 0) {
-        const res = await docker.rm(containers);
+    const remove = async (found, rm, verb) => {
+        if (found.length === 0)
+            return 0;
+        const res = await rm(found);
         if (res.exitCode !== 0)
-            throw new Error(`docker rm failed: ${res.stderr.trim()}`);
+            throw new Error(`docker ${verb} failed: ${res.stderr.trim()}`);
+        return found.length;
+    };
+    let removed = await remove(ids(await docker.psByLabel(label), 'containers'), (c) => docker.rm(c), 'rm');
+    // Networks and volumes go after their containers: docker refuses to remove them in use.
+    removed += await remove(ids(await docker.networkLsByLabel(label), 'networks'), (n) => docker.networkRm(n), 'network rm');
+    removed += await remove(ids(await docker.volumeLsByLabel(label), 'volumes'), (v) => docker.volumeRm(v), 'volume rm');
+    if (opts.images) {
+        const built = `${docker_1.BUILD_LABEL}=${runId}`;
+        const res = await docker.imageLsByLabel(built);
+        removed += await remove([...new Set(ids(res, 'images'))], (i) => docker.imageRm(i), 'image rm');
     }
-    // Networks go after their containers: docker refuses to remove a network in use.
-    const networks = ids(await docker.networkLsByLabel(label));
-    if (networks.length > 0) {
-        const res = await docker.networkRm(networks);
-        if (res.exitCode !== 0)
-            throw new Error(`docker network rm failed: ${res.stderr.trim()}`);
-    }
-    return containers.length + networks.length;
+    return removed;
 }
 
 
 /***/ }),
 
-/***/ 73190:
+/***/ 17864:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -76939,7 +78268,7 @@ exports.mustSucceed = mustSucceed;
  * listeners rather than getExecOutput so that a chatty command cannot grow memory without bound.
  */
 const node_child_process_1 = __nccwpck_require__(31421);
-const exec = __importStar(__nccwpck_require__(95236));
+const exec = __importStar(__nccwpck_require__(64788));
 /** A command that had to succeed and did not: names the command, exit code and last stderr line. */
 class CommandError extends Error {
     cmd;
@@ -77055,6 +78384,7 @@ async function run(cmd, args, opts) {
         delay: STDIO_CLOSE_MS,
         silent: opts.silent ?? true,
         env: childEnv(opts.env),
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
         input: opts.input === undefined ? undefined : Buffer.from(opts.input),
         listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
     });
@@ -77114,7 +78444,579 @@ function mustSucceed(result, cmd, args) {
 
 /***/ }),
 
-/***/ 31417:
+/***/ 31603:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.appExitReason = appExitReason;
+/** One clause: `the app exited with code 9 during the run (its last answer: GET /die on the app port)`. */
+function appExitReason(exit) {
+    const oom = exit.oomKilled ? ', killed by its memory limit' : '';
+    return `the app exited with code ${exit.exitCode} during the run (its last answer: ${exit.after}${oom})`;
+}
+
+
+/***/ }),
+
+/***/ 35112:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CADDY_PROXY_DEFAULTS = void 0;
+exports.caddyConfigFacts = caddyConfigFacts;
+exports.dialLine = dialLine;
+/**
+ * The proxy model (servers, locations, headers: the shape the proxy, TLS, static and header
+ * checks read, shared with nginx) built from the JSON `caddy adapt` printed for a Caddyfile.
+ * Caddy's semantics are written into the model: a `header` in a site block applies to every
+ * route and every status (there is no add_header inheritance or `always`); reverse_proxy sends
+ * Host, X-Forwarded-For, -Proto and -Host unless header_up changes them; automatic HTTPS adds a
+ * port-80 server that redirects with 308. Lines come from caddy-lines.ts.
+ */
+const caddy_json_1 = __nccwpck_require__(60925);
+const caddy_lines_1 = __nccwpck_require__(3904);
+const caddy_routes_1 = __nccwpck_require__(22177);
+var caddy_routes_2 = __nccwpck_require__(22177);
+Object.defineProperty(exports, "CADDY_PROXY_DEFAULTS", ({ enumerable: true, get: function () { return caddy_routes_2.CADDY_PROXY_DEFAULTS; } }));
+function listen(port, ssl, args) {
+    return {
+        address: '*',
+        port,
+        ssl,
+        defaultServer: false,
+        http2: ssl,
+        args: [args],
+        file: '',
+        line: 0,
+    };
+}
+/** The proxy model of an adapted Caddyfile, with `file` (repository path) lines. */
+function caddyConfigFacts(config, text, file) {
+    const lines = (0, caddy_lines_1.caddyLines)(text);
+    const http = config.apps?.http;
+    const httpPort = http?.http_port ?? 80;
+    const servers = [];
+    const sites = [];
+    for (const srv of Object.values(http?.servers ?? {})) {
+        const port = (0, caddy_json_1.listenPort)(srv.listen?.[0] ?? ':443') ?? 443;
+        const auto = srv.automatic_https;
+        const redirect = port !== httpPort && !auto?.disable && !auto?.disable_redirects;
+        // A site with host names is one route matching them; a site without (`:443 {`) is
+        // written into the server's route list itself.
+        const named = (srv.routes ?? []).filter((r) => (0, caddy_json_1.routeHosts)(r).length > 0);
+        const unnamed = (srv.routes ?? []).filter((r) => (0, caddy_json_1.routeHosts)(r).length === 0);
+        for (const route of named) {
+            const hosts = (0, caddy_json_1.routeHosts)(route);
+            const line = (0, caddy_lines_1.siteLine)(lines, hosts, port) ?? 1;
+            sites.push({
+                routes: route.handle ? [{ handle: route.handle }] : [],
+                hosts,
+                port,
+                redirect,
+                line,
+            });
+        }
+        if (unnamed.length)
+            sites.push({
+                routes: unnamed,
+                hosts: [],
+                port,
+                redirect,
+                line: (0, caddy_lines_1.siteLine)(lines, [], port) ?? 1,
+            });
+    }
+    const starts = sites.map((s) => s.line);
+    for (const s of sites) {
+        const ctx = {
+            file,
+            lines,
+            from: s.line,
+            to: (0, caddy_lines_1.blockEnd)(starts, s.line, lines.words.length),
+            siteLine: s.line,
+        };
+        const hosts = s.hosts;
+        const locs = new Map();
+        const site = { headers: [] };
+        (0, caddy_routes_1.walk)(s.routes, ctx, undefined, locs, site, {});
+        const ssl = s.port !== httpPort;
+        const server = {
+            file,
+            line: s.line,
+            listen: [{ ...listen(s.port, ssl, `:${s.port}`), file, line: s.line }],
+            serverNames: hosts.length ? hosts : [''],
+            sslCertificates: [],
+            sslCertificateKeys: [],
+            addHeaders: site.headers,
+            proxySetHeaders: [],
+            limitReq: [],
+            locations: [...locs.values()].map((l) => (0, caddy_routes_1.withSite)(l, site)),
+        };
+        const tlsLine = (0, caddy_lines_1.directiveLine)(lines, 'protocols', () => true, ctx.from, ctx.to);
+        if (tlsLine !== undefined)
+            server.sslProtocols = {
+                value: lines.words[tlsLine - 1].slice(1).join(' '),
+                inherited: false,
+                file,
+                line: tlsLine,
+            };
+        servers.push(server);
+        if (ssl && s.redirect && hosts.length)
+            servers.push(redirectServer(hosts, httpPort, file, s.line));
+    }
+    return { servers, upstreams: [], limitReqZones: [] };
+}
+/** Automatic HTTPS: Caddy answers plain HTTP for the site's hosts with a 308 to https. */
+function redirectServer(hosts, port, file, line) {
+    return {
+        file,
+        line,
+        listen: [{ ...listen(port, false, `:${port}`), file, line }],
+        serverNames: hosts,
+        sslCertificates: [],
+        sslCertificateKeys: [],
+        return: { code: 308, target: 'https://{http.request.host}{http.request.uri}', file, line },
+        addHeaders: [],
+        proxySetHeaders: [],
+        limitReq: [],
+        locations: [],
+    };
+}
+/** The Caddyfile line of the reverse_proxy that dials `dial` (0 when none does). */
+function dialLine(facts, dial) {
+    const loc = facts.servers
+        .flatMap((s) => s.locations)
+        .find((l) => l.proxyPass?.value.endsWith(`//${(0, caddy_routes_1.passTarget)(dial)}`));
+    return loc?.proxyPass?.line ?? 0;
+}
+
+
+/***/ }),
+
+/***/ 60925:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * The part of Caddy's native JSON config (what `caddy adapt` prints for a Caddyfile) that the
+ * proxy facts and the run plan read. Types and a route walker only: every fact about a
+ * Caddyfile comes from Caddy's own adapter, never from reading the Caddyfile ourselves.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.eachHandler = eachHandler;
+exports.routeHosts = routeHosts;
+exports.listenPort = listenPort;
+exports.parseAdaptError = parseAdaptError;
+/** Every handler of the routes, depth first, in order (subroutes included). */
+function eachHandler(routes, visit) {
+    for (const r of routes ?? []) {
+        for (const h of r.handle ?? []) {
+            visit(h);
+            if (h.handler === 'subroute')
+                eachHandler(h.routes, visit);
+        }
+    }
+}
+/** Host names of a site route's matchers. */
+function routeHosts(route) {
+    return (route.match ?? []).flatMap((m) => m.host ?? []);
+}
+/** The port of a listener address such as ':443' or '127.0.0.1:8443'. */
+function listenPort(address) {
+    const m = /:(\d+)(?:-\d+)?$/.exec(address);
+    return m ? Number(m[1]) : undefined;
+}
+/** Caddy's `adapt` error as file, line and message ("Caddyfile:12 - Error during parsing: ..."). */
+function parseAdaptError(stderr) {
+    const text = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^\{"level":"(info|warn)"/.test(l))
+        .pop();
+    if (!text)
+        return undefined;
+    const plain = text.replace(/^Error:\s*/, '').replace(/^adapting config using caddyfile:\s*/, '');
+    const at = /(\S+?):(\d+) - (?:Error during parsing: )?(.*)$/.exec(plain);
+    if (at)
+        return { file: at[1], line: Number(at[2]), message: at[3] };
+    return { message: plain };
+}
+
+
+/***/ }),
+
+/***/ 3904:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Caddyfile line numbers for facts Caddy's adapter already gave us. `caddy adapt` prints JSON
+ * without source positions, so a fact (a header name, an upstream, a path matcher) is pointed
+ * at the first line, within its site block, whose words include it. This locates; it does not
+ * read the Caddyfile's meaning (that comes from the adapter).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.caddyLines = caddyLines;
+exports.findLine = findLine;
+exports.siteLine = siteLine;
+exports.directiveLine = directiveLine;
+exports.headerLine = headerLine;
+exports.blockEnd = blockEnd;
+/** Splits each line into words: `#` comments dropped, "quoted values" kept as one word. */
+function caddyLines(text) {
+    const words = text.split(/\r?\n/).map((line) => {
+        const out = [];
+        const re = /"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+)/g;
+        let m;
+        while ((m = re.exec(line)) !== null) {
+            if (m[3]?.startsWith('#'))
+                break;
+            out.push(m[1] ?? m[2] ?? m[3]);
+        }
+        return out;
+    });
+    return { words };
+}
+/** The first line in [from, to) (1-based, inclusive from) whose words satisfy `test`. */
+function findLine(lines, test, from = 1, to = lines.words.length + 1) {
+    for (let i = Math.max(1, from); i < to && i <= lines.words.length; i++) {
+        if (test(lines.words[i - 1]))
+            return i;
+    }
+    return undefined;
+}
+/** A site address word ('example.com', 'https://example.com:443', 'a.com,') names host. */
+function addressNames(word, host) {
+    const bare = word
+        .replace(/,$/, '')
+        .replace(/^[a-z]+:\/\//i, '')
+        .replace(/:\d+$/, '')
+        .replace(/\/.*$/, '');
+    return bare.toLowerCase() === host.toLowerCase();
+}
+/** The line of the site block for these hosts (or for a port-only address such as ':443'). */
+function siteLine(lines, hosts, port) {
+    const opens = (w) => w[w.length - 1] === '{' || w.length > 0;
+    if (hosts.length)
+        return findLine(lines, (w) => opens(w) && hosts.some((h) => w.some((x) => addressNames(x, h))));
+    return findLine(lines, (w) => w.some((x) => x.replace(/,$/, '') === `:${port ?? 443}`));
+}
+/** The line of `directive` (its first word) with an argument that `arg` accepts. */
+function directiveLine(lines, directive, arg, from, to) {
+    return findLine(lines, (w) => w[0] === directive && w.slice(1).some(arg), from, to);
+}
+/** The line that sets, adds or deletes response header `name` (`header Name v` or inside `header {`). */
+function headerLine(lines, name, from, to) {
+    const n = name.toLowerCase();
+    const is = (w) => w !== undefined && w.replace(/^[+\->?]/, '').toLowerCase() === n;
+    return findLine(lines, (w) => (w[0] === 'header' ? is(w[1]) || is(w[2]) : is(w[0])), from, to);
+}
+/** Line ranges of the site blocks: each site's line up to the next site's. */
+function blockEnd(starts, start, total) {
+    return starts.filter((s) => s > start).sort((a, b) => a - b)[0] ?? total + 1;
+}
+
+
+/***/ }),
+
+/***/ 22177:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CADDY_PROXY_DEFAULTS = void 0;
+exports.walk = walk;
+exports.withSite = withSite;
+exports.passTarget = passTarget;
+const caddy_lines_1 = __nccwpck_require__(3904);
+/** What reverse_proxy sends upstream when the Caddyfile says nothing (Caddy 2.x). */
+exports.CADDY_PROXY_DEFAULTS = [
+    ['Host', '{http.request.hostport}'],
+    ['X-Forwarded-For', '{http.request.remote.host}'],
+    ['X-Forwarded-Proto', '{http.request.scheme}'],
+    ['X-Forwarded-Host', '{http.request.host}'],
+];
+/** Where a Caddy matcher path lands in the model: '/static/*' is the prefix '/static/'. */
+function pathOf(route) {
+    const p = route.match?.flatMap((m) => m.path ?? [])[0];
+    if (p === undefined)
+        return undefined;
+    return p.endsWith('*')
+        ? { modifier: '', path: p.slice(0, -1) || '/' }
+        : { modifier: '=', path: p };
+}
+function responseHeaders(ops, ctx, inherited) {
+    const entries = [...Object.entries(ops?.set ?? {}), ...Object.entries(ops?.add ?? {})];
+    return entries.map(([name, values]) => ({
+        name,
+        value: values.join(', '),
+        always: true,
+        inherited,
+        file: ctx.file,
+        line: (0, caddy_lines_1.headerLine)(ctx.lines, name, ctx.from, ctx.to) ?? ctx.siteLine,
+    }));
+}
+function proxyHeaders(h, line, file) {
+    const req = h.headers?.request;
+    const dropped = new Set((req?.delete ?? []).map((n) => n.toLowerCase()));
+    const set = Object.entries({ ...(req?.set ?? {}), ...(req?.add ?? {}) });
+    const own = new Set(set.map(([n]) => n.toLowerCase()));
+    return [
+        ...exports.CADDY_PROXY_DEFAULTS.filter(([n]) => !dropped.has(n.toLowerCase()) && !own.has(n.toLowerCase())),
+        ...set.map(([n, v]) => [n, v.join(', ')]),
+    ].map(([name, value]) => ({ name, value, inherited: false, file, line }));
+}
+function newLocation(ctx, at, line) {
+    return {
+        ...at,
+        file: ctx.file,
+        line,
+        addHeaders: [],
+        proxySetHeaders: [],
+        limitReq: [],
+    };
+}
+/** Fills the site's locations from its routes; site-level settings go to `site`. */
+function walk(routes, ctx, at, locs, site, strip) {
+    for (const route of routes ?? []) {
+        const here = pathOf(route) ?? at;
+        const key = (a) => (a ? `${a.modifier} ${a.path}` : '');
+        const loc = () => {
+            const a = here ?? { modifier: '', path: '/' };
+            const k = key(a);
+            const found = locs.get(k);
+            if (found)
+                return found;
+            const written = a.modifier === '=' ? a.path : `${a.path}*`;
+            const line = findPathLine(ctx, written) ??
+                (0, caddy_lines_1.directiveLine)(ctx.lines, 'handle', () => true, ctx.from, ctx.to);
+            const created = newLocation(ctx, a, line ?? ctx.siteLine);
+            locs.set(k, created);
+            return created;
+        };
+        for (const h of route.handle ?? []) {
+            if (h.handler === 'subroute')
+                walk(h.routes, ctx, here, locs, site, strip);
+            else if (h.handler === 'headers') {
+                if (here === undefined)
+                    site.headers.push(...responseHeaders(h.response, ctx, false));
+                else
+                    loc().addHeaders.push(...responseHeaders(h.response, ctx, false));
+            }
+            else if (h.handler === 'rewrite' && h.strip_path_prefix)
+                strip.prefix = h.strip_path_prefix;
+            else if (h.handler === 'vars' && typeof h.root === 'string')
+                setRoot(loc(), h.root, ctx, strip);
+            else if (h.handler === 'file_server' && typeof h.root === 'string')
+                setRoot(loc(), h.root, ctx, strip);
+            else if (h.handler === 'reverse_proxy')
+                setProxy(loc(), h, ctx);
+            else if (h.handler === 'request_body' && typeof h.max_size === 'number') {
+                const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'max_size', () => true, ctx.from, ctx.to);
+                const v = value(ctx, `${h.max_size}`, line);
+                if (here === undefined)
+                    site.body = v;
+                else
+                    loc().clientMaxBodySize = v;
+            }
+            else if (h.handler === 'static_response' && h.status_code !== undefined) {
+                const target = h.headers?.Location?.[0];
+                const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'redir', () => true, ctx.from, ctx.to);
+                loc().return = {
+                    code: Number(h.status_code),
+                    file: ctx.file,
+                    line: line ?? ctx.siteLine,
+                    ...(target ? { target } : {}),
+                };
+            }
+        }
+    }
+}
+function findPathLine(ctx, written) {
+    return ((0, caddy_lines_1.directiveLine)(ctx.lines, 'handle_path', (w) => w === written, ctx.from, ctx.to) ??
+        (0, caddy_lines_1.directiveLine)(ctx.lines, 'handle', (w) => w === written, ctx.from, ctx.to) ??
+        (0, caddy_lines_1.directiveLine)(ctx.lines, 'route', (w) => w === written, ctx.from, ctx.to) ??
+        // a named matcher: `@static path /static/*`
+        (0, caddy_lines_1.directiveLine)(ctx.lines, 'path', (w) => w === written, ctx.from, ctx.to) ??
+        ctxMatcherLine(ctx, written));
+}
+function ctxMatcherLine(ctx, written) {
+    for (let i = ctx.from; i < ctx.to && i <= ctx.lines.words.length; i++) {
+        const w = ctx.lines.words[i - 1];
+        if (w[0]?.startsWith('@') && w.includes(written))
+            return i;
+    }
+    return undefined;
+}
+function value(ctx, v, line) {
+    return { value: v, inherited: false, file: ctx.file, line: line ?? ctx.siteLine };
+}
+function setRoot(loc, root, ctx, strip) {
+    const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'root', (w) => w === root, ctx.from, ctx.to);
+    // handle_path strips the prefix before file_server looks: the location's URL maps onto root
+    // itself, which is what nginx calls an alias.
+    const stripped = strip.prefix !== undefined && `${strip.prefix}/` === loc.path;
+    const v = value(ctx, stripped ? `${root.replace(/\/+$/, '')}/` : root, line);
+    if (stripped)
+        loc.alias = v;
+    else
+        loc.root = v;
+}
+function setProxy(loc, h, ctx) {
+    const dial = h.upstreams?.[0]?.dial ?? '';
+    const port = /:(\d+)$/.exec(dial)?.[1];
+    const line = (0, caddy_lines_1.directiveLine)(ctx.lines, 'reverse_proxy', (w) => w === dial || w.endsWith(`//${dial}`) || (port !== undefined && w.endsWith(`:${port}`)), ctx.from, ctx.to) ?? (0, caddy_lines_1.directiveLine)(ctx.lines, 'reverse_proxy', () => true, ctx.from, ctx.to);
+    const at = line ?? ctx.siteLine;
+    const tls = h.transport?.tls !== undefined;
+    const target = passTarget(dial);
+    loc.proxyPass = value(ctx, `${tls ? 'https' : 'http'}://${target}`, at);
+    loc.proxySetHeaders = proxyHeaders(h, at, ctx.file);
+    const timeout = h.transport?.read_timeout;
+    if (timeout !== undefined) {
+        const tline = (0, caddy_lines_1.directiveLine)(ctx.lines, 'read_timeout', () => true, ctx.from, ctx.to);
+        const text = typeof timeout === 'number' ? `${Math.round(timeout / 1e9)}s` : timeout;
+        loc.proxyReadTimeout = value(ctx, text, tline ?? at);
+    }
+}
+/** Site-level settings apply to every location (Caddy sorts `header`, `request_body` before the handlers). */
+function withSite(loc, site) {
+    const own = new Set(loc.addHeaders.map((h) => h.name.toLowerCase()));
+    const above = site.headers.filter((h) => !own.has(h.name.toLowerCase()));
+    const body = loc.clientMaxBodySize ?? (site.body && { ...site.body, inherited: true });
+    return {
+        ...(body ? { clientMaxBodySize: body } : {}),
+        ...loc,
+        addHeaders: [...above.map((h) => ({ ...h, inherited: true })), ...loc.addHeaders],
+    };
+}
+/** A dial address as the model's proxy_pass writes it: a unix socket in nginx's spelling (unix:/path). */
+function passTarget(dial) {
+    return dial.startsWith('unix/') ? `unix:${dial.slice(5)}` : dial;
+}
+
+
+/***/ }),
+
+/***/ 84557:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseComposeConfig = parseComposeConfig;
+exports.unescapeDollars = unescapeDollars;
+exports.serviceEnv = serviceEnv;
+exports.runsWsgiServer = runsWsgiServer;
+exports.dockerfileStartWords = dockerfileStartWords;
+exports.chooseAppService = chooseAppService;
+exports.dependenciesOf = dependenciesOf;
+exports.proxyServiceKind = proxyServiceKind;
+exports.serviceNetworks = serviceNetworks;
+exports.networkNameOf = networkNameOf;
+/**
+ * The compose model as `docker compose config --format json` prints it (paths absolute, env_file
+ * merged into environment, `$` escaped as `$$`), and the choices made from it: which service is
+ * the app, which it depends on, which one is the proxy. Pure: the engine's output in, facts out.
+ */
+const wsgi_1 = __nccwpck_require__(7947);
+/** Reads the JSON of `docker compose config --format json`; throws on anything else. */
+function parseComposeConfig(json) {
+    const model = JSON.parse(json);
+    if (typeof model !== 'object' || model === null || typeof model.services !== 'object')
+        throw new Error('docker compose config printed no services');
+    return model;
+}
+/** A value as the container sees it: the model escapes a literal `$` as `$$`. */
+function unescapeDollars(value) {
+    return value.replace(/\$\$/g, '$');
+}
+/** The service's variables as the container gets them (unset `FOO` entries left out). */
+function serviceEnv(svc) {
+    return Object.entries(svc.environment ?? {}).flatMap(([k, v]) => v === null ? [] : [[k, unescapeDollars(v)]]);
+}
+/** True when the words (a command, or a Dockerfile's CMD/ENTRYPOINT) start a WSGI server or flask. */
+function runsWsgiServer(words) {
+    const split = words.flatMap((w) => w.split(/[\s"'[\],;&|()]+/)).filter(Boolean);
+    return split.some((w, i) => (0, wsgi_1.serverOfProgram)(w, split.slice(i + 1)) !== undefined);
+}
+/** The CMD / ENTRYPOINT words of a Dockerfile's text (every stage; enough for a choice). */
+function dockerfileStartWords(text) {
+    return text
+        .split(/\r?\n/)
+        .filter((l) => /^\s*(CMD|ENTRYPOINT)\s/i.test(l))
+        .flatMap((l) => l.trim().split(/\s+/).slice(1));
+}
+/**
+ * The app service: the one named, else the one service with `build:` whose command, entrypoint
+ * or Dockerfile (its text, from `dockerfileOf`) runs a WSGI server or flask.
+ */
+function chooseAppService(model, wanted, dockerfileOf) {
+    const names = Object.keys(model.services).sort();
+    if (wanted !== undefined) {
+        if (!model.services[wanted])
+            return {
+                error: `compose-service '${wanted}' is not a service of the project (${names.join(', ')})`,
+            };
+        if (!model.services[wanted].build)
+            return { error: `compose-service '${wanted}' has no build: section to build the app from` };
+        return { service: wanted };
+    }
+    const built = names.filter((n) => model.services[n].build);
+    const apps = built.filter((n) => {
+        const s = model.services[n];
+        const words = [...(s.entrypoint ?? []), ...(s.command ?? [])];
+        return runsWsgiServer(words) || runsWsgiServer(dockerfileStartWords(dockerfileOf(n) ?? ''));
+    });
+    if (apps.length === 1)
+        return { service: apps[0] };
+    const listed = (apps.length > 1 ? apps : built.length ? built : names).join(', ');
+    return {
+        error: apps.length > 1
+            ? `several compose services run a WSGI server (${listed}): set compose-service to the one to check`
+            : `no compose service with build: runs Gunicorn, uWSGI, Waitress or flask (services: ${listed}): set compose-service`,
+    };
+}
+/** Every service `name` depends on, transitively, in start order (dependencies first). */
+function dependenciesOf(model, name) {
+    const order = [];
+    const visit = (n, path) => {
+        for (const dep of Object.keys(model.services[n]?.depends_on ?? {}).sort()) {
+            if (path.includes(dep) || order.includes(dep))
+                continue;
+            visit(dep, [...path, dep]);
+            order.push(dep);
+        }
+    };
+    visit(name, [name]);
+    return order.filter((n) => n !== name);
+}
+/** The proxy a service runs, nginx or Caddy (its image name, or its build's Dockerfile). */
+function proxyServiceKind(svc, dockerfile) {
+    const image = /^(nginx|caddy)([:@]|$)/i.exec(svc.image?.replace(/^.*\//, '') ?? '');
+    const from = /^\s*FROM\s+(\S+\/)?(nginx|caddy)([:@\s]|$)/im.exec(dockerfile ?? '');
+    const kind = (image?.[1] ?? from?.[2])?.toLowerCase();
+    return kind === 'nginx' || kind === 'caddy' ? kind : undefined;
+}
+/** The networks the service joins (compose's key, `default` when none is named). */
+function serviceNetworks(svc) {
+    const keys = Object.keys(svc.networks ?? {});
+    return keys.length ? keys : ['default'];
+}
+/** The engine's name of a network key of the model (`<project>_default` unless named). */
+function networkNameOf(model, key) {
+    return model.networks?.[key]?.name ?? `${model.name}_${key}`;
+}
+
+
+/***/ }),
+
+/***/ 45307:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -77132,8 +79034,8 @@ exports.secretValuesIn = secretValuesIn;
  * password), and URL passwords elsewhere (RUN pip --index-url https://u:p@...) are masked, so the
  * facts can be dumped and quoted as evidence.
  */
-const dockerfile_ast_1 = __nccwpck_require__(78390);
-const secret_names_1 = __nccwpck_require__(19574);
+const dockerfile_ast_1 = __nccwpck_require__(95302);
+const secret_names_1 = __nccwpck_require__(60072);
 /** Instructions whose arguments may be written in JSON (exec) form. */
 const JSON_FORM_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'RUN', 'SHELL']);
 /** scheme://user:password@ with a literal password (a `$VAR` reference is not a baked secret). */
@@ -77277,7 +79179,98 @@ function secretValuesIn(text) {
 
 /***/ }),
 
-/***/ 81234:
+/***/ 37329:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Reading an EnvironmentFile= as systemd's load_env_file() does: `KEY=VALUE` lines, `#` and `;`
+ * comments, whitespace around the key and an unquoted value stripped, single quotes literal,
+ * double quotes with backslash escapes of `"`, `\`, `` ` ``, `$` and newline, and a backslash
+ * at the end of a line joining the next.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseEnvFile = parseEnvFile;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The variables of an environment file, in order (a later one wins when set twice). */
+function parseEnvFile(text) {
+    const out = [];
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        while (i < n && /[ \t\r\n]/.test(text[i]))
+            i++;
+        if (i >= n)
+            break;
+        if (text[i] === '#' || text[i] === ';') {
+            while (i < n && text[i] !== '\n')
+                i++;
+            continue;
+        }
+        let key = '';
+        while (i < n && text[i] !== '=' && text[i] !== '\n')
+            key += text[i++];
+        if (text[i] !== '=')
+            continue;
+        i++;
+        let value = '';
+        let pendingSpace = '';
+        while (i < n && text[i] !== '\n') {
+            const c = text[i];
+            if (c === "'") {
+                value += pendingSpace;
+                pendingSpace = '';
+                const end = text.indexOf("'", i + 1);
+                value += text.slice(i + 1, end < 0 ? n : end);
+                i = end < 0 ? n : end + 1;
+            }
+            else if (c === '"') {
+                value += pendingSpace;
+                pendingSpace = '';
+                i++;
+                while (i < n && text[i] !== '"') {
+                    if (text[i] === '\\' && /["\\`$\n]/.test(text[i + 1] ?? '')) {
+                        if (text[i + 1] !== '\n')
+                            value += text[i + 1];
+                        i += 2;
+                    }
+                    else
+                        value += text[i++];
+                }
+                i++;
+            }
+            else if (c === '\\') {
+                if (text[i + 1] === '\n')
+                    i += 2;
+                else {
+                    value += pendingSpace + (text[i + 1] ?? '');
+                    pendingSpace = '';
+                    i += 2;
+                }
+            }
+            else if (c === ' ' || c === '\t' || c === '\r') {
+                if (value !== '')
+                    pendingSpace += c;
+                i++;
+            }
+            else {
+                value += pendingSpace + c;
+                pendingSpace = '';
+                i++;
+            }
+        }
+        const name = key.trim();
+        if (ENV_NAME.test(name))
+            out.push([name, value]);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 2528:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -77294,7 +79287,7 @@ exports.FORGED_CLIENT = '203.0.113.9';
 
 /***/ }),
 
-/***/ 59731:
+/***/ 81945:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -77340,7 +79333,7 @@ function spoofCanaries(nonce) {
 
 /***/ }),
 
-/***/ 20368:
+/***/ 75386:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -77380,7 +79373,7 @@ function parseTimestampedLogs(stdout, stderr) {
 
 /***/ }),
 
-/***/ 35738:
+/***/ 75124:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -77421,7 +79414,7 @@ function withoutDockerDns(listening) {
 
 /***/ }),
 
-/***/ 37026:
+/***/ 39176:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -77433,26 +79426,26 @@ exports.parseNginxError = exports.rewriteUpstreams = exports.isLoopbackHost = ex
  * directive tree, the facts checks read from it, the rewrite that points a user's upstream at
  * the app container, and the reading of `nginx -t` errors. All pure.
  */
-var tokenize_1 = __nccwpck_require__(11979);
+var tokenize_1 = __nccwpck_require__(19545);
 Object.defineProperty(exports, "NginxSyntaxError", ({ enumerable: true, get: function () { return tokenize_1.NginxSyntaxError; } }));
 Object.defineProperty(exports, "parseNginxFile", ({ enumerable: true, get: function () { return tokenize_1.parseNginxFile; } }));
 Object.defineProperty(exports, "tokenizeNginx", ({ enumerable: true, get: function () { return tokenize_1.tokenizeNginx; } }));
-var dump_1 = __nccwpck_require__(43484);
+var dump_1 = __nccwpck_require__(70074);
 Object.defineProperty(exports, "matchFiles", ({ enumerable: true, get: function () { return dump_1.matchFiles; } }));
 Object.defineProperty(exports, "parseNginxDump", ({ enumerable: true, get: function () { return dump_1.parseNginxDump; } }));
 Object.defineProperty(exports, "splitNginxDump", ({ enumerable: true, get: function () { return dump_1.splitNginxDump; } }));
-var facts_1 = __nccwpck_require__(19795);
+var facts_1 = __nccwpck_require__(71297);
 Object.defineProperty(exports, "configFacts", ({ enumerable: true, get: function () { return facts_1.configFacts; } }));
-var rewrite_1 = __nccwpck_require__(61652);
+var rewrite_1 = __nccwpck_require__(56306);
 Object.defineProperty(exports, "isLoopbackHost", ({ enumerable: true, get: function () { return rewrite_1.isLoopbackHost; } }));
 Object.defineProperty(exports, "rewriteUpstreams", ({ enumerable: true, get: function () { return rewrite_1.rewriteUpstreams; } }));
-var error_1 = __nccwpck_require__(42674);
+var error_1 = __nccwpck_require__(64596);
 Object.defineProperty(exports, "parseNginxError", ({ enumerable: true, get: function () { return error_1.parseNginxError; } }));
 
 
 /***/ }),
 
-/***/ 22112:
+/***/ 81310:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -77579,7 +79572,7 @@ function upstreamFacts(u) {
 
 /***/ }),
 
-/***/ 43484:
+/***/ 70074:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -77593,7 +79586,7 @@ exports.matchFiles = matchFiles;
  * a line `# configuration file PATH:` and followed by one extra newline (nginx.c,
  * ngx_test_configure's dump loop).
  */
-const tokenize_1 = __nccwpck_require__(11979);
+const tokenize_1 = __nccwpck_require__(19545);
 const HEADER = /^# configuration file (.+):$/;
 /** Splits `nginx -T` stdout into files; text before the first header (stderr lines) is ignored. */
 function splitNginxDump(dump) {
@@ -77689,7 +79682,7 @@ function globToRegExp(pattern) {
 
 /***/ }),
 
-/***/ 42674:
+/***/ 64596:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -77723,23 +79716,29 @@ function parseNginxError(stderr) {
 
 /***/ }),
 
-/***/ 19795:
+/***/ 71297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.configFacts = configFacts;
-const directives_1 = __nccwpck_require__(22112);
+const directives_1 = __nccwpck_require__(81310);
 /** Single-valued directives every level inherits unless it sets its own. */
 const SCALARS = {
     serverTokens: 'server_tokens',
     proxyReadTimeout: 'proxy_read_timeout',
+    uwsgiReadTimeout: 'uwsgi_read_timeout',
     clientMaxBodySize: 'client_max_body_size',
     sslProtocols: 'ssl_protocols',
     sslCiphers: 'ssl_ciphers',
 };
-const LOCATION_SCALARS = ['serverTokens', 'proxyReadTimeout', 'clientMaxBodySize'];
+const LOCATION_SCALARS = [
+    'serverTokens',
+    'proxyReadTimeout',
+    'uwsgiReadTimeout',
+    'clientMaxBodySize',
+];
 /**
  * Extracts the facts checks need from a parsed configuration: the effective tree of
  * `parseNginxDump`, or the directives of a single conf.d-style file (whose top level is then
@@ -77895,7 +79894,7 @@ function value(body, name) {
 
 /***/ }),
 
-/***/ 61652:
+/***/ 56306:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -77908,8 +79907,8 @@ exports.isLoopbackHost = isLoopbackHost;
  * 127.0.0.1:8000; in our stack the proxy runs in its own container, where loopback is nginx
  * itself, so only the host of those addresses is replaced and every other byte is kept.
  */
-const loopback_1 = __nccwpck_require__(35738);
-const tokenize_1 = __nccwpck_require__(11979);
+const loopback_1 = __nccwpck_require__(75124);
+const tokenize_1 = __nccwpck_require__(19545);
 const PASS = new Set(['proxy_pass', 'uwsgi_pass']);
 /**
  * Rewrites loopback upstream addresses (`proxy_pass http://127.0.0.1:8000`,
@@ -77981,7 +79980,7 @@ function walk(statements, parent, visit) {
 
 /***/ }),
 
-/***/ 11979:
+/***/ 19545:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78144,7 +80143,7 @@ function parseNginxFile(text, file) {
 
 /***/ }),
 
-/***/ 66644:
+/***/ 95782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78164,13 +80163,13 @@ exports.parseContainerState = parseContainerState;
  * environment variables are read here only to measure them; facts never carry them.
  */
 // One rule for 'URL with credentials' across the Dockerfile and the built image.
-const dockerfile_1 = __nccwpck_require__(31417);
-const loopback_1 = __nccwpck_require__(35738);
-var loopback_2 = __nccwpck_require__(35738);
+const dockerfile_1 = __nccwpck_require__(45307);
+const loopback_1 = __nccwpck_require__(75124);
+var loopback_2 = __nccwpck_require__(75124);
 Object.defineProperty(exports, "isLoopback", ({ enumerable: true, get: function () { return loopback_2.isLoopback; } }));
-var port_1 = __nccwpck_require__(72812);
+var port_1 = __nccwpck_require__(95778);
 Object.defineProperty(exports, "detectPort", ({ enumerable: true, get: function () { return port_1.detectPort; } }));
-var shell_words_1 = __nccwpck_require__(99509);
+var shell_words_1 = __nccwpck_require__(8875);
 Object.defineProperty(exports, "splitWords", ({ enumerable: true, get: function () { return shell_words_1.splitWords; } }));
 /** The facts about one variable: its name and the shape of its value, never the value. */
 function envVarFacts(name, value) {
@@ -78362,15 +80361,16 @@ function parseContainerState(json) {
         pid: Number(s.Pid ?? 0),
         exitCode: Number(s.ExitCode ?? -1),
         finishedAt: String(s.FinishedAt ?? ''),
+        ...(s.OOMKilled === true ? { oomKilled: true } : {}),
     };
 }
-var logs_1 = __nccwpck_require__(20368);
+var logs_1 = __nccwpck_require__(75386);
 Object.defineProperty(exports, "parseTimestampedLogs", ({ enumerable: true, get: function () { return logs_1.parseTimestampedLogs; } }));
 
 
 /***/ }),
 
-/***/ 72812:
+/***/ 95778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78383,9 +80383,9 @@ exports.uwsgiIniOf = uwsgiIniOf;
  * (Gunicorn, Waitress, uWSGI, `flask run`), else the image's first EXPOSE, else the server's
  * default. Pure: the command and environment come from `docker image inspect` and the options.
  */
-const shell_words_1 = __nccwpck_require__(99509);
-const uwsgi_config_1 = __nccwpck_require__(93085);
-const wsgi_1 = __nccwpck_require__(19033);
+const shell_words_1 = __nccwpck_require__(8875);
+const uwsgi_config_1 = __nccwpck_require__(43451);
+const wsgi_1 = __nccwpck_require__(7947);
 const SERVER_DEFAULT = {
     gunicorn: 8000,
     waitress: 8080,
@@ -78500,7 +80500,7 @@ function uwsgiIniOf(argv) {
 
 /***/ }),
 
-/***/ 19574:
+/***/ 60072:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78523,7 +80523,7 @@ function looksSecret(name, valueLength, urlWithCredentials) {
 
 /***/ }),
 
-/***/ 1170:
+/***/ 57284:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78589,7 +80589,7 @@ function findSigningKey(value, candidates) {
 
 /***/ }),
 
-/***/ 12777:
+/***/ 21507:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78602,9 +80602,9 @@ exports.sessionCookiesFrom = sessionCookiesFrom;
  * SECRET_KEY it injected (secret.from-env) and the word list of weak keys (secret.strength).
  * Only the outcome is kept, never the cookie value.
  */
-const session_cookie_1 = __nccwpck_require__(1170);
-const set_cookie_1 = __nccwpck_require__(70390);
-const weak_keys_1 = __nccwpck_require__(87780);
+const session_cookie_1 = __nccwpck_require__(57284);
+const set_cookie_1 = __nccwpck_require__(59091);
+const weak_keys_1 = __nccwpck_require__(44918);
 /** Python's repr of a bytes key, so a weak bytes key is named as the code that sets it writes it. */
 function pythonBytesLiteral(bytes) {
     // Like bytes.__repr__: double quotes only when the value holds ' and no ".
@@ -78671,7 +80671,7 @@ function sessionCookiesFrom(exchanges, o) {
 
 /***/ }),
 
-/***/ 70390:
+/***/ 59091:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78707,7 +80707,7 @@ function cookieShape(header) {
 
 /***/ }),
 
-/***/ 99509:
+/***/ 8875:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78789,7 +80789,434 @@ function argWords(args) {
 
 /***/ }),
 
-/***/ 93085:
+/***/ 42566:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * What host mode observes of the systemd unit (systemd.* checks). Like every observation it
+ * holds no secret value: Environment= variables are names, lengths and shapes.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NO_IMAGE_IN_HOST_MODE = exports.NO_UNIT = void 0;
+/** The unit part of a docker run: there is no unit to judge. */
+exports.NO_UNIT = {
+    unavailable: 'the app runs from its image, not from a systemd unit',
+    skip: 'not-applicable',
+};
+/** The image part in host mode: nothing is built (image.* not applicable). */
+exports.NO_IMAGE_IN_HOST_MODE = {
+    unavailable: 'host mode: the app runs from its systemd unit, there is no image',
+    skip: 'not-applicable',
+};
+
+
+/***/ }),
+
+/***/ 15473:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Reading a systemd unit file as systemd does (systemd.syntax(7), conf-parser.c): sections,
+ * `Key=Value` assignments with the 1-based line they start on, lines ending in an unescaped
+ * backslash joined with the next (the backslash becomes a space; comment lines inside a
+ * continuation are dropped), `#`/`;` comments, and an empty assignment resetting list settings.
+ * Values are kept raw here; unit-words.ts splits them as each setting's parser does.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseUnit = parseUnit;
+exports.assignmentsOf = assignmentsOf;
+exports.lastOf = lastOf;
+exports.listOf = listOf;
+const COMMENT = /^[#;]/;
+/** True when the line ends in a backslash that is not itself escaped. */
+function continues(line) {
+    let escaped = false;
+    for (const c of line)
+        escaped = escaped ? false : c === '\\';
+    return escaped;
+}
+/** Splits the text into logical lines (continuations joined), each with its first line number. */
+function logicalLines(text) {
+    const out = [];
+    const physical = text.split(/\r?\n/);
+    let pending;
+    for (const [i, raw] of physical.entries()) {
+        const trimmed = raw.replace(/^\s+/, '');
+        // conf-parser.c skips comment lines first, also in the middle of a continuation.
+        if (COMMENT.test(trimmed))
+            continue;
+        if (pending === undefined && trimmed === '')
+            continue;
+        const piece = continues(raw) ? `${raw.slice(0, -1)} ` : raw;
+        if (pending === undefined)
+            pending = { text: piece, line: i + 1 };
+        else
+            pending.text += piece;
+        if (!continues(raw)) {
+            out.push(pending);
+            pending = undefined;
+        }
+    }
+    if (pending !== undefined)
+        out.push(pending);
+    return out;
+}
+/** Parses a unit file's text; never throws (what systemd ignores is listed in `ignored`). */
+function parseUnit(text) {
+    const assignments = [];
+    const ignored = [];
+    let section = '';
+    for (const { text: l, line } of logicalLines(text)) {
+        const s = l.trim();
+        if (s === '')
+            continue;
+        if (s.startsWith('[')) {
+            const m = /^\[([^\]]+)\]$/.exec(s);
+            if (m)
+                section = m[1];
+            else
+                ignored.push({ line, reason: 'invalid section header' });
+            continue;
+        }
+        const eq = s.indexOf('=');
+        if (eq < 0) {
+            ignored.push({ line, reason: "missing '='" });
+            continue;
+        }
+        if (section === '') {
+            ignored.push({ line, reason: 'assignment outside of any section' });
+            continue;
+        }
+        assignments.push({ section, key: s.slice(0, eq).trim(), value: s.slice(eq + 1).trim(), line });
+    }
+    return { assignments, ignored };
+}
+/** The assignments of one key in one section, in file order. */
+function assignmentsOf(unit, section, key) {
+    return unit.assignments.filter((a) => a.section === section && a.key === key);
+}
+/** The effective single value of a setting: the last assignment wins (undefined when unset). */
+function lastOf(unit, section, key) {
+    const all = assignmentsOf(unit, section, key);
+    const last = all[all.length - 1];
+    return last === undefined || last.value === '' ? undefined : last;
+}
+/**
+ * A list setting's assignments after resets: an empty assignment drops every earlier one
+ * (Environment=, EnvironmentFile=, ExecStart=).
+ */
+function listOf(unit, section, key) {
+    let out = [];
+    for (const a of assignmentsOf(unit, section, key))
+        out = a.value === '' ? [] : [...out, a];
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 59734:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readUnit = readUnit;
+exports.gunicornBind = gunicornBind;
+/**
+ * A unit file read into what host mode runs (UnitSpec, with values) and what the checks judge
+ * (UnitFacts, without them). Pure: the caller reads the files (the unit, EnvironmentFile=s in
+ * the repository) and Gunicorn's own view of its settings.
+ */
+const dockerfile_1 = __nccwpck_require__(45307);
+const env_file_1 = __nccwpck_require__(37329);
+const systemd_unit_1 = __nccwpck_require__(15473);
+const unit_words_1 = __nccwpck_require__(76967);
+const uwsgi_config_1 = __nccwpck_require__(43451);
+const wsgi_1 = __nccwpck_require__(7947);
+const SERVICE = 'Service';
+function setting(unit, key) {
+    const a = (0, systemd_unit_1.lastOf)(unit, SERVICE, key);
+    return a && { value: a.value, line: a.line };
+}
+function envVar(name, value, line) {
+    return { name, valueLength: value.length, urlWithCredentials: (0, dockerfile_1.isUrlWithCredentials)(value), line };
+}
+/** Reads the unit; never throws (what systemd would refuse is in facts.problems). */
+function readUnit(input) {
+    const unit = (0, systemd_unit_1.parseUnit)(input.text);
+    const problems = unit.ignored.map((i) => ({ line: i.line, message: i.reason }));
+    const environment = [];
+    const env = new Map();
+    for (const a of (0, systemd_unit_1.listOf)(unit, SERVICE, 'Environment')) {
+        const parsed = (0, unit_words_1.environmentAssignments)(a.value);
+        if (parsed.error)
+            problems.push({ line: a.line, message: `Environment=: ${parsed.error}` });
+        if (parsed.invalid)
+            problems.push({
+                line: a.line,
+                message: `Environment=: ${parsed.invalid} invalid assignment(s)`,
+            });
+        for (const [k, v] of parsed.vars) {
+            environment.push(envVar(k, v, a.line));
+            env.set(k, v);
+        }
+    }
+    // systemd reads EnvironmentFile= after Environment=: the files win.
+    const environmentFiles = [];
+    for (const a of (0, systemd_unit_1.listOf)(unit, SERVICE, 'EnvironmentFile')) {
+        const optional = a.value.startsWith('-');
+        const file = optional ? a.value.slice(1) : a.value;
+        const entry = { path: file, optional, line: a.line, inRepo: input.inRepo(file) };
+        const read = entry.inRepo ? input.readRepoFile(file) : undefined;
+        if (read) {
+            const vars = (0, env_file_1.parseEnvFile)(read.text);
+            entry.vars = vars.map(([k, v]) => envVar(k, v, a.line));
+            for (const [k, v] of vars)
+                env.set(k, v);
+        }
+        environmentFiles.push(entry);
+    }
+    const facts = { path: input.path, environment, environmentFiles, problems };
+    for (const [key, field] of [
+        ['User', 'user'],
+        ['Group', 'group'],
+        ['Restart', 'restart'],
+        ['WorkingDirectory', 'workingDirectory'],
+    ]) {
+        const s = setting(unit, key);
+        if (s)
+            facts[field] = s;
+    }
+    const execs = (0, systemd_unit_1.listOf)(unit, SERVICE, 'ExecStart');
+    const exec = execs[execs.length - 1];
+    if (!exec)
+        return { facts };
+    if (execs.length > 1)
+        problems.push({
+            line: exec.line,
+            message: 'more than one ExecStart= (only Type=oneshot allows it)',
+        });
+    const raw = (0, unit_words_1.execLine)(exec.value, new Map());
+    const expanded = (0, unit_words_1.execLine)(exec.value, env);
+    if ('error' in raw || 'error' in expanded) {
+        problems.push({ line: exec.line, message: `ExecStart=: ${'error' in raw ? raw.error : ''}` });
+        return { facts };
+    }
+    facts.execStart = { argv: raw.argv, line: exec.line, privileged: raw.privileged };
+    const serverIndex = expanded.argv.findIndex((w, i) => (0, wsgi_1.serverOfProgram)(w, expanded.argv.slice(i + 1)));
+    const kind = serverIndex >= 0
+        ? (0, wsgi_1.serverOfProgram)(expanded.argv[serverIndex], expanded.argv.slice(serverIndex + 1))
+        : undefined;
+    facts.server = kind === 'gunicorn' || kind === 'uwsgi' || kind === 'waitress' ? kind : 'other';
+    const bind = argvBind(expanded.argv.slice(serverIndex + 1), facts.server);
+    if (bind)
+        facts.bind = { addresses: bind, source: 'ExecStart', file: input.path, line: exec.line };
+    const spec = {
+        argv: expanded.argv,
+        env: [...env],
+        serverIndex: Math.max(0, serverIndex),
+    };
+    if (facts.workingDirectory)
+        spec.workingDirectory = facts.workingDirectory.value;
+    return { facts, spec };
+}
+const ADDRESS_FLAGS = {
+    gunicorn: ['-b', '--bind'],
+    waitress: ['--listen'],
+    other: ['-b', '--bind'],
+};
+/** The addresses the server's own arguments bind (Gunicorn's full view comes from Gunicorn). */
+function argvBind(args, server) {
+    if (server === 'uwsgi') {
+        const b = (0, uwsgi_config_1.uwsgiArgBind)(args);
+        return b ? [b.address] : undefined;
+    }
+    const flags = ADDRESS_FLAGS[server ?? 'other'] ?? [];
+    const out = [];
+    for (let i = 0; i < args.length; i++) {
+        for (const f of flags) {
+            if (args[i] === f && args[i + 1] !== undefined)
+                out.push(args[i + 1]);
+            else if (args[i].startsWith(`${f}=`))
+                out.push(args[i].slice(f.length + 1));
+            else if (f.length === 2 && args[i].startsWith(f) && args[i].length > 2)
+                out.push(args[i].slice(2));
+        }
+    }
+    if (server === 'waitress' && out.length === 0) {
+        const host = args.find((a) => a.startsWith('--host='))?.slice(7);
+        if (host)
+            out.push(host);
+    }
+    return out.length ? out : undefined;
+}
+/** The unit's bind as Gunicorn itself resolved it, located at the setting that decided it. */
+function gunicornBind(facts, view, envLine) {
+    const bind = { addresses: view.bind, source: view.bindSource, file: facts.path };
+    if (view.bindSource === 'ExecStart')
+        bind.line = facts.execStart?.line;
+    else if (view.bindSource === 'GUNICORN_CMD_ARGS')
+        bind.line = envLine;
+    else if (view.bindSource !== 'default' && view.configFile) {
+        bind.file = view.configFile;
+        if (view.bindLine !== undefined)
+            bind.line = view.bindLine;
+    }
+    else
+        bind.line = facts.execStart?.line;
+    return bind;
+}
+
+
+/***/ }),
+
+/***/ 76967:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Splitting unit-file values into words as systemd's extract_first_word() does with
+ * EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE (Environment=, ExecStart=): whitespace separates words,
+ * single and double quotes may open anywhere in a word, a backslash escapes C-style inside and
+ * outside quotes (`\n`, `\t`, `\xNN`, `\s`, ...). `%%` is the one specifier resolved here.
+ * Unlike a shell, `$` is not special at this stage (ExecStart= expands it later, see execArgv).
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.unitWords = unitWords;
+exports.environmentAssignments = environmentAssignments;
+exports.execLine = execLine;
+const SEPARATORS = /[ \t\n\r]/;
+const SIMPLE_ESCAPES = {
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    s: ' ',
+    '\\': '\\',
+    '"': '"',
+    "'": "'",
+};
+/** One C escape after a backslash at text[i]: the character(s) and how many input chars it used. */
+function unescape(text, i) {
+    const c = text[i];
+    if (c in SIMPLE_ESCAPES)
+        return { out: SIMPLE_ESCAPES[c], used: 1 };
+    const hex = /^x([0-9a-fA-F]{2})/.exec(text.slice(i));
+    if (hex)
+        return { out: String.fromCharCode(parseInt(hex[1], 16)), used: 3 };
+    const oct = /^([0-3][0-7]{2})/.exec(text.slice(i));
+    if (oct)
+        return { out: String.fromCharCode(parseInt(oct[1], 8)), used: 3 };
+    const uni = /^(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(text.slice(i));
+    if (uni)
+        return { out: String.fromCodePoint(parseInt(uni[1] ?? uni[2], 16)), used: uni[0].length };
+    // systemd refuses an unknown escape; keeping the character is the lenient reading.
+    return { out: c ?? '', used: c === undefined ? 0 : 1 };
+}
+/** The words of a value, or why systemd would refuse it (an unterminated quote). */
+function unitWords(text) {
+    const words = [];
+    let word;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\') {
+            const { out, used } = unescape(text, i + 1);
+            word = (word ?? '') + out;
+            i += used;
+        }
+        else if (quote !== undefined) {
+            if (c === quote)
+                quote = undefined;
+            else
+                word += c;
+        }
+        else if (c === '"' || c === "'") {
+            quote = c;
+            word ??= '';
+        }
+        else if (SEPARATORS.test(c)) {
+            if (word !== undefined)
+                words.push(word);
+            word = undefined;
+        }
+        else {
+            word = (word ?? '') + c;
+        }
+    }
+    if (quote !== undefined)
+        return { error: `unterminated ${quote} quote` };
+    if (word !== undefined)
+        words.push(word);
+    return { words: words.map((w) => w.replace(/%%/g, '%')) };
+}
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The assignments of one Environment= value: each word `NAME=value`; words without a valid
+ * name are ignored, as systemd ignores them (with a warning).
+ */
+function environmentAssignments(value) {
+    const split = unitWords(value);
+    if ('error' in split)
+        return { vars: [], invalid: 0, error: split.error };
+    const vars = [];
+    let invalid = 0;
+    for (const w of split.words) {
+        const eq = w.indexOf('=');
+        if (eq > 0 && ENV_NAME.test(w.slice(0, eq)))
+            vars.push([w.slice(0, eq), w.slice(eq + 1)]);
+        else
+            invalid++;
+    }
+    return { vars, invalid };
+}
+/**
+ * One ExecStart= value: prefixes, words, then `$NAME` (split into words) and `${NAME}` (one
+ * word) expanded from the unit's environment as systemd does when it starts the command.
+ */
+function execLine(value, env) {
+    const split = unitWords(value);
+    if ('error' in split)
+        return split;
+    const [first, ...rest] = split.words;
+    if (first === undefined)
+        return { error: 'empty command line' };
+    const prefix = /^[-@:+!]*/.exec(first)?.[0] ?? '';
+    const head = first.slice(prefix.length);
+    // `@` means the next word is argv[0] and the path is the first word: drop it.
+    const words = prefix.includes('@') ? [head, ...rest.slice(1)] : [head, ...rest];
+    const noExpand = prefix.includes(':');
+    const argv = noExpand ? words : words.flatMap((w) => expandWord(w, env));
+    return {
+        argv,
+        ignoreFailure: prefix.includes('-'),
+        privileged: /[+!]/.test(prefix),
+        noExpand,
+    };
+}
+/** `$NAME` alone is split on whitespace into words; `${NAME}` stays one word; `$$` is `$`. */
+function expandWord(word, env) {
+    const alone = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word);
+    if (alone)
+        return (env.get(alone[1]) ?? '').split(/\s+/).filter(Boolean);
+    return [
+        word.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name) => name === undefined ? '$' : (env.get(name) ?? '')),
+    ];
+}
+
+
+/***/ }),
+
+/***/ 43451:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78864,7 +81291,7 @@ function uwsgiIniPath(args) {
 
 /***/ }),
 
-/***/ 87780:
+/***/ 44918:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78877,7 +81304,7 @@ exports.isWeakKey = isWeakKey;
  * Known weak Flask SECRET_KEY values, for two uses: trying each against a session cookie's
  * signature (secret.strength, black-box), and judging a key whose value is known.
  */
-const weak_secret_keys_1 = __nccwpck_require__(77169);
+const weak_secret_keys_1 = __nccwpck_require__(9339);
 const SEPARATORS = [' ', '-', '_', ''];
 function capitalize(word) {
     return word.charAt(0).toUpperCase() + word.slice(1);
@@ -78932,7 +81359,7 @@ function isWeakKey(key) {
 
 /***/ }),
 
-/***/ 77169:
+/***/ 9339:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79249,7 +81676,7 @@ exports.WEAK_KEY_BYTES = [
 
 /***/ }),
 
-/***/ 19033:
+/***/ 7947:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79302,7 +81729,1064 @@ function serverOfSoftware(text) {
 
 /***/ }),
 
-/***/ 88381:
+/***/ 83094:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HostChild = exports.CHILD_LINE_CAP = void 0;
+/**
+ * A host process the run started, in its own process group (detached), with its output kept by
+ * stream and its exit recorded. Stopping signals the whole group, as systemd's KillMode=
+ * control-group does, so workers and helpers go with the master.
+ */
+const node_child_process_1 = __nccwpck_require__(31421);
+const registry_1 = __nccwpck_require__(93449);
+/** Lines kept per stream (one over the cap marks truncation). */
+exports.CHILD_LINE_CAP = 2000;
+class HostChild {
+    runId;
+    stdout = [];
+    stderr = [];
+    /** Both streams in arrival order, the last lines only. */
+    merged = [];
+    truncated = false;
+    exit;
+    started = Date.now();
+    proc;
+    exited;
+    constructor(runId, file, args, opts) {
+        this.runId = runId;
+        this.proc = (0, node_child_process_1.spawn)(file, args, {
+            cwd: opts.cwd,
+            // Names the run in /proc/PID/environ: how a test (or a person) finds what a run left.
+            env: { ...opts.env, FDC_RUN_ID: runId },
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        if (this.proc.pid !== undefined)
+            (0, registry_1.remember)(runId, this.proc.pid);
+        this.collect('stdout', this.stdout);
+        this.collect('stderr', this.stderr);
+        this.exited = new Promise((resolve) => {
+            const done = (code) => {
+                if (this.exit === undefined)
+                    this.exit = { code, afterMs: Date.now() - this.started };
+                resolve(this.exit);
+            };
+            this.proc.once('error', (err) => {
+                this.stderr.push(`${file}: ${err.message}`);
+                this.merged.push(`${file}: ${err.message}`);
+                done(127);
+            });
+            this.proc.once('exit', (code, signal) => done(code ?? 128 + (signal ? signalNumber(signal) : 0)));
+        });
+    }
+    get pid() {
+        return this.proc.pid;
+    }
+    collect(name, into) {
+        let rest = '';
+        this.proc[name]?.setEncoding('utf8');
+        this.proc[name]?.on('data', (chunk) => {
+            const lines = (rest + chunk).split('\n');
+            rest = lines.pop() ?? '';
+            for (const l of lines)
+                this.keep(into, l.replace(/\r$/, ''));
+        });
+        this.proc[name]?.on('end', () => {
+            if (rest)
+                this.keep(into, rest);
+            rest = '';
+        });
+    }
+    keep(into, line) {
+        if (into.length < exports.CHILD_LINE_CAP)
+            into.push(line);
+        else
+            this.truncated = true;
+        this.merged.push(line);
+        if (this.merged.length > 200)
+            this.merged.shift();
+    }
+    /** Resolves when the process exits, or with undefined after ms. */
+    wait(ms) {
+        if (this.exit)
+            return Promise.resolve(this.exit);
+        return Promise.race([
+            this.exited,
+            new Promise((r) => setTimeout(() => r(undefined), ms).unref()),
+        ]);
+    }
+    /** Sends a signal to the whole process group; false when it is already gone. */
+    signalGroup(signal) {
+        if (this.proc.pid === undefined)
+            return false;
+        try {
+            process.kill(-this.proc.pid, signal);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    /** SIGKILL to the group and forget it; safe to call twice. */
+    async kill() {
+        this.signalGroup('SIGKILL');
+        await this.wait(2000);
+        if (this.proc.pid !== undefined)
+            (0, registry_1.forget)(this.runId, this.proc.pid);
+    }
+}
+exports.HostChild = HostChild;
+function signalNumber(signal) {
+    const n = {
+        SIGTERM: 15,
+        SIGKILL: 9,
+        SIGINT: 2,
+        SIGQUIT: 3,
+    };
+    return n[signal] ?? 0;
+}
+
+
+/***/ }),
+
+/***/ 92333:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.rebind = rebind;
+exports.inCheckout = inCheckout;
+exports.mapCommand = mapCommand;
+/**
+ * The unit's ExecStart= mapped onto this machine: the WSGI server run from the run's venv
+ * (`python -m gunicorn`, `python -m waitress`), the unit's WorkingDirectory= replaced by the
+ * checkout in every word, and the listening port replaced when host mode chose another.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const PORT_FLAGS = {
+    gunicorn: ['-b', '--bind'],
+    waitress: ['--listen'],
+    uwsgi: ['--http', '--socket', '--http-socket', '--uwsgi-socket', '-s'],
+};
+function program(word) {
+    return path.basename(word);
+}
+/** Replaces the port of HOST:PORT (or a bare port) with `port`, keeping the host. */
+function withPort(address, port) {
+    if (address.startsWith('unix:') || address.startsWith('/'))
+        return address;
+    const m = /^(\[[^\]]*\]|[^:]*)?:\d+$/.exec(address);
+    if (m)
+        return `${m[1] ?? ''}:${port}`;
+    if (/^\d+$/.test(address))
+        return String(port);
+    return `${address}:${port}`;
+}
+/** The server's arguments with every bind on `port` (the original hosts kept). */
+function rebind(server, args, port, fallbackHost = '127.0.0.1') {
+    const flags = PORT_FLAGS[server] ?? PORT_FLAGS.gunicorn;
+    const out = [];
+    let bound = false;
+    for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        const flag = flags.find((f) => a === f || a.startsWith(`${f}=`));
+        if (flag === undefined) {
+            if (server === 'waitress' && a.startsWith('--port=')) {
+                out.push(`--port=${port}`);
+                bound = true;
+            }
+            else
+                out.push(a);
+            continue;
+        }
+        if (a === flag)
+            out.push(flag, withPort(args[++i] ?? '', port));
+        else
+            out.push(`${flag}=${withPort(a.slice(flag.length + 1), port)}`);
+        bound = true;
+    }
+    if (!bound) {
+        if (server === 'waitress')
+            out.unshift(`--listen=${fallbackHost}:${port}`);
+        // Gunicorn's command line beats GUNICORN_CMD_ARGS and the config file.
+        else if (server === 'gunicorn')
+            out.unshift('--bind', `${fallbackHost}:${port}`);
+    }
+    return out;
+}
+/** A path under the unit's WorkingDirectory= as the same path in the checkout; else unchanged. */
+function inCheckout(word, workingDirectory, checkout) {
+    const wd = workingDirectory?.replace(/\/+$/, '');
+    return wd && (word === wd || word.startsWith(`${wd}/`)) ? checkout + word.slice(wd.length) : word;
+}
+/**
+ * The command to spawn: the venv's interpreter running the server module for Gunicorn and
+ * Waitress; uWSGI (a binary) from the venv when pip installed it, else from PATH.
+ */
+function mapCommand(o) {
+    const remap = (w) => inCheckout(w, o.workingDirectory, o.checkout);
+    const rest = o.argv.slice(o.serverIndex + 1).map(remap);
+    const args = rebind(o.server, rest, o.port, o.bindHost);
+    const python = path.join(o.venvDir, 'bin', 'python');
+    if (o.server === 'gunicorn')
+        return { file: python, args: ['-m', 'gunicorn', ...args] };
+    if (o.server === 'waitress')
+        return { file: python, args: ['-m', 'waitress', ...args] };
+    if (o.server === 'uwsgi') {
+        const own = path.join(o.venvDir, 'bin', 'uwsgi');
+        return { file: fs.existsSync(own) ? own : 'uwsgi', args };
+    }
+    const head = remap(o.argv[o.serverIndex] ?? '');
+    const file = path.isAbsolute(head) && !fs.existsSync(head) ? program(head) : head;
+    return { file, args };
+}
+
+
+/***/ }),
+
+/***/ 28915:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.gunicornView = gunicornView;
+/**
+ * Gunicorn's own reading of its settings for the unit's command: the venv's Python loads them
+ * with gunicorn.app.wsgiapp (command line, GUNICORN_CMD_ARGS, gunicorn.conf.py or --config,
+ * in Gunicorn's order) and prints the result as JSON. No regex reads a Gunicorn setting.
+ */
+const exec_1 = __nccwpck_require__(17864);
+const SCRIPT = String.raw `
+import ast, json, os, sys
+from gunicorn.app.wsgiapp import WSGIApplication
+from gunicorn import config as gconfig
+
+argv = json.loads(sys.argv[1])
+class Reader(WSGIApplication):
+    def load(self):
+        return None
+sys.argv = ["gunicorn"] + argv
+app = Reader("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn")
+cfg = app.cfg
+parser = cfg.parser()
+cli = parser.parse_args(argv)
+env_words = cfg.get_cmd_args_from_env()
+env = parser.parse_args(env_words) if env_words else None
+config_file = cli.config or (env.config if env else None) or gconfig.get_default_config_file()
+default_bind = gconfig.Bind().default
+if cli.bind:
+    source = "ExecStart"
+elif env is not None and env.bind and list(cfg.bind) == list(env.bind):
+    source = "GUNICORN_CMD_ARGS"
+elif config_file and list(cfg.bind) != list(default_bind):
+    source = "config"
+else:
+    source = "default"
+bind_line = None
+if config_file and source == "config":
+    try:
+        tree = ast.parse(open(config_file).read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "bind" for t in node.targets):
+                bind_line = node.lineno
+                break
+    except Exception:
+        pass
+print(json.dumps({
+    "bind": list(cfg.bind), "bindSource": source,
+    "configFile": os.path.abspath(config_file) if config_file else None, "bindLine": bind_line,
+    "timeout": cfg.timeout, "workers": cfg.workers,
+    "accesslog": cfg.accesslog, "errorlog": cfg.errorlog,
+}))
+`;
+/**
+ * Gunicorn's settings for `args` (the words after the program), read in the checkout with the
+ * unit's environment; `toRepo` names a config file by its repository path. Undefined with the
+ * reason when Gunicorn could not load them.
+ */
+async function gunicornView(python, args, o) {
+    const res = await (0, exec_1.run)(python, ['-c', SCRIPT, JSON.stringify(args)], {
+        timeoutMs: 30_000,
+        env: o.env,
+        cwd: o.cwd,
+    });
+    if (res.exitCode !== 0) {
+        const last = res.stderr.trim().split('\n').pop() ?? '';
+        return { error: `gunicorn could not read its settings: ${last}` };
+    }
+    const v = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}');
+    const view = {
+        bind: v.bind ?? [],
+        bindSource: String(v.bindSource),
+        timeout: Number(v.timeout),
+        workers: Number(v.workers),
+    };
+    if (typeof v.configFile === 'string')
+        view.configFile = o.toRepo(v.configFile);
+    if (view.bindSource === 'config')
+        view.bindSource = view.configFile ?? 'config';
+    if (typeof v.bindLine === 'number')
+        view.bindLine = v.bindLine;
+    if (typeof v.accesslog === 'string')
+        view.accesslog = v.accesslog;
+    if (typeof v.errorlog === 'string')
+        view.errorlog = v.errorlog;
+    return view;
+}
+
+
+/***/ }),
+
+/***/ 64992:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.writable = writable;
+exports.openLogFiles = openLogFiles;
+exports.tailLines = tailLines;
+/**
+ * Log files a process group writes (host mode: the guide's "rotating files" alternative to
+ * stdout): regular files its processes hold open for writing, found through /proc/PID/fd and
+ * /proc/PID/fdinfo, with their last lines. Libraries and the venv are never log files.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const TAIL_BYTES = 64 * 1024;
+const MAX_FILES = 5;
+/** True when /proc/PID/fdinfo/FD's flags open the file for writing (O_WRONLY or O_RDWR). */
+function writable(fdinfo) {
+    const m = /^flags:\s+([0-7]+)/m.exec(fdinfo);
+    return m !== undefined && m !== null && (parseInt(m[1], 8) & 3) !== 0;
+}
+/** Paths of regular files the processes hold open for writing (sorted, at most MAX_FILES). */
+async function openLogFiles(pids, exclude) {
+    const found = new Set();
+    for (const pid of pids) {
+        const fds = await node_fs_1.promises.readdir(`/proc/${pid}/fd`).catch(() => []);
+        for (const fd of fds) {
+            const target = await node_fs_1.promises.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+            if (!target.startsWith('/') || target.startsWith('/dev/') || target.startsWith('/proc/'))
+                continue;
+            if (exclude.some((e) => target.startsWith(e)) || / \(deleted\)$/.test(target))
+                continue;
+            const info = await node_fs_1.promises.readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => '');
+            const stat = await node_fs_1.promises.stat(target).catch(() => undefined);
+            if (stat?.isFile() && writable(info))
+                found.add(target);
+        }
+    }
+    return [...found].sort().slice(0, MAX_FILES);
+}
+/** The last lines of a file (at most the last 64 KiB, the first partial line dropped). */
+async function tailLines(file, max) {
+    const handle = await node_fs_1.promises.open(file, 'r');
+    try {
+        const { size } = await handle.stat();
+        const start = Math.max(0, size - TAIL_BYTES);
+        const buf = Buffer.alloc(size - start);
+        await handle.read(buf, 0, buf.length, start);
+        const lines = buf.toString('utf8').split('\n');
+        if (start > 0)
+            lines.shift();
+        return lines.filter((l) => l !== '').slice(-max);
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 89832:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.namespaceScript = namespaceScript;
+exports.nginxBinary = nginxBinary;
+exports.testHostNginx = testHostNginx;
+exports.startHostNginx = startHostNginx;
+/**
+ * nginx from the runner's packages, run as a host process: in a private mount namespace
+ * (`unshare -m`) where overlays of the top directories it needs (/etc, /var, and those of the
+ * files the plan puts at absolute paths) take the run's files, so the config's own paths work
+ * and nothing on the runner changes. The network is the runner's: listens were moved to
+ * loopback ports before. Needs root (a GitHub runner has sudo; the e2e machine is root).
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const exec_1 = __nccwpck_require__(17864);
+const child_1 = __nccwpck_require__(83094);
+/** Top directories that are never overlaid (kernel filesystems, the run's own temp space). */
+const NEVER = new Set(['proc', 'sys', 'dev', 'run', 'tmp']);
+function q(s) {
+    return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+/** The top directory of an absolute path ('etc' for /etc/nginx/x), '' for a file at /. */
+function top(p) {
+    return p.split('/').filter(Boolean).length > 1 ? p.split('/').filter(Boolean)[0] : '';
+}
+/**
+ * The shell script that prepares the namespace: a tmpfs for the overlays' upper layers, an
+ * overlay per top directory, the files copied to their targets, Debian's default site removed,
+ * a passwd entry for a `user` the config names that the runner lacks. Files it cannot place
+ * (at / or under /tmp) are listed in `skipped`.
+ */
+function namespaceScript(files, o) {
+    const skipped = [];
+    const tops = new Set(['etc', 'var']);
+    for (const f of files) {
+        const t = top(f.target);
+        if (t === '' || NEVER.has(t))
+            skipped.push(f.target);
+        else
+            tops.add(t);
+    }
+    const lines = ['set -e', `mount -t tmpfs tmpfs ${q(o.work)}`];
+    for (const t of [...tops].sort()) {
+        if (!fs.existsSync(`/${t}`))
+            continue;
+        const up = path.join(o.work, 'up', t);
+        const wk = path.join(o.work, 'wk', t);
+        lines.push(`mkdir -p ${q(up)} ${q(wk)}`, `mount -t overlay overlay -o ${q(`lowerdir=/${t},upperdir=${up},workdir=${wk}`)} /${t}`);
+    }
+    lines.push('mount -t tmpfs tmpfs /run', 'rm -f /etc/nginx/sites-enabled/*');
+    for (const f of files) {
+        if (skipped.includes(f.target))
+            continue;
+        const dir = fs.statSync(f.source).isDirectory();
+        lines.push(dir
+            ? `mkdir -p ${q(f.target)} && cp -R ${q(`${f.source}/.`)} ${q(f.target)}`
+            : `mkdir -p ${q(path.posix.dirname(f.target))} && cp ${q(f.source)} ${q(f.target)}`);
+    }
+    for (const u of o.users)
+        lines.push(`getent passwd ${q(u)} >/dev/null || echo ${q(`${u}:x:101:101::/nonexistent:/usr/sbin/nologin`)} >> /etc/passwd`, `getent group ${q(u)} >/dev/null || echo ${q(`${u}:x:101:`)} >> /etc/group`);
+    lines.push('mkdir -p /var/log/nginx /var/lib/nginx');
+    return { script: lines.join('\n'), skipped };
+}
+/** The nginx binary of the runner's packages, or undefined when none is installed. */
+function nginxBinary() {
+    return ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
+}
+/** `nginx -T` in a fresh namespace prepared by `script`: exit 0 and the dump, or nginx's error. */
+function testHostNginx(script, nginx, work) {
+    fs.mkdirSync(work, { recursive: true });
+    return (0, exec_1.run)('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${script}\nexec ${q(nginx)} -T`], {
+        timeoutMs: 30_000,
+    });
+}
+/** nginx in the foreground (`daemon off`) in its own namespace and process group. */
+function startHostNginx(runId, script, nginx, work) {
+    fs.mkdirSync(work, { recursive: true });
+    return new child_1.HostChild(runId, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${script}\nexec ${q(nginx)} -g 'daemon off;'`], { cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } });
+}
+
+
+/***/ }),
+
+/***/ 38024:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HOST_PORT_RANGE = void 0;
+exports.isFree = isFree;
+exports.freePort = freePort;
+/**
+ * Loopback ports for host mode: the unit's own when it is free, else a free one from a range
+ * below the kernel's ephemeral ports (where docker publishes its random host ports).
+ */
+const net = __importStar(__nccwpck_require__(77030));
+/** Host mode's range: clear of 32768-60999 (ephemeral, docker's published ports). */
+exports.HOST_PORT_RANGE = { from: 21000, to: 29999 };
+/** True when nothing listens on address:port (we could bind it). */
+function isFree(port, host = '127.0.0.1') {
+    return new Promise((resolve) => {
+        const server = net.createServer();
+        server.once('error', () => resolve(false));
+        server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+    });
+}
+const taken = new Set();
+/** A free loopback port of the range, never one handed out before in this process. */
+async function freePort() {
+    const span = exports.HOST_PORT_RANGE.to - exports.HOST_PORT_RANGE.from + 1;
+    const start = Math.floor(Math.random() * span);
+    for (let i = 0; i < span; i++) {
+        const port = exports.HOST_PORT_RANGE.from + ((start + i) % span);
+        if (taken.has(port))
+            continue;
+        // Free on the wildcard address too: a server binding 0.0.0.0 must get it as well.
+        if ((await isFree(port)) && (await isFree(port, '0.0.0.0'))) {
+            taken.add(port);
+            return port;
+        }
+    }
+    throw new Error(`no free port in ${exports.HOST_PORT_RANGE.from}-${exports.HOST_PORT_RANGE.to}`);
+}
+
+
+/***/ }),
+
+/***/ 18550:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseStat = parseStat;
+exports.parseUid = parseUid;
+exports.groupProcesses = groupProcesses;
+/**
+ * The process table of one process group from /proc, as the docker runtime reads `docker top`:
+ * pid, ppid, uid and args of every member, the group leader marked as the main process.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+/** Fields after the command name in /proc/PID/stat (the name may hold spaces and parens). */
+function parseStat(text) {
+    const close = text.lastIndexOf(')');
+    if (close < 0)
+        return undefined;
+    const f = text.slice(close + 2).split(' ');
+    return { ppid: Number(f[1]), pgrp: Number(f[2]) };
+}
+/** The real uid from /proc/PID/status. */
+function parseUid(status) {
+    const m = /^Uid:\s+(\d+)/m.exec(status);
+    return m ? Number(m[1]) : undefined;
+}
+async function readProc(pid) {
+    try {
+        const [stat, status, cmdline] = await Promise.all([
+            node_fs_1.promises.readFile(`/proc/${pid}/stat`, 'utf8'),
+            node_fs_1.promises.readFile(`/proc/${pid}/status`, 'utf8'),
+            node_fs_1.promises.readFile(`/proc/${pid}/cmdline`, 'utf8'),
+        ]);
+        const s = parseStat(stat);
+        const uid = parseUid(status);
+        if (s === undefined || uid === undefined)
+            return undefined;
+        const args = cmdline.replace(/\0+$/, '').split('\0').join(' ');
+        return { pid, ppid: s.ppid, uid, args, isInit: false, pgrp: s.pgrp };
+    }
+    catch {
+        // The process ended while we read it.
+        return undefined;
+    }
+}
+/** Every live process of the group, leader first then by pid. */
+async function groupProcesses(pgid) {
+    const entries = await node_fs_1.promises.readdir('/proc');
+    const rows = [];
+    for (const e of entries) {
+        if (!/^\d+$/.test(e))
+            continue;
+        const p = await readProc(Number(e));
+        if (p === undefined || p.pgrp !== pgid || p.args === '')
+            continue;
+        const { pgrp: _pgrp, ...row } = p;
+        void _pgrp;
+        rows.push({ ...row, isInit: row.pid === pgid });
+    }
+    return rows.sort((a, b) => Number(b.isInit) - Number(a.isInit) || a.pid - b.pid);
+}
+
+
+/***/ }),
+
+/***/ 93449:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.remember = remember;
+exports.forget = forget;
+exports.killRecorded = killRecorded;
+/**
+ * The process groups a run started, in a file under the temp directory, so the post step can
+ * end them after a cancelled or crashed main step (the docker runtime uses its label instead).
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+function file(runId) {
+    const base = process.env.RUNNER_TEMP || os.tmpdir();
+    return path.join(base, 'flask-deploy-check', `host-${runId.replace(/[^A-Za-z0-9]/g, '')}.pgids`);
+}
+function read(runId) {
+    try {
+        return fs
+            .readFileSync(file(runId), 'utf8')
+            .split('\n')
+            .filter((l) => /^\d+$/.test(l))
+            .map(Number);
+    }
+    catch {
+        return [];
+    }
+}
+function write(runId, pgids) {
+    const f = file(runId);
+    if (pgids.length === 0) {
+        fs.rmSync(f, { force: true });
+        return;
+    }
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, `${pgids.join('\n')}\n`);
+}
+function remember(runId, pgid) {
+    write(runId, [...new Set([...read(runId), pgid])]);
+}
+function forget(runId, pgid) {
+    write(runId, read(runId).filter((p) => p !== pgid));
+}
+/** SIGKILLs every process group the run recorded and still running; returns how many. */
+function killRecorded(runId) {
+    let killed = 0;
+    for (const pgid of read(runId)) {
+        try {
+            process.kill(-pgid, 'SIGKILL');
+            killed++;
+        }
+        catch {
+            // already gone
+        }
+    }
+    write(runId, []);
+    return killed;
+}
+
+
+/***/ }),
+
+/***/ 34431:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.findUnitFiles = findUnitFiles;
+exports.readUnitFile = readUnitFile;
+/**
+ * Finding the systemd unit of a repository (`unit-file: auto`: the one `*.service` file whose
+ * ExecStart= runs a WSGI server) and reading it with the files it names that lie in the checkout.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const systemd_1 = __nccwpck_require__(59734);
+const systemd_unit_1 = __nccwpck_require__(15473);
+const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'site-packages']);
+const MAX_DEPTH = 4;
+function serviceFiles(dir, depth = 0) {
+    if (depth > MAX_DEPTH)
+        return [];
+    const out = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory() && !SKIP.has(e.name))
+            out.push(...serviceFiles(path.join(dir, e.name), depth + 1));
+        else if (e.isFile() && e.name.endsWith('.service'))
+            out.push(path.join(dir, e.name));
+    }
+    return out.sort();
+}
+/** True when the unit's ExecStart= runs Gunicorn, uWSGI or Waitress. */
+function runsWsgi(text) {
+    const exec = (0, systemd_unit_1.lastOf)((0, systemd_unit_1.parseUnit)(text), 'Service', 'ExecStart');
+    return exec !== undefined && /\b(gunicorn|uwsgi|waitress-serve|waitress)\b/.test(exec.value);
+}
+/** The repository's unit files that run a WSGI server (absolute paths, sorted). */
+function findUnitFiles(root) {
+    return serviceFiles(root).filter((f) => {
+        try {
+            return runsWsgi(fs.readFileSync(f, 'utf8'));
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/**
+ * Reads the unit; an EnvironmentFile= counts as the repository's when its path, with the unit's
+ * WorkingDirectory= read as the checkout, names a file there.
+ */
+function readUnitFile(file, checkout, workspace) {
+    const text = fs.readFileSync(file, 'utf8');
+    const wd = (0, systemd_unit_1.lastOf)((0, systemd_unit_1.parseUnit)(text), 'Service', 'WorkingDirectory')?.value.replace(/^-/, '');
+    const local = (p) => {
+        const base = wd?.replace(/\/+$/, '');
+        if (base && (p === base || p.startsWith(`${base}/`)))
+            return path.join(checkout, p.slice(base.length));
+        return undefined;
+    };
+    return (0, systemd_1.readUnit)({
+        text,
+        path: path.relative(workspace, file).split(path.sep).join('/'),
+        inRepo: (p) => {
+            const l = local(p);
+            return l !== undefined && fs.existsSync(l);
+        },
+        readRepoFile: (p) => {
+            const l = local(p);
+            return l === undefined ? undefined : { text: fs.readFileSync(l, 'utf8') };
+        },
+    });
+}
+
+
+/***/ }),
+
+/***/ 5367:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.basePython = basePython;
+exports.venvDir = venvDir;
+exports.makeVenv = makeVenv;
+/**
+ * The virtualenv host mode runs the app in: made under RUNNER_TEMP with --system-site-packages
+ * (the runner's Debian packages serve offline, scripts/provision-host.sh installs them), then
+ * requirements.txt installed into it by pip. Removed with the run.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+const exec_1 = __nccwpck_require__(17864);
+const VENV_TIMEOUT_MS = 120_000;
+const PIP_TIMEOUT_MS = 600_000;
+/** The interpreter the venv is made from: the system's, whose site-packages hold Debian's. */
+function basePython() {
+    return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+function venvDir(runId) {
+    return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'flask-deploy-check', `venv-${runId}`);
+}
+function tail(text, n = 20) {
+    return text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-n);
+}
+/** Makes the venv and installs requirements.txt (when the checkout has one). */
+async function makeVenv(runId, checkout, log) {
+    const started = Date.now();
+    const dir = venvDir(runId);
+    const python = path.join(dir, 'bin', 'python');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    // --without-pip: the system's pip (from site-packages) installs into the venv, no ensurepip.
+    const made = await (0, exec_1.run)(basePython(), ['-m', 'venv', '--system-site-packages', '--without-pip', dir], { timeoutMs: VENV_TIMEOUT_MS, log });
+    const done = (ok, out, error) => ({
+        ok,
+        dir,
+        python,
+        ms: Date.now() - started,
+        logTail: tail(out),
+        ...(error ? { error } : {}),
+    });
+    if (made.exitCode !== 0)
+        return done(false, made.stderr, `python3 -m venv failed: ${tail(made.stderr, 1).join('')}`);
+    const requirements = path.join(checkout, 'requirements.txt');
+    if (!fs.existsSync(requirements))
+        return done(true, 'no requirements.txt');
+    log.info(`pip install -r requirements.txt into ${dir}`);
+    const pip = await (0, exec_1.run)(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements], { timeoutMs: PIP_TIMEOUT_MS, env: { PIP_NO_INPUT: '1' }, log });
+    const out = `${pip.stdout}\n${pip.stderr}`;
+    if (pip.exitCode !== 0)
+        return done(false, out, `pip install -r requirements.txt failed: ${tail(pip.stderr, 1).join('')}`);
+    return done(true, out);
+}
+
+
+/***/ }),
+
+/***/ 56174:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runtimeOf = runtimeOf;
+/**
+ * The `runtime` and `unit-file` inputs: docker (the Dockerfile's image) or host (the systemd
+ * unit run as a child process). auto: docker when there is a Dockerfile (or `image`), host when
+ * the repository has a unit file and no Dockerfile. Throws UsageError like the other inputs.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const unit_file_1 = __nccwpck_require__(34431);
+function runtimeOf(raw, where, bad) {
+    const asked = raw.runtime || 'auto';
+    if (!['auto', 'docker', 'host'].includes(asked))
+        throw bad('runtime', asked, "'auto', 'docker' or 'host'");
+    const hasDockerfile = where.image || fs.existsSync(where.dockerfile);
+    if (asked === 'docker' || (asked === 'auto' && hasDockerfile))
+        return { runtime: 'docker' };
+    if (raw.unitFile && raw.unitFile !== 'auto') {
+        const abs = path.resolve(where.workspace, raw.unitFile);
+        if (!fs.existsSync(abs) || !fs.statSync(abs).isFile())
+            throw bad('unit-file', raw.unitFile, `an existing unit file (looked for ${abs})`);
+        return { runtime: 'host', unitFile: abs };
+    }
+    const found = fs.existsSync(where.context) ? (0, unit_file_1.findUnitFiles)(where.context) : [];
+    if (found.length === 1)
+        return { runtime: 'host', unitFile: found[0] };
+    if (asked === 'auto')
+        return { runtime: 'docker' };
+    const rel = found.map((f) => path.relative(where.workspace, f)).join(', ');
+    throw bad('unit-file', raw.unitFile || 'auto', found.length
+        ? `one unit file; the repository has several (${rel}): name one`
+        : 'a *.service file whose ExecStart= runs gunicorn, uwsgi or waitress (none found)');
+}
+
+
+/***/ }),
+
+/***/ 1279:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -79354,9 +82838,10 @@ exports.parseOptions = parseOptions;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const ids_1 = __nccwpck_require__(58007);
-const load_1 = __nccwpck_require__(58164);
+const ids_1 = __nccwpck_require__(93893);
+const load_1 = __nccwpck_require__(53014);
 const schema_json_1 = __importDefault(__nccwpck_require__(82479));
+const options_runtime_1 = __nccwpck_require__(56174);
 /** A problem with the options: one line, exit code 2, nothing started. */
 class UsageError extends Error {
     constructor(message) {
@@ -79378,8 +82863,11 @@ exports.INPUT_NAMES = [
     'health-path',
     'routes',
     'nginx-config',
+    'caddy-config',
     'server-name',
     'proxy-image',
+    'tls-termination',
+    'proxy-env',
     'introspect',
     'boot-timeout',
     'fail-on',
@@ -79394,6 +82882,13 @@ exports.INPUT_NAMES = [
     'baseline-report',
     'fail-on-new-only',
     'sarif-path',
+    'compose-file',
+    'compose-service',
+    'runtime',
+    'unit-file',
+    'keep-image',
+    'cache-from',
+    'cache-to',
 ];
 exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
 /** The policy file looked for at the workspace root when `policy-file` is empty. */
@@ -79493,6 +82988,13 @@ function existing(input, value, base, kind) {
     }
     return abs;
 }
+/** nginx-config: a site file, a main nginx.conf, or a directory to search. */
+function fileOrDirectory(value, base, input = 'nginx-config') {
+    const abs = path.resolve(base, value);
+    if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
+        throw bad(input, value, `an existing file or directory (looked for ${abs})`);
+    return abs;
+}
 /** The policy file, when `policy-file` names one or the default exists; bad ones throw UsageError. */
 function policyOf(raw, workspace) {
     const given = (raw['policy-file'] ?? '').trim();
@@ -79548,6 +83050,7 @@ function parseOptions(workflow, env) {
         : imageRaw
             ? imageRef('image', imageRaw)
             : undefined;
+    const compose = composeOf(raw, env.workspace, commentOnly || image !== undefined);
     const contextRaw = get('context') || '.';
     const context = image
         ? path.resolve(env.workspace, contextRaw)
@@ -79558,7 +83061,12 @@ function parseOptions(workflow, env) {
         file = image
             ? path.resolve(env.workspace, fileRaw)
             : existing('file', fileRaw, env.workspace, 'file');
-    else if (!image)
+    const choice = commentOnly
+        ? { runtime: 'docker' }
+        : compose
+            ? composeRuntime(get('runtime'))
+            : (0, options_runtime_1.runtimeOf)({ runtime: get('runtime'), unitFile: get('unit-file') }, { context, dockerfile: file, image: image !== undefined, workspace: env.workspace }, bad);
+    if (!fileRaw && !image && !compose && choice.runtime === 'docker')
         existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file');
     const failOn = get('fail-on') || 'error';
     if (!['error', 'warning', 'never'].includes(failOn))
@@ -79572,7 +83080,13 @@ function parseOptions(workflow, env) {
     }
     const nginxConfig = get('nginx-config') || 'auto';
     if (nginxConfig !== 'auto' && !commentOnly)
-        existing('nginx-config', nginxConfig, env.workspace, 'file');
+        fileOrDirectory(nginxConfig, env.workspace);
+    const caddyConfig = get('caddy-config') || 'auto';
+    if (caddyConfig !== 'auto' && !commentOnly)
+        fileOrDirectory(caddyConfig, env.workspace, 'caddy-config');
+    const tlsTermination = get('tls-termination') || 'nginx';
+    if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
+        throw bad('tls-termination', tlsTermination, "'nginx' or 'upstream'");
     const serverName = get('server-name') || undefined;
     if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
         throw bad('server-name', serverName, 'a host name (letters, digits, dots and dashes)');
@@ -79588,7 +83102,9 @@ function parseOptions(workflow, env) {
     const reportPath = reportRaw
         ? path.resolve(env.workspace, reportRaw)
         : path.join(tempBase, 'flask-deploy-check', name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json');
-    const routes = lines(raw.routes).map((r) => urlPath('routes', r));
+    const routeLines = lines(raw.routes);
+    const routesAuto = routeLines.length === 1 && routeLines[0] === 'auto';
+    const routes = routesAuto ? [] : routeLines.map((r) => urlPath('routes', r));
     const baselineRaw = get('baseline-report');
     const sarifRaw = get('sarif-path');
     return {
@@ -79602,11 +83118,15 @@ function parseOptions(workflow, env) {
         env: pairs('env', raw.env),
         healthPath: urlPath('health-path', get('health-path') || '/healthz'),
         routes: routes.length > 0 ? routes : ['/'],
+        routesAuto,
         nginxConfig,
+        caddyConfig,
         serverName,
         proxyImage: get('proxy-image')
             ? imageRef('proxy-image', get('proxy-image'))
             : exports.DEFAULT_PROXY_IMAGE,
+        tlsTermination,
+        proxyEnv: pairs('proxy-env', raw['proxy-env']),
         introspect: bool('introspect', raw.introspect, true),
         bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
         failOn: failOn,
@@ -79622,13 +83142,71 @@ function parseOptions(workflow, env) {
         baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
         failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
         sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
+        ...(compose ? { compose } : {}),
+        ...choice,
+        keepImage: bool('keep-image', raw['keep-image'], false),
+        cacheFrom: lines(raw['cache-from']).map((l) => cacheSpec('cache-from', l, env.workspace)),
+        cacheTo: lines(raw['cache-to']).map((l) => cacheSpec('cache-to', l, env.workspace)),
     };
+}
+/** compose-file (each must exist) and compose-service; undefined without compose files. */
+function composeOf(raw, workspace, unused) {
+    const files = lines(raw['compose-file']);
+    const service = (raw['compose-service'] ?? '').trim();
+    if (files.length === 0 || unused) {
+        if (service && service !== 'auto' && !unused)
+            throw bad('compose-service', service, 'only used with compose-file');
+        return undefined;
+    }
+    if (service && service !== 'auto' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service))
+        throw bad('compose-service', service, "'auto' or a compose service name");
+    return {
+        files: files.map((f) => existing('compose-file', f, workspace, 'file')),
+        ...(service && service !== 'auto' ? { service } : {}),
+        contextSet: (raw.context ?? '').trim() !== '',
+        fileSet: (raw.file ?? '').trim() !== '',
+    };
+}
+/** A compose project runs in Docker: `runtime` may say so, or nothing. */
+function composeRuntime(asked) {
+    if (asked && asked !== 'auto' && asked !== 'docker')
+        throw bad('runtime', asked, "'auto' or 'docker' with compose-file");
+    return { runtime: 'docker' };
+}
+const CACHE_TYPES = ['registry', 'local', 'gha', 'inline', 's3', 'azblob'];
+/**
+ * One `--cache-from`/`--cache-to` value: `type=T,key=value,...` (a relative local src/dest
+ * resolved against the workspace) or, as buildx allows, a bare image reference (registry cache).
+ */
+function cacheSpec(input, value, workspace) {
+    const accepted = `type=${CACHE_TYPES.join('|')}[,key=value...] or an image reference`;
+    if (!value.includes('='))
+        return imageRefOr(input, value, accepted);
+    const fields = value.split(',');
+    if (!fields.every((f) => /^[a-z][a-z0-9_-]*=[^\s]*$/.test(f)))
+        throw bad(input, value, accepted);
+    const type = fields.find((f) => f.startsWith('type='))?.slice(5);
+    if (type === undefined || !CACHE_TYPES.includes(type))
+        throw bad(input, value, accepted);
+    return fields
+        .map((f) => {
+        const [k, v] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)];
+        return type === 'local' && (k === 'src' || k === 'dest')
+            ? `${k}=${path.resolve(workspace, v)}`
+            : f;
+    })
+        .join(',');
+}
+function imageRefOr(input, value, accepted) {
+    if (!IMAGE_REF.test(value))
+        throw bad(input, value, accepted);
+    return value;
 }
 
 
 /***/ }),
 
-/***/ 15165:
+/***/ 52783:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -79677,16 +83255,21 @@ exports.newRunId = newRunId;
  */
 const node_crypto_1 = __nccwpck_require__(77598);
 const path = __importStar(__nccwpck_require__(76760));
-const catalog_1 = __nccwpck_require__(80530);
-const collect_1 = __nccwpck_require__(13714);
-const dockerfile_1 = __nccwpck_require__(50384);
-const secret_names_1 = __nccwpck_require__(19574);
-const apply_1 = __nccwpck_require__(42798);
-const baseline_1 = __nccwpck_require__(67355);
-const read_1 = __nccwpck_require__(95756);
-const report_1 = __nccwpck_require__(88850);
-const sarif_1 = __nccwpck_require__(10643);
-const sanitize_1 = __nccwpck_require__(91211);
+const catalog_1 = __nccwpck_require__(47944);
+const docker_1 = __nccwpck_require__(82336);
+const engine_1 = __nccwpck_require__(30238);
+const collect_1 = __nccwpck_require__(26268);
+const compose_plan_1 = __nccwpck_require__(51668);
+const dockerfile_1 = __nccwpck_require__(8982);
+const secret_names_1 = __nccwpck_require__(60072);
+const apply_1 = __nccwpck_require__(11600);
+const baseline_1 = __nccwpck_require__(6281);
+const observatory_1 = __nccwpck_require__(46287);
+const routes_1 = __nccwpck_require__(6820);
+const read_1 = __nccwpck_require__(74290);
+const report_1 = __nccwpck_require__(64160);
+const sarif_1 = __nccwpck_require__(13533);
+const sanitize_1 = __nccwpck_require__(42638);
 /** Wraps a logger so every secret registered during the run is also known for redaction. */
 function recordingSecrets(log, secrets) {
     return {
@@ -79703,16 +83286,24 @@ async function runPipeline(options, log, ctx) {
     const started = Date.now();
     const secrets = [...options.env.map(([, v]) => v), options.githubToken].filter((s) => s.length > 0);
     const runLog = recordingSecrets(log, secrets);
+    // A compose project decides the build, command and environment the rest of the run sees.
+    const compose = options.compose ? await (0, compose_plan_1.resolveCompose)(options, ctx.runId, runLog) : undefined;
+    if (compose)
+        options = compose.options;
     // Known before the build, which echoes ENV/ARG lines and build args into its log.
     const baked = options.image ? [] : (0, dockerfile_1.dockerfileSecrets)(options.file);
     const secretArgs = options.buildArgs.filter(([k, v]) => (0, secret_names_1.looksSecret)(k, v.length, false));
     for (const value of [...baked, ...secretArgs.map(([, v]) => v)])
         runLog.secret(value);
     const dockerfile = (0, dockerfile_1.readDockerfile)(options.file, path.relative(options.workspace, options.file), options.target);
-    const { observations, timings, image } = await (0, collect_1.collect)(options, runLog, {
+    // Host mode runs no container: only Docker runs need a reachable engine.
+    if (options.runtime !== 'host')
+        await (0, engine_1.requireEngine)(new docker_1.Docker(runLog));
+    const { observations, timings, image, dependencies } = await (0, collect_1.collect)(options, runLog, {
         runId: ctx.runId,
         dockerfile,
         signal: ctx.signal,
+        compose: compose?.plan,
     });
     const checksStarted = Date.now();
     const redact = (0, sanitize_1.makeRedactor)(secrets);
@@ -79722,13 +83313,18 @@ async function runPipeline(options, log, ctx) {
     const report = (0, report_1.buildReport)({
         results: checks,
         baseline,
+        observatory: (0, observatory_1.observatoryOf)(observations),
+        routes: (0, routes_1.routesOf)(observations.run),
         policy: options.policy ? { file: options.policy.file } : undefined,
         failOn: options.failOn,
         target: {
             name: options.name,
             image,
             context: path.relative(options.workspace, options.context) || '.',
-            file: path.relative(options.workspace, options.file),
+            file: path.relative(options.workspace, options.unitFile ?? options.file),
+            runtime: compose ? 'compose' : options.runtime,
+            ...proxyTarget(observations),
+            ...(compose ? { compose: (0, compose_plan_1.composeTarget)(compose.plan, options.workspace, dependencies) } : {}),
         },
         timings: {
             build: timings.build,
@@ -79757,6 +83353,14 @@ async function judged(results, options, now) {
     });
     return { checks: compared.checks, baseline: compared.summary };
 }
+/** target.proxy: the kind, config and TLS the proxy stage recorded (absent when it recorded none). */
+function proxyTarget(obs) {
+    const c = obs.proxyConfig;
+    if (!c || 'unavailable' in c)
+        return {};
+    const kind = c.kind ?? (c.source === 'reference' ? 'reference' : 'nginx');
+    return { proxy: { kind, ...(c.path ? { config: c.path } : {}), tls: c.tls ?? 'nginx' } };
+}
 /** A short random id that names and labels everything this run creates. */
 function newRunId() {
     return (0, node_crypto_1.randomBytes)(6).toString('hex');
@@ -79765,7 +83369,7 @@ function newRunId() {
 
 /***/ }),
 
-/***/ 42798:
+/***/ 11600:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79813,7 +83417,7 @@ function applyPolicy(results, policy, now) {
 
 /***/ }),
 
-/***/ 58164:
+/***/ 53014:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -79864,9 +83468,9 @@ exports.readPolicy = readPolicy;
  * file is one line naming the file, the line and the key, before anything starts.
  */
 const fs = __importStar(__nccwpck_require__(73024));
-const ajv_1 = __importDefault(__nccwpck_require__(42463));
-const yaml_1 = __nccwpck_require__(38815);
-const ids_1 = __nccwpck_require__(58007);
+const ajv_1 = __importDefault(__nccwpck_require__(70703));
+const yaml_1 = __nccwpck_require__(43439);
+const ids_1 = __nccwpck_require__(93893);
 const schema_json_1 = __importDefault(__nccwpck_require__(82479));
 /** The file is not a valid policy: the message names the file, the line and the key. */
 class PolicyError extends Error {
@@ -79987,7 +83591,7 @@ function readPolicy(abs, shown) {
 
 /***/ }),
 
-/***/ 21650:
+/***/ 73552:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79999,8 +83603,8 @@ exports.appProbe = appProbe;
  * The client for the app port, in the protocol it speaks: HTTP, or the uwsgi protocol for a
  * uWSGI `socket` (nginx's uwsgi_pass). Both answer with the same HttpExchange data.
  */
-const http_1 = __nccwpck_require__(87440);
-const uwsgi_1 = __nccwpck_require__(87391);
+const http_1 = __nccwpck_require__(88814);
+const uwsgi_1 = __nccwpck_require__(76341);
 function appProbe(protocol, target) {
     return protocol === 'uwsgi' ? new uwsgi_1.UwsgiProbe(target) : new http_1.HttpProbe(target);
 }
@@ -80010,23 +83614,27 @@ exports.UWSGI_GOT_HTTP = /invalid request block size/;
 
 /***/ }),
 
-/***/ 87440:
+/***/ 88814:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpProbe = exports.USER_AGENT = void 0;
+exports.HttpProbe = exports.READ_LIMIT = exports.USER_AGENT = void 0;
 exports.normalizeHeaders = normalizeHeaders;
 /**
  * HTTP exchanges as data: one request, what came back, or why nothing did. No redirect is
  * followed (a Location header is evidence), bodies are capped, every wait has a deadline and
  * nothing throws: a network failure becomes the exchange's `error`.
  */
-const undici_1 = __nccwpck_require__(24371);
+const undici_1 = __nccwpck_require__(42480);
 exports.USER_AGENT = 'flask-deploy-check';
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BODY = 64 * 1024;
+/** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
+exports.READ_LIMIT = 8 * 1024 * 1024;
+/** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
+const DRAIN_MS = 1000;
 /** Sends requests to one target over fresh connections (so every exchange stands alone). */
 class HttpProbe {
     target;
@@ -80075,12 +83683,13 @@ class HttpProbe {
                 reset: true,
                 signal: opts.signal,
             });
-            const { body, truncated } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+            const { body, truncated, overLimit } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
             exchange.response = {
                 status: res.statusCode,
                 headers: normalizeHeaders(res.headers),
                 body,
                 bodyTruncated: truncated,
+                ...(overLimit ? { overLimit: exports.READ_LIMIT } : {}),
                 ms: Date.now() - started,
             };
         }
@@ -80100,26 +83709,43 @@ function originOf(t) {
     const host = t.host.includes(':') ? `[${t.host}]` : t.host;
     return `${t.tls ? 'https' : 'http'}://${host}:${t.port}`;
 }
+/**
+ * Keeps the first `max` bytes, then drops what follows for at most DRAIN_MS, up to READ_LIMIT:
+ * a body that passes READ_LIMIT that fast counts as endless (overLimit); one that stalls or
+ * ends is only truncated. The connection is dropped either way, and memory stays flat.
+ */
 async function readCapped(stream, max) {
     const chunks = [];
-    let size = 0;
-    let truncated = false;
-    for await (const chunk of stream) {
-        // Stop reading past the cap: a huge or endless body must not hold the run.
-        if (size >= max) {
-            truncated = true;
-            break;
-        }
-        const keep = chunk.subarray(0, max - size);
-        chunks.push(keep);
-        size += keep.length;
-        if (keep.length < chunk.length) {
-            truncated = true;
-            break;
+    let kept = 0;
+    let read = 0;
+    let overLimit = false;
+    let drain;
+    try {
+        for await (const chunk of stream) {
+            read += chunk.length;
+            if (kept < max) {
+                const keep = chunk.subarray(0, max - kept);
+                chunks.push(keep);
+                kept += keep.length;
+            }
+            if (read > exports.READ_LIMIT) {
+                overLimit = true;
+                break;
+            }
+            if (read > kept && drain === undefined)
+                drain = setTimeout(() => stream.destroy(), DRAIN_MS);
         }
     }
+    catch (err) {
+        // Past the cap, the end of the drain (or a stall) only means the rest was not read.
+        if (read <= kept)
+            throw err;
+    }
+    finally {
+        clearTimeout(drain);
+    }
     stream.destroy();
-    return { body: Buffer.concat(chunks).toString('utf8'), truncated };
+    return { body: Buffer.concat(chunks).toString('utf8'), truncated: read > kept, overLimit };
 }
 /** Lower-case names, every value kept as a list in the order received. */
 function normalizeHeaders(raw) {
@@ -80144,7 +83770,34 @@ function describeError(err, ms) {
 
 /***/ }),
 
-/***/ 70215:
+/***/ 17788:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.mapInOrder = mapInOrder;
+/**
+ * Independent requests at a bounded concurrency, their results in the order asked: reports and
+ * checks read the exchanges in plan order, whatever order the answers came in.
+ */
+async function mapInOrder(items, limit, fn) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 57793:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -80198,9 +83851,9 @@ exports.interpretProbe = interpretProbe;
 const node_crypto_1 = __nccwpck_require__(77598);
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const session_cookies_1 = __nccwpck_require__(12777);
-const weak_keys_1 = __nccwpck_require__(87780);
-const python_1 = __nccwpck_require__(50314);
+const session_cookies_1 = __nccwpck_require__(21507);
+const weak_keys_1 = __nccwpck_require__(44918);
+const python_1 = __nccwpck_require__(13192);
 /** Where the probe's directory is mounted in the app container. */
 exports.PROBE_MOUNT_TARGET = '/opt/flask-deploy-check/probe';
 /** The probe answers GET `${PROBE_PATH_PREFIX}<token>`, checked after the app's middleware. */
@@ -80324,7 +83977,40 @@ function interpretProbe(body, via, forged, o) {
     if (Array.isArray(raw.trailingSlashRules)) {
         answer.trailingSlashRules = raw.trailingSlashRules.filter((r) => typeof r === 'string');
     }
+    if ('workerTimeout' in raw)
+        answer.workerTimeout = workerTimeoutOf(raw.workerTimeout);
+    const routes = autoRoutesOf(raw.autoRoutes);
+    if (routes)
+        answer.autoRoutes = routes;
     return answer;
+}
+const int = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+function workerTimeoutOf(v) {
+    if (!isObject(v))
+        return null;
+    if (v.server === 'gunicorn' && int(v.timeout)) {
+        const file = typeof v.configFile === 'string' ? v.configFile : null;
+        return { server: 'gunicorn', timeout: v.timeout, configFile: file };
+    }
+    if (v.server === 'uwsgi')
+        return { server: 'uwsgi', harakiri: int(v.harakiri) ? v.harakiri : null };
+    return null;
+}
+// Rules are app-controlled text: kept short, and only paths the proxy stage may request.
+function autoRoutesOf(v) {
+    if (!isObject(v) || !Array.isArray(v.found) || !Array.isArray(v.skipped))
+        return undefined;
+    const text = (x) => (typeof x === 'string' ? x.slice(0, 200) : '');
+    const found = v.found
+        .filter(isObject)
+        .map((r) => ({ rule: text(r.rule), endpoint: text(r.endpoint), path: text(r.path) }))
+        .filter((r) => /^\/[^\s?#]*$/.test(r.path))
+        .slice(0, 30);
+    const skipped = v.skipped
+        .filter(isObject)
+        .map((r) => ({ rule: text(r.rule), endpoint: text(r.endpoint), reason: text(r.reason) }))
+        .slice(0, 30);
+    return { found, skipped, more: int(v.more) ? v.more : 0 };
 }
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80350,17 +84036,26 @@ function middlewareOf(v) {
 
 /***/ }),
 
-/***/ 89113:
+/***/ 96579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UPLOAD_BYTES = void 0;
+exports.proxyParallelism = proxyParallelism;
 exports.proxyRequest = proxyRequest;
 exports.proxyExchanges = proxyExchanges;
 exports.spoofExchanges = spoofExchanges;
-const http_1 = __nccwpck_require__(87440);
+const http_1 = __nccwpck_require__(88814);
+const in_order_1 = __nccwpck_require__(17788);
+/**
+ * Requests the proxy may have in flight at once: `parallel`, unless a limit_req burst is smaller
+ * than the requests planned (it would refuse the checker's own requests), then one at a time.
+ */
+function proxyParallelism(rt, parallel, planned) {
+    return rt.rateLimited && (rt.rateBurst ?? 0) < planned ? 1 : parallel;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Sends one request through the proxy and returns it as an exchange (via 'proxy', with its
@@ -80443,13 +84138,11 @@ async function proxyExchanges(rt, plan) {
             path: '/flask-deploy-check-redirect?x=1',
             scheme: 'http',
         });
-    const out = [];
-    for (const step of steps) {
+    return (0, in_order_1.mapInOrder)(steps, plan.parallel ?? 1, async (step) => {
         plan.signal?.throwIfAborted();
         const ex = await proxyRequest(rt, { ...step, signal: plan.signal });
-        out.push(step.purpose === 'nginx-error' ? withoutPadding(ex) : ex);
-    }
-    return out;
+        return step.purpose === 'nginx-error' ? withoutPadding(ex) : ex;
+    });
 }
 /** The oversized header is recorded by its length: 16 KiB of 'x' is no evidence. */
 function withoutPadding(ex) {
@@ -80461,21 +84154,17 @@ function withoutPadding(ex) {
  * trailing-slash redirect whose Location Werkzeug builds from the request's scheme and host).
  */
 async function spoofExchanges(rt, o) {
-    const out = [];
-    for (const [name, value] of Object.entries(o.canaries)) {
-        for (const path of o.paths) {
-            o.signal?.throwIfAborted();
-            const headers = { [name]: value };
-            out.push(await proxyRequest(rt, { purpose: 'forwarded-spoof', path, headers, signal: o.signal }));
-        }
-    }
-    return out;
+    const plan = Object.entries(o.canaries).flatMap(([name, value]) => o.paths.map((path) => ({ headers: { [name]: value }, path })));
+    return (0, in_order_1.mapInOrder)(plan, o.parallel ?? 1, ({ headers, path }) => {
+        o.signal?.throwIfAborted();
+        return proxyRequest(rt, { purpose: 'forwarded-spoof', path, headers, signal: o.signal });
+    });
 }
 
 
 /***/ }),
 
-/***/ 50314:
+/***/ 13192:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80495,6 +84184,7 @@ function probeFiles() {
     files ??= Object.freeze({
         'sitecustomize.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'sitecustomize.py'), 'utf8'),
         'fdc_probe.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'fdc_probe.py'), 'utf8'),
+        'fdc_probe_config.py': (0, fs_1.readFileSync)((0, path_1.join)(__dirname, 'python', 'fdc_probe_config.py'), 'utf8'),
     });
     return files;
 }
@@ -80502,7 +84192,7 @@ function probeFiles() {
 
 /***/ }),
 
-/***/ 6428:
+/***/ 2901:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -80549,6 +84239,7 @@ exports.tlsHandshakes = tlsHandshakes;
  * TLS 1.0/1.1 and weak suites only at security level 0, so every attempt asks for it.
  */
 const tls = __importStar(__nccwpck_require__(41692));
+const in_order_1 = __nccwpck_require__(17788);
 exports.VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 /** TLS 1.2 suites tried one at a time (OpenSSL names): RSA key exchange, CBC, then good ones. */
 exports.SUITES = [
@@ -80590,25 +84281,25 @@ function attempt(t, version, cipher) {
         socket.once('error', (err) => done({ ...base, accepted: false, error: (err.code ?? err.message).slice(0, 120) }));
     });
 }
-/** Every pinned handshake, one after the other. */
-async function tlsHandshakes(t, signal) {
-    const protocols = [];
-    for (const v of exports.VERSIONS) {
+/** Every pinned handshake, `parallel` at a time (each on its own connection), in list order. */
+async function tlsHandshakes(t, signal, parallel = 1) {
+    const plan = [
+        ...exports.VERSIONS.map((v) => [v, undefined]),
+        ...exports.SUITES.map((c) => ['TLSv1.2', c]),
+    ];
+    const all = await (0, in_order_1.mapInOrder)(plan, parallel, ([version, cipher]) => {
         signal?.throwIfAborted();
-        protocols.push(await attempt(t, v));
-    }
-    const ciphers = [];
-    for (const c of exports.SUITES) {
-        signal?.throwIfAborted();
-        ciphers.push(await attempt(t, 'TLSv1.2', c));
-    }
+        return attempt(t, version, cipher);
+    });
+    const protocols = all.slice(0, exports.VERSIONS.length);
+    const ciphers = all.slice(exports.VERSIONS.length);
     return { port: t.port, servername: t.servername, protocols, ciphers };
 }
 
 
 /***/ }),
 
-/***/ 87391:
+/***/ 76341:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -80659,7 +84350,7 @@ exports.parseRawHttp = parseRawHttp;
  * returns data and never throws.
  */
 const net = __importStar(__nccwpck_require__(77030));
-const http_1 = __nccwpck_require__(87440);
+const http_1 = __nccwpck_require__(88814);
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BODY = 64 * 1024;
 /** The uwsgi packet for a request: header (0, size LE, 0) and the variables. */
@@ -80824,7 +84515,619 @@ exports.UwsgiProbe = UwsgiProbe;
 
 /***/ }),
 
-/***/ 89031:
+/***/ 2354:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * The TLS terminator that stands for a cloud load balancer in front of the user's nginx
+ * (tls-termination: upstream). It does what AWS's ALB and Google's HTTPS load balancer do to a
+ * request: ends TLS, appends the client address to X-Forwarded-For, sets X-Forwarded-Proto
+ * https and X-Forwarded-Port 443, keeps the client's Host, and passes every other header on
+ * (a forged X-Forwarded-Host reaches nginx as it would in production). Its own traces are kept out
+ * of what the checks judge: nginx's Server header passes through, and when nginx closes the
+ * connection without an answer (`return 444`) the client's connection is closed too, where a cloud
+ * balancer would answer 502 of its own. Plain HTTP is left to the balancer's listener rules, which
+ * are not in the repository. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BALANCER_PORT = exports.BALANCER_KEY = exports.BALANCER_CERT = exports.BALANCER_SITE = void 0;
+exports.balancerConfig = balancerConfig;
+/** Where the balancer's files go in its container. */
+exports.BALANCER_SITE = '/etc/nginx/conf.d/default.conf';
+exports.BALANCER_CERT = '/etc/nginx/flask-deploy-check/balancer.crt';
+exports.BALANCER_KEY = '/etc/nginx/flask-deploy-check/balancer.key';
+exports.BALANCER_PORT = 443;
+/** The balancer's nginx config: one TLS listener forwarding to `upstream` (host:port). */
+function balancerConfig(upstream) {
+    return `# flask-deploy-check: a TLS-terminating load balancer in front of the repository's nginx.
+server {
+    listen ${exports.BALANCER_PORT} ssl default_server;
+    server_name _;
+    ssl_certificate ${exports.BALANCER_CERT};
+    ssl_certificate_key ${exports.BALANCER_KEY};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    client_max_body_size 0;
+    server_tokens off;
+    error_page 502 = @closed;
+    location @closed {
+        return 444;
+    }
+    location / {
+        proxy_pass http://${upstream};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto https;
+        proxy_set_header X-Forwarded-Port ${exports.BALANCER_PORT};
+        proxy_pass_header Server;
+        proxy_read_timeout 3600s;
+        proxy_buffering off;
+        proxy_request_buffering off;
+    }
+}
+`;
+}
+
+
+/***/ }),
+
+/***/ 72469:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.discoverCaddyfile = discoverCaddyfile;
+/**
+ * Which Caddyfile stands in front of the app: the `caddy-config` input, else (when the
+ * repository has no nginx config) a file named `Caddyfile` or `*.caddyfile` that hands requests
+ * to a `reverse_proxy`, in the build context first and then the workspace. Whether the file
+ * means what it seems is Caddy's to say (`caddy adapt` in the stage); this only picks the file.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const caddy_lines_1 = __nccwpck_require__(3904);
+const candidates_1 = __nccwpck_require__(62338);
+const NAME = /^(Caddyfile(\..+)?|.+\.caddyfile)$/i;
+function relative(workspace, file) {
+    const rel = path.relative(workspace, file);
+    return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+}
+function read(file) {
+    try {
+        return fs.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A directive line that starts with reverse_proxy (comments ignored). */
+function proxies(text) {
+    return (0, caddy_lines_1.caddyLines)(text).words.some((w) => w[0] === 'reverse_proxy');
+}
+function discoverCaddyfile(opts) {
+    const rel = (f) => relative(opts.workspace, f);
+    if (opts.caddyConfig !== 'auto') {
+        const file = path.resolve(opts.workspace, opts.caddyConfig);
+        const text = read(file);
+        const note = `${rel(file)} (caddy-config)`;
+        if (text === undefined)
+            return {
+                source: 'input',
+                file,
+                path: rel(file),
+                text: '',
+                note,
+                unusable: `${rel(file)} could not be read`,
+                others: [],
+            };
+        return { source: 'input', file, path: rel(file), text, note, others: [] };
+    }
+    const context = path.resolve(opts.context);
+    const seen = new Set();
+    for (const base of [...new Set([context, path.resolve(opts.workspace)])]) {
+        const outside = base !== context;
+        const files = (0, candidates_1.walk)(base, outside ? context : undefined, NAME).filter((f) => !seen.has(f));
+        files.forEach((f) => seen.add(f));
+        const usable = files
+            .map((f) => ({ f, text: read(f) }))
+            .filter((c) => c.text !== undefined && proxies(c.text))
+            .sort((a, b) => rel(a.f).split('/').length - rel(b.f).split('/').length);
+        const [best, ...rest] = usable;
+        if (!best)
+            continue;
+        const others = rest.map((c) => rel(c.f));
+        const where = outside ? 'workspace' : 'build context';
+        const more = others.length ? `; other candidates: ${others.join(', ')}` : '';
+        return {
+            source: 'detected',
+            file: best.f,
+            path: rel(best.f),
+            text: best.text,
+            note: `${rel(best.f)} (found in the ${where}: a Caddyfile with reverse_proxy${more})`,
+            others,
+        };
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 97281:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.caddyStatics = caddyStatics;
+exports.planCaddy = planCaddy;
+/**
+ * How a Caddyfile stands in front of the app for a run, decided from the JSON `caddy adapt`
+ * printed (pure; the container and a host-mode runner both use it): loopback upstreams point at
+ * the app's host with the same port, certificates come from Caddy's internal CA (`tls internal`,
+ * offline) instead of ACME, the admin endpoint is off, and the folders file_server serves under
+ * /static are named so the app's static files can be put there.
+ */
+const caddy_json_1 = __nccwpck_require__(60925);
+const loopback_1 = __nccwpck_require__(75124);
+const plan_1 = __nccwpck_require__(20411);
+function rewriteDial(dial, input) {
+    if (dial.includes('{'))
+        return { kept: 'variable' };
+    if (dial.startsWith('unix/'))
+        return { kept: 'unix-socket' };
+    const m = /^(?:[a-z0-9]+\/)?(\[[^\]]+\]|[^:]*):(\d+)$/.exec(dial);
+    if (!m)
+        return { kept: 'not-loopback' };
+    const host = m[1];
+    if (host === '' || (0, loopback_1.isLoopback)(host) || (0, loopback_1.isUnspecified)(host))
+        return { after: `${input.appHost}:${m[2]}` };
+    return { kept: 'not-loopback' };
+}
+function eachRoute(routes, visit) {
+    for (const r of routes ?? [])
+        for (const h of r.handle ?? []) {
+            visit(h);
+            if (h.handler === 'subroute')
+                eachRoute(h.routes, visit);
+        }
+}
+/** Static folders of the model: /static locations served from disk (alias or root + path). */
+function caddyStatics(facts) {
+    const out = [];
+    for (const loc of facts.servers.flatMap((s) => s.locations)) {
+        if (!loc.path.startsWith('/static') || loc.proxyPass)
+            continue;
+        const v = loc.alias ?? loc.root;
+        if (!v || v.value.includes('{') || !v.value.startsWith('/'))
+            continue;
+        const kind = loc.alias ? 'alias' : 'root';
+        const raw = kind === 'alias' ? v.value : `${v.value.replace(/\/+$/, '')}${loc.path}`;
+        const dir = raw.replace(/\/+$/, '') || '/';
+        if (!out.some((t) => t.dir === dir))
+            out.push({ location: loc.path, line: loc.line, kind, value: v.value, dir });
+    }
+    return out;
+}
+/** The run's config and what was changed, from the adapted config and its proxy model. */
+function planCaddy(adapted, facts, input) {
+    const config = JSON.parse(JSON.stringify(adapted));
+    const rewrites = [];
+    const kept = [];
+    const http = config.apps?.http;
+    const servers = Object.values(http?.servers ?? {});
+    for (const srv of servers)
+        eachRoute(srv.routes, (h) => {
+            if (h.handler !== 'reverse_proxy')
+                return;
+            for (const u of h.upstreams ?? []) {
+                if (!u.dial)
+                    continue;
+                const r = rewriteDial(u.dial, input);
+                const line = input.lineOf(u.dial);
+                if (r.after) {
+                    rewrites.push({ line, before: u.dial, after: r.after });
+                    u.dial = r.after;
+                }
+                else
+                    kept.push({ line, value: u.dial, reason: r.kept ?? 'not-loopback' });
+            }
+        });
+    const hosts = [
+        ...new Set(servers.flatMap((s) => (s.routes ?? []).flatMap(caddy_json_1.routeHosts)).filter(plan_1.usableName)),
+    ];
+    const httpPort = http?.http_port ?? 80;
+    const ports = servers.map((s) => (0, caddy_json_1.listenPort)(s.listen?.[0] ?? ':443') ?? 443);
+    const sslPort = ports.find((p) => p !== httpPort);
+    const redirects = servers.some((s) => ((0, caddy_json_1.listenPort)(s.listen?.[0] ?? ':443') ?? 443) !== httpPort &&
+        !s.automatic_https?.disable &&
+        !s.automatic_https?.disable_redirects &&
+        (s.routes ?? []).some((r) => (0, caddy_json_1.routeHosts)(r).length > 0));
+    const plainPort = ports.includes(httpPort) || redirects ? httpPort : undefined;
+    const notes = [];
+    const apps = (config.apps ??= {});
+    if (apps.tls?.certificates)
+        notes.push('The Caddyfile loads its own certificate files: replaced by the internal CA for the run.');
+    const policy = hosts.length > 0
+        ? { subjects: hosts, issuers: [{ module: 'internal' }] }
+        : { issuers: [{ module: 'internal' }], on_demand: true };
+    apps.tls = { ...(apps.tls ?? {}), automation: { policies: [policy] } };
+    delete apps.tls.certificates;
+    config.admin = { disabled: true };
+    notes.push(`Certificates for ${hosts.length ? hosts.join(', ') : 'any name (on demand)'} come from Caddy's internal CA (tls internal), not from an ACME issuer.`);
+    const serviceHosts = [
+        ...new Set(kept
+            .filter((k) => k.reason === 'not-loopback')
+            .map((k) => /^([A-Za-z][A-Za-z0-9_-]*):\d+$/.exec(k.value)?.[1] ?? '')
+            .filter(Boolean)),
+    ];
+    return {
+        json: JSON.stringify(config),
+        rewrites,
+        kept,
+        serviceHosts,
+        statics: caddyStatics(facts),
+        ...(sslPort !== undefined ? { sslPort } : {}),
+        ...(plainPort !== undefined ? { plainPort } : {}),
+        ...(hosts[0] ? { serverName: hosts[0] } : {}),
+        hosts,
+        notes,
+    };
+}
+
+
+/***/ }),
+
+/***/ 62338:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.candidate = candidate;
+exports.hasPass = hasPass;
+exports.localPass = localPass;
+exports.walk = walk;
+/**
+ * The files that could be a repository's nginx config: a bounded walk of the tree (dependency
+ * trees, virtualenvs and build output skipped) and each file read with the nginx tokenizer: a
+ * `server` block that passes requests on (proxy_pass, uwsgi_pass), or a main nginx.conf.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const nginx_config_1 = __nccwpck_require__(39176);
+const includes_1 = __nccwpck_require__(19053);
+const SKIP = new Set(['.git', 'node_modules', 'dist', 'build', '__pycache__', 'site-packages']);
+/**
+ * Test data, examples and documentation are not the deployment: skipped when the workspace is
+ * searched beyond the build context (a monorepo's other services are not).
+ */
+const SKIP_OUTSIDE_CONTEXT = new Set([
+    '__tests__',
+    'tests',
+    'test',
+    'fixtures',
+    'testdata',
+    'examples',
+    'example',
+    'docs',
+]);
+const MAX_DEPTH = 6;
+const MAX_FILES = 5000;
+/** Names a config file can have: nginx's own, .conf, templates, and extension-less site files. */
+const NAMEISH = /(^[^.]+$|\.(conf|template|nginx|vhost|site)$|nginx)/i;
+/** Finds the nginx config for a run; undefined when the repository has none. */
+/** A file read and parsed, or undefined when it is not an nginx config at all. */
+function candidate(file, rel, env) {
+    const read = (0, includes_1.readConfig)(file, env);
+    if (!read || !/\b(server|http)\s*\{/.test(read.text))
+        return undefined;
+    const base = { file, path: rel, text: read.text, undefinedVars: read.undefinedVars };
+    let directives;
+    try {
+        directives = (0, nginx_config_1.parseNginxFile)(read.text, rel);
+    }
+    catch (err) {
+        // Only a file that would be the proxy config counts as broken; other text is not nginx's.
+        if (!/\b(proxy_pass|uwsgi_pass)\b/.test(read.text))
+            return undefined;
+        const error = err.message;
+        return { ...base, directives: [], main: false, local: false, passes: false, error };
+    }
+    const main = directives.some((d) => (d.name === 'http' || d.name === 'events') && d.block);
+    const servers = serversOf(directives);
+    if (!main && servers.length === 0)
+        return undefined;
+    return { ...base, directives, main, passes: hasPass(directives), local: localPass(directives) };
+}
+function serversOf(ds) {
+    return ds.flatMap((d) => d.name === 'server' && d.block ? [d] : d.name === 'http' && d.block ? serversOf(d.block) : []);
+}
+function passesIn(ds) {
+    const out = [];
+    const visit = (xs) => {
+        for (const d of xs) {
+            if ((d.name === 'proxy_pass' || d.name === 'uwsgi_pass') && d.args[0])
+                out.push(d);
+            if (d.block)
+                visit(d.block);
+        }
+    };
+    visit(serversOf(ds));
+    return out;
+}
+function hasPass(ds) {
+    return passesIn(ds).length > 0;
+}
+function localPass(ds) {
+    return passesIn(ds).some((d) => {
+        const host = /^(?:[a-z]+:\/\/)?\[?([^/\]:\s]+)/i.exec(d.args[0])?.[1] ?? '';
+        return (0, nginx_config_1.isLoopbackHost)(host) || /^[A-Za-z][A-Za-z0-9_-]*$/.test(host) || host.includes('$');
+    });
+}
+/** Files under base, breadth-first, sorted; skips dependency trees, virtualenvs and big trees. */
+function walk(base, context, names = NAMEISH) {
+    const out = [];
+    let level = [base];
+    for (let d = 0; d < MAX_DEPTH && level.length && out.length < MAX_FILES; d++) {
+        const next = [];
+        for (const dir of level) {
+            let entries;
+            try {
+                entries = fs.readdirSync(dir, { withFileTypes: true });
+            }
+            catch {
+                continue;
+            }
+            if (dir !== base && entries.some((e) => e.name === 'pyvenv.cfg'))
+                continue;
+            for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+                const p = path.join(dir, e.name);
+                if (e.isDirectory()) {
+                    if (SKIP.has(e.name) || (context && (p === context || SKIP_OUTSIDE_CONTEXT.has(e.name))))
+                        continue;
+                    next.push(p);
+                }
+                else if (e.isFile() && names.test(e.name))
+                    out.push(p);
+            }
+        }
+        level = next;
+    }
+    return out.slice(0, MAX_FILES);
+}
+
+
+/***/ }),
+
+/***/ 52833:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CERTBOT_INCLUDES = void 0;
+exports.addTlsListeners = addTlsListeners;
+/**
+ * What `certbot --nginx` (with its default redirect) does to a config without TLS, done to the
+ * text: a server with a real server_name that listens on port 80 has that listen turned into
+ * `listen 443 ssl`, gets the certificate, and a new port-80 server in certbot's own form
+ * redirects its names to https; a catch-all server (`server_name _`) keeps port 80 and gets a
+ * 443 ssl listener beside it. Without a port-80 server, each plain TCP server is treated so.
+ * Edits stay on their lines and new servers go at the end, so no line of the user's file moves.
+ */
+const nginx_config_1 = __nccwpck_require__(39176);
+const directives_1 = __nccwpck_require__(81310);
+const tokenize_1 = __nccwpck_require__(19545);
+const plan_tls_1 = __nccwpck_require__(17307);
+/**
+ * What certbot writes beside the certificate of each server it edits: its TLS settings (protocols,
+ * ciphers, session cache) and its DH parameters; the stand-ins (standins.ts) hold their content.
+ */
+exports.CERTBOT_INCLUDES = [
+    '/etc/letsencrypt/options-ssl-nginx.conf',
+    '/etc/letsencrypt/ssl-dhparams.pem',
+];
+const CERTBOT_SSL_OPTIONS = `include ${exports.CERTBOT_INCLUDES[0]}; ssl_dhparam ${exports.CERTBOT_INCLUDES[1]};`;
+const USABLE = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+/** The edited text and what was added; the text is unchanged when some server has ssl. */
+function addTlsListeners(text, file) {
+    const tokens = (0, nginx_config_1.tokenizeNginx)(text, file);
+    const statements = (0, tokenize_1.parseStatements)(tokens, file);
+    const servers = [];
+    let httpClose;
+    const visit = (ss) => {
+        for (const s of ss) {
+            if (!s.block)
+                continue;
+            if (s.name.value === 'server')
+                servers.push(serverOf(s, file));
+            else if (s.name.value === 'http') {
+                httpClose = closingBrace(tokens, s);
+                visit(s.block);
+            }
+        }
+    };
+    visit(statements);
+    if (servers.some((x) => x.listens.some(({ l }) => l.ssl)))
+        return { text, added: [] };
+    const on = (x, only80) => x.listens.some(({ l }) => l.port !== undefined && (!only80 || l.port === 80));
+    const on80 = servers.filter((x) => on(x, true));
+    const chosen = on80.length ? on80 : servers.filter((x) => on(x, false));
+    const edits = [];
+    const added = [];
+    const redirectServers = [];
+    let defaultTaken = false;
+    for (const x of chosen) {
+        const brace = text.indexOf('{', lastToken(x.s).end);
+        const isDefault = !defaultTaken && x.listens.some(({ l }) => l.defaultServer);
+        defaultTaken ||= isDefault;
+        const listen = `listen 443 ssl${isDefault ? ' default_server' : ''};`;
+        const cert = x.hasCert
+            ? ''
+            : ` ssl_certificate ${plan_tls_1.ADDED_CERT}; ssl_certificate_key ${plan_tls_1.ADDED_KEY}; ${CERTBOT_SSL_OPTIONS}`;
+        const port = (l) => l.port === (on80.length ? 80 : l.port);
+        const plain = x.listens.filter(({ l }) => !l.ssl && l.port !== undefined && port(l));
+        const written = plain.filter((p) => p.st !== undefined);
+        if (x.names.length && written.length) {
+            // certbot: the site moves to 443; its port-80 listen becomes the redirect server's.
+            const [first, ...rest] = written;
+            const st = first.st;
+            edits.push({ from: st.name.start, to: semicolon(tokens, st).end, add: listen });
+            for (const r of rest) {
+                const rs = r.st;
+                edits.push({ from: rs.name.start, to: semicolon(tokens, rs).end, add: '' });
+            }
+            edits.push({ from: brace + 1, to: brace + 1, add: cert });
+            redirectServers.push(redirect(x.names, first.l));
+            added.push({ line: x.s.name.line, listen, redirects: x.names });
+        }
+        else {
+            edits.push({ from: brace + 1, to: brace + 1, add: ` ${listen}${cert}` });
+            added.push({ line: x.s.name.line, listen });
+        }
+    }
+    if (redirectServers.length) {
+        const block = `\n# Added by flask-deploy-check, as certbot --nginx writes its redirect:\n${redirectServers.join('\n')}`;
+        const at = httpClose ?? text.length;
+        edits.push({ from: at, to: at, add: httpClose === undefined ? `${block}` : `${block}\n` });
+    }
+    let out = text;
+    for (const e of [...edits].sort((a, b) => b.from - a.from))
+        out = `${out.slice(0, e.from)}${e.add}${out.slice(e.to)}`;
+    return { text: out, added };
+}
+/** certbot's redirect server for a site's names (its `# managed by Certbot` form). */
+function redirect(names, l) {
+    const ifs = names.map((n) => `    if ($host = ${n}) {\n        return 301 https://$host$request_uri;\n    } # managed by Certbot\n`);
+    const listen = `listen ${l.args.filter((a) => a !== 'ssl').join(' ') || '80'};`;
+    return `server {\n${ifs.join('')}    ${listen}\n    server_name ${names.join(' ')};\n    return 404; # managed by Certbot\n}\n`;
+}
+function serverOf(s, file) {
+    const body = s.block ?? [];
+    const listens = body
+        .filter((b) => b.name.value === 'listen')
+        .map((st) => ({ st, l: (0, directives_1.listenFacts)(directive(st, file)) }));
+    const names = body
+        .filter((b) => b.name.value === 'server_name')
+        .flatMap((b) => b.args.map((a) => a.value))
+        .filter((n) => USABLE.test(n) && n !== 'localhost');
+    return {
+        s,
+        listens: listens.length ? listens : [{ l: { ...IMPLICIT_80, file, line: s.name.line } }],
+        names,
+        hasCert: body.some((b) => b.name.value === 'ssl_certificate'),
+    };
+}
+function directive(st, file) {
+    return { name: st.name.value, args: st.args.map((a) => a.value), file, line: st.name.line };
+}
+function lastToken(s) {
+    return s.args.length ? s.args[s.args.length - 1] : s.name;
+}
+/** The `;` that ends a simple statement. */
+function semicolon(tokens, st) {
+    const end = lastToken(st).end;
+    return tokens.find((t) => t.kind === ';' && t.start >= end);
+}
+/** Offset of the `}` that closes a block statement. */
+function closingBrace(tokens, s) {
+    let i = tokens.findIndex((t) => t.kind === '{' && t.start >= lastToken(s).end);
+    let depth = 0;
+    for (; i >= 0 && i < tokens.length; i++) {
+        if (tokens[i].kind === '{')
+            depth++;
+        else if (tokens[i].kind === '}' && --depth === 0)
+            return tokens[i].start;
+    }
+    return undefined;
+}
+const IMPLICIT_80 = {
+    ssl: false,
+    defaultServer: false,
+    http2: false,
+    args: [],
+    address: '*',
+    port: 80,
+    file: '',
+    line: 0,
+    implicit: true,
+};
+
+
+/***/ }),
+
+/***/ 78513:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -80870,7 +85173,7 @@ exports.makeCertificate = makeCertificate;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const selfsigned_1 = __nccwpck_require__(7686);
+const selfsigned_1 = __nccwpck_require__(22838);
 /**
  * Writes a fresh self-signed certificate for serverName into dir. RSA 2048 (about 0.3 s, EC
  * P-256 takes 10 ms): only an RSA certificate lets a handshake show whether the config offers
@@ -80908,7 +85211,7 @@ async function makeCertificate(serverName, dir) {
 
 /***/ }),
 
-/***/ 57489:
+/***/ 20023:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -80947,98 +85250,111 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CANDIDATES = void 0;
 exports.discoverNginxConfig = discoverNginxConfig;
 /**
- * Which nginx config stands in front of the app: the `nginx-config` input, else the first one
- * found in the build context and then the workspace, else none (the reference proxy).
+ * Which nginx config stands in front of the app: the `nginx-config` input (a site file, a main
+ * nginx.conf with its includes, or a directory to search), else one found by content in the
+ * build context and then the workspace: a file whose `server` block passes requests on
+ * (proxy_pass, uwsgi_pass), or a main nginx.conf that includes one. Read with the nginx
+ * tokenizer, never by pattern. A config that cannot be used is reported, never replaced.
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-/**
- * Candidate places, in order. Exact names are taken as they are; a glob match must hold a
- * `server {` or `http {` block, so snippets (ssl-params.conf, proxy_params.conf) and other
- * tools' .conf files (supervisord.conf) are not mistaken for the site.
- */
-exports.CANDIDATES = [
-    'nginx.conf',
-    'nginx/*.conf',
-    'deploy/nginx.conf',
-    'deploy/*.conf',
-    'deploy/nginx/*.conf',
-    'docker/nginx/*.conf',
-    'conf/nginx.conf',
-    '.nginx/*.conf',
-];
-const SITE = /(^|[\s;{}])(server|http)\s*\{/;
-/**
- * Finds the nginx config for a run. Returns undefined when the input is 'auto' and none of
- * CANDIDATES exists under the build context or the workspace.
- */
+const candidates_1 = __nccwpck_require__(62338);
+const includes_1 = __nccwpck_require__(19053);
 function discoverNginxConfig(opts) {
+    const env = opts.proxyEnv ?? [];
+    const rel = (f) => relative(opts.workspace, f);
     if (opts.nginxConfig !== 'auto') {
-        const file = path.resolve(opts.workspace, opts.nginxConfig);
-        const rel = relative(opts.workspace, file);
-        return {
-            source: 'input',
-            file,
-            path: rel,
-            text: read(file) ?? '',
-            note: `${rel} (nginx-config)`,
-        };
-    }
-    const bases = [...new Set([opts.context, opts.workspace].map((b) => path.resolve(b)))];
-    for (const base of bases) {
-        for (const pattern of exports.CANDIDATES) {
-            for (const file of expand(base, pattern)) {
-                const text = read(file);
-                if (text === undefined || (pattern.includes('*') && !SITE.test(stripComments(text))))
-                    continue;
-                const rel = relative(opts.workspace, file);
-                const where = base === path.resolve(opts.workspace) ? 'workspace' : 'build context';
-                return {
-                    source: 'detected',
-                    file,
-                    path: rel,
-                    text,
-                    note: `${rel} (detected: first match of ${pattern} in the ${where})`,
-                };
-            }
+        const abs = path.resolve(opts.workspace, opts.nginxConfig);
+        if (isDir(abs)) {
+            const found = search([abs], opts, 'input');
+            if (found)
+                return found;
+            return {
+                ...empty(abs, rel(abs), 'input'),
+                unusable: `${rel(abs)} (nginx-config) holds no file with a server block that uses proxy_pass or uwsgi_pass`,
+            };
         }
+        const c = (0, candidates_1.candidate)(abs, rel(abs), env);
+        const found = c ? toFound(c, 'input', env, rel, `${rel(abs)} (nginx-config)`, []) : undefined;
+        return found ?? { ...empty(abs, rel(abs), 'input'), unusable: `${rel(abs)} could not be read` };
+    }
+    return search([opts.context, opts.workspace], opts, 'detected');
+}
+function search(bases, opts, source) {
+    const env = opts.proxyEnv ?? [];
+    const rel = (f) => relative(opts.workspace, f);
+    const context = path.resolve(opts.context);
+    const seen = new Set();
+    for (const base of [...new Set(bases.map((b) => path.resolve(b)))]) {
+        const outside = base !== context && source === 'detected';
+        const files = (0, candidates_1.walk)(base, outside ? context : undefined).filter((f) => !seen.has(f));
+        files.forEach((f) => seen.add(f));
+        const all = files.flatMap((f) => (0, candidates_1.candidate)(f, rel(f), env) ?? []);
+        const found = choose(all, source, env, rel, base === context ? 'build context' : 'workspace');
+        if (found)
+            return found;
     }
     return undefined;
 }
-/** Files a candidate names under base, sorted bytewise (stable across machines). */
-function expand(base, pattern) {
-    const dir = path.join(base, path.dirname(pattern));
-    const name = path.basename(pattern);
-    if (!name.includes('*'))
-        return [path.join(base, pattern)];
-    let entries;
-    try {
-        entries = fs.readdirSync(dir);
+/** Picks one: a main file over the sites it includes; a local upstream; a shorter path; the name. */
+function choose(all, source, env, rel, where) {
+    const included = new Set();
+    const mains = all.filter((c) => c.main && !c.error);
+    for (const m of mains) {
+        const inc = (0, includes_1.resolveIncludes)(m.directives, path.dirname(m.file), env, rel);
+        if (inc.files.some((f) => (0, candidates_1.hasPass)(f.directives))) {
+            m.passes = true;
+            m.local = m.local || inc.files.some((f) => (0, candidates_1.localPass)(f.directives));
+            inc.files.forEach((f) => included.add(f.file));
+        }
     }
-    catch {
-        return [];
+    const usable = all.filter((c) => c.passes && !c.error && !included.has(c.file));
+    usable.sort((a, b) => Number(b.local) - Number(a.local) ||
+        depth(a.path) - depth(b.path) ||
+        a.path.length - b.path.length ||
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const broken = all.filter((c) => c.error && !included.has(c.file));
+    const [best, ...rest] = usable;
+    const others = [...rest.map((c) => c.path), ...broken.map((c) => `${c.path} (unreadable)`)];
+    if (best) {
+        const why = best.main
+            ? 'a main nginx.conf whose included server block passes requests to the app'
+            : `a server block with ${best.local ? 'proxy_pass/uwsgi_pass to a local or app upstream' : 'proxy_pass/uwsgi_pass'}`;
+        const more = others.length ? `; other candidates: ${others.join(', ')}` : '';
+        return toFound(best, source, env, rel, `${best.path} (found in the ${where}: ${why}${more})`, others);
     }
-    const suffix = name.slice(name.indexOf('*') + 1);
-    return entries
-        .filter((e) => e.endsWith(suffix) && !e.startsWith('.'))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((e) => path.join(dir, e));
-}
-function read(file) {
-    try {
-        if (!fs.statSync(file).isFile())
-            return undefined;
-        return fs.readFileSync(file, 'utf8');
-    }
-    catch {
+    const bad = broken[0];
+    if (!bad)
         return undefined;
+    return {
+        ...empty(bad.file, bad.path, source),
+        text: bad.text,
+        unusable: `${bad.path} looks like the nginx config but cannot be read: ${bad.error}`,
+        others: broken.slice(1).map((c) => c.path),
+    };
+}
+function toFound(c, source, env, rel, note, others) {
+    const includes = (0, includes_1.resolveIncludes)(c.directives, path.dirname(c.file), env, rel);
+    if (c.undefinedVars.length)
+        includes.undefinedVars.unshift({ path: c.path, names: c.undefinedVars });
+    return { source, file: c.file, path: c.path, text: c.text, note, includes, others };
+}
+function empty(file, rel, source) {
+    const includes = { files: [], standIns: [], undefinedVars: [], notes: [] };
+    return { source, file, path: rel, text: '', note: rel, includes, others: [] };
+}
+function isDir(p) {
+    try {
+        return fs.statSync(p).isDirectory();
+    }
+    catch {
+        return false;
     }
 }
-function stripComments(text) {
-    return text.replace(/#[^\n]*/g, '');
+function depth(p) {
+    return p.split('/').length;
 }
 function relative(workspace, file) {
     const rel = path.relative(workspace, file);
@@ -81048,7 +85364,247 @@ function relative(workspace, file) {
 
 /***/ }),
 
-/***/ 50121:
+/***/ 19053:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_FILE_BYTES = void 0;
+exports.readConfig = readConfig;
+exports.resolveIncludes = resolveIncludes;
+/**
+ * The files a config includes, as the deployment has them: repository files mounted at the
+ * paths the `include` expects (relative to /etc/nginx, where the main nginx.conf lives),
+ * templates rendered, and stand-ins for what Debian's package or certbot would have put there.
+ * Reads files; decides nothing about the run.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const nginx_config_1 = __nccwpck_require__(39176);
+const standins_1 = __nccwpck_require__(47152);
+const template_1 = __nccwpck_require__(12898);
+const PREFIX = '/etc/nginx/';
+const MAX_DEPTH = 4;
+exports.MAX_FILE_BYTES = 256 * 1024;
+/** Reads a repository config file (rendered when it is a template); undefined when unreadable. */
+function readConfig(file, env) {
+    try {
+        const st = fs.statSync(file);
+        if (!st.isFile() || st.size > exports.MAX_FILE_BYTES)
+            return undefined;
+        const raw = fs.readFileSync(file, 'utf8');
+        if (!(0, template_1.isTemplate)(file))
+            return { text: raw, substituted: [], undefinedVars: [] };
+        return (0, template_1.renderTemplate)(raw, env);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Follows `include` (and `ssl_dhparam`) from the given directives: `base` is the repository
+ * directory that stands for /etc/nginx. Unknown paths nothing fills are left to nginx -t.
+ */
+function resolveIncludes(directives, base, env, rel) {
+    const out = { files: [], standIns: [], undefinedVars: [], notes: [] };
+    const seen = new Set();
+    const addStandIn = (s) => {
+        for (const x of (0, standins_1.standInsOf)(s))
+            if (!out.standIns.some((k) => k.target === x.target))
+                out.standIns.push(x);
+    };
+    const visit = (ds, depth) => {
+        walk(ds, (d) => {
+            const value = d.args[0];
+            if (value === undefined || value.includes('$'))
+                return;
+            const abs = value.startsWith('/') ? value : PREFIX + value;
+            if (d.name === 'ssl_dhparam') {
+                const known = (0, standins_1.standInFor)(abs) ?? (0, standins_1.standInFor)('/etc/letsencrypt/ssl-dhparams.pem');
+                if (known)
+                    addStandIn({ ...known, target: abs });
+                return;
+            }
+            if (d.name !== 'include')
+                return;
+            const repo = abs.startsWith(PREFIX) ? repoMatches(base, abs.slice(PREFIX.length)) : [];
+            if (repo.length === 0) {
+                const known = (0, standins_1.standInFor)(abs);
+                if (known)
+                    addStandIn(known);
+                return;
+            }
+            for (const file of repo) {
+                if (seen.has(file) || depth >= MAX_DEPTH)
+                    continue;
+                seen.add(file);
+                const read = readConfig(file, env);
+                if (!read)
+                    continue;
+                const dir = path.posix.dirname(abs);
+                const target = path.posix.join(dir, (0, template_1.renderedName)(path.basename(file)));
+                let parsed = [];
+                try {
+                    parsed = (0, nginx_config_1.parseNginxFile)(read.text, target);
+                }
+                catch {
+                    // Mounted as is: nginx -t names the line.
+                }
+                out.files.push({ file, path: rel(file), target, text: read.text, directives: parsed });
+                if (read.undefinedVars.length)
+                    out.undefinedVars.push({ path: rel(file), names: read.undefinedVars });
+                visit(parsed, depth + 1);
+            }
+        });
+    };
+    visit(directives, 0);
+    for (const f of out.files)
+        out.notes.push(`${f.path} is mounted at ${f.target} (included).`);
+    for (const s of out.standIns)
+        out.notes.push(`${s.target} is a stand-in with ${s.origin} content (the proxy image may lack it).`);
+    return out;
+}
+/** Repository files under base matching an /etc/nginx-relative include pattern (glob in the name). */
+function repoMatches(base, relPattern) {
+    const dir = path.join(base, path.dirname(relPattern));
+    const name = path.basename(relPattern);
+    let entries;
+    try {
+        entries = fs.readdirSync(dir).filter((e) => fs.statSync(path.join(dir, e)).isFile());
+    }
+    catch {
+        return [];
+    }
+    // A template stands for its rendered name, as the official image's templates do.
+    const byName = new Map(entries.map((e) => [(0, template_1.renderedName)(e), e]));
+    const wanted = (0, nginx_config_1.matchFiles)(`/x/${name}`, [...byName.keys()].map((e) => `/x/${e}`));
+    return wanted
+        .map((w) => byName.get(w.slice(3)))
+        .sort()
+        .map((e) => path.join(dir, e));
+}
+function walk(ds, visit) {
+    for (const d of ds) {
+        visit(d);
+        if (d.block)
+            walk(d.block, visit);
+    }
+}
+
+
+/***/ }),
+
+/***/ 44927:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.listenPort = listenPort;
+exports.moveListens = moveListens;
+exports.listenPorts = listenPorts;
+/**
+ * Host mode's nginx runs in the runner's own network: its `listen` addresses are moved to
+ * loopback ports the run chose (443 -> 127.0.0.1:P), every other byte of the text kept, so
+ * line numbers in findings stay the user's. IPv6 listeners go to 127.0.0.2 (a runner may
+ * have no ::1) on the same port, where they cannot clash with the IPv4 one.
+ */
+const tokenize_1 = __nccwpck_require__(19545);
+function walk(statements, visit) {
+    for (const s of statements) {
+        visit(s);
+        if (s.block)
+            walk(s.block, visit);
+    }
+}
+/** The port of a listen address (`443`, `*:80`, `[::]:443`, `0.0.0.0:8443`); 80 for a bare host. */
+function listenPort(address) {
+    if (address.startsWith('unix:'))
+        return undefined;
+    const m = /^(?:(?:\[[^\]]*\]|[^:[\]]*):)?(\d+)$/.exec(address);
+    if (m)
+        return Number(m[1]);
+    return /^[\w.-]+$/.test(address) ? 80 : undefined;
+}
+/**
+ * Rewrites every `listen` of the text whose port is in `ports` (old -> new). Throws
+ * NginxSyntaxError when the text cannot be tokenized (the caller's plan has already read it).
+ */
+function moveListens(text, ports, file = 'nginx.conf') {
+    const statements = (0, tokenize_1.parseStatements)((0, tokenize_1.tokenizeNginx)(text, file), file);
+    const edits = [];
+    walk(statements, (s) => {
+        if (s.name.value !== 'listen' || !s.args[0])
+            return;
+        const token = s.args[0];
+        const port = listenPort(token.value);
+        const to = port === undefined ? undefined : ports.get(port);
+        if (to === undefined)
+            return;
+        const host = token.value.startsWith('[') ? '127.0.0.2' : '127.0.0.1';
+        const before = text.slice(token.start, token.end);
+        edits.push({
+            start: token.start,
+            end: token.end,
+            after: `${host}:${to}`,
+            line: token.line,
+            before,
+        });
+    });
+    let out = text;
+    for (const e of [...edits].sort((a, b) => b.start - a.start))
+        out = out.slice(0, e.start) + e.after + out.slice(e.end);
+    return { text: out, moves: edits.map(({ line, before, after }) => ({ line, before, after })) };
+}
+/** Every port the text's `listen` directives use. */
+function listenPorts(text, file = 'nginx.conf') {
+    const ports = new Set();
+    walk((0, tokenize_1.parseStatements)((0, tokenize_1.tokenizeNginx)(text, file), file), (s) => {
+        const p = s.name.value === 'listen' && s.args[0] ? listenPort(s.args[0].value) : undefined;
+        if (p !== undefined)
+            ports.add(p);
+    });
+    return [...ports];
+}
+
+
+/***/ }),
+
+/***/ 17307:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81063,7 +85619,7 @@ exports.injectCertificate = injectCertificate;
  * how a throw-away one reaches TLS servers that name none (a conf.d file at http level, or
  * inline at the start of the http block of a whole nginx.conf that does not include conf.d).
  */
-const nginx_config_1 = __nccwpck_require__(37026);
+const nginx_config_1 = __nccwpck_require__(39176);
 /** The http-level certificate file added when the config names none (sorts first in conf.d). */
 exports.TLS_CONF_TARGET = '/etc/nginx/conf.d/00-flask-deploy-check-tls.conf';
 exports.ADDED_CERT = '/etc/nginx/flask-deploy-check/cert.pem';
@@ -81137,7 +85693,7 @@ function walk(directives, visit) {
 
 /***/ }),
 
-/***/ 91725:
+/***/ 20411:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81153,11 +85709,12 @@ exports.usableName = usableName;
  * directories to fill, the ports to publish and the public name. The effective facts come
  * later from `nginx -T`; this reading only decides the mounts.
  */
-const nginx_config_1 = __nccwpck_require__(37026);
-const plan_tls_1 = __nccwpck_require__(50121);
+const nginx_config_1 = __nccwpck_require__(39176);
+const certbot_1 = __nccwpck_require__(52833);
+const plan_tls_1 = __nccwpck_require__(17307);
 exports.SITE_TARGET = '/etc/nginx/conf.d/default.conf';
 exports.MAIN_TARGET = '/etc/nginx/nginx.conf';
-var plan_tls_2 = __nccwpck_require__(50121);
+var plan_tls_2 = __nccwpck_require__(17307);
 Object.defineProperty(exports, "ADDED_CERT", ({ enumerable: true, get: function () { return plan_tls_2.ADDED_CERT; } }));
 Object.defineProperty(exports, "ADDED_KEY", ({ enumerable: true, get: function () { return plan_tls_2.ADDED_KEY; } }));
 Object.defineProperty(exports, "TLS_CONF_TARGET", ({ enumerable: true, get: function () { return plan_tls_2.TLS_CONF_TARGET; } }));
@@ -81165,12 +85722,33 @@ Object.defineProperty(exports, "TLS_CONF_TARGET", ({ enumerable: true, get: func
  * Reads a config's text (the user's, or the reference) and plans its mounts. `file` names it in
  * messages (repo-relative path). Never throws: unreadable text gives a plan with parseError.
  */
-function planProxy(text, appHost, file) {
+function planProxy(text, appHost, file, opts = {}) {
     let directives;
     let rewritten;
+    const included = [];
+    const tlsAdded = [];
     try {
-        directives = (0, nginx_config_1.parseNginxFile)(text, file);
         rewritten = (0, nginx_config_1.rewriteUpstreams)(text, appHost, file);
+        const others = (opts.included ?? []).map((f) => {
+            const r = (0, nginx_config_1.rewriteUpstreams)(f.text, appHost, f.path);
+            return { ...f, text: r.text, r };
+        });
+        const all = [{ path: file, text: rewritten.text }, ...others];
+        const anySsl = all.some((f) => hasSslListener(f.text, f.path));
+        if (opts.addTls && !anySsl) {
+            for (const f of all) {
+                const added = (0, certbot_1.addTlsListeners)(f.text, f.path);
+                f.text = added.text;
+                tlsAdded.push(...added.added.map((a) => ({ ...a, path: f.path })));
+            }
+            rewritten = { ...rewritten, text: all[0].text };
+        }
+        for (const o of others) {
+            included.push({ path: o.path, target: o.target, text: all[others.indexOf(o) + 1].text });
+            rewritten.changes.push(...o.r.changes);
+            rewritten.kept.push(...o.r.kept);
+        }
+        directives = withIncluded((0, nginx_config_1.parseNginxFile)(rewritten.text, file), included.flatMap((f) => (0, nginx_config_1.parseNginxFile)(f.text, f.path)));
     }
     catch (err) {
         if (!(err instanceof nginx_config_1.NginxSyntaxError))
@@ -81184,6 +85762,10 @@ function planProxy(text, appHost, file) {
     const kind = directives.some((d) => d.name === 'http' || d.name === 'events') ? 'main' : 'site';
     const facts = (0, nginx_config_1.configFacts)(directives);
     const plan = emptyPlan(kind, rewritten.text);
+    plan.included = included;
+    plan.tlsAdded = tlsAdded;
+    if (tlsAdded.length)
+        plan.tls = 'added';
     plan.rewrites = rewritten.changes;
     plan.kept = rewritten.kept;
     plan.serviceHosts = serviceHosts(rewritten.kept);
@@ -81196,17 +85778,34 @@ function planProxy(text, appHost, file) {
     }
     plan.statics = staticTargets(facts);
     plan.sslPort = tlsServers.flatMap((s) => s.listen).find((l) => l.ssl && l.port)?.port;
-    plan.plainPort = facts.servers.flatMap((s) => s.listen).find((l) => !l.ssl && l.port)?.port;
+    const plain = facts.servers.flatMap((s) => s.listen).filter((l) => !l.ssl && l.port);
+    plan.plainPort = (plain.find((l) => l.port === 80) ?? plain[0])?.port;
     plan.serverName = tlsServers.flatMap((s) => s.serverNames).find(usableName);
     const limits = [facts.http?.limitReq ?? [], ...facts.servers.map(limitsOf)].flat();
     plan.rateLimited = limits.length > 0;
+    if (plan.rateLimited)
+        plan.rateBurst = Math.min(...limits.map((l) => l.burst ?? 0));
     plan.retryAfterMs = retryAfter(facts);
     return plan;
 }
 function emptyPlan(kind, text) {
     const target = kind === 'main' ? exports.MAIN_TARGET : exports.SITE_TARGET;
     const base = { kind, target, text, rewrites: [], kept: [], serviceHosts: [], certPaths: [] };
-    return { ...base, skippedCertPaths: [], statics: [], rateLimited: false, retryAfterMs: 1000 };
+    const rest = { skippedCertPaths: [], statics: [], rateLimited: false, retryAfterMs: 1000 };
+    return { ...base, ...rest, included: [], tls: 'nginx', tlsAdded: [] };
+}
+/** The included files' directives where nginx reads them: inside http {} of a main file. */
+function withIncluded(main, included) {
+    if (!included.length)
+        return main;
+    const http = main.find((d) => d.name === 'http' && d.block);
+    if (!http)
+        return [...main, ...included];
+    return main.map((d) => (d === http ? { ...d, block: [...(d.block ?? []), ...included] } : d));
+}
+function hasSslListener(text, file) {
+    const servers = (0, nginx_config_1.configFacts)((0, nginx_config_1.parseNginxFile)(text, file)).servers;
+    return servers.some((s) => s.listen.some((l) => l.ssl));
 }
 /** Prefix locations under /static served from disk (alias, or root + location path). */
 function staticTargets(facts) {
@@ -81257,7 +85856,7 @@ function usableName(name) {
 
 /***/ }),
 
-/***/ 23193:
+/***/ 75187:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -81303,7 +85902,217 @@ server {
 
 /***/ }),
 
-/***/ 41832:
+/***/ 47152:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * Faithful stand-ins for files a deployed nginx includes but the proxy image may lack: Debian's
+ * /etc/nginx/proxy_params and snippets/, and what `certbot --nginx` leaves under /etc/letsencrypt/
+ * (options-ssl-nginx.conf, ssl-dhparams.pem; the live/NAME/ certificates are filled by the
+ * certificate paths of the plan). Contents are the real files' (Debian bookworm's nginx package,
+ * certbot-nginx's options file, RFC 7919's ffdhe2048 which is certbot's ssl-dhparams.pem). Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.standInFor = standInFor;
+exports.standInsOf = standInsOf;
+exports.withStandIns = withStandIns;
+// Debian bookworm's /etc/nginx/proxy_params (the current package sets Host $host, not $http_host).
+const PROXY_PARAMS = `proxy_set_header Host $host;
+proxy_set_header X-Real-IP $remote_addr;
+proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+proxy_set_header X-Forwarded-Proto $scheme;
+`;
+const FASTCGI_PHP = `fastcgi_split_path_info ^(.+?\\.php)(/.*)$;
+try_files $fastcgi_script_name =404;
+set $path_info $fastcgi_path_info;
+fastcgi_param PATH_INFO $path_info;
+fastcgi_index index.php;
+include fastcgi.conf;
+`;
+const SNAKEOIL = `ssl_certificate /etc/ssl/certs/ssl-cert-snakeoil.pem;
+ssl_certificate_key /etc/ssl/private/ssl-cert-snakeoil.key;
+`;
+const OPTIONS_SSL_NGINX = `ssl_session_cache shared:le_nginx_SSL:10m;
+ssl_session_timeout 1440m;
+ssl_session_tickets off;
+
+ssl_protocols TLSv1.2 TLSv1.3;
+ssl_prefer_server_ciphers off;
+
+ssl_ciphers "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+`;
+// RFC 7919 ffdhe2048, as \`openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048\` prints it.
+const FFDHE2048 = `-----BEGIN DH PARAMETERS-----
+MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
+-----END DH PARAMETERS-----
+`;
+const DEBIAN = "Debian's nginx package";
+const CERTBOT = "certbot's";
+/** Every stand-in the action knows, by in-container path. */
+const KNOWN = [
+    { target: '/etc/nginx/proxy_params', origin: DEBIAN, content: PROXY_PARAMS },
+    { target: '/etc/nginx/snippets/fastcgi-php.conf', origin: DEBIAN, content: FASTCGI_PHP },
+    { target: '/etc/nginx/snippets/snakeoil.conf', origin: DEBIAN, content: SNAKEOIL },
+    {
+        target: '/etc/ssl/certs/ssl-cert-snakeoil.pem',
+        origin: 'ssl-cert (snakeoil)',
+        content: 'cert',
+    },
+    {
+        target: '/etc/ssl/private/ssl-cert-snakeoil.key',
+        origin: 'ssl-cert (snakeoil)',
+        content: 'key',
+    },
+    {
+        target: '/etc/letsencrypt/options-ssl-nginx.conf',
+        origin: CERTBOT,
+        content: OPTIONS_SSL_NGINX,
+    },
+    {
+        target: '/etc/letsencrypt/ssl-dhparams.pem',
+        origin: `${CERTBOT} (RFC 7919 ffdhe2048)`,
+        content: FFDHE2048,
+    },
+];
+/** The stand-in for one in-container path, if the action has one. */
+function standInFor(target) {
+    return KNOWN.find((s) => s.target === target);
+}
+/** The stand-ins an included snippet needs in turn (snakeoil.conf names the snakeoil pair). */
+function standInsOf(s) {
+    if (s.target !== '/etc/nginx/snippets/snakeoil.conf')
+        return [s];
+    return [s, ...KNOWN.filter((k) => k.origin.startsWith('ssl-cert'))];
+}
+/** `have` with the stand-ins for `targets` it lacks (the files the action's own edits include). */
+function withStandIns(have, targets) {
+    const out = [...have];
+    for (const t of targets) {
+        const s = standInFor(t);
+        if (s && !out.some((x) => x.target === t))
+            out.push(s);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 12898:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+/**
+ * nginx config templates rendered as the official nginx image renders /etc/nginx/templates/*.template
+ * at start (docker-entrypoint.d/20-envsubst-on-templates.sh): `envsubst "$defined_envs"`, so only
+ * variables that are defined are substituted, in both `$VAR` and `${VAR}` forms; everything else
+ * (nginx's own `$host`, an undefined `${VAR}`) is left as written. Pure.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isTemplate = isTemplate;
+exports.renderTemplate = renderTemplate;
+exports.renderedName = renderedName;
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+/** A file the official image would render: its name ends in `.template`. */
+function isTemplate(file) {
+    return file.endsWith('.template');
+}
+/** Substitutes the defined variables of env into text, as envsubst with a variable list does. */
+function renderTemplate(text, env) {
+    const values = new Map(env);
+    const substituted = [];
+    const undefinedVars = [];
+    const out = text.replace(new RegExp(`\\$\\{(${NAME})\\}|\\$(${NAME})`, 'g'), (m, braced, bare) => {
+        const name = (braced ?? bare);
+        const value = values.get(name);
+        if (value === undefined) {
+            // Only an upper-case braced name is a template's: `$host`, `${host}` are nginx's own.
+            if (braced !== undefined && /[A-Z]/.test(name) && !undefinedVars.includes(name))
+                undefinedVars.push(name);
+            return m;
+        }
+        if (!substituted.includes(name))
+            substituted.push(name);
+        return value;
+    });
+    return { text: out, substituted, undefinedVars };
+}
+/** The name the image gives the rendered file: the template's without `.template`. */
+function renderedName(file) {
+    return file.replace(/\.template$/, '');
+}
+
+
+/***/ }),
+
+/***/ 76382:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.REAP_FLAG = void 0;
+exports.startReaper = startReaper;
+exports.reap = reap;
+/**
+ * The CLI's post step. A CLI killed by SIGKILL (an OOM killer, a CI timeout, `kill -9`) runs no
+ * finally block; a detached watcher started with each run notices its parent is gone and removes
+ * what the run left, by label and temp prefix, as the action's post step does. It is the same
+ * bundle run again with a hidden first argument, so nothing is written twice.
+ */
+const node_child_process_1 = __nccwpck_require__(31421);
+const stack_1 = __nccwpck_require__(86714);
+const temp_1 = __nccwpck_require__(50474);
+exports.REAP_FLAG = '--fdc-reap-run';
+const POLL_MS = 250;
+/** Starts the watcher of this process for run `runId`; keepImage leaves the run's image. */
+function startReaper(runId, keepImage) {
+    const script = process.argv[1];
+    if (!script)
+        return { stop: () => undefined };
+    const child = (0, node_child_process_1.spawn)(process.execPath, [script, exports.REAP_FLAG, String(process.pid), runId, keepImage ? 'keep-image' : 'remove-image'], 
+    // Its own process group: the Ctrl-C that stops the CLI must not stop its watcher.
+    { detached: true, stdio: 'ignore' });
+    child.on('error', () => undefined);
+    child.unref();
+    return { stop: () => child.kill('SIGTERM') };
+}
+const alive = (pid) => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+};
+/** The watcher's body: waits for `pid` to die, then removes the run's leftovers; never throws. */
+async function reap(args) {
+    const [pid, runId, image] = args;
+    process.on('SIGTERM', () => process.exit(0));
+    while (alive(Number(pid)))
+        await new Promise((r) => setTimeout(r, POLL_MS));
+    try {
+        (0, temp_1.removeRunTemp)(runId);
+        await (0, stack_1.removeRun)(runId, undefined, { images: image !== 'keep-image' });
+    }
+    catch {
+        // Nobody is left to tell: the labels still let `docker ... --filter label=` find them.
+    }
+}
+
+
+/***/ }),
+
+/***/ 77854:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81318,7 +86127,7 @@ exports.exceptionsMarkdown = exceptionsMarkdown;
  * lines), the job summary and the PR comment (Markdown). Each exception shows its level, reason
  * and expiry (or the day it expired); the baseline shows new failures and fixes first.
  */
-const sanitize_1 = __nccwpck_require__(91211);
+const sanitize_1 = __nccwpck_require__(42638);
 const excepted = (report) => report.checks.filter((c) => c.policy?.exception !== undefined);
 /** "at warning (was error) until 2099-12-31", "off", or "expired on 2020-01-01 (counts at error again)". */
 function exceptionState(c) {
@@ -81385,7 +86194,7 @@ function exceptionsMarkdown(report) {
 
 /***/ }),
 
-/***/ 67355:
+/***/ 6281:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81393,8 +86202,8 @@ function exceptionsMarkdown(report) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isFailing = isFailing;
 exports.compareBaseline = compareBaseline;
-const skips_1 = __nccwpck_require__(66778);
-const version_1 = __nccwpck_require__(32702);
+const skips_1 = __nccwpck_require__(14980);
+const version_1 = __nccwpck_require__(58448);
 /** Failed, or an error check that could not be checked. */
 function isFailing(c) {
     return c.status === 'failed' || (0, skips_1.isBlockedError)(c);
@@ -81456,7 +86265,7 @@ function compareBaseline(results, baseline, o) {
 
 /***/ }),
 
-/***/ 12011:
+/***/ 47169:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81469,7 +86278,7 @@ exports.causeText = causeText;
 exports.formatMs = formatMs;
 exports.timingsText = timingsText;
 exports.locationText = locationText;
-const skips_1 = __nccwpck_require__(66778);
+const skips_1 = __nccwpck_require__(14980);
 /** "1 error", "2 errors". */
 function counted(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -81533,7 +86342,873 @@ function locationText(location) {
 
 /***/ }),
 
-/***/ 95756:
+/***/ 12016:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.cookiesTest = cookiesTest;
+exports.subresourceIntegrityTest = subresourceIntegrityTest;
+const input_1 = __nccwpck_require__(93695);
+/** What the jar keeps of one Set-Cookie (RFC 6265 S5.2, as tough-cookie reads it). */
+function parseCookie(raw) {
+    const [pair, ...attributes] = raw.split(';');
+    const eq = pair.indexOf('=');
+    const key = (eq < 0 ? '' : pair.slice(0, eq)).trim();
+    const cookie = { key, secure: false, httpOnly: false };
+    for (const a of attributes) {
+        const i = a.indexOf('=');
+        const name = (i < 0 ? a : a.slice(0, i)).trim().toLowerCase();
+        const value = i < 0 ? '' : a.slice(i + 1).trim();
+        if (name === 'secure')
+            cookie.secure = true;
+        else if (name === 'httponly')
+            cookie.httpOnly = true;
+        else if (name === 'samesite') {
+            const v = value.toLowerCase();
+            cookie.sameSite = ['strict', 'lax', 'none'].includes(v) ? v : undefined;
+        }
+    }
+    return key ? cookie : undefined;
+}
+function invalidSameSite(raw) {
+    return raw
+        .trim()
+        .split(';')
+        .some((p) => {
+        const [key, value] = p.trim().split('=');
+        if (key.trim().toLowerCase() !== 'samesite')
+            return false;
+        return !value || !['lax', 'strict', 'none'].includes(value.trim().toLowerCase());
+    });
+}
+// From best to worst: a later one replaces an earlier one (onlyIfWorse).
+const GOODNESS = [
+    'cookies-without-secure-flag-but-protected-by-hsts',
+    'cookies-without-secure-flag',
+    'cookies-session-without-secure-flag-but-protected-by-hsts',
+    'cookies-samesite-flag-invalid',
+    'cookies-anticsrf-without-samesite-flag',
+    'cookies-session-without-httponly-flag',
+    'cookies-session-without-secure-flag',
+];
+function worse(next, old, order) {
+    return old === undefined || order.indexOf(next) > order.indexOf(old) ? next : old;
+}
+/** cookiesTest over the page's Set-Cookie headers; `hsts` is whether the HSTS test passed. */
+function cookiesTest(scan, hsts) {
+    const raw = (0, input_1.getHttpHeaders)(scan.auto, 'set-cookie');
+    let result;
+    for (const r of raw)
+        if (invalidSameSite(r))
+            result = worse(GOODNESS[3], result, GOODNESS);
+    // The jar keeps the last cookie of each name; heroku-session-affinity is deleted by the scanner.
+    const byKey = new Map();
+    for (const c of raw.map(parseCookie))
+        if (c)
+            byKey.set(c.key, c);
+    byKey.delete('heroku-session-affinity');
+    if (byKey.size === 0)
+        return 'cookies-not-found';
+    let missingSameSite = false;
+    for (const c of byKey.values()) {
+        const key = c.key.toLowerCase();
+        const session = ['login', 'sess'].some((i) => key.includes(i));
+        if (!c.secure && c.sameSite === 'none')
+            result = worse(GOODNESS[3], result, GOODNESS);
+        if (!c.secure)
+            result = worse(hsts ? GOODNESS[0] : GOODNESS[1], result, GOODNESS);
+        if (key.includes('csrf') && !c.sameSite)
+            result = worse(GOODNESS[4], result, GOODNESS);
+        if (session && !c.secure)
+            result = worse(hsts ? GOODNESS[2] : GOODNESS[6], result, GOODNESS);
+        if (session && !c.httpOnly)
+            result = worse(GOODNESS[5], result, GOODNESS);
+        if (!c.sameSite)
+            missingSameSite = true;
+    }
+    return (result ??
+        (missingSameSite
+            ? 'cookies-secure-with-httponly-sessions'
+            : 'cookies-secure-with-httponly-sessions-and-samesite'));
+}
+const SRI_GOODNESS = [
+    'sri-implemented-and-all-scripts-loaded-securely',
+    'sri-implemented-and-external-scripts-loaded-securely',
+    'sri-implemented-but-external-scripts-not-loaded-securely',
+    'sri-not-implemented-but-external-scripts-loaded-securely',
+    'sri-not-implemented-and-external-scripts-not-loaded-securely',
+    'sri-not-implemented-response-not-html',
+];
+/** The registrable part of a host as far as this needs it: its last two labels. */
+function siteOf(host) {
+    return host.split('.').slice(-2).join('.');
+}
+/** subresourceIntegrityTest over the page's <script src> tags. */
+function subresourceIntegrityTest(scan) {
+    const res = scan.auto;
+    if (!res)
+        return 'sri-not-implemented-but-no-scripts-loaded';
+    if (!(0, input_1.isHtml)(res))
+        return 'sri-not-implemented-response-not-html';
+    const scripts = (0, input_1.startTags)(res.body, 'script');
+    let result;
+    let foreign = false;
+    for (const script of scripts) {
+        const src = script.get('src');
+        if (!src)
+            continue;
+        const integrity = script.get('integrity');
+        const protocolRelative = /^(\/\/)[^/]/.test(src);
+        const full = /^https?:\/\//.test(src);
+        const relative = !protocolRelative && !full;
+        const sameSite = protocolRelative || relative || siteOf(new URL(src).hostname) === siteOf(scan.hostname);
+        const secureOrigin = relative || (sameSite && !protocolRelative);
+        if (!secureOrigin)
+            foreign = true;
+        const secureScheme = relative || (full && new URL(src).protocol === 'https:');
+        if (!secureOrigin) {
+            if (integrity && !secureScheme)
+                result = worse(SRI_GOODNESS[2], result, SRI_GOODNESS);
+            else if (!integrity && secureScheme)
+                result = worse(SRI_GOODNESS[3], result, SRI_GOODNESS);
+            else if (!integrity)
+                result = worse(SRI_GOODNESS[4], result, SRI_GOODNESS);
+        }
+        else if (integrity && secureScheme && !result)
+            result = SRI_GOODNESS[0];
+    }
+    if (scripts.length === 0)
+        return 'sri-not-implemented-but-no-scripts-loaded';
+    return (result ??
+        (foreign
+            ? 'sri-implemented-and-external-scripts-loaded-securely'
+            : 'sri-not-implemented-but-all-scripts-loaded-from-secure-origin'));
+}
+
+
+/***/ }),
+
+/***/ 38577:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DUPLICATES = void 0;
+exports.parseCsp = parseCsp;
+exports.cspTest = cspTest;
+const input_1 = __nccwpck_require__(93695);
+exports.DUPLICATES = '_observatory_duplicate_key_warnings';
+const SHORTEST = 'img-src'.length - 1;
+const META_DISALLOWED = ['frame-ancestors', 'report-uri', 'sandbox'];
+const ALLOWED_DUPLICATES = new Set(['report-uri', 'report-to']);
+const compare = new Intl.Collator('en').compare;
+function pathPartMatch(a, b) {
+    if (a.length === 0)
+        return true;
+    if (a === '/' && b.length === 0)
+        return true;
+    const exact = !a.endsWith('/');
+    const pa = a.split('/');
+    const pb = b.split('/');
+    if (pa.length > pb.length)
+        return false;
+    if (exact && pa.length !== pb.length)
+        return false;
+    if (!exact)
+        pa.pop();
+    return pa.every((p, i) => decodeURIComponent(p) === decodeURIComponent(pb[i]));
+}
+/** parseCsp: throws on an empty or too short policy and on a repeated directive. */
+function parseCsp(list) {
+    const clean = list.map((s) => s.replaceAll(/[\r\n]/g, '').trim());
+    if (clean.length === 0)
+        return new Map();
+    for (const s of clean)
+        if (!s || s.length < SHORTEST)
+            throw new Error(`Invalid policy: ${s}`);
+    const csp = new Map();
+    const duplicates = new Set();
+    for (const [index, policy] of clean.entries()) {
+        const seen = new Set();
+        for (const [entry, ...values] of policy.split(';').map((e) => e.trim().split(/\s+/))) {
+            if (!entry)
+                continue;
+            const directive = entry.toLowerCase();
+            if (seen.has(directive)) {
+                if (!ALLOWED_DUPLICATES.has(directive))
+                    throw new Error(`Duplicate directive ${directive}`);
+                duplicates.add(directive);
+            }
+            else
+                seen.add(directive);
+            const keep = index === 0;
+            const sources = values.length
+                ? values.map((raw) => ({ source: raw.trim().toLocaleLowerCase(), index, keep }))
+                : directive.endsWith('-src')
+                    ? [{ source: "'none'", index, keep }]
+                    : [];
+            const combined = index === 0 ? [...sources] : [...(csp.get(directive) ?? []), ...sources];
+            combined.sort((x, y) => compare(x.source, y.source));
+            for (let i = 1; i < combined.length; i++) {
+                const [prev, s] = [combined[i - 1], combined[i]];
+                if (s.index === prev.index && s.source.startsWith(prev.source))
+                    s.keep = false;
+                if (s.index !== prev.index && pathPartMatch(prev.source, s.source))
+                    s.keep = true;
+            }
+            csp.set(directive, combined.filter((s) => s.keep));
+            if (index === 0 && list.length > 1)
+                for (const s of csp.get(directive) ?? [])
+                    s.keep = false;
+        }
+    }
+    const out = new Map([...csp].map(([d, s]) => [
+        d,
+        s.length ? new Set(s.map((x) => x.source)) : new Set(["'none'"]),
+    ]));
+    if (duplicates.size)
+        out.set(exports.DUPLICATES, duplicates);
+    return out;
+}
+function parseMeta(list) {
+    const csp = parseCsp(list);
+    for (const d of META_DISALLOWED)
+        csp.delete(d);
+    return csp;
+}
+function parsedOr(list, parse) {
+    try {
+        return parse(list);
+    }
+    catch {
+        return new Map();
+    }
+}
+const BROAD = new Set([
+    'ftp:',
+    'http:',
+    'https:',
+    '*',
+    'http://*',
+    'http://*.*',
+    'https://*',
+    'https://*.*',
+]);
+const BROAD_OR_INLINE = new Set([...BROAD, "'unsafe-inline'", 'data:']);
+const PASSIVE = ['img-src', 'media-src'];
+const NONCES = ["'sha256-", "'sha384-", "'sha512-", "'nonce-"];
+const hasNonce = (s) => [...s].some((x) => NONCES.some((n) => x.startsWith(n)));
+const insecure = (s) => s.startsWith('http:') || s.startsWith('ftp:');
+/** contentSecurityPolicyTest over the scanned page (always an https: URL here). */
+function cspTest(res) {
+    if (!res)
+        return { result: 'csp-not-implemented' };
+    const http = (0, input_1.getHttpHeaders)(res, 'content-security-policy');
+    const meta = res.httpEquiv.get('content-security-policy') ?? [];
+    let csp;
+    try {
+        csp = parseCsp([...http, ...meta]);
+    }
+    catch {
+        return { result: 'csp-header-invalid' };
+    }
+    const httpOnly = parsedOr(http, parseCsp);
+    if (httpOnly.size + parsedOr(meta, parseMeta).size === 0) {
+        const ro = (0, input_1.getHttpHeaders)(res, 'content-security-policy-report-only')[0];
+        return { result: ro ? 'csp-not-implemented-but-reporting-enabled' : 'csp-not-implemented' };
+    }
+    let result;
+    const first = (r) => {
+        result ??= r;
+    };
+    const src = (d) => csp.get(d) ?? csp.get('default-src') ?? new Set(['*']);
+    const objectSrc = src('object-src');
+    const scriptSrc = src('script-src');
+    const styleSrc = src('style-src');
+    for (const list of [scriptSrc, styleSrc]) {
+        if (hasNonce(list) && list.has("'unsafe-inline'"))
+            list.delete("'unsafe-inline'");
+    }
+    if (hasNonce(scriptSrc) && scriptSrc.has("'strict-dynamic'")) {
+        for (const s of scriptSrc) {
+            if ([...BROAD].some((b) => s.startsWith(b)) || s === "'self'" || s === "'unsafe-inline'")
+                scriptSrc.delete(s);
+        }
+    }
+    else if (scriptSrc.has("'strict-dynamic'"))
+        first('csp-header-invalid');
+    const active = [...csp]
+        .filter(([d]) => !PASSIVE.includes(d) && d !== 'script-src')
+        .flatMap(([, s]) => [...s]);
+    active.push(...scriptSrc);
+    const passive = PASSIVE.flatMap((d) => [...(csp.get(d) ?? csp.get('default-src') ?? [])]);
+    if ([...scriptSrc].some((s) => BROAD_OR_INLINE.has(s)) ||
+        [...objectSrc].some((s) => BROAD.has(s)))
+        first('csp-implemented-with-unsafe-inline');
+    if (active.some(insecure))
+        first('csp-implemented-with-insecure-scheme');
+    if (new Set([...scriptSrc, ...styleSrc]).has("'unsafe-eval'"))
+        first('csp-implemented-with-unsafe-eval');
+    if (passive.some(insecure))
+        first('csp-implemented-with-insecure-scheme-in-passive-content-only');
+    if ([...styleSrc].some((s) => BROAD_OR_INLINE.has(s)))
+        first('csp-implemented-with-unsafe-inline-in-style-src-only');
+    const def = csp.get('default-src');
+    first(def?.has("'none'") && def.size === 1
+        ? 'csp-implemented-with-no-unsafe-default-src-none'
+        : 'csp-implemented-with-no-unsafe');
+    const passing = [
+        'csp-implemented-with-no-unsafe',
+        'csp-implemented-with-no-unsafe-default-src-none',
+        'csp-implemented-with-unsafe-inline-in-style-src-only',
+        'csp-implemented-with-insecure-scheme-in-passive-content-only',
+    ];
+    if (passing.includes(result) && csp.has(exports.DUPLICATES))
+        result = 'csp-implemented-but-duplicate-directives';
+    csp.delete(exports.DUPLICATES);
+    return { result: result, data: csp };
+}
+
+
+/***/ }),
+
+/***/ 64332:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MODIFIERS = exports.ALGORITHM_VERSION = void 0;
+exports.letterOf = letterOf;
+exports.runTests = runTests;
+exports.gradeOf = gradeOf;
+/**
+ * The Observatory's score and letter (algorithm 4, @mdn/mdn-http-observatory grader/charts.js
+ * and scanner/index.js): start at 100, add every test's modifier; bonuses count only when the
+ * score without them is at least 90; round down to a multiple of 5 for the letter. Pure.
+ */
+const cookies_1 = __nccwpck_require__(12016);
+const csp_1 = __nccwpck_require__(38577);
+const tests_1 = __nccwpck_require__(35754);
+exports.ALGORITHM_VERSION = 4;
+/** Expectation -> score modifier (SCORE_TABLE). */
+exports.MODIFIERS = {
+    'csp-implemented-with-no-unsafe-default-src-none': 10,
+    'csp-implemented-with-no-unsafe': 5,
+    'csp-implemented-with-unsafe-inline-in-style-src-only': 0,
+    'csp-implemented-with-insecure-scheme-in-passive-content-only': -10,
+    'csp-implemented-with-unsafe-eval': -10,
+    'csp-implemented-with-unsafe-inline': -20,
+    'csp-implemented-with-insecure-scheme': -20,
+    'csp-header-invalid': -25,
+    'csp-not-implemented': -25,
+    'csp-not-implemented-but-reporting-enabled': -25,
+    'csp-implemented-but-duplicate-directives': 0,
+    'cookies-secure-with-httponly-sessions-and-samesite': 5,
+    'cookies-secure-with-httponly-sessions': 0,
+    'cookies-not-found': 0,
+    'cookies-without-secure-flag-but-protected-by-hsts': -5,
+    'cookies-session-without-secure-flag-but-protected-by-hsts': -10,
+    'cookies-without-secure-flag': -20,
+    'cookies-samesite-flag-invalid': -20,
+    'cookies-anticsrf-without-samesite-flag': -20,
+    'cookies-session-without-httponly-flag': -30,
+    'cookies-session-without-secure-flag': -40,
+    'cross-origin-resource-sharing-not-implemented': 0,
+    'redirection-to-https': 0,
+    'redirection-not-needed-no-http': 0,
+    'redirection-off-host-from-http': -5,
+    'redirection-not-to-https-on-initial-redirection': -10,
+    'redirection-not-to-https': -20,
+    'redirection-missing': -20,
+    'referrer-policy-private': 5,
+    'referrer-policy-not-implemented': 0,
+    'referrer-policy-unsafe': -5,
+    'referrer-policy-header-invalid': -5,
+    'hsts-implemented-max-age-at-least-six-months': 0,
+    'hsts-implemented-max-age-less-than-six-months': -10,
+    'hsts-not-implemented': -20,
+    'hsts-header-invalid': -20,
+    'hsts-not-implemented-no-https': -20,
+    'sri-implemented-and-all-scripts-loaded-securely': 5,
+    'sri-implemented-and-external-scripts-loaded-securely': 5,
+    'sri-not-implemented-response-not-html': 0,
+    'sri-not-implemented-but-no-scripts-loaded': 0,
+    'sri-not-implemented-but-all-scripts-loaded-from-secure-origin': 0,
+    'sri-not-implemented-but-external-scripts-loaded-securely': -5,
+    'sri-implemented-but-external-scripts-not-loaded-securely': -20,
+    'sri-not-implemented-and-external-scripts-not-loaded-securely': -50,
+    'x-content-type-options-nosniff': 0,
+    'x-content-type-options-not-implemented': -5,
+    'x-content-type-options-header-invalid': -5,
+    'x-frame-options-implemented-via-csp': 5,
+    'x-frame-options-sameorigin-or-deny': 0,
+    'x-frame-options-allow-from-origin': 0,
+    'x-frame-options-not-implemented': -20,
+    'x-frame-options-header-invalid': -20,
+    'corp-header-invalid': -5,
+    'corp-implemented-with-cross-origin': 0,
+    'corp-implemented-with-same-origin': 10,
+    'corp-implemented-with-same-site': 10,
+    'corp-not-implemented': 0,
+};
+const BANDS = [
+    [100, 'A+'],
+    [90, 'A'],
+    [85, 'A-'],
+    [80, 'B+'],
+    [70, 'B'],
+    [65, 'B-'],
+    [60, 'C+'],
+    [50, 'C'],
+    [45, 'C-'],
+    [40, 'D+'],
+    [30, 'D'],
+    [25, 'D-'],
+    [0, 'F'],
+];
+const EXTRA_CREDIT_FROM = 90;
+/** getGradeForScore: the letter of a score (floored at 0, above 100 is A+). */
+function letterOf(score) {
+    const key = Math.min(Math.max(score, 0) - (Math.max(score, 0) % 5), 100);
+    return BANDS.find(([from]) => key >= from)?.[1] ?? 'F';
+}
+/** The ten tests in the scanner's order (ALL_TESTS). */
+function runTests(scan) {
+    const hsts = (0, tests_1.hstsTest)(scan);
+    const results = [
+        ['content-security-policy', (0, csp_1.cspTest)(scan.auto).result],
+        ['cookies', (0, cookies_1.cookiesTest)(scan, hsts === 'hsts-implemented-max-age-at-least-six-months')],
+        // No CORS preflight is recorded: scored as the Observatory scores no Access-Control-Allow-Origin.
+        ['cross-origin-resource-sharing', 'cross-origin-resource-sharing-not-implemented'],
+        ['redirection', (0, tests_1.redirectionTest)(scan)],
+        ['referrer-policy', (0, tests_1.referrerPolicyTest)(scan)],
+        ['strict-transport-security', hsts],
+        ['subresource-integrity', (0, cookies_1.subresourceIntegrityTest)(scan)],
+        ['x-content-type-options', (0, tests_1.xContentTypeOptionsTest)(scan)],
+        ['x-frame-options', (0, tests_1.xFrameOptionsTest)(scan)],
+        ['cross-origin-resource-policy', (0, tests_1.crossOriginResourcePolicyTest)(scan)],
+    ];
+    return results.map(([test, result]) => ({ test, result, modifier: exports.MODIFIERS[result] ?? 0 }));
+}
+/** The scanner's score: bonuses only when the penalties alone leave at least 90. */
+function gradeOf(scan) {
+    const tests = runTests(scan);
+    const withCredit = 100 + tests.reduce((s, t) => s + t.modifier, 0);
+    const uncurved = 100 + tests.reduce((s, t) => s + Math.min(t.modifier, 0), 0);
+    const raw = uncurved >= EXTRA_CREDIT_FROM ? withCredit : uncurved;
+    const score = Math.max(raw, 0);
+    return { score, grade: letterOf(score), tests };
+}
+
+
+/***/ }),
+
+/***/ 46287:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NOTES = void 0;
+exports.scansOf = scansOf;
+exports.observatoryOf = observatoryOf;
+/**
+ * The report's `observatory` entry: the grade the MDN HTTP Observatory's published scoring
+ * (algorithm 4) gives the responses the proxy stage recorded, computed from them and never by
+ * requesting anything: the landing page graded as a scan of https://host/ would grade it, and
+ * every other HTML, static and error response graded as if it were that page. Pure.
+ */
+const http_1 = __nccwpck_require__(71003);
+const grade_1 = __nccwpck_require__(64332);
+const input_1 = __nccwpck_require__(93695);
+exports.NOTES = [
+    "certificates taken as valid (the run's own certificate is self-signed; a deployed one is not)",
+    'no CORS preflight is sent: scored as the Observatory scores a page without Access-Control-Allow-Origin',
+    'the HSTS preload list is not consulted: the host is taken as not preloaded',
+    "cookies are the page's own Set-Cookie headers (the scan also keeps those of /robots.txt and the preflight)",
+];
+const PAGES = ['route', 'health', 'not-found', 'static'];
+function isRedirect(x) {
+    const s = x.response?.status ?? 0;
+    return s >= 300 && s < 400;
+}
+/** The page a scan lands on: the first route (`/` first), following recorded redirects. */
+function landing(pages) {
+    const routes = pages.filter((x) => x.purpose === 'route' && x.request.method === 'GET');
+    let page = routes.find((x) => x.request.path === '/') ?? routes[0];
+    for (let hops = 0; page && isRedirect(page) && hops < 5; hops++) {
+        const location = page.response && (0, input_1.firstHeader)((0, input_1.scanResponse)(page.response), 'location');
+        const path = location && new URL(location, 'https://host/').pathname;
+        const next = pages.find((x) => x.request.path === path && x !== page);
+        if (!next)
+            break;
+        page = next;
+    }
+    return page;
+}
+/** The http:// route the scan follows: port 80's answer and where it sends the browser. */
+function httpRoute(obs, host) {
+    const x = (0, http_1.proxyExchanges)(obs, ['https-redirect']).find((e) => e.response !== undefined);
+    if (!x?.response)
+        return undefined;
+    const first = { url: `http://${host}${x.request.path}`, status: x.response.status };
+    const location = isRedirect(x) ? x.response.headers.location?.[0] : undefined;
+    if (!location)
+        return [first];
+    return [first, { url: new URL(location, first.url).href, status: 0 }];
+}
+/** The inputs a scan would read, one per HTML, static and error response (landing page first). */
+function scansOf(obs) {
+    const pages = (0, http_1.httpsExchanges)(obs, PAGES).filter((x) => x.response !== undefined);
+    const page = landing(pages);
+    if (!page)
+        return [];
+    const hostname = ((0, http_1.requestHost)(page) || 'example.com').replace(/:\d+$/, '');
+    const route = httpRoute(obs, hostname);
+    return [page, ...pages.filter((x) => x !== page)].map((x) => ({
+        request: (0, http_1.requestLine)(x),
+        status: x.response?.status ?? 0,
+        scan: { hostname, auto: x.response && (0, input_1.scanResponse)(x.response), httpRoute: route },
+    }));
+}
+/** The grade of the recorded responses, or why there is none. */
+function observatoryOf(obs) {
+    const [page, ...others] = scansOf(obs);
+    if (!page)
+        return { unavailable: 'no HTTPS page from the app through the proxy' };
+    const graded = (0, grade_1.gradeOf)(page.scan);
+    return {
+        algorithm_version: grade_1.ALGORITHM_VERSION,
+        page: page.request,
+        score: graded.score,
+        grade: graded.grade,
+        tests: graded.tests,
+        responses: others.map(({ request, status, scan }) => {
+            const { score, grade } = (0, grade_1.gradeOf)(scan);
+            return { request, status, score, grade };
+        }),
+        notes: exports.NOTES,
+    };
+}
+
+
+/***/ }),
+
+/***/ 93695:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.nodeHeaders = nodeHeaders;
+exports.getHttpHeaders = getHttpHeaders;
+exports.firstHeader = firstHeader;
+exports.isHtml = isHtml;
+exports.startTags = startTags;
+exports.httpEquivOf = httpEquivOf;
+exports.scanResponse = scanResponse;
+// Node's IncomingMessage keeps the first of these and drops repeats; set-cookie is a list; other
+// repeated headers are joined with ", " (node:http, message.headers).
+const FIRST_ONLY = new Set([
+    'age',
+    'authorization',
+    'content-length',
+    'content-type',
+    'etag',
+    'expires',
+    'from',
+    'host',
+    'if-modified-since',
+    'if-unmodified-since',
+    'last-modified',
+    'location',
+    'max-forwards',
+    'proxy-authorization',
+    'referer',
+    'retry-after',
+    'server',
+    'user-agent',
+]);
+/** The recorded headers folded as Node's HTTP client folds them for the scanner. */
+function nodeHeaders(headers) {
+    const out = {};
+    for (const [name, values] of Object.entries(headers)) {
+        if (values.length === 0)
+            continue;
+        if (name === 'set-cookie')
+            out[name] = [...values];
+        else
+            out[name] = FIRST_ONLY.has(name) ? values[0] : values.join(', ');
+    }
+    return out;
+}
+/** getHttpHeaders: every value of a header, names in any case. */
+function getHttpHeaders(res, name) {
+    if (!res)
+        return [];
+    const lc = name.toLowerCase();
+    return Object.entries(res.headers)
+        .filter(([n]) => n.toLowerCase() === lc)
+        .flatMap(([, v]) => v);
+}
+/** getFirstHttpHeader */
+function firstHeader(res, name) {
+    return getHttpHeaders(res, name)[0];
+}
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+/** The scanner parses <meta> only in pages it treats as HTML, by the content-type before ';'. */
+function isHtml(res) {
+    const type = firstHeader(res, 'content-type') ?? '';
+    return HTML_TYPES.has(type.split(';')[0]);
+}
+function attrs(tag) {
+    const out = new Map();
+    for (const m of tag.matchAll(/([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g)) {
+        const name = m[1].toLowerCase();
+        if (!out.has(name))
+            out.set(name, decode(m[2] ?? m[3] ?? m[4] ?? ''));
+    }
+    return out;
+}
+function decode(s) {
+    return s
+        .replaceAll('&quot;', '"')
+        .replaceAll('&#39;', "'")
+        .replaceAll('&apos;', "'")
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>')
+        .replaceAll('&amp;', '&');
+}
+/** The start tags <name ...> of a document, attributes parsed (comments skipped). */
+function startTags(html, name) {
+    const text = html.replaceAll(/<!--[\s\S]*?-->/g, '');
+    const re = new RegExp(`<${name}(?=[\\s/>])([^>]*)>`, 'gi');
+    return [...text.matchAll(re)].map((m) => attrs(m[1]));
+}
+/** parseHttpEquivHeaders: CSP from every <meta http-equiv>, the last <meta name="referrer">. */
+function httpEquivOf(html) {
+    const out = new Map([['content-security-policy', []]]);
+    for (const meta of startTags(html, 'meta')) {
+        const content = meta.get('content');
+        if (meta.has('http-equiv') && meta.has('content')) {
+            const equiv = meta.get('http-equiv')?.toLowerCase().trim();
+            if (content && equiv === 'content-security-policy')
+                out.get(equiv)?.push(content);
+        }
+        else if (meta.get('name')?.toLowerCase().trim() === 'referrer' && content) {
+            out.set('referrer-policy', [content]);
+        }
+    }
+    return out;
+}
+/** A recorded response as the scanner sees it. */
+function scanResponse(res) {
+    const scan = {
+        status: res.status,
+        headers: nodeHeaders(res.headers),
+        body: res.body,
+        httpEquiv: new Map(),
+    };
+    if (isHtml(scan) && res.body)
+        scan.httpEquiv = httpEquivOf(res.body);
+    return scan;
+}
+
+
+/***/ }),
+
+/***/ 76959:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.observatoryLine = observatoryLine;
+exports.observatoryCommentLine = observatoryCommentLine;
+exports.observatoryMarkdown = observatoryMarkdown;
+const sanitize_1 = __nccwpck_require__(42638);
+const signed = (n) => (n > 0 ? `+${n}` : `${n}`);
+function moved(tests) {
+    return tests.filter((t) => t.modifier !== 0);
+}
+/** "would grade B+ after deploy (80/100): csp-implemented-with-unsafe-inline -20, ..." (plain). */
+function observatoryLine(report) {
+    const o = report.observatory;
+    if (o === undefined)
+        return '';
+    if ('unavailable' in o)
+        return `MDN HTTP Observatory: no grade (${o.unavailable})`;
+    const mods = moved(o.tests).map((t) => `${t.result} ${signed(t.modifier)}`);
+    return `MDN HTTP Observatory: would grade ${o.grade} after deploy (${o.score}/100 for ${o.page}${mods.length ? `: ${mods.join(', ')}` : ''})`;
+}
+/** The comment's line: the letter in bold, every modifier that moved the score. */
+function observatoryCommentLine(report) {
+    const o = report.observatory;
+    if (o === undefined || 'unavailable' in o)
+        return '';
+    const mods = moved(o.tests).map((t) => `${(0, sanitize_1.codeSpan)(t.result, 80)} ${signed(t.modifier)}`);
+    const page = (0, sanitize_1.codeSpan)(o.page, 120);
+    return `🛡️ **MDN HTTP Observatory:** would grade **${(0, sanitize_1.escapeMarkdown)(o.grade, 3)}** after deploy (${o.score}/100 for ${page}${mods.length ? `: ${mods.join(' · ')}` : ''})`;
+}
+/** The summary's block: the line, then every test with its result and modifier, folded. */
+function observatoryMarkdown(report) {
+    const o = report.observatory;
+    if (o === undefined)
+        return '';
+    if ('unavailable' in o)
+        return `🛡️ **MDN HTTP Observatory:** no grade (${(0, sanitize_1.escapeMarkdown)(o.unavailable, 200)})`;
+    const rows = o.tests.map((t) => `| ${(0, sanitize_1.escapeMarkdown)(t.test, 80)} | ${(0, sanitize_1.codeSpan)(t.result, 100)} | ${signed(t.modifier)} |`);
+    const others = o.responses.map((r) => `${(0, sanitize_1.codeSpan)(r.request, 120)} ${r.status}: ${(0, sanitize_1.escapeMarkdown)(r.grade, 3)} (${r.score})`);
+    return [
+        observatoryCommentLine(report),
+        '',
+        `<details><summary>Observatory tests (algorithm ${o.algorithm_version}) and the other responses</summary>`,
+        '',
+        '| Test | Result | Modifier |',
+        '|---|---|---|',
+        ...rows,
+        '',
+        ...(others.length
+            ? [`Each other response graded as if it were the page: ${others.join(' · ')}`, '']
+            : []),
+        ...o.notes.map((n) => `- _${(0, sanitize_1.escapeMarkdown)(n, 200)}_`),
+        '',
+        '</details>',
+    ].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 35754:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.hstsTest = hstsTest;
+exports.xContentTypeOptionsTest = xContentTypeOptionsTest;
+exports.xFrameOptionsTest = xFrameOptionsTest;
+exports.referrerPolicyTest = referrerPolicyTest;
+exports.crossOriginResourcePolicyTest = crossOriginResourcePolicyTest;
+exports.redirectionTest = redirectionTest;
+/**
+ * The Observatory's header tests (algorithm 4) as published in @mdn/mdn-http-observatory
+ * (analyzer/tests/*.js): each returns the expectation that test gives the scanned page. Pure.
+ */
+const csp_1 = __nccwpck_require__(38577);
+const input_1 = __nccwpck_require__(93695);
+const SIX_MONTHS = 15552000;
+/** strictTransportSecurityTest (the preload list is not consulted: see grade.ts). */
+function hstsTest(scan) {
+    const res = scan.auto;
+    if (!res)
+        return 'hsts-not-implemented-no-https';
+    const header = (0, input_1.getHttpHeaders)(res, 'strict-transport-security')[0];
+    if (header === undefined)
+        return 'hsts-not-implemented';
+    const data = header.slice(0, 1024);
+    if (data.includes(','))
+        return 'hsts-header-invalid';
+    let maxAge;
+    for (const p of data.split(';').map((i) => i.trim().toLowerCase())) {
+        if (p.startsWith('max-age='))
+            maxAge = parseInt(p.slice(8, 128), 10);
+    }
+    if (maxAge === undefined)
+        return 'hsts-header-invalid';
+    // parseInt's NaN compares false, as in the original.
+    return maxAge < SIX_MONTHS
+        ? 'hsts-implemented-max-age-less-than-six-months'
+        : 'hsts-implemented-max-age-at-least-six-months';
+}
+function xContentTypeOptionsTest(scan) {
+    if (!scan.auto)
+        return 'x-content-type-options-not-implemented';
+    const header = (0, input_1.firstHeader)(scan.auto, 'x-content-type-options');
+    if (!header)
+        return 'x-content-type-options-not-implemented';
+    return header.slice(0, 256).trim().toLowerCase() === 'nosniff'
+        ? 'x-content-type-options-nosniff'
+        : 'x-content-type-options-header-invalid';
+}
+function xFrameOptionsTest(scan) {
+    if (!scan.auto)
+        return 'x-frame-options-not-implemented';
+    if ((0, csp_1.cspTest)(scan.auto).data?.has('frame-ancestors'))
+        return 'x-frame-options-implemented-via-csp';
+    const header = (0, input_1.firstHeader)(scan.auto, 'x-frame-options');
+    if (!header)
+        return 'x-frame-options-not-implemented';
+    const xfo = header.slice(0, 1024).trim().toLowerCase();
+    if (['deny', 'sameorigin'].includes(xfo))
+        return 'x-frame-options-sameorigin-or-deny';
+    return xfo.startsWith('allow-from')
+        ? 'x-frame-options-allow-from-origin'
+        : 'x-frame-options-header-invalid';
+}
+const PRIVATE = ['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin'];
+const UNSAFE = ['origin', 'origin-when-cross-origin', 'unsafe-url', 'no-referrer-when-downgrade'];
+function referrerPolicyTest(scan) {
+    const res = scan.auto;
+    if (!res)
+        return 'referrer-policy-not-implemented';
+    const all = [
+        ...(0, input_1.getHttpHeaders)(res, 'referrer-policy'),
+        ...(res.httpEquiv.get('referrer-policy') ?? []),
+    ];
+    if (all.length === 0)
+        return 'referrer-policy-not-implemented';
+    const valid = [...PRIVATE, ...UNSAFE];
+    const policy = all
+        .join(', ')
+        .split(',')
+        .filter((e) => valid.includes(e.toLowerCase().trim()))
+        .reverse()[0]
+        ?.toLowerCase()
+        .trim() ?? '';
+    if (PRIVATE.includes(policy))
+        return 'referrer-policy-private';
+    return UNSAFE.includes(policy) ? 'referrer-policy-unsafe' : 'referrer-policy-header-invalid';
+}
+function crossOriginResourcePolicyTest(scan) {
+    const res = scan.auto;
+    const corp = res && (0, input_1.firstHeader)(res, 'cross-origin-resource-policy');
+    if (!corp)
+        return 'corp-not-implemented';
+    const value = corp.slice(0, 256).trim().toLowerCase();
+    const known = {
+        'same-site': 'corp-implemented-with-same-site',
+        'same-origin': 'corp-implemented-with-same-origin',
+        'cross-origin': 'corp-implemented-with-cross-origin',
+    };
+    return known[value] ?? 'corp-header-invalid';
+}
+/** redirectionTest over the recorded route of http://host/ (certificates taken as valid). */
+function redirectionTest(scan) {
+    const route = scan.httpRoute;
+    if (!route)
+        return 'redirection-not-needed-no-http';
+    if (route.length === 1)
+        return 'redirection-missing';
+    const urls = route.map((r) => new URL(r.url));
+    if (urls[urls.length - 1].protocol !== 'https:')
+        return 'redirection-not-to-https';
+    if (urls[1].protocol === 'http:')
+        return 'redirection-not-to-https-on-initial-redirection';
+    if (urls[0].protocol === 'http:' && urls[0].hostname !== urls[1].hostname)
+        return 'redirection-off-host-from-http';
+    return 'redirection-to-https';
+}
+
+
+/***/ }),
+
+/***/ 74290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81655,7 +87330,7 @@ async function readBaseline(file, shown = file) {
 
 /***/ }),
 
-/***/ 88850:
+/***/ 64160:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -81708,8 +87383,8 @@ exports.writeReport = writeReport;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const skips_1 = __nccwpck_require__(66778);
-const version_1 = __nccwpck_require__(32702);
+const skips_1 = __nccwpck_require__(14980);
+const version_1 = __nccwpck_require__(58448);
 const SEVERITY_RANK = { notice: 1, warning: 2, error: 3 };
 // `never` is above every severity, and `notice` is below every threshold, so notices never fail.
 const FAIL_ON_RANK = { warning: 2, error: 3, never: Infinity };
@@ -81770,6 +87445,10 @@ function buildReport(input) {
         report.policy = input.policy;
     if (input.baseline)
         report.baseline = input.baseline;
+    if (input.observatory)
+        report.observatory = input.observatory;
+    if (input.routes)
+        report.routes = input.routes;
     return report;
 }
 /** Writes the report as pretty JSON with a trailing newline, creating parent directories. */
@@ -81781,7 +87460,48 @@ async function writeReport(report, file) {
 
 /***/ }),
 
-/***/ 91211:
+/***/ 6820:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.routesOf = routesOf;
+exports.routesMarkdown = routesMarkdown;
+const sanitize_1 = __nccwpck_require__(42638);
+/** The report entry from what the run recorded. */
+function routesOf(run) {
+    const auto = run.autoRoutes;
+    if (auto === undefined)
+        return { source: 'input', checked: [...run.routes] };
+    if ('unavailable' in auto)
+        return { source: 'auto', checked: [...run.routes], fallback: auto.unavailable };
+    return {
+        source: 'auto',
+        checked: [...run.routes],
+        found: auto.found,
+        skipped: auto.skipped,
+        more: auto.more,
+    };
+}
+const paths = (list) => list.map((p) => (0, sanitize_1.codeSpan)(p, 120)).join(', ');
+/** "Routes checked (auto: 12 GET rules of the app's url_map): `/`, ... Passed over: ...". */
+function routesMarkdown(report) {
+    const r = report.routes;
+    if (r === undefined || r.source === 'input')
+        return '';
+    if (r.fallback)
+        return `Routes checked: ${paths(r.checked)} (auto found none: ${(0, sanitize_1.escapeMarkdown)(r.fallback, 200)})`;
+    const more = r.more ? `; ${r.more} more past the cap of 30` : '';
+    const head = `Routes checked (auto: ${r.checked.length} GET rules of the app's url_map without required arguments${more}): ${paths(r.checked)}`;
+    const skipped = (r.skipped ?? []).map((s) => `${(0, sanitize_1.codeSpan)(s.rule, 120)} ${(0, sanitize_1.escapeMarkdown)(s.reason, 120)}`);
+    return skipped.length ? `${head}. Passed over: ${skipped.join('; ')}` : head;
+}
+
+
+/***/ }),
+
+/***/ 42638:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -81968,7 +87688,7 @@ function codeBlock(lines, options = {}) {
 
 /***/ }),
 
-/***/ 10643:
+/***/ 13533:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82089,7 +87809,7 @@ async function writeSarif(log, file) {
 
 /***/ }),
 
-/***/ 66778:
+/***/ 14980:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -82162,7 +87882,7 @@ const HEADINGS = {
 
 /***/ }),
 
-/***/ 87496:
+/***/ 32994:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82173,9 +87893,9 @@ exports.resultLines = resultLines;
 exports.skippedLines = skippedLines;
 exports.verdictLine = verdictLine;
 exports.renderTerminal = renderTerminal;
-const format_1 = __nccwpck_require__(12011);
-const sanitize_1 = __nccwpck_require__(91211);
-const skips_1 = __nccwpck_require__(66778);
+const format_1 = __nccwpck_require__(47169);
+const sanitize_1 = __nccwpck_require__(42638);
+const skips_1 = __nccwpck_require__(14980);
 const MAX_EVIDENCE_LINES = 8;
 const MAX_LINE = 160;
 /** Blocked ids are listed in lines that fit a common terminal width. */
@@ -82283,7 +88003,7 @@ function renderTerminal(report, options) {
 
 /***/ }),
 
-/***/ 32702:
+/***/ 58448:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82303,7 +88023,53 @@ exports.version = package_json_1.default.version;
 
 /***/ }),
 
-/***/ 35974:
+/***/ 48294:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NEEDS_RUNNING_APP = void 0;
+exports.appExit = appExit;
+exports.blockAfterExit = blockAfterExit;
+const app_exit_1 = __nccwpck_require__(31603);
+const parse_1 = __nccwpck_require__(95782);
+/** The app's exit, when its container is no longer running; undefined while it runs. */
+async function appExit(docker, container, lastRequests) {
+    const res = await docker.inspect(container);
+    if (res.exitCode !== 0)
+        return undefined;
+    const state = (0, parse_1.parseContainerState)(res.stdout);
+    if (state.running)
+        return undefined;
+    // The last request it answered is the likeliest cause; those after it found no server.
+    const last = lastRequests.filter((x) => x.response !== undefined).pop();
+    const after = last
+        ? `${last.request.method} ${last.request.path} ${last.via === 'proxy' ? 'through the proxy' : 'on the app port'}`
+        : 'its first checks';
+    return { exitCode: state.exitCode, after, ...(state.oomKilled ? { oomKilled: true } : {}) };
+}
+/** The parts a dead app leaves unobserved, each blocked by routes.answer (which fails on it). */
+exports.NEEDS_RUNNING_APP = [
+    'proxyConfig',
+    'proxy',
+    'probe',
+    'forwardedSpoof',
+    'tls',
+    'shutdown',
+];
+/** Records the exit and blocks every part in `parts` that is still to be observed. */
+function blockAfterExit(obs, exit, parts) {
+    obs.run.appExited = exit;
+    const blocked = { unavailable: (0, app_exit_1.appExitReason)(exit), blockedBy: 'routes.answer' };
+    for (const part of parts)
+        obs[part] = blocked;
+}
+
+
+/***/ }),
+
+/***/ 2720:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -82316,7 +88082,7 @@ exports.APP_HOST = 'app';
 
 /***/ }),
 
-/***/ 13714:
+/***/ 26268:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82366,18 +88132,40 @@ exports.notReadyReason = notReadyReason;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const docker_1 = __nccwpck_require__(83234);
-const stack_1 = __nccwpck_require__(58836);
-const docker_runtime_1 = __nccwpck_require__(7007);
-const parse_1 = __nccwpck_require__(66644);
-const port_1 = __nccwpck_require__(72812);
-const introspect_1 = __nccwpck_require__(70215);
-const live_1 = __nccwpck_require__(72332);
+const docker_1 = __nccwpck_require__(82336);
+const stack_1 = __nccwpck_require__(86714);
+const compose_runtime_1 = __nccwpck_require__(13911);
+const docker_runtime_1 = __nccwpck_require__(11809);
+const host_runtime_1 = __nccwpck_require__(39611);
+const host_collect_1 = __nccwpck_require__(12397);
+const systemd_types_1 = __nccwpck_require__(42566);
+const parse_1 = __nccwpck_require__(95782);
+const port_1 = __nccwpck_require__(95778);
+const introspect_1 = __nccwpck_require__(57793);
+const live_1 = __nccwpck_require__(95106);
+const temp_1 = __nccwpck_require__(50474);
 const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.image' };
 /** Builds, boots and observes the app, and always removes what it started. */
 async function collect(opts, log, ctx) {
     const started = Date.now();
-    const runtime = new docker_runtime_1.DockerRuntime(new docker_1.Docker(log), opts, ctx.runId, log);
+    const docker = new docker_1.Docker(log);
+    const runtime = opts.runtime === 'host'
+        ? new host_runtime_1.HostRuntime(opts, ctx.runId, log)
+        : ctx.compose
+            ? new compose_runtime_1.ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
+            : new docker_runtime_1.DockerRuntime(docker, opts, ctx.runId, log);
+    // A plain run's network needs nothing from the image: it is created while the image builds.
+    // (Compose dependencies start after it, so their output does not land in the build's.)
+    const opening = (runtime.kind === 'docker' ? runtime.open() : Promise.resolve()).then(() => undefined, (err) => err);
+    try {
+        return await observeRun(opts, log, ctx, runtime, opening, started);
+    }
+    finally {
+        await opening;
+        await runtime.cleanup().catch((err) => log.warning(`cleanup failed: ${err.message}`));
+    }
+}
+async function observeRun(opts, log, ctx, runtime, opening, started) {
     const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare());
     ctx.signal?.throwIfAborted();
     const { env, secretKey } = (0, stack_1.appEnv)(opts.env, log);
@@ -82399,7 +88187,10 @@ async function collect(opts, log, ctx) {
         secondBoot: NOT_BUILT,
         forwardedSpoof: NOT_BUILT,
         tls: NOT_BUILT,
+        unit: runtime instanceof host_runtime_1.HostRuntime ? runtime.unit : systemd_types_1.NO_UNIT,
     };
+    if (runtime.kind === 'host')
+        Object.assign(obs, host_collect_1.NOT_IN_HOST_MODE);
     const result = (bootMs) => ({
         observations: obs,
         timings: {
@@ -82408,12 +88199,21 @@ async function collect(opts, log, ctx) {
             observe: Math.max(0, Date.now() - started - build.durationMs - bootMs),
         },
         image: build.imageRef,
+        ...(runtime instanceof compose_runtime_1.ComposeRuntime ? { dependencies: runtime.started } : {}),
     });
-    if (!build.ok)
+    if (!build.ok) {
+        // In host mode nothing is built: a venv or pip failure means the app cannot boot.
+        if (runtime.kind === 'host')
+            Object.assign(obs, (0, host_collect_1.hostBootFailure)(build));
         return result(0);
-    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`));
+    }
+    const openFailed = await opening;
+    if (openFailed)
+        throw openFailed;
+    const tempDir = (0, temp_1.makeRunTemp)(ctx.runId);
     try {
-        await runtime.open();
+        if (runtime.kind !== 'docker')
+            await runtime.open();
         const probe = opts.introspect
             ? (0, introspect_1.prepareProbe)({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
             : undefined;
@@ -82480,7 +88280,6 @@ async function collect(opts, log, ctx) {
         return result(boot.ms);
     }
     finally {
-        await runtime.cleanup().catch((err) => log.warning(`cleanup failed: ${err.message}`));
         fs.rmSync(tempDir, { recursive: true, force: true });
     }
 }
@@ -82494,6 +88293,7 @@ function runFacts(opts, image, secretInjected) {
     const detected = (0, parse_1.detectPort)(argv, image?.facts.exposedPorts ?? [], env, uwsgiIni(opts, argv));
     const { port, portSource } = opts.port !== undefined ? { port: opts.port, portSource: 'input' } : detected;
     const facts = {
+        runtime: opts.runtime,
         port,
         portSource,
         appProtocol: detected.protocol,
@@ -82504,7 +88304,7 @@ function runFacts(opts, image, secretInjected) {
         secretInjected,
         envNames: opts.env.map(([k]) => k),
     };
-    if (!opts.image)
+    if (!opts.image && opts.runtime !== 'host')
         facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/');
     if (opts.command)
         facts.commandOverride = opts.command;
@@ -82534,6 +88334,8 @@ function uwsgiIni(opts, argv) {
 }
 /** One short clause saying why the app never answered. */
 function notReadyReason(boot, port) {
+    if (boot.dependency)
+        return `compose service ${boot.dependency.service} did not become ready: ${boot.dependency.error}`;
     if (boot.exited)
         return `the container exited with code ${boot.exited.exitCode} after ${(boot.exited.afterMs / 1000).toFixed(1)} s`;
     const listening = boot.listening ?? [];
@@ -82547,18 +88349,389 @@ function notReadyReason(boot, port) {
 
 /***/ }),
 
-/***/ 7007:
+/***/ 55725:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.labelledModel = labelledModel;
+/**
+ * The model Compose starts the dependencies from: the interpolated one, every service, network
+ * and volume labelled with the run (so leftovers are found by label, as for the docker kind),
+ * and no `ports:` on the dependencies (a runner's host ports are not ours to take, and two runs
+ * would collide on them).
+ */
+const docker_1 = __nccwpck_require__(82336);
+function labelledModel(plan, runId) {
+    const model = structuredClone(plan.model);
+    const labels = { [docker_1.LABEL]: '1', [docker_1.RUN_LABEL]: runId };
+    for (const [name, svc] of Object.entries(model.services)) {
+        svc.labels = { ...svc.labels, ...labels };
+        if (plan.dependencies.includes(name))
+            delete svc.ports;
+    }
+    for (const group of [model.networks, model.volumes]) {
+        for (const def of Object.values(group ?? {})) {
+            if (!def.external)
+                def.labels = { ...def.labels, ...labels };
+        }
+    }
+    return model;
+}
+
+
+/***/ }),
+
+/***/ 51668:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.resolveCompose = resolveCompose;
+exports.composeTarget = composeTarget;
+/**
+ * From `compose-file` to a run: the model as `docker compose config` interpolates it, the app
+ * service, what it depends on, and the options the rest of the pipeline sees (its build, command,
+ * environment and nginx config from compose, the workflow's own inputs winning). Bad input is a
+ * UsageError naming the file or service, before anything is built or started.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const compose_1 = __nccwpck_require__(79734);
+const compose_2 = __nccwpck_require__(84557);
+const secret_names_1 = __nccwpck_require__(60072);
+const options_1 = __nccwpck_require__(1279);
+/** Reads the project, chooses the service and returns the options the run uses. */
+async function resolveCompose(opts, runId, log) {
+    const c = opts.compose;
+    if (!c)
+        throw new Error('resolveCompose needs compose-file');
+    const project = (0, compose_1.projectName)(runId);
+    const shown = c.files.map((f) => rel(opts.workspace, f)).join(', ');
+    const res = await new compose_1.Compose(log).config(c.files, project);
+    if (res.exitCode !== 0) {
+        const why = res.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${res.exitCode}`;
+        throw new options_1.UsageError(`input 'compose-file' (${shown}) does not validate: ${why}`);
+    }
+    const model = (0, compose_2.parseComposeConfig)(res.stdout);
+    const dockerfileOf = (name) => readDockerfileOf(model.services[name]);
+    const choice = (0, compose_2.chooseAppService)(model, c.service, dockerfileOf);
+    if ('error' in choice)
+        throw new options_1.UsageError(`${choice.error} (in ${shown})`);
+    const service = choice.service;
+    const svc = model.services[service];
+    const proxyService = Object.keys(model.services)
+        .sort()
+        .find((n) => n !== service && (0, compose_2.proxyServiceKind)(model.services[n], dockerfileOf(n)));
+    const dependencies = (0, compose_2.dependenciesOf)(model, service).filter((d) => d !== proxyService);
+    const networkKey = appNetwork(model, service, dependencies);
+    const plan = {
+        files: c.files,
+        project,
+        model,
+        service,
+        dependencies,
+        ...(proxyService ? { proxyService } : {}),
+        networkKey,
+        network: (0, compose_2.networkNameOf)(model, networkKey),
+        aliases: [service, ...(svc.networks?.[networkKey]?.aliases ?? [])],
+        secretMounts: secretMounts(model, [service, ...dependencies], opts.workspace, log),
+        ...(svc.entrypoint?.length ? { entrypoint: svc.entrypoint.map(compose_2.unescapeDollars) } : {}),
+    };
+    const env = (0, compose_2.serviceEnv)(svc);
+    for (const [k, v] of env)
+        if ((0, secret_names_1.looksSecret)(k, v.length, false))
+            log.secret(v);
+    log.info(`Compose: service ${service} of ${shown}${dependencies.length ? `, after ${dependencies.join(', ')}` : ''}${proxyService ? `; proxy config from service ${proxyService}` : ''}`);
+    return { options: composeOptions(opts, plan, env), plan };
+}
+/** The options with the service's build, command and environment; set inputs win. */
+function composeOptions(opts, plan, env) {
+    const c = opts.compose;
+    const svc = plan.model.services[plan.service];
+    const build = svc.build;
+    const context = c.contextSet ? opts.context : build.context;
+    const file = c.fileSet ? opts.file : path.resolve(build.context, build.dockerfile ?? 'Dockerfile');
+    const args = Object.entries(build.args ?? {}).flatMap(([k, v]) => v === null ? [] : [[k, (0, compose_2.unescapeDollars)(v)]]);
+    const command = svc.command?.map(compose_2.unescapeDollars);
+    const composeCommand = plan.entrypoint
+        ? [...plan.entrypoint.slice(1), ...(command ?? [])]
+        : command;
+    const proxy = plan.proxyService ? plan.model.services[plan.proxyService] : undefined;
+    // A Caddy service's Caddyfile is found by the Caddy kind's own discovery, not as nginx-config.
+    const nginx = proxy && (0, compose_2.proxyServiceKind)(proxy, readDockerfileOf(proxy)) === 'nginx';
+    return {
+        ...opts,
+        context,
+        file,
+        buildArgs: overridden(args, opts.buildArgs),
+        target: opts.target ?? build.target,
+        command: opts.command ?? composeCommand,
+        env: overridden(env, opts.env),
+        nginxConfig: opts.nginxConfig === 'auto' && nginx ? (proxyConfigOf(proxy) ?? 'auto') : opts.nginxConfig,
+        proxyEnv: overridden(proxy ? (0, compose_2.serviceEnv)(proxy) : [], opts.proxyEnv),
+    };
+}
+/** Pairs of `base` with those of `over` replacing the same keys (and added after). */
+function overridden(base, over) {
+    const keys = new Set(over.map(([k]) => k));
+    return [...base.filter(([k]) => !keys.has(k)), ...over];
+}
+/**
+ * Where the proxy service's config is on the host: a file or directory it mounts under
+ * /etc/nginx (or a Caddyfile), else its build context (the files its Dockerfile copies).
+ */
+function proxyConfigOf(svc) {
+    const mounted = (svc.volumes ?? []).find((v) => v.type === 'bind' && v.source && /^\/etc\/(nginx|caddy)(\/|$)/.test(v.target));
+    if (mounted?.source && fs.existsSync(mounted.source))
+        return mounted.source;
+    return svc.build?.context;
+}
+/** The network the app joins: the first of its own that a dependency shares, else its first. */
+function appNetwork(model, service, deps) {
+    const own = (0, compose_2.serviceNetworks)(model.services[service]);
+    const shared = own.find((n) => deps.some((d) => (0, compose_2.serviceNetworks)(model.services[d]).includes(n)));
+    return shared ?? own[0];
+}
+/**
+ * The app's file secrets as mounts; every secret the app or a dependency uses must have its
+ * file (compose would fail later, less clearly). Their contents are registered as secrets.
+ */
+function secretMounts(model, services, workspace, log) {
+    const file = (source) => {
+        const def = model.secrets?.[source];
+        if (!def?.file)
+            throw new options_1.UsageError(`compose secret '${source}' has no file: only file secrets are supported`);
+        if (!fs.existsSync(def.file))
+            throw new options_1.UsageError(`compose secret '${source}': the file ${rel(workspace, def.file)} does not exist`);
+        const value = fs.readFileSync(def.file, 'utf8').trim();
+        if (value)
+            log.secret(value);
+        return def.file;
+    };
+    const [app, ...deps] = services;
+    for (const d of deps)
+        for (const s of model.services[d].secrets ?? [])
+            file(s.source);
+    return (model.services[app].secrets ?? []).map((s) => {
+        const target = s.target ?? s.source;
+        return {
+            source: file(s.source),
+            target: target.startsWith('/') ? target : `/run/secrets/${target}`,
+        };
+    });
+}
+function readDockerfileOf(svc) {
+    if (!svc?.build)
+        return undefined;
+    try {
+        return fs.readFileSync(path.resolve(svc.build.context, svc.build.dockerfile ?? 'Dockerfile'), 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function rel(workspace, file) {
+    const r = path.relative(workspace, file);
+    return r.startsWith('..') ? file : r;
+}
+/** target.compose of the report. */
+function composeTarget(plan, workspace, started = []) {
+    const files = plan.files.map((f) => rel(workspace, f).split(path.sep).join('/'));
+    return { files, service: plan.service, dependencies: started };
+}
+
+
+/***/ }),
+
+/***/ 13911:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ComposeRuntime = void 0;
+/**
+ * The compose Runtime: the app service's image built like any app's, its depends_on services
+ * started by Compose itself (`up --wait`, healthchecks and conditions honoured) under the run's
+ * project name, then the app run as the docker kind runs it, on the project's network with its
+ * service name, compose environment and secrets. A dependency that never gets ready becomes a
+ * failed boot with its log tail. `down -v --remove-orphans` removes the project in all cases.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+const compose_1 = __nccwpck_require__(79734);
+const compose_model_file_1 = __nccwpck_require__(55725);
+const docker_runtime_1 = __nccwpck_require__(11809);
+const DEPENDENCY_LOG_LINES = 40;
+class ComposeRuntime extends docker_runtime_1.DockerRuntime {
+    plan;
+    kind = 'compose';
+    started = [];
+    compose;
+    modelFile;
+    failed;
+    constructor(docker, opts, runId, log, plan) {
+        super(docker, opts, runId, log);
+        this.plan = plan;
+        this.compose = new compose_1.Compose(log);
+    }
+    /** Starts the dependencies, one at a time in order, each with the boot timeout. */
+    async open() {
+        if (this.plan.dependencies.length === 0)
+            return super.open();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${this.runId}-compose-`));
+        this.modelFile = path.join(dir, 'compose.json');
+        const model = (0, compose_model_file_1.labelledModel)(this.plan, this.runId);
+        fs.writeFileSync(this.modelFile, JSON.stringify(model, null, 2), { mode: 0o600 });
+        const waitS = this.opts.bootTimeoutS;
+        for (const service of this.plan.dependencies) {
+            this.log.info(`Starting compose service ${service} (up --wait, up to ${waitS} s)`);
+            const res = await this.compose.up(this.modelFile, this.plan.project, [service], waitS);
+            this.started.push({ service, ms: res.ms, ok: res.exitCode === 0 });
+            if (res.exitCode === 0)
+                continue;
+            const error = lastLine(res.stderr) || `docker compose up exited ${res.exitCode}`;
+            const logs = await this.compose.logs(this.modelFile, this.plan.project, service, DEPENDENCY_LOG_LINES);
+            const logTail = logs.stdout.split('\n').filter((l) => l.trim() !== '');
+            this.failed = { service, error, logTail, ms: res.ms };
+            this.log.warning(`compose service ${service} did not become ready: ${error}`);
+            break;
+        }
+        this.networkName = this.plan.network;
+    }
+    placement() {
+        const entry = this.plan.entrypoint;
+        return {
+            aliases: this.plan.aliases,
+            mounts: this.plan.secretMounts,
+            ...(entry ? { entrypoint: entry[0] } : {}),
+        };
+    }
+    async start(spec) {
+        const f = this.failed;
+        if (!f)
+            return super.start(spec);
+        // The app is not started at all: it would only wait for (or crash without) its dependency.
+        const instance = {
+            name: `${this.plan.project}-${f.service}`,
+            startError: { exitCode: 1, message: [f.error] },
+        };
+        const boot = {
+            ready: false,
+            ms: f.ms,
+            logTail: f.logTail,
+            dependency: { service: f.service, error: f.error },
+        };
+        return { instance, boot };
+    }
+    /**
+     * The run's containers first (the app is on the project's network, which compose could not
+     * remove under it), then the project with its volumes.
+     */
+    async cleanup() {
+        await super.cleanup();
+        const res = await this.compose.down(this.plan.project, this.modelFile);
+        if (this.modelFile)
+            fs.rmSync(path.dirname(this.modelFile), { recursive: true, force: true });
+        if (res.exitCode !== 0)
+            throw new Error(`docker compose down failed: ${lastLine(res.stderr)}`);
+    }
+}
+exports.ComposeRuntime = ComposeRuntime;
+function lastLine(text) {
+    return (text
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .pop() ?? '');
+}
+
+
+/***/ }),
+
+/***/ 11809:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DockerRuntime = void 0;
-const stack_1 = __nccwpck_require__(58836);
-const app_host_1 = __nccwpck_require__(35974);
-const image_1 = __nccwpck_require__(38581);
-const readiness_1 = __nccwpck_require__(41036);
-const running_1 = __nccwpck_require__(77271);
+const stack_1 = __nccwpck_require__(86714);
+const app_host_1 = __nccwpck_require__(2720);
+const image_1 = __nccwpck_require__(69287);
+const readiness_1 = __nccwpck_require__(76994);
+const running_1 = __nccwpck_require__(8465);
+const stage_1 = __nccwpck_require__(50535);
 class DockerRuntime {
     docker;
     opts;
@@ -82593,16 +88766,23 @@ class DockerRuntime {
     async open() {
         this.networkName = await (0, stack_1.createRunNetwork)(this.docker, this.runId);
     }
+    /** The docker kind adds nothing. */
+    placement() {
+        return { aliases: [], mounts: [] };
+    }
     async start(spec) {
+        const placed = this.placement();
         const handle = await (0, stack_1.startApp)(this.docker, {
             runId: this.runId,
             image: this.imageRef,
             port: spec.port,
             env: spec.env,
             command: this.opts.command,
+            entrypoint: placed.entrypoint,
             network: this.networkName,
             alias: spec.proxyTarget ? app_host_1.APP_HOST : undefined,
-            mounts: spec.mounts,
+            moreAliases: placed.aliases,
+            mounts: [...spec.mounts, ...placed.mounts],
             role: spec.role,
         });
         const instance = { name: handle.name };
@@ -82633,8 +88813,16 @@ class DockerRuntime {
     remove(instance) {
         return (0, stack_1.removeApp)(this.docker, this.handle(instance));
     }
+    standUpProxy(opts, input) {
+        const { instance, ...rest } = input;
+        return (0, stage_1.standUpProxy)(this.docker, opts, {
+            ...rest,
+            network: this.network,
+            appContainer: instance.name,
+        });
+    }
     async cleanup() {
-        await (0, stack_1.removeRun)(this.runId, this.docker);
+        await (0, stack_1.removeRun)(this.runId, this.docker, { images: !this.opts.keepImage });
     }
     handle(instance) {
         const handle = this.handles.get(instance);
@@ -82648,7 +88836,7 @@ exports.DockerRuntime = DockerRuntime;
 
 /***/ }),
 
-/***/ 50384:
+/***/ 8982:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82658,7 +88846,7 @@ exports.readDockerfile = readDockerfile;
 exports.dockerfileSecrets = dockerfileSecrets;
 /** Reads the run's Dockerfile from the checkout: the one file read facts/dockerfile.ts needs. */
 const node_fs_1 = __nccwpck_require__(73024);
-const dockerfile_1 = __nccwpck_require__(31417);
+const dockerfile_1 = __nccwpck_require__(45307);
 function readText(absPath) {
     try {
         return (0, node_fs_1.readFileSync)(absPath, 'utf8');
@@ -82682,7 +88870,7 @@ function dockerfileSecrets(absPath) {
 
 /***/ }),
 
-/***/ 47044:
+/***/ 46182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82695,9 +88883,9 @@ exports.observeForwardedSpoof = observeForwardedSpoof;
  * the probe (when on) is asked the same way: what came back is judged by the check.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const forwarded_spoof_1 = __nccwpck_require__(59731);
-const proxy_requests_1 = __nccwpck_require__(89113);
-const probe_questions_1 = __nccwpck_require__(75922);
+const forwarded_spoof_1 = __nccwpck_require__(81945);
+const proxy_requests_1 = __nccwpck_require__(96579);
+const probe_questions_1 = __nccwpck_require__(22628);
 /** The forgeries and what came back; never throws for the app's answers. */
 async function observeForwardedSpoof(s) {
     // Not the run's secret token: the canaries are meant to be quoted in evidence.
@@ -82709,18 +88897,409 @@ async function observeForwardedSpoof(s) {
             ...(redirect ? [redirect.replace(/\/+$/, '')] : []),
         ]),
     ];
-    const exchanges = await (0, proxy_requests_1.spoofExchanges)(s.rt, { canaries, paths, signal: s.signal });
     const forgeries = Object.entries(canaries).map(([name, value]) => ({ [name]: value }));
-    const answers = s.probe
-        ? await (0, probe_questions_1.askThroughProxy)(s.rt, s.probe, forgeries, { envKey: s.envKey, signal: s.signal })
-        : [];
+    const o = { envKey: s.envKey, parallel: s.parallel, signal: s.signal };
+    const exchanges = await (0, proxy_requests_1.spoofExchanges)(s.rt, {
+        canaries,
+        paths,
+        parallel: s.parallel,
+        signal: s.signal,
+    });
+    const answers = s.probe ? await (0, probe_questions_1.askThroughProxy)(s.rt, s.probe, forgeries, o) : [];
     return { canaries, exchanges, answers };
 }
 
 
 /***/ }),
 
-/***/ 38581:
+/***/ 12397:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NOT_IN_HOST_MODE = void 0;
+exports.hostBootFailure = hostBootFailure;
+const NOT_APPLICABLE = {
+    unavailable: 'host mode: the app runs from its systemd unit, there is no Dockerfile',
+    skip: 'not-applicable',
+};
+/** Parts that do not exist in host mode (image.* and build.* are not applicable). */
+exports.NOT_IN_HOST_MODE = { dockerfile: NOT_APPLICABLE };
+/** The venv or pip failed (or the unit has no ExecStart=): boot.ready fails with that cause. */
+function hostBootFailure(build) {
+    const unavailable = {
+        unavailable: `the app could not be started: ${build.error ?? 'the virtualenv could not be made'}`,
+        blockedBy: 'boot.ready',
+    };
+    return {
+        boot: {
+            ready: false,
+            ms: build.durationMs,
+            exited: { exitCode: 1, afterMs: build.durationMs },
+            logTail: [...(build.error ? [build.error] : []), ...build.logTail],
+        },
+        processes: unavailable,
+        http: unavailable,
+        logs: unavailable,
+        shutdown: unavailable,
+        proxyConfig: unavailable,
+        proxy: unavailable,
+        probe: unavailable,
+        sessionCookies: unavailable,
+        secondBoot: unavailable,
+        forwardedSpoof: unavailable,
+        tls: unavailable,
+    };
+}
+
+
+/***/ }),
+
+/***/ 39611:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HostRuntime = void 0;
+/**
+ * The host Runtime (`runtime: host`): no Docker. The repository's systemd unit is read, a venv
+ * made under RUNNER_TEMP, and ExecStart= run as a child process in its own process group in the
+ * checkout, with the unit's environment plus what the run injects (SECRET_KEY, the probe).
+ * Processes come from /proc, logs from the child's output, shutdown is SIGTERM to the group.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const stack_1 = __nccwpck_require__(86714);
+const dockerfile_1 = __nccwpck_require__(45307);
+const secret_names_1 = __nccwpck_require__(60072);
+const systemd_1 = __nccwpck_require__(59734);
+const systemd_types_1 = __nccwpck_require__(42566);
+const child_1 = __nccwpck_require__(83094);
+const log_files_1 = __nccwpck_require__(64992);
+const command_1 = __nccwpck_require__(92333);
+const gunicorn_view_1 = __nccwpck_require__(28915);
+const ports_1 = __nccwpck_require__(38024);
+const proc_1 = __nccwpck_require__(18550);
+const registry_1 = __nccwpck_require__(93449);
+const unit_file_1 = __nccwpck_require__(34431);
+const venv_1 = __nccwpck_require__(5367);
+const app_probe_1 = __nccwpck_require__(73552);
+const nginx_host_stage_1 = __nccwpck_require__(30167);
+/** Lines kept of each log file the app writes. */
+const LOG_FILE_LINES = 200;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+class HostRuntime {
+    opts;
+    runId;
+    log;
+    kind = 'host';
+    /** The unit as read (its facts hold no secret values). */
+    read;
+    venv;
+    children = new Map();
+    proxies = [];
+    bindHost = '127.0.0.1';
+    constructor(opts, runId, log) {
+        this.opts = opts;
+        this.runId = runId;
+        this.log = log;
+        if (!opts.unitFile)
+            throw new Error('host mode needs a unit file');
+        this.read = (0, unit_file_1.readUnitFile)(opts.unitFile, opts.context, opts.workspace);
+        // Secret-looking values of the unit's environment never reach a log or the report.
+        for (const [k, v] of this.read.spec?.env ?? [])
+            if ((0, secret_names_1.looksSecret)(k, v.length, (0, dockerfile_1.isUrlWithCredentials)(v)))
+                log.secret(v);
+    }
+    get unit() {
+        return this.read.facts;
+    }
+    async prepare() {
+        const started = Date.now();
+        this.venv = await (0, venv_1.makeVenv)(this.runId, this.opts.context, this.log);
+        const spec = this.read.spec;
+        if (this.venv.ok && spec && this.unit.server === 'gunicorn')
+            await this.readGunicorn();
+        const ok = this.venv.ok && spec !== undefined;
+        const error = !spec
+            ? `${this.unit.path} has no usable ExecStart=`
+            : this.venv.ok
+                ? undefined
+                : this.venv.error;
+        return {
+            build: {
+                mode: 'built',
+                ok,
+                imageRef: `host:${this.unit.path}`,
+                durationMs: Date.now() - started,
+                logTail: this.venv.logTail,
+                ...(error ? { error } : {}),
+            },
+            image: systemd_types_1.NO_IMAGE_IN_HOST_MODE,
+            parsed: {
+                facts: {
+                    id: '',
+                    sizeBytes: 0,
+                    user: this.unit.user?.value ?? '',
+                    env: [],
+                    entrypoint: null,
+                    cmd: spec?.argv.slice(spec.serverIndex) ?? null,
+                    exposedPorts: [],
+                    workingDir: this.opts.context,
+                    historyVars: [],
+                },
+                env: new Map(spec?.env ?? []),
+            },
+        };
+    }
+    /** Gunicorn's own view of bind, timeout and logs, recorded in the unit facts. */
+    async readGunicorn() {
+        const spec = this.read.spec;
+        const venv = this.venv;
+        if (!spec || !venv)
+            return;
+        const args = spec.argv
+            .slice(spec.serverIndex + 1)
+            .map((w) => (0, command_1.inCheckout)(w, spec.workingDirectory, this.opts.context));
+        const view = await (0, gunicorn_view_1.gunicornView)(venv.python, args, {
+            cwd: this.opts.context,
+            env: Object.fromEntries(spec.env),
+            toRepo: (f) => this.toRepo(f),
+        });
+        if ('error' in view) {
+            this.unit.problems.push({ line: this.unit.execStart?.line ?? 1, message: view.error });
+            return;
+        }
+        const envLine = this.unit.environment.find((v) => v.name === 'GUNICORN_CMD_ARGS')?.line;
+        this.unit.bind = (0, systemd_1.gunicornBind)(this.unit, view, envLine);
+        this.unit.gunicorn = view;
+        const first = view.bind[0] ?? '';
+        const host = /^(\[[^\]]*\]|[^:]*):\d+$/.exec(first)?.[1];
+        if (host)
+            this.bindHost = host;
+    }
+    async open() {
+        // Nothing is shared between instances on the host.
+    }
+    async start(spec) {
+        const unit = this.read.spec;
+        const venv = this.venv;
+        if (!unit || !venv)
+            throw new Error('start before a good prepare');
+        const port = spec.role === 'app' && (await (0, ports_1.isFree)(spec.port)) && (await (0, ports_1.isFree)(spec.port, '0.0.0.0'))
+            ? spec.port
+            : await (0, ports_1.freePort)();
+        const cmd = (0, command_1.mapCommand)({
+            argv: unit.argv,
+            serverIndex: unit.serverIndex,
+            server: this.unit.server ?? 'other',
+            venvDir: venv.dir,
+            checkout: this.opts.context,
+            workingDirectory: unit.workingDirectory,
+            port,
+            bindHost: this.bindHost,
+        });
+        const env = this.childEnv(spec, venv);
+        const name = `fdc-${this.runId}-${spec.role}`;
+        this.log.info(`${name}: ${[cmd.file, ...cmd.args].join(' ')} (port ${port})`);
+        const child = new child_1.HostChild(this.runId, cmd.file, cmd.args, { cwd: this.opts.context, env });
+        const instance = { name, hostPort: port };
+        this.children.set(instance, child);
+        const boot = await this.waitReady(child, port, spec);
+        return { instance, boot };
+    }
+    /** What systemd gives a service (PATH, LANG) plus the unit's and the run's variables. */
+    childEnv(spec, venv) {
+        const env = {
+            PATH: `${venv.dir}/bin:/usr/local/bin:/usr/bin:/bin`,
+            LANG: 'C.UTF-8',
+            HOME: process.env.HOME ?? '/root',
+            VIRTUAL_ENV: venv.dir,
+            PYTHONUNBUFFERED: '1',
+        };
+        for (const [k, v] of this.read.spec?.env ?? [])
+            env[k] = v;
+        for (const [k, v] of spec.env) {
+            // The probe's directory is "mounted" where it already is.
+            let value = v;
+            for (const m of spec.mounts)
+                value = value.split(m.target).join(m.source);
+            env[k] = value;
+        }
+        return env;
+    }
+    async waitReady(child, port, spec) {
+        const deadline = child.started + spec.timeoutMs;
+        const probe = (0, app_probe_1.appProbe)(spec.protocol, { via: 'app', host: '127.0.0.1', port });
+        try {
+            for (;;) {
+                spec.signal?.throwIfAborted();
+                const exit = child.exit;
+                const ms = Date.now() - child.started;
+                if (exit)
+                    return {
+                        ready: false,
+                        ms,
+                        exited: { exitCode: exit.code, afterMs: exit.afterMs },
+                        logTail: child.merged.slice(-40),
+                    };
+                const ex = await probe.exchange({
+                    purpose: 'health',
+                    path: spec.healthPath,
+                    signal: spec.signal,
+                });
+                if (ex.response)
+                    return {
+                        ready: true,
+                        ms: Date.now() - child.started,
+                        logTail: child.merged.slice(-40),
+                        firstStatus: ex.response.status,
+                    };
+                if (Date.now() >= deadline)
+                    return { ready: false, ms, timedOut: true, logTail: child.merged.slice(-40) };
+                await sleep(200);
+            }
+        }
+        finally {
+            await probe.close();
+        }
+    }
+    async processes(instance) {
+        const child = this.child(instance);
+        if (child.pid === undefined)
+            return { unavailable: 'the server process did not start' };
+        const started = Date.now();
+        let rows = [];
+        let signature = '';
+        let lastChange = started;
+        // Gunicorn forks its workers one by one: wait until the table stops changing.
+        for (;;) {
+            rows = await (0, proc_1.groupProcesses)(child.pid);
+            const sig = rows.map((r) => r.pid).join(',');
+            if (sig !== signature) {
+                signature = sig;
+                lastChange = Date.now();
+            }
+            if (Date.now() - lastChange >= 500 || Date.now() - started >= 3000)
+                return rows;
+            await sleep(150);
+        }
+    }
+    async logs(instance) {
+        const child = this.child(instance);
+        const facts = {
+            stdout: [...child.stdout],
+            stderr: [...child.stderr],
+            truncated: child.truncated,
+        };
+        const pids = child.pid === undefined ? [] : (await (0, proc_1.groupProcesses)(child.pid)).map((p) => p.pid);
+        const exclude = [this.venv?.dir ?? '/nonexistent', '/usr/lib/'];
+        const access = this.unit.gunicorn?.accesslog;
+        const files = [];
+        for (const file of await (0, log_files_1.openLogFiles)(pids, exclude)) {
+            const source = access && access !== '-' && path.resolve(this.opts.context, access) === file
+                ? 'Gunicorn --access-logfile'
+                : 'a log file the app keeps open, such as a RotatingFileHandler';
+            const lines = await (0, log_files_1.tailLines)(file, LOG_FILE_LINES).catch(() => []);
+            files.push({ path: this.toRepo(file), source, lines });
+        }
+        if (files.length)
+            facts.files = files;
+        return facts;
+    }
+    /** A checkout path as the repository names it; other paths as they are. */
+    toRepo(file) {
+        const ws = this.opts.workspace;
+        return file.startsWith(`${ws}/`) ? file.slice(ws.length + 1) : file;
+    }
+    async stop(instance) {
+        const child = this.child(instance);
+        const started = Date.now();
+        child.signalGroup('SIGTERM');
+        const exit = await child.wait(stack_1.STOP_GRACE_S * 1000);
+        if (exit) {
+            await child.kill(); // workers that outlived the master
+            return { graceS: stack_1.STOP_GRACE_S, ms: Date.now() - started, exitCode: exit.code, killed: false };
+        }
+        await child.kill();
+        return { graceS: stack_1.STOP_GRACE_S, ms: Date.now() - started, exitCode: 137, killed: true };
+    }
+    async remove(instance) {
+        await this.child(instance).kill();
+    }
+    /** The runner's nginx in front of the instance (a Caddy kind adds its host variant here). */
+    async standUpProxy(opts, input) {
+        const { instance, ...rest } = input;
+        try {
+            const { process: proc, ...stage } = await (0, nginx_host_stage_1.standUpHostNginx)(opts, {
+                ...rest,
+                appHostPort: instance.hostPort ?? input.appPort,
+            });
+            if (proc)
+                this.proxies.push(proc);
+            return stage;
+        }
+        catch (err) {
+            const reason = `the proxy stage failed: ${err.message}`;
+            this.log.warning(reason);
+            return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
+        }
+    }
+    async cleanup() {
+        for (const child of [...this.proxies, ...this.children.values()])
+            await child.kill();
+        (0, registry_1.killRecorded)(this.runId);
+        if (this.venv)
+            fs.rmSync(this.venv.dir, { recursive: true, force: true });
+    }
+    child(instance) {
+        const c = this.children.get(instance);
+        if (c === undefined)
+            throw new Error(`${instance.name} was not started by this runtime`);
+        return c;
+    }
+}
+exports.HostRuntime = HostRuntime;
+
+
+/***/ }),
+
+/***/ 69287:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82728,7 +89307,7 @@ async function observeForwardedSpoof(s) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildImage = buildImage;
 exports.inspectImage = inspectImage;
-const parse_1 = __nccwpck_require__(66644);
+const parse_1 = __nccwpck_require__(95782);
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 /** Builds the image (log streamed to the logger) or resolves the existing `image`. */
 async function buildImage(docker, opts, runId, log) {
@@ -82760,6 +89339,8 @@ async function buildImage(docker, opts, runId, log) {
         runId,
         buildArgs: opts.buildArgs,
         target: opts.target,
+        cacheFrom: opts.cacheFrom,
+        cacheTo: opts.cacheTo,
         timeoutMs: BUILD_TIMEOUT_MS,
         onLine: (line) => log.info(line),
     });
@@ -82780,11 +89361,10 @@ async function buildImage(docker, opts, runId, log) {
 }
 /** Image config facts plus the variables its history shows; unavailable when inspect fails. */
 async function inspectImage(docker, ref) {
-    const inspect = await docker.imageInspect(ref);
+    const [inspect, history] = await Promise.all([docker.imageInspect(ref), docker.history(ref)]);
     if (inspect.exitCode !== 0)
         return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` };
     const parsed = (0, parse_1.parseImageInspect)(inspect.stdout);
-    const history = await docker.history(ref);
     // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
     if (history.exitCode === 0)
         parsed.facts.historyVars = (0, parse_1.parseHistory)(history.stdout, [...parsed.env.keys()]);
@@ -82797,7 +89377,7 @@ function lastLine(text) {
 
 /***/ }),
 
-/***/ 72332:
+/***/ 95106:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82811,17 +89391,18 @@ exports.observeLive = observeLive;
  * `unavailable` reason; collect.ts removes the containers afterwards.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const stack_1 = __nccwpck_require__(58836);
-const app_probe_1 = __nccwpck_require__(21650);
-const proxy_requests_1 = __nccwpck_require__(89113);
-const tls_1 = __nccwpck_require__(6428);
-const stage_1 = __nccwpck_require__(44701);
-const forwarded_spoof_1 = __nccwpck_require__(47044);
-const probe_questions_1 = __nccwpck_require__(75922);
-const running_1 = __nccwpck_require__(77271);
-const second_boot_1 = __nccwpck_require__(44163);
-const forged_1 = __nccwpck_require__(81234);
-const session_cookies_1 = __nccwpck_require__(12777);
+const stack_1 = __nccwpck_require__(86714);
+const app_probe_1 = __nccwpck_require__(73552);
+const proxy_requests_1 = __nccwpck_require__(96579);
+const tls_1 = __nccwpck_require__(2901);
+const app_exit_1 = __nccwpck_require__(48294);
+const forwarded_spoof_1 = __nccwpck_require__(46182);
+const probe_questions_1 = __nccwpck_require__(22628);
+const running_1 = __nccwpck_require__(8465);
+const second_boot_1 = __nccwpck_require__(40965);
+const timing_1 = __nccwpck_require__(12322);
+const forged_1 = __nccwpck_require__(2528);
+const session_cookies_1 = __nccwpck_require__(21507);
 const LOG_FLUSH_MS = 300;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function askApp(c, probe) {
@@ -82834,81 +89415,116 @@ async function askApp(c, probe) {
         await http.close();
     }
 }
-/** Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. */
+/**
+ * The routes `routes: auto` requests: the probe's list of the app's GET rules, recorded with how
+ * they were found in run.autoRoutes (and run.routes); `/` when the probe did not answer.
+ */
+function autoRoutes(obs, answer, opts) {
+    const found = answer?.autoRoutes;
+    if (found === undefined || found.found.length === 0) {
+        obs.run.autoRoutes = {
+            unavailable: !opts.introspect
+                ? 'introspect is off: the probe lists the routes'
+                : answer === undefined
+                    ? 'the introspection probe did not answer on the app port'
+                    : 'the app has no GET rule without required arguments',
+        };
+        return opts.routes;
+    }
+    obs.run.autoRoutes = found;
+    obs.run.routes = found.found.map((r) => r.path);
+    return obs.run.routes;
+}
+/** The app's exit when it died mid-run (container runs only: host mode has no container state). */
+function exitOf(c, http) {
+    const docker = c.runtime.docker;
+    return docker ? (0, app_exit_1.appExit)(docker, c.instance.name, http) : Promise.resolve(undefined);
+}
+/**
+ * Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. Three
+ * strands run at once from the app's first answer: the boot without SECRET_KEY, the process table
+ * then the app-port requests, and the proxy stand-up (it needs only the probe's static-folder
+ * hints, asked first). The proxy's requests follow, then the logs and the graceful stop.
+ */
 async function observeLive(obs, opts, c) {
     const { run } = obs;
+    const step = (0, timing_1.stepTimer)(c.log);
+    // routes: auto needs the probe's list of rules before any route is requested.
+    const early = opts.routesAuto && c.probe ? await step('probe for routes', askApp(c, c.probe)) : undefined;
+    const routes = opts.routesAuto ? autoRoutes(obs, early, opts) : opts.routes;
     // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
-    const second = (0, second_boot_1.secondBoot)(c.runtime, {
+    const second = step('second boot', (0, second_boot_1.secondBoot)(c.runtime, {
         port: run.port,
         env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
         mounts: c.probe?.mounts ?? [],
         timeoutMs: opts.bootTimeoutS * 1000,
         protocol: c.protocol,
-        routes: opts.routes,
+        routes,
         healthPath: opts.healthPath,
         probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
+        parallel: 2,
         log: c.log,
         signal: c.signal,
-    }).catch((err) => ({
+    })).catch((err) => ({
         unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
     }));
-    obs.processes = await c.runtime.processes(c.instance);
-    const appHttp = await (0, running_1.appExchanges)({
-        hostPort: c.hostPort,
-        healthPath: opts.healthPath,
-        routes: opts.routes,
-        protocol: c.protocol,
-        signal: c.signal,
+    // The process table settles before the app-port requests, as a fresh deployment's would.
+    const appSide = step('processes', c.runtime.processes(c.instance)).then(async (processes) => {
+        obs.processes = processes;
+        const parallel = (0, running_1.requestParallelism)(processes);
+        const http = await step('app-port requests', (0, running_1.appExchanges)({
+            hostPort: c.hostPort,
+            healthPath: opts.healthPath,
+            routes,
+            protocol: c.protocol,
+            parallel,
+            signal: c.signal,
+        }));
+        return { http, parallel };
     });
+    // Awaited below; until then a failure (an abort) must not count as unhandled.
+    appSide.catch(() => undefined);
     const answers = [];
-    const appAnswer = c.probe ? await askApp(c, c.probe) : undefined;
+    const appAnswer = early ?? (c.probe ? await step('probe on the app port', askApp(c, c.probe)) : undefined);
     if (appAnswer)
         answers.push(appAnswer);
-    const staged = await c.log.stage('Stand up the TLS proxy', () => (0, stage_1.standUpProxy)(c.runtime.docker, opts, {
+    const staged = await step('proxy stand-up', c.log.stage('Stand up the TLS proxy', () => c.runtime.standUpProxy(opts, {
         runId: c.runId,
-        network: c.runtime.network,
+        instance: c.instance,
         appPort: run.port,
-        appContainer: c.instance.name,
         staticFolderHint: appAnswer?.staticFolder ?? undefined,
         staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
         // Its own token, not the probe's: it names pages and a canary that evidence may quote.
         token: (0, node_crypto_1.randomBytes)(16).toString('hex'),
         log: c.log,
         tempDir: c.tempDir,
-    }));
+    })));
     obs.proxyConfig = staged.proxyConfig;
     obs.proxy = staged.proxy;
-    let proxyHttp = [];
-    let spoof;
-    if (staged.runtime) {
-        proxyHttp = await (0, proxy_requests_1.proxyExchanges)(staged.runtime, {
-            routes: opts.routes,
-            healthPath: opts.healthPath,
-            trailingSlashPaths: appAnswer?.trailingSlashRules,
-            signal: c.signal,
-        });
-        if (c.probe) {
-            const forgeries = [{}, { 'x-forwarded-for': forged_1.FORGED_CLIENT }];
-            const opts = { envKey: c.envKey, signal: c.signal };
-            answers.push(...(await (0, probe_questions_1.askThroughProxy)(staged.runtime, c.probe, forgeries, opts)));
-        }
-        spoof = await (0, forwarded_spoof_1.observeForwardedSpoof)({
-            rt: staged.runtime,
-            routes: opts.routes,
-            trailingSlashRules: appAnswer?.trailingSlashRules,
-            probe: c.probe,
-            envKey: c.envKey,
-            signal: c.signal,
-        });
+    const { http: appHttp, parallel } = await appSide;
+    const diedEarly = await exitOf(c, appHttp);
+    if (diedEarly) {
+        (0, app_exit_1.blockAfterExit)(obs, diedEarly, [...app_exit_1.NEEDS_RUNNING_APP, 'sessionCookies']);
+        obs.http = appHttp;
+        obs.logs = await c.runtime.logs(c.instance);
+        obs.secondBoot = await second;
+        return;
     }
-    obs.forwardedSpoof =
-        spoof ??
-            ('unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' });
-    obs.tls = staged.runtime
-        ? await (0, tls_1.tlsHandshakes)({ port: staged.runtime.httpsPort, servername: staged.runtime.serverName }, c.signal)
-        : 'unavailable' in staged.proxy
-            ? staged.proxy
-            : { unavailable: 'the proxy did not answer' };
+    const rt = staged.runtime;
+    const noProxy = 'unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' };
+    // TLS ends at the balancer stand-in (tls-termination: upstream): nothing of the repo's to judge.
+    const behindBalancer = !('unavailable' in staged.proxy) && (staged.proxy.hops ?? 1) > 1;
+    const [proxyHttp, proxyAnswers, spoof, tlsFacts] = rt
+        ? await step('proxy requests', throughProxy(rt, opts, c, { appAnswer, parallel, routes, handshakes: !behindBalancer }))
+        : [[], [], undefined, undefined];
+    answers.push(...proxyAnswers);
+    obs.forwardedSpoof = spoof ?? noProxy;
+    obs.tls = behindBalancer
+        ? {
+            unavailable: 'TLS ends at the load balancer in front of nginx (tls-termination: upstream): the repository configures no TLS',
+            skip: 'not-applicable',
+        }
+        : (tlsFacts ?? noProxy);
     // Probe exchanges stay out of obs.http: their bodies carry the key digest.
     obs.http = [...appHttp, ...proxyHttp];
     obs.probe = !opts.introspect
@@ -82922,19 +89538,69 @@ async function observeLive(obs, opts, c) {
         cookieName: appAnswer?.sessionCookie.name ?? 'session',
         injectedKey: c.envKey,
     });
-    // Servers write their access log after the response: give the last line time to land.
-    await sleep(LOG_FLUSH_MS);
-    obs.logs = await c.runtime.logs(c.instance);
+    const diedLate = await exitOf(c, obs.http);
+    if (diedLate)
+        (0, app_exit_1.blockAfterExit)(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown']);
+    // Servers write their access log after the response: give the last line time to land, and
+    // meanwhile take a proxy container down (nothing asks it anything any more).
+    const docker = c.runtime.docker;
+    await Promise.all([
+        sleep(LOG_FLUSH_MS),
+        rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined,
+    ]);
+    obs.logs = await step('logs', c.runtime.logs(c.instance));
     c.signal?.throwIfAborted();
+    if (diedLate) {
+        obs.secondBoot = await second;
+        return;
+    }
     c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
-    obs.shutdown = await c.runtime.stop(c.instance);
+    obs.shutdown = await step('graceful stop', c.runtime.stop(c.instance));
     obs.secondBoot = await second;
+}
+/**
+ * Through the running proxy: its black-box requests, the probe with and without a forged
+ * X-Forwarded-For and the forwarded-header forgeries, each batch `parallel` at a time (one when a
+ * limit_req burst is small) so the app never has more in flight; the TLS handshakes meanwhile
+ * (nginx answers those itself).
+ */
+async function throughProxy(rt, opts, c, o) {
+    const { routes } = o;
+    // Every request below, generously: a limit_req burst below it means one at a time.
+    const planned = 2 * routes.length + 40;
+    const parallel = (0, proxy_requests_1.proxyParallelism)(rt, o.parallel, planned);
+    const requests = async () => {
+        const http = await (0, proxy_requests_1.proxyExchanges)(rt, {
+            routes,
+            healthPath: opts.healthPath,
+            trailingSlashPaths: o.appAnswer?.trailingSlashRules,
+            parallel,
+            signal: c.signal,
+        });
+        const forgeries = [{}, { 'x-forwarded-for': forged_1.FORGED_CLIENT }];
+        const q = { envKey: c.envKey, parallel, signal: c.signal };
+        const answers = c.probe ? await (0, probe_questions_1.askThroughProxy)(rt, c.probe, forgeries, q) : [];
+        const spoof = await (0, forwarded_spoof_1.observeForwardedSpoof)({
+            rt,
+            routes,
+            trailingSlashRules: o.appAnswer?.trailingSlashRules,
+            probe: c.probe,
+            ...q,
+        });
+        return [http, answers, spoof];
+    };
+    const tlsTarget = { port: rt.httpsPort, servername: rt.serverName };
+    const [[http, answers, spoof], tlsFacts] = await Promise.all([
+        requests(),
+        o.handshakes ? (0, tls_1.tlsHandshakes)(tlsTarget, c.signal, 4) : undefined,
+    ]);
+    return [http, answers, spoof, tlsFacts];
 }
 
 
 /***/ }),
 
-/***/ 75922:
+/***/ 22628:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82942,8 +89608,9 @@ async function observeLive(obs, opts, c) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ask = ask;
 exports.askThroughProxy = askThroughProxy;
-const introspect_1 = __nccwpck_require__(70215);
-const proxy_requests_1 = __nccwpck_require__(89113);
+const introspect_1 = __nccwpck_require__(57793);
+const in_order_1 = __nccwpck_require__(17788);
+const proxy_requests_1 = __nccwpck_require__(96579);
 /** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
 async function ask(exchange, via, forged, probe, envKey) {
     const ex = await exchange;
@@ -82952,25 +89619,476 @@ async function ask(exchange, via, forged, probe, envKey) {
 }
 /** The probe asked through the proxy once per set of forged headers; answers in that order. */
 async function askThroughProxy(rt, probe, forgeries, o) {
-    const answers = [];
-    for (const forged of forgeries) {
+    const answers = await (0, in_order_1.mapInOrder)(forgeries, o.parallel ?? 1, (forged) => {
         const ex = (0, proxy_requests_1.proxyRequest)(rt, {
             purpose: 'probe',
             path: probe.path,
             headers: forged,
             signal: o.signal,
         });
-        const answer = await ask(ex, 'proxy', forged, probe, o.envKey);
-        if (answer)
-            answers.push(answer);
-    }
-    return answers;
+        return ask(ex, 'proxy', forged, probe, o.envKey);
+    });
+    return answers.filter((a) => a !== undefined);
 }
 
 
 /***/ }),
 
-/***/ 78931:
+/***/ 60779:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.startChain = startChain;
+/**
+ * tls-termination: upstream. The user's nginx runs as its config says (plain HTTP), and a second
+ * container from the proxy image, the balancer, ends TLS in front of it as a cloud load
+ * balancer does (src/proxy/balancer.ts). Every request of the checks enters at the balancer, so
+ * they judge the whole chain: nginx must pass the balancer's scheme on, ProxyFix must count two
+ * proxies.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const path = __importStar(__nccwpck_require__(76760));
+const balancer_1 = __nccwpck_require__(2354);
+const certs_1 = __nccwpck_require__(78513);
+const nginx_container_1 = __nccwpck_require__(41799);
+/**
+ * Starts the user's nginx on `plainPort`, then the balancer forwarding to it; the reason when
+ * either does not come up.
+ */
+async function startChain(docker, spec) {
+    const t0 = Date.now();
+    const nginx = await (0, nginx_container_1.startProxy)(docker, { ...spec, ports: [spec.plainPort], ready: 'http' });
+    if (!nginx.ok)
+        return { ok: false, reason: nginx.reason };
+    const balancer = await startBalancer(docker, spec, `${nginx.name}:${spec.plainPort}`);
+    if (!balancer.ok)
+        return { ok: false, reason: `the load balancer in front of nginx: ${balancer.reason}` };
+    const httpsPort = balancer.hostPorts.get(balancer_1.BALANCER_PORT);
+    return { ok: true, chain: { nginx: nginx.name, httpsPort, ms: Date.now() - t0 } };
+}
+async function startBalancer(docker, spec, upstream) {
+    const dir = path.join(spec.dir, 'balancer');
+    await node_fs_1.promises.mkdir(dir, { recursive: true, mode: 0o755 });
+    const site = path.join(dir, 'default.conf');
+    await node_fs_1.promises.writeFile(site, (0, balancer_1.balancerConfig)(upstream), { mode: 0o644 });
+    const cert = await (0, certs_1.makeCertificate)(spec.serverName, dir);
+    return (0, nginx_container_1.startProxy)(docker, {
+        runId: spec.runId,
+        image: spec.image,
+        network: spec.network,
+        hosts: [],
+        mounts: [
+            { source: site, target: balancer_1.BALANCER_SITE },
+            { source: cert.certFile, target: balancer_1.BALANCER_CERT },
+            { source: cert.keyFile, target: balancer_1.BALANCER_KEY },
+        ],
+        ports: [balancer_1.BALANCER_PORT],
+        serverName: spec.serverName,
+        timeoutMs: spec.timeoutMs,
+        role: 'balancer',
+    });
+}
+
+
+/***/ }),
+
+/***/ 66195:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.baseFacts = baseFacts;
+exports.planned = planned;
+function baseFacts(source, serverName, notes) {
+    return {
+        source: source.source === 'input' ? 'input' : 'detected',
+        path: source.path,
+        rewrites: [],
+        kept: [],
+        serverName,
+        certificatePaths: [],
+        certificateAdded: false,
+        staticDirs: [],
+        test: { ok: false },
+        notes,
+        kind: 'caddy',
+        tls: 'nginx',
+    };
+}
+/** Fills facts from the plan: what changed, and the lines for the report. */
+function planned(facts, plan, appPort) {
+    facts.rewrites = plan.rewrites;
+    facts.kept = plan.kept.map(({ line, value, reason }) => ({ line, address: value, reason }));
+    facts.notes.push(...plan.rewrites.map((r) => `Line ${r.line}: reverse_proxy ${r.before} points at the app container as ${r.after} (same port).`), ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`), ...plan.rewrites
+        .filter((r) => Number(/:(\d+)$/.exec(r.after)?.[1]) !== appPort)
+        .map((r) => `Line ${r.line}: ${r.after} keeps the Caddyfile's port, but the app listens on ${appPort}: requests through the proxy will fail.`), ...plan.notes);
+}
+
+
+/***/ }),
+
+/***/ 91144:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.caddyRunArgs = exports.caddyAdaptArgs = exports.CADDY_JSON_TARGET = exports.CADDYFILE_TARGET = void 0;
+exports.adaptCaddyfile = adaptCaddyfile;
+exports.startCaddy = startCaddy;
+const stack_1 = __nccwpck_require__(86714);
+const parse_1 = __nccwpck_require__(95782);
+const nginx_container_1 = __nccwpck_require__(41799);
+exports.CADDYFILE_TARGET = '/etc/caddy/Caddyfile';
+exports.CADDY_JSON_TARGET = '/etc/caddy/flask-deploy-check.json';
+/** Where Caddy's internal CA keeps its root (XDG_DATA_HOME=/data in Debian's and the official image). */
+const ROOT_CA = '/data/caddy/pki/authorities/local/root.crt';
+const ADAPT_TIMEOUT_MS = 30_000;
+/**
+ * The two Caddy commands of a run, whether Caddy runs in the proxy image or from a runner's
+ * packages (host mode): read a Caddyfile with Caddy's adapter, run the planned JSON.
+ */
+const caddyAdaptArgs = (caddyfile) => [
+    'adapt',
+    '--config',
+    caddyfile,
+    '--adapter',
+    'caddyfile',
+];
+exports.caddyAdaptArgs = caddyAdaptArgs;
+const caddyRunArgs = (json) => ['run', '--config', json];
+exports.caddyRunArgs = caddyRunArgs;
+/** `caddy adapt` of the Caddyfile mounted at CADDYFILE_TARGET: the JSON, or Caddy's error. */
+function adaptCaddyfile(docker, spec) {
+    return docker.runOnce({
+        name: (0, stack_1.containerName)(spec.runId, 'caddy-adapt'),
+        image: spec.image,
+        runId: spec.runId,
+        publish: [],
+        env: [],
+        network: spec.network,
+        mounts: spec.mounts,
+        entrypoint: 'caddy',
+        command: (0, exports.caddyAdaptArgs)(exports.CADDYFILE_TARGET),
+    }, ADAPT_TIMEOUT_MS);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Starts Caddy on the planned JSON; ready when the first port completes a TLS handshake. */
+async function startCaddy(docker, spec) {
+    const name = (0, stack_1.containerName)(spec.runId, 'proxy');
+    const started = Date.now();
+    const res = await docker.runDetached({
+        name,
+        image: spec.image,
+        runId: spec.runId,
+        publish: spec.ports.map((p) => `127.0.0.1::${p}`),
+        env: [],
+        memory: '256m',
+        pidsLimit: 256,
+        network: spec.network,
+        mounts: spec.mounts,
+        addHosts: spec.hosts,
+        entrypoint: 'caddy',
+        command: (0, exports.caddyRunArgs)(exports.CADDY_JSON_TARGET),
+    });
+    if (res.exitCode !== 0)
+        return {
+            ok: false,
+            name,
+            reason: `docker run failed: ${res.stderr.trim().split('\n').pop() ?? ''}`,
+        };
+    const hostPorts = new Map();
+    for (const p of spec.ports) {
+        const port = (0, parse_1.parseHostPort)((await docker.port(name, p)).stdout);
+        if (port !== undefined)
+            hostPorts.set(p, port);
+    }
+    const tlsPort = hostPorts.get(spec.ports[0]);
+    const deadline = started + spec.timeoutMs;
+    while (Date.now() < deadline) {
+        if (tlsPort !== undefined && (await (0, nginx_container_1.handshake)(tlsPort, spec.serverName, 1000))) {
+            const root = await docker.execIn(name, ['cat', ROOT_CA]);
+            const verified = root.exitCode === 0 && (await (0, nginx_container_1.handshake)(tlsPort, spec.serverName, 1000, root.stdout));
+            return { ok: true, name, hostPorts, ms: Date.now() - started, verified };
+        }
+        const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
+        if (!state.running) {
+            const tail = await logTail(docker, name);
+            return {
+                ok: false,
+                name,
+                reason: `Caddy exited with code ${state.exitCode}: ${tail.slice(-3).join(' | ')}`,
+            };
+        }
+        await sleep(150);
+    }
+    const tail = await logTail(docker, name);
+    return {
+        ok: false,
+        name,
+        reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
+    };
+}
+async function logTail(docker, name) {
+    const res = await docker.logs(name, 20);
+    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr)
+        .merged.slice(-20)
+        .map((l) => {
+        // Caddy logs JSON lines: the message is what a person reads.
+        try {
+            const j = JSON.parse(l);
+            return [j.msg, j.error].filter(Boolean).join(': ') || l;
+        }
+        catch {
+            return l;
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 19517:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_CADDY_IMAGE = void 0;
+exports.standUpCaddy = standUpCaddy;
+/**
+ * Standing the repository's Caddyfile up in front of the running app: `caddy adapt` (Caddy's own
+ * parser) for validity and the facts, the plan (caddy-plan.ts: upstreams at the app, internal
+ * CA certificates), the app's static files where file_server looks, then Caddy on the planned
+ * JSON, published on loopback. Config and app problems become facts or `{unavailable}`.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const path = __importStar(__nccwpck_require__(76760));
+const stack_1 = __nccwpck_require__(86714);
+const caddy_json_1 = __nccwpck_require__(60925);
+const caddy_facts_1 = __nccwpck_require__(35112);
+const caddy_plan_1 = __nccwpck_require__(97281);
+const options_1 = __nccwpck_require__(1279);
+const app_host_1 = __nccwpck_require__(2720);
+const caddy_config_facts_1 = __nccwpck_require__(66195);
+const caddy_container_1 = __nccwpck_require__(91144);
+const mounts_1 = __nccwpck_require__(47411);
+const nginx_container_1 = __nccwpck_require__(41799);
+const nginx_stage_1 = __nccwpck_require__(40230);
+const statics_1 = __nccwpck_require__(71254);
+const START_TIMEOUT_MS = 15_000;
+/** The proxy image when the workflow names none (the default one runs nginx). */
+exports.DEFAULT_CADDY_IMAGE = 'caddy:2.8';
+function caddyImage(opts) {
+    return opts.proxyImage && opts.proxyImage !== options_1.DEFAULT_PROXY_IMAGE
+        ? opts.proxyImage
+        : exports.DEFAULT_CADDY_IMAGE;
+}
+async function standUpCaddy(docker, opts, input, source) {
+    const { log } = input;
+    const image = caddyImage(opts);
+    const fallbackName = opts.serverName ?? input.serverNameHint ?? 'example.com';
+    const notes = [`Caddyfile: ${source.note}; run by Caddy (${image}).`];
+    const facts = (0, caddy_config_facts_1.baseFacts)(source, fallbackName, notes);
+    if (source.unusable) {
+        facts.test = { ok: false, message: source.unusable, file: source.path };
+        const reason = `the Caddyfile could not be used: ${source.unusable}`;
+        return {
+            proxyConfig: facts,
+            proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
+            timings: {},
+        };
+    }
+    const missing = await (0, nginx_container_1.ensureImage)(docker, image, log);
+    if (missing)
+        return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} };
+    const dir = path.join(input.tempDir, `proxy-${input.runId}`);
+    await node_fs_1.promises.rm(dir, { recursive: true, force: true });
+    await node_fs_1.promises.mkdir(dir, { recursive: true, mode: 0o755 });
+    const caddyfile = path.join(dir, 'Caddyfile');
+    await node_fs_1.promises.writeFile(caddyfile, source.text, { mode: 0o644 });
+    const spec = {
+        runId: input.runId,
+        image,
+        network: input.network,
+        mounts: [{ source: caddyfile, target: caddy_container_1.CADDYFILE_TARGET }],
+        hosts: [],
+    };
+    const t0 = Date.now();
+    const adapted = await (0, caddy_container_1.adaptCaddyfile)(docker, spec);
+    const timings = { testMs: Date.now() - t0 };
+    let config;
+    try {
+        config = adapted.exitCode === 0 ? JSON.parse(adapted.stdout) : undefined;
+    }
+    catch {
+        config = undefined;
+    }
+    if (config === undefined) {
+        const err = (0, caddy_json_1.parseAdaptError)(adapted.stderr) ?? {
+            message: `caddy adapt exited with ${adapted.exitCode}`,
+        };
+        facts.test = {
+            ok: false,
+            message: err.message,
+            file: source.path,
+            ...(err.line ? { line: err.line } : {}),
+        };
+        const where = err.line ? ` (${source.path}:${err.line})` : '';
+        log.info(`caddy adapt rejected ${source.path}: ${err.message}${where}`);
+        return {
+            proxyConfig: facts,
+            proxy: {
+                unavailable: `Caddy rejected the Caddyfile: ${err.message}${where}`,
+                blockedBy: 'proxy.config-valid',
+            },
+            timings,
+        };
+    }
+    facts.test = { ok: true };
+    const model = (0, caddy_facts_1.caddyConfigFacts)(config, source.text, source.path);
+    facts.facts = model;
+    const lineOf = (dial) => (0, caddy_facts_1.dialLine)(model, dial);
+    const plan = (0, caddy_plan_1.planCaddy)(config, model, { appHost: app_host_1.APP_HOST, lineOf });
+    const serverName = opts.serverName ?? plan.serverName ?? fallbackName;
+    facts.serverName = serverName;
+    (0, caddy_config_facts_1.planned)(facts, plan, input.appPort);
+    log.info(`caddy adapt accepted ${source.path} (${timings.testMs} ms)`);
+    if (plan.sslPort === undefined) {
+        const reason = `no site in ${source.path} serves HTTPS: there is no TLS proxy to check`;
+        return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
+    }
+    const jsonFile = path.join(dir, 'caddy.json');
+    await node_fs_1.promises.writeFile(jsonFile, plan.json, { mode: 0o644 });
+    const mounts = [{ source: jsonFile, target: caddy_container_1.CADDY_JSON_TARGET }];
+    const statics = await (0, statics_1.fillStatics)(docker, plan.statics, {
+        appContainer: input.appContainer,
+        staticFolderHint: input.staticFolderHint,
+        context: opts.context,
+        tempDir: dir,
+    });
+    for (const s of statics) {
+        mounts.push({ source: s.hostDir, target: s.target.dir });
+        notes.push(`${s.target.dir} (${s.target.location}) was filled with ${s.files.length} file(s) from the ${s.source}.`);
+    }
+    facts.staticDirs = statics.map((s) => ({
+        location: s.target.location,
+        alias: s.target.kind === 'alias' ? s.target.value : s.target.dir,
+        source: s.source,
+        files: s.files.length,
+    }));
+    const { canaryText, traversalPaths } = await (0, mounts_1.placeCanaries)(statics, dir, input.token, mounts);
+    const hosts = await (0, nginx_stage_1.serviceHostEntries)(docker, plan.serviceHosts, input, notes);
+    const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
+    const started = await (0, caddy_container_1.startCaddy)(docker, {
+        ...spec,
+        mounts: (0, mounts_1.unique)(mounts),
+        hosts,
+        ports,
+        serverName,
+        timeoutMs: START_TIMEOUT_MS,
+    });
+    if (!started.ok)
+        return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
+    timings.startMs = started.ms;
+    notes.push(started.verified
+        ? `The certificate for ${serverName} verifies against Caddy's internal root CA.`
+        : `The certificate for ${serverName} did not verify against Caddy's internal root CA.`);
+    const httpsPort = started.hostPorts.get(plan.sslPort);
+    const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
+    const gateway = await (0, stack_1.networkGateway)(docker, input.network);
+    log.info(`Caddy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
+    const proxy = { httpsPort, clientAddress: gateway ?? '' };
+    if (httpPort !== undefined)
+        proxy.httpPort = httpPort;
+    const runtime = {
+        container: started.name,
+        httpsPort,
+        ...(httpPort !== undefined ? { httpPort } : {}),
+        serverName,
+        token: input.token,
+        staticSample: (0, mounts_1.staticSample)(statics) ?? (await (0, nginx_stage_1.appStaticSample)(docker, input, opts)),
+        traversalPaths,
+        canaryText,
+        rateLimited: false,
+        retryAfterMs: 1000,
+    };
+    return { proxyConfig: facts, proxy, runtime, timings };
+}
+
+
+/***/ }),
+
+/***/ 59313:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82979,7 +90097,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.configNotes = configNotes;
 exports.initialFacts = initialFacts;
 exports.readTest = readTest;
-const nginx_config_1 = __nccwpck_require__(37026);
+exports.rejectedStage = rejectedStage;
+const nginx_config_1 = __nccwpck_require__(39176);
 /**
  * The first report lines: the config used and how its upstreams reach the app, with a warning
  * when a rewritten upstream keeps a port the app does not listen on (the proxy will answer 502).
@@ -82994,6 +90113,9 @@ function configNotes(found, plan, appPort) {
         found
             ? `nginx config: ${found.note}, mounted as ${plan.target}${mounted}.`
             : "No nginx config in the repository: the reference proxy (the deployment chapter's example: TLS, forwarded headers, /static/) is used.",
+        ...(found?.includes.notes ?? []),
+        ...(found?.includes.undefinedVars ?? []).map((u) => `${u.path}: template variable(s) ${u.names.map((n) => `\${${n}}`).join(', ')} not set in proxy-env: left as written, as the official image's envsubst leaves them.`),
+        ...plan.tlsAdded.map((a) => `${a.path} line ${a.line}: the server listens without TLS; \`${a.listen}\` and a throw-away certificate were added, as certbot --nginx does.`),
         ...plan.rewrites.map((r) => `Line ${r.line}: ${r.before} points at the app container as ${r.after} (same port).`),
         ...plan.kept.map((k) => `Line ${k.line}: upstream ${k.value} left as written (${k.reason}).`),
         ...otherPort.map((r) => `Line ${r.line}: ${r.after} keeps the config's port, but the app listens on ${appPort}: requests through the proxy will fail.`),
@@ -83016,9 +90138,19 @@ function initialFacts(found, plan, serverName, statics, notes) {
         })),
         test: { ok: false },
         notes,
+        kind: found ? 'nginx' : 'reference',
+        tls: plan.tls,
     };
     if (found)
         facts.path = found.path;
+    if (plan.tlsAdded.length)
+        facts.tlsAdded = plan.tlsAdded.map((a) => ({ file: a.path, line: a.line, listen: a.listen }));
+    if (found?.includes.files.length)
+        facts.included = found.includes.files.map((f) => ({ path: f.path, target: f.target }));
+    if (found?.includes.standIns.length)
+        facts.standIns = found.includes.standIns.map((s) => s.target);
+    if (found?.includes.undefinedVars.length)
+        facts.undefinedVars = found.includes.undefinedVars;
     return facts;
 }
 /**
@@ -83052,32 +90184,52 @@ function mapFiles(ds, map) {
         ...(d.block ? { block: mapFiles(d.block, map) } : {}),
     }));
 }
+/** The stage when nginx refused the config: proxy.config-valid fails, and blocks what needs the proxy. */
+function rejectedStage(facts, rejected, timings) {
+    return {
+        proxyConfig: facts,
+        proxy: {
+            unavailable: `nginx rejected the configuration: ${rejected}`,
+            blockedBy: 'proxy.config-valid',
+        },
+        timings,
+    };
+}
 
 
 /***/ }),
 
-/***/ 62012:
+/***/ 30058:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PROXY_KINDS = exports.REFERENCE = exports.NGINX = void 0;
+exports.PROXY_KINDS = exports.CADDY = exports.REFERENCE = exports.NGINX = void 0;
 exports.selectProxy = selectProxy;
 /**
  * The kinds in the order they claim a run: the repository's nginx config (the input, or one
  * found in the repo), else the reference config (the deployment chapter's example). Both run
- * in nginx; a Caddy kind joins this list, not the stage.
+ * in nginx; the Caddy kind (caddy-stage.ts) runs the repository's Caddyfile.
  */
-const discover_1 = __nccwpck_require__(57489);
-const plan_1 = __nccwpck_require__(91725);
-const reference_1 = __nccwpck_require__(23193);
-const app_host_1 = __nccwpck_require__(35974);
-const nginx_stage_1 = __nccwpck_require__(42688);
+const caddy_discover_1 = __nccwpck_require__(72469);
+const discover_1 = __nccwpck_require__(20023);
+const plan_1 = __nccwpck_require__(20411);
+const reference_1 = __nccwpck_require__(75187);
+const app_host_1 = __nccwpck_require__(2720);
+const caddy_stage_1 = __nccwpck_require__(19517);
+const nginx_stage_1 = __nccwpck_require__(40230);
 exports.NGINX = {
     kind: 'nginx',
     find: (opts) => (0, discover_1.discoverNginxConfig)(opts),
-    plan: (found) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, found.path),
+    plan: (found, _input, opts) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, found.path, {
+        addTls: opts.tlsTermination !== 'upstream',
+        included: (found.includes?.files ?? []).map(({ path, target, text }) => ({
+            path,
+            target,
+            text,
+        })),
+    }),
     standUp: nginx_stage_1.standUpNginx,
 };
 exports.REFERENCE = {
@@ -83092,7 +90244,23 @@ exports.REFERENCE = {
     plan: (found) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, plan_1.SITE_TARGET),
     standUp: nginx_stage_1.standUpNginx,
 };
-exports.PROXY_KINDS = [exports.NGINX, exports.REFERENCE];
+/**
+ * The repository's Caddyfile: the caddy-config input claims the run before any nginx config;
+ * one found in the repository only when no nginx config is (nginx-config auto, none found).
+ * Its plan needs Caddy's own reading of the file, so it is made in the stage.
+ */
+exports.CADDY = {
+    kind: 'caddy',
+    find: (opts) => {
+        const caddyConfig = opts.caddyConfig ?? 'auto';
+        if (caddyConfig === 'auto' && (opts.nginxConfig !== 'auto' || (0, discover_1.discoverNginxConfig)(opts)))
+            return undefined;
+        return (0, caddy_discover_1.discoverCaddyfile)({ ...opts, caddyConfig });
+    },
+    plan: () => undefined,
+    standUp: (docker, opts, input, found) => (0, caddy_stage_1.standUpCaddy)(docker, opts, input, found),
+};
+exports.PROXY_KINDS = [exports.CADDY, exports.NGINX, exports.REFERENCE];
 /** The first kind that finds a config for the run, with what it found. */
 function selectProxy(opts, input, kinds = exports.PROXY_KINDS) {
     for (const kind of kinds) {
@@ -83106,7 +90274,7 @@ function selectProxy(opts, input, kinds = exports.PROXY_KINDS) {
 
 /***/ }),
 
-/***/ 52897:
+/***/ 47411:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83146,6 +90314,8 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.prepareMounts = prepareMounts;
+exports.placeCanaries = placeCanaries;
+exports.unique = unique;
 exports.staticSample = staticSample;
 /**
  * The files the proxy container gets, written to a private temp dir and bind-mounted
@@ -83154,9 +90324,9 @@ exports.staticSample = staticSample;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const certs_1 = __nccwpck_require__(89031);
-const plan_1 = __nccwpck_require__(91725);
-const statics_1 = __nccwpck_require__(27776);
+const certs_1 = __nccwpck_require__(78513);
+const plan_1 = __nccwpck_require__(20411);
+const statics_1 = __nccwpck_require__(71254);
 /** Writes every file the plan needs under input.dir and returns the mounts. */
 async function prepareMounts(docker, plan, input) {
     const { dir } = input;
@@ -83166,8 +90336,31 @@ async function prepareMounts(docker, plan, input) {
     const configFile = path.join(dir, 'nginx.conf');
     await node_fs_1.promises.writeFile(configFile, plan.text, { mode: 0o644 });
     const mounts = [{ source: configFile, target: plan.target }];
+    for (const [i, f] of plan.included.entries()) {
+        const file = path.join(dir, `included-${i}.conf`);
+        await node_fs_1.promises.writeFile(file, f.text, { mode: 0o644 });
+        mounts.push({ source: file, target: f.target });
+    }
+    if (plan.included.some((f) => f.target.startsWith('/etc/nginx/conf.d/')) &&
+        !plan.included.some((f) => f.target === plan_1.SITE_TARGET)) {
+        // Deployments that ship their own conf.d replace the image's default site.
+        const blank = path.join(dir, 'blank-default.conf');
+        await node_fs_1.promises.writeFile(blank, '# left out by flask-deploy-check: the repository ships conf.d\n', {
+            mode: 0o644,
+        });
+        mounts.push({ source: blank, target: plan_1.SITE_TARGET });
+        notes.push(`The image's ${plan_1.SITE_TARGET} is left out: the repository ships its own conf.d files.`);
+    }
     const cert = await (0, certs_1.makeCertificate)(input.serverName, path.join(dir, 'tls'));
     const pem = { cert: cert.certFile, key: cert.keyFile, bundle: cert.bundleFile };
+    for (const [i, s] of (input.standIns ?? []).entries()) {
+        let source = s.content === 'cert' ? cert.certFile : s.content === 'key' ? cert.keyFile : '';
+        if (!source) {
+            source = path.join(dir, `stand-in-${i}`);
+            await node_fs_1.promises.writeFile(source, s.content, { mode: 0o644 });
+        }
+        mounts.push({ source, target: s.target });
+    }
     for (const c of plan.certPaths)
         mounts.push({ source: pem[c.content], target: c.path });
     if (plan.certPaths.length)
@@ -83196,8 +90389,16 @@ async function prepareMounts(docker, plan, input) {
             ? `${s.target.dir} (location ${s.target.location}) was filled with ${s.files.length} file(s) from the ${s.source}.`
             : `${s.target.dir} (location ${s.target.location}) is empty: no static files were found in the app container or the build context.`);
     }
-    const canaryText = `flask-deploy-check canary ${input.token}\n`;
-    const canaryName = `fdc-canary-${input.token}.txt`;
+    const { canaryText, traversalPaths } = await placeCanaries(statics, dir, input.token, mounts);
+    return { mounts: unique(mounts), statics, traversalPaths, canaryText, notes };
+}
+/**
+ * A canary file next to each alias folder (mounted into `mounts`): a request path that reaches
+ * it proves alias traversal. Returns those paths and the text the canary holds.
+ */
+async function placeCanaries(statics, dir, token, mounts) {
+    const canaryText = `flask-deploy-check canary ${token}\n`;
+    const canaryName = `fdc-canary-${token}.txt`;
     const canaryFile = path.join(dir, canaryName);
     await node_fs_1.promises.writeFile(canaryFile, canaryText, { mode: 0o644 });
     const traversalPaths = [];
@@ -83211,7 +90412,12 @@ async function prepareMounts(docker, plan, input) {
         parents.add(parent);
         traversalPaths.push(`${s.target.location.replace(/\/+$/, '')}../${canaryName}`);
     }
-    return { mounts, statics, traversalPaths, canaryText, notes };
+    return { canaryText, traversalPaths };
+}
+/** One mount per target (docker refuses two): the first, i.e. the config's own files, wins. */
+function unique(mounts) {
+    const seen = new Set();
+    return mounts.filter((m) => !seen.has(m.target) && seen.add(m.target));
 }
 /** The URL path of one real file nginx should serve, from the first filled static directory. */
 function staticSample(statics) {
@@ -83225,7 +90431,7 @@ function staticSample(statics) {
 
 /***/ }),
 
-/***/ 4629:
+/***/ 41799:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83273,10 +90479,11 @@ exports.handshake = handshake;
  * throw-away `nginx -T` that tests the mounted config and prints the effective one, and the
  * proxy itself, published on loopback and waited for until it completes a TLS handshake.
  */
+const net = __importStar(__nccwpck_require__(77030));
 const tls = __importStar(__nccwpck_require__(41692));
-const stack_1 = __nccwpck_require__(58836);
-const nginx_config_1 = __nccwpck_require__(37026);
-const parse_1 = __nccwpck_require__(66644);
+const stack_1 = __nccwpck_require__(86714);
+const nginx_config_1 = __nccwpck_require__(39176);
+const parse_1 = __nccwpck_require__(95782);
 const TEST_TIMEOUT_MS = 30_000;
 const LOG_TAIL = 20;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -83316,7 +90523,8 @@ function testConfig(docker, spec) {
  * exits is reported at once with nginx's error from its log.
  */
 async function startProxy(docker, spec) {
-    const name = (0, stack_1.containerName)(spec.runId, 'proxy');
+    const name = (0, stack_1.containerName)(spec.runId, spec.role ?? 'proxy');
+    const up = spec.ready === 'http' ? answers : handshake;
     const started = Date.now();
     const res = await docker.runDetached({
         name,
@@ -83339,10 +90547,10 @@ async function startProxy(docker, spec) {
         if (port !== undefined)
             hostPorts.set(p, port);
     }
-    const tlsPort = hostPorts.get(spec.ports[0]);
+    const firstPort = hostPorts.get(spec.ports[0]);
     const deadline = started + spec.timeoutMs;
     while (Date.now() < deadline) {
-        if (tlsPort !== undefined && (await handshake(tlsPort, spec.serverName, 1000)))
+        if (firstPort !== undefined && (await up(firstPort, spec.serverName, 1000)))
             return { ok: true, name, hostPorts, ms: Date.now() - started };
         const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
         if (!state.running) {
@@ -83353,25 +90561,47 @@ async function startProxy(docker, spec) {
                 : tail.slice(-3).join(' | ');
             return { ok: false, name, reason: `the proxy exited with code ${state.exitCode}: ${why}` };
         }
-        await sleep(100);
+        await sleep(50);
     }
     const tail = await logTail(docker, name);
     return {
         ok: false,
         name,
-        reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
+        reason: `no ${spec.ready === 'http' ? 'HTTP answer' : 'TLS handshake'} on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
     };
 }
-/** One TLS handshake with SNI; true when it completes (the certificate is not checked). */
-function handshake(port, servername, timeoutMs) {
+/**
+ * One TLS handshake with SNI; true when it completes (the certificate is not checked, unless
+ * `ca` is given: then only a chain that verifies for servername counts).
+ */
+function handshake(port, servername, timeoutMs, ca) {
     return new Promise((resolve) => {
-        const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
+        const trust = ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false };
+        const socket = tls.connect({ host: '127.0.0.1', port, servername, ...trust });
         const done = (ok) => {
             socket.destroy();
             resolve(ok);
         };
         socket.setTimeout(timeoutMs, () => done(false));
         socket.once('secureConnect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+/**
+ * One plain HTTP request for servername; true when any byte comes back. A connection alone
+ * proves nothing: Docker's port proxy accepts it before anything listens in the container.
+ */
+function answers(port, servername, timeoutMs) {
+    return new Promise((resolve) => {
+        const socket = net.connect({ host: '127.0.0.1', port });
+        const done = (ok) => {
+            socket.destroy();
+            resolve(ok);
+        };
+        socket.setTimeout(timeoutMs, () => done(false));
+        socket.once('connect', () => socket.write(`HEAD / HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`));
+        socket.once('data', () => done(true));
+        socket.once('end', () => done(false));
         socket.once('error', () => done(false));
     });
 }
@@ -83390,7 +90620,239 @@ function lastLine(text) {
 
 /***/ }),
 
-/***/ 42688:
+/***/ 30167:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.standUpHostNginx = standUpHostNginx;
+/**
+ * Host mode's proxy: the repository's nginx config (or the reference one) run by the runner's
+ * own nginx in front of the app's child process, as on the server the unit is written for.
+ * The same plan, certificate, stand-ins, static files and `nginx -T` facts as the docker stage;
+ * upstreams point at 127.0.0.1 and the app's port, listens at loopback ports the run chose.
+ * Another proxy kind (Caddy) joins HOST_PROXIES with its own host stand-up.
+ */
+const node_fs_1 = __nccwpck_require__(73024);
+const path = __importStar(__nccwpck_require__(76760));
+const nginx_1 = __nccwpck_require__(89832);
+const ports_1 = __nccwpck_require__(38024);
+const listen_1 = __nccwpck_require__(44927);
+const plan_1 = __nccwpck_require__(20411);
+const reference_1 = __nccwpck_require__(75187);
+const config_facts_1 = __nccwpck_require__(59313);
+const kinds_1 = __nccwpck_require__(30058);
+const mounts_1 = __nccwpck_require__(47411);
+const nginx_container_1 = __nccwpck_require__(41799);
+const START_TIMEOUT_MS = 10_000;
+const LOOPBACK = '127.0.0.1';
+/**
+ * Static files come from the checkout, not a container: the one Docker call fillStatics makes
+ * (`docker cp CONTAINER:SRC DEST`) is answered by copying SRC on the host.
+ */
+const LOCAL_FILES = {
+    cp: async (_container, src, dest) => {
+        const from = src.replace(/\/\.$/, '');
+        try {
+            await node_fs_1.promises.cp(from, dest, { recursive: true, dereference: true });
+            return { exitCode: 0, stdout: '', stderr: '', ms: 0, timedOut: false, truncated: false };
+        }
+        catch (err) {
+            const stderr = err.message;
+            return { exitCode: 1, stdout: '', stderr, ms: 0, timedOut: false, truncated: false };
+        }
+    },
+};
+function source(opts, input) {
+    const found = kinds_1.NGINX.find(opts, { ...input, network: '', appContainer: '' });
+    if (found)
+        return found;
+    const name = opts.serverName ?? input.serverNameHint ?? 'example.com';
+    return {
+        source: 'reference',
+        file: '',
+        path: 'the reference config',
+        text: (0, reference_1.referenceConfig)(name, LOOPBACK, input.appHostPort),
+        note: 'the reference config',
+    };
+}
+/** The plan with upstreams at the app's loopback port and listens at the run's ports. */
+async function hostPlan(found, opts, input) {
+    const plan = found.source === 'reference'
+        ? (0, plan_1.planProxy)(found.text, LOOPBACK, plan_1.SITE_TARGET)
+        : (0, plan_1.planProxy)(found.text, LOOPBACK, found.path, {
+            addTls: opts.tlsTermination !== 'upstream',
+            included: (found.includes?.files ?? []).map(({ path, target, text }) => ({
+                path,
+                target,
+                text,
+            })),
+        });
+    const ports = new Map();
+    if (plan.parseError)
+        return { plan, ports };
+    const files = [{ path: found.path, text: plan.text }, ...plan.included];
+    for (const f of files)
+        for (const p of (0, listen_1.listenPorts)(f.text, f.path))
+            ports.set(p, 0);
+    for (const p of ports.keys())
+        ports.set(p, await (0, ports_1.freePort)());
+    // The unit's port may have been taken: the app then listens on another loopback port.
+    const appPort = (t) => input.appPort === input.appHostPort
+        ? t
+        : t.split(`${LOOPBACK}:${input.appPort}`).join(`${LOOPBACK}:${input.appHostPort}`);
+    plan.text = appPort((0, listen_1.moveListens)(plan.text, ports, found.path).text);
+    plan.included = plan.included.map((f) => ({
+        ...f,
+        text: appPort((0, listen_1.moveListens)(f.text, ports, f.path).text),
+    }));
+    return { plan, ports };
+}
+/** Stands nginx up on the host in front of the app; failures become facts or `unavailable`. */
+async function standUpHostNginx(opts, input) {
+    const { log } = input;
+    const nginx = (0, nginx_1.nginxBinary)();
+    if (!nginx) {
+        const reason = 'host mode needs nginx on the runner (apt-get install nginx): none is installed';
+        return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
+    }
+    if (process.getuid?.() !== 0) {
+        const reason = "host mode's nginx runs in a private mount namespace, which needs root: run the job as root (a container job, a self-hosted runner)";
+        return { proxyConfig: { unavailable: reason }, proxy: { unavailable: reason }, timings: {} };
+    }
+    const src = source(opts, input);
+    const found = src.source === 'reference'
+        ? undefined
+        : {
+            ...src,
+            source: src.source,
+            includes: src.includes ?? { files: [], standIns: [], undefinedVars: [], notes: [] },
+            others: src.others ?? [],
+        };
+    const { plan, ports } = await hostPlan(src, opts, input);
+    const serverName = opts.serverName ?? plan.serverName ?? input.serverNameHint ?? 'example.com';
+    const display = found ? found.path : 'the reference config';
+    const notes = (0, config_facts_1.configNotes)(found, plan, input.appPort);
+    const dir = path.join(input.tempDir, `proxy-${input.runId}`);
+    await node_fs_1.promises.rm(dir, { recursive: true, force: true });
+    const prepared = await (0, mounts_1.prepareMounts)(LOCAL_FILES, plan, {
+        dir,
+        serverName,
+        token: input.token,
+        appContainer: '',
+        staticFolderHint: input.staticFolderHint,
+        context: opts.context,
+        standIns: found?.includes.standIns,
+    });
+    notes.push(...prepared.notes);
+    notes.push(`nginx runs on the runner (${nginx}), its listen ports moved to loopback: ${[...ports].map(([a, b]) => `${a} -> ${LOOPBACK}:${b}`).join(', ')}.`);
+    const toRepo = (file) => found && file === plan.target
+        ? found.path
+        : (plan.included.find((f) => f.target === file)?.path ?? file);
+    const facts = (0, config_facts_1.initialFacts)(found, plan, serverName, prepared.statics, notes);
+    const users = [...plan.text.matchAll(/^\s*user\s+([A-Za-z_][\w-]*)/gm)].map((m) => m[1]);
+    const work = path.join(dir, 'ns');
+    const { script, skipped } = (0, nginx_1.namespaceScript)(prepared.mounts, { work, users });
+    for (const s of skipped)
+        notes.push(`${s} could not be placed for the host's nginx.`);
+    const tested = await (0, nginx_1.testHostNginx)(script, nginx, work);
+    const timings = { testMs: tested.ms };
+    // The checks judge the listens as written (443, 80), not the loopback ports they moved to.
+    const rejected = (0, config_facts_1.readTest)(facts, { ...tested, stdout: listensAsWritten(tested.stdout, ports) }, toRepo);
+    if (rejected) {
+        log.info(`nginx rejected ${display}: ${rejected}`);
+        return (0, config_facts_1.rejectedStage)(facts, rejected, timings);
+    }
+    log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
+    const sslPort = plan.sslPort === undefined ? undefined : ports.get(plan.sslPort);
+    if (plan.parseError || sslPort === undefined) {
+        const reason = plan.parseError
+            ? `the config could not be read: ${plan.parseError}`
+            : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
+        return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
+    }
+    const started = Date.now();
+    const child = (0, nginx_1.startHostNginx)(input.runId, script, nginx, work);
+    const httpPort = plan.plainPort === undefined ? undefined : ports.get(plan.plainPort);
+    while (Date.now() - started < START_TIMEOUT_MS) {
+        if (await (0, nginx_container_1.handshake)(sslPort, serverName, 1000)) {
+            timings.startMs = Date.now() - started;
+            log.info(`nginx answers TLS for ${serverName} on ${LOOPBACK}:${sslPort} after ${timings.startMs} ms`);
+            const proxy = { httpsPort: sslPort, clientAddress: LOOPBACK };
+            if (httpPort !== undefined)
+                proxy.httpPort = httpPort;
+            const runtime = {
+                container: `fdc-${input.runId}-proxy`,
+                httpsPort: sslPort,
+                ...(httpPort !== undefined ? { httpPort } : {}),
+                serverName,
+                token: input.token,
+                staticSample: (0, mounts_1.staticSample)(prepared.statics),
+                traversalPaths: prepared.traversalPaths,
+                canaryText: prepared.canaryText,
+                rateLimited: plan.rateLimited,
+                retryAfterMs: plan.retryAfterMs,
+            };
+            return { proxyConfig: facts, proxy, runtime, timings, process: child };
+        }
+        if (child.exit)
+            break;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    const why = child.exit
+        ? `nginx exited with code ${child.exit.code}: ${child.merged.slice(-3).join(' | ')}`
+        : `no TLS handshake on ${LOOPBACK}:${sslPort} within ${START_TIMEOUT_MS / 1000} s`;
+    return { proxyConfig: facts, proxy: { unavailable: why }, timings, process: child };
+}
+/** `nginx -T` output with the moved listen addresses put back (same lines, same files). */
+function listensAsWritten(dump, ports) {
+    let out = dump;
+    for (const [written, moved] of ports) {
+        out = out
+            .replace(new RegExp(`(listen\\s+)127\\.0\\.0\\.1:${moved}\\b`, 'g'), `$1${written}`)
+            .replace(new RegExp(`(listen\\s+)127\\.0\\.0\\.2:${moved}\\b`, 'g'), `$1[::]:${written}`);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 40230:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83430,6 +90892,8 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.standUpNginx = standUpNginx;
+exports.serviceHostEntries = serviceHostEntries;
+exports.appStaticSample = appStaticSample;
 /**
  * Standing nginx up in front of the running app as in a Docker deployment: its own container on
  * the run's network, upstreams pointed at the app's alias, a throw-away certificate, the app's
@@ -83438,17 +90902,29 @@ exports.standUpNginx = standUpNginx;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const stack_1 = __nccwpck_require__(58836);
-const app_host_1 = __nccwpck_require__(35974);
-const config_facts_1 = __nccwpck_require__(78931);
-const mounts_1 = __nccwpck_require__(52897);
-const nginx_container_1 = __nccwpck_require__(4629);
-const statics_1 = __nccwpck_require__(27776);
+const stack_1 = __nccwpck_require__(86714);
+const certbot_1 = __nccwpck_require__(52833);
+const standins_1 = __nccwpck_require__(47152);
+const app_host_1 = __nccwpck_require__(2720);
+const config_facts_1 = __nccwpck_require__(59313);
+const mounts_1 = __nccwpck_require__(47411);
+const balancer_1 = __nccwpck_require__(60779);
+const nginx_container_1 = __nccwpck_require__(41799);
+const statics_1 = __nccwpck_require__(71254);
 const START_TIMEOUT_MS = 10_000;
 async function standUpNginx(docker, opts, input, source, plan) {
     const { log } = input;
     // The reference config is ours: findings and notes never name it as the user's file.
-    const found = source.source === 'reference' ? undefined : { ...source, source: source.source };
+    const found = source.source === 'reference'
+        ? undefined
+        : {
+            ...source,
+            source: source.source,
+            includes: source.includes ?? { files: [], standIns: [], undefinedVars: [], notes: [] },
+            others: source.others ?? [],
+        };
+    if (found?.unusable)
+        return unusable(found, plan, opts, input);
     const missing = await (0, nginx_container_1.ensureImage)(docker, opts.proxyImage, log);
     if (missing)
         return { proxyConfig: { unavailable: missing }, proxy: { unavailable: missing }, timings: {} };
@@ -83465,9 +90941,13 @@ async function standUpNginx(docker, opts, input, source, plan) {
         appContainer: input.appContainer,
         staticFolderHint: input.staticFolderHint,
         context: opts.context,
+        // certbot's own include and DH parameters come with the TLS the action adds as it does.
+        standIns: (0, standins_1.withStandIns)(found?.includes.standIns ?? [], plan.tlsAdded.length ? certbot_1.CERTBOT_INCLUDES : []),
     });
     notes.push(...prepared.notes);
-    const toRepo = (file) => (found && file === plan.target ? found.path : file);
+    const toRepo = (file) => found && file === plan.target
+        ? found.path
+        : (plan.included.find((f) => f.target === file)?.path ?? file);
     const facts = (0, config_facts_1.initialFacts)(found, plan, serverName, prepared.statics, notes);
     const hosts = await serviceHostEntries(docker, plan.serviceHosts, input, notes);
     const spec = {
@@ -83477,47 +90957,73 @@ async function standUpNginx(docker, opts, input, source, plan) {
         network: input.network,
         mounts: prepared.mounts,
     };
+    const ports = plan.parseError || plan.sslPort === undefined
+        ? undefined
+        : [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
+    // The proxy starts beside `nginx -T` (each costs a container start): when the test rejects the
+    // config, the proxy has exited too and only the test's verdict is reported.
+    const common = { serverName, timeoutMs: START_TIMEOUT_MS, mapFile: toRepo };
+    const starting = ports ? (0, nginx_container_1.startProxy)(docker, { ...spec, ...common, ports }) : undefined;
     const tested = await (0, nginx_container_1.testConfig)(docker, spec);
     const timings = { testMs: tested.ms };
-    const rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
+    let rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
+    const unset = found?.includes.undefinedVars ?? [];
+    if (rejected && unset.length) {
+        const names = unset.flatMap((u) => u.names.map((n) => `\${${n}}`)).join(', ');
+        facts.test.message = `${facts.test.message ?? ''} (template variable ${names} is not set: give it in proxy-env)`;
+        rejected = `${rejected}; ${names} not set in proxy-env`;
+    }
     if (rejected) {
+        await starting;
         log.info(`nginx rejected ${display}: ${rejected}`);
-        const reason = `nginx rejected the configuration: ${rejected}`;
-        return {
-            proxyConfig: facts,
-            proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
-            timings,
-        };
+        return (0, config_facts_1.rejectedStage)(facts, rejected, timings);
     }
     log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`);
-    if (plan.parseError || plan.sslPort === undefined) {
+    const upstream = opts.tlsTermination === 'upstream';
+    if (plan.parseError || (plan.sslPort === undefined && !(upstream && plan.plainPort))) {
         const reason = plan.parseError
             ? `the config could not be read: ${plan.parseError}`
-            : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
+            : upstream
+                ? `no server in ${display} listens for plain HTTP: there is nothing for the load balancer to forward to`
+                : `no server in ${display} listens with ssl: there is no TLS proxy to check`;
         return { proxyConfig: facts, proxy: { unavailable: reason }, timings };
     }
-    const ports = [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
-    const started = await (0, nginx_container_1.startProxy)(docker, {
-        ...spec,
-        ports,
-        serverName,
-        timeoutMs: START_TIMEOUT_MS,
-        mapFile: toRepo,
-    });
-    if (!started.ok)
-        return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
-    timings.startMs = started.ms;
-    const httpsPort = started.hostPorts.get(plan.sslPort);
-    const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
     const gateway = await (0, stack_1.networkGateway)(docker, input.network);
     if (!gateway)
         log.warning(`could not read the gateway of network ${input.network}`);
-    log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
-    const proxy = { httpsPort, clientAddress: gateway ?? '' };
-    if (httpPort !== undefined)
-        proxy.httpPort = httpPort;
+    let container;
+    let proxy;
+    if (!starting) {
+        const chain = await (0, balancer_1.startChain)(docker, {
+            ...spec,
+            ...common,
+            plainPort: plan.plainPort,
+            dir,
+        });
+        if (!chain.ok)
+            return { proxyConfig: facts, proxy: { unavailable: chain.reason }, timings };
+        timings.startMs = chain.chain.ms;
+        log.info(`nginx ${chain.chain.nginx} answers behind a TLS load balancer after ${chain.chain.ms} ms`);
+        container = chain.chain.nginx;
+        facts.tls = 'upstream';
+        proxy = { httpsPort: chain.chain.httpsPort, clientAddress: gateway ?? '', hops: 2 };
+    }
+    else {
+        const sslPort = plan.sslPort;
+        const started = await starting;
+        if (!started.ok)
+            return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings };
+        timings.startMs = started.ms;
+        log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`);
+        container = started.name;
+        proxy = { httpsPort: started.hostPorts.get(sslPort), clientAddress: gateway ?? '' };
+        const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined;
+        if (httpPort !== undefined)
+            proxy.httpPort = httpPort;
+    }
+    const { httpsPort, httpPort } = proxy;
     const runtime = {
-        container: started.name,
+        container,
         httpsPort,
         ...(httpPort !== undefined ? { httpPort } : {}),
         serverName,
@@ -83526,9 +91032,32 @@ async function standUpNginx(docker, opts, input, source, plan) {
         traversalPaths: prepared.traversalPaths,
         canaryText: prepared.canaryText,
         rateLimited: plan.rateLimited,
+        ...(plan.rateBurst !== undefined ? { rateBurst: plan.rateBurst } : {}),
         retryAfterMs: plan.retryAfterMs,
     };
     return { proxyConfig: facts, proxy, runtime, timings };
+}
+/**
+ * The repository has an nginx config the action cannot use: the report says why (as
+ * proxy.config-valid's failure) instead of standing the reference proxy in for it.
+ */
+function unusable(found, plan, opts, input) {
+    const reason = found.unusable;
+    const notes = [
+        `nginx config: ${found.note}.`,
+        `Not used: ${reason}. The reference proxy does not stand in for a repository's own config.`,
+        ...found.others.map((o) => `Also found: ${o}.`),
+    ];
+    const facts = (0, config_facts_1.initialFacts)(found, plan, opts.serverName ?? input.serverNameHint ?? 'example.com', [], notes);
+    facts.test = { ok: false, message: reason, file: found.path };
+    return {
+        proxyConfig: facts,
+        proxy: {
+            unavailable: `the nginx config could not be used: ${reason}`,
+            blockedBy: 'proxy.config-valid',
+        },
+        timings: {},
+    };
 }
 /**
  * /etc/hosts entries for upstream names such as a compose service (`proxy_pass http://web:8000`):
@@ -83570,19 +91099,19 @@ async function appStaticSample(docker, input, opts) {
 
 /***/ }),
 
-/***/ 44701:
+/***/ 50535:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.standUpProxy = standUpProxy;
-const kinds_1 = __nccwpck_require__(62012);
+const kinds_1 = __nccwpck_require__(30058);
 /** Stands the run's proxy up in front of the app; failures become `unavailable` facts. */
 async function standUpProxy(docker, opts, input) {
     try {
         const { kind, found } = (0, kinds_1.selectProxy)(opts, input);
-        return await kind.standUp(docker, opts, input, found, kind.plan(found, input));
+        return await kind.standUp(docker, opts, input, found, kind.plan(found, input, opts));
     }
     catch (err) {
         const reason = `the proxy stage failed: ${err.message}`;
@@ -83594,7 +91123,7 @@ async function standUpProxy(docker, opts, input) {
 
 /***/ }),
 
-/***/ 27776:
+/***/ 71254:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83730,7 +91259,7 @@ async function makeReadable(dir) {
 
 /***/ }),
 
-/***/ 41036:
+/***/ 76994:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83747,9 +91276,14 @@ exports.tailLines = tailLines;
  * imported the app, and docker's port proxy accepts even when nothing listens.
  */
 const node_fs_1 = __nccwpck_require__(73024);
-const parse_1 = __nccwpck_require__(66644);
-const app_probe_1 = __nccwpck_require__(21650);
+const parse_1 = __nccwpck_require__(95782);
+const app_probe_1 = __nccwpck_require__(73552);
 const LOG_TAIL = 40;
+/**
+ * Pause after an attempt that got no answer (refused, or reset by docker's port proxy while
+ * nothing listens): readiness is noticed within about this long of the port answering.
+ */
+const POLL_MS = 25;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Waits until the app answers any HTTP response on the health path, or says why it never will. */
 async function waitReady(docker, handle, o) {
@@ -83823,7 +91357,7 @@ async function waitReady(docker, handle, o) {
                     continue;
                 }
             }
-            await Promise.race([sleep(o.pollMs ?? 150), exited]);
+            await Promise.race([sleep(o.pollMs ?? POLL_MS), exited]);
         }
     }
     finally {
@@ -83831,19 +91365,23 @@ async function waitReady(docker, handle, o) {
     }
     // Boot time ends at the first answer, not after the bookkeeping below.
     const ms = (firstStatus !== undefined ? answeredAt : Date.now()) - startedAt;
-    const logTail = await tailLines(docker, handle.name, LOG_TAIL);
     if (firstStatus !== undefined) {
         o.log.debug(`app answered ${firstStatus} on ${o.healthPath} after ${ms} ms`);
+        // Recorded after the answer: the ports the app listens on (proxy.upstream compares them).
+        const [logTail, listeningNow] = await Promise.all([
+            tailLines(docker, handle.name, LOG_TAIL),
+            readListening(docker, handle.name),
+        ]);
         return {
             ready: true,
             ms,
             logTail,
             firstStatus,
-            // Recorded after the answer: the ports the app listens on (proxy.upstream compares them).
-            listening: await readListening(docker, handle.name),
+            listening: listeningNow,
             ...(protocol === 'uwsgi' ? { protocol } : {}),
         };
     }
+    const logTail = await tailLines(docker, handle.name, LOG_TAIL);
     if (exit !== undefined) {
         return {
             ready: false,
@@ -83891,7 +91429,7 @@ async function speaksUwsgi(docker, container) {
 
 /***/ }),
 
-/***/ 77271:
+/***/ 8465:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83900,14 +91438,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LOG_LINE_CAP = void 0;
 exports.settledProcesses = settledProcesses;
 exports.appExchanges = appExchanges;
+exports.requestParallelism = requestParallelism;
 exports.containerLogs = containerLogs;
 /**
  * What collect.ts observes on a running app container: its process table once Gunicorn has
  * finished forking, the plain-HTTP exchanges on the app port, and its output.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const app_probe_1 = __nccwpck_require__(21650);
-const parse_1 = __nccwpck_require__(66644);
+const app_probe_1 = __nccwpck_require__(73552);
+const in_order_1 = __nccwpck_require__(17788);
+const parse_1 = __nccwpck_require__(95782);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Lines of container output kept in LogFacts. */
 exports.LOG_LINE_CAP = 2000;
@@ -83941,9 +91481,9 @@ async function settledProcesses(docker, container, o = {}) {
     }
 }
 /**
- * The black-box requests on the app port, one after another: health, each route, a path
- * that cannot exist (error page) and the Werkzeug debugger's resource URL (served only when
- * the debugger is on).
+ * The black-box requests on the app port: health, each route, a path that cannot exist (error
+ * page) and the Werkzeug debugger's resource URL (served only when the debugger is on), in that
+ * order whatever order they are answered in.
  */
 async function appExchanges(r) {
     const probe = (0, app_probe_1.appProbe)(r.protocol, { via: 'app', host: '127.0.0.1', port: r.hostPort });
@@ -83953,17 +91493,27 @@ async function appExchanges(r) {
         { purpose: 'not-found', path: `/flask-deploy-check-${(0, node_crypto_1.randomBytes)(4).toString('hex')}-missing` },
         { purpose: 'debugger', path: '/?__debugger__=yes&cmd=resource&f=debugger.js' },
     ];
-    const out = [];
     try {
-        for (const step of plan) {
+        return await (0, in_order_1.mapInOrder)(plan, r.parallel ?? 1, (step) => {
             r.signal?.throwIfAborted();
-            out.push(await probe.exchange({ ...step, signal: r.signal }));
-        }
+            return probe.exchange({ ...step, signal: r.signal });
+        });
     }
     finally {
         await probe.close();
     }
-    return out;
+}
+/**
+ * How many requests the app may have in flight: one per worker process it forked (Gunicorn's
+ * `-w`), at least 2 and at most 4, so a slow route never queues behind more than one other and
+ * the per-request deadline means what it meant one at a time.
+ */
+function requestParallelism(processes) {
+    if (!Array.isArray(processes))
+        return 2;
+    const init = processes.find((p) => p.isInit);
+    const workers = init ? processes.filter((p) => p.ppid === init.pid).length : 0;
+    return Math.min(4, Math.max(2, workers));
 }
 /** The container's output so far, split by stream, capped at about LOG_LINE_CAP lines. */
 async function containerLogs(docker, container) {
@@ -83983,7 +91533,7 @@ async function containerLogs(docker, container) {
 
 /***/ }),
 
-/***/ 44163:
+/***/ 40965:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83991,9 +91541,10 @@ async function containerLogs(docker, container) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SECOND_BOOT_ROLE = void 0;
 exports.secondBoot = secondBoot;
-const app_probe_1 = __nccwpck_require__(21650);
-const introspect_1 = __nccwpck_require__(70215);
-const session_cookies_1 = __nccwpck_require__(12777);
+const app_probe_1 = __nccwpck_require__(73552);
+const in_order_1 = __nccwpck_require__(17788);
+const introspect_1 = __nccwpck_require__(57793);
+const session_cookies_1 = __nccwpck_require__(21507);
 /** The container's role: its name is `fdc-<runId>-nosecret`. */
 exports.SECOND_BOOT_ROLE = 'nosecret';
 /**
@@ -84029,16 +91580,14 @@ async function secondBoot(runtime, o) {
             return facts;
         }
         const http = (0, app_probe_1.appProbe)(o.protocol, { via: 'app', host: '127.0.0.1', port: handle.hostPort });
-        const exchanges = [];
+        let exchanges = [];
         let probeBody;
         try {
-            for (const [purpose, path] of [
-                ['health', o.healthPath],
-                ...o.routes.map((r) => ['route', r]),
-            ]) {
+            const plan = [['health', o.healthPath], ...o.routes.map((r) => ['route', r])];
+            exchanges = await (0, in_order_1.mapInOrder)(plan, o.parallel ?? 1, ([purpose, path]) => {
                 o.signal?.throwIfAborted();
-                exchanges.push(await http.exchange({ purpose, path, signal: o.signal }));
-            }
+                return http.exchange({ purpose, path, signal: o.signal });
+            });
             if (o.probe) {
                 const ex = await http.exchange({ purpose: 'probe', path: o.probe.path, signal: o.signal });
                 if (ex.response?.status === 200)
@@ -84066,6 +91615,92 @@ async function secondBoot(runtime, o) {
                 .remove(instance)
                 .catch((err) => o.log.warning(`removing the second boot's container failed: ${err.message}`));
     }
+}
+
+
+/***/ }),
+
+/***/ 50474:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.makeRunTemp = makeRunTemp;
+exports.removeRunTemp = removeRunTemp;
+/**
+ * The run's temporary files: every directory a run makes is `$TMPDIR/fdc-<runId>-*`, so the post
+ * step of a cancelled or killed run can find and remove them with nothing but the run id.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+/** A new private directory of the run (mkdtemp under the run's prefix). */
+function makeRunTemp(runId) {
+    return fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${runId}-`));
+}
+/** Removes every temporary directory and file of the run; returns how many it removed. */
+function removeRunTemp(runId, dir = os.tmpdir()) {
+    const prefix = `fdc-${runId}-`;
+    let removed = 0;
+    for (const name of fs.readdirSync(dir)) {
+        if (!name.startsWith(prefix))
+            continue;
+        fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+        removed++;
+    }
+    return removed;
+}
+
+
+/***/ }),
+
+/***/ 12322:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.stepTimer = stepTimer;
+function stepTimer(log) {
+    const origin = Date.now();
+    return (name, work) => {
+        const started = Date.now();
+        return work.finally(() => log.debug(`timing: ${name} at +${started - origin} ms took ${Date.now() - started} ms`));
+    };
 }
 
 
@@ -84375,7 +92010,7 @@ module.exports = require("timers");
 
 /***/ }),
 
-/***/ 7340:
+/***/ 45628:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -84498,7 +92133,7 @@ function toViewCopy(data, type) {
 
 /***/ }),
 
-/***/ 15006:
+/***/ 74926:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84506,7 +92141,7 @@ function toViewCopy(data, type) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.concatToUint8Array = concatToUint8Array;
 exports.concat = concat;
-const buffer_source_js_1 = __nccwpck_require__(7340);
+const buffer_source_js_1 = __nccwpck_require__(45628);
 function concatToUint8Array(buffers) {
     const views = [];
     let length = 0;
@@ -84547,14 +92182,14 @@ function concat(first, second, ...rest) {
 
 /***/ }),
 
-/***/ 94772:
+/***/ 36548:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.equal = equal;
-const buffer_source_js_1 = __nccwpck_require__(7340);
+const buffer_source_js_1 = __nccwpck_require__(45628);
 function equal(a, b, options = {}) {
     const left = (0, buffer_source_js_1.toUint8Array)(a);
     const right = (0, buffer_source_js_1.toUint8Array)(b);
@@ -84572,14 +92207,14 @@ function equal(a, b, options = {}) {
 
 /***/ }),
 
-/***/ 47864:
+/***/ 11336:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tail = exports.startsWith = exports.slice = exports.lastIndexOf = exports.indexOf = exports.includes = exports.endsWith = exports.copy = exports.compare = exports.equal = exports.concatToUint8Array = exports.concat = exports.toViewCopy = exports.toView = exports.toUint8ArrayCopy = exports.toUint8Array = exports.toArrayBufferLike = exports.toArrayBuffer = exports.isSharedArrayBuffer = exports.isBufferSource = exports.isArrayBufferView = exports.isArrayBufferLike = exports.isArrayBuffer = exports.assertBufferSource = void 0;
-var buffer_source_js_1 = __nccwpck_require__(7340);
+var buffer_source_js_1 = __nccwpck_require__(45628);
 Object.defineProperty(exports, "assertBufferSource", ({ enumerable: true, get: function () { return buffer_source_js_1.assertBufferSource; } }));
 Object.defineProperty(exports, "isArrayBuffer", ({ enumerable: true, get: function () { return buffer_source_js_1.isArrayBuffer; } }));
 Object.defineProperty(exports, "isArrayBufferLike", ({ enumerable: true, get: function () { return buffer_source_js_1.isArrayBufferLike; } }));
@@ -84592,12 +92227,12 @@ Object.defineProperty(exports, "toUint8Array", ({ enumerable: true, get: functio
 Object.defineProperty(exports, "toUint8ArrayCopy", ({ enumerable: true, get: function () { return buffer_source_js_1.toUint8ArrayCopy; } }));
 Object.defineProperty(exports, "toView", ({ enumerable: true, get: function () { return buffer_source_js_1.toView; } }));
 Object.defineProperty(exports, "toViewCopy", ({ enumerable: true, get: function () { return buffer_source_js_1.toViewCopy; } }));
-var concat_js_1 = __nccwpck_require__(15006);
+var concat_js_1 = __nccwpck_require__(74926);
 Object.defineProperty(exports, "concat", ({ enumerable: true, get: function () { return concat_js_1.concat; } }));
 Object.defineProperty(exports, "concatToUint8Array", ({ enumerable: true, get: function () { return concat_js_1.concatToUint8Array; } }));
-var equal_js_1 = __nccwpck_require__(94772);
+var equal_js_1 = __nccwpck_require__(36548);
 Object.defineProperty(exports, "equal", ({ enumerable: true, get: function () { return equal_js_1.equal; } }));
-var sequence_js_1 = __nccwpck_require__(76039);
+var sequence_js_1 = __nccwpck_require__(23415);
 Object.defineProperty(exports, "compare", ({ enumerable: true, get: function () { return sequence_js_1.compare; } }));
 Object.defineProperty(exports, "copy", ({ enumerable: true, get: function () { return sequence_js_1.copy; } }));
 Object.defineProperty(exports, "endsWith", ({ enumerable: true, get: function () { return sequence_js_1.endsWith; } }));
@@ -84611,7 +92246,7 @@ Object.defineProperty(exports, "tail", ({ enumerable: true, get: function () { r
 
 /***/ }),
 
-/***/ 76039:
+/***/ 23415:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84626,7 +92261,7 @@ exports.slice = slice;
 exports.tail = tail;
 exports.copy = copy;
 exports.compare = compare;
-const buffer_source_js_1 = __nccwpck_require__(7340);
+const buffer_source_js_1 = __nccwpck_require__(45628);
 function clampIndex(value, fallback, length) {
     const normalized = Number.isFinite(value) ? Math.trunc(value) : fallback;
     if (normalized <= 0) {
@@ -84780,16 +92415,16 @@ function compare(a, b) {
 
 /***/ }),
 
-/***/ 74239:
+/***/ 26927:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.convert = void 0;
-const index_js_1 = __nccwpck_require__(47864);
-const index_js_2 = __nccwpck_require__(53628);
-const defaults_js_1 = __nccwpck_require__(13260);
+const index_js_1 = __nccwpck_require__(11336);
+const index_js_2 = __nccwpck_require__(62956);
+const defaults_js_1 = __nccwpck_require__(98364);
 function encode(name, data, ...args) {
     return defaults_js_1.defaultConverterRegistry.encode(name, data, ...args);
 }
@@ -84862,18 +92497,18 @@ exports.convert = {
 
 /***/ }),
 
-/***/ 13260:
+/***/ 98364:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.defaultConverterRegistry = exports.defaultConverters = exports.utf16leConverter = exports.utf16beConverter = exports.utf8Converter = exports.base64urlConverter = exports.base64Converter = exports.hexConverter = exports.binaryConverter = exports.pemConverter = void 0;
-const index_js_1 = __nccwpck_require__(53628);
-const index_js_2 = __nccwpck_require__(13541);
-var index_js_3 = __nccwpck_require__(13541);
+const index_js_1 = __nccwpck_require__(62956);
+const index_js_2 = __nccwpck_require__(15061);
+var index_js_3 = __nccwpck_require__(15061);
 Object.defineProperty(exports, "pemConverter", ({ enumerable: true, get: function () { return index_js_3.pemConverter; } }));
-const registry_js_1 = __nccwpck_require__(12489);
+const registry_js_1 = __nccwpck_require__(3257);
 exports.binaryConverter = {
     name: "binary",
     aliases: ["latin1"],
@@ -84942,16 +92577,16 @@ exports.defaultConverterRegistry = (0, registry_js_1.createConverterRegistry)(ex
 
 /***/ }),
 
-/***/ 84040:
+/***/ 35512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.convert = exports.utf8Converter = exports.utf16leConverter = exports.utf16beConverter = exports.pemConverter = exports.hexConverter = exports.defaultConverters = exports.defaultConverterRegistry = exports.binaryConverter = exports.base64urlConverter = exports.base64Converter = exports.createConverterRegistry = void 0;
-var registry_js_1 = __nccwpck_require__(12489);
+var registry_js_1 = __nccwpck_require__(3257);
 Object.defineProperty(exports, "createConverterRegistry", ({ enumerable: true, get: function () { return registry_js_1.createConverterRegistry; } }));
-var defaults_js_1 = __nccwpck_require__(13260);
+var defaults_js_1 = __nccwpck_require__(98364);
 Object.defineProperty(exports, "base64Converter", ({ enumerable: true, get: function () { return defaults_js_1.base64Converter; } }));
 Object.defineProperty(exports, "base64urlConverter", ({ enumerable: true, get: function () { return defaults_js_1.base64urlConverter; } }));
 Object.defineProperty(exports, "binaryConverter", ({ enumerable: true, get: function () { return defaults_js_1.binaryConverter; } }));
@@ -84962,13 +92597,13 @@ Object.defineProperty(exports, "pemConverter", ({ enumerable: true, get: functio
 Object.defineProperty(exports, "utf16beConverter", ({ enumerable: true, get: function () { return defaults_js_1.utf16beConverter; } }));
 Object.defineProperty(exports, "utf16leConverter", ({ enumerable: true, get: function () { return defaults_js_1.utf16leConverter; } }));
 Object.defineProperty(exports, "utf8Converter", ({ enumerable: true, get: function () { return defaults_js_1.utf8Converter; } }));
-var convert_js_1 = __nccwpck_require__(74239);
+var convert_js_1 = __nccwpck_require__(26927);
 Object.defineProperty(exports, "convert", ({ enumerable: true, get: function () { return convert_js_1.convert; } }));
 
 
 /***/ }),
 
-/***/ 12489:
+/***/ 3257:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -85164,7 +92799,7 @@ function createConverterRegistry(initialConverters = []) {
 
 /***/ }),
 
-/***/ 48153:
+/***/ 20361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85176,8 +92811,8 @@ exports.pad = pad;
 exports.is = is;
 exports.encode = encode;
 exports.decode = decode;
-const index_js_1 = __nccwpck_require__(47864);
-const binary_js_1 = __nccwpck_require__(69023);
+const index_js_1 = __nccwpck_require__(11336);
+const binary_js_1 = __nccwpck_require__(92495);
 const BASE64_REGEX = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 function nodeBuffer() {
     return globalThis.Buffer;
@@ -85220,7 +92855,7 @@ exports.base64 = { encode, decode, is, normalize, pad };
 
 /***/ }),
 
-/***/ 17748:
+/***/ 4196:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85231,7 +92866,7 @@ exports.normalize = normalize;
 exports.is = is;
 exports.encode = encode;
 exports.decode = decode;
-const base64_js_1 = __nccwpck_require__(48153);
+const base64_js_1 = __nccwpck_require__(20361);
 const BASE64URL_REGEX = /^[A-Za-z0-9_-]*$/;
 function normalize(text) {
     return text.replace(/[\n\r\t ]/g, "");
@@ -85254,7 +92889,7 @@ exports.base64url = { encode, decode, is, normalize };
 
 /***/ }),
 
-/***/ 69023:
+/***/ 92495:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85264,7 +92899,7 @@ exports.binary = void 0;
 exports.encode = encode;
 exports.decode = decode;
 exports.is = is;
-const index_js_1 = __nccwpck_require__(47864);
+const index_js_1 = __nccwpck_require__(11336);
 function encode(data) {
     const bytes = (0, index_js_1.toUint8Array)(data);
     let result = "";
@@ -85288,7 +92923,7 @@ exports.binary = { encode, decode, is };
 
 /***/ }),
 
-/***/ 9609:
+/***/ 78297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85301,7 +92936,7 @@ exports.encode = encode;
 exports.decode = decode;
 exports.parse = parse;
 exports.format = format;
-const index_js_1 = __nccwpck_require__(47864);
+const index_js_1 = __nccwpck_require__(11336);
 const HEX_CHARACTER_REGEX = /^[0-9a-f]$/i;
 const COMMON_SEPARATORS = [" ", "\t", "\n", "\r", ":", "-", "."];
 function resolveSeparators(options) {
@@ -85525,25 +93160,25 @@ exports.hex = { encode, decode, format, formats: exports.formats, is, normalize,
 
 /***/ }),
 
-/***/ 53628:
+/***/ 62956:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.base64url = exports.base64 = exports.utf16 = exports.utf8 = exports.hex = exports.binary = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-exports.binary = tslib_1.__importStar(__nccwpck_require__(69023));
-exports.hex = tslib_1.__importStar(__nccwpck_require__(9609));
-exports.utf8 = tslib_1.__importStar(__nccwpck_require__(1713));
-exports.utf16 = tslib_1.__importStar(__nccwpck_require__(90854));
-exports.base64 = tslib_1.__importStar(__nccwpck_require__(48153));
-exports.base64url = tslib_1.__importStar(__nccwpck_require__(17748));
+const tslib_1 = __nccwpck_require__(18260);
+exports.binary = tslib_1.__importStar(__nccwpck_require__(92495));
+exports.hex = tslib_1.__importStar(__nccwpck_require__(78297));
+exports.utf8 = tslib_1.__importStar(__nccwpck_require__(95809));
+exports.utf16 = tslib_1.__importStar(__nccwpck_require__(29334));
+exports.base64 = tslib_1.__importStar(__nccwpck_require__(20361));
+exports.base64url = tslib_1.__importStar(__nccwpck_require__(4196));
 
 
 /***/ }),
 
-/***/ 90854:
+/***/ 29334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85552,7 +93187,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.utf16 = void 0;
 exports.encode = encode;
 exports.decode = decode;
-const index_js_1 = __nccwpck_require__(47864);
+const index_js_1 = __nccwpck_require__(11336);
 function encode(text, options = {}) {
     const result = new ArrayBuffer(text.length * 2);
     const view = new DataView(result);
@@ -85575,7 +93210,7 @@ exports.utf16 = { encode, decode };
 
 /***/ }),
 
-/***/ 1713:
+/***/ 95809:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85584,7 +93219,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.utf8 = void 0;
 exports.encode = encode;
 exports.decode = decode;
-const index_js_1 = __nccwpck_require__(47864);
+const index_js_1 = __nccwpck_require__(11336);
 function encode(text) {
     return new TextEncoder().encode(text);
 }
@@ -85596,32 +93231,32 @@ exports.utf8 = { encode, decode };
 
 /***/ }),
 
-/***/ 64724:
+/***/ 52356:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bytes = void 0;
-const tslib_1 = __nccwpck_require__(61860);
-tslib_1.__exportStar(__nccwpck_require__(47864), exports);
-exports.bytes = tslib_1.__importStar(__nccwpck_require__(47864));
-tslib_1.__exportStar(__nccwpck_require__(53628), exports);
-tslib_1.__exportStar(__nccwpck_require__(13541), exports);
-tslib_1.__exportStar(__nccwpck_require__(84040), exports);
-tslib_1.__exportStar(__nccwpck_require__(11494), exports);
+const tslib_1 = __nccwpck_require__(18260);
+tslib_1.__exportStar(__nccwpck_require__(11336), exports);
+exports.bytes = tslib_1.__importStar(__nccwpck_require__(11336));
+tslib_1.__exportStar(__nccwpck_require__(62956), exports);
+tslib_1.__exportStar(__nccwpck_require__(15061), exports);
+tslib_1.__exportStar(__nccwpck_require__(35512), exports);
+tslib_1.__exportStar(__nccwpck_require__(28150), exports);
 
 
 /***/ }),
 
-/***/ 31931:
+/***/ 51755:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BufferSourceConverter = void 0;
-const index_js_1 = __nccwpck_require__(47864);
+const index_js_1 = __nccwpck_require__(11336);
 class BufferSourceConverter {
     static isArrayBuffer(data) {
         return (0, index_js_1.isArrayBuffer)(data);
@@ -85659,14 +93294,14 @@ exports.BufferSourceConverter = BufferSourceConverter;
 
 /***/ }),
 
-/***/ 39437:
+/***/ 54717:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Convert = void 0;
-const index_js_1 = __nccwpck_require__(84040);
+const index_js_1 = __nccwpck_require__(35512);
 function normalizeTextEncoding(encoding) {
     return encoding === "ascii" ? "binary" : encoding;
 }
@@ -85739,7 +93374,7 @@ exports.Convert = Convert;
 
 /***/ }),
 
-/***/ 93795:
+/***/ 90483:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85748,7 +93383,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assign = assign;
 exports.combine = combine;
 exports.isEqual = isEqual;
-const index_js_1 = __nccwpck_require__(47864);
+const index_js_1 = __nccwpck_require__(11336);
 function assign(target, ...sources) {
     for (const source of sources) {
         if (!source) {
@@ -85770,18 +93405,18 @@ function isEqual(bytes1, bytes2) {
 
 /***/ }),
 
-/***/ 11494:
+/***/ 28150:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isEqual = exports.combine = exports.assign = exports.Convert = exports.BufferSourceConverter = void 0;
-var buffer_source_converter_js_1 = __nccwpck_require__(31931);
+var buffer_source_converter_js_1 = __nccwpck_require__(51755);
 Object.defineProperty(exports, "BufferSourceConverter", ({ enumerable: true, get: function () { return buffer_source_converter_js_1.BufferSourceConverter; } }));
-var convert_js_1 = __nccwpck_require__(39437);
+var convert_js_1 = __nccwpck_require__(54717);
 Object.defineProperty(exports, "Convert", ({ enumerable: true, get: function () { return convert_js_1.Convert; } }));
-var functions_js_1 = __nccwpck_require__(93795);
+var functions_js_1 = __nccwpck_require__(90483);
 Object.defineProperty(exports, "assign", ({ enumerable: true, get: function () { return functions_js_1.assign; } }));
 Object.defineProperty(exports, "combine", ({ enumerable: true, get: function () { return functions_js_1.combine; } }));
 Object.defineProperty(exports, "isEqual", ({ enumerable: true, get: function () { return functions_js_1.isEqual; } }));
@@ -85789,14 +93424,14 @@ Object.defineProperty(exports, "isEqual", ({ enumerable: true, get: function () 
 
 /***/ }),
 
-/***/ 13541:
+/***/ 15061:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.pemConverter = exports.pem = exports.parse = exports.format = exports.findAll = exports.find = exports.encodeMany = exports.encode = exports.decodeFirst = exports.decode = void 0;
-var pem_js_1 = __nccwpck_require__(82935);
+var pem_js_1 = __nccwpck_require__(52295);
 Object.defineProperty(exports, "decode", ({ enumerable: true, get: function () { return pem_js_1.decode; } }));
 Object.defineProperty(exports, "decodeFirst", ({ enumerable: true, get: function () { return pem_js_1.decodeFirst; } }));
 Object.defineProperty(exports, "encode", ({ enumerable: true, get: function () { return pem_js_1.encode; } }));
@@ -85811,7 +93446,7 @@ Object.defineProperty(exports, "pemConverter", ({ enumerable: true, get: functio
 
 /***/ }),
 
-/***/ 82935:
+/***/ 52295:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85826,7 +93461,7 @@ exports.findAll = findAll;
 exports.decodeFirst = decodeFirst;
 exports.parse = parse;
 exports.format = format;
-const base64_js_1 = __nccwpck_require__(48153);
+const base64_js_1 = __nccwpck_require__(20361);
 const LABEL_REGEX = /^[A-Z0-9][A-Z0-9 ._-]*[A-Z0-9]$/i;
 const PEM_BLOCK_REGEX = /-----BEGIN ([^-]+)-----([\s\S]*?)-----END \1-----/g;
 function assertLabel(label) {
@@ -85959,14 +93594,14 @@ exports.pemConverter = {
 
 /***/ }),
 
-/***/ 24352:
+/***/ 90032:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(15077)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(75300)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(78869)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(47092)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -86678,13 +94313,13 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 75300:
+/***/ 47092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { isUUID } = __nccwpck_require__(15077)
+const { isUUID } = __nccwpck_require__(78869)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -86958,7 +94593,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 15077:
+/***/ 78869:
 /***/ ((module) => {
 
 "use strict";
@@ -87765,7 +95400,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 80477:
+/***/ 31053:
 /***/ (() => {
 
 /*! *****************************************************************************
@@ -89187,19 +96822,19 @@ var Reflect;
 
 /***/ }),
 
-/***/ 57349:
+/***/ 2197:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Scalar = __nccwpck_require__(63301);
-var YAMLMap = __nccwpck_require__(84454);
-var YAMLSeq = __nccwpck_require__(92223);
-var resolveBlockMap = __nccwpck_require__(87103);
-var resolveBlockSeq = __nccwpck_require__(90334);
-var resolveFlowCollection = __nccwpck_require__(13142);
+var identity = __nccwpck_require__(24919);
+var Scalar = __nccwpck_require__(50389);
+var YAMLMap = __nccwpck_require__(65462);
+var YAMLSeq = __nccwpck_require__(66831);
+var resolveBlockMap = __nccwpck_require__(143);
+var resolveBlockSeq = __nccwpck_require__(91854);
+var resolveFlowCollection = __nccwpck_require__(9030);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -89285,16 +96920,16 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 23683:
+/***/ 83:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(45937);
-var resolveEnd = __nccwpck_require__(17788);
-var resolveProps = __nccwpck_require__(34631);
+var Document = __nccwpck_require__(573);
+var composeNode = __nccwpck_require__(84961);
+var resolveEnd = __nccwpck_require__(71020);
+var resolveProps = __nccwpck_require__(70775);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -89338,18 +96973,18 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 45937:
+/***/ 84961:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(41127);
-var composeCollection = __nccwpck_require__(57349);
-var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(17788);
-var utilEmptyScalarPosition = __nccwpck_require__(22599);
+var Alias = __nccwpck_require__(97105);
+var identity = __nccwpck_require__(24919);
+var composeCollection = __nccwpck_require__(2197);
+var composeScalar = __nccwpck_require__(43573);
+var resolveEnd = __nccwpck_require__(71020);
+var utilEmptyScalarPosition = __nccwpck_require__(28407);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -89458,16 +97093,16 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 43573:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Scalar = __nccwpck_require__(63301);
-var resolveBlockScalar = __nccwpck_require__(48913);
-var resolveFlowScalar = __nccwpck_require__(76842);
+var identity = __nccwpck_require__(24919);
+var Scalar = __nccwpck_require__(50389);
+var resolveBlockScalar = __nccwpck_require__(25089);
+var resolveFlowScalar = __nccwpck_require__(45882);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -89554,19 +97189,19 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 89984:
+/***/ 13104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(61342);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(91464);
-var identity = __nccwpck_require__(41127);
-var composeDoc = __nccwpck_require__(23683);
-var resolveEnd = __nccwpck_require__(17788);
+var directives = __nccwpck_require__(2606);
+var Document = __nccwpck_require__(573);
+var errors = __nccwpck_require__(20152);
+var identity = __nccwpck_require__(24919);
+var composeDoc = __nccwpck_require__(83);
+var resolveEnd = __nccwpck_require__(71020);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -89786,18 +97421,18 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 87103:
+/***/ 143:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Pair = __nccwpck_require__(57165);
-var YAMLMap = __nccwpck_require__(84454);
-var resolveProps = __nccwpck_require__(34631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(74051);
-var utilMapIncludes = __nccwpck_require__(81187);
+var Pair = __nccwpck_require__(75773);
+var YAMLMap = __nccwpck_require__(65462);
+var resolveProps = __nccwpck_require__(70775);
+var utilContainsNewline = __nccwpck_require__(74283);
+var utilFlowIndentCheck = __nccwpck_require__(11795);
+var utilMapIncludes = __nccwpck_require__(51091);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -89911,13 +97546,13 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 48913:
+/***/ 25089:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
+var Scalar = __nccwpck_require__(50389);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -90119,15 +97754,15 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 90334:
+/***/ 91854:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var YAMLSeq = __nccwpck_require__(92223);
-var resolveProps = __nccwpck_require__(34631);
-var utilFlowIndentCheck = __nccwpck_require__(74051);
+var YAMLSeq = __nccwpck_require__(66831);
+var resolveProps = __nccwpck_require__(70775);
+var utilFlowIndentCheck = __nccwpck_require__(11795);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -90178,7 +97813,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 17788:
+/***/ 71020:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -90225,20 +97860,20 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 13142:
+/***/ 9030:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Pair = __nccwpck_require__(57165);
-var YAMLMap = __nccwpck_require__(84454);
-var YAMLSeq = __nccwpck_require__(92223);
-var resolveEnd = __nccwpck_require__(17788);
-var resolveProps = __nccwpck_require__(34631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(81187);
+var identity = __nccwpck_require__(24919);
+var Pair = __nccwpck_require__(75773);
+var YAMLMap = __nccwpck_require__(65462);
+var YAMLSeq = __nccwpck_require__(66831);
+var resolveEnd = __nccwpck_require__(71020);
+var resolveProps = __nccwpck_require__(70775);
+var utilContainsNewline = __nccwpck_require__(74283);
+var utilMapIncludes = __nccwpck_require__(51091);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -90442,14 +98077,14 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 76842:
+/***/ 45882:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
-var resolveEnd = __nccwpck_require__(17788);
+var Scalar = __nccwpck_require__(50389);
+var resolveEnd = __nccwpck_require__(71020);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -90678,7 +98313,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 34631:
+/***/ 70775:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -90834,7 +98469,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 74283:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -90878,7 +98513,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 22599:
+/***/ 28407:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -90914,13 +98549,13 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 74051:
+/***/ 11795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var utilContainsNewline = __nccwpck_require__(9499);
+var utilContainsNewline = __nccwpck_require__(74283);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -90939,13 +98574,13 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 81187:
+/***/ 51091:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
+var identity = __nccwpck_require__(24919);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -90962,23 +98597,23 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 573:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(40101);
-var identity = __nccwpck_require__(41127);
-var Pair = __nccwpck_require__(57165);
-var toJS = __nccwpck_require__(74043);
-var Schema = __nccwpck_require__(45840);
-var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(71596);
-var applyReviver = __nccwpck_require__(83661);
-var createNode = __nccwpck_require__(42404);
-var directives = __nccwpck_require__(61342);
+var Alias = __nccwpck_require__(97105);
+var Collection = __nccwpck_require__(44661);
+var identity = __nccwpck_require__(24919);
+var Pair = __nccwpck_require__(75773);
+var toJS = __nccwpck_require__(53899);
+var Schema = __nccwpck_require__(28224);
+var stringifyDocument = __nccwpck_require__(72285);
+var anchors = __nccwpck_require__(79196);
+var applyReviver = __nccwpck_require__(50909);
+var createNode = __nccwpck_require__(91732);
+var directives = __nccwpck_require__(2606);
 
 class Document {
     constructor(value, replacer, options) {
@@ -91307,14 +98942,14 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 71596:
+/***/ 79196:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(24919);
+var visit = __nccwpck_require__(12588);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -91391,7 +99026,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 83661:
+/***/ 50909:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -91456,15 +99091,15 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 42404:
+/***/ 91732:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(41127);
-var Scalar = __nccwpck_require__(63301);
+var Alias = __nccwpck_require__(97105);
+var identity = __nccwpck_require__(24919);
+var Scalar = __nccwpck_require__(50389);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -91554,14 +99189,14 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 61342:
+/***/ 2606:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(24919);
+var visit = __nccwpck_require__(12588);
 
 const escapeChars = {
     '!': '%21',
@@ -91740,7 +99375,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 91464:
+/***/ 20152:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -91810,28 +99445,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 38815:
+/***/ 43439:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var composer = __nccwpck_require__(89984);
-var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(45840);
-var errors = __nccwpck_require__(91464);
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(41127);
-var Pair = __nccwpck_require__(57165);
-var Scalar = __nccwpck_require__(63301);
-var YAMLMap = __nccwpck_require__(84454);
-var YAMLSeq = __nccwpck_require__(92223);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(40361);
-var lineCounter = __nccwpck_require__(66628);
-var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(84047);
-var visit = __nccwpck_require__(10204);
+var composer = __nccwpck_require__(13104);
+var Document = __nccwpck_require__(573);
+var Schema = __nccwpck_require__(28224);
+var errors = __nccwpck_require__(20152);
+var Alias = __nccwpck_require__(97105);
+var identity = __nccwpck_require__(24919);
+var Pair = __nccwpck_require__(75773);
+var Scalar = __nccwpck_require__(50389);
+var YAMLMap = __nccwpck_require__(65462);
+var YAMLSeq = __nccwpck_require__(66831);
+var cst = __nccwpck_require__(49877);
+var lexer = __nccwpck_require__(65145);
+var lineCounter = __nccwpck_require__(41460);
+var parser = __nccwpck_require__(2064);
+var publicApi = __nccwpck_require__(64543);
+var visit = __nccwpck_require__(12588);
 
 
 
@@ -91868,7 +99503,7 @@ exports.visitAsync = visit.visitAsync;
 
 /***/ }),
 
-/***/ 57249:
+/***/ 77297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -91895,17 +99530,17 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 97105:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var anchors = __nccwpck_require__(71596);
-var visit = __nccwpck_require__(10204);
-var identity = __nccwpck_require__(41127);
-var Node = __nccwpck_require__(66673);
-var toJS = __nccwpck_require__(74043);
+var anchors = __nccwpck_require__(79196);
+var visit = __nccwpck_require__(12588);
+var identity = __nccwpck_require__(24919);
+var Node = __nccwpck_require__(44833);
+var toJS = __nccwpck_require__(53899);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -92023,15 +99658,15 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 40101:
+/***/ 44661:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var createNode = __nccwpck_require__(42404);
-var identity = __nccwpck_require__(41127);
-var Node = __nccwpck_require__(66673);
+var createNode = __nccwpck_require__(91732);
+var identity = __nccwpck_require__(24919);
+var Node = __nccwpck_require__(44833);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -92182,15 +99817,15 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 66673:
+/***/ 44833:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var applyReviver = __nccwpck_require__(83661);
-var identity = __nccwpck_require__(41127);
-var toJS = __nccwpck_require__(74043);
+var applyReviver = __nccwpck_require__(50909);
+var identity = __nccwpck_require__(24919);
+var toJS = __nccwpck_require__(53899);
 
 class NodeBase {
     constructor(type) {
@@ -92230,16 +99865,16 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 57165:
+/***/ 75773:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var createNode = __nccwpck_require__(42404);
-var stringifyPair = __nccwpck_require__(59748);
-var addPairToJSMap = __nccwpck_require__(97104);
-var identity = __nccwpck_require__(41127);
+var createNode = __nccwpck_require__(91732);
+var stringifyPair = __nccwpck_require__(27764);
+var addPairToJSMap = __nccwpck_require__(88768);
+var identity = __nccwpck_require__(24919);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -92277,15 +99912,15 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 63301:
+/***/ 50389:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Node = __nccwpck_require__(66673);
-var toJS = __nccwpck_require__(74043);
+var identity = __nccwpck_require__(24919);
+var Node = __nccwpck_require__(44833);
+var toJS = __nccwpck_require__(53899);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -92312,18 +99947,18 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 84454:
+/***/ 65462:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyCollection = __nccwpck_require__(61212);
-var addPairToJSMap = __nccwpck_require__(97104);
-var Collection = __nccwpck_require__(40101);
-var identity = __nccwpck_require__(41127);
-var Pair = __nccwpck_require__(57165);
-var Scalar = __nccwpck_require__(63301);
+var stringifyCollection = __nccwpck_require__(94156);
+var addPairToJSMap = __nccwpck_require__(88768);
+var Collection = __nccwpck_require__(44661);
+var identity = __nccwpck_require__(24919);
+var Pair = __nccwpck_require__(75773);
+var Scalar = __nccwpck_require__(50389);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -92467,18 +100102,18 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 92223:
+/***/ 66831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var createNode = __nccwpck_require__(42404);
-var stringifyCollection = __nccwpck_require__(61212);
-var Collection = __nccwpck_require__(40101);
-var identity = __nccwpck_require__(41127);
-var Scalar = __nccwpck_require__(63301);
-var toJS = __nccwpck_require__(74043);
+var createNode = __nccwpck_require__(91732);
+var stringifyCollection = __nccwpck_require__(94156);
+var Collection = __nccwpck_require__(44661);
+var identity = __nccwpck_require__(24919);
+var Scalar = __nccwpck_require__(50389);
+var toJS = __nccwpck_require__(53899);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -92590,17 +100225,17 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 97104:
+/***/ 88768:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var log = __nccwpck_require__(57249);
-var merge = __nccwpck_require__(90452);
-var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(41127);
-var toJS = __nccwpck_require__(74043);
+var log = __nccwpck_require__(77297);
+var merge = __nccwpck_require__(29380);
+var stringify = __nccwpck_require__(9300);
+var identity = __nccwpck_require__(24919);
+var toJS = __nccwpck_require__(53899);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -92663,7 +100298,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 41127:
+/***/ 24919:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -92724,13 +100359,13 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 74043:
+/***/ 53899:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
+var identity = __nccwpck_require__(24919);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -92771,16 +100406,16 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 60110:
+/***/ 90334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var resolveBlockScalar = __nccwpck_require__(48913);
-var resolveFlowScalar = __nccwpck_require__(76842);
-var errors = __nccwpck_require__(91464);
-var stringifyString = __nccwpck_require__(83069);
+var resolveBlockScalar = __nccwpck_require__(25089);
+var resolveFlowScalar = __nccwpck_require__(45882);
+var errors = __nccwpck_require__(20152);
+var stringifyString = __nccwpck_require__(81773);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -92997,7 +100632,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 91733:
+/***/ 13701:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -93068,7 +100703,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 97715:
+/***/ 15235:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -93175,15 +100810,15 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 49877:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var cstScalar = __nccwpck_require__(60110);
-var cstStringify = __nccwpck_require__(91733);
-var cstVisit = __nccwpck_require__(97715);
+var cstScalar = __nccwpck_require__(90334);
+var cstStringify = __nccwpck_require__(13701);
+var cstVisit = __nccwpck_require__(15235);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -93295,13 +100930,13 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 40361:
+/***/ 65145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var cst = __nccwpck_require__(3461);
+var cst = __nccwpck_require__(49877);
 
 /*
 START -> stream
@@ -94026,7 +101661,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 66628:
+/***/ 41460:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -94075,15 +101710,15 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 2064:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(40361);
+var cst = __nccwpck_require__(49877);
+var lexer = __nccwpck_require__(65145);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -95063,19 +102698,19 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 84047:
+/***/ 64543:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var composer = __nccwpck_require__(89984);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(91464);
-var log = __nccwpck_require__(57249);
-var identity = __nccwpck_require__(41127);
-var lineCounter = __nccwpck_require__(66628);
-var parser = __nccwpck_require__(3456);
+var composer = __nccwpck_require__(13104);
+var Document = __nccwpck_require__(573);
+var errors = __nccwpck_require__(20152);
+var log = __nccwpck_require__(77297);
+var identity = __nccwpck_require__(24919);
+var lineCounter = __nccwpck_require__(41460);
+var parser = __nccwpck_require__(2064);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -95178,17 +102813,17 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 45840:
+/***/ 28224:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var map = __nccwpck_require__(47451);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(66464);
-var tags = __nccwpck_require__(90018);
+var identity = __nccwpck_require__(24919);
+var map = __nccwpck_require__(24043);
+var seq = __nccwpck_require__(17562);
+var string = __nccwpck_require__(94704);
+var tags = __nccwpck_require__(36178);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -95225,14 +102860,14 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 47451:
+/***/ 24043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var YAMLMap = __nccwpck_require__(84454);
+var identity = __nccwpck_require__(24919);
+var YAMLMap = __nccwpck_require__(65462);
 
 const map = {
     collection: 'map',
@@ -95252,13 +102887,13 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 73632:
+/***/ 15632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
+var Scalar = __nccwpck_require__(50389);
 
 const nullTag = {
     identify: value => value == null,
@@ -95277,14 +102912,14 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 17562:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var YAMLSeq = __nccwpck_require__(92223);
+var identity = __nccwpck_require__(24919);
+var YAMLSeq = __nccwpck_require__(66831);
 
 const seq = {
     collection: 'seq',
@@ -95304,13 +102939,13 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 66464:
+/***/ 94704:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyString = __nccwpck_require__(83069);
+var stringifyString = __nccwpck_require__(81773);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -95328,13 +102963,13 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 73959:
+/***/ 74359:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
+var Scalar = __nccwpck_require__(50389);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -95357,14 +102992,14 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 38405:
+/***/ 66229:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
-var stringifyNumber = __nccwpck_require__(28689);
+var Scalar = __nccwpck_require__(50389);
+var stringifyNumber = __nccwpck_require__(13569);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -95412,13 +103047,13 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 59874:
+/***/ 27602:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyNumber = __nccwpck_require__(28689);
+var stringifyNumber = __nccwpck_require__(13569);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -95462,19 +103097,19 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 70896:
+/***/ 27904:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var map = __nccwpck_require__(47451);
-var _null = __nccwpck_require__(73632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(66464);
-var bool = __nccwpck_require__(73959);
-var float = __nccwpck_require__(38405);
-var int = __nccwpck_require__(59874);
+var map = __nccwpck_require__(24043);
+var _null = __nccwpck_require__(15632);
+var seq = __nccwpck_require__(17562);
+var string = __nccwpck_require__(94704);
+var bool = __nccwpck_require__(74359);
+var float = __nccwpck_require__(66229);
+var int = __nccwpck_require__(27602);
 
 const schema = [
     map.map,
@@ -95495,15 +103130,15 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 33559:
+/***/ 48647:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
-var map = __nccwpck_require__(47451);
-var seq = __nccwpck_require__(1706);
+var Scalar = __nccwpck_require__(50389);
+var map = __nccwpck_require__(24043);
+var seq = __nccwpck_require__(17562);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -95567,28 +103202,28 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 90018:
+/***/ 36178:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var map = __nccwpck_require__(47451);
-var _null = __nccwpck_require__(73632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(66464);
-var bool = __nccwpck_require__(73959);
-var float = __nccwpck_require__(38405);
-var int = __nccwpck_require__(59874);
-var schema = __nccwpck_require__(70896);
-var schema$1 = __nccwpck_require__(33559);
-var binary = __nccwpck_require__(56083);
-var merge = __nccwpck_require__(90452);
-var omap = __nccwpck_require__(50303);
-var pairs = __nccwpck_require__(18385);
-var schema$2 = __nccwpck_require__(35913);
-var set = __nccwpck_require__(81528);
-var timestamp = __nccwpck_require__(46752);
+var map = __nccwpck_require__(24043);
+var _null = __nccwpck_require__(15632);
+var seq = __nccwpck_require__(17562);
+var string = __nccwpck_require__(94704);
+var bool = __nccwpck_require__(74359);
+var float = __nccwpck_require__(66229);
+var int = __nccwpck_require__(27602);
+var schema = __nccwpck_require__(27904);
+var schema$1 = __nccwpck_require__(48647);
+var binary = __nccwpck_require__(64355);
+var merge = __nccwpck_require__(29380);
+var omap = __nccwpck_require__(96431);
+var pairs = __nccwpck_require__(49281);
+var schema$2 = __nccwpck_require__(93081);
+var set = __nccwpck_require__(62504);
+var timestamp = __nccwpck_require__(54960);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -95674,15 +103309,15 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 56083:
+/***/ 64355:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 var node_buffer = __nccwpck_require__(20181);
-var Scalar = __nccwpck_require__(63301);
-var stringifyString = __nccwpck_require__(83069);
+var Scalar = __nccwpck_require__(50389);
+var stringifyString = __nccwpck_require__(81773);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -95752,13 +103387,13 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 88398:
+/***/ 36158:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
+var Scalar = __nccwpck_require__(50389);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -95789,14 +103424,14 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 35782:
+/***/ 10838:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
-var stringifyNumber = __nccwpck_require__(28689);
+var Scalar = __nccwpck_require__(50389);
+var stringifyNumber = __nccwpck_require__(13569);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -95847,13 +103482,13 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 10873:
+/***/ 45609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyNumber = __nccwpck_require__(28689);
+var stringifyNumber = __nccwpck_require__(13569);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -95931,14 +103566,14 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 90452:
+/***/ 29380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Scalar = __nccwpck_require__(63301);
+var identity = __nccwpck_require__(24919);
+var Scalar = __nccwpck_require__(50389);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -96010,17 +103645,17 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 50303:
+/***/ 96431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var toJS = __nccwpck_require__(74043);
-var YAMLMap = __nccwpck_require__(84454);
-var YAMLSeq = __nccwpck_require__(92223);
-var pairs = __nccwpck_require__(18385);
+var identity = __nccwpck_require__(24919);
+var toJS = __nccwpck_require__(53899);
+var YAMLMap = __nccwpck_require__(65462);
+var YAMLSeq = __nccwpck_require__(66831);
+var pairs = __nccwpck_require__(49281);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -96095,16 +103730,16 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 18385:
+/***/ 49281:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Pair = __nccwpck_require__(57165);
-var Scalar = __nccwpck_require__(63301);
-var YAMLSeq = __nccwpck_require__(92223);
+var identity = __nccwpck_require__(24919);
+var Pair = __nccwpck_require__(75773);
+var Scalar = __nccwpck_require__(50389);
+var YAMLSeq = __nccwpck_require__(66831);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -96185,25 +103820,25 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 35913:
+/***/ 93081:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var map = __nccwpck_require__(47451);
-var _null = __nccwpck_require__(73632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(66464);
-var binary = __nccwpck_require__(56083);
-var bool = __nccwpck_require__(88398);
-var float = __nccwpck_require__(35782);
-var int = __nccwpck_require__(10873);
-var merge = __nccwpck_require__(90452);
-var omap = __nccwpck_require__(50303);
-var pairs = __nccwpck_require__(18385);
-var set = __nccwpck_require__(81528);
-var timestamp = __nccwpck_require__(46752);
+var map = __nccwpck_require__(24043);
+var _null = __nccwpck_require__(15632);
+var seq = __nccwpck_require__(17562);
+var string = __nccwpck_require__(94704);
+var binary = __nccwpck_require__(64355);
+var bool = __nccwpck_require__(36158);
+var float = __nccwpck_require__(10838);
+var int = __nccwpck_require__(45609);
+var merge = __nccwpck_require__(29380);
+var omap = __nccwpck_require__(96431);
+var pairs = __nccwpck_require__(49281);
+var set = __nccwpck_require__(62504);
+var timestamp = __nccwpck_require__(54960);
 
 const schema = [
     map.map,
@@ -96234,15 +103869,15 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 81528:
+/***/ 62504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Pair = __nccwpck_require__(57165);
-var YAMLMap = __nccwpck_require__(84454);
+var identity = __nccwpck_require__(24919);
+var Pair = __nccwpck_require__(75773);
+var YAMLMap = __nccwpck_require__(65462);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -96338,13 +103973,13 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 46752:
+/***/ 54960:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyNumber = __nccwpck_require__(28689);
+var stringifyNumber = __nccwpck_require__(13569);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -96451,7 +104086,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 34475:
+/***/ 69915:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -96610,16 +104245,16 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 9300:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var anchors = __nccwpck_require__(71596);
-var identity = __nccwpck_require__(41127);
-var stringifyComment = __nccwpck_require__(59799);
-var stringifyString = __nccwpck_require__(83069);
+var anchors = __nccwpck_require__(79196);
+var identity = __nccwpck_require__(24919);
+var stringifyComment = __nccwpck_require__(66599);
+var stringifyString = __nccwpck_require__(81773);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -96750,15 +104385,15 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 61212:
+/***/ 94156:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(59799);
+var identity = __nccwpck_require__(24919);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(66599);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -96913,7 +104548,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 59799:
+/***/ 66599:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -96945,15 +104580,15 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 72285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(59799);
+var identity = __nccwpck_require__(24919);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(66599);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -97040,7 +104675,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 28689:
+/***/ 13569:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -97075,16 +104710,16 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 59748:
+/***/ 27764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
-var Scalar = __nccwpck_require__(63301);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(59799);
+var identity = __nccwpck_require__(24919);
+var Scalar = __nccwpck_require__(50389);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(66599);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -97235,14 +104870,14 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 83069:
+/***/ 81773:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(63301);
-var foldFlowLines = __nccwpck_require__(34475);
+var Scalar = __nccwpck_require__(50389);
+var foldFlowLines = __nccwpck_require__(69915);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -97581,13 +105216,13 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 10204:
+/***/ 12588:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(41127);
+var identity = __nccwpck_require__(24919);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -97825,7 +105460,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 63837:
+/***/ 75759:
 /***/ ((module) => {
 
 "use strict";
@@ -97833,7 +105468,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.
 
 /***/ }),
 
-/***/ 72079:
+/***/ 41277:
 /***/ ((module) => {
 
 "use strict";
@@ -97845,7 +105480,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /***/ ((module) => {
 
 "use strict";
-module.exports = /*#__PURE__*/JSON.parse('{"name":"flask-deploy-check","version":"0.1.0","description":"Proves on every pull request that a Flask app is ready for production: builds the image, boots it with Gunicorn behind a real TLS proxy, and checks what production needs.","license":"MIT","private":true,"main":"dist/index.js","bin":{"flask-deploy-check":"bin/flask-deploy-check.js"},"engines":{"node":">=20"},"scripts":{"build":"bash scripts/build.sh dist","lint":"eslint . && prettier --check .","format":"prettier --write .","typecheck":"tsc --noEmit","unit":"jest --selectProjects unit","e2e":"bash scripts/provision.sh && jest --selectProjects e2e","demo":"bash scripts/demo.sh","readme:checks":"ncc build scripts/readme-checks.ts -o build/readme-checks -q && node build/readme-checks/index.js","test":"bash scripts/test.sh"},"dependencies":{"@actions/core":"2.0.3","@actions/exec":"2.0.0","@actions/github":"8.0.1","ajv":"8.20.0","dockerfile-ast":"0.7.1","selfsigned":"5.5.0","undici":"7.30.2","yaml":"2.9.1"},"devDependencies":{"@eslint/js":"9.39.5","@types/jest":"30.0.0","@types/markdown-it":"14.2.0","@types/node":"20.19.43","@vercel/ncc":"0.45.0","ajv-draft-04":"1.0.0","ajv-formats":"3.0.1","eslint":"9.39.5","eslint-import-resolver-typescript":"4.4.5","eslint-plugin-import":"2.32.0","jest":"30.5.2","markdown-it":"14.3.3","prettier":"3.10.1","ts-jest":"29.4.15","typescript":"5.9.3","typescript-eslint":"8.73.0"}}');
+module.exports = /*#__PURE__*/JSON.parse('{"name":"flask-deploy-check","version":"0.1.0","description":"Proves on every pull request that a Flask app is ready for production: builds the image, boots it with Gunicorn behind a real TLS proxy, and checks what production needs.","license":"MIT","private":true,"main":"dist/index.js","bin":{"flask-deploy-check":"bin/flask-deploy-check.js"},"engines":{"node":">=20"},"scripts":{"build":"bash scripts/build.sh dist","lint":"eslint . && prettier --check .","format":"prettier --write .","typecheck":"tsc --noEmit","unit":"jest --selectProjects unit","e2e":"bash scripts/provision.sh && jest --selectProjects e2e","demo":"bash scripts/demo.sh","readme:checks":"ncc build scripts/readme-checks.ts -o build/readme-checks -q && node build/readme-checks/index.js","test":"bash scripts/test.sh"},"dependencies":{"@actions/core":"2.0.3","@actions/exec":"2.0.0","@actions/github":"8.0.1","ajv":"8.20.0","dockerfile-ast":"0.7.1","selfsigned":"5.5.0","undici":"7.30.2","yaml":"2.9.1"},"devDependencies":{"@eslint/js":"9.39.5","@mdn/mdn-http-observatory":"1.4.8","@types/jest":"30.0.0","@types/markdown-it":"14.2.0","@types/node":"20.19.43","@vercel/ncc":"0.45.0","ajv-draft-04":"1.0.0","ajv-formats":"3.0.1","eslint":"9.39.5","eslint-import-resolver-typescript":"4.4.5","eslint-plugin-import":"2.32.0","jest":"30.5.2","markdown-it":"14.3.3","prettier":"3.10.1","ts-jest":"29.4.15","typescript":"5.9.3","typescript-eslint":"8.73.0"}}');
 
 /***/ }),
 
@@ -97910,7 +105545,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module is referenced by other modules so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(95581);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(35187);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()

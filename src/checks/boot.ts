@@ -50,6 +50,20 @@ function judge(obs: Observations): CheckOutcome {
       evidence: [`first response after ${Math.round(boot.ms)} ms`, ...listenLine],
     }
   }
+  if (boot.dependency) {
+    const { service, error } = boot.dependency
+    return {
+      status: 'failed',
+      summary: `compose service ${service} did not become ready, so the app was not started: ${clip(error, 120)}`,
+      evidence: [
+        `docker compose up --wait ${service}: ${error}`,
+        ...(boot.logTail.length
+          ? [`last lines of ${service}'s log:`, ...lastLines(boot.logTail, 40)]
+          : [`${service} printed nothing`]),
+      ],
+      fix: `make ${service} start and pass its healthcheck (docker compose up --wait ${service}); the app's depends_on waits for it`,
+    }
+  }
   if (boot.exited?.exitCode === 0) {
     const { afterMs } = boot.exited
     const step = commandInstruction(obs)

@@ -2,7 +2,7 @@
 import type { DockerInstruction, Observations } from '../facts/types'
 import { buildkitOnly, legacyBuilderFailure } from './lib/buildkit'
 import { installCommands, pipCacheAvoided, type InstallCommand } from './lib/installs'
-import { dockerfileAt, present } from './lib/parts'
+import { dockerfileAt, notBuiltInHostMode, present } from './lib/parts'
 import { imageInstructions, instructionLine } from './lib/stages'
 import { lastLines, maskBuildLine, seconds } from './lib/text'
 import type { Check, CheckOutcome } from './lib/types'
@@ -37,6 +37,8 @@ function failedLine(obs: Observations): number | undefined {
 
 /** build.image: the image was built (or the named image exists). */
 function judgeBuild(obs: Observations): CheckOutcome {
+  const host = notBuiltInHostMode(obs)
+  if (host) return host
   const b = obs.build
   const image = present(obs.image)
   const size = image ? `, ${megabytes(image.sizeBytes)}` : ''
@@ -133,6 +135,8 @@ function pipNoCacheEnv(steps: DockerInstruction[], before: DockerInstruction): b
 
 /** build.layer-cache: dependencies install in their own layer, before the source is copied. */
 function judgeLayerCache(obs: Observations): CheckOutcome {
+  const host = notBuiltInHostMode(obs)
+  if (host) return host
   const df = present(obs.dockerfile)
   if (df === undefined) return { status: 'skipped', summary: 'the Dockerfile was not read' }
   const steps = imageInstructions(df)

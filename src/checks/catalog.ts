@@ -31,10 +31,12 @@ import {
   proxyUpstream,
   proxyTimeouts,
 } from './proxy'
+import { routesAnswer } from './routes'
 import { secretFromEnv, secretStrength } from './secret'
 import { serverProductionWsgi, serverWorkers } from './server'
 import { shutdownGraceful } from './shutdown'
 import { staticAliasTraversal, staticServedByProxy } from './static'
+import { systemdBindLocal, systemdRestart, systemdSecrets, systemdUser } from './systemd'
 import { tlsHsts, tlsHttpsRedirect, tlsProtocols } from './tls'
 
 export const CATALOG: readonly Check[] = [
@@ -74,6 +76,11 @@ export const CATALOG: readonly Check[] = [
   headersServerTokens,
   proxyTimeouts,
   proxyBodySize,
+  systemdUser,
+  systemdRestart,
+  systemdSecrets,
+  systemdBindLocal,
+  routesAnswer,
 ]
 
 /** Every catalog check over the facts, one result each in catalog order; never throws. */

@@ -40,6 +40,11 @@ export const CHECK_IDS = [
   'headers.server-tokens',
   'proxy.timeouts',
   'proxy.body-size',
+  'systemd.user',
+  'systemd.restart',
+  'systemd.secrets',
+  'systemd.bind-local',
+  'routes.answer',
 ] as const
 
 export type CheckId = (typeof CHECK_IDS)[number]

@@ -23,13 +23,27 @@ function judge(obs: Observations): CheckOutcome {
   if (found.length > 0) {
     return {
       status: 'passed',
-      summary: `access-log lines found for ${found.length} of ${plural(requests.length, 'request')}`,
+      summary: `access-log lines found for ${found.length} of ${plural(requests.length, 'request')}${obs.run.runtime === 'host' ? ' on stdout/stderr' : ''}`,
       evidence: [
         ...evidence,
         ...lastLines(
           lines.filter((l) => found.some((x) => logged(x, [l]))),
           2,
         ),
+      ],
+    }
+  }
+  // Host mode: the guide's alternative to stdout is rotating files.
+  const file = (logs.files ?? []).find((f) => requests.some((x) => logged(x, f.lines)))
+  if (obs.run.runtime === 'host' && file) {
+    const inFile = requests.filter((x) => logged(x, file.lines))
+    return {
+      status: 'passed',
+      summary: `access-log lines found for ${inFile.length} of ${plural(requests.length, 'request')} in ${file.path} (${file.source}), not on stdout`,
+      evidence: [
+        ...evidence,
+        `log file: ${file.path} (${file.source})`,
+        ...lastLines(file.lines, 2),
       ],
     }
   }

@@ -11,7 +11,15 @@ import {
   proxyExchanges,
   requestLine,
 } from './lib/http'
-import { lineRef, locationFor, locationLabel, mainServer, userLocation } from './lib/nginx'
+import {
+  isCaddy,
+  lineRef,
+  locationFor,
+  locationLabel,
+  mainServer,
+  proxyName,
+  userLocation,
+} from './lib/nginx'
 import { present } from './lib/parts'
 import { clip, listOf, plural } from './lib/text'
 import type { Check, CheckOutcome } from './lib/types'
@@ -82,7 +90,9 @@ function judgeServed(obs: Observations): CheckOutcome {
   const res = x.response
   const who = appLogged(obs, x)
   const evidence = [exchangeLine(x)]
-  const block = `location /static/ { alias ${staticFolder(obs)}; expires 30d; }`
+  const block = isCaddy(obs)
+    ? `handle_path /static/* { root * ${staticFolder(obs)}; header Cache-Control "public, max-age=2592000"; file_server }`
+    : `location /static/ { alias ${staticFolder(obs)}; expires 30d; }`
   if ((server && loc === undefined) || who.byApp) {
     evidence.push(
       served
@@ -93,10 +103,10 @@ function judgeServed(obs: Observations): CheckOutcome {
     return {
       status: 'failed',
       summary: loc
-        ? `${path} was served by the app, not nginx`
+        ? `${path} was served by the app, not ${proxyName(obs)}`
         : `no location serves /static/: ${path} goes through to the app`,
       evidence,
-      fix: `let nginx serve the static folder: ${block} in the HTTPS server`,
+      fix: `let ${proxyName(obs)} serve the static folder: ${block} in the HTTPS ${isCaddy(obs) ? 'site block' : 'server'}`,
       location: userLocation(obs, server),
     }
   }
@@ -123,15 +133,17 @@ function judgeServed(obs: Observations): CheckOutcome {
   if (secs === undefined || secs < DAY) {
     return {
       status: 'failed',
-      summary: `${path} is served by nginx but ${lifetime(secs)}; static files should be cached at least 1 day`,
+      summary: `${path} is served by ${proxyName(obs)} but ${lifetime(secs)}; static files should be cached at least 1 day`,
       evidence: [...evidence, ...headers, ...configLine],
-      fix: `add expires 30d; to ${loc ? locationLabel(loc) : 'location /static/'}`,
+      fix: isCaddy(obs)
+        ? `add header Cache-Control "public, max-age=2592000" next to file_server (${loc ? lineRef(obs, loc) : 'the /static/* block'}): file_server sends ETag and Last-Modified but no cache lifetime`
+        : `add expires 30d; to ${loc ? locationLabel(loc) : 'location /static/'}`,
       location: userLocation(obs, loc),
     }
   }
   return {
     status: 'passed',
-    summary: `${path} is served by nginx${loc ? ` (${locationLabel(loc)})` : ''} and ${lifetime(secs)}`,
+    summary: `${path} is served by ${proxyName(obs)}${loc ? ` (${locationLabel(loc)})` : ''} and ${lifetime(secs)}`,
     evidence: [...evidence, ...headers, ...configLine, who.line],
   }
 }

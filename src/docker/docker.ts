@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runStreaming, type RunResult, type StreamResult } from '../exec'
+import { assertContained, containmentArgs } from './containment'
 import { DockerQueries, QUICK_MS } from './queries'
 
 export const LABEL = 'flask-deploy-check'
@@ -35,6 +36,9 @@ export interface BuildSpec {
   runId: string
   buildArgs: [string, string][]
   target?: string
+  /** `--cache-from` / `--cache-to` values; with any, the build goes through buildx with --load. */
+  cacheFrom?: string[]
+  cacheTo?: string[]
   timeoutMs: number
   onLine?: (line: string) => void
 }
@@ -55,6 +59,8 @@ export interface RunSpec {
   env: [string, string][]
   memory?: string
   pidsLimit?: number
+  /** `--cpus` (default and cap: containment.ts). */
+  cpus?: number
   network?: string
   /** DNS names the container answers to on `network`. */
   networkAliases?: string[]
@@ -83,8 +89,15 @@ export class Docker extends DockerQueries {
   build(spec: BuildSpec): Promise<StreamResult> {
     const env: Record<string, string> = {}
     const labels = ['--label', `${LABEL}=1`, '--label', `${BUILD_LABEL}=${spec.runId}`]
-    // --force-rm: the legacy builder otherwise keeps the container of a failed step.
-    const args = ['build', '-f', spec.file, '-t', spec.tag, ...labels, '--force-rm']
+    // --force-rm (build only): the legacy builder otherwise keeps the container of a failed step.
+    const cache = [
+      ...(spec.cacheFrom ?? []).flatMap((c) => ['--cache-from', c]),
+      ...(spec.cacheTo ?? []).flatMap((c) => ['--cache-to', c]),
+    ]
+    // A builder of setup-buildx-action (docker-container driver) keeps its result unless --load.
+    const verb =
+      cache.length > 0 ? ['buildx', 'build', '--load', ...cache] : ['build', '--force-rm']
+    const args = [...verb, '-f', spec.file, '-t', spec.tag, ...labels]
     for (const [k, v] of spec.buildArgs) {
       if (CLI_OWN_ENV.test(k)) {
         args.push('--build-arg', `${k}=${v}`)
@@ -123,10 +136,11 @@ export class Docker extends DockerQueries {
   }
 
   private async runContainer(mode: string[], spec: RunSpec, timeoutMs: number): Promise<RunResult> {
+    assertContained(spec)
+    const limits = { memory: spec.memory, pidsLimit: spec.pidsLimit, cpus: spec.cpus }
     const args = ['run', ...mode, '--name', spec.name, ...labelArgs(spec.runId)]
+    args.push(...containmentArgs(definedOnly(limits)))
     for (const p of spec.publish) args.push('-p', p)
-    if (spec.memory) args.push('--memory', spec.memory)
-    if (spec.pidsLimit) args.push('--pids-limit', String(spec.pidsLimit))
     if (spec.network) args.push('--network', spec.network)
     for (const a of spec.networkAliases ?? []) args.push('--network-alias', a)
     for (const m of spec.mounts ?? []) args.push('--mount', mountArg(m))
@@ -145,7 +159,9 @@ export class Docker extends DockerQueries {
     }
     // The few names docker itself reads go through a private file that lives for this call only.
     const dir =
-      fileLines.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), 'fdc-env-')) : undefined
+      fileLines.length > 0
+        ? fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${spec.runId}-env-`))
+        : undefined
     try {
       if (dir) {
         const file = path.join(dir, 'env')
@@ -168,6 +184,35 @@ export class Docker extends DockerQueries {
   cp(container: string, source: string, dest: string, timeoutMs = QUICK_MS): Promise<RunResult> {
     return this.exec(['cp', `${container}:${source}`, dest], timeoutMs)
   }
+
+  /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
+  serverVersion(): Promise<RunResult> {
+    return this.exec(['version', '--format', '{{.Server.Version}}'], 15_000)
+  }
+
+  /** IDs of images carrying `label`, one per line. */
+  imageLsByLabel(label: string): Promise<RunResult> {
+    return this.exec(['image', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`])
+  }
+
+  /** `docker image rm -f ID...` (every tag of each; the build cache stays). */
+  imageRm(ids: string[]): Promise<RunResult> {
+    return this.exec(['image', 'rm', '-f', ...ids])
+  }
+
+  /** Names of volumes carrying `label`, one per line. */
+  volumeLsByLabel(label: string): Promise<RunResult> {
+    return this.exec(['volume', 'ls', '-q', '--filter', `label=${label}`])
+  }
+
+  /** `docker volume rm -f NAME...`. */
+  volumeRm(names: string[]): Promise<RunResult> {
+    return this.exec(['volume', 'rm', '-f', ...names])
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Logger } from '../log'
 import { parseContainerState, parseHostPort } from '../facts/parse'
 import type { ShutdownFacts } from '../facts/types'
 import type { RunResult } from '../exec'
-import { Docker, RUN_LABEL, type BindMount } from './docker'
+import { BUILD_LABEL, Docker, RUN_LABEL, type BindMount } from './docker'
 
 export const STOP_GRACE_S = 10
 
@@ -28,6 +28,10 @@ export interface AppSpec {
    * two containers with one alias share it round-robin.
    */
   alias?: string
+  /** More names beside `alias` (a compose service's name and aliases); same caveat. */
+  moreAliases?: string[]
+  /** Replaces the image's ENTRYPOINT (compose `entrypoint:`). */
+  entrypoint?: string
   /** Read-only bind mounts (host source, container target). */
   mounts?: BindMount[]
   /** Names the container `fdc-<runId>-<role>` (default 'app'; the boot without SECRET_KEY: 'nosecret'). */
@@ -139,8 +143,9 @@ export async function startApp(docker: Docker, spec: AppSpec): Promise<AppHandle
     memory: '512m',
     pidsLimit: 256,
     network: spec.network,
-    networkAliases: spec.alias && spec.network ? [spec.alias] : [],
+    networkAliases: spec.alias && spec.network ? [spec.alias, ...(spec.moreAliases ?? [])] : [],
     mounts: spec.mounts,
+    entrypoint: spec.entrypoint,
     command: spec.command,
   })
   if (res.exitCode !== 0) {
@@ -184,27 +189,57 @@ export async function removeApp(docker: Docker, handle: AppHandle): Promise<void
   }
 }
 
+export interface RemoveRunOptions {
+  /** Also the images the run built (label flask-deploy-check.build=<runId>); not with keep-image. */
+  images?: boolean
+}
+
 /**
- * Removes every container and network labelled with this run id; returns how many objects it
- * removed. Idempotent. Used by finally blocks and the post step, which may have no other state.
+ * Removes every container, network and volume labelled with this run id, and its images unless
+ * told to keep them; returns how many objects it removed. Idempotent. Used by finally blocks and
+ * the post step, which may have no other state.
  */
-export async function removeRun(runId: string, docker: Docker = new Docker()): Promise<number> {
+export async function removeRun(
+  runId: string,
+  docker: Docker = new Docker(),
+  opts: RemoveRunOptions = {},
+): Promise<number> {
   const label = `${RUN_LABEL}=${runId}`
-  const ids = (res: RunResult): string[] => {
+  const ids = (res: RunResult, what: string): string[] => {
     if (res.exitCode !== 0)
-      throw new Error(`listing objects labelled ${label} failed: ${res.stderr.trim()}`)
+      throw new Error(`listing ${what} labelled ${label} failed: ${res.stderr.trim()}`)
     return res.stdout.split('\n').filter((l) => l.trim() !== '')
   }
-  const containers = ids(await docker.psByLabel(label))
-  if (containers.length > 0) {
-    const res = await docker.rm(containers)
-    if (res.exitCode !== 0) throw new Error(`docker rm failed: ${res.stderr.trim()}`)
+  const remove = async (
+    found: string[],
+    rm: (ids: string[]) => Promise<RunResult>,
+    verb: string,
+  ): Promise<number> => {
+    if (found.length === 0) return 0
+    const res = await rm(found)
+    if (res.exitCode !== 0) throw new Error(`docker ${verb} failed: ${res.stderr.trim()}`)
+    return found.length
   }
-  // Networks go after their containers: docker refuses to remove a network in use.
-  const networks = ids(await docker.networkLsByLabel(label))
-  if (networks.length > 0) {
-    const res = await docker.networkRm(networks)
-    if (res.exitCode !== 0) throw new Error(`docker network rm failed: ${res.stderr.trim()}`)
+  let removed = await remove(
+    ids(await docker.psByLabel(label), 'containers'),
+    (c) => docker.rm(c),
+    'rm',
+  )
+  // Networks and volumes go after their containers: docker refuses to remove them in use.
+  removed += await remove(
+    ids(await docker.networkLsByLabel(label), 'networks'),
+    (n) => docker.networkRm(n),
+    'network rm',
+  )
+  removed += await remove(
+    ids(await docker.volumeLsByLabel(label), 'volumes'),
+    (v) => docker.volumeRm(v),
+    'volume rm',
+  )
+  if (opts.images) {
+    const built = `${BUILD_LABEL}=${runId}`
+    const res = await docker.imageLsByLabel(built)
+    removed += await remove([...new Set(ids(res, 'images'))], (i) => docker.imageRm(i), 'image rm')
   }
-  return containers.length + networks.length
+  return removed
 }

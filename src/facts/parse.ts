@@ -211,6 +211,8 @@ export interface ContainerState {
   pid: number
   exitCode: number
   finishedAt: string
+  /** The memory limit killed it. */
+  oomKilled?: boolean
 }
 
 /** Parses the State of `docker inspect CONTAINER` (JSON array). */
@@ -223,6 +225,7 @@ export function parseContainerState(json: string): ContainerState {
     pid: Number(s.Pid ?? 0),
     exitCode: Number(s.ExitCode ?? -1),
     finishedAt: String(s.FinishedAt ?? ''),
+    ...(s.OOMKilled === true ? { oomKilled: true } : {}),
   }
 }
 

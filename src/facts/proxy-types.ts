@@ -29,8 +29,11 @@ export interface ProxyConfigFacts {
   facts?: NginxConfigFacts
   /** Lines for the report: what the action changed or assumed. */
   notes: string[]
-  /** The kind of proxy that stood in front: the repository's nginx config or the reference one. */
-  kind?: 'nginx' | 'reference'
+  /**
+   * The kind of proxy that stood in front: the repository's nginx config, its Caddyfile (facts
+   * then hold the same server/location model, built from `caddy adapt`), or the reference one.
+   */
+  kind?: 'nginx' | 'caddy' | 'reference'
   /**
    * Where TLS ends: 'nginx' (the config's own ssl listener), 'added' (the config had none; the
    * action added `listen 443 ssl` and a certificate, as certbot --nginx does), 'upstream' (a
@@ -108,6 +111,32 @@ export interface ProbeAnswer {
   trailingSlashRules?: string[]
   /** app.config['MAX_CONTENT_LENGTH'] in bytes; null when unset (no limit); absent from older probes. */
   maxContentLength?: number | null
+  /**
+   * The worker timeout from the running server's own configuration (Gunicorn's merged Config:
+   * command line, -c file, GUNICORN_CMD_ARGS; uWSGI's uwsgi.opt); null under another server;
+   * absent from older probes.
+   */
+  workerTimeout?: ProbeWorkerTimeout | null
+  /** The GET rules `routes: auto` requests (issue 12); absent from older probes. */
+  autoRoutes?: AutoRoutes
+}
+
+export type ProbeWorkerTimeout =
+  | { server: 'gunicorn'; timeout: number; configFile: string | null }
+  | { server: 'uwsgi'; harakiri: number | null }
+
+/** A url_map rule the probe lists for `routes: auto`. */
+export interface AutoRoute {
+  rule: string
+  endpoint: string
+}
+
+/** The app's GET rules without required arguments, up to 30, and the ones passed over. */
+export interface AutoRoutes {
+  found: (AutoRoute & { path: string })[]
+  skipped: (AutoRoute & { reason: string })[]
+  /** Rules past the cap of 30. */
+  more: number
 }
 
 export interface ProbeFacts {

@@ -6,6 +6,7 @@
  */
 
 import type {
+  AutoRoutes,
   ProbeAnswer,
   ProbeFacts,
   ProxyConfigFacts,
@@ -13,8 +14,10 @@ import type {
   SecondBootFacts,
   SessionCookieFacts,
 } from './proxy-types'
+import type { UnitFacts } from './systemd-types'
 
 export type * from './proxy-types'
+export type * from './systemd-types'
 
 /**
  * A part that could not be observed. Checks that need it are skipped `blocked` (the gate fails
@@ -30,7 +33,18 @@ export interface Unavailable {
 export type Part<T> = T | Unavailable
 
 /** What the run was asked to do, as far as checks need it. */
+/** The app container stopped while the run still needed it (killed, crashed, OOM). */
+export interface AppExitFacts {
+  exitCode: number
+  /** The last request the app answered before the exit was noticed (`GET /die on the app port`). */
+  after: string
+  /** The engine's OOM flag: the memory limit killed it. */
+  oomKilled?: boolean
+}
+
 export interface RunFacts {
+  /** Set when the app exited during the run: every later observation is blocked by it. */
+  appExited?: AppExitFacts
   /** Repository-relative path of the Dockerfile (for locations), when one was used. */
   dockerfilePath?: string
   /** The app's port inside the container and how it was chosen. */
@@ -42,7 +56,10 @@ export interface RunFacts {
    */
   appProtocol?: 'http' | 'uwsgi'
   healthPath: string
+  /** The routes requested: the input's, or with `routes: auto` the ones the probe found. */
   routes: string[]
+  /** `routes: auto` (issue 12): the app's rules found and passed over, or why none were (then routes is `/`). */
+  autoRoutes?: AutoRoutes | Unavailable
   bootTimeoutS: number
   /** CPUs the container may use (for the 2 x cores + 1 guide). */
   cpus: number
@@ -52,6 +69,8 @@ export interface RunFacts {
   envNames: string[]
   /** The `command` input when it overrode the image's command. */
   commandOverride?: string[]
+  /** How the app ran: absent in recordings before host mode (docker). */
+  runtime?: 'docker' | 'host'
 }
 
 /** One Dockerfile instruction, as dockerfile-ast reports it. */
@@ -147,6 +166,8 @@ export interface BootFacts {
   firstStatus?: number
   /** 'uwsgi' when the app port answered in the uwsgi protocol (uWSGI `socket`). */
   protocol?: 'uwsgi'
+  /** A compose dependency never got ready, so the app was not started (logTail is its log). */
+  dependency?: { service: string; error: string }
 }
 
 /** A row of `docker top CONTAINER -eo pid,ppid,uid,args`, PIDs as seen from the container when known. */
@@ -173,6 +194,11 @@ export interface HttpResponseFacts {
   /** Body decoded as UTF-8, capped; see bodyTruncated. */
   body: string
   bodyTruncated: boolean
+  /**
+   * Set (to the limit, in bytes) when the body went past what is read at all: the rest was
+   * never read, the connection dropped (an endless or huge body).
+   */
+  overLimit?: number
   ms: number
 }
 
@@ -195,6 +221,11 @@ export interface LogFacts {
   stderr: string[]
   /** True when the line cap was hit. */
   truncated: boolean
+  /**
+   * Host mode: log files the server's processes held open for writing (Gunicorn's
+   * --access-logfile, a RotatingFileHandler), their last lines.
+   */
+  files?: { path: string; source: string; lines: string[] }[]
 }
 
 export interface ShutdownFacts {
@@ -262,4 +293,6 @@ export interface Observations {
   forwardedSpoof: Part<ForwardedSpoofFacts>
   /** Handshakes pinned to one TLS version or suite against the running proxy. */
   tls: Part<TlsFacts>
+  /** The systemd unit host mode ran (not-applicable for the docker runtime). */
+  unit: Part<UnitFacts>
 }

@@ -37,6 +37,10 @@ export interface ExchangeOptions {
 export const USER_AGENT = 'flask-deploy-check'
 const DEFAULT_TIMEOUT_MS = 5000
 const DEFAULT_MAX_BODY = 64 * 1024
+/** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
+export const READ_LIMIT = 8 * 1024 * 1024
+/** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
+const DRAIN_MS = 1000
 
 /** Sends requests to one target over fresh connections (so every exchange stands alone). */
 export class HttpProbe {
@@ -87,12 +91,16 @@ export class HttpProbe {
         reset: true,
         signal: opts.signal,
       })
-      const { body, truncated } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY)
+      const { body, truncated, overLimit } = await readCapped(
+        res.body,
+        opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
+      )
       exchange.response = {
         status: res.statusCode,
         headers: normalizeHeaders(res.headers),
         body,
         bodyTruncated: truncated,
+        ...(overLimit ? { overLimit: READ_LIMIT } : {}),
         ms: Date.now() - started,
       }
     } catch (err) {
@@ -113,29 +121,42 @@ function originOf(t: HttpTarget): string {
   return `${t.tls ? 'https' : 'http'}://${host}:${t.port}`
 }
 
+/**
+ * Keeps the first `max` bytes, then drops what follows for at most DRAIN_MS, up to READ_LIMIT:
+ * a body that passes READ_LIMIT that fast counts as endless (overLimit); one that stalls or
+ * ends is only truncated. The connection is dropped either way, and memory stays flat.
+ */
 async function readCapped(
   stream: AsyncIterable<Buffer> & { destroy(): void },
   max: number,
-): Promise<{ body: string; truncated: boolean }> {
+): Promise<{ body: string; truncated: boolean; overLimit: boolean }> {
   const chunks: Buffer[] = []
-  let size = 0
-  let truncated = false
-  for await (const chunk of stream) {
-    // Stop reading past the cap: a huge or endless body must not hold the run.
-    if (size >= max) {
-      truncated = true
-      break
+  let kept = 0
+  let read = 0
+  let overLimit = false
+  let drain: NodeJS.Timeout | undefined
+  try {
+    for await (const chunk of stream) {
+      read += chunk.length
+      if (kept < max) {
+        const keep = chunk.subarray(0, max - kept)
+        chunks.push(keep)
+        kept += keep.length
+      }
+      if (read > READ_LIMIT) {
+        overLimit = true
+        break
+      }
+      if (read > kept && drain === undefined) drain = setTimeout(() => stream.destroy(), DRAIN_MS)
     }
-    const keep = chunk.subarray(0, max - size)
-    chunks.push(keep)
-    size += keep.length
-    if (keep.length < chunk.length) {
-      truncated = true
-      break
-    }
+  } catch (err) {
+    // Past the cap, the end of the drain (or a stall) only means the rest was not read.
+    if (read <= kept) throw err
+  } finally {
+    clearTimeout(drain)
   }
   stream.destroy()
-  return { body: Buffer.concat(chunks).toString('utf8'), truncated }
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated: read > kept, overLimit }
 }
 
 /** Lower-case names, every value kept as a list in the order received. */

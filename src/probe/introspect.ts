@@ -8,7 +8,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { ProbeAnswer } from '../facts/types'
+import type { AutoRoutes, ProbeAnswer, ProbeWorkerTimeout } from '../facts/types'
 import { pythonBytesLiteral } from '../facts/session-cookies'
 import { WEAK_SECRET_KEY_BYTES, WEAK_SECRET_KEYS } from '../facts/weak-keys'
 import { probeFiles } from './python'
@@ -153,7 +153,39 @@ export function interpretProbe(
   if (Array.isArray(raw.trailingSlashRules)) {
     answer.trailingSlashRules = raw.trailingSlashRules.filter((r) => typeof r === 'string')
   }
+  if ('workerTimeout' in raw) answer.workerTimeout = workerTimeoutOf(raw.workerTimeout)
+  const routes = autoRoutesOf(raw.autoRoutes)
+  if (routes) answer.autoRoutes = routes
   return answer
+}
+
+const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0
+
+function workerTimeoutOf(v: unknown): ProbeWorkerTimeout | null {
+  if (!isObject(v)) return null
+  if (v.server === 'gunicorn' && int(v.timeout)) {
+    const file = typeof v.configFile === 'string' ? v.configFile : null
+    return { server: 'gunicorn', timeout: v.timeout, configFile: file }
+  }
+  if (v.server === 'uwsgi')
+    return { server: 'uwsgi', harakiri: int(v.harakiri) ? v.harakiri : null }
+  return null
+}
+
+// Rules are app-controlled text: kept short, and only paths the proxy stage may request.
+function autoRoutesOf(v: unknown): AutoRoutes | undefined {
+  if (!isObject(v) || !Array.isArray(v.found) || !Array.isArray(v.skipped)) return undefined
+  const text = (x: unknown): string => (typeof x === 'string' ? x.slice(0, 200) : '')
+  const found = v.found
+    .filter(isObject)
+    .map((r) => ({ rule: text(r.rule), endpoint: text(r.endpoint), path: text(r.path) }))
+    .filter((r) => /^\/[^\s?#]*$/.test(r.path))
+    .slice(0, 30)
+  const skipped = v.skipped
+    .filter(isObject)
+    .map((r) => ({ rule: text(r.rule), endpoint: text(r.endpoint), reason: text(r.reason) }))
+    .slice(0, 30)
+  return { found, skipped, more: int(v.more) ? v.more : 0 }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -13,6 +13,7 @@ export function probeFiles(): Readonly<Record<string, string>> {
   files ??= Object.freeze({
     'sitecustomize.py': readFileSync(join(__dirname, 'python', 'sitecustomize.py'), 'utf8'),
     'fdc_probe.py': readFileSync(join(__dirname, 'python', 'fdc_probe.py'), 'utf8'),
+    'fdc_probe_config.py': readFileSync(join(__dirname, 'python', 'fdc_probe_config.py'), 'utf8'),
   })
   return files
 }

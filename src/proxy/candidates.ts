@@ -96,7 +96,7 @@ export function localPass(ds: NginxDirective[]): boolean {
 }
 
 /** Files under base, breadth-first, sorted; skips dependency trees, virtualenvs and big trees. */
-export function walk(base: string, context?: string): string[] {
+export function walk(base: string, context?: string, names: RegExp = NAMEISH): string[] {
   const out: string[] = []
   let level = [base]
   for (let d = 0; d < MAX_DEPTH && level.length && out.length < MAX_FILES; d++) {
@@ -115,7 +115,7 @@ export function walk(base: string, context?: string): string[] {
           if (SKIP.has(e.name) || (context && (p === context || SKIP_OUTSIDE_CONTEXT.has(e.name))))
             continue
           next.push(p)
-        } else if (e.isFile() && NAMEISH.test(e.name)) out.push(p)
+        } else if (e.isFile() && names.test(e.name)) out.push(p)
       }
     }
     level = next

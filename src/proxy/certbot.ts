@@ -28,6 +28,16 @@ interface Server {
   hasCert: boolean
 }
 
+/**
+ * What certbot writes beside the certificate of each server it edits: its TLS settings (protocols,
+ * ciphers, session cache) and its DH parameters; the stand-ins (standins.ts) hold their content.
+ */
+export const CERTBOT_INCLUDES = [
+  '/etc/letsencrypt/options-ssl-nginx.conf',
+  '/etc/letsencrypt/ssl-dhparams.pem',
+] as const
+const CERTBOT_SSL_OPTIONS = `include ${CERTBOT_INCLUDES[0]}; ssl_dhparam ${CERTBOT_INCLUDES[1]};`
+
 const USABLE = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/
 
 /** The edited text and what was added; the text is unchanged when some server has ssl. */
@@ -63,7 +73,7 @@ export function addTlsListeners(text: string, file: string): { text: string; add
     const listen = `listen 443 ssl${isDefault ? ' default_server' : ''};`
     const cert = x.hasCert
       ? ''
-      : ` ssl_certificate ${ADDED_CERT}; ssl_certificate_key ${ADDED_KEY};`
+      : ` ssl_certificate ${ADDED_CERT}; ssl_certificate_key ${ADDED_KEY}; ${CERTBOT_SSL_OPTIONS}`
     const port = (l: NginxListen): boolean => l.port === (on80.length ? 80 : l.port)
     const plain = x.listens.filter(({ l }) => !l.ssl && l.port !== undefined && port(l))
     const written = plain.filter((p) => p.st !== undefined)

@@ -95,3 +95,13 @@ export function standInsOf(s: StandIn): StandIn[] {
   if (s.target !== '/etc/nginx/snippets/snakeoil.conf') return [s]
   return [s, ...KNOWN.filter((k) => k.origin.startsWith('ssl-cert'))]
 }
+
+/** `have` with the stand-ins for `targets` it lacks (the files the action's own edits include). */
+export function withStandIns(have: readonly StandIn[], targets: readonly string[]): StandIn[] {
+  const out = [...have]
+  for (const t of targets) {
+    const s = standInFor(t)
+    if (s && !out.some((x) => x.target === t)) out.push(s)
+  }
+  return out
+}

@@ -18,6 +18,7 @@ import {
   verdictIcon,
   type SectionLimits,
 } from './markdown'
+import { observatoryCommentLine } from './observatory/render'
 import type { Report, ReportCheck } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
 import { isBlocked, skipGroups, skipHeading } from './skips'
@@ -160,7 +161,18 @@ function allPassBody(report: Report, meta: SectionMeta, limits: CommentLimits): 
     timingsText(report.timings_ms, ' · '),
     ...provenance(meta),
   ].join(' · ')
-  return [line, ...adoption(report), passedBlock(report, 'details', limits, footer(report, meta))]
+  return [
+    line,
+    ...observatory(report),
+    ...adoption(report),
+    passedBlock(report, 'details', limits, footer(report, meta)),
+  ]
+}
+
+/** The Observatory grade line, when the run has one. */
+function observatory(report: Report): string[] {
+  const line = observatoryCommentLine(report)
+  return line ? [line] : []
 }
 
 /** The baseline (new failures and fixes) and the policy's exceptions, when there are any. */
@@ -184,7 +196,7 @@ function failingBody(report: Report, meta: SectionMeta, limits: CommentLimits): 
     parts.push('_Evidence cut to fit the comment size limit; see the job summary._')
   }
   if (exceptions) parts.push(defuse(exceptions))
-  parts.push(...blockedGroups(report, limits))
+  parts.push(...blockedGroups(report, limits), ...observatory(report))
   if (
     report.checks.some((r) => r.status === 'passed' || (r.status === 'skipped' && !isBlocked(r)))
   ) {

@@ -7,6 +7,8 @@
 import type { CheckResult, Severity } from '../checks/lib/types'
 import { baselineMarkdown, exceptionsMarkdown } from './adoption'
 import { countsText, locationText, timingsText } from './format'
+import { observatoryMarkdown } from './observatory/render'
+import { routesMarkdown } from './routes'
 import type { Report, Verdict } from './report'
 import { codeBlock, codeSpan, escapeMarkdown, inlineMarkdown } from './sanitize'
 import { isBlocked, skipGroups, skipHeading, type SkipGroup } from './skips'
@@ -152,12 +154,16 @@ export function renderSummary(report: Report): string {
   const checked = report.checks.filter((r) => r.status !== 'skipped')
   const failed = failedInOrder(report.checks)
   const parts = [`### ${headingText(report)}`, meta]
+  const routes = routesMarkdown(report)
+  if (routes) parts.push(routes)
   const baseline = baselineMarkdown(report)
   if (baseline) parts.push(baseline)
   if (checked.length > 0) parts.push(checksTable(checked))
   const exceptions = exceptionsMarkdown(report)
   if (exceptions) parts.push(exceptions)
   if (failed.length > 0) parts.push('### What to fix', ...failed.map((r) => failureSection(r)))
+  const observatory = observatoryMarkdown(report)
+  if (observatory) parts.push(observatory)
   parts.push(...skippedSections(report), timingsFooter(report))
   return `${parts.join('\n\n')}\n`
 }

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import type { CheckResult, Severity } from '../checks/lib/types'
 import type { FailOn } from '../options'
+import type { ObservatoryReport } from './observatory'
 import { isBlockedError } from './skips'
 import { TOOL_NAME, version } from './version'
 
@@ -41,6 +42,16 @@ export interface ReportTarget {
     config?: string
     tls: 'nginx' | 'upstream' | 'added'
   }
+  /** runtime compose: the files, the app's service and the dependencies started before it. */
+  compose?: ComposeTarget
+}
+
+export interface ComposeTarget {
+  /** Compose files, relative to the repository root, in `-f` order. */
+  files: string[]
+  service: string
+  /** In start order; ms from `docker compose up` to ready, ok false for the one that never was. */
+  dependencies: { service: string; ms: number; ok: boolean }[]
 }
 
 /** A policy exception on one check (revision 2): the file's level and reason, and whether it lapsed. */
@@ -94,6 +105,22 @@ export interface Report {
   policy?: { file: string }
   /** The comparison with `baseline-report`, when one was given (revision 2). */
   baseline?: BaselineSummary
+  /** The MDN HTTP Observatory grade of the recorded responses (issue 12). */
+  observatory?: ObservatoryReport
+  /** Which routes were checked and how they were found (issue 12). */
+  routes?: RoutesReport
+}
+
+/** `routes`: the paths requested, from the input or found by the probe (`routes: auto`). */
+export interface RoutesReport {
+  source: 'input' | 'auto'
+  checked: string[]
+  /** auto: the url_map rules behind `checked`, those passed over and why, and how many past 30. */
+  found?: { rule: string; endpoint: string; path: string }[]
+  skipped?: { rule: string; endpoint: string; reason: string }[]
+  more?: number
+  /** auto: why `/` was checked instead (the probe did not answer, or found no rule). */
+  fallback?: string
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { notice: 1, warning: 2, error: 3 }
@@ -152,6 +179,8 @@ export interface BuildReportInput {
   target: ReportTarget
   timings: Timings
   tool?: Report['tool']
+  observatory?: ObservatoryReport
+  routes?: RoutesReport
 }
 
 // Whole, non-negative milliseconds: timings come from Date.now() differences and sums.
@@ -174,6 +203,8 @@ export function buildReport(input: BuildReportInput): Report {
   }
   if (input.policy) report.policy = input.policy
   if (input.baseline) report.baseline = input.baseline
+  if (input.observatory) report.observatory = input.observatory
+  if (input.routes) report.routes = input.routes
   return report
 }
 

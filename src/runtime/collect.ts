@@ -11,11 +11,17 @@ import { Docker } from '../docker/docker'
 import { appEnv } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
+import { ComposeRuntime, type StartedDependency } from './compose-runtime'
+import type { ComposePlan } from './compose-plan'
 import { DockerRuntime } from './docker-runtime'
+import { HostRuntime } from './host-runtime'
+import { hostBootFailure, NOT_IN_HOST_MODE } from './host-collect'
+import { NO_UNIT } from '../facts/systemd-types'
 import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
 import { uwsgiIniOf } from '../facts/port'
 import { prepareProbe } from '../probe/introspect'
 import { observeLive } from './live'
+import { makeRunTemp } from './temp'
 import type {
   BootFacts,
   DockerfileFacts,
@@ -34,6 +40,8 @@ export interface CollectContext {
   dockerfile: Part<DockerfileFacts>
   /** Aborts between steps (and the readiness wait); cleanup still runs. */
   signal?: AbortSignal
+  /** A compose project (compose-plan.ts): the app runs as its service, after its dependencies. */
+  compose?: ComposePlan
 }
 
 export interface CollectResult {
@@ -42,6 +50,8 @@ export interface CollectResult {
   timings: { build: number; boot: number; observe: number }
   /** The image that was checked. */
   image: string
+  /** runtime compose: the dependencies started, in order. */
+  dependencies?: StartedDependency[]
 }
 
 /** Builds, boots and observes the app, and always removes what it started. */
@@ -51,9 +61,16 @@ export async function collect(
   ctx: CollectContext,
 ): Promise<CollectResult> {
   const started = Date.now()
-  const runtime = new DockerRuntime(new Docker(log), opts, ctx.runId, log)
-  // The run's network needs nothing from the image: it is created while the image builds.
-  const opening = runtime.open().then(
+  const docker = new Docker(log)
+  const runtime =
+    opts.runtime === 'host'
+      ? new HostRuntime(opts, ctx.runId, log)
+      : ctx.compose
+        ? new ComposeRuntime(docker, opts, ctx.runId, log, ctx.compose)
+        : new DockerRuntime(docker, opts, ctx.runId, log)
+  // A plain run's network needs nothing from the image: it is created while the image builds.
+  // (Compose dependencies start after it, so their output does not land in the build's.)
+  const opening = (runtime.kind === 'docker' ? runtime.open() : Promise.resolve()).then(
     () => undefined,
     (err: Error) => err,
   )
@@ -69,7 +86,7 @@ async function observeRun(
   opts: Options,
   log: Logger,
   ctx: CollectContext,
-  runtime: DockerRuntime,
+  runtime: DockerRuntime | HostRuntime,
   opening: Promise<Error | undefined>,
   started: number,
 ): Promise<CollectResult> {
@@ -95,7 +112,9 @@ async function observeRun(
     secondBoot: NOT_BUILT,
     forwardedSpoof: NOT_BUILT,
     tls: NOT_BUILT,
+    unit: runtime instanceof HostRuntime ? runtime.unit : NO_UNIT,
   }
+  if (runtime.kind === 'host') Object.assign(obs, NOT_IN_HOST_MODE)
   const result = (bootMs: number): CollectResult => ({
     observations: obs,
     timings: {
@@ -104,13 +123,19 @@ async function observeRun(
       observe: Math.max(0, Date.now() - started - build.durationMs - bootMs),
     },
     image: build.imageRef,
+    ...(runtime instanceof ComposeRuntime ? { dependencies: runtime.started } : {}),
   })
-  if (!build.ok) return result(0)
+  if (!build.ok) {
+    // In host mode nothing is built: a venv or pip failure means the app cannot boot.
+    if (runtime.kind === 'host') Object.assign(obs, hostBootFailure(build))
+    return result(0)
+  }
 
   const openFailed = await opening
   if (openFailed) throw openFailed
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `fdc-${ctx.runId}-`))
+  const tempDir = makeRunTemp(ctx.runId)
   try {
+    if (runtime.kind !== 'docker') await runtime.open()
     const probe = opts.introspect
       ? prepareProbe({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
       : undefined
@@ -200,6 +225,7 @@ function runFacts(
   const { port, portSource } =
     opts.port !== undefined ? { port: opts.port, portSource: 'input' as const } : detected
   const facts: RunFacts = {
+    runtime: opts.runtime,
     port,
     portSource,
     appProtocol: detected.protocol,
@@ -210,7 +236,7 @@ function runFacts(
     secretInjected,
     envNames: opts.env.map(([k]) => k),
   }
-  if (!opts.image)
+  if (!opts.image && opts.runtime !== 'host')
     facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/')
   if (opts.command) facts.commandOverride = opts.command
   return facts
@@ -239,6 +265,8 @@ function uwsgiIni(opts: Options, argv: string[]): string | undefined {
 
 /** One short clause saying why the app never answered. */
 export function notReadyReason(boot: BootFacts, port: number): string {
+  if (boot.dependency)
+    return `compose service ${boot.dependency.service} did not become ready: ${boot.dependency.error}`
   if (boot.exited)
     return `the container exited with code ${boot.exited.exitCode} after ${(boot.exited.afterMs / 1000).toFixed(1)} s`
   const listening = boot.listening ?? []

@@ -18,19 +18,30 @@ import { APP_HOST } from './app-host'
 import { buildImage, inspectImage } from './image'
 import { waitReady } from './readiness'
 import { containerLogs, settledProcesses } from './running'
-import type { AppInstance, AppStart, Prepared, Runtime } from './runtime'
+import type { ProxyOptions, ProxyStage } from './proxy/kind'
+import { standUpProxy } from './proxy/stage'
+import type { AppInstance, AppStart, Prepared, Runtime, RuntimeProxyInput } from './runtime'
+
+/** What a kind adds to where an instance runs (compose: the service's names, its secrets). */
+export interface Placement {
+  /** More DNS names for the proxy's target on the network, beside APP_HOST. */
+  aliases: string[]
+  mounts: { source: string; target: string }[]
+  /** Replaces the image's ENTRYPOINT (its first word; the rest leads the command). */
+  entrypoint?: string
+}
 
 export class DockerRuntime implements Runtime {
-  readonly kind = 'docker' as const
+  readonly kind: Runtime['kind'] = 'docker'
   private imageRef = ''
-  private networkName?: string
+  protected networkName?: string
   private readonly handles = new Map<AppInstance, AppHandle>()
 
   constructor(
     readonly docker: Docker,
-    private readonly opts: Options,
-    private readonly runId: string,
-    private readonly log: Logger,
+    protected readonly opts: Options,
+    protected readonly runId: string,
+    protected readonly log: Logger,
   ) {}
 
   /** The run's network: the proxy joins it to reach the app as APP_HOST. */
@@ -54,16 +65,24 @@ export class DockerRuntime implements Runtime {
     this.networkName = await createRunNetwork(this.docker, this.runId)
   }
 
+  /** The docker kind adds nothing. */
+  protected placement(): Placement {
+    return { aliases: [], mounts: [] }
+  }
+
   async start(spec: AppStart): Promise<{ instance: AppInstance; boot: BootFacts }> {
+    const placed = this.placement()
     const handle = await startApp(this.docker, {
       runId: this.runId,
       image: this.imageRef,
       port: spec.port,
       env: spec.env,
       command: this.opts.command,
+      entrypoint: placed.entrypoint,
       network: this.networkName,
       alias: spec.proxyTarget ? APP_HOST : undefined,
-      mounts: spec.mounts,
+      moreAliases: placed.aliases,
+      mounts: [...spec.mounts, ...placed.mounts],
       role: spec.role,
     })
     const instance: AppInstance = { name: handle.name }
@@ -97,8 +116,17 @@ export class DockerRuntime implements Runtime {
     return removeApp(this.docker, this.handle(instance))
   }
 
+  standUpProxy(opts: ProxyOptions, input: RuntimeProxyInput): Promise<ProxyStage> {
+    const { instance, ...rest } = input
+    return standUpProxy(this.docker, opts, {
+      ...rest,
+      network: this.network,
+      appContainer: instance.name,
+    })
+  }
+
   async cleanup(): Promise<void> {
-    await removeRun(this.runId, this.docker)
+    await removeRun(this.runId, this.docker, { images: !this.opts.keepImage })
   }
 
   private handle(instance: AppInstance): AppHandle {

@@ -46,6 +46,8 @@ export async function buildImage(
     runId,
     buildArgs: opts.buildArgs,
     target: opts.target,
+    cacheFrom: opts.cacheFrom,
+    cacheTo: opts.cacheTo,
     timeoutMs: BUILD_TIMEOUT_MS,
     onLine: (line) => log.info(line),
   })

@@ -12,12 +12,12 @@ import { appProbe } from '../probe/app-probe'
 import type { PreparedProbe } from '../probe/introspect'
 import { proxyExchanges, proxyParallelism, type ProxyRuntime } from '../probe/proxy-requests'
 import { tlsHandshakes } from '../probe/tls'
-import { standUpProxy } from './proxy/stage'
+import { appExit, blockAfterExit, NEEDS_RUNNING_APP } from './app-exit'
 import type { DockerRuntime } from './docker-runtime'
 import { observeForwardedSpoof } from './forwarded-spoof'
 import { ask, askThroughProxy } from './probe-questions'
 import { appExchanges, requestParallelism } from './running'
-import type { AppInstance } from './runtime'
+import type { AppInstance, Runtime } from './runtime'
 import { secondBoot } from './second-boot'
 import { stepTimer } from './timing'
 import { FORGED_CLIENT } from '../facts/forged'
@@ -37,7 +37,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export interface LiveContext {
   runId: string
   /** The runtime the app runs in; the proxy joins its network. */
-  runtime: DockerRuntime
+  runtime: Runtime
   instance: AppInstance
   hostPort: number
   /** The app's env without the probe's variables (SECRET_KEY included when given or injected). */
@@ -63,6 +63,33 @@ async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer
 }
 
 /**
+ * The routes `routes: auto` requests: the probe's list of the app's GET rules, recorded with how
+ * they were found in run.autoRoutes (and run.routes); `/` when the probe did not answer.
+ */
+function autoRoutes(obs: Observations, answer: ProbeAnswer | undefined, opts: Options): string[] {
+  const found = answer?.autoRoutes
+  if (found === undefined || found.found.length === 0) {
+    obs.run.autoRoutes = {
+      unavailable: !opts.introspect
+        ? 'introspect is off: the probe lists the routes'
+        : answer === undefined
+          ? 'the introspection probe did not answer on the app port'
+          : 'the app has no GET rule without required arguments',
+    }
+    return opts.routes
+  }
+  obs.run.autoRoutes = found
+  obs.run.routes = found.found.map((r) => r.path)
+  return obs.run.routes
+}
+
+/** The app's exit when it died mid-run (container runs only: host mode has no container state). */
+function exitOf(c: LiveContext, http: readonly HttpExchange[]): ReturnType<typeof appExit> {
+  const docker = (c.runtime as Partial<DockerRuntime>).docker
+  return docker ? appExit(docker, c.instance.name, http) : Promise.resolve(undefined)
+}
+
+/**
  * Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. Three
  * strands run at once from the app's first answer: the boot without SECRET_KEY, the process table
  * then the app-port requests, and the proxy stand-up (it needs only the probe's static-folder
@@ -71,6 +98,10 @@ async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer
 export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
   const step = stepTimer(c.log)
+  // routes: auto needs the probe's list of rules before any route is requested.
+  const early =
+    opts.routesAuto && c.probe ? await step('probe for routes', askApp(c, c.probe)) : undefined
+  const routes = opts.routesAuto ? autoRoutes(obs, early, opts) : opts.routes
   // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
   const second: Promise<Observations['secondBoot']> = step(
     'second boot',
@@ -80,7 +111,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
       mounts: c.probe?.mounts ?? [],
       timeoutMs: opts.bootTimeoutS * 1000,
       protocol: c.protocol,
-      routes: opts.routes,
+      routes,
       healthPath: opts.healthPath,
       probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
       parallel: 2,
@@ -99,7 +130,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
       appExchanges({
         hostPort: c.hostPort,
         healthPath: opts.healthPath,
-        routes: opts.routes,
+        routes,
         protocol: c.protocol,
         parallel,
         signal: c.signal,
@@ -110,17 +141,17 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   // Awaited below; until then a failure (an abort) must not count as unhandled.
   appSide.catch(() => undefined)
   const answers: ProbeAnswer[] = []
-  const appAnswer = c.probe ? await step('probe on the app port', askApp(c, c.probe)) : undefined
+  const appAnswer =
+    early ?? (c.probe ? await step('probe on the app port', askApp(c, c.probe)) : undefined)
   if (appAnswer) answers.push(appAnswer)
 
   const staged = await step(
     'proxy stand-up',
     c.log.stage('Stand up the TLS proxy', () =>
-      standUpProxy(c.runtime.docker, opts, {
+      c.runtime.standUpProxy(opts, {
         runId: c.runId,
-        network: c.runtime.network,
+        instance: c.instance,
         appPort: run.port,
-        appContainer: c.instance.name,
         staticFolderHint: appAnswer?.staticFolder ?? undefined,
         staticUrlPathHint: appAnswer?.staticUrlPath ?? undefined,
         // Its own token, not the probe's: it names pages and a canary that evidence may quote.
@@ -133,15 +164,34 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   obs.proxyConfig = staged.proxyConfig
   obs.proxy = staged.proxy
   const { http: appHttp, parallel } = await appSide
+  const diedEarly = await exitOf(c, appHttp)
+  if (diedEarly) {
+    blockAfterExit(obs, diedEarly, [...NEEDS_RUNNING_APP, 'sessionCookies'])
+    obs.http = appHttp
+    obs.logs = await c.runtime.logs(c.instance)
+    obs.secondBoot = await second
+    return
+  }
   const rt = staged.runtime
   const noProxy =
     'unavailable' in staged.proxy ? staged.proxy : { unavailable: 'the proxy did not answer' }
+  // TLS ends at the balancer stand-in (tls-termination: upstream): nothing of the repo's to judge.
+  const behindBalancer = !('unavailable' in staged.proxy) && (staged.proxy.hops ?? 1) > 1
   const [proxyHttp, proxyAnswers, spoof, tlsFacts] = rt
-    ? await step('proxy requests', throughProxy(rt, opts, c, { appAnswer, parallel }))
+    ? await step(
+        'proxy requests',
+        throughProxy(rt, opts, c, { appAnswer, parallel, routes, handshakes: !behindBalancer }),
+      )
     : [[], [], undefined, undefined]
   answers.push(...proxyAnswers)
   obs.forwardedSpoof = spoof ?? noProxy
-  obs.tls = tlsFacts ?? noProxy
+  obs.tls = behindBalancer
+    ? {
+        unavailable:
+          'TLS ends at the load balancer in front of nginx (tls-termination: upstream): the repository configures no TLS',
+        skip: 'not-applicable',
+      }
+    : (tlsFacts ?? noProxy)
   // Probe exchanges stay out of obs.http: their bodies carry the key digest.
   obs.http = [...appHttp, ...proxyHttp]
   obs.probe = !opts.introspect
@@ -157,14 +207,21 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
     injectedKey: c.envKey,
   })
 
+  const diedLate = await exitOf(c, obs.http)
+  if (diedLate) blockAfterExit(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown'])
   // Servers write their access log after the response: give the last line time to land, and
-  // meanwhile take the proxy down (nothing asks it anything any more).
+  // meanwhile take a proxy container down (nothing asks it anything any more).
+  const docker = (c.runtime as Partial<DockerRuntime>).docker
   await Promise.all([
     sleep(LOG_FLUSH_MS),
-    rt ? step('proxy removal', c.runtime.docker.rm([rt.container])) : undefined,
+    rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined,
   ])
   obs.logs = await step('logs', c.runtime.logs(c.instance))
   c.signal?.throwIfAborted()
+  if (diedLate) {
+    obs.secondBoot = await second
+    return
+  }
   c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
   obs.shutdown = await step('graceful stop', c.runtime.stop(c.instance))
   obs.secondBoot = await second
@@ -180,14 +237,15 @@ async function throughProxy(
   rt: ProxyRuntime,
   opts: Options,
   c: LiveContext,
-  o: { appAnswer?: ProbeAnswer; parallel: number },
-): Promise<[HttpExchange[], ProbeAnswer[], ForwardedSpoofFacts, TlsFacts]> {
+  o: { appAnswer?: ProbeAnswer; parallel: number; routes: string[]; handshakes: boolean },
+): Promise<[HttpExchange[], ProbeAnswer[], ForwardedSpoofFacts, TlsFacts | undefined]> {
+  const { routes } = o
   // Every request below, generously: a limit_req burst below it means one at a time.
-  const planned = 2 * opts.routes.length + 40
+  const planned = 2 * routes.length + 40
   const parallel = proxyParallelism(rt, o.parallel, planned)
   const requests = async (): Promise<[HttpExchange[], ProbeAnswer[], ForwardedSpoofFacts]> => {
     const http = await proxyExchanges(rt, {
-      routes: opts.routes,
+      routes,
       healthPath: opts.healthPath,
       trailingSlashPaths: o.appAnswer?.trailingSlashRules,
       parallel,
@@ -198,7 +256,7 @@ async function throughProxy(
     const answers = c.probe ? await askThroughProxy(rt, c.probe, forgeries, q) : []
     const spoof = await observeForwardedSpoof({
       rt,
-      routes: opts.routes,
+      routes,
       trailingSlashRules: o.appAnswer?.trailingSlashRules,
       probe: c.probe,
       ...q,
@@ -208,7 +266,7 @@ async function throughProxy(
   const tlsTarget = { port: rt.httpsPort, servername: rt.serverName }
   const [[http, answers, spoof], tlsFacts] = await Promise.all([
     requests(),
-    tlsHandshakes(tlsTarget, c.signal, 4),
+    o.handshakes ? tlsHandshakes(tlsTarget, c.signal, 4) : undefined,
   ])
   return [http, answers, spoof, tlsFacts]
 }

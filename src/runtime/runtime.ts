@@ -13,6 +13,12 @@ import type {
   ProcessFacts,
   ShutdownFacts,
 } from '../facts/types'
+import type { ProxyOptions, ProxyStage, ProxyStageInput } from './proxy/kind'
+
+/** What the proxy stage needs from the run; the runtime adds where the app is (network, container). */
+export type RuntimeProxyInput = Omit<ProxyStageInput, 'network' | 'appContainer'> & {
+  instance: AppInstance
+}
 
 /** What the runtime will run, known before anything starts. */
 export interface Prepared {
@@ -51,7 +57,7 @@ export interface AppInstance {
 }
 
 export interface Runtime {
-  readonly kind: 'docker'
+  readonly kind: 'docker' | 'compose' | 'host'
   /** Builds or resolves what will run, and reads its configuration. */
   prepare(): Promise<Prepared>
   /** Creates what instances share (the run's network). Call once, after a good prepare. */
@@ -66,6 +72,8 @@ export interface Runtime {
   stop(instance: AppInstance): Promise<ShutdownFacts>
   /** Removes one instance at once (the boot without SECRET_KEY). */
   remove(instance: AppInstance): Promise<void>
+  /** Stands the run's proxy up in front of the instance; failures become `unavailable` facts. */
+  standUpProxy(opts: ProxyOptions, input: RuntimeProxyInput): Promise<ProxyStage>
   /** Removes everything the run created; safe to call twice, also after a failure. */
   cleanup(): Promise<void>
 }

@@ -48,6 +48,8 @@ node -e '
   console.log(row({ fixture: "good" }, "/,/docs"))
   for (const c of DEFECT_CASES) console.log(row(c, ""))
   for (const c of PROXY_CASES) console.log(row(c, (c.routes ?? ["/", "/docs"]).join(",")))
+  // The Caddy fixtures (caddy.e2e.test.ts): their inputs name the Caddy proxy image.
+  for (const c of require("./__tests__/e2e/caddy-cases.ts").CADDY_CASES) console.log(row(c, "/,/docs"))
 ' >"$work/cases.txt"
 mkdir -p "$here/fixtures"
 

@@ -5,7 +5,7 @@
  */
 import type { HttpExchange, Observations } from '../../facts/types'
 import { headerValues, labelled, proxyExchanges } from '../lib/http'
-import { lineRef, mainServer, proxyConfigOf, userLocation } from '../lib/nginx'
+import { lineRef, mainServer, proxyConfigOf, proxyName, userLocation } from '../lib/nginx'
 import { clip, listOf, plural } from '../lib/text'
 import type { Check, CheckOutcome } from '../lib/types'
 
@@ -51,7 +51,7 @@ function judgeServerTokens(obs: Observations): CheckOutcome {
     const server = headerValues(answered[0].response, 'server')[0] ?? '(none)'
     return {
       status: 'passed',
-      summary: `no nginx version in ${plural(answered.length, 'response')} (Server: ${clip(server, 40)})`,
+      summary: `no ${proxyName(obs)} version in ${plural(answered.length, 'response')} (Server: ${clip(server, 40)})`,
       evidence: [clip(pages, 240)],
     }
   }

@@ -7,6 +7,7 @@ import type { NginxAddHeader } from '../../facts/nginx/types'
 import type { HttpExchange, Observations } from '../../facts/types'
 import { header, headerValues, httpsExchanges, labelled, requestLine } from './http'
 import {
+  isCaddy,
   lineNear,
   lineRef,
   locationFor,
@@ -95,6 +96,14 @@ export function missingCause(
     }
   }
   if (applied || above) return undefined
+  if (isCaddy(obs)) {
+    const args = directive.replace(/\s+always$/, '')
+    return {
+      line: `no header ${name} in the site block (${lineRef(obs, server)})`,
+      fix: `add header ${args} to the site block (a site-level header applies to every response)`,
+      location: userLocation(obs, server),
+    }
+  }
   const reference = proxyConfigOf(obs)?.source === 'reference'
   return {
     line: `no add_header ${name} applies in the HTTPS server (${lineRef(obs, server)})`,

@@ -5,11 +5,12 @@
 import type { NginxLocation, NginxServer, NginxValue } from '../../facts/nginx/types'
 import type { Observations } from '../../facts/types'
 import {
-  appLocationFor,
+  isCaddy,
   lineRef,
   locationLabel,
   mainServer,
   nginxFacts,
+  passLocationFor,
   proxyConfigOf,
   rejection,
 } from './nginx'
@@ -52,7 +53,10 @@ export interface AppLocation {
   loc: NginxLocation
 }
 
-/** The location proxying the first route to the app, or the skipped outcome saying why none is judged. */
+/**
+ * The location handing the first route to the app (proxy_pass or uwsgi_pass), or the skipped
+ * outcome saying why none is judged.
+ */
 export function appLocationOf(obs: Observations, what: string): AppLocation | CheckOutcome {
   if (proxyConfigOf(obs)?.source === 'reference') {
     return {
@@ -67,15 +71,22 @@ export function appLocationOf(obs: Observations, what: string): AppLocation | Ch
   if (nginxFacts(obs) === undefined || server === undefined) {
     return { status: 'skipped', summary: 'no parsed nginx config with an HTTPS server to read' }
   }
-  const loc = appLocationFor(server, obs.run.routes[0] ?? '/')
+  const loc = passLocationFor(server, obs.run.routes[0] ?? '/')
   if (loc === undefined) {
     return {
       status: 'skipped',
-      summary: 'no location of the HTTPS server proxies to the app',
+      summary:
+        'no location of the HTTPS server passes requests to the app (proxy_pass, uwsgi_pass)',
       skipReason: 'not-applicable',
     }
   }
   return { server, loc }
+}
+
+/** What Caddy calls nginx's settings (reverse_proxy transport, request_body). */
+const CADDY_SETTING: Record<string, string> = {
+  proxy_read_timeout: 'reverse_proxy transport http read_timeout',
+  client_max_body_size: 'request_body max_size',
 }
 
 /** 'proxy_read_timeout 30s at deploy/nginx.conf:40' or 'proxy_read_timeout not set in location / (deploy/nginx.conf:38): nginx's default 60s'. */
@@ -88,5 +99,7 @@ export function settingLine(
 ): string {
   if (v)
     return `${name} ${v.value} at ${lineRef(obs, v)}${v.inherited ? ` (inherited by ${locationLabel(loc)})` : ''}`
+  if (isCaddy(obs))
+    return `${CADDY_SETTING[name] ?? name} not set at ${lineRef(obs, loc)}: Caddy sets no limit by default`
   return `${name} not set for ${locationLabel(loc)} (${lineRef(obs, loc)}): nginx's default ${fallback}`
 }

@@ -17,7 +17,17 @@ export function proxyConfigOf(obs: Observations): ProxyConfigFacts | undefined {
   return present(obs.proxyConfig)
 }
 
-/** The parsed effective config, when nginx printed one. */
+/** True when the proxy in front is the repository's Caddyfile (facts from `caddy adapt`). */
+export function isCaddy(obs: Observations): boolean {
+  return proxyConfigOf(obs)?.kind === 'caddy'
+}
+
+/** The proxy's name for the report's sentences: 'Caddy' for a Caddyfile, else 'nginx'. */
+export function proxyName(obs: Observations): 'nginx' | 'Caddy' {
+  return isCaddy(obs) ? 'Caddy' : 'nginx'
+}
+
+/** The parsed effective config, when nginx printed one (for Caddy: the same model, from `caddy adapt`). */
 export function nginxFacts(obs: Observations): NginxConfigFacts | undefined {
   return proxyConfigOf(obs)?.facts
 }
@@ -113,10 +123,20 @@ export function tlsPort(facts: NginxConfigFacts): number {
   return listens.find((l) => l.port === 443)?.port ?? listens[0]?.port ?? 443
 }
 
-/** The HTTPS server that serves the public host name. */
+/**
+ * The port the checks' requests enter nginx on: its TLS port, or behind a load balancer
+ * (tls-termination: upstream) the plain port it forwards to (80, else the first plain one).
+ */
+export function entryPort(obs: Observations, facts: NginxConfigFacts): number {
+  if (proxyConfigOf(obs)?.tls !== 'upstream') return tlsPort(facts)
+  const plain = facts.servers.flatMap((s) => s.listen).filter((l) => !l.ssl && l.port)
+  return plain.find((l) => l.port === 80)?.port ?? plain[0]?.port ?? 80
+}
+
+/** The server that serves the public host name on the port requests enter nginx on. */
 export function mainServer(obs: Observations): NginxServer | undefined {
   const facts = nginxFacts(obs)
-  return facts && serverFor(facts, tlsPort(facts), publicHost(obs))
+  return facts && serverFor(facts, entryPort(obs, facts), publicHost(obs))
 }
 
 function key(loc: NginxLocation): string {

@@ -1,6 +1,6 @@
 /** Reading optional observation parts. Pure; imports types only. */
 import type { Observations, Part } from '../../facts/types'
-import type { Location } from './types'
+import type { CheckOutcome, Location } from './types'
 
 /** The part itself, or undefined when it was not observed. */
 export function present<T extends object>(part: Part<T>): T | undefined {
@@ -12,4 +12,14 @@ export function dockerfileAt(obs: Observations, line?: number): Location | undef
   const file = obs.run.dockerfilePath
   if (file === undefined) return undefined
   return line === undefined ? { file } : { file, line }
+}
+
+/** In host mode nothing is built: build.* is not applicable (check-catalog.md, host mode). */
+export function notBuiltInHostMode(obs: Observations): CheckOutcome | undefined {
+  if (obs.run.runtime !== 'host') return undefined
+  return {
+    status: 'skipped',
+    summary: 'host mode: the app runs from its systemd unit, no image is built',
+    skipReason: 'not-applicable',
+  }
 }

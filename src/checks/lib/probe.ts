@@ -49,3 +49,19 @@ export function proxyFixLine(a: ProbeAnswer): string {
 
 /** The chapter's ProxyFix line, for fixes. */
 export const PROXY_FIX = 'app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)'
+
+/**
+ * The ProxyFix line for the proxies in front of the app: behind a load balancer and nginx,
+ * X-Forwarded-For holds two appended addresses, while nginx passes the balancer's
+ * X-Forwarded-Proto and Host on as one value each.
+ */
+export function proxyFixFor(hops: number): string {
+  return hops > 1
+    ? `app.wsgi_app = ProxyFix(app.wsgi_app, x_for=${hops}, x_proto=1, x_host=1)`
+    : PROXY_FIX
+}
+
+/** The proxies in front of the app, as words: "1 (nginx)" or "2 (the load balancer and nginx)". */
+export function hopsText(hops: number): string {
+  return hops > 1 ? `${hops} (the load balancer and nginx)` : '1 (nginx)'
+}

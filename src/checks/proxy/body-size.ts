@@ -5,7 +5,7 @@
  */
 import type { Observations } from '../../facts/types'
 import { proxyExchanges } from '../lib/http'
-import { userLocation } from '../lib/nginx'
+import { isCaddy, userLocation } from '../lib/nginx'
 import { appLocationOf, nginxBytes, settingLine, sizeText } from '../lib/nginx-limits'
 import { probeAnswers, probeSkip } from '../lib/probe'
 import type { Check, CheckOutcome } from '../lib/types'
@@ -35,7 +35,8 @@ function judge(obs: Observations): CheckOutcome {
   }
   const { loc } = at
   const v = loc.clientMaxBodySize
-  const limit = v ? nginxBytes(v.value) : NGINX_DEFAULT
+  // Caddy reads request bodies of any size unless request_body max_size is set.
+  const limit = v ? nginxBytes(v.value) : isCaddy(obs) ? 0 : NGINX_DEFAULT
   const line = settingLine(obs, 'client_max_body_size', v, loc, '1m')
   if (limit === undefined) return { status: 'skipped', summary: `cannot read ${line}` }
   const upload = uploadLine(obs)
@@ -43,7 +44,9 @@ function judge(obs: Observations): CheckOutcome {
   if (max === null || max === undefined) {
     return {
       status: 'passed',
-      summary: "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
+      summary: isCaddy(obs)
+        ? "the app sets no MAX_CONTENT_LENGTH: Caddy's request_body max_size is the only limit"
+        : "the app sets no MAX_CONTENT_LENGTH: nginx's client_max_body_size is the only limit",
       evidence: [line, ...(upload ? [upload] : [])],
     }
   }

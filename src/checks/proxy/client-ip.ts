@@ -2,8 +2,16 @@
 import { FORGED_CLIENT } from '../../facts/forged'
 import type { Observations, ProbeAnswer } from '../../facts/types'
 import { caseless } from '../lib/http'
+import { proxyName } from '../lib/nginx'
 import { present } from '../lib/parts'
-import { PROXY_FIX, forgedAnswer, plainAnswer, proxyFixLine, proxyFixOf } from '../lib/probe'
+import {
+  forgedAnswer,
+  hopsText,
+  plainAnswer,
+  proxyFixFor,
+  proxyFixLine,
+  proxyFixOf,
+} from '../lib/probe'
 import { clip } from '../lib/text'
 import type { Check, CheckOutcome } from '../lib/types'
 
@@ -19,6 +27,8 @@ function sawLine(a: ProbeAnswer, what: string): string {
 /** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
 function judge(obs: Observations): CheckOutcome {
   const client = present(obs.proxy)?.clientAddress
+  const hops = present(obs.proxy)?.hops ?? 1
+  const fixLine = proxyFixFor(hops)
   const plain = plainAnswer(obs)
   const forged = forgedAnswer(obs)
   const any = plain ?? forged
@@ -26,7 +36,7 @@ function judge(obs: Observations): CheckOutcome {
     return { status: 'skipped', summary: 'the probe did not answer through the proxy' }
   }
   const evidence = [
-    `nginx saw the client as ${client}`,
+    `${proxyName(obs)} saw the client as ${client}`,
     ...(plain ? [sawLine(plain, 'plain request')] : []),
     ...(forged ? [sawLine(forged, `with a forged X-Forwarded-For: ${FORGED_CLIENT}`)] : []),
     proxyFixLine(any),
@@ -39,11 +49,11 @@ function judge(obs: Observations): CheckOutcome {
       summary: `a client-forged X-Forwarded-For wins: the app takes ${FORGED_CLIENT} as the client address`,
       evidence,
       fix:
-        xFor > 1
-          ? `ProxyFix x_for=${xFor} trusts ${xFor} proxies but there is 1 (nginx): ${PROXY_FIX}`
+        xFor > hops
+          ? `ProxyFix x_for=${xFor} trusts ${xFor} ${xFor === 1 ? 'proxy' : 'proxies'} but there ${hops > 1 ? 'are' : 'is'} ${hopsText(hops)}: ${fixLine}`
           : passedThrough
             ? `let nginx append the client address instead of passing the client's header on: ${XFF_LINE}`
-            : `trust exactly one proxy: ${PROXY_FIX}`,
+            : `trust exactly ${hops > 1 ? 'two proxies (the load balancer and nginx)' : 'one proxy'}: ${fixLine}`,
     }
   }
   if (plain !== undefined && plain.remoteAddr !== client) {
@@ -54,10 +64,10 @@ function judge(obs: Observations): CheckOutcome {
       evidence,
       fix:
         xff === undefined
-          ? `${XFF_LINE} in the location that proxies to the app, and ${PROXY_FIX}`
-          : xFor > 1
-            ? `ProxyFix x_for=${xFor} expects ${xFor} proxies but there is 1 (nginx): ${PROXY_FIX}`
-            : `trust the X-Forwarded-For nginx sets: ${PROXY_FIX}`,
+          ? `${XFF_LINE} in the location that proxies to the app, and ${fixLine}`
+          : xFor !== hops && xFor > 0
+            ? `ProxyFix x_for=${xFor} expects ${xFor} ${xFor === 1 ? 'proxy' : 'proxies'} but there ${hops > 1 ? 'are' : 'is'} ${hopsText(hops)}: ${fixLine}`
+            : `trust the X-Forwarded-For nginx sets: ${fixLine}`,
     }
   }
   const forgedPart = forged ? `; a forged X-Forwarded-For: ${FORGED_CLIENT} did not replace it` : ''

@@ -14,7 +14,7 @@ function standUpLines(c: ProxyConfigFacts): string[] {
   const lines: string[] = []
   if (c.rewrites.length > 0) {
     const changes = c.rewrites.map(
-      (r) => `${directiveAt(c.facts, r)} ${r.before} -> ${r.after} (line ${r.line})`,
+      (r) => `${directiveAt(c.facts, r, c.kind)} ${r.before} -> ${r.after} (line ${r.line})`,
     )
     lines.push(`${changes.join('; ')}; nothing else changed`)
   } else if (c.source !== 'reference') {
@@ -32,12 +32,14 @@ function standUpLines(c: ProxyConfigFacts): string[] {
 function directiveAt(
   facts: NginxConfigFacts | undefined,
   r: ProxyConfigFacts['rewrites'][number],
+  kind?: ProxyConfigFacts['kind'],
 ): string {
   const own = (f: string): boolean => !f.startsWith('/')
   const servers = facts?.servers ?? []
   const passes = servers.some((s) =>
     s.locations.some((l) => l.proxyPass?.line === r.line && own(l.file)),
   )
+  if (kind === 'caddy') return 'reverse_proxy'
   if (passes || (facts === undefined && /^["']?https?:\/\//.test(r.before))) return 'proxy_pass'
   const upstream = facts?.upstreams.find((u) =>
     u.servers.some((s) => s.line === r.line && own(s.file)),
@@ -47,6 +49,8 @@ function directiveAt(
 
 function rejectFix(c: ProxyConfigFacts): string {
   const message = c.test.message ?? ''
+  if (c.kind === 'caddy')
+    return `fix the Caddyfile until Caddy's adapter accepts it: docker run --rm -v "$PWD/${c.path ?? 'Caddyfile'}:/etc/caddy/Caddyfile:ro" caddy caddy adapt --config /etc/caddy/Caddyfile`
   const line = c.test.line !== undefined ? ` on line ${c.test.line}` : ''
   if (c.source === 'reference')
     return 'the reference proxy should always load: report this as a flask-deploy-check bug'
@@ -78,12 +82,14 @@ function judge(obs: Observations): CheckOutcome {
   const c = proxyConfigOf(obs)
   if (c === undefined) return { status: 'skipped', summary: 'no proxy config was prepared' }
   const name = c.source === 'reference' ? 'the reference proxy' : (c.path ?? 'the nginx config')
+  // Caddy's own parser (`caddy adapt`) judges a Caddyfile, as `nginx -t` does an nginx config.
+  const tester = c.kind === 'caddy' ? 'caddy adapt' : 'nginx -t'
   if (!c.test.ok) {
     const where = c.test.file !== undefined ? ` in ${c.test.file}:${c.test.line ?? '?'}` : ''
     return {
       status: 'failed',
-      summary: clip(`nginx -t rejected ${name}: ${c.test.message ?? 'no message'}`),
-      evidence: [clip(`nginx -t: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
+      summary: clip(`${tester} rejected ${name}: ${c.test.message ?? 'no message'}`),
+      evidence: [clip(`${tester}: ${c.test.message ?? ''}${where}`), ...standUpLines(c)],
       fix: rejectFix(c),
       location: rejectLocation(c),
     }
@@ -91,7 +97,7 @@ function judge(obs: Observations): CheckOutcome {
   const summary =
     c.source === 'reference'
       ? 'no nginx config in the repository: the reference proxy (TLS, forwarded headers, /static/) stands in front, and nginx -t accepts it'
-      : `nginx -t accepts ${name} (${c.source === 'input' ? 'the nginx-config input' : 'found in the repository'})`
+      : `${tester} accepts ${name} (${c.source === 'input' ? `the ${c.kind === 'caddy' ? 'caddy' : 'nginx'}-config input` : 'found in the repository'})`
   return { status: 'passed', summary, evidence: standUpLines(c) }
 }
 

@@ -7,6 +7,7 @@ import type { NginxLocation, NginxProxyHeader, NginxServer } from '../../facts/n
 import type { Observations } from '../../facts/types'
 import { caseless } from '../lib/http'
 import {
+  isCaddy,
   appLocationFor,
   appLocations,
   lineNear,
@@ -36,7 +37,10 @@ const WANTED: Wanted[] = [
   {
     name: 'Host',
     value: '$host',
-    ok: (v, host) => /\$(host|http_host|server_name)\b/.test(v) || v === host,
+    ok: (v, host) =>
+      /\$(host|http_host|server_name)\b/.test(v) ||
+      v === host ||
+      /^\{(http\.request\.)?(host|hostport)\}$/.test(v),
     unset: 'Host: $proxy_host (the upstream address, e.g. app:8000)',
   },
   {
@@ -48,7 +52,10 @@ const WANTED: Wanted[] = [
   {
     name: 'X-Forwarded-Proto',
     value: '$scheme',
-    ok: (v) => /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) || v === 'https',
+    ok: (v) =>
+      /\$scheme\b|\$http_x_forwarded_proto\b/.test(v) ||
+      v === 'https' ||
+      /^\{(http\.request\.)?scheme\}$/.test(v),
     unset: 'no X-Forwarded-Proto',
   },
 ]
@@ -136,11 +143,14 @@ function judge(obs: Observations): CheckOutcome {
   }
   const first = gaps[0]
   const names = first ? first.names : lost
-  const fix = `in ${first ? locationLabel(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter(
-    (w) => names.includes(w.name),
-  )
-    .map((w) => `proxy_set_header ${w.name} ${w.value};`)
-    .join(' ')}`
+  const caddyFix = `reverse_proxy sends Host, X-Forwarded-For and X-Forwarded-Proto by itself: remove the header_up lines that drop or change ${names.join(', ')}`
+  const fix = isCaddy(obs)
+    ? caddyFix
+    : `in ${first ? locationLabel(first.loc) : 'the location that proxies to the app'}: ${WANTED.filter(
+        (w) => names.includes(w.name),
+      )
+        .map((w) => `proxy_set_header ${w.name} ${w.value};`)
+        .join(' ')}`
   const summary = first
     ? `${locationLabel(first.loc)} (${lineRef(obs, first.loc)}) does not forward ${first.names.join(', ')}${gaps.length > 1 ? ` (and ${gaps.length - 1} more location${gaps.length > 2 ? 's' : ''})` : ''}`
     : `${lost.join(' and ')} did not reach the app through the proxy`

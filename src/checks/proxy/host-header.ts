@@ -3,6 +3,7 @@ import type { NginxServer } from '../../facts/nginx/types'
 import type { Observations } from '../../facts/types'
 import { exchangeLine, header, nginxError, proxyExchanges, requestHost } from '../lib/http'
 import {
+  isCaddy,
   lineRef,
   locationFor,
   mainServer,
@@ -10,7 +11,7 @@ import {
   proxyConfigOf,
   publicHost,
   serverFor,
-  tlsPort,
+  entryPort,
   userLocation,
 } from '../lib/nginx'
 import { clip } from '../lib/text'
@@ -41,7 +42,7 @@ function judge(obs: Observations): CheckOutcome {
   }
   const forged = requestHost(x)
   const facts = nginxFacts(obs)
-  const port = facts ? tlsPort(facts) : 443
+  const port = facts ? entryPort(obs, facts) : 443
   const target = facts && serverFor(facts, port, forged)
   const main = mainServer(obs)
   const res = x.response
@@ -92,7 +93,9 @@ function judge(obs: Observations): CheckOutcome {
       ? `a request with a foreign Host reached the app, which echoed it into its answer`
       : `a request with a foreign Host reached the app (answered ${res.status})`,
     evidence: [...evidence, ...(echoed ? [echoed] : [])],
-    fix: `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
+    fix: isCaddy(obs)
+      ? `name the site by its host (${name} {) instead of a catch-all address such as :443 or a wildcard, so Caddy answers other hosts without the app`
+      : `add a catch-all server first: server { listen 443 ssl default_server; server_name _; ssl_reject_handshake on; } (and listen 80 default_server; return 444;), keep server_name ${name} on the app's server`,
     location: userLocation(obs, target),
   }
 }

@@ -8,6 +8,7 @@ import { SERVER_NAMES, serverOfSoftware } from '../../facts/wsgi'
 import { caseless, header, httpsExchanges, requestHost, requestLine } from '../lib/http'
 import { appLocationFor, locationLabel, mainServer, publicHost, userLocation } from '../lib/nginx'
 import { PROXY_FIX, plainAnswer, probeSkip, proxyFixLine, proxyFixOf } from '../lib/probe'
+import { present } from '../lib/parts'
 import { clip, plural } from '../lib/text'
 import type { Check, CheckOutcome } from '../lib/types'
 import { absoluteUrls, isInternalHost, type FoundUrl } from '../lib/urls'
@@ -116,6 +117,27 @@ function judge(obs: Observations): CheckOutcome {
     const protoSet = loc?.proxySetHeaders.some((h) => /^x-forwarded-proto$/i.test(h.name))
     const protoArrived = answer && caseless(answer.forwarded, 'x-forwarded-proto')
     const nginxGap = loc !== undefined && (answer ? !protoArrived : !protoSet)
+    // Behind a load balancer nginx's own scheme is http: `$scheme` overwrites the balancer's https.
+    const behind = (present(obs.proxy)?.hops ?? 1) > 1
+    const overwritten = behind && loc !== undefined && protoArrived === 'http'
+    if (overwritten)
+      return {
+        status: 'failed',
+        summary: clip(
+          `${found[0].text}: ${found[0].why} behind the load balancer: nginx sends X-Forwarded-Proto http${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`,
+          240,
+        ),
+        evidence: [
+          ...found.slice(0, 6).map((f) => clip(`${f.text} (${f.why})`)),
+          ...evidenceProbe,
+          'the load balancer sent X-Forwarded-Proto: https to nginx',
+        ],
+        fix: `pass the balancer's scheme on in ${locationLabel(loc)}: proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; ($scheme is nginx's own, http)`,
+        location: userLocation(
+          obs,
+          loc.proxySetHeaders.find((h) => /^x-forwarded-proto$/i.test(h.name)) ?? loc,
+        ),
+      }
     return {
       status: 'failed',
       summary: clip(

@@ -1,6 +1,7 @@
 /** proxy.rate-limit (notice): nginx rate-limits the requests it passes to the app. */
 import type { Observations } from '../../facts/types'
 import {
+  isCaddy,
   passLocationFor,
   passLocations,
   lineRef,
@@ -20,6 +21,14 @@ function judge(obs: Observations): CheckOutcome {
     return {
       status: 'skipped',
       summary: 'no nginx config in the repository: rate limiting belongs to your production proxy',
+      skipReason: 'not-applicable',
+    }
+  }
+  if (isCaddy(obs)) {
+    return {
+      status: 'skipped',
+      summary:
+        "Caddy's standard build has no rate limiter (rate_limit is the caddy-ratelimit plugin, in neither Debian's nor the official image's caddy): a plugin build or a layer in front has to do it",
       skipReason: 'not-applicable',
     }
   }

@@ -1,12 +1,14 @@
 /**
- * proxy.timeouts: nginx waits for the app (proxy_read_timeout, default 60 s) at least as long as
- * the WSGI server lets a worker run (Gunicorn --timeout, default 30 s; uWSGI harakiri; Waitress
- * channel_timeout), so a slow request ends in the server's own timeout, not a 504 mid-request.
+ * proxy.timeouts: nginx waits for the app (proxy_read_timeout, or uwsgi_read_timeout behind
+ * uwsgi_pass; default 60 s) at least as long as the WSGI server lets a worker run (Gunicorn
+ * --timeout or its config file, default 30 s; uWSGI harakiri; Waitress channel_timeout), so a
+ * slow request ends in the server's own timeout, not a 504 mid-request.
  */
-import type { Observations } from '../../facts/types'
-import { userLocation } from '../lib/nginx'
+import type { Observations, ProbeWorkerTimeout } from '../../facts/types'
+import { isCaddy, userLocation } from '../lib/nginx'
 import { appLocationOf, nginxSeconds, settingLine } from '../lib/nginx-limits'
 import { present } from '../lib/parts'
+import { probeAnswers } from '../lib/probe'
 import { findServer, intOption, optionValue, processLine } from '../lib/processes'
 import type { Check, CheckOutcome } from '../lib/types'
 
@@ -18,24 +20,40 @@ interface WorkerTimeout {
   what: string
 }
 
-/** The server's worker timeout from its command line, or why there is none to compare. */
+/** The probe's reading of the server's own configuration, when it answered. */
+function probed(obs: Observations): ProbeWorkerTimeout | undefined {
+  return probeAnswers(obs).find((a) => a.workerTimeout)?.workerTimeout ?? undefined
+}
+
+/**
+ * The server's worker timeout: as the running server resolved it (the probe reads Gunicorn's
+ * merged Config and uWSGI's options, config files included), else from its command line, or why
+ * there is none to compare.
+ */
 function workerTimeout(obs: Observations): WorkerTimeout | CheckOutcome {
   const server = findServer(present(obs.processes) ?? [])
   const args = server?.master.args ?? ''
+  const live = probed(obs)
   if (server?.kind === 'gunicorn') {
     const t = intOption(args, ['-t'], ['--timeout'])
     if (t !== undefined) return { seconds: t, what: `Gunicorn --timeout ${t}` }
+    if (live?.server === 'gunicorn') {
+      const file = live.configFile ? ` (from its config file ${live.configFile})` : ''
+      return { seconds: live.timeout, what: `Gunicorn's timeout ${live.timeout}${file}` }
+    }
     const config = optionValue(args, ['-c'], ['--config'])
-    const note = config ? ` (its config file ${config} is not read)` : ''
+    const note = config ? ` (its config file ${config} could not be read: no probe answer)` : ''
     return { seconds: 30, what: `Gunicorn's default --timeout 30${note}` }
   }
   if (server?.kind === 'uwsgi') {
     const t = intOption(args, [], ['--harakiri'])
     if (t !== undefined) return { seconds: t, what: `uWSGI --harakiri ${t}` }
+    if (live?.server === 'uwsgi' && live.harakiri)
+      return { seconds: live.harakiri, what: `uWSGI harakiri = ${live.harakiri} (its options)` }
     return {
       status: 'skipped',
       skipReason: 'not-applicable',
-      summary: 'uWSGI runs without harakiri on its command line: no worker timeout to compare',
+      summary: 'uWSGI runs without harakiri: no worker timeout to compare',
     }
   }
   if (server?.kind === 'waitress') {
@@ -63,9 +81,12 @@ function judge(obs: Observations): CheckOutcome {
   const worker = workerTimeout(obs)
   if ('status' in worker) return worker
   const { loc } = at
-  const v = loc.proxyReadTimeout
-  const nginxS = v ? nginxSeconds(v.value) : NGINX_DEFAULT_S
-  const line = settingLine(obs, 'proxy_read_timeout', v, loc, '60s')
+  // uwsgi_pass reads the app's answer under uwsgi_read_timeout (same 60 s default).
+  const directive = loc.proxyPass ? 'proxy_read_timeout' : 'uwsgi_read_timeout'
+  const v = loc.proxyPass ? loc.proxyReadTimeout : loc.uwsgiReadTimeout
+  // Caddy's reverse_proxy waits without a limit unless read_timeout is set.
+  const nginxS = v ? nginxSeconds(v.value) : isCaddy(obs) ? Infinity : NGINX_DEFAULT_S
+  const line = settingLine(obs, directive, v, loc, '60s')
   if (nginxS === undefined) {
     return { status: 'skipped', summary: `cannot read ${line}` }
   }
@@ -74,16 +95,16 @@ function judge(obs: Observations): CheckOutcome {
   if (!never && nginxS >= worker.seconds) {
     return {
       status: 'passed',
-      summary: `proxy_read_timeout ${nginxS} s >= the worker timeout ${worker.seconds} s (${worker.what})`,
+      summary: `${nginxS === Infinity ? "Caddy's reverse_proxy waits without a read timeout, longer than" : `${directive} ${nginxS} s >=`} the worker timeout ${worker.seconds} s (${worker.what})`,
       evidence,
     }
   }
-  const wanted = never ? 'a finite worker timeout' : `proxy_read_timeout ${worker.seconds + 5}s;`
+  const wanted = never ? 'a finite worker timeout' : `${directive} ${worker.seconds + 5}s;`
   return {
     status: 'failed',
     summary: never
-      ? `${worker.what}: workers never time out, so nginx's proxy_read_timeout ${nginxS} s ends slow requests with a 504`
-      : `proxy_read_timeout ${nginxS} s is shorter than the worker timeout ${worker.seconds} s (${worker.what}): a slow request gets nginx's 504 while the worker still runs`,
+      ? `${worker.what}: workers never time out, so nginx's ${directive} ${nginxS} s ends slow requests with a 504`
+      : `${directive} ${nginxS} s is shorter than the worker timeout ${worker.seconds} s (${worker.what}): a slow request gets nginx's 504 while the worker still runs`,
     evidence,
     fix: never
       ? `give the server a worker timeout below ${nginxS} s (Gunicorn --timeout ${Math.max(nginxS - 5, 1)})`
@@ -98,6 +119,6 @@ export const proxyTimeouts: Check = {
   severity: 'warning',
   needs: ['proxyConfig', 'processes'],
   passesWhen:
-    "nginx's `proxy_read_timeout` (default 60 s) is at least the WSGI server's worker timeout (Gunicorn `--timeout`, default 30 s)",
+    "nginx's `proxy_read_timeout` (`uwsgi_read_timeout` for `uwsgi_pass`; default 60 s) is at least the WSGI server's worker timeout (Gunicorn `--timeout` or its config file, default 30 s; uWSGI `harakiri`)",
   run: judge,
 }

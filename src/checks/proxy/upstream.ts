@@ -6,7 +6,15 @@
 import { isLoopback, withoutDockerDns } from '../../facts/loopback'
 import type { Observations } from '../../facts/types'
 import { exchangeLine, nginxError } from '../lib/http'
-import { lineRef, nginxFacts, proxyConfigOf, rejection, userLocation } from '../lib/nginx'
+import {
+  isCaddy,
+  lineRef,
+  nginxFacts,
+  proxyConfigOf,
+  proxyName,
+  rejection,
+  userLocation,
+} from '../lib/nginx'
 import { present } from '../lib/parts'
 import { clip, listOf } from '../lib/text'
 import type { Check, CheckOutcome } from '../lib/types'
@@ -15,7 +23,7 @@ import { proxiedToApp, upstreamTargets, type UpstreamTarget } from '../lib/upstr
 /** The directive as the user wrote it (before the action pointed a loopback host at the app). */
 function written(obs: Observations, t: UpstreamTarget): string {
   const before = proxyConfigOf(obs)?.rewrites.find((r) => r.line === t.value.line)?.before
-  return `${t.directive} ${before ?? t.value.value}`
+  return `${isCaddy(obs) ? 'reverse_proxy' : t.directive} ${before ?? t.value.value}`
 }
 
 function problemOf(
@@ -66,7 +74,7 @@ function judge(obs: Observations): CheckOutcome {
     .filter((w): w is { t: UpstreamTarget; problem: string } => w.problem !== undefined)
   const gatewayLines = gateway
     .slice(0, 2)
-    .map((x) => `${exchangeLine(x)} through the proxy (nginx's own error page)`)
+    .map((x) => `${exchangeLine(x)} through the proxy (${proxyName(obs)}'s own error page)`)
   if (wrong.length > 0 || (answered.length > 0 && reached.length === 0)) {
     const first = wrong[0]
     const port = ports?.find((p) => p === obs.run.port) ?? ports?.[0] ?? obs.run.port
@@ -81,7 +89,7 @@ function judge(obs: Observations): CheckOutcome {
       status: 'failed',
       summary: first
         ? clip(`${written(obs, first.t)} does not reach the app: ${first.problem}`, 240)
-        : `nothing reached the app through the proxy: every answer was nginx's ${gateway[0]?.response?.status ?? 502}`,
+        : `nothing reached the app through the proxy: every answer was ${proxyName(obs)}'s ${gateway[0]?.response?.status ?? 502}`,
       evidence: [...configLines, listenLine, ...gatewayLines],
       fix,
       location: userLocation(obs, (first?.t ?? targets[0]).value),

@@ -6,6 +6,7 @@ import type { NginxAddHeader } from '../../facts/nginx/types'
 import type { HttpExchange, Observations } from '../../facts/types'
 import { headerValues, httpsExchanges, labelled, proxyExchanges, requestLine } from '../lib/http'
 import {
+  isCaddy,
   lineNear,
   lineRef,
   locationFor,
@@ -97,6 +98,13 @@ function missingCause(obs: Observations, x: HttpExchange): Cause | undefined {
     }
   }
   if (sts || above) return undefined
+  if (isCaddy(obs)) {
+    return {
+      line: `no header Strict-Transport-Security in the site block (${lineRef(obs, server)}): Caddy adds none by default`,
+      fix: `add header Strict-Transport-Security "max-age=31536000; includeSubDomains" to the site block (Caddy's automatic HTTPS sends no HSTS)`,
+      location: userLocation(obs, server),
+    }
+  }
   const reference = proxyConfigOf(obs)?.source === 'reference'
   return {
     line: `no add_header Strict-Transport-Security applies in the HTTPS server (${lineRef(obs, server)})`,

@@ -1,12 +1,28 @@
 /** tls.https-redirect: plain HTTP on the proxy's port 80 redirects permanently to https. */
 import type { Observations } from '../../facts/types'
 import { header, proxyExchanges, requestHost } from '../lib/http'
-import { lineRef, nginxFacts, publicHost, serverFor, userLocation } from '../lib/nginx'
+import {
+  isCaddy,
+  lineRef,
+  nginxFacts,
+  proxyConfigOf,
+  publicHost,
+  serverFor,
+  userLocation,
+} from '../lib/nginx'
 import { clip } from '../lib/text'
 import type { Check, CheckOutcome } from '../lib/types'
 
 /** tls.https-redirect: plain HTTP on port 80 redirects (301/308) to https with the same host and path. */
 function judge(obs: Observations): CheckOutcome {
+  if (proxyConfigOf(obs)?.tls === 'upstream') {
+    return {
+      status: 'skipped',
+      summary:
+        "TLS ends at the load balancer (tls-termination: upstream): its listener rules, not the repository's nginx, redirect plain HTTP",
+      skipReason: 'not-applicable',
+    }
+  }
   const facts = nginxFacts(obs)
   if (facts && !facts.servers.some((s) => s.listen.some((l) => l.port === 80))) {
     return {
@@ -22,7 +38,9 @@ function judge(obs: Observations): CheckOutcome {
   const expected = `https://${host}${x.request.path}`
   const server80 = facts && serverFor(facts, 80, host)
   const location = userLocation(obs, server80?.return ?? server80)
-  const fix = `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`
+  const fix = isCaddy(obs)
+    ? `let Caddy's automatic HTTPS redirect plain HTTP (308): name the site by its host (${host} {), and drop auto_https off / disable_redirects and any http:// site block for it`
+    : `redirect permanently: server { listen 80; server_name ${host}; return 301 https://$host$request_uri; }`
   const asked = `http://${host}${x.request.path}`
   const res = x.response
   if (res === undefined) {

@@ -4,7 +4,7 @@
  * "intermediate" profile has it. Judged on handshakes pinned to one version or one suite.
  */
 import type { TlsAttempt } from '../../facts/types'
-import { lineRef, mainServer, proxyConfigOf, userLocation } from '../lib/nginx'
+import { isCaddy, lineRef, mainServer, proxyConfigOf, userLocation } from '../lib/nginx'
 import { present } from '../lib/parts'
 import { clip, listOf } from '../lib/text'
 import type { Check, CheckOutcome, Location } from '../lib/types'
@@ -69,14 +69,20 @@ function judge(obs: Observations): CheckOutcome {
     )
   const protocols = server?.sslProtocols
   const ciphers = server?.sslCiphers
-  const setting = [
-    protocols
-      ? `ssl_protocols ${protocols.value} at ${lineRef(obs, protocols)}`
-      : "no ssl_protocols: nginx's default TLSv1 TLSv1.1 TLSv1.2 TLSv1.3",
-    ciphers
-      ? `ssl_ciphers ${clip(ciphers.value, 120)} at ${lineRef(obs, ciphers)}`
-      : "no ssl_ciphers: nginx's default HIGH:!aNULL:!MD5",
-  ]
+  const setting = isCaddy(obs)
+    ? [
+        protocols
+          ? `tls protocols ${protocols.value} at ${lineRef(obs, protocols)}`
+          : "no tls protocols: Caddy's default tls1.2 tls1.3 (Go's TLS, forward-secret AEAD suites)",
+      ]
+    : [
+        protocols
+          ? `ssl_protocols ${protocols.value} at ${lineRef(obs, protocols)}`
+          : "no ssl_protocols: nginx's default TLSv1 TLSv1.1 TLSv1.2 TLSv1.3",
+        ciphers
+          ? `ssl_ciphers ${clip(ciphers.value, 120)} at ${lineRef(obs, ciphers)}`
+          : "no ssl_ciphers: nginx's default HIGH:!aNULL:!MD5",
+      ]
   if (problems.length === 0) {
     return {
       status: 'passed',
@@ -87,7 +93,7 @@ function judge(obs: Observations): CheckOutcome {
   const fixes: string[] = []
   let location: Location | undefined
   if (old.length || (v12 && !v12.accepted)) {
-    fixes.push('ssl_protocols TLSv1.2 TLSv1.3;')
+    fixes.push(isCaddy(obs) ? 'tls { protocols tls1.2 tls1.3 }' : 'ssl_protocols TLSv1.2 TLSv1.3;')
     location = userLocation(obs, protocols) ?? userLocation(obs, server)
   }
   if (weak.length) {

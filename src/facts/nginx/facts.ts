@@ -36,12 +36,18 @@ interface Inherited {
 const SCALARS = {
   serverTokens: 'server_tokens',
   proxyReadTimeout: 'proxy_read_timeout',
+  uwsgiReadTimeout: 'uwsgi_read_timeout',
   clientMaxBodySize: 'client_max_body_size',
   sslProtocols: 'ssl_protocols',
   sslCiphers: 'ssl_ciphers',
 } as const
 type ScalarKey = keyof typeof SCALARS
-const LOCATION_SCALARS = ['serverTokens', 'proxyReadTimeout', 'clientMaxBodySize'] as const
+const LOCATION_SCALARS = [
+  'serverTokens',
+  'proxyReadTimeout',
+  'uwsgiReadTimeout',
+  'clientMaxBodySize',
+] as const
 
 /**
  * Extracts the facts checks need from a parsed configuration: the effective tree of

@@ -105,6 +105,8 @@ export interface NginxLocation extends NginxSource {
   /** Effective `server_tokens`, `proxy_read_timeout`, `client_max_body_size` (own or inherited; absent: nginx's default). */
   serverTokens?: NginxValue
   proxyReadTimeout?: NginxValue
+  /** Effective `uwsgi_read_timeout` (own or inherited), for uwsgi_pass locations. */
+  uwsgiReadTimeout?: NginxValue
   clientMaxBodySize?: NginxValue
 }
 
@@ -124,6 +126,7 @@ export interface NginxServer extends NginxSource {
   /** Effective `server_tokens`, `proxy_read_timeout`, `client_max_body_size` (own or inherited; absent: nginx's default). */
   serverTokens?: NginxValue
   proxyReadTimeout?: NginxValue
+  uwsgiReadTimeout?: NginxValue
   clientMaxBodySize?: NginxValue
   /** Effective `ssl_protocols` / `ssl_ciphers` (own or http-level; absent: nginx's defaults). */
   sslProtocols?: NginxValue

@@ -13,6 +13,7 @@ import {
 import type { ProxyConfigFacts } from '../../facts/types'
 import type { FoundConfig } from '../../proxy/discover'
 import type { ProxyPlan } from '../../proxy/plan'
+import type { ProxyStage } from './kind'
 import type { FilledStatic } from './statics'
 
 /**
@@ -122,4 +123,20 @@ function mapFiles(ds: NginxDirective[], map: (file: string) => string): NginxDir
     file: map(d.file),
     ...(d.block ? { block: mapFiles(d.block, map) } : {}),
   }))
+}
+
+/** The stage when nginx refused the config: proxy.config-valid fails, and blocks what needs the proxy. */
+export function rejectedStage(
+  facts: ProxyConfigFacts,
+  rejected: string,
+  timings: ProxyStage['timings'],
+): ProxyStage {
+  return {
+    proxyConfig: facts,
+    proxy: {
+      unavailable: `nginx rejected the configuration: ${rejected}`,
+      blockedBy: 'proxy.config-valid',
+    },
+    timings,
+  }
 }

@@ -47,7 +47,7 @@ export type ProxyOptions = Pick<
   Options,
   'nginxConfig' | 'context' | 'workspace' | 'serverName' | 'proxyImage'
 > &
-  Partial<Pick<Options, 'proxyEnv' | 'tlsTermination'>>
+  Partial<Pick<Options, 'proxyEnv' | 'tlsTermination' | 'caddyConfig'>>
 
 /** The config a kind found: its text, where it came from, one line for the report. */
 export interface ProxySource {
@@ -67,7 +67,7 @@ export interface ProxySource {
 }
 
 export interface ProxyKind<Plan = unknown> {
-  readonly kind: 'nginx' | 'reference'
+  readonly kind: 'nginx' | 'caddy' | 'reference'
   /** The config of this kind for the run, or undefined when the repository has none. */
   find(opts: ProxyOptions, input: ProxyStageInput): ProxySource | undefined
   /** How to stand the config up, read from its text before the proxy sees it. */

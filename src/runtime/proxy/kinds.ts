@@ -1,13 +1,15 @@
 /**
  * The kinds in the order they claim a run: the repository's nginx config (the input, or one
  * found in the repo), else the reference config (the deployment chapter's example). Both run
- * in nginx; a Caddy kind joins this list, not the stage.
+ * in nginx; the Caddy kind (caddy-stage.ts) runs the repository's Caddyfile.
  */
+import { discoverCaddyfile } from '../../proxy/caddy-discover'
 import { discoverNginxConfig } from '../../proxy/discover'
 import { planProxy, SITE_TARGET, type ProxyPlan } from '../../proxy/plan'
 import { referenceConfig } from '../../proxy/reference'
 import { APP_HOST } from '../app-host'
 import type { ProxyKind, ProxyOptions, ProxySource, ProxyStageInput } from './kind'
+import { standUpCaddy } from './caddy-stage'
 import { standUpNginx } from './nginx-stage'
 
 export const NGINX: ProxyKind<ProxyPlan> = {
@@ -42,14 +44,35 @@ export const REFERENCE: ProxyKind<ProxyPlan> = {
   standUp: standUpNginx,
 }
 
-export const PROXY_KINDS: readonly ProxyKind<ProxyPlan>[] = [NGINX, REFERENCE]
+/**
+ * The repository's Caddyfile: the caddy-config input claims the run before any nginx config;
+ * one found in the repository only when no nginx config is (nginx-config auto, none found).
+ * Its plan needs Caddy's own reading of the file, so it is made in the stage.
+ */
+export const CADDY: ProxyKind<undefined> = {
+  kind: 'caddy',
+  find: (opts) => {
+    const caddyConfig = opts.caddyConfig ?? 'auto'
+    if (caddyConfig === 'auto' && (opts.nginxConfig !== 'auto' || discoverNginxConfig(opts)))
+      return undefined
+    return discoverCaddyfile({ ...opts, caddyConfig })
+  },
+  plan: () => undefined,
+  standUp: (docker, opts, input, found) => standUpCaddy(docker, opts, input, found),
+}
+
+/** Any kind: each stands up with the plan its own plan() made. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProxyKind = ProxyKind<any>
+
+export const PROXY_KINDS: readonly AnyProxyKind[] = [CADDY, NGINX, REFERENCE]
 
 /** The first kind that finds a config for the run, with what it found. */
 export function selectProxy(
   opts: ProxyOptions,
   input: ProxyStageInput,
-  kinds: readonly ProxyKind<ProxyPlan>[] = PROXY_KINDS,
-): { kind: ProxyKind<ProxyPlan>; found: ProxySource } {
+  kinds: readonly AnyProxyKind[] = PROXY_KINDS,
+): { kind: AnyProxyKind; found: ProxySource } {
   for (const kind of kinds) {
     const found = kind.find(opts, input)
     if (found) return { kind, found }

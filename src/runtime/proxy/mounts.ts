@@ -118,8 +118,22 @@ export async function prepareMounts(
     )
   }
 
-  const canaryText = `flask-deploy-check canary ${input.token}\n`
-  const canaryName = `fdc-canary-${input.token}.txt`
+  const { canaryText, traversalPaths } = await placeCanaries(statics, dir, input.token, mounts)
+  return { mounts: unique(mounts), statics, traversalPaths, canaryText, notes }
+}
+
+/**
+ * A canary file next to each alias folder (mounted into `mounts`): a request path that reaches
+ * it proves alias traversal. Returns those paths and the text the canary holds.
+ */
+export async function placeCanaries(
+  statics: FilledStatic[],
+  dir: string,
+  token: string,
+  mounts: BindMount[],
+): Promise<{ canaryText: string; traversalPaths: string[] }> {
+  const canaryText = `flask-deploy-check canary ${token}\n`
+  const canaryName = `fdc-canary-${token}.txt`
   const canaryFile = path.join(dir, canaryName)
   await fs.writeFile(canaryFile, canaryText, { mode: 0o644 })
   const traversalPaths: string[] = []
@@ -132,11 +146,11 @@ export async function prepareMounts(
     parents.add(parent)
     traversalPaths.push(`${s.target.location.replace(/\/+$/, '')}../${canaryName}`)
   }
-  return { mounts: unique(mounts), statics, traversalPaths, canaryText, notes }
+  return { canaryText, traversalPaths }
 }
 
 /** One mount per target (docker refuses two): the first, i.e. the config's own files, wins. */
-function unique(mounts: BindMount[]): BindMount[] {
+export function unique(mounts: BindMount[]): BindMount[] {
   const seen = new Set<string>()
   return mounts.filter((m) => !seen.has(m.target) && seen.add(m.target))
 }

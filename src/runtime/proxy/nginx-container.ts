@@ -3,6 +3,7 @@
  * throw-away `nginx -T` that tests the mounted config and prints the effective one, and the
  * proxy itself, published on loopback and waited for until it completes a TLS handshake.
  */
+import * as net from 'node:net'
 import * as tls from 'node:tls'
 import type { BindMount, Docker } from '../../docker/docker'
 import { containerName } from '../../docker/stack'
@@ -79,9 +80,14 @@ export async function startProxy(
     timeoutMs: number
     /** Names an in-container config file in the reason (the user's repository path). */
     mapFile?: (file: string) => string
+    /** The container's role in its name (default proxy). */
+    role?: string
+    /** What proves it up on the first port: a TLS handshake (default) or an HTTP answer. */
+    ready?: 'tls' | 'http'
   },
 ): Promise<ProxyStart> {
-  const name = containerName(spec.runId, 'proxy')
+  const name = containerName(spec.runId, spec.role ?? 'proxy')
+  const up = spec.ready === 'http' ? answers : handshake
   const started = Date.now()
   const res = await docker.runDetached({
     name,
@@ -103,10 +109,10 @@ export async function startProxy(
     const port = parseHostPort((await docker.port(name, p)).stdout)
     if (port !== undefined) hostPorts.set(p, port)
   }
-  const tlsPort = hostPorts.get(spec.ports[0])
+  const firstPort = hostPorts.get(spec.ports[0])
   const deadline = started + spec.timeoutMs
   while (Date.now() < deadline) {
-    if (tlsPort !== undefined && (await handshake(tlsPort, spec.serverName, 1000)))
+    if (firstPort !== undefined && (await up(firstPort, spec.serverName, 1000)))
       return { ok: true, name, hostPorts, ms: Date.now() - started }
     const state = parseContainerState((await docker.inspect(name)).stdout)
     if (!state.running) {
@@ -123,20 +129,50 @@ export async function startProxy(
   return {
     ok: false,
     name,
-    reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
+    reason: `no ${spec.ready === 'http' ? 'HTTP answer' : 'TLS handshake'} on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
   }
 }
 
-/** One TLS handshake with SNI; true when it completes (the certificate is not checked). */
-export function handshake(port: number, servername: string, timeoutMs: number): Promise<boolean> {
+/**
+ * One TLS handshake with SNI; true when it completes (the certificate is not checked, unless
+ * `ca` is given: then only a chain that verifies for servername counts).
+ */
+export function handshake(
+  port: number,
+  servername: string,
+  timeoutMs: number,
+  ca?: string,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false })
+    const trust = ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false }
+    const socket = tls.connect({ host: '127.0.0.1', port, servername, ...trust })
     const done = (ok: boolean): void => {
       socket.destroy()
       resolve(ok)
     }
     socket.setTimeout(timeoutMs, () => done(false))
     socket.once('secureConnect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+/**
+ * One plain HTTP request for servername; true when any byte comes back. A connection alone
+ * proves nothing: Docker's port proxy accepts it before anything listens in the container.
+ */
+function answers(port: number, servername: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port })
+    const done = (ok: boolean): void => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once('connect', () =>
+      socket.write(`HEAD / HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`),
+    )
+    socket.once('data', () => done(true))
+    socket.once('end', () => done(false))
     socket.once('error', () => done(false))
   })
 }

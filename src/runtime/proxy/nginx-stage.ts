@@ -10,12 +10,15 @@ import type { Docker } from '../../docker/docker'
 import { containerAddress, networkGateway } from '../../docker/stack'
 import type { ProxyFacts } from '../../facts/types'
 import type { ProxyRuntime } from '../../probe/proxy-requests'
+import { CERTBOT_INCLUDES } from '../../proxy/certbot'
 import type { FoundConfig } from '../../proxy/discover'
 import type { ProxyPlan, StaticTarget } from '../../proxy/plan'
+import { withStandIns } from '../../proxy/standins'
 import { APP_HOST } from '../app-host'
-import { configNotes, initialFacts, readTest } from './config-facts'
+import { configNotes, initialFacts, readTest, rejectedStage } from './config-facts'
 import type { ProxyOptions, ProxySource, ProxyStage, ProxyStageInput } from './kind'
 import { prepareMounts, staticSample } from './mounts'
+import { startChain } from './balancer'
 import { ensureImage, startProxy, testConfig } from './nginx-container'
 import { fillStatics } from './statics'
 
@@ -57,7 +60,11 @@ export async function standUpNginx(
     appContainer: input.appContainer,
     staticFolderHint: input.staticFolderHint,
     context: opts.context,
-    standIns: found?.includes.standIns,
+    // certbot's own include and DH parameters come with the TLS the action adds as it does.
+    standIns: withStandIns(
+      found?.includes.standIns ?? [],
+      plan.tlsAdded.length ? CERTBOT_INCLUDES : [],
+    ),
   })
   notes.push(...prepared.notes)
   const toRepo = (file: string): string =>
@@ -80,15 +87,8 @@ export async function standUpNginx(
       : [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])]
   // The proxy starts beside `nginx -T` (each costs a container start): when the test rejects the
   // config, the proxy has exited too and only the test's verdict is reported.
-  const starting = ports
-    ? startProxy(docker, {
-        ...spec,
-        ports,
-        serverName,
-        timeoutMs: START_TIMEOUT_MS,
-        mapFile: toRepo,
-      })
-    : undefined
+  const common = { serverName, timeoutMs: START_TIMEOUT_MS, mapFile: toRepo }
+  const starting = ports ? startProxy(docker, { ...spec, ...common, ports }) : undefined
   const tested = await testConfig(docker, spec)
   const timings: ProxyStage['timings'] = { testMs: tested.ms }
   let rejected = readTest(facts, tested, toRepo)
@@ -101,35 +101,52 @@ export async function standUpNginx(
   if (rejected) {
     await starting
     log.info(`nginx rejected ${display}: ${rejected}`)
-    const reason = `nginx rejected the configuration: ${rejected}`
-    return {
-      proxyConfig: facts,
-      proxy: { unavailable: reason, blockedBy: 'proxy.config-valid' },
-      timings,
-    }
+    return rejectedStage(facts, rejected, timings)
   }
   log.info(`nginx accepted ${display} (nginx -T: ${tested.ms} ms)`)
-  if (!starting || plan.sslPort === undefined) {
+  const upstream = opts.tlsTermination === 'upstream'
+  if (plan.parseError || (plan.sslPort === undefined && !(upstream && plan.plainPort))) {
     const reason = plan.parseError
       ? `the config could not be read: ${plan.parseError}`
-      : opts.tlsTermination === 'upstream'
-        ? `tls-termination: upstream (a TLS terminator in front of ${display}) is not implemented yet`
+      : upstream
+        ? `no server in ${display} listens for plain HTTP: there is nothing for the load balancer to forward to`
         : `no server in ${display} listens with ssl: there is no TLS proxy to check`
     return { proxyConfig: facts, proxy: { unavailable: reason }, timings }
   }
-
-  const started = await starting
-  if (!started.ok) return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings }
-  timings.startMs = started.ms
-  const httpsPort = started.hostPorts.get(plan.sslPort) as number
-  const httpPort = plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined
   const gateway = await networkGateway(docker, input.network)
   if (!gateway) log.warning(`could not read the gateway of network ${input.network}`)
-  log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`)
-  const proxy: ProxyFacts = { httpsPort, clientAddress: gateway ?? '' }
-  if (httpPort !== undefined) proxy.httpPort = httpPort
+  let container: string
+  let proxy: ProxyFacts
+  if (!starting) {
+    const chain = await startChain(docker, {
+      ...spec,
+      ...common,
+      plainPort: plan.plainPort as number,
+      dir,
+    })
+    if (!chain.ok) return { proxyConfig: facts, proxy: { unavailable: chain.reason }, timings }
+    timings.startMs = chain.chain.ms
+    log.info(
+      `nginx ${chain.chain.nginx} answers behind a TLS load balancer after ${chain.chain.ms} ms`,
+    )
+    container = chain.chain.nginx
+    facts.tls = 'upstream'
+    proxy = { httpsPort: chain.chain.httpsPort, clientAddress: gateway ?? '', hops: 2 }
+  } else {
+    const sslPort = plan.sslPort as number
+    const started = await starting
+    if (!started.ok) return { proxyConfig: facts, proxy: { unavailable: started.reason }, timings }
+    timings.startMs = started.ms
+    log.info(`Proxy ${started.name} answers TLS for ${serverName} after ${started.ms} ms`)
+    container = started.name
+    proxy = { httpsPort: started.hostPorts.get(sslPort) as number, clientAddress: gateway ?? '' }
+    const httpPort =
+      plan.plainPort !== undefined ? started.hostPorts.get(plan.plainPort) : undefined
+    if (httpPort !== undefined) proxy.httpPort = httpPort
+  }
+  const { httpsPort, httpPort } = proxy
   const runtime: ProxyRuntime = {
-    container: started.name,
+    container,
     httpsPort,
     ...(httpPort !== undefined ? { httpPort } : {}),
     serverName,
@@ -182,7 +199,7 @@ function unusable(
  * /etc/hosts entries for upstream names such as a compose service (`proxy_pass http://web:8000`):
  * in the deployment they name the app container, so here they do too, without editing the text.
  */
-async function serviceHostEntries(
+export async function serviceHostEntries(
   docker: Docker,
   names: string[],
   input: ProxyStageInput,
@@ -200,7 +217,7 @@ async function serviceHostEntries(
  * A real static file's URL when no nginx location serves /static/: requesting it through the
  * proxy then shows the app answering it (static.served-by-proxy), instead of asking nothing.
  */
-async function appStaticSample(
+export async function appStaticSample(
   docker: Docker,
   input: ProxyStageInput,
   opts: Pick<ProxyOptions, 'context'>,
