@@ -24,12 +24,21 @@ beforeAll(async () => {
   api.pulls.set(PR_NUMBER, { number: PR_NUMBER, state: 'open', head: { sha: HEAD_SHA } })
   await api.start()
 })
-afterAll(() => api.stop())
+// Other suites search this checkout for proxy configs: the copies must not outlive this one.
+const workspaces: string[] = []
+afterAll(async () => {
+  await api.stop()
+  for (const ws of workspaces) {
+    fs.rmSync(ws, { recursive: true, force: true })
+    fs.rmSync(`${ws}-event.json`, { force: true })
+  }
+})
 
 /** A workspace holding a copy of the fixture at its root, plus `files` (name -> text). */
 function workspace(fixture: string, files: Record<string, string> = {}): string {
   fs.mkdirSync(SESSION_DIR, { recursive: true })
   const ws = fs.mkdtempSync(path.join(SESSION_DIR, `ws-${fixture}-`))
+  workspaces.push(ws)
   fs.cpSync(path.join(ROOT, '__tests__', 'fixtures', fixture), ws, { recursive: true })
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(ws, name), text)
   return ws

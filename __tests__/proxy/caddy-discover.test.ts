@@ -77,3 +77,26 @@ test('a caddy-config that cannot be read is reported, not replaced', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   }
 })
+
+describe('a Caddyfile and an nginx config in one workspace: the one nearest the app', () => {
+  const site = 'server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n'
+  const caddy = 'example.com {\n\treverse_proxy 127.0.0.1:8000\n}\n'
+  let ws: string
+  afterEach(() => fs.rmSync(ws, { recursive: true, force: true }))
+
+  test('a Caddyfile in the build context wins over an nginx config elsewhere in the workspace', () => {
+    ws = repo({ 'services/api/Caddyfile': caddy, 'ops/old/nginx.conf': site })
+    const found = CADDY.find(opts(ws, { context: path.join(ws, 'services/api') }), input)
+    expect(found).toMatchObject({ source: 'detected', path: 'services/api/Caddyfile' })
+  })
+
+  test('an nginx config in the build context wins over a Caddyfile there too', () => {
+    ws = repo({ 'app/Caddyfile': caddy, 'app/deploy/nginx.conf': site })
+    expect(CADDY.find(opts(ws, { context: path.join(ws, 'app') }), input)).toBeUndefined()
+  })
+
+  test('both outside the build context: nginx, as before', () => {
+    ws = repo({ 'app/Dockerfile': 'FROM x\n', Caddyfile: caddy, 'ops/nginx.conf': site })
+    expect(CADDY.find(opts(ws, { context: path.join(ws, 'app') }), input)).toBeUndefined()
+  })
+})

@@ -5,6 +5,7 @@
  */
 import { run, type RunResult } from '../exec'
 import type { Logger } from '../log'
+import { errorLine } from '../facts/cli-error'
 
 const QUICK_MS = 60_000
 /** Teardown waits this long for a dependency's SIGTERM before compose kills it. */
@@ -80,5 +81,5 @@ export async function removeComposeProject(
   const res = await compose.down(projectName(runId))
   if (res.exitCode === 0) return true
   if (/is not a docker command|unknown (shorthand )?(flag|command)/i.test(res.stderr)) return false
-  throw new Error(`docker compose down failed: ${res.stderr.trim().split('\n').pop()}`)
+  throw new Error(`docker compose down failed: ${errorLine(res.stderr)}`)
 }

@@ -9,6 +9,7 @@ import { parseContainerState, parseHostPort } from '../facts/parse'
 import type { ShutdownFacts } from '../facts/types'
 import type { RunResult } from '../exec'
 import { BUILD_LABEL, Docker, RUN_LABEL, type BindMount } from './docker'
+import { errorLine } from '../facts/cli-error'
 
 export const STOP_GRACE_S = 10
 
@@ -74,7 +75,7 @@ export async function createRunNetwork(docker: Docker, runId: string): Promise<s
   const name = networkName(runId)
   const res = await docker.networkCreate(name, runId)
   if (res.exitCode !== 0)
-    throw new Error(`docker network create ${name} failed: ${res.stderr.trim().split('\n').pop()}`)
+    throw new Error(`docker network create ${name} failed: ${errorLine(res.stderr)}`)
   return name
 }
 

@@ -17,6 +17,7 @@ import { labelledModel } from './compose-model-file'
 import type { ComposePlan } from './compose-plan'
 import { DockerRuntime, type Placement } from './docker-runtime'
 import type { AppInstance, AppStart } from './runtime'
+import { errorLine } from '../facts/cli-error'
 
 const DEPENDENCY_LOG_LINES = 40
 
@@ -59,7 +60,7 @@ export class ComposeRuntime extends DockerRuntime {
       const res = await this.compose.up(this.modelFile, this.plan.project, [service], waitS)
       this.started.push({ service, ms: res.ms, ok: res.exitCode === 0 })
       if (res.exitCode === 0) continue
-      const error = lastLine(res.stderr) || `docker compose up exited ${res.exitCode}`
+      const error = errorLine(res.stderr) || `docker compose up exited ${res.exitCode}`
       const logs = await this.compose.logs(
         this.modelFile,
         this.plan.project,
@@ -108,16 +109,6 @@ export class ComposeRuntime extends DockerRuntime {
     await super.cleanup()
     const res = await this.compose.down(this.plan.project, this.modelFile)
     if (this.modelFile) fs.rmSync(path.dirname(this.modelFile), { recursive: true, force: true })
-    if (res.exitCode !== 0) throw new Error(`docker compose down failed: ${lastLine(res.stderr)}`)
+    if (res.exitCode !== 0) throw new Error(`docker compose down failed: ${errorLine(res.stderr)}`)
   }
-}
-
-function lastLine(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .pop() ?? ''
-  )
 }

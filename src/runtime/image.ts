@@ -7,6 +7,7 @@ import type { Logger } from '../log'
 import type { Options } from '../options'
 import { parseHistory, parseImageInspect, type ParsedImage } from '../facts/parse'
 import type { BuildFacts } from '../facts/types'
+import { errorLine } from '../facts/cli-error'
 
 const BUILD_TIMEOUT_MS = 30 * 60_000
 
@@ -28,7 +29,7 @@ export async function buildImage(
     const error =
       res.exitCode === 0
         ? undefined
-        : lastLine(res.stderr) || `image ${opts.image} is not available`
+        : errorLine(res.stderr) || `image ${opts.image} is not available`
     return {
       mode: 'existing',
       ok: error === undefined,
@@ -74,14 +75,10 @@ export async function inspectImage(
 ): Promise<ParsedImage | { unavailable: string }> {
   const [inspect, history] = await Promise.all([docker.imageInspect(ref), docker.history(ref)])
   if (inspect.exitCode !== 0)
-    return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` }
+    return { unavailable: `docker image inspect failed: ${errorLine(inspect.stderr)}` }
   const parsed = parseImageInspect(inspect.stdout)
   // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
   if (history.exitCode === 0)
     parsed.facts.historyVars = parseHistory(history.stdout, [...parsed.env.keys()])
   return parsed
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? ''
 }

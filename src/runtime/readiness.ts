@@ -17,6 +17,7 @@ import type { BootFacts, ListenFacts } from '../facts/types'
 import { appProbe, UWSGI_GOT_HTTP, type AppProbe } from '../probe/app-probe'
 import type { Docker } from '../docker/docker'
 import type { AppHandle } from '../docker/stack'
+import { errorLine } from '../facts/cli-error'
 
 export interface ReadyOptions {
   /** The app's port inside the container. */
@@ -192,8 +193,7 @@ export async function tailLines(
   lines: number,
 ): Promise<string[]> {
   const res = await docker.logs(container, lines)
-  if (res.exitCode !== 0)
-    return [`(docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''})`]
+  if (res.exitCode !== 0) return [`(docker logs failed: ${errorLine(res.stderr)})`]
   return parseTimestampedLogs(res.stdout, res.stderr).merged.slice(-lines)
 }
 

@@ -8,6 +8,7 @@ import { appProbe } from '../probe/app-probe'
 import { mapInOrder } from '../probe/in-order'
 import { parseContainerState, parseTimestampedLogs, parseTop } from '../facts/parse'
 import type { HttpExchange, LogFacts, Part, ProcessFacts } from '../facts/types'
+import { errorLine } from '../facts/cli-error'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -32,7 +33,7 @@ export async function settledProcesses(
     const res = await docker.top(container)
     if (res.exitCode !== 0) {
       if (rows.length > 0) return rows
-      return { unavailable: `docker top failed: ${res.stderr.trim().split('\n').pop() ?? ''}` }
+      return { unavailable: `docker top failed: ${errorLine(res.stderr)}` }
     }
     rows = parseTop(res.stdout, state.pid)
     const sig = rows.map((r) => r.pid).join(',')
@@ -97,7 +98,7 @@ export async function containerLogs(docker: Docker, container: string): Promise<
   // One line over the cap tells whether anything was cut.
   const res = await docker.logs(container, LOG_LINE_CAP + 1)
   if (res.exitCode !== 0) {
-    return { unavailable: `docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''}` }
+    return { unavailable: `docker logs failed: ${errorLine(res.stderr)}` }
   }
   const { stdout, stderr } = parseTimestampedLogs(res.stdout, res.stderr)
   return {

@@ -9,6 +9,7 @@ import { containerName } from '../../docker/stack'
 import type { RunResult } from '../../exec'
 import { parseContainerState, parseHostPort, parseTimestampedLogs } from '../../facts/parse'
 import { handshake } from './nginx-container'
+import { errorLine } from '../../facts/cli-error'
 
 export const CADDYFILE_TARGET = '/etc/caddy/Caddyfile'
 export const CADDY_JSON_TARGET = '/etc/caddy/flask-deploy-check.json'
@@ -86,7 +87,7 @@ export async function startCaddy(
     return {
       ok: false,
       name,
-      reason: `docker run failed: ${res.stderr.trim().split('\n').pop() ?? ''}`,
+      reason: `docker run failed: ${errorLine(res.stderr)}`,
     }
   const hostPorts = new Map<number, number>()
   for (const p of spec.ports) {

@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import type { Docker } from '../../docker/docker'
 import { networkGateway } from '../../docker/stack'
 import { parseAdaptError, type CaddyConfig } from '../../facts/caddy-json'
+import { errorLine } from '../../facts/cli-error'
 import { caddyConfigFacts, dialLine } from '../../facts/caddy-facts'
 import type { NginxConfigFacts } from '../../facts/nginx/types'
 import type { ProxyFacts } from '../../facts/types'
@@ -86,7 +87,12 @@ export async function standUpCaddy(
     config = undefined
   }
   if (config === undefined) {
-    const err = parseAdaptError(adapted.stderr) ?? {
+    // 125-127: docker itself could not run `caddy` in the proxy image (an nginx image, say).
+    const err = (adapted.exitCode >= 125
+      ? {
+          message: `the proxy image ${opts.proxyImage} could not run caddy: ${errorLine(adapted.stderr)}`,
+        }
+      : parseAdaptError(adapted.stderr)) ?? {
       message: `caddy adapt exited with ${adapted.exitCode}`,
     }
     facts.test = {

@@ -15,6 +15,7 @@ import type { FoundConfig } from '../../proxy/discover'
 import type { ProxyPlan } from '../../proxy/plan'
 import type { ProxyStage } from './kind'
 import type { FilledStatic } from './statics'
+import { errorLine } from '../../facts/cli-error'
 
 /**
  * The first report lines: the config used and how its upstreams reach the app, with a warning
@@ -107,7 +108,7 @@ export function readTest(
     return undefined
   }
   const err = parseNginxError(tested.stderr)
-  const lastLine = tested.stderr.trim().split('\n').pop()
+  const lastLine = errorLine(tested.stderr)
   const message = err?.message ?? (lastLine || `nginx -T exited with ${tested.exitCode}`)
   facts.test = { ok: false, message }
   if (err?.file) facts.test.file = toRepo(err.file)

@@ -3,6 +3,7 @@
  * found in the repo), else the reference config (the deployment chapter's example). Both run
  * in nginx; the Caddy kind (caddy-stage.ts) runs the repository's Caddyfile.
  */
+import * as path from 'node:path'
 import { discoverCaddyfile } from '../../proxy/caddy-discover'
 import { discoverNginxConfig } from '../../proxy/discover'
 import { planProxy, SITE_TARGET, type ProxyPlan } from '../../proxy/plan'
@@ -46,16 +47,22 @@ export const REFERENCE: ProxyKind<ProxyPlan> = {
 
 /**
  * The repository's Caddyfile: the caddy-config input claims the run before any nginx config;
- * one found in the repository only when no nginx config is (nginx-config auto, none found).
- * Its plan needs Caddy's own reading of the file, so it is made in the stage.
+ * one found in the repository when no nginx config is (nginx-config auto), or when it lies in
+ * the build context and the only nginx config lies elsewhere in the workspace (the config
+ * nearest the app is its proxy). Its plan needs Caddy's own reading of the file, so it is
+ * made in the stage.
  */
 export const CADDY: ProxyKind<undefined> = {
   kind: 'caddy',
   find: (opts) => {
     const caddyConfig = opts.caddyConfig ?? 'auto'
-    if (caddyConfig === 'auto' && (opts.nginxConfig !== 'auto' || discoverNginxConfig(opts)))
-      return undefined
-    return discoverCaddyfile({ ...opts, caddyConfig })
+    if (caddyConfig !== 'auto') return discoverCaddyfile({ ...opts, caddyConfig })
+    if (opts.nginxConfig !== 'auto') return undefined
+    const caddy = discoverCaddyfile({ ...opts, caddyConfig })
+    if (!caddy) return undefined
+    const nginx = discoverNginxConfig(opts)
+    if (!nginx) return caddy
+    return within(caddy.file, opts.context) && !within(nginx.file, opts.context) ? caddy : undefined
   },
   plan: () => undefined,
   standUp: (docker, opts, input, found) => standUpCaddy(docker, opts, input, found),
@@ -78,4 +85,9 @@ export function selectProxy(
     if (found) return { kind, found }
   }
   throw new Error('no proxy kind claimed the run (the reference kind always should)')
+}
+
+function within(file: string, dir: string): boolean {
+  const rel = path.relative(path.resolve(dir), file)
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)
 }

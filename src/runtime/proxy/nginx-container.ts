@@ -11,6 +11,7 @@ import type { RunResult } from '../../exec'
 import type { Logger } from '../../log'
 import { parseNginxError } from '../../facts/nginx-config'
 import { parseContainerState, parseHostPort, parseTimestampedLogs } from '../../facts/parse'
+import { errorLine } from '../../facts/cli-error'
 
 export interface NginxSpec {
   runId: string
@@ -36,7 +37,7 @@ export async function ensureImage(
   log.info(`Pulling proxy image ${image}`)
   const pulled = await docker.pull(image)
   if (pulled.exitCode === 0) return undefined
-  const why = pulled.stderr.trim().split('\n').pop() ?? ''
+  const why = errorLine(pulled.stderr)
   return `proxy image ${image} is not available (docker pull failed${why ? `: ${why}` : ''})`
 }
 
