@@ -15,3 +15,12 @@ test('otherwise the last line that says something', () => {
   expect(errorLine('warning: x\nError: no such network\n\n')).toBe('Error: no such network')
   expect(errorLine('')).toBe('')
 })
+
+test("docker's WARNING lines about the host are not the error", () => {
+  const stderr =
+    'WARNING: Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.\n'
+  expect(errorLine(`${stderr}docker: invalid reference format.\n`)).toBe(
+    'invalid reference format.',
+  )
+  expect(errorLine(stderr)).toBe('')
+})

@@ -72688,7 +72688,7 @@ function legacyBuilderFailure(obs) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.answeredByReference = answeredByReference;
+exports.proxyResponses = proxyResponses;
 exports.responsesOf = responsesOf;
 exports.addHeaderFor = addHeaderFor;
 exports.missingCause = missingCause;
@@ -72708,11 +72708,18 @@ function answeredByReference(obs, x) {
 function isHtml(x) {
     return /^\s*text\/html\b/i.test((0, http_1.header)(x.response, 'content-type') ?? '');
 }
+/**
+ * The HTTPS responses through the proxy for these purposes, split into the app's and those the
+ * reference proxy answered itself (not the user's to judge).
+ */
+function proxyResponses(obs, purposes) {
+    const all = (0, http_1.httpsExchanges)(obs, purposes);
+    const reference = all.filter((x) => answeredByReference(obs, x));
+    return { app: all.filter((x) => !reference.includes(x)), reference };
+}
 /** The HTTPS responses through the proxy of these kinds, the reference proxy's own left out. */
 function responsesOf(obs, kinds) {
-    return (0, http_1.httpsExchanges)(obs, [...PAGE_PURPOSES, 'static'])
-        .filter((x) => !answeredByReference(obs, x))
-        .filter((x) => x.purpose === 'static' ? kinds.includes('static') : kinds.includes('html') && isHtml(x));
+    return proxyResponses(obs, [...PAGE_PURPOSES, 'static']).app.filter((x) => x.purpose === 'static' ? kinds.includes('static') : kinds.includes('html') && isHtml(x));
 }
 function named(name) {
     return (h) => h.name.toLowerCase() === name.toLowerCase();
@@ -76325,6 +76332,7 @@ exports.systemdUser = {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsHsts = void 0;
+const headers_1 = __nccwpck_require__(67473);
 const http_1 = __nccwpck_require__(71003);
 const nginx_1 = __nccwpck_require__(82007);
 const text_1 = __nccwpck_require__(3352);
@@ -76407,17 +76415,7 @@ function missingCause(obs, x) {
 }
 /** The add_header Strict-Transport-Security nginx applies to this response, if any. */
 function stsDirective(obs, x) {
-    const server = (0, nginx_1.mainServer)(obs);
-    const loc = server && (0, nginx_1.locationFor)(server, x.request.path);
-    return (loc ?? server)?.addHeaders.find(isSts);
-}
-/** With the reference proxy, responses nginx answers itself (static files) are not the user's. */
-function answeredByReference(obs, x) {
-    if ((0, nginx_1.proxyConfigOf)(obs)?.source !== 'reference')
-        return false;
-    const server = (0, nginx_1.mainServer)(obs);
-    const loc = server && (0, nginx_1.locationFor)(server, x.request.path);
-    return loc !== undefined && loc.proxyPass === undefined;
+    return (0, headers_1.addHeaderFor)(obs, x, 'Strict-Transport-Security');
 }
 /** The failure when some response lacks HSTS or has max-age under 180 days. */
 function hstsError(obs, judged, evidence) {
@@ -76449,9 +76447,8 @@ function hstsError(obs, judged, evidence) {
 }
 /** tls.hsts: one HSTS header with max-age >= 1 year on every HTTPS response, none over plain HTTP. */
 function judgeHsts(obs) {
-    const all = (0, http_1.httpsExchanges)(obs, PURPOSES);
-    const own = all.filter((x) => answeredByReference(obs, x));
-    const judged = all.filter((x) => !own.includes(x)).map(judge);
+    const { app, reference: own } = (0, headers_1.proxyResponses)(obs, PURPOSES);
+    const judged = app.map(judge);
     if (judged.length === 0) {
         return { status: 'skipped', summary: 'no HTTPS response from the app through the proxy' };
     }
@@ -77072,6 +77069,7 @@ exports.removeComposeProject = removeComposeProject;
  * the project label alone, without the compose file (the post step has nothing else).
  */
 const exec_1 = __nccwpck_require__(17864);
+const cli_error_1 = __nccwpck_require__(50624);
 const QUICK_MS = 60_000;
 /** Teardown waits this long for a dependency's SIGTERM before compose kills it. */
 const DOWN_GRACE_S = 5;
@@ -77139,7 +77137,7 @@ async function removeComposeProject(runId, compose = new Compose()) {
         return true;
     if (/is not a docker command|unknown (shorthand )?(flag|command)/i.test(res.stderr))
         return false;
-    throw new Error(`docker compose down failed: ${res.stderr.trim().split('\n').pop()}`);
+    throw new Error(`docker compose down failed: ${(0, cli_error_1.errorLine)(res.stderr)}`);
 }
 
 
@@ -78057,6 +78055,7 @@ exports.removeRun = removeRun;
 const node_crypto_1 = __nccwpck_require__(77598);
 const parse_1 = __nccwpck_require__(95782);
 const docker_1 = __nccwpck_require__(82336);
+const cli_error_1 = __nccwpck_require__(50624);
 exports.STOP_GRACE_S = 10;
 /** The container name of a run's app: unique per run, recognisable in `docker ps`. */
 function appName(runId) {
@@ -78079,7 +78078,7 @@ async function createRunNetwork(docker, runId) {
     const name = networkName(runId);
     const res = await docker.networkCreate(name, runId);
     if (res.exitCode !== 0)
-        throw new Error(`docker network create ${name} failed: ${res.stderr.trim().split('\n').pop()}`);
+        throw new Error(`docker network create ${name} failed: ${(0, cli_error_1.errorLine)(res.stderr)}`);
     return name;
 }
 /**
@@ -78898,6 +78897,32 @@ function withSite(loc, site) {
 /** A dial address as the model's proxy_pass writes it: a unix socket in nginx's spelling (unix:/path). */
 function passTarget(dial) {
     return dial.startsWith('unix/') ? `unix:${dial.slice(5)}` : dial;
+}
+
+
+/***/ }),
+
+/***/ 50624:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.errorLine = errorLine;
+/**
+ * The line of a command's stderr that says what went wrong. The docker CLI ends a refused `run`
+ * with "Run 'docker run --help' for more information" after the daemon's answer, so the last
+ * line alone would name nothing: the daemon's line wins, then the last that is not such advice
+ * nor one of the WARNING lines it prints about the host (no swap limit support, say).
+ */
+const ADVICE = /^(Run|See) '[^']*--help'( for more information)?\.?$/;
+function errorLine(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !ADVICE.test(l) && !/^WARNING\b/.test(l));
+    const daemon = lines.find((l) => /^(docker: )?Error response from daemon: /.test(l));
+    return (daemon ?? lines[lines.length - 1] ?? '').replace(/^docker: /, '');
 }
 
 
@@ -82711,7 +82736,439 @@ async function makeVenv(runId, checkout, log) {
 
 /***/ }),
 
-/***/ 56174:
+/***/ 1279:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_PROXY_IMAGE = exports.POLICY_INPUTS = exports.DEFAULT_POLICY_FILE = exports.UsageError = exports.INPUT_NAMES = void 0;
+exports.parseOptions = parseOptions;
+/**
+ * The one typed options object and its validation. Pure: both the action (inputs.ts) and the
+ * CLI (cli.ts) hand it raw strings keyed by input name; a bad value throws UsageError naming
+ * the input, the value and what is accepted, before anything starts. The input families live
+ * in src/options/; the order here is the order inputs are validated in (the first bad one wins).
+ */
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+const ids_1 = __nccwpck_require__(93893);
+const image_1 = __nccwpck_require__(4465);
+const policy_1 = __nccwpck_require__(83348);
+const proxy_1 = __nccwpck_require__(44380);
+const source_1 = __nccwpck_require__(47223);
+const values_1 = __nccwpck_require__(75880);
+var types_1 = __nccwpck_require__(67553);
+Object.defineProperty(exports, "INPUT_NAMES", ({ enumerable: true, get: function () { return types_1.INPUT_NAMES; } }));
+var values_2 = __nccwpck_require__(75880);
+Object.defineProperty(exports, "UsageError", ({ enumerable: true, get: function () { return values_2.UsageError; } }));
+var policy_2 = __nccwpck_require__(83348);
+Object.defineProperty(exports, "DEFAULT_POLICY_FILE", ({ enumerable: true, get: function () { return policy_2.DEFAULT_POLICY_FILE; } }));
+Object.defineProperty(exports, "POLICY_INPUTS", ({ enumerable: true, get: function () { return policy_2.POLICY_INPUTS; } }));
+var proxy_2 = __nccwpck_require__(44380);
+Object.defineProperty(exports, "DEFAULT_PROXY_IMAGE", ({ enumerable: true, get: function () { return proxy_2.DEFAULT_PROXY_IMAGE; } }));
+/**
+ * Validates raw inputs and applies defaults: the workflow's value, else the policy file's, else
+ * the built-in one. Throws UsageError on the first bad value (or a bad policy file).
+ */
+function parseOptions(workflow, env) {
+    const policy = (0, policy_1.policyOf)(workflow, env.workspace);
+    const raw = (0, policy_1.withPolicyInputs)(workflow, policy);
+    const get = (k) => (raw[k] ?? '').trim();
+    const { mode, commentOnly, reportFile, image, compose, context, file, choice } = (0, source_1.appSourceOf)(raw, env);
+    const failOn = get('fail-on') || 'error';
+    if (!['error', 'warning', 'never'].includes(failOn))
+        throw (0, values_1.bad)('fail-on', failOn, "'error', 'warning' or 'never'");
+    const skipChecks = (0, values_1.lines)(raw['skip-checks'])
+        .flatMap((l) => l.split(/[\s,]+/))
+        .filter(Boolean);
+    for (const id of skipChecks) {
+        if (!(0, ids_1.isCheckId)(id))
+            throw (0, values_1.bad)('skip-checks', id, `check ids from the catalog (${ids_1.CHECK_IDS.slice(0, 3).join(', ')}, ...)`);
+    }
+    const { nginxConfig, caddyConfig, tlsTermination, serverName } = (0, proxy_1.proxyInputsOf)(get, env.workspace, commentOnly);
+    const target = get('target') || undefined;
+    if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target))
+        throw (0, values_1.bad)('target', target, 'a build stage name');
+    const name = get('name');
+    if (name.length > 100 || /[\r\n<>]/.test(name))
+        throw (0, values_1.bad)('name', name, 'a short label without line breaks or < >');
+    const reportRaw = get('report-path');
+    const tempBase = env.runnerTemp || os.tmpdir();
+    const reportPath = reportRaw
+        ? path.resolve(env.workspace, reportRaw)
+        : path.join(tempBase, 'flask-deploy-check', name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json');
+    const routeLines = (0, values_1.lines)(raw.routes);
+    const routesAuto = routeLines.length === 1 && routeLines[0] === 'auto';
+    const routes = routesAuto ? [] : routeLines.map((r) => (0, values_1.urlPath)('routes', r));
+    const baselineRaw = get('baseline-report');
+    const sarifRaw = get('sarif-path');
+    return {
+        context,
+        file,
+        buildArgs: (0, values_1.pairs)('build-args', raw['build-args']),
+        target,
+        image: commentOnly ? get('image') || undefined : image,
+        command: get('command') ? (0, values_1.command)(get('command')) : undefined,
+        port: get('port') ? (0, values_1.int)('port', get('port'), 1, 65535) : undefined,
+        env: (0, values_1.pairs)('env', raw.env),
+        healthPath: (0, values_1.urlPath)('health-path', get('health-path') || '/healthz'),
+        routes: routes.length > 0 ? routes : ['/'],
+        routesAuto,
+        nginxConfig,
+        caddyConfig,
+        serverName,
+        proxyImage: get('proxy-image')
+            ? (0, image_1.imageRef)('proxy-image', get('proxy-image'))
+            : proxy_1.DEFAULT_PROXY_IMAGE,
+        tlsTermination,
+        proxyEnv: (0, values_1.pairs)('proxy-env', raw['proxy-env']),
+        introspect: (0, values_1.bool)('introspect', raw.introspect, true),
+        bootTimeoutS: get('boot-timeout') ? (0, values_1.int)('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
+        failOn: failOn,
+        skipChecks,
+        name,
+        comment: (0, values_1.bool)('comment', raw.comment, true),
+        githubToken: get('github-token'),
+        reportPath: reportFile ?? reportPath,
+        workspace: env.workspace,
+        mode,
+        reportFile,
+        policy,
+        baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
+        failOnNewOnly: (0, values_1.bool)('fail-on-new-only', raw['fail-on-new-only'], false),
+        sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
+        ...(compose ? { compose } : {}),
+        ...choice,
+        keepImage: (0, values_1.bool)('keep-image', raw['keep-image'], false),
+        cacheFrom: (0, values_1.lines)(raw['cache-from']).map((l) => (0, image_1.cacheSpec)('cache-from', l, env.workspace)),
+        cacheTo: (0, values_1.lines)(raw['cache-to']).map((l) => (0, image_1.cacheSpec)('cache-to', l, env.workspace)),
+    };
+}
+
+
+/***/ }),
+
+/***/ 4636:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.composeOf = composeOf;
+exports.composeRuntime = composeRuntime;
+const values_1 = __nccwpck_require__(75880);
+/** compose-file (each must exist) and compose-service; undefined without compose files. */
+function composeOf(raw, workspace, unused) {
+    const files = (0, values_1.lines)(raw['compose-file']);
+    const service = (raw['compose-service'] ?? '').trim();
+    if (files.length === 0 || unused) {
+        if (service && service !== 'auto' && !unused)
+            throw (0, values_1.bad)('compose-service', service, 'only used with compose-file');
+        return undefined;
+    }
+    if (service && service !== 'auto' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service))
+        throw (0, values_1.bad)('compose-service', service, "'auto' or a compose service name");
+    return {
+        files: files.map((f) => (0, values_1.existing)('compose-file', f, workspace, 'file')),
+        ...(service && service !== 'auto' ? { service } : {}),
+        contextSet: (raw.context ?? '').trim() !== '',
+        fileSet: (raw.file ?? '').trim() !== '',
+    };
+}
+/** A compose project runs in Docker: `runtime` may say so, or nothing. */
+function composeRuntime(asked) {
+    if (asked && asked !== 'auto' && asked !== 'docker')
+        throw (0, values_1.bad)('runtime', asked, "'auto' or 'docker' with compose-file");
+    return { runtime: 'docker' };
+}
+
+
+/***/ }),
+
+/***/ 4465:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.imageRef = imageRef;
+exports.cacheSpec = cacheSpec;
+/** Image references (`image`, `proxy-image`) and the build cache inputs (`cache-from`, `cache-to`). */
+const path = __importStar(__nccwpck_require__(76760));
+const values_1 = __nccwpck_require__(75880);
+/** A docker image reference or id; anything else (a leading '-' above all) must not reach docker's argv. */
+const IMAGE_REF = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+function imageRef(input, value) {
+    if (!IMAGE_REF.test(value))
+        throw (0, values_1.bad)(input, value, 'an image reference [host/]name[:tag][@digest], e.g. nginx:1.27');
+    return value;
+}
+const CACHE_TYPES = ['registry', 'local', 'gha', 'inline', 's3', 'azblob'];
+/**
+ * One `--cache-from`/`--cache-to` value: `type=T,key=value,...` (a relative local src/dest
+ * resolved against the workspace) or, as buildx allows, a bare image reference (registry cache).
+ */
+function cacheSpec(input, value, workspace) {
+    const accepted = `type=${CACHE_TYPES.join('|')}[,key=value...] or an image reference`;
+    if (!value.includes('='))
+        return imageRefOr(input, value, accepted);
+    const fields = value.split(',');
+    if (!fields.every((f) => /^[a-z][a-z0-9_-]*=[^\s]*$/.test(f)))
+        throw (0, values_1.bad)(input, value, accepted);
+    const type = fields.find((f) => f.startsWith('type='))?.slice(5);
+    if (type === undefined || !CACHE_TYPES.includes(type))
+        throw (0, values_1.bad)(input, value, accepted);
+    return fields
+        .map((f) => {
+        const [k, v] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)];
+        return type === 'local' && (k === 'src' || k === 'dest')
+            ? `${k}=${path.resolve(workspace, v)}`
+            : f;
+    })
+        .join(',');
+}
+function imageRefOr(input, value, accepted) {
+    if (!IMAGE_REF.test(value))
+        throw (0, values_1.bad)(input, value, accepted);
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 83348:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.POLICY_INPUTS = exports.DEFAULT_POLICY_FILE = void 0;
+exports.policyOf = policyOf;
+exports.withPolicyInputs = withPolicyInputs;
+/** The policy file (`policy-file`, or the default at the workspace root) and its `inputs:`. */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const load_1 = __nccwpck_require__(53014);
+const schema_json_1 = __importDefault(__nccwpck_require__(82479));
+const values_1 = __nccwpck_require__(75880);
+/** The policy file looked for at the workspace root when `policy-file` is empty. */
+exports.DEFAULT_POLICY_FILE = '.flask-deploy-check.yml';
+/**
+ * Inputs the policy's `inputs:` may set (src/policy/schema.json). A runner passes every
+ * action.yml default as if the workflow had set it, so these have none there: the built-in
+ * defaults are applied here, after the workflow's value and then the policy's.
+ */
+exports.POLICY_INPUTS = Object.keys(schema_json_1.default.properties.inputs.properties);
+/** The policy file, when `policy-file` names one or the default exists; bad ones throw UsageError. */
+function policyOf(raw, workspace) {
+    const given = (raw['policy-file'] ?? '').trim();
+    const abs = path.resolve(workspace, given || exports.DEFAULT_POLICY_FILE);
+    if (!given && !fs.existsSync(abs))
+        return undefined;
+    if (given)
+        (0, values_1.existing)('policy-file', given, workspace, 'file');
+    const rel = path.relative(workspace, abs);
+    try {
+        return (0, load_1.readPolicy)(abs, rel.startsWith('..') ? abs : rel);
+    }
+    catch (err) {
+        if (err instanceof load_1.PolicyError)
+            throw new values_1.UsageError(err.message);
+        throw err;
+    }
+}
+/** The workflow's inputs over the policy's: an empty input takes the policy's value. */
+function withPolicyInputs(raw, policy) {
+    const merged = { ...raw };
+    for (const [name, value] of Object.entries(policy?.inputs ?? {})) {
+        const k = name;
+        if ((merged[k] ?? '').trim() === '')
+            merged[k] = value;
+    }
+    return merged;
+}
+
+
+/***/ }),
+
+/***/ 44380:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_PROXY_IMAGE = void 0;
+exports.proxyInputsOf = proxyInputsOf;
+/** The proxy's inputs that are validated together: its config (nginx or Caddy), TLS and host name. */
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+const values_1 = __nccwpck_require__(75880);
+exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
+/** nginx-config: a site file, a main nginx.conf, or a directory to search. */
+function fileOrDirectory(value, base, input = 'nginx-config') {
+    const abs = path.resolve(base, value);
+    if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
+        throw (0, values_1.bad)(input, value, `an existing file or directory (looked for ${abs})`);
+    return abs;
+}
+/** nginx-config, caddy-config, tls-termination and server-name, in that order. */
+function proxyInputsOf(get, workspace, commentOnly) {
+    const nginxConfig = get('nginx-config') || 'auto';
+    if (nginxConfig !== 'auto' && !commentOnly)
+        fileOrDirectory(nginxConfig, workspace);
+    const caddyConfig = get('caddy-config') || 'auto';
+    if (caddyConfig !== 'auto' && !commentOnly)
+        fileOrDirectory(caddyConfig, workspace, 'caddy-config');
+    const tlsTermination = get('tls-termination') || 'nginx';
+    if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
+        throw (0, values_1.bad)('tls-termination', tlsTermination, "'nginx' or 'upstream'");
+    const serverName = get('server-name') || undefined;
+    if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
+        throw (0, values_1.bad)('server-name', serverName, 'a host name (letters, digits, dots and dashes)');
+    }
+    return { nginxConfig, caddyConfig, tlsTermination, serverName };
+}
+
+
+/***/ }),
+
+/***/ 75540:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82786,7 +83243,7 @@ function runtimeOf(raw, where, bad) {
 
 /***/ }),
 
-/***/ 1279:
+/***/ 47223:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82824,32 +83281,69 @@ var __importStar = (this && this.__importStar) || (function () {
         return result;
     };
 })();
-var __importDefault = (this && this.__importDefault) || function (mod) {
-    return (mod && mod.__esModule) ? mod : { "default": mod };
-};
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.POLICY_INPUTS = exports.DEFAULT_POLICY_FILE = exports.DEFAULT_PROXY_IMAGE = exports.INPUT_NAMES = exports.UsageError = void 0;
-exports.parseOptions = parseOptions;
+exports.appSourceOf = appSourceOf;
 /**
- * The one typed options object and its validation. Pure: both the action (inputs.ts) and the
- * CLI (cli.ts) hand it raw strings keyed by input name; a bad value throws UsageError naming
- * the input, the value and what is accepted, before anything starts.
+ * `mode` and `report-file`, then where the app comes from: `image`, a compose project, or
+ * `context` and `file`, and how it runs (`runtime`, `unit-file`). Validated in this order.
  */
-const fs = __importStar(__nccwpck_require__(73024));
-const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const ids_1 = __nccwpck_require__(93893);
-const load_1 = __nccwpck_require__(53014);
-const schema_json_1 = __importDefault(__nccwpck_require__(82479));
-const options_runtime_1 = __nccwpck_require__(56174);
-/** A problem with the options: one line, exit code 2, nothing started. */
-class UsageError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UsageError';
-    }
+const compose_1 = __nccwpck_require__(4636);
+const image_1 = __nccwpck_require__(4465);
+const runtime_1 = __nccwpck_require__(75540);
+const values_1 = __nccwpck_require__(75880);
+function appSourceOf(raw, env) {
+    const get = (k) => (raw[k] ?? '').trim();
+    const mode = get('mode') || 'check';
+    if (mode !== 'check' && mode !== 'comment-only')
+        throw (0, values_1.bad)('mode', mode, "'check' or 'comment-only'");
+    const commentOnly = mode === 'comment-only';
+    const reportFileRaw = get('report-file');
+    if (commentOnly && !reportFileRaw)
+        throw new values_1.UsageError("input 'report-file' is required with mode: comment-only");
+    if (!commentOnly && reportFileRaw)
+        throw (0, values_1.bad)('report-file', reportFileRaw, 'only used with mode: comment-only');
+    const reportFile = commentOnly
+        ? (0, values_1.existing)('report-file', reportFileRaw, env.workspace, 'file')
+        : undefined;
+    // comment-only builds nothing, so the build inputs are not looked at.
+    const imageRaw = get('image');
+    const image = commentOnly
+        ? imageRaw || 'none'
+        : imageRaw
+            ? (0, image_1.imageRef)('image', imageRaw)
+            : undefined;
+    const compose = (0, compose_1.composeOf)(raw, env.workspace, commentOnly || image !== undefined);
+    const contextRaw = get('context') || '.';
+    const context = image
+        ? path.resolve(env.workspace, contextRaw)
+        : (0, values_1.existing)('context', contextRaw, env.workspace, 'directory');
+    const fileRaw = get('file');
+    let file = path.join(context, 'Dockerfile');
+    if (fileRaw)
+        file = image
+            ? path.resolve(env.workspace, fileRaw)
+            : (0, values_1.existing)('file', fileRaw, env.workspace, 'file');
+    const choice = commentOnly
+        ? { runtime: 'docker' }
+        : compose
+            ? (0, compose_1.composeRuntime)(get('runtime'))
+            : (0, runtime_1.runtimeOf)({ runtime: get('runtime'), unitFile: get('unit-file') }, { context, dockerfile: file, image: image !== undefined, workspace: env.workspace }, values_1.bad);
+    if (!fileRaw && !image && !compose && choice.runtime === 'docker')
+        (0, values_1.existing)('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file');
+    return { mode, commentOnly, reportFile, image, compose, context, file, choice };
 }
-exports.UsageError = UsageError;
+
+
+/***/ }),
+
+/***/ 67553:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.INPUT_NAMES = void 0;
 /** The input names, as in action.yml; the CLI flags are the same with `--`. */
 exports.INPUT_NAMES = [
     'context',
@@ -82890,15 +83384,72 @@ exports.INPUT_NAMES = [
     'cache-from',
     'cache-to',
 ];
-exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
-/** The policy file looked for at the workspace root when `policy-file` is empty. */
-exports.DEFAULT_POLICY_FILE = '.flask-deploy-check.yml';
+
+
+/***/ }),
+
+/***/ 75880:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.UsageError = void 0;
+exports.bad = bad;
+exports.lines = lines;
+exports.pairs = pairs;
+exports.bool = bool;
+exports.int = int;
+exports.urlPath = urlPath;
+exports.command = command;
+exports.existing = existing;
 /**
- * Inputs the policy's `inputs:` may set (src/policy/schema.json). A runner passes every
- * action.yml default as if the workflow had set it, so these have none there: the built-in
- * defaults are applied here, after the workflow's value and then the policy's.
+ * The value shapes inputs share (lines, KEY=VALUE pairs, booleans, numbers, paths, a command) and
+ * the one error they throw: each names the input, the value and what is accepted.
  */
-exports.POLICY_INPUTS = Object.keys(schema_json_1.default.properties.inputs.properties);
+const fs = __importStar(__nccwpck_require__(73024));
+const path = __importStar(__nccwpck_require__(76760));
+/** A problem with the options: one line, exit code 2, nothing started. */
+class UsageError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UsageError';
+    }
+}
+exports.UsageError = UsageError;
 function bad(input, value, accepted) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
     return new UsageError(`input '${input}' has invalid value '${shown}': ${accepted}`);
@@ -82943,13 +83494,6 @@ function urlPath(input, value) {
         throw bad(input, value, "a path starting with '/' and without spaces");
     return value;
 }
-/** A docker image reference or id; anything else (a leading '-' above all) must not reach docker's argv. */
-const IMAGE_REF = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
-function imageRef(input, value) {
-    if (!IMAGE_REF.test(value))
-        throw bad(input, value, 'an image reference [host/]name[:tag][@digest], e.g. nginx:1.27');
-    return value;
-}
 /** Splits a command: a JSON array, or words separated by spaces with '...' or "..." quoting. */
 function command(value) {
     const v = value.trim();
@@ -82987,220 +83531,6 @@ function existing(input, value, base, kind) {
         throw bad(input, value, `an existing ${kind} (looked for ${abs})`);
     }
     return abs;
-}
-/** nginx-config: a site file, a main nginx.conf, or a directory to search. */
-function fileOrDirectory(value, base, input = 'nginx-config') {
-    const abs = path.resolve(base, value);
-    if (!fs.existsSync(abs) || !(fs.statSync(abs).isFile() || fs.statSync(abs).isDirectory()))
-        throw bad(input, value, `an existing file or directory (looked for ${abs})`);
-    return abs;
-}
-/** The policy file, when `policy-file` names one or the default exists; bad ones throw UsageError. */
-function policyOf(raw, workspace) {
-    const given = (raw['policy-file'] ?? '').trim();
-    const abs = path.resolve(workspace, given || exports.DEFAULT_POLICY_FILE);
-    if (!given && !fs.existsSync(abs))
-        return undefined;
-    if (given)
-        existing('policy-file', given, workspace, 'file');
-    const rel = path.relative(workspace, abs);
-    try {
-        return (0, load_1.readPolicy)(abs, rel.startsWith('..') ? abs : rel);
-    }
-    catch (err) {
-        if (err instanceof load_1.PolicyError)
-            throw new UsageError(err.message);
-        throw err;
-    }
-}
-/** The workflow's inputs over the policy's: an empty input takes the policy's value. */
-function withPolicyInputs(raw, policy) {
-    const merged = { ...raw };
-    for (const [name, value] of Object.entries(policy?.inputs ?? {})) {
-        const k = name;
-        if ((merged[k] ?? '').trim() === '')
-            merged[k] = value;
-    }
-    return merged;
-}
-/**
- * Validates raw inputs and applies defaults: the workflow's value, else the policy file's, else
- * the built-in one. Throws UsageError on the first bad value (or a bad policy file).
- */
-function parseOptions(workflow, env) {
-    const policy = policyOf(workflow, env.workspace);
-    const raw = withPolicyInputs(workflow, policy);
-    const get = (k) => (raw[k] ?? '').trim();
-    const mode = get('mode') || 'check';
-    if (mode !== 'check' && mode !== 'comment-only')
-        throw bad('mode', mode, "'check' or 'comment-only'");
-    const commentOnly = mode === 'comment-only';
-    const reportFileRaw = get('report-file');
-    if (commentOnly && !reportFileRaw)
-        throw new UsageError("input 'report-file' is required with mode: comment-only");
-    if (!commentOnly && reportFileRaw)
-        throw bad('report-file', reportFileRaw, 'only used with mode: comment-only');
-    const reportFile = commentOnly
-        ? existing('report-file', reportFileRaw, env.workspace, 'file')
-        : undefined;
-    // comment-only builds nothing, so the build inputs are not looked at.
-    const imageRaw = get('image');
-    const image = commentOnly
-        ? imageRaw || 'none'
-        : imageRaw
-            ? imageRef('image', imageRaw)
-            : undefined;
-    const compose = composeOf(raw, env.workspace, commentOnly || image !== undefined);
-    const contextRaw = get('context') || '.';
-    const context = image
-        ? path.resolve(env.workspace, contextRaw)
-        : existing('context', contextRaw, env.workspace, 'directory');
-    const fileRaw = get('file');
-    let file = path.join(context, 'Dockerfile');
-    if (fileRaw)
-        file = image
-            ? path.resolve(env.workspace, fileRaw)
-            : existing('file', fileRaw, env.workspace, 'file');
-    const choice = commentOnly
-        ? { runtime: 'docker' }
-        : compose
-            ? composeRuntime(get('runtime'))
-            : (0, options_runtime_1.runtimeOf)({ runtime: get('runtime'), unitFile: get('unit-file') }, { context, dockerfile: file, image: image !== undefined, workspace: env.workspace }, bad);
-    if (!fileRaw && !image && !compose && choice.runtime === 'docker')
-        existing('file', path.relative(env.workspace, file) || 'Dockerfile', env.workspace, 'file');
-    const failOn = get('fail-on') || 'error';
-    if (!['error', 'warning', 'never'].includes(failOn))
-        throw bad('fail-on', failOn, "'error', 'warning' or 'never'");
-    const skipChecks = lines(raw['skip-checks'])
-        .flatMap((l) => l.split(/[\s,]+/))
-        .filter(Boolean);
-    for (const id of skipChecks) {
-        if (!(0, ids_1.isCheckId)(id))
-            throw bad('skip-checks', id, `check ids from the catalog (${ids_1.CHECK_IDS.slice(0, 3).join(', ')}, ...)`);
-    }
-    const nginxConfig = get('nginx-config') || 'auto';
-    if (nginxConfig !== 'auto' && !commentOnly)
-        fileOrDirectory(nginxConfig, env.workspace);
-    const caddyConfig = get('caddy-config') || 'auto';
-    if (caddyConfig !== 'auto' && !commentOnly)
-        fileOrDirectory(caddyConfig, env.workspace, 'caddy-config');
-    const tlsTermination = get('tls-termination') || 'nginx';
-    if (tlsTermination !== 'nginx' && tlsTermination !== 'upstream')
-        throw bad('tls-termination', tlsTermination, "'nginx' or 'upstream'");
-    const serverName = get('server-name') || undefined;
-    if (serverName !== undefined && !/^[A-Za-z0-9.-]+$/.test(serverName)) {
-        throw bad('server-name', serverName, 'a host name (letters, digits, dots and dashes)');
-    }
-    const target = get('target') || undefined;
-    if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target))
-        throw bad('target', target, 'a build stage name');
-    const name = get('name');
-    if (name.length > 100 || /[\r\n<>]/.test(name))
-        throw bad('name', name, 'a short label without line breaks or < >');
-    const reportRaw = get('report-path');
-    const tempBase = env.runnerTemp || os.tmpdir();
-    const reportPath = reportRaw
-        ? path.resolve(env.workspace, reportRaw)
-        : path.join(tempBase, 'flask-deploy-check', name ? `report-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json` : 'report.json');
-    const routeLines = lines(raw.routes);
-    const routesAuto = routeLines.length === 1 && routeLines[0] === 'auto';
-    const routes = routesAuto ? [] : routeLines.map((r) => urlPath('routes', r));
-    const baselineRaw = get('baseline-report');
-    const sarifRaw = get('sarif-path');
-    return {
-        context,
-        file,
-        buildArgs: pairs('build-args', raw['build-args']),
-        target,
-        image: commentOnly ? get('image') || undefined : image,
-        command: get('command') ? command(get('command')) : undefined,
-        port: get('port') ? int('port', get('port'), 1, 65535) : undefined,
-        env: pairs('env', raw.env),
-        healthPath: urlPath('health-path', get('health-path') || '/healthz'),
-        routes: routes.length > 0 ? routes : ['/'],
-        routesAuto,
-        nginxConfig,
-        caddyConfig,
-        serverName,
-        proxyImage: get('proxy-image')
-            ? imageRef('proxy-image', get('proxy-image'))
-            : exports.DEFAULT_PROXY_IMAGE,
-        tlsTermination,
-        proxyEnv: pairs('proxy-env', raw['proxy-env']),
-        introspect: bool('introspect', raw.introspect, true),
-        bootTimeoutS: get('boot-timeout') ? int('boot-timeout', get('boot-timeout'), 1, 3600) : 60,
-        failOn: failOn,
-        skipChecks,
-        name,
-        comment: bool('comment', raw.comment, true),
-        githubToken: get('github-token'),
-        reportPath: reportFile ?? reportPath,
-        workspace: env.workspace,
-        mode,
-        reportFile,
-        policy,
-        baselineReport: baselineRaw ? path.resolve(env.workspace, baselineRaw) : undefined,
-        failOnNewOnly: bool('fail-on-new-only', raw['fail-on-new-only'], false),
-        sarifPath: sarifRaw ? path.resolve(env.workspace, sarifRaw) : undefined,
-        ...(compose ? { compose } : {}),
-        ...choice,
-        keepImage: bool('keep-image', raw['keep-image'], false),
-        cacheFrom: lines(raw['cache-from']).map((l) => cacheSpec('cache-from', l, env.workspace)),
-        cacheTo: lines(raw['cache-to']).map((l) => cacheSpec('cache-to', l, env.workspace)),
-    };
-}
-/** compose-file (each must exist) and compose-service; undefined without compose files. */
-function composeOf(raw, workspace, unused) {
-    const files = lines(raw['compose-file']);
-    const service = (raw['compose-service'] ?? '').trim();
-    if (files.length === 0 || unused) {
-        if (service && service !== 'auto' && !unused)
-            throw bad('compose-service', service, 'only used with compose-file');
-        return undefined;
-    }
-    if (service && service !== 'auto' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(service))
-        throw bad('compose-service', service, "'auto' or a compose service name");
-    return {
-        files: files.map((f) => existing('compose-file', f, workspace, 'file')),
-        ...(service && service !== 'auto' ? { service } : {}),
-        contextSet: (raw.context ?? '').trim() !== '',
-        fileSet: (raw.file ?? '').trim() !== '',
-    };
-}
-/** A compose project runs in Docker: `runtime` may say so, or nothing. */
-function composeRuntime(asked) {
-    if (asked && asked !== 'auto' && asked !== 'docker')
-        throw bad('runtime', asked, "'auto' or 'docker' with compose-file");
-    return { runtime: 'docker' };
-}
-const CACHE_TYPES = ['registry', 'local', 'gha', 'inline', 's3', 'azblob'];
-/**
- * One `--cache-from`/`--cache-to` value: `type=T,key=value,...` (a relative local src/dest
- * resolved against the workspace) or, as buildx allows, a bare image reference (registry cache).
- */
-function cacheSpec(input, value, workspace) {
-    const accepted = `type=${CACHE_TYPES.join('|')}[,key=value...] or an image reference`;
-    if (!value.includes('='))
-        return imageRefOr(input, value, accepted);
-    const fields = value.split(',');
-    if (!fields.every((f) => /^[a-z][a-z0-9_-]*=[^\s]*$/.test(f)))
-        throw bad(input, value, accepted);
-    const type = fields.find((f) => f.startsWith('type='))?.slice(5);
-    if (type === undefined || !CACHE_TYPES.includes(type))
-        throw bad(input, value, accepted);
-    return fields
-        .map((f) => {
-        const [k, v] = [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)];
-        return type === 'local' && (k === 'src' || k === 'dest')
-            ? `${k}=${path.resolve(workspace, v)}`
-            : f;
-    })
-        .join(',');
-}
-function imageRefOr(input, value, accepted) {
-    if (!IMAGE_REF.test(value))
-        throw bad(input, value, accepted);
-    return value;
 }
 
 
@@ -83620,7 +83950,8 @@ exports.UWSGI_GOT_HTTP = /invalid request block size/;
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpProbe = exports.READ_LIMIT = exports.USER_AGENT = void 0;
+exports.HttpProbe = exports.READ_LIMIT = exports.DEFAULT_MAX_BODY = exports.DEFAULT_TIMEOUT_MS = exports.USER_AGENT = void 0;
+exports.startExchange = startExchange;
 exports.normalizeHeaders = normalizeHeaders;
 /**
  * HTTP exchanges as data: one request, what came back, or why nothing did. No redirect is
@@ -83629,8 +83960,8 @@ exports.normalizeHeaders = normalizeHeaders;
  */
 const undici_1 = __nccwpck_require__(42480);
 exports.USER_AGENT = 'flask-deploy-check';
-const DEFAULT_TIMEOUT_MS = 5000;
-const DEFAULT_MAX_BODY = 64 * 1024;
+exports.DEFAULT_TIMEOUT_MS = 5000;
+exports.DEFAULT_MAX_BODY = 64 * 1024;
 /** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
 exports.READ_LIMIT = 8 * 1024 * 1024;
 /** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
@@ -83643,7 +83974,7 @@ class HttpProbe {
         this.target = target;
         this.agent = new undici_1.Agent({
             connect: {
-                timeout: DEFAULT_TIMEOUT_MS,
+                timeout: exports.DEFAULT_TIMEOUT_MS,
                 ...(target.tls
                     ? {
                         servername: target.tls.servername,
@@ -83656,19 +83987,9 @@ class HttpProbe {
     /** Makes one request and returns it with its response or error; never throws. */
     async exchange(opts) {
         const { target } = this;
-        const method = opts.method ?? 'GET';
-        const headers = {
-            host: target.hostHeader ??
-                `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
-            'user-agent': exports.USER_AGENT,
-            ...opts.headers,
-        };
-        const exchange = {
-            via: target.via,
-            purpose: opts.purpose,
-            request: { method, path: opts.path, headers },
-        };
-        const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const exchange = startExchange(target, opts, `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`);
+        const { method, headers } = exchange.request;
+        const timeout = opts.timeoutMs ?? exports.DEFAULT_TIMEOUT_MS;
         const started = Date.now();
         try {
             const res = await this.agent.request({
@@ -83683,7 +84004,7 @@ class HttpProbe {
                 reset: true,
                 signal: opts.signal,
             });
-            const { body, truncated, overLimit } = await readCapped(res.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY);
+            const { body, truncated, overLimit } = await readCapped(res.body, opts.maxBodyBytes ?? exports.DEFAULT_MAX_BODY);
             exchange.response = {
                 status: res.statusCode,
                 headers: normalizeHeaders(res.headers),
@@ -83705,6 +84026,18 @@ class HttpProbe {
     }
 }
 exports.HttpProbe = HttpProbe;
+/**
+ * The record an exchange starts as, the request as it is sent: the target's Host header (else
+ * `host`), the user agent, then the caller's headers (a `host` there wins).
+ */
+function startExchange(target, opts, host) {
+    const headers = { host: target.hostHeader ?? host, 'user-agent': exports.USER_AGENT, ...opts.headers };
+    return {
+        via: target.via,
+        purpose: opts.purpose,
+        request: { method: opts.method ?? 'GET', path: opts.path, headers },
+    };
+}
 function originOf(t) {
     const host = t.host.includes(':') ? `[${t.host}]` : t.host;
     return `${t.tls ? 'https' : 'http'}://${host}:${t.port}`;
@@ -84351,8 +84684,6 @@ exports.parseRawHttp = parseRawHttp;
  */
 const net = __importStar(__nccwpck_require__(77030));
 const http_1 = __nccwpck_require__(88814);
-const DEFAULT_TIMEOUT_MS = 5000;
-const DEFAULT_MAX_BODY = 64 * 1024;
 /** The uwsgi packet for a request: header (0, size LE, 0) and the variables. */
 function uwsgiPacket(vars) {
     const parts = [];
@@ -84445,19 +84776,10 @@ class UwsgiProbe {
     /** Makes one request and returns it with its response or error; never throws. */
     exchange(opts) {
         const { target } = this;
-        const method = opts.method ?? 'GET';
-        const headers = {
-            host: target.hostHeader ?? `${target.host}:${target.port}`,
-            'user-agent': http_1.USER_AGENT,
-            ...opts.headers,
-        };
-        const exchange = {
-            via: target.via,
-            purpose: opts.purpose,
-            request: { method, path: opts.path, headers },
-        };
-        const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+        const exchange = (0, http_1.startExchange)(target, opts, `${target.host}:${target.port}`);
+        const { method, headers } = exchange.request;
+        const timeout = opts.timeoutMs ?? http_1.DEFAULT_TIMEOUT_MS;
+        const max = opts.maxBodyBytes ?? http_1.DEFAULT_MAX_BODY;
         const started = Date.now();
         const hostName = headers.host.replace(/:\d+$/, '');
         const packet = uwsgiPacket(uwsgiVars(method, opts.path, headers, { name: hostName, port: target.port }));
@@ -88082,6 +88404,32 @@ exports.APP_HOST = 'app';
 
 /***/ }),
 
+/***/ 50805:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.bootBlocked = bootBlocked;
+/** Every part observed once the app is up, `unavailable` for one cause (logs are read apart). */
+function bootBlocked(cause) {
+    return {
+        processes: cause,
+        http: cause,
+        shutdown: cause,
+        proxyConfig: cause,
+        proxy: cause,
+        probe: cause,
+        sessionCookies: cause,
+        secondBoot: cause,
+        forwardedSpoof: cause,
+        tls: cause,
+    };
+}
+
+
+/***/ }),
+
 /***/ 26268:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -88137,6 +88485,7 @@ const stack_1 = __nccwpck_require__(86714);
 const compose_runtime_1 = __nccwpck_require__(13911);
 const docker_runtime_1 = __nccwpck_require__(11809);
 const host_runtime_1 = __nccwpck_require__(39611);
+const boot_blocked_1 = __nccwpck_require__(50805);
 const host_collect_1 = __nccwpck_require__(12397);
 const systemd_types_1 = __nccwpck_require__(42566);
 const parse_1 = __nccwpck_require__(95782);
@@ -88247,18 +88596,7 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
                 unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
                 blockedBy: 'boot.ready',
             };
-            Object.assign(obs, {
-                processes: unavailable,
-                http: unavailable,
-                shutdown: unavailable,
-                proxyConfig: unavailable,
-                proxy: unavailable,
-                probe: unavailable,
-                sessionCookies: unavailable,
-                secondBoot: unavailable,
-                forwardedSpoof: unavailable,
-                tls: unavailable,
-            });
+            Object.assign(obs, (0, boot_blocked_1.bootBlocked)(unavailable));
             obs.logs = instance.startError ? unavailable : await runtime.logs(instance);
             return result(boot.ms);
         }
@@ -88632,6 +88970,7 @@ const path = __importStar(__nccwpck_require__(76760));
 const compose_1 = __nccwpck_require__(79734);
 const compose_model_file_1 = __nccwpck_require__(55725);
 const docker_runtime_1 = __nccwpck_require__(11809);
+const cli_error_1 = __nccwpck_require__(50624);
 const DEPENDENCY_LOG_LINES = 40;
 class ComposeRuntime extends docker_runtime_1.DockerRuntime {
     plan;
@@ -88660,7 +88999,7 @@ class ComposeRuntime extends docker_runtime_1.DockerRuntime {
             this.started.push({ service, ms: res.ms, ok: res.exitCode === 0 });
             if (res.exitCode === 0)
                 continue;
-            const error = lastLine(res.stderr) || `docker compose up exited ${res.exitCode}`;
+            const error = (0, cli_error_1.errorLine)(res.stderr) || `docker compose up exited ${res.exitCode}`;
             const logs = await this.compose.logs(this.modelFile, this.plan.project, service, DEPENDENCY_LOG_LINES);
             const logTail = logs.stdout.split('\n').filter((l) => l.trim() !== '');
             this.failed = { service, error, logTail, ms: res.ms };
@@ -88704,17 +89043,10 @@ class ComposeRuntime extends docker_runtime_1.DockerRuntime {
         if (this.modelFile)
             fs.rmSync(path.dirname(this.modelFile), { recursive: true, force: true });
         if (res.exitCode !== 0)
-            throw new Error(`docker compose down failed: ${lastLine(res.stderr)}`);
+            throw new Error(`docker compose down failed: ${(0, cli_error_1.errorLine)(res.stderr)}`);
     }
 }
 exports.ComposeRuntime = ComposeRuntime;
-function lastLine(text) {
-    return (text
-        .trim()
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .pop() ?? '');
-}
 
 
 /***/ }),
@@ -88913,13 +89245,14 @@ async function observeForwardedSpoof(s) {
 /***/ }),
 
 /***/ 12397:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.NOT_IN_HOST_MODE = void 0;
 exports.hostBootFailure = hostBootFailure;
+const boot_blocked_1 = __nccwpck_require__(50805);
 const NOT_APPLICABLE = {
     unavailable: 'host mode: the app runs from its systemd unit, there is no Dockerfile',
     skip: 'not-applicable',
@@ -88939,17 +89272,8 @@ function hostBootFailure(build) {
             exited: { exitCode: 1, afterMs: build.durationMs },
             logTail: [...(build.error ? [build.error] : []), ...build.logTail],
         },
-        processes: unavailable,
-        http: unavailable,
+        ...(0, boot_blocked_1.bootBlocked)(unavailable),
         logs: unavailable,
-        shutdown: unavailable,
-        proxyConfig: unavailable,
-        proxy: unavailable,
-        probe: unavailable,
-        sessionCookies: unavailable,
-        secondBoot: unavailable,
-        forwardedSpoof: unavailable,
-        tls: unavailable,
     };
 }
 
@@ -89308,6 +89632,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildImage = buildImage;
 exports.inspectImage = inspectImage;
 const parse_1 = __nccwpck_require__(95782);
+const cli_error_1 = __nccwpck_require__(50624);
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 /** Builds the image (log streamed to the logger) or resolves the existing `image`. */
 async function buildImage(docker, opts, runId, log) {
@@ -89321,7 +89646,7 @@ async function buildImage(docker, opts, runId, log) {
         }
         const error = res.exitCode === 0
             ? undefined
-            : lastLine(res.stderr) || `image ${opts.image} is not available`;
+            : (0, cli_error_1.errorLine)(res.stderr) || `image ${opts.image} is not available`;
         return {
             mode: 'existing',
             ok: error === undefined,
@@ -89363,15 +89688,12 @@ async function buildImage(docker, opts, runId, log) {
 async function inspectImage(docker, ref) {
     const [inspect, history] = await Promise.all([docker.imageInspect(ref), docker.history(ref)]);
     if (inspect.exitCode !== 0)
-        return { unavailable: `docker image inspect failed: ${lastLine(inspect.stderr)}` };
+        return { unavailable: `docker image inspect failed: ${(0, cli_error_1.errorLine)(inspect.stderr)}` };
     const parsed = (0, parse_1.parseImageInspect)(inspect.stdout);
     // Without history the baked-secret check still has Config.Env; say nothing rather than guess.
     if (history.exitCode === 0)
         parsed.facts.historyVars = (0, parse_1.parseHistory)(history.stdout, [...parsed.env.keys()]);
     return parsed;
-}
-function lastLine(text) {
-    return text.trim().split('\n').pop() ?? '';
 }
 
 
@@ -89773,8 +90095,8 @@ exports.caddyRunArgs = exports.caddyAdaptArgs = exports.CADDY_JSON_TARGET = expo
 exports.adaptCaddyfile = adaptCaddyfile;
 exports.startCaddy = startCaddy;
 const stack_1 = __nccwpck_require__(86714);
-const parse_1 = __nccwpck_require__(95782);
-const nginx_container_1 = __nccwpck_require__(41799);
+const container_start_1 = __nccwpck_require__(6487);
+const port_ready_1 = __nccwpck_require__(96736);
 exports.CADDYFILE_TARGET = '/etc/caddy/Caddyfile';
 exports.CADDY_JSON_TARGET = '/etc/caddy/flask-deploy-check.json';
 /** Where Caddy's internal CA keeps its root (XDG_DATA_HOME=/data in Debian's and the official image). */
@@ -89808,76 +90130,45 @@ function adaptCaddyfile(docker, spec) {
         command: (0, exports.caddyAdaptArgs)(exports.CADDYFILE_TARGET),
     }, ADAPT_TIMEOUT_MS);
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Starts Caddy on the planned JSON; ready when the first port completes a TLS handshake. */
-async function startCaddy(docker, spec) {
+function startCaddy(docker, spec) {
     const name = (0, stack_1.containerName)(spec.runId, 'proxy');
-    const started = Date.now();
-    const res = await docker.runDetached({
-        name,
-        image: spec.image,
-        runId: spec.runId,
-        publish: spec.ports.map((p) => `127.0.0.1::${p}`),
-        env: [],
-        memory: '256m',
-        pidsLimit: 256,
-        network: spec.network,
-        mounts: spec.mounts,
-        addHosts: spec.hosts,
-        entrypoint: 'caddy',
-        command: (0, exports.caddyRunArgs)(exports.CADDY_JSON_TARGET),
-    });
-    if (res.exitCode !== 0)
-        return {
-            ok: false,
+    return (0, container_start_1.startPublished)(docker, {
+        run: {
             name,
-            reason: `docker run failed: ${res.stderr.trim().split('\n').pop() ?? ''}`,
-        };
-    const hostPorts = new Map();
-    for (const p of spec.ports) {
-        const port = (0, parse_1.parseHostPort)((await docker.port(name, p)).stdout);
-        if (port !== undefined)
-            hostPorts.set(p, port);
-    }
-    const tlsPort = hostPorts.get(spec.ports[0]);
-    const deadline = started + spec.timeoutMs;
-    while (Date.now() < deadline) {
-        if (tlsPort !== undefined && (await (0, nginx_container_1.handshake)(tlsPort, spec.serverName, 1000))) {
+            image: spec.image,
+            runId: spec.runId,
+            env: [],
+            memory: '256m',
+            pidsLimit: 256,
+            network: spec.network,
+            mounts: spec.mounts,
+            addHosts: spec.hosts,
+            entrypoint: 'caddy',
+            command: (0, exports.caddyRunArgs)(exports.CADDY_JSON_TARGET),
+        },
+        ports: spec.ports,
+        timeoutMs: spec.timeoutMs,
+        pollMs: 150,
+        awaited: 'TLS handshake',
+        ready: async (port) => {
+            if (!(await (0, port_ready_1.handshake)(port, spec.serverName, 1000)))
+                return undefined;
             const root = await docker.execIn(name, ['cat', ROOT_CA]);
-            const verified = root.exitCode === 0 && (await (0, nginx_container_1.handshake)(tlsPort, spec.serverName, 1000, root.stdout));
-            return { ok: true, name, hostPorts, ms: Date.now() - started, verified };
-        }
-        const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
-        if (!state.running) {
-            const tail = await logTail(docker, name);
-            return {
-                ok: false,
-                name,
-                reason: `Caddy exited with code ${state.exitCode}: ${tail.slice(-3).join(' | ')}`,
-            };
-        }
-        await sleep(150);
-    }
-    const tail = await logTail(docker, name);
-    return {
-        ok: false,
-        name,
-        reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
-    };
-}
-async function logTail(docker, name) {
-    const res = await docker.logs(name, 20);
-    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr)
-        .merged.slice(-20)
-        .map((l) => {
-        // Caddy logs JSON lines: the message is what a person reads.
-        try {
-            const j = JSON.parse(l);
-            return [j.msg, j.error].filter(Boolean).join(': ') || l;
-        }
-        catch {
-            return l;
-        }
+            const verified = root.exitCode === 0 && (await (0, port_ready_1.handshake)(port, spec.serverName, 1000, root.stdout));
+            return { verified };
+        },
+        exited: (code, tail) => `Caddy exited with code ${code}: ${tail.slice(-3).join(' | ')}`,
+        logLine: (l) => {
+            // Caddy logs JSON lines: the message is what a person reads.
+            try {
+                const j = JSON.parse(l);
+                return [j.msg, j.error].filter(Boolean).join(': ') || l;
+            }
+            catch {
+                return l;
+            }
+        },
     });
 }
 
@@ -89935,6 +90226,7 @@ const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
 const stack_1 = __nccwpck_require__(86714);
 const caddy_json_1 = __nccwpck_require__(60925);
+const cli_error_1 = __nccwpck_require__(50624);
 const caddy_facts_1 = __nccwpck_require__(35112);
 const caddy_plan_1 = __nccwpck_require__(97281);
 const options_1 = __nccwpck_require__(1279);
@@ -89994,7 +90286,12 @@ async function standUpCaddy(docker, opts, input, source) {
         config = undefined;
     }
     if (config === undefined) {
-        const err = (0, caddy_json_1.parseAdaptError)(adapted.stderr) ?? {
+        // 125-127: docker itself could not run `caddy` in the proxy image (an nginx image, say).
+        const err = (adapted.exitCode >= 125
+            ? {
+                message: `the proxy image ${opts.proxyImage} could not run caddy: ${(0, cli_error_1.errorLine)(adapted.stderr)}`,
+            }
+            : (0, caddy_json_1.parseAdaptError)(adapted.stderr)) ?? {
             message: `caddy adapt exited with ${adapted.exitCode}`,
         };
         facts.test = {
@@ -90099,6 +90396,7 @@ exports.initialFacts = initialFacts;
 exports.readTest = readTest;
 exports.rejectedStage = rejectedStage;
 const nginx_config_1 = __nccwpck_require__(39176);
+const cli_error_1 = __nccwpck_require__(50624);
 /**
  * The first report lines: the config used and how its upstreams reach the app, with a warning
  * when a rewritten upstream keeps a port the app does not listen on (the proxy will answer 502).
@@ -90156,7 +90454,8 @@ function initialFacts(found, plan, serverName, statics, notes) {
 /**
  * Records the `nginx -T` outcome in facts: test and the effective config when nginx accepted
  * it; else nginx's message with the file (mapped by toRepo) and line, returned as one line
- * ("MESSAGE (FILE:LINE)") for the reason.
+ * ("MESSAGE (FILE:LINE)") for the reason. A template variable left unset (facts.undefinedVars)
+ * is the likely cause of a refusal, so the message and the reason then say to give it in proxy-env.
  */
 function readTest(facts, tested, toRepo) {
     if (tested.exitCode === 0 && tested.stdout.includes('# configuration file ')) {
@@ -90166,7 +90465,7 @@ function readTest(facts, tested, toRepo) {
         return undefined;
     }
     const err = (0, nginx_config_1.parseNginxError)(tested.stderr);
-    const lastLine = tested.stderr.trim().split('\n').pop();
+    const lastLine = (0, cli_error_1.errorLine)(tested.stderr);
     const message = err?.message ?? (lastLine || `nginx -T exited with ${tested.exitCode}`);
     facts.test = { ok: false, message };
     if (err?.file)
@@ -90174,7 +90473,13 @@ function readTest(facts, tested, toRepo) {
     if (err?.line)
         facts.test.line = err.line;
     const { file, line } = facts.test;
-    return `${message}${file ? ` (${file}${line ? `:${line}` : ''})` : ''}`;
+    const rejected = `${message}${file ? ` (${file}${line ? `:${line}` : ''})` : ''}`;
+    const unset = facts.undefinedVars ?? [];
+    if (!unset.length)
+        return rejected;
+    const names = unset.flatMap((u) => u.names.map((n) => `\${${n}}`)).join(', ');
+    facts.test.message = `${message} (template variable ${names} is not set: give it in proxy-env)`;
+    return `${rejected}; ${names} not set in proxy-env`;
 }
 /** The tree with in-container paths of the user's file replaced by its repository path. */
 function mapFiles(ds, map) {
@@ -90199,11 +90504,98 @@ function rejectedStage(facts, rejected, timings) {
 
 /***/ }),
 
-/***/ 30058:
+/***/ 6487:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.startPublished = startPublished;
+const parse_1 = __nccwpck_require__(95782);
+const cli_error_1 = __nccwpck_require__(50624);
+const LOG_TAIL = 20;
+async function startPublished(docker, spec) {
+    const { name } = spec.run;
+    const started = Date.now();
+    const res = await docker.runDetached({
+        ...spec.run,
+        publish: spec.ports.map((p) => `127.0.0.1::${p}`),
+    });
+    if (res.exitCode !== 0)
+        return { ok: false, name, reason: `docker run failed: ${(0, cli_error_1.errorLine)(res.stderr)}` };
+    const hostPorts = new Map();
+    for (const p of spec.ports) {
+        const port = (0, parse_1.parseHostPort)((await docker.port(name, p)).stdout);
+        if (port !== undefined)
+            hostPorts.set(p, port);
+    }
+    const firstPort = hostPorts.get(spec.ports[0]);
+    const deadline = started + spec.timeoutMs;
+    while (Date.now() < deadline) {
+        const up = firstPort === undefined ? undefined : await spec.ready(firstPort);
+        if (up !== undefined)
+            return { ok: true, name, hostPorts, ms: Date.now() - started, ...up };
+        const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
+        if (!state.running) {
+            const tail = await logTail(docker, name, spec.logLine);
+            return { ok: false, name, reason: spec.exited(state.exitCode, tail) };
+        }
+        await sleep(spec.pollMs);
+    }
+    const tail = await logTail(docker, name, spec.logLine);
+    return {
+        ok: false,
+        name,
+        reason: `no ${spec.awaited} on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
+    };
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function logTail(docker, name, line = (l) => l) {
+    const res = await docker.logs(name, LOG_TAIL);
+    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr).merged.slice(-LOG_TAIL).map(line);
+}
+
+
+/***/ }),
+
+/***/ 30058:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PROXY_KINDS = exports.CADDY = exports.REFERENCE = exports.NGINX = void 0;
 exports.selectProxy = selectProxy;
@@ -90212,6 +90604,7 @@ exports.selectProxy = selectProxy;
  * found in the repo), else the reference config (the deployment chapter's example). Both run
  * in nginx; the Caddy kind (caddy-stage.ts) runs the repository's Caddyfile.
  */
+const path = __importStar(__nccwpck_require__(76760));
 const caddy_discover_1 = __nccwpck_require__(72469);
 const discover_1 = __nccwpck_require__(20023);
 const plan_1 = __nccwpck_require__(20411);
@@ -90246,16 +90639,26 @@ exports.REFERENCE = {
 };
 /**
  * The repository's Caddyfile: the caddy-config input claims the run before any nginx config;
- * one found in the repository only when no nginx config is (nginx-config auto, none found).
- * Its plan needs Caddy's own reading of the file, so it is made in the stage.
+ * one found in the repository when no nginx config is (nginx-config auto), or when it lies in
+ * the build context and the only nginx config lies elsewhere in the workspace (the config
+ * nearest the app is its proxy). Its plan needs Caddy's own reading of the file, so it is
+ * made in the stage.
  */
 exports.CADDY = {
     kind: 'caddy',
     find: (opts) => {
         const caddyConfig = opts.caddyConfig ?? 'auto';
-        if (caddyConfig === 'auto' && (opts.nginxConfig !== 'auto' || (0, discover_1.discoverNginxConfig)(opts)))
+        if (caddyConfig !== 'auto')
+            return (0, caddy_discover_1.discoverCaddyfile)({ ...opts, caddyConfig });
+        if (opts.nginxConfig !== 'auto')
             return undefined;
-        return (0, caddy_discover_1.discoverCaddyfile)({ ...opts, caddyConfig });
+        const caddy = (0, caddy_discover_1.discoverCaddyfile)({ ...opts, caddyConfig });
+        if (!caddy)
+            return undefined;
+        const nginx = (0, discover_1.discoverNginxConfig)(opts);
+        if (!nginx)
+            return caddy;
+        return within(caddy.file, opts.context) && !within(nginx.file, opts.context) ? caddy : undefined;
     },
     plan: () => undefined,
     standUp: (docker, opts, input, found) => (0, caddy_stage_1.standUpCaddy)(docker, opts, input, found),
@@ -90269,6 +90672,10 @@ function selectProxy(opts, input, kinds = exports.PROXY_KINDS) {
             return { kind, found };
     }
     throw new Error('no proxy kind claimed the run (the reference kind always should)');
+}
+function within(file, dir) {
+    const rel = path.relative(path.resolve(dir), file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 
@@ -90432,61 +90839,20 @@ function staticSample(statics) {
 /***/ }),
 
 /***/ 41799:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ensureImage = ensureImage;
 exports.testConfig = testConfig;
 exports.startProxy = startProxy;
-exports.handshake = handshake;
-/**
- * The nginx containers of a run: the proxy image made available (one pull at most), a
- * throw-away `nginx -T` that tests the mounted config and prints the effective one, and the
- * proxy itself, published on loopback and waited for until it completes a TLS handshake.
- */
-const net = __importStar(__nccwpck_require__(77030));
-const tls = __importStar(__nccwpck_require__(41692));
 const stack_1 = __nccwpck_require__(86714);
 const nginx_config_1 = __nccwpck_require__(39176);
-const parse_1 = __nccwpck_require__(95782);
+const container_start_1 = __nccwpck_require__(6487);
+const port_ready_1 = __nccwpck_require__(96736);
+const cli_error_1 = __nccwpck_require__(50624);
 const TEST_TIMEOUT_MS = 30_000;
-const LOG_TAIL = 20;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Undefined when the image is there (or one pull brought it); else why it is not. */
 async function ensureImage(docker, image, log) {
     if ((await docker.imageInspect(image)).exitCode === 0)
@@ -90495,7 +90861,7 @@ async function ensureImage(docker, image, log) {
     const pulled = await docker.pull(image);
     if (pulled.exitCode === 0)
         return undefined;
-    const why = pulled.stderr.trim().split('\n').pop() ?? '';
+    const why = (0, cli_error_1.errorLine)(pulled.stderr);
     return `proxy image ${image} is not available (docker pull failed${why ? `: ${why}` : ''})`;
 }
 /**
@@ -90522,99 +90888,34 @@ function testConfig(docker, spec) {
  * and waits until the first port completes a TLS handshake for serverName. A container that
  * exits is reported at once with nginx's error from its log.
  */
-async function startProxy(docker, spec) {
-    const name = (0, stack_1.containerName)(spec.runId, spec.role ?? 'proxy');
-    const up = spec.ready === 'http' ? answers : handshake;
-    const started = Date.now();
-    const res = await docker.runDetached({
-        name,
-        image: spec.image,
-        runId: spec.runId,
-        publish: spec.ports.map((p) => `127.0.0.1::${p}`),
-        // The official image's entrypoint otherwise narrates its init scripts on stdout.
-        env: [['NGINX_ENTRYPOINT_QUIET_LOGS', '1']],
-        memory: '256m',
-        pidsLimit: 256,
-        network: spec.network,
-        mounts: spec.mounts,
-        addHosts: spec.hosts,
-    });
-    if (res.exitCode !== 0)
-        return { ok: false, name, reason: `docker run failed: ${lastLine(res.stderr)}` };
-    const hostPorts = new Map();
-    for (const p of spec.ports) {
-        const port = (0, parse_1.parseHostPort)((await docker.port(name, p)).stdout);
-        if (port !== undefined)
-            hostPorts.set(p, port);
-    }
-    const firstPort = hostPorts.get(spec.ports[0]);
-    const deadline = started + spec.timeoutMs;
-    while (Date.now() < deadline) {
-        if (firstPort !== undefined && (await up(firstPort, spec.serverName, 1000)))
-            return { ok: true, name, hostPorts, ms: Date.now() - started };
-        const state = (0, parse_1.parseContainerState)((await docker.inspect(name)).stdout);
-        if (!state.running) {
-            const tail = await logTail(docker, name);
+function startProxy(docker, spec) {
+    const up = spec.ready === 'http' ? port_ready_1.answers : port_ready_1.handshake;
+    return (0, container_start_1.startPublished)(docker, {
+        run: {
+            name: (0, stack_1.containerName)(spec.runId, spec.role ?? 'proxy'),
+            image: spec.image,
+            runId: spec.runId,
+            // The official image's entrypoint otherwise narrates its init scripts on stdout.
+            env: [['NGINX_ENTRYPOINT_QUIET_LOGS', '1']],
+            memory: '256m',
+            pidsLimit: 256,
+            network: spec.network,
+            mounts: spec.mounts,
+            addHosts: spec.hosts,
+        },
+        ports: spec.ports,
+        timeoutMs: spec.timeoutMs,
+        pollMs: 50,
+        awaited: spec.ready === 'http' ? 'HTTP answer' : 'TLS handshake',
+        ready: async (port) => ((await up(port, spec.serverName, 1000)) ? {} : undefined),
+        exited: (code, tail) => {
             const err = (0, nginx_config_1.parseNginxError)(tail.join('\n'));
             const why = err
                 ? `${err.message}${err.file ? ` in ${spec.mapFile?.(err.file) ?? err.file}:${err.line}` : ''}`
                 : tail.slice(-3).join(' | ');
-            return { ok: false, name, reason: `the proxy exited with code ${state.exitCode}: ${why}` };
-        }
-        await sleep(50);
-    }
-    const tail = await logTail(docker, name);
-    return {
-        ok: false,
-        name,
-        reason: `no ${spec.ready === 'http' ? 'HTTP answer' : 'TLS handshake'} on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
-    };
-}
-/**
- * One TLS handshake with SNI; true when it completes (the certificate is not checked, unless
- * `ca` is given: then only a chain that verifies for servername counts).
- */
-function handshake(port, servername, timeoutMs, ca) {
-    return new Promise((resolve) => {
-        const trust = ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false };
-        const socket = tls.connect({ host: '127.0.0.1', port, servername, ...trust });
-        const done = (ok) => {
-            socket.destroy();
-            resolve(ok);
-        };
-        socket.setTimeout(timeoutMs, () => done(false));
-        socket.once('secureConnect', () => done(true));
-        socket.once('error', () => done(false));
+            return `the proxy exited with code ${code}: ${why}`;
+        },
     });
-}
-/**
- * One plain HTTP request for servername; true when any byte comes back. A connection alone
- * proves nothing: Docker's port proxy accepts it before anything listens in the container.
- */
-function answers(port, servername, timeoutMs) {
-    return new Promise((resolve) => {
-        const socket = net.connect({ host: '127.0.0.1', port });
-        const done = (ok) => {
-            socket.destroy();
-            resolve(ok);
-        };
-        socket.setTimeout(timeoutMs, () => done(false));
-        socket.once('connect', () => socket.write(`HEAD / HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`));
-        socket.once('data', () => done(true));
-        socket.once('end', () => done(false));
-        socket.once('error', () => done(false));
-    });
-}
-async function logTail(docker, name) {
-    const res = await docker.logs(name, LOG_TAIL);
-    return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr).merged.slice(-LOG_TAIL);
-}
-function lastLine(text) {
-    return (text
-        .trim()
-        .split('\n')
-        .filter((l) => !/^WARNING/.test(l))
-        .pop() ?? '');
 }
 
 
@@ -90677,7 +90978,7 @@ const reference_1 = __nccwpck_require__(75187);
 const config_facts_1 = __nccwpck_require__(59313);
 const kinds_1 = __nccwpck_require__(30058);
 const mounts_1 = __nccwpck_require__(47411);
-const nginx_container_1 = __nccwpck_require__(41799);
+const port_ready_1 = __nccwpck_require__(96736);
 const START_TIMEOUT_MS = 10_000;
 const LOOPBACK = '127.0.0.1';
 /**
@@ -90809,7 +91110,7 @@ async function standUpHostNginx(opts, input) {
     const child = (0, nginx_1.startHostNginx)(input.runId, script, nginx, work);
     const httpPort = plan.plainPort === undefined ? undefined : ports.get(plan.plainPort);
     while (Date.now() - started < START_TIMEOUT_MS) {
-        if (await (0, nginx_container_1.handshake)(sslPort, serverName, 1000)) {
+        if (await (0, port_ready_1.handshake)(sslPort, serverName, 1000)) {
             timings.startMs = Date.now() - started;
             log.info(`nginx answers TLS for ${serverName} on ${LOOPBACK}:${sslPort} after ${timings.startMs} ms`);
             const proxy = { httpsPort: sslPort, clientAddress: LOOPBACK };
@@ -90966,13 +91267,7 @@ async function standUpNginx(docker, opts, input, source, plan) {
     const starting = ports ? (0, nginx_container_1.startProxy)(docker, { ...spec, ...common, ports }) : undefined;
     const tested = await (0, nginx_container_1.testConfig)(docker, spec);
     const timings = { testMs: tested.ms };
-    let rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
-    const unset = found?.includes.undefinedVars ?? [];
-    if (rejected && unset.length) {
-        const names = unset.flatMap((u) => u.names.map((n) => `\${${n}}`)).join(', ');
-        facts.test.message = `${facts.test.message ?? ''} (template variable ${names} is not set: give it in proxy-env)`;
-        rejected = `${rejected}; ${names} not set in proxy-env`;
-    }
+    const rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
     if (rejected) {
         await starting;
         log.info(`nginx rejected ${display}: ${rejected}`);
@@ -91094,6 +91389,89 @@ async function appStaticSample(docker, input, opts) {
         tempDir: path.join(input.tempDir, `app-static-${input.runId}`),
     });
     return (0, mounts_1.staticSample)(filled);
+}
+
+
+/***/ }),
+
+/***/ 96736:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.handshake = handshake;
+exports.answers = answers;
+/**
+ * Whether a proxy's loopback port is up: a TLS handshake for the server name, or any answer to
+ * a plain HTTP request. Each is one connection that settles once and never throws.
+ */
+const net = __importStar(__nccwpck_require__(77030));
+const tls = __importStar(__nccwpck_require__(41692));
+/** The connection's first verdict: false on timeout or error; the socket is destroyed either way. */
+function settle(connect, timeoutMs, wire) {
+    return new Promise((resolve) => {
+        const socket = connect();
+        const done = (ok) => {
+            socket.destroy();
+            resolve(ok);
+        };
+        socket.setTimeout(timeoutMs, () => done(false));
+        socket.once('error', () => done(false));
+        wire(socket, done);
+    });
+}
+/**
+ * One TLS handshake with SNI; true when it completes (the certificate is not checked, unless
+ * `ca` is given: then only a chain that verifies for servername counts).
+ */
+function handshake(port, servername, timeoutMs, ca) {
+    const trust = ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false };
+    return settle(() => tls.connect({ host: '127.0.0.1', port, servername, ...trust }), timeoutMs, (socket, done) => socket.once('secureConnect', () => done(true)));
+}
+/**
+ * One plain HTTP request for servername; true when any byte comes back. A connection alone
+ * proves nothing: Docker's port proxy accepts it before anything listens in the container.
+ */
+function answers(port, servername, timeoutMs) {
+    return settle(() => net.connect({ host: '127.0.0.1', port }), timeoutMs, (socket, done) => {
+        socket.once('connect', () => socket.write(`HEAD / HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`));
+        socket.once('data', () => done(true));
+        socket.once('end', () => done(false));
+    });
 }
 
 
@@ -91278,6 +91656,7 @@ exports.tailLines = tailLines;
 const node_fs_1 = __nccwpck_require__(73024);
 const parse_1 = __nccwpck_require__(95782);
 const app_probe_1 = __nccwpck_require__(73552);
+const cli_error_1 = __nccwpck_require__(50624);
 const LOG_TAIL = 40;
 /**
  * Pause after an attempt that got no answer (refused, or reset by docker's port proxy while
@@ -91419,7 +91798,7 @@ async function readListening(docker, container) {
 async function tailLines(docker, container, lines) {
     const res = await docker.logs(container, lines);
     if (res.exitCode !== 0)
-        return [`(docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''})`];
+        return [`(docker logs failed: ${(0, cli_error_1.errorLine)(res.stderr)})`];
     return (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr).merged.slice(-lines);
 }
 async function speaksUwsgi(docker, container) {
@@ -91448,6 +91827,7 @@ const node_crypto_1 = __nccwpck_require__(77598);
 const app_probe_1 = __nccwpck_require__(73552);
 const in_order_1 = __nccwpck_require__(17788);
 const parse_1 = __nccwpck_require__(95782);
+const cli_error_1 = __nccwpck_require__(50624);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Lines of container output kept in LogFacts. */
 exports.LOG_LINE_CAP = 2000;
@@ -91466,7 +91846,7 @@ async function settledProcesses(docker, container, o = {}) {
         if (res.exitCode !== 0) {
             if (rows.length > 0)
                 return rows;
-            return { unavailable: `docker top failed: ${res.stderr.trim().split('\n').pop() ?? ''}` };
+            return { unavailable: `docker top failed: ${(0, cli_error_1.errorLine)(res.stderr)}` };
         }
         rows = (0, parse_1.parseTop)(res.stdout, state.pid);
         const sig = rows.map((r) => r.pid).join(',');
@@ -91520,7 +91900,7 @@ async function containerLogs(docker, container) {
     // One line over the cap tells whether anything was cut.
     const res = await docker.logs(container, exports.LOG_LINE_CAP + 1);
     if (res.exitCode !== 0) {
-        return { unavailable: `docker logs failed: ${res.stderr.trim().split('\n').pop() ?? ''}` };
+        return { unavailable: `docker logs failed: ${(0, cli_error_1.errorLine)(res.stderr)}` };
     }
     const { stdout, stderr } = (0, parse_1.parseTimestampedLogs)(res.stdout, res.stderr);
     return {

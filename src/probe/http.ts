@@ -35,8 +35,8 @@ export interface ExchangeOptions {
 }
 
 export const USER_AGENT = 'flask-deploy-check'
-const DEFAULT_TIMEOUT_MS = 5000
-const DEFAULT_MAX_BODY = 64 * 1024
+export const DEFAULT_TIMEOUT_MS = 5000
+export const DEFAULT_MAX_BODY = 64 * 1024
 /** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
 export const READ_LIMIT = 8 * 1024 * 1024
 /** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
@@ -63,19 +63,12 @@ export class HttpProbe {
   /** Makes one request and returns it with its response or error; never throws. */
   async exchange(opts: ExchangeOptions): Promise<HttpExchange> {
     const { target } = this
-    const method = opts.method ?? 'GET'
-    const headers: Record<string, string> = {
-      host:
-        target.hostHeader ??
-        `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
-      'user-agent': USER_AGENT,
-      ...opts.headers,
-    }
-    const exchange: HttpExchange = {
-      via: target.via,
-      purpose: opts.purpose,
-      request: { method, path: opts.path, headers },
-    }
+    const exchange = startExchange(
+      target,
+      opts,
+      `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
+    )
+    const { method, headers } = exchange.request
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const started = Date.now()
     try {
@@ -113,6 +106,23 @@ export class HttpProbe {
   async close(): Promise<void> {
     // Every exchange has been awaited: nothing in flight deserves a graceful wait.
     await this.agent.destroy().catch(() => undefined)
+  }
+}
+
+/**
+ * The record an exchange starts as, the request as it is sent: the target's Host header (else
+ * `host`), the user agent, then the caller's headers (a `host` there wins).
+ */
+export function startExchange(
+  target: HttpTarget,
+  opts: ExchangeOptions,
+  host: string,
+): HttpExchange {
+  const headers = { host: target.hostHeader ?? host, 'user-agent': USER_AGENT, ...opts.headers }
+  return {
+    via: target.via,
+    purpose: opts.purpose,
+    request: { method: opts.method ?? 'GET', path: opts.path, headers },
   }
 }
 

@@ -7,10 +7,13 @@
  */
 import * as net from 'node:net'
 import type { HttpExchange } from '../facts/types'
-import { USER_AGENT, type ExchangeOptions, type HttpTarget } from './http'
-
-const DEFAULT_TIMEOUT_MS = 5000
-const DEFAULT_MAX_BODY = 64 * 1024
+import {
+  DEFAULT_MAX_BODY,
+  DEFAULT_TIMEOUT_MS,
+  startExchange,
+  type ExchangeOptions,
+  type HttpTarget,
+} from './http'
 
 /** The uwsgi packet for a request: header (0, size LE, 0) and the variables. */
 export function uwsgiPacket(vars: Record<string, string>): Buffer {
@@ -108,17 +111,8 @@ export class UwsgiProbe {
   /** Makes one request and returns it with its response or error; never throws. */
   exchange(opts: ExchangeOptions): Promise<HttpExchange> {
     const { target } = this
-    const method = opts.method ?? 'GET'
-    const headers: Record<string, string> = {
-      host: target.hostHeader ?? `${target.host}:${target.port}`,
-      'user-agent': USER_AGENT,
-      ...opts.headers,
-    }
-    const exchange: HttpExchange = {
-      via: target.via,
-      purpose: opts.purpose,
-      request: { method, path: opts.path, headers },
-    }
+    const exchange = startExchange(target, opts, `${target.host}:${target.port}`)
+    const { method, headers } = exchange.request
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY
     const started = Date.now()

@@ -15,6 +15,7 @@ import { ComposeRuntime, type StartedDependency } from './compose-runtime'
 import type { ComposePlan } from './compose-plan'
 import { DockerRuntime } from './docker-runtime'
 import { HostRuntime } from './host-runtime'
+import { bootBlocked } from './boot-blocked'
 import { hostBootFailure, NOT_IN_HOST_MODE } from './host-collect'
 import { NO_UNIT } from '../facts/systemd-types'
 import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
@@ -171,18 +172,7 @@ async function observeRun(
         unavailable: `container did not become ready: ${notReadyReason(boot, run.port)}`,
         blockedBy: 'boot.ready',
       }
-      Object.assign(obs, {
-        processes: unavailable,
-        http: unavailable,
-        shutdown: unavailable,
-        proxyConfig: unavailable,
-        proxy: unavailable,
-        probe: unavailable,
-        sessionCookies: unavailable,
-        secondBoot: unavailable,
-        forwardedSpoof: unavailable,
-        tls: unavailable,
-      })
+      Object.assign(obs, bootBlocked(unavailable))
       obs.logs = instance.startError ? unavailable : await runtime.logs(instance)
       return result(boot.ms)
     }

@@ -1,5 +1,6 @@
 /** What host mode observes differently from a docker run before anything starts. */
 import type { BuildFacts, Observations, Unavailable } from '../facts/types'
+import { bootBlocked } from './boot-blocked'
 
 const NOT_APPLICABLE: Unavailable = {
   unavailable: 'host mode: the app runs from its systemd unit, there is no Dockerfile',
@@ -22,16 +23,7 @@ export function hostBootFailure(build: BuildFacts): Partial<Observations> {
       exited: { exitCode: 1, afterMs: build.durationMs },
       logTail: [...(build.error ? [build.error] : []), ...build.logTail],
     },
-    processes: unavailable,
-    http: unavailable,
+    ...bootBlocked(unavailable),
     logs: unavailable,
-    shutdown: unavailable,
-    proxyConfig: unavailable,
-    proxy: unavailable,
-    probe: unavailable,
-    sessionCookies: unavailable,
-    secondBoot: unavailable,
-    forwardedSpoof: unavailable,
-    tls: unavailable,
   }
 }

@@ -26,7 +26,7 @@ export type ResponseKind = 'html' | 'static'
 const PAGE_PURPOSES = ['route', 'health', 'not-found']
 
 /** With the reference proxy, responses nginx answers itself (static files) are not the user's. */
-export function answeredByReference(obs: Observations, x: HttpExchange): boolean {
+function answeredByReference(obs: Observations, x: HttpExchange): boolean {
   if (proxyConfigOf(obs)?.source !== 'reference') return false
   const server = mainServer(obs)
   const loc = server && locationFor(server, x.request.path)
@@ -37,13 +37,24 @@ function isHtml(x: HttpExchange): boolean {
   return /^\s*text\/html\b/i.test(header(x.response, 'content-type') ?? '')
 }
 
+/**
+ * The HTTPS responses through the proxy for these purposes, split into the app's and those the
+ * reference proxy answered itself (not the user's to judge).
+ */
+export function proxyResponses(
+  obs: Observations,
+  purposes: string[],
+): { app: HttpExchange[]; reference: HttpExchange[] } {
+  const all = httpsExchanges(obs, purposes)
+  const reference = all.filter((x) => answeredByReference(obs, x))
+  return { app: all.filter((x) => !reference.includes(x)), reference }
+}
+
 /** The HTTPS responses through the proxy of these kinds, the reference proxy's own left out. */
 export function responsesOf(obs: Observations, kinds: readonly ResponseKind[]): HttpExchange[] {
-  return httpsExchanges(obs, [...PAGE_PURPOSES, 'static'])
-    .filter((x) => !answeredByReference(obs, x))
-    .filter((x) =>
-      x.purpose === 'static' ? kinds.includes('static') : kinds.includes('html') && isHtml(x),
-    )
+  return proxyResponses(obs, [...PAGE_PURPOSES, 'static']).app.filter((x) =>
+    x.purpose === 'static' ? kinds.includes('static') : kinds.includes('html') && isHtml(x),
+  )
 }
 
 function named(name: string): (h: NginxAddHeader) => boolean {

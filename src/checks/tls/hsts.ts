@@ -4,7 +4,8 @@
  */
 import type { NginxAddHeader } from '../../facts/nginx/types'
 import type { HttpExchange, Observations } from '../../facts/types'
-import { headerValues, httpsExchanges, labelled, proxyExchanges, requestLine } from '../lib/http'
+import { addHeaderFor, proxyResponses } from '../lib/headers'
+import { headerValues, labelled, proxyExchanges, requestLine } from '../lib/http'
 import {
   isCaddy,
   lineNear,
@@ -117,17 +118,7 @@ function missingCause(obs: Observations, x: HttpExchange): Cause | undefined {
 
 /** The add_header Strict-Transport-Security nginx applies to this response, if any. */
 function stsDirective(obs: Observations, x: HttpExchange): NginxAddHeader | undefined {
-  const server = mainServer(obs)
-  const loc = server && locationFor(server, x.request.path)
-  return (loc ?? server)?.addHeaders.find(isSts)
-}
-
-/** With the reference proxy, responses nginx answers itself (static files) are not the user's. */
-function answeredByReference(obs: Observations, x: HttpExchange): boolean {
-  if (proxyConfigOf(obs)?.source !== 'reference') return false
-  const server = mainServer(obs)
-  const loc = server && locationFor(server, x.request.path)
-  return loc !== undefined && loc.proxyPass === undefined
+  return addHeaderFor(obs, x, 'Strict-Transport-Security')
 }
 
 /** The failure when some response lacks HSTS or has max-age under 180 days. */
@@ -167,9 +158,8 @@ function hstsError(obs: Observations, judged: Judged[], evidence: string[]): Che
 
 /** tls.hsts: one HSTS header with max-age >= 1 year on every HTTPS response, none over plain HTTP. */
 function judgeHsts(obs: Observations): CheckOutcome {
-  const all = httpsExchanges(obs, PURPOSES)
-  const own = all.filter((x) => answeredByReference(obs, x))
-  const judged = all.filter((x) => !own.includes(x)).map(judge)
+  const { app, reference: own } = proxyResponses(obs, PURPOSES)
+  const judged = app.map(judge)
   if (judged.length === 0) {
     return { status: 'skipped', summary: 'no HTTPS response from the app through the proxy' }
   }

@@ -7,9 +7,8 @@
 import type { BindMount, Docker } from '../../docker/docker'
 import { containerName } from '../../docker/stack'
 import type { RunResult } from '../../exec'
-import { parseContainerState, parseHostPort, parseTimestampedLogs } from '../../facts/parse'
-import { handshake } from './nginx-container'
-import { errorLine } from '../../facts/cli-error'
+import { startPublished, type Started } from './container-start'
+import { handshake } from './port-ready'
 
 export const CADDYFILE_TARGET = '/etc/caddy/Caddyfile'
 export const CADDY_JSON_TARGET = '/etc/caddy/flask-deploy-check.json'
@@ -56,77 +55,41 @@ export function adaptCaddyfile(docker: Docker, spec: CaddySpec): Promise<RunResu
   )
 }
 
-export type CaddyStart =
-  | { ok: true; name: string; hostPorts: Map<number, number>; ms: number; verified: boolean }
-  | { ok: false; name: string; reason: string }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+export type CaddyStart = Started<{ verified: boolean }>
 
 /** Starts Caddy on the planned JSON; ready when the first port completes a TLS handshake. */
-export async function startCaddy(
+export function startCaddy(
   docker: Docker,
   spec: CaddySpec & { ports: number[]; serverName: string; timeoutMs: number },
 ): Promise<CaddyStart> {
   const name = containerName(spec.runId, 'proxy')
-  const started = Date.now()
-  const res = await docker.runDetached({
-    name,
-    image: spec.image,
-    runId: spec.runId,
-    publish: spec.ports.map((p) => `127.0.0.1::${p}`),
-    env: [],
-    memory: '256m',
-    pidsLimit: 256,
-    network: spec.network,
-    mounts: spec.mounts,
-    addHosts: spec.hosts,
-    entrypoint: 'caddy',
-    command: caddyRunArgs(CADDY_JSON_TARGET),
-  })
-  if (res.exitCode !== 0)
-    return {
-      ok: false,
+  return startPublished(docker, {
+    run: {
       name,
-      reason: `docker run failed: ${errorLine(res.stderr)}`,
-    }
-  const hostPorts = new Map<number, number>()
-  for (const p of spec.ports) {
-    const port = parseHostPort((await docker.port(name, p)).stdout)
-    if (port !== undefined) hostPorts.set(p, port)
-  }
-  const tlsPort = hostPorts.get(spec.ports[0])
-  const deadline = started + spec.timeoutMs
-  while (Date.now() < deadline) {
-    if (tlsPort !== undefined && (await handshake(tlsPort, spec.serverName, 1000))) {
+      image: spec.image,
+      runId: spec.runId,
+      env: [],
+      memory: '256m',
+      pidsLimit: 256,
+      network: spec.network,
+      mounts: spec.mounts,
+      addHosts: spec.hosts,
+      entrypoint: 'caddy',
+      command: caddyRunArgs(CADDY_JSON_TARGET),
+    },
+    ports: spec.ports,
+    timeoutMs: spec.timeoutMs,
+    pollMs: 150,
+    awaited: 'TLS handshake',
+    ready: async (port) => {
+      if (!(await handshake(port, spec.serverName, 1000))) return undefined
       const root = await docker.execIn(name, ['cat', ROOT_CA])
       const verified =
-        root.exitCode === 0 && (await handshake(tlsPort, spec.serverName, 1000, root.stdout))
-      return { ok: true, name, hostPorts, ms: Date.now() - started, verified }
-    }
-    const state = parseContainerState((await docker.inspect(name)).stdout)
-    if (!state.running) {
-      const tail = await logTail(docker, name)
-      return {
-        ok: false,
-        name,
-        reason: `Caddy exited with code ${state.exitCode}: ${tail.slice(-3).join(' | ')}`,
-      }
-    }
-    await sleep(150)
-  }
-  const tail = await logTail(docker, name)
-  return {
-    ok: false,
-    name,
-    reason: `no TLS handshake on port ${spec.ports[0]} within ${spec.timeoutMs / 1000} s${tail.length ? ` (log: ${tail.slice(-3).join(' | ')})` : ''}`,
-  }
-}
-
-async function logTail(docker: Docker, name: string): Promise<string[]> {
-  const res = await docker.logs(name, 20)
-  return parseTimestampedLogs(res.stdout, res.stderr)
-    .merged.slice(-20)
-    .map((l) => {
+        root.exitCode === 0 && (await handshake(port, spec.serverName, 1000, root.stdout))
+      return { verified }
+    },
+    exited: (code, tail) => `Caddy exited with code ${code}: ${tail.slice(-3).join(' | ')}`,
+    logLine: (l) => {
       // Caddy logs JSON lines: the message is what a person reads.
       try {
         const j = JSON.parse(l) as { msg?: string; error?: string }
@@ -134,5 +97,6 @@ async function logTail(docker: Docker, name: string): Promise<string[]> {
       } catch {
         return l
       }
-    })
+    },
+  })
 }

@@ -94,7 +94,8 @@ export function initialFacts(
 /**
  * Records the `nginx -T` outcome in facts: test and the effective config when nginx accepted
  * it; else nginx's message with the file (mapped by toRepo) and line, returned as one line
- * ("MESSAGE (FILE:LINE)") for the reason.
+ * ("MESSAGE (FILE:LINE)") for the reason. A template variable left unset (facts.undefinedVars)
+ * is the likely cause of a refusal, so the message and the reason then say to give it in proxy-env.
  */
 export function readTest(
   facts: ProxyConfigFacts,
@@ -114,7 +115,12 @@ export function readTest(
   if (err?.file) facts.test.file = toRepo(err.file)
   if (err?.line) facts.test.line = err.line
   const { file, line } = facts.test
-  return `${message}${file ? ` (${file}${line ? `:${line}` : ''})` : ''}`
+  const rejected = `${message}${file ? ` (${file}${line ? `:${line}` : ''})` : ''}`
+  const unset = facts.undefinedVars ?? []
+  if (!unset.length) return rejected
+  const names = unset.flatMap((u) => u.names.map((n) => `\${${n}}`)).join(', ')
+  facts.test.message = `${message} (template variable ${names} is not set: give it in proxy-env)`
+  return `${rejected}; ${names} not set in proxy-env`
 }
 
 /** The tree with in-container paths of the user's file replaced by its repository path. */

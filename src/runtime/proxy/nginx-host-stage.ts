@@ -21,7 +21,7 @@ import { configNotes, initialFacts, readTest, rejectedStage } from './config-fac
 import type { ProxyOptions, ProxySource, ProxyStage, ProxyStageInput } from './kind'
 import { NGINX } from './kinds'
 import { prepareMounts, staticSample } from './mounts'
-import { handshake } from './nginx-container'
+import { handshake } from './port-ready'
 
 const START_TIMEOUT_MS = 10_000
 const LOOPBACK = '127.0.0.1'

@@ -91,13 +91,7 @@ export async function standUpNginx(
   const starting = ports ? startProxy(docker, { ...spec, ...common, ports }) : undefined
   const tested = await testConfig(docker, spec)
   const timings: ProxyStage['timings'] = { testMs: tested.ms }
-  let rejected = readTest(facts, tested, toRepo)
-  const unset = found?.includes.undefinedVars ?? []
-  if (rejected && unset.length) {
-    const names = unset.flatMap((u) => u.names.map((n) => `\${${n}}`)).join(', ')
-    facts.test.message = `${facts.test.message ?? ''} (template variable ${names} is not set: give it in proxy-env)`
-    rejected = `${rejected}; ${names} not set in proxy-env`
-  }
+  const rejected = readTest(facts, tested, toRepo)
   if (rejected) {
     await starting
     log.info(`nginx rejected ${display}: ${rejected}`)

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { findUnitFiles } from './host/unit-file'
+import { findUnitFiles } from '../host/unit-file'
 
 export type RuntimeKind = 'docker' | 'host'
 
