@@ -77434,26 +77434,6 @@ class Docker extends queries_1.DockerQueries {
     cp(container, source, dest, timeoutMs = queries_1.QUICK_MS) {
         return this.exec(['cp', `${container}:${source}`, dest], timeoutMs);
     }
-    /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
-    serverVersion() {
-        return this.exec(['version', '--format', '{{.Server.Version}}'], 15_000);
-    }
-    /** IDs of images carrying `label`, one per line. */
-    imageLsByLabel(label) {
-        return this.exec(['image', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`]);
-    }
-    /** `docker image rm -f ID...` (every tag of each; the build cache stays). */
-    imageRm(ids) {
-        return this.exec(['image', 'rm', '-f', ...ids]);
-    }
-    /** Names of volumes carrying `label`, one per line. */
-    volumeLsByLabel(label) {
-        return this.exec(['volume', 'ls', '-q', '--filter', `label=${label}`]);
-    }
-    /** `docker volume rm -f NAME...`. */
-    volumeRm(names) {
-        return this.exec(['volume', 'rm', '-f', ...names]);
-    }
 }
 exports.Docker = Docker;
 function definedOnly(o) {
@@ -77674,6 +77654,7 @@ exports.stop = stop;
 exports.exec = exec;
 exports.removeAll = removeAll;
 exports.idsByLabel = idsByLabel;
+exports.serverVersion = serverVersion;
 const engine_api_1 = __nccwpck_require__(25603);
 const id = (name) => encodeURIComponent(name);
 function result(res, stdout = '', stderr = '') {
@@ -77797,20 +77778,42 @@ async function exec(engine, container, argv, timeoutMs) {
     const res = result(started, stdout.toString('utf8'), stderr.toString('utf8'));
     return { ...res, exitCode: code ?? 126, ms: started.ms + created.ms + inspected.ms };
 }
-/** `docker rm -f -v C...` or `docker network rm ID...`: all at once, the first refusal reported. */
+/** What the CLI's removal of each kind asks for (`rm -f -v`, `volume rm -f`, `image rm -f`). */
+const REMOVE_QUERY = {
+    containers: { force: 1, v: 1 },
+    networks: {},
+    volumes: { force: 1 },
+    images: { force: 1 },
+};
+/** `docker rm -f -v C...`, `network rm`, `volume rm -f`, `image rm -f`: all at once, the first refusal reported. */
 async function removeAll(engine, kind, names, timeoutMs) {
-    const query = kind === 'containers' ? { force: 1, v: 1 } : {};
+    const query = REMOVE_QUERY[kind];
     const started = Date.now();
     const all = await Promise.all(names.map((n) => engine.request({ method: 'DELETE', path: `/${kind}/${id(n)}`, query, timeoutMs })));
     const failed = all.find((r) => !ok(r));
     return { ...result(failed ?? all[0] ?? emptyOk()), ms: Date.now() - started };
 }
-/** IDs of containers (all states) or networks carrying a label, one per line. */
+const LIST_PATH = {
+    containers: '/containers/json',
+    networks: '/networks',
+    volumes: '/volumes',
+    images: '/images/json',
+};
+/** IDs of containers (all states), networks or images, or names of volumes, carrying a label. */
 function idsByLabel(engine, kind, label, timeoutMs) {
     const filters = JSON.stringify({ label: [label] });
-    const path = kind === 'containers' ? '/containers/json' : '/networks';
     const query = kind === 'containers' ? { all: 1, filters } : { filters };
-    return json(engine, { path, query, timeoutMs }, (b) => b.map((o) => `${o.Id}\n`).join(''));
+    return json(engine, { path: LIST_PATH[kind], query, timeoutMs }, (b) => {
+        // Volumes come wrapped ({"Volumes": [...]}) and go by name.
+        const list = kind === 'volumes' ? (b.Volumes ?? []) : b;
+        return list
+            .map((o) => `${kind === 'volumes' ? o.Name : o.Id}\n`)
+            .join('');
+    });
+}
+/** `docker version --format {{.Server.Version}}`. */
+function serverVersion(engine, timeoutMs) {
+    return json(engine, { path: '/version', timeoutMs }, (b) => `${b.Version ?? ''}\n`);
 }
 function emptyOk() {
     return { status: 204, body: Buffer.alloc(0), truncated: false, timedOut: false, ms: 0 };
@@ -78019,6 +78022,44 @@ class DockerQueries {
             name,
         ]);
     }
+    /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
+    serverVersion() {
+        return this.chatty('version', (e) => api.serverVersion(e, 15_000), ['version', '--format', '{{.Server.Version}}'], 15_000);
+    }
+    /** IDs of images carrying `label`, one per line. */
+    imageLsByLabel(label) {
+        return this.chatty(`image ls ${label}`, (e) => api.idsByLabel(e, 'images', label, exports.QUICK_MS), [
+            'image',
+            'ls',
+            '-q',
+            '--no-trunc',
+            '--filter',
+            `label=${label}`,
+        ]);
+    }
+    /** `docker image rm -f ID...` (every tag of each; the build cache stays). */
+    imageRm(ids) {
+        return this.chatty(`image rm ${ids.length}`, (e) => api.removeAll(e, 'images', ids, exports.QUICK_MS), [
+            'image',
+            'rm',
+            '-f',
+            ...ids,
+        ]);
+    }
+    /** Names of volumes carrying `label`, one per line. */
+    volumeLsByLabel(label) {
+        return this.chatty(`volume ls ${label}`, (e) => api.idsByLabel(e, 'volumes', label, exports.QUICK_MS), [
+            'volume',
+            'ls',
+            '-q',
+            '--filter',
+            `label=${label}`,
+        ]);
+    }
+    /** `docker volume rm -f NAME...`. */
+    volumeRm(names) {
+        return this.chatty(`volume rm ${names.length}`, (e) => api.removeAll(e, 'volumes', names, exports.QUICK_MS), ['volume', 'rm', '-f', ...names]);
+    }
     /** `docker network rm ID...`. */
     networkRm(ids) {
         return this.chatty(`network rm ${ids.length}`, (e) => api.removeAll(e, 'networks', ids, exports.QUICK_MS), ['network', 'rm', ...ids]);
@@ -78199,14 +78240,19 @@ async function removeRun(runId, docker = new docker_1.Docker(), opts = {}) {
         return found.length;
     };
     let removed = await remove(ids(await docker.psByLabel(label), 'containers'), (c) => docker.rm(c), 'rm');
-    // Networks and volumes go after their containers: docker refuses to remove them in use.
-    removed += await remove(ids(await docker.networkLsByLabel(label), 'networks'), (n) => docker.networkRm(n), 'network rm');
-    removed += await remove(ids(await docker.volumeLsByLabel(label), 'volumes'), (v) => docker.volumeRm(v), 'volume rm');
-    if (opts.images) {
-        const built = `${docker_1.BUILD_LABEL}=${runId}`;
-        const res = await docker.imageLsByLabel(built);
-        removed += await remove([...new Set(ids(res, 'images'))], (i) => docker.imageRm(i), 'image rm');
-    }
+    // Networks and volumes go after their containers (docker refuses to remove them in use);
+    // the image, which nothing of the run uses any more, at the same time.
+    const counts = await Promise.all([
+        (async () => remove(ids(await docker.networkLsByLabel(label), 'networks'), (n) => docker.networkRm(n), 'network rm'))(),
+        (async () => remove(ids(await docker.volumeLsByLabel(label), 'volumes'), (v) => docker.volumeRm(v), 'volume rm'))(),
+        (async () => {
+            if (!opts.images)
+                return 0;
+            const res = await docker.imageLsByLabel(`${docker_1.BUILD_LABEL}=${runId}`);
+            return remove([...new Set(ids(res, 'images'))], (i) => docker.imageRm(i), 'image rm');
+        })(),
+    ]);
+    removed += counts.reduce((a, b) => a + b, 0);
     return removed;
 }
 
@@ -88492,6 +88538,8 @@ const parse_1 = __nccwpck_require__(95782);
 const port_1 = __nccwpck_require__(95778);
 const introspect_1 = __nccwpck_require__(57793);
 const live_1 = __nccwpck_require__(95106);
+const second_boot_beside_1 = __nccwpck_require__(52544);
+const timing_1 = __nccwpck_require__(12322);
 const temp_1 = __nccwpck_require__(50474);
 const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.image' };
 /** Builds, boots and observes the app, and always removes what it started. */
@@ -88560,6 +88608,7 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
     if (openFailed)
         throw openFailed;
     const tempDir = (0, temp_1.makeRunTemp)(ctx.runId);
+    let second;
     try {
         if (runtime.kind !== 'docker')
             await runtime.open();
@@ -88569,6 +88618,20 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
         // The token makes the probe's path unguessable: it must never reach a report.
         if (probe)
             log.secret(probe.token);
+        const step = (0, timing_1.stepTimer)(log);
+        const beside = (0, second_boot_beside_1.startSecondBoot)(runtime, {
+            port: run.port,
+            env: [...env.filter(([k]) => k !== 'SECRET_KEY'), ...(probe?.env ?? [])],
+            mounts: probe?.mounts ?? [],
+            timeoutMs: opts.bootTimeoutS * 1000,
+            protocol: run.appProtocol,
+            healthPath: opts.healthPath,
+            probe: probe ? { token: probe.token, path: probe.path } : undefined,
+            parallel: 2,
+            log,
+            signal: ctx.signal,
+        }, step);
+        second = beside;
         const { instance, boot } = await log.stage('Boot container', async () => {
             log.info(`Starting the app; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`);
             const started = await runtime.start({
@@ -88597,6 +88660,7 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
                 blockedBy: 'boot.ready',
             };
             Object.assign(obs, (0, boot_blocked_1.bootBlocked)(unavailable));
+            await beside.cancel();
             obs.logs = instance.startError ? unavailable : await runtime.logs(instance);
             return result(boot.ms);
         }
@@ -88614,10 +88678,14 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
             tempDir,
             log,
             signal: ctx.signal,
+            second: beside,
+            step,
         }));
         return result(boot.ms);
     }
     finally {
+        // Settled before cleanup lists the run's containers, so none is created after it.
+        await second?.cancel();
         fs.rmSync(tempDir, { recursive: true, force: true });
     }
 }
@@ -89070,6 +89138,7 @@ class DockerRuntime {
     runId;
     log;
     kind = 'docker';
+    logsAfterStop = true;
     imageRef = '';
     networkName;
     handles = new Map();
@@ -89352,6 +89421,7 @@ class HostRuntime {
     runId;
     log;
     kind = 'host';
+    logsAfterStop = false;
     /** The unit as read (its facts hold no secret values). */
     read;
     venv;
@@ -89721,8 +89791,6 @@ const app_exit_1 = __nccwpck_require__(48294);
 const forwarded_spoof_1 = __nccwpck_require__(46182);
 const probe_questions_1 = __nccwpck_require__(22628);
 const running_1 = __nccwpck_require__(8465);
-const second_boot_1 = __nccwpck_require__(40965);
-const timing_1 = __nccwpck_require__(12322);
 const forged_1 = __nccwpck_require__(2528);
 const session_cookies_1 = __nccwpck_require__(21507);
 const LOG_FLUSH_MS = 300;
@@ -89770,26 +89838,12 @@ function exitOf(c, http) {
  */
 async function observeLive(obs, opts, c) {
     const { run } = obs;
-    const step = (0, timing_1.stepTimer)(c.log);
+    const { step } = c;
     // routes: auto needs the probe's list of rules before any route is requested.
     const early = opts.routesAuto && c.probe ? await step('probe for routes', askApp(c, c.probe)) : undefined;
     const routes = opts.routesAuto ? autoRoutes(obs, early, opts) : opts.routes;
-    // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
-    const second = step('second boot', (0, second_boot_1.secondBoot)(c.runtime, {
-        port: run.port,
-        env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
-        mounts: c.probe?.mounts ?? [],
-        timeoutMs: opts.bootTimeoutS * 1000,
-        protocol: c.protocol,
-        routes,
-        healthPath: opts.healthPath,
-        probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
-        parallel: 2,
-        log: c.log,
-        signal: c.signal,
-    })).catch((err) => ({
-        unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
-    }));
+    c.second.routes(routes);
+    const second = c.second.result;
     // The process table settles before the app-port requests, as a fresh deployment's would.
     const appSide = step('processes', c.runtime.processes(c.instance)).then(async (processes) => {
         obs.processes = processes;
@@ -89863,21 +89917,26 @@ async function observeLive(obs, opts, c) {
     const diedLate = await exitOf(c, obs.http);
     if (diedLate)
         (0, app_exit_1.blockAfterExit)(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown']);
-    // Servers write their access log after the response: give the last line time to land, and
-    // meanwhile take a proxy container down (nothing asks it anything any more).
+    // Nothing asks the proxy anything any more: its container goes while the app stops.
     const docker = c.runtime.docker;
-    await Promise.all([
-        sleep(LOG_FLUSH_MS),
-        rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined,
-    ]);
-    obs.logs = await step('logs', c.runtime.logs(c.instance));
-    c.signal?.throwIfAborted();
-    if (diedLate) {
-        obs.secondBoot = await second;
-        return;
+    const proxyGone = rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined;
+    // The log is read once the server has written its last lines: after the stop (which flushes
+    // the access log and adds the shutdown's own lines), else after a moment for the last request.
+    const readLogs = async () => {
+        obs.logs = await step('logs', c.runtime.logs(c.instance));
+    };
+    if (diedLate || !c.runtime.logsAfterStop) {
+        await sleep(LOG_FLUSH_MS);
+        await readLogs();
     }
-    c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
-    obs.shutdown = await step('graceful stop', c.runtime.stop(c.instance));
+    c.signal?.throwIfAborted();
+    if (!diedLate) {
+        c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${stack_1.STOP_GRACE_S} s)`);
+        obs.shutdown = await step('graceful stop', c.runtime.stop(c.instance));
+        if (c.runtime.logsAfterStop)
+            await readLogs();
+    }
+    await proxyGone;
     obs.secondBoot = await second;
 }
 /**
@@ -90846,6 +90905,7 @@ function staticSample(statics) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ensureImage = ensureImage;
 exports.testConfig = testConfig;
+exports.testInProxy = testInProxy;
 exports.startProxy = startProxy;
 const stack_1 = __nccwpck_require__(86714);
 const nginx_config_1 = __nccwpck_require__(39176);
@@ -90882,6 +90942,10 @@ function testConfig(docker, spec) {
         entrypoint: 'nginx',
         command: ['-T'],
     }, TEST_TIMEOUT_MS);
+}
+/** `nginx -T` inside the running proxy: the same mounts, and the config nginx actually runs. */
+function testInProxy(docker, container) {
+    return docker.execIn(container, ['nginx', '-T'], TEST_TIMEOUT_MS);
 }
 /**
  * Starts the proxy with the image's own command, `ports` published on random loopback ports,
@@ -91261,11 +91325,18 @@ async function standUpNginx(docker, opts, input, source, plan) {
     const ports = plan.parseError || plan.sslPort === undefined
         ? undefined
         : [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])];
-    // The proxy starts beside `nginx -T` (each costs a container start): when the test rejects the
-    // config, the proxy has exited too and only the test's verdict is reported.
+    // The proxy starts at once and `nginx -T` runs inside it (a container start saved); when it
+    // does not come up, a throw-away `nginx -T` gives nginx's verdict on the config.
     const common = { serverName, timeoutMs: START_TIMEOUT_MS, mapFile: toRepo };
     const starting = ports ? (0, nginx_container_1.startProxy)(docker, { ...spec, ...common, ports }) : undefined;
-    const tested = await (0, nginx_container_1.testConfig)(docker, spec);
+    const inProxy = async () => {
+        const up = starting ? await starting : undefined;
+        if (!up?.ok)
+            return undefined;
+        const t = await (0, nginx_container_1.testInProxy)(docker, up.name);
+        return t.exitCode === 0 ? t : undefined;
+    };
+    const tested = (await inProxy()) ?? (await (0, nginx_container_1.testConfig)(docker, spec));
     const timings = { testMs: tested.ms };
     const rejected = (0, config_facts_1.readTest)(facts, tested, toRepo);
     if (rejected) {
@@ -91833,7 +91904,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 exports.LOG_LINE_CAP = 2000;
 /**
  * The process table once it stops changing: Gunicorn forks its workers one by one with small
- * random sleeps, so a single look right after readiness undercounts them.
+ * random sleeps (under 100 ms each), so a single look right after readiness can undercount
+ * them; a table unchanged for 250 ms has them all.
  */
 async function settledProcesses(docker, container, o = {}) {
     const state = (0, parse_1.parseContainerState)((await docker.inspect(container)).stdout);
@@ -91855,9 +91927,9 @@ async function settledProcesses(docker, container, o = {}) {
             lastChange = Date.now();
         }
         const now = Date.now();
-        if (now - lastChange >= (o.stableMs ?? 500) || now - started >= (o.maxMs ?? 3000))
+        if (now - lastChange >= (o.stableMs ?? 250) || now - started >= (o.maxMs ?? 3000))
             return rows;
-        await sleep(o.pollMs ?? 150);
+        await sleep(o.pollMs ?? 125);
     }
 }
 /**
@@ -91913,6 +91985,36 @@ async function containerLogs(docker, container) {
 
 /***/ }),
 
+/***/ 52544:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.startSecondBoot = startSecondBoot;
+const second_boot_1 = __nccwpck_require__(40965);
+function startSecondBoot(runtime, o, step) {
+    let give = () => undefined;
+    const routes = new Promise((resolve) => (give = resolve));
+    const cancelled = new AbortController();
+    const signal = o.signal ? AbortSignal.any([o.signal, cancelled.signal]) : cancelled.signal;
+    const result = step('second boot', (0, second_boot_1.secondBoot)(runtime, { ...o, routes, signal })).catch((err) => ({
+        unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
+    }));
+    return {
+        result,
+        routes: give,
+        cancel: async () => {
+            cancelled.abort();
+            give([]);
+            await result;
+        },
+    };
+}
+
+
+/***/ }),
+
 /***/ 40965:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -91959,11 +92061,15 @@ async function secondBoot(runtime, o) {
             o.log.debug(`second boot without SECRET_KEY: not ready${boot.exited ? ' (exited)' : ''}`);
             return facts;
         }
-        const http = (0, app_probe_1.appProbe)(o.protocol, { via: 'app', host: '127.0.0.1', port: handle.hostPort });
+        // The main boot may not have told uwsgi from HTTP yet when this one started: its own did.
+        const protocol = boot.protocol ?? o.protocol;
+        const routes = await o.routes;
+        o.signal?.throwIfAborted();
+        const http = (0, app_probe_1.appProbe)(protocol, { via: 'app', host: '127.0.0.1', port: handle.hostPort });
         let exchanges = [];
         let probeBody;
         try {
-            const plan = [['health', o.healthPath], ...o.routes.map((r) => ['route', r])];
+            const plan = [['health', o.healthPath], ...routes.map((r) => ['route', r])];
             exchanges = await (0, in_order_1.mapInOrder)(plan, o.parallel ?? 1, ([purpose, path]) => {
                 o.signal?.throwIfAborted();
                 return http.exchange({ purpose, path, signal: o.signal });

@@ -184,31 +184,6 @@ export class Docker extends DockerQueries {
   cp(container: string, source: string, dest: string, timeoutMs = QUICK_MS): Promise<RunResult> {
     return this.exec(['cp', `${container}:${source}`, dest], timeoutMs)
   }
-
-  /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
-  serverVersion(): Promise<RunResult> {
-    return this.exec(['version', '--format', '{{.Server.Version}}'], 15_000)
-  }
-
-  /** IDs of images carrying `label`, one per line. */
-  imageLsByLabel(label: string): Promise<RunResult> {
-    return this.exec(['image', 'ls', '-q', '--no-trunc', '--filter', `label=${label}`])
-  }
-
-  /** `docker image rm -f ID...` (every tag of each; the build cache stays). */
-  imageRm(ids: string[]): Promise<RunResult> {
-    return this.exec(['image', 'rm', '-f', ...ids])
-  }
-
-  /** Names of volumes carrying `label`, one per line. */
-  volumeLsByLabel(label: string): Promise<RunResult> {
-    return this.exec(['volume', 'ls', '-q', '--filter', `label=${label}`])
-  }
-
-  /** `docker volume rm -f NAME...`. */
-  volumeRm(names: string[]): Promise<RunResult> {
-    return this.exec(['volume', 'rm', '-f', ...names])
-  }
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -194,14 +194,24 @@ export async function exec(
   return { ...res, exitCode: code ?? 126, ms: started.ms + created.ms + inspected.ms }
 }
 
-/** `docker rm -f -v C...` or `docker network rm ID...`: all at once, the first refusal reported. */
+export type ObjectKind = 'containers' | 'networks' | 'volumes' | 'images'
+
+/** What the CLI's removal of each kind asks for (`rm -f -v`, `volume rm -f`, `image rm -f`). */
+const REMOVE_QUERY: Record<ObjectKind, EngineRequest['query']> = {
+  containers: { force: 1, v: 1 },
+  networks: {},
+  volumes: { force: 1 },
+  images: { force: 1 },
+}
+
+/** `docker rm -f -v C...`, `network rm`, `volume rm -f`, `image rm -f`: all at once, the first refusal reported. */
 export async function removeAll(
   engine: Engine,
-  kind: 'containers' | 'networks',
+  kind: ObjectKind,
   names: string[],
   timeoutMs: number,
 ): Promise<RunResult> {
-  const query = kind === 'containers' ? { force: 1, v: 1 } : {}
+  const query = REMOVE_QUERY[kind]
   const started = Date.now()
   const all = await Promise.all(
     names.map((n) =>
@@ -212,18 +222,37 @@ export async function removeAll(
   return { ...result(failed ?? all[0] ?? emptyOk()), ms: Date.now() - started }
 }
 
-/** IDs of containers (all states) or networks carrying a label, one per line. */
+const LIST_PATH: Record<ObjectKind, string> = {
+  containers: '/containers/json',
+  networks: '/networks',
+  volumes: '/volumes',
+  images: '/images/json',
+}
+
+/** IDs of containers (all states), networks or images, or names of volumes, carrying a label. */
 export function idsByLabel(
   engine: Engine,
-  kind: 'containers' | 'networks',
+  kind: ObjectKind,
   label: string,
   timeoutMs: number,
 ): Promise<RunResult> {
   const filters = JSON.stringify({ label: [label] })
-  const path = kind === 'containers' ? '/containers/json' : '/networks'
   const query = kind === 'containers' ? { all: 1, filters } : { filters }
-  return json(engine, { path, query, timeoutMs }, (b) =>
-    (b as { Id: string }[]).map((o) => `${o.Id}\n`).join(''),
+  return json(engine, { path: LIST_PATH[kind], query, timeoutMs }, (b) => {
+    // Volumes come wrapped ({"Volumes": [...]}) and go by name.
+    const list = kind === 'volumes' ? ((b as { Volumes?: { Name: string }[] }).Volumes ?? []) : b
+    return (list as { Id?: string; Name?: string }[])
+      .map((o) => `${kind === 'volumes' ? o.Name : o.Id}\n`)
+      .join('')
+  })
+}
+
+/** `docker version --format {{.Server.Version}}`. */
+export function serverVersion(engine: Engine, timeoutMs: number): Promise<RunResult> {
+  return json(
+    engine,
+    { path: '/version', timeoutMs },
+    (b) => `${(b as { Version?: string }).Version ?? ''}\n`,
   )
 }
 

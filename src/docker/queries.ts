@@ -181,6 +181,58 @@ export class DockerQueries {
     ])
   }
 
+  /** `docker version` of the engine: its version on stdout, or why it cannot be reached. */
+  serverVersion(): Promise<RunResult> {
+    return this.chatty(
+      'version',
+      (e) => api.serverVersion(e, 15_000),
+      ['version', '--format', '{{.Server.Version}}'],
+      15_000,
+    )
+  }
+
+  /** IDs of images carrying `label`, one per line. */
+  imageLsByLabel(label: string): Promise<RunResult> {
+    return this.chatty(`image ls ${label}`, (e) => api.idsByLabel(e, 'images', label, QUICK_MS), [
+      'image',
+      'ls',
+      '-q',
+      '--no-trunc',
+      '--filter',
+      `label=${label}`,
+    ])
+  }
+
+  /** `docker image rm -f ID...` (every tag of each; the build cache stays). */
+  imageRm(ids: string[]): Promise<RunResult> {
+    return this.chatty(`image rm ${ids.length}`, (e) => api.removeAll(e, 'images', ids, QUICK_MS), [
+      'image',
+      'rm',
+      '-f',
+      ...ids,
+    ])
+  }
+
+  /** Names of volumes carrying `label`, one per line. */
+  volumeLsByLabel(label: string): Promise<RunResult> {
+    return this.chatty(`volume ls ${label}`, (e) => api.idsByLabel(e, 'volumes', label, QUICK_MS), [
+      'volume',
+      'ls',
+      '-q',
+      '--filter',
+      `label=${label}`,
+    ])
+  }
+
+  /** `docker volume rm -f NAME...`. */
+  volumeRm(names: string[]): Promise<RunResult> {
+    return this.chatty(
+      `volume rm ${names.length}`,
+      (e) => api.removeAll(e, 'volumes', names, QUICK_MS),
+      ['volume', 'rm', '-f', ...names],
+    )
+  }
+
   /** `docker network rm ID...`. */
   networkRm(ids: string[]): Promise<RunResult> {
     return this.chatty(

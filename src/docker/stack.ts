@@ -226,21 +226,27 @@ export async function removeRun(
     (c) => docker.rm(c),
     'rm',
   )
-  // Networks and volumes go after their containers: docker refuses to remove them in use.
-  removed += await remove(
-    ids(await docker.networkLsByLabel(label), 'networks'),
-    (n) => docker.networkRm(n),
-    'network rm',
-  )
-  removed += await remove(
-    ids(await docker.volumeLsByLabel(label), 'volumes'),
-    (v) => docker.volumeRm(v),
-    'volume rm',
-  )
-  if (opts.images) {
-    const built = `${BUILD_LABEL}=${runId}`
-    const res = await docker.imageLsByLabel(built)
-    removed += await remove([...new Set(ids(res, 'images'))], (i) => docker.imageRm(i), 'image rm')
-  }
+  // Networks and volumes go after their containers (docker refuses to remove them in use);
+  // the image, which nothing of the run uses any more, at the same time.
+  const counts = await Promise.all([
+    (async () =>
+      remove(
+        ids(await docker.networkLsByLabel(label), 'networks'),
+        (n) => docker.networkRm(n),
+        'network rm',
+      ))(),
+    (async () =>
+      remove(
+        ids(await docker.volumeLsByLabel(label), 'volumes'),
+        (v) => docker.volumeRm(v),
+        'volume rm',
+      ))(),
+    (async () => {
+      if (!opts.images) return 0
+      const res = await docker.imageLsByLabel(`${BUILD_LABEL}=${runId}`)
+      return remove([...new Set(ids(res, 'images'))], (i) => docker.imageRm(i), 'image rm')
+    })(),
+  ])
+  removed += counts.reduce((a, b) => a + b, 0)
   return removed
 }

@@ -22,6 +22,8 @@ import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
 import { uwsgiIniOf } from '../facts/port'
 import { prepareProbe } from '../probe/introspect'
 import { observeLive } from './live'
+import { startSecondBoot, type SecondBootBeside } from './second-boot-beside'
+import { stepTimer } from './timing'
 import { makeRunTemp } from './temp'
 import type {
   BootFacts,
@@ -135,6 +137,7 @@ async function observeRun(
   const openFailed = await opening
   if (openFailed) throw openFailed
   const tempDir = makeRunTemp(ctx.runId)
+  let second: SecondBootBeside | undefined
   try {
     if (runtime.kind !== 'docker') await runtime.open()
     const probe = opts.introspect
@@ -142,6 +145,24 @@ async function observeRun(
       : undefined
     // The token makes the probe's path unguessable: it must never reach a report.
     if (probe) log.secret(probe.token)
+    const step = stepTimer(log)
+    const beside = startSecondBoot(
+      runtime,
+      {
+        port: run.port,
+        env: [...env.filter(([k]) => k !== 'SECRET_KEY'), ...(probe?.env ?? [])],
+        mounts: probe?.mounts ?? [],
+        timeoutMs: opts.bootTimeoutS * 1000,
+        protocol: run.appProtocol,
+        healthPath: opts.healthPath,
+        probe: probe ? { token: probe.token, path: probe.path } : undefined,
+        parallel: 2,
+        log,
+        signal: ctx.signal,
+      },
+      step,
+    )
+    second = beside
     const { instance, boot } = await log.stage('Boot container', async () => {
       log.info(
         `Starting the app; waiting for HTTP on port ${run.port} (${run.portSource}), up to ${opts.bootTimeoutS} s`,
@@ -173,6 +194,7 @@ async function observeRun(
         blockedBy: 'boot.ready',
       }
       Object.assign(obs, bootBlocked(unavailable))
+      await beside.cancel()
       obs.logs = instance.startError ? unavailable : await runtime.logs(instance)
       return result(boot.ms)
     }
@@ -191,10 +213,14 @@ async function observeRun(
         tempDir,
         log,
         signal: ctx.signal,
+        second: beside,
+        step,
       }),
     )
     return result(boot.ms)
   } finally {
+    // Settled before cleanup lists the run's containers, so none is created after it.
+    await second?.cancel()
     fs.rmSync(tempDir, { recursive: true, force: true })
   }
 }

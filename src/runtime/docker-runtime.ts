@@ -33,6 +33,7 @@ export interface Placement {
 
 export class DockerRuntime implements Runtime {
   readonly kind: Runtime['kind'] = 'docker'
+  readonly logsAfterStop = true
   private imageRef = ''
   protected networkName?: string
   private readonly handles = new Map<AppInstance, AppHandle>()

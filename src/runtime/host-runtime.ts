@@ -42,6 +42,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class HostRuntime implements Runtime {
   readonly kind = 'host' as const
+  readonly logsAfterStop = false
   /** The unit as read (its facts hold no secret values). */
   readonly read: ReadUnit
   private venv?: Venv

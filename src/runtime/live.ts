@@ -18,8 +18,8 @@ import { observeForwardedSpoof } from './forwarded-spoof'
 import { ask, askThroughProxy } from './probe-questions'
 import { appExchanges, requestParallelism } from './running'
 import type { AppInstance, Runtime } from './runtime'
-import { secondBoot } from './second-boot'
-import { stepTimer } from './timing'
+import type { SecondBootBeside } from './second-boot-beside'
+import type { Step } from './timing'
 import { FORGED_CLIENT } from '../facts/forged'
 import { sessionCookiesFrom } from '../facts/session-cookies'
 import type {
@@ -50,6 +50,10 @@ export interface LiveContext {
   tempDir: string
   log: Logger
   signal?: AbortSignal
+  /** The boot without SECRET_KEY, started beside the main boot; it is told the routes here. */
+  second: SecondBootBeside
+  /** The run's timing log. */
+  step: Step
 }
 
 async function askApp(c: LiveContext, probe: PreparedProbe): Promise<ProbeAnswer | undefined> {
@@ -97,30 +101,13 @@ function exitOf(c: LiveContext, http: readonly HttpExchange[]): ReturnType<typeo
  */
 export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
-  const step = stepTimer(c.log)
+  const { step } = c
   // routes: auto needs the probe's list of rules before any route is requested.
   const early =
     opts.routesAuto && c.probe ? await step('probe for routes', askApp(c, c.probe)) : undefined
   const routes = opts.routesAuto ? autoRoutes(obs, early, opts) : opts.routes
-  // The boot without SECRET_KEY runs beside the main checks: it only needs the image.
-  const second: Promise<Observations['secondBoot']> = step(
-    'second boot',
-    secondBoot(c.runtime, {
-      port: run.port,
-      env: [...c.appEnv.filter(([k]) => k !== 'SECRET_KEY'), ...(c.probe?.env ?? [])],
-      mounts: c.probe?.mounts ?? [],
-      timeoutMs: opts.bootTimeoutS * 1000,
-      protocol: c.protocol,
-      routes,
-      healthPath: opts.healthPath,
-      probe: c.probe ? { token: c.probe.token, path: c.probe.path } : undefined,
-      parallel: 2,
-      log: c.log,
-      signal: c.signal,
-    }),
-  ).catch((err: Error): { unavailable: string } => ({
-    unavailable: `the boot without SECRET_KEY could not run: ${err.message}`,
-  }))
+  c.second.routes(routes)
+  const second = c.second.result
   // The process table settles before the app-port requests, as a fresh deployment's would.
   const appSide = step('processes', c.runtime.processes(c.instance)).then(async (processes) => {
     obs.processes = processes
@@ -209,21 +196,25 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
 
   const diedLate = await exitOf(c, obs.http)
   if (diedLate) blockAfterExit(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown'])
-  // Servers write their access log after the response: give the last line time to land, and
-  // meanwhile take a proxy container down (nothing asks it anything any more).
+  // Nothing asks the proxy anything any more: its container goes while the app stops.
   const docker = (c.runtime as Partial<DockerRuntime>).docker
-  await Promise.all([
-    sleep(LOG_FLUSH_MS),
-    rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined,
-  ])
-  obs.logs = await step('logs', c.runtime.logs(c.instance))
-  c.signal?.throwIfAborted()
-  if (diedLate) {
-    obs.secondBoot = await second
-    return
+  const proxyGone = rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined
+  // The log is read once the server has written its last lines: after the stop (which flushes
+  // the access log and adds the shutdown's own lines), else after a moment for the last request.
+  const readLogs = async (): Promise<void> => {
+    obs.logs = await step('logs', c.runtime.logs(c.instance))
   }
-  c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
-  obs.shutdown = await step('graceful stop', c.runtime.stop(c.instance))
+  if (diedLate || !c.runtime.logsAfterStop) {
+    await sleep(LOG_FLUSH_MS)
+    await readLogs()
+  }
+  c.signal?.throwIfAborted()
+  if (!diedLate) {
+    c.log.info(`Stopping ${c.instance.name} (SIGTERM, SIGKILL after ${STOP_GRACE_S} s)`)
+    obs.shutdown = await step('graceful stop', c.runtime.stop(c.instance))
+    if (c.runtime.logsAfterStop) await readLogs()
+  }
+  await proxyGone
   obs.secondBoot = await second
 }
 

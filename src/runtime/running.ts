@@ -17,7 +17,8 @@ export const LOG_LINE_CAP = 2000
 
 /**
  * The process table once it stops changing: Gunicorn forks its workers one by one with small
- * random sleeps, so a single look right after readiness undercounts them.
+ * random sleeps (under 100 ms each), so a single look right after readiness can undercount
+ * them; a table unchanged for 250 ms has them all.
  */
 export async function settledProcesses(
   docker: Docker,
@@ -42,8 +43,8 @@ export async function settledProcesses(
       lastChange = Date.now()
     }
     const now = Date.now()
-    if (now - lastChange >= (o.stableMs ?? 500) || now - started >= (o.maxMs ?? 3000)) return rows
-    await sleep(o.pollMs ?? 150)
+    if (now - lastChange >= (o.stableMs ?? 250) || now - started >= (o.maxMs ?? 3000)) return rows
+    await sleep(o.pollMs ?? 125)
   }
 }
 

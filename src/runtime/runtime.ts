@@ -66,6 +66,11 @@ export interface Runtime {
   start(spec: AppStart): Promise<{ instance: AppInstance; boot: BootFacts }>
   /** The instance's process table once it has settled (workers forked). */
   processes(instance: AppInstance): Promise<Part<ProcessFacts[]>>
+  /**
+   * Whether logs() still gives the whole output after stop() (a stopped container's log does;
+   * host mode finds log files through the running processes, so it reads them before).
+   */
+  readonly logsAfterStop: boolean
   /** Its output so far, by stream, capped. */
   logs(instance: AppInstance): Promise<Part<LogFacts>>
   /** Stops it as production does (SIGTERM, then SIGKILL after the grace). */

@@ -26,7 +26,8 @@ export interface SecondBootOptions {
   timeoutMs: number
   /** What the app port speaks (the main boot found out). */
   protocol?: 'http' | 'uwsgi'
-  routes: string[]
+  /** The routes, or when they will be known (a boot started before the main app answered). */
+  routes: string[] | Promise<string[]>
   healthPath: string
   /** The probe, when introspect is on. */
   probe?: { token: string; path: string }
@@ -69,11 +70,15 @@ export async function secondBoot(runtime: Runtime, o: SecondBootOptions): Promis
       o.log.debug(`second boot without SECRET_KEY: not ready${boot.exited ? ' (exited)' : ''}`)
       return facts
     }
-    const http = appProbe(o.protocol, { via: 'app', host: '127.0.0.1', port: handle.hostPort })
+    // The main boot may not have told uwsgi from HTTP yet when this one started: its own did.
+    const protocol = boot.protocol ?? o.protocol
+    const routes = await o.routes
+    o.signal?.throwIfAborted()
+    const http = appProbe(protocol, { via: 'app', host: '127.0.0.1', port: handle.hostPort })
     let exchanges: HttpExchange[] = []
     let probeBody: string | undefined
     try {
-      const plan = [['health', o.healthPath], ...o.routes.map((r) => ['route', r])]
+      const plan = [['health', o.healthPath], ...routes.map((r) => ['route', r])]
       exchanges = await mapInOrder(plan, o.parallel ?? 1, ([purpose, path]) => {
         o.signal?.throwIfAborted()
         return http.exchange({ purpose, path, signal: o.signal })

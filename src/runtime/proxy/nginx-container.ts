@@ -60,6 +60,11 @@ export function testConfig(docker: Docker, spec: NginxSpec): Promise<RunResult> 
   )
 }
 
+/** `nginx -T` inside the running proxy: the same mounts, and the config nginx actually runs. */
+export function testInProxy(docker: Docker, container: string): Promise<RunResult> {
+  return docker.execIn(container, ['nginx', '-T'], TEST_TIMEOUT_MS)
+}
+
 export type ProxyStart = Started<object>
 
 /**

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import type { Docker } from '../../docker/docker'
+import type { RunResult } from '../../exec'
 import { containerAddress, networkGateway } from '../../docker/stack'
 import type { ProxyFacts } from '../../facts/types'
 import type { ProxyRuntime } from '../../probe/proxy-requests'
@@ -19,7 +20,7 @@ import { configNotes, initialFacts, readTest, rejectedStage } from './config-fac
 import type { ProxyOptions, ProxySource, ProxyStage, ProxyStageInput } from './kind'
 import { prepareMounts, staticSample } from './mounts'
 import { startChain } from './balancer'
-import { ensureImage, startProxy, testConfig } from './nginx-container'
+import { ensureImage, startProxy, testConfig, testInProxy } from './nginx-container'
 import { fillStatics } from './statics'
 
 const START_TIMEOUT_MS = 10_000
@@ -85,11 +86,17 @@ export async function standUpNginx(
     plan.parseError || plan.sslPort === undefined
       ? undefined
       : [plan.sslPort, ...(plan.plainPort !== undefined ? [plan.plainPort] : [])]
-  // The proxy starts beside `nginx -T` (each costs a container start): when the test rejects the
-  // config, the proxy has exited too and only the test's verdict is reported.
+  // The proxy starts at once and `nginx -T` runs inside it (a container start saved); when it
+  // does not come up, a throw-away `nginx -T` gives nginx's verdict on the config.
   const common = { serverName, timeoutMs: START_TIMEOUT_MS, mapFile: toRepo }
   const starting = ports ? startProxy(docker, { ...spec, ...common, ports }) : undefined
-  const tested = await testConfig(docker, spec)
+  const inProxy = async (): Promise<RunResult | undefined> => {
+    const up = starting ? await starting : undefined
+    if (!up?.ok) return undefined
+    const t = await testInProxy(docker, up.name)
+    return t.exitCode === 0 ? t : undefined
+  }
+  const tested = (await inProxy()) ?? (await testConfig(docker, spec))
   const timings: ProxyStage['timings'] = { testMs: tested.ms }
   const rejected = readTest(facts, tested, toRepo)
   if (rejected) {
