@@ -83996,7 +83996,7 @@ exports.UWSGI_GOT_HTTP = /invalid request block size/;
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpProbe = exports.READ_LIMIT = exports.DEFAULT_MAX_BODY = exports.DEFAULT_TIMEOUT_MS = exports.USER_AGENT = void 0;
+exports.HttpProbe = exports.DRAIN_MS = exports.READ_LIMIT = exports.DEFAULT_MAX_BODY = exports.DEFAULT_TIMEOUT_MS = exports.USER_AGENT = void 0;
 exports.startExchange = startExchange;
 exports.normalizeHeaders = normalizeHeaders;
 /**
@@ -84011,7 +84011,7 @@ exports.DEFAULT_MAX_BODY = 64 * 1024;
 /** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
 exports.READ_LIMIT = 8 * 1024 * 1024;
 /** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
-const DRAIN_MS = 1000;
+exports.DRAIN_MS = 1000;
 /** Sends requests to one target over fresh connections (so every exchange stands alone). */
 class HttpProbe {
     target;
@@ -84112,7 +84112,7 @@ async function readCapped(stream, max) {
                 break;
             }
             if (read > kept && drain === undefined)
-                drain = setTimeout(() => stream.destroy(), DRAIN_MS);
+                drain = setTimeout(() => stream.destroy(), exports.DRAIN_MS);
         }
     }
     catch (err) {
@@ -84813,6 +84813,8 @@ function dechunk(b) {
     }
     return Buffer.concat(out);
 }
+/** Raw bytes kept for the status line and headers, beyond the body's cap. */
+const HEAD_ROOM = 64 * 1024;
 /** Sends requests in the uwsgi protocol to one target, a fresh connection each. */
 class UwsgiProbe {
     target;
@@ -84829,8 +84831,14 @@ class UwsgiProbe {
         const started = Date.now();
         const hostName = headers.host.replace(/:\d+$/, '');
         const packet = uwsgiPacket(uwsgiVars(method, opts.path, headers, { name: hostName, port: target.port }));
+        // As HttpProbe's read: the first bytes are kept, the rest dropped as it comes for DRAIN_MS,
+        // and past READ_LIMIT the body counts as endless; memory stays flat either way.
+        const keep = max + HEAD_ROOM;
         return new Promise((resolve) => {
             const chunks = [];
+            let kept = 0;
+            let read = 0;
+            let drain;
             let done = false;
             const socket = net.connect({ host: target.host, port: target.port });
             const finish = (error) => {
@@ -84838,17 +84846,24 @@ class UwsgiProbe {
                     return;
                 done = true;
                 clearTimeout(timer);
+                clearTimeout(drain);
                 opts.signal?.removeEventListener('abort', onAbort);
                 socket.destroy();
                 const raw = Buffer.concat(chunks);
-                if (error === undefined || raw.length > 0) {
+                const overflow = kept >= keep && raw.indexOf('\r\n\r\n') < 0;
+                if (overflow)
+                    error = `UND_ERR_HEADERS_OVERFLOW: no end of the header block in ${keep} bytes`;
+                else if (read > kept)
+                    error = undefined; // past the cap, a drop or stall only ends the read
+                if (!overflow && (error === undefined || raw.length > 0)) {
                     try {
                         const res = parseRawHttp(raw);
                         exchange.response = {
                             status: res.status,
                             headers: res.headers,
                             body: res.body.subarray(0, max).toString('utf8'),
-                            bodyTruncated: res.body.length > max,
+                            bodyTruncated: res.body.length > max || read > kept,
+                            ...(read > http_1.READ_LIMIT ? { overLimit: http_1.READ_LIMIT } : {}),
                             ms: Date.now() - started,
                         };
                         resolve(exchange);
@@ -84866,7 +84881,16 @@ class UwsgiProbe {
             let timer = setTimeout(() => finish('UND_ERR_HEADERS_TIMEOUT: timed out'), timeout);
             socket.on('connect', () => socket.write(packet));
             socket.on('data', (d) => {
-                chunks.push(d);
+                read += d.length;
+                if (kept < keep) {
+                    const part = d.subarray(0, keep - kept);
+                    chunks.push(part);
+                    kept += part.length;
+                }
+                if (read > http_1.READ_LIMIT)
+                    return finish();
+                if (read > kept && drain === undefined)
+                    drain = setTimeout(() => finish(), http_1.DRAIN_MS);
                 clearTimeout(timer);
                 timer = setTimeout(() => finish('timed out reading the body'), timeout);
             });

@@ -40,7 +40,7 @@ export const DEFAULT_MAX_BODY = 64 * 1024
 /** Bytes read (and dropped past maxBodyBytes) before a body counts as too large: an endless one. */
 export const READ_LIMIT = 8 * 1024 * 1024
 /** How long the rest of a body over the cap is read (and dropped) to tell large from endless. */
-const DRAIN_MS = 1000
+export const DRAIN_MS = 1000
 
 /** Sends requests to one target over fresh connections (so every exchange stands alone). */
 export class HttpProbe {

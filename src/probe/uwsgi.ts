@@ -10,6 +10,8 @@ import type { HttpExchange } from '../facts/types'
 import {
   DEFAULT_MAX_BODY,
   DEFAULT_TIMEOUT_MS,
+  DRAIN_MS,
+  READ_LIMIT,
   startExchange,
   type ExchangeOptions,
   type HttpTarget,
@@ -104,6 +106,9 @@ function dechunk(b: Buffer): Buffer {
   return Buffer.concat(out)
 }
 
+/** Raw bytes kept for the status line and headers, beyond the body's cap. */
+const HEAD_ROOM = 64 * 1024
+
 /** Sends requests in the uwsgi protocol to one target, a fresh connection each. */
 export class UwsgiProbe {
   constructor(readonly target: HttpTarget) {}
@@ -120,25 +125,37 @@ export class UwsgiProbe {
     const packet = uwsgiPacket(
       uwsgiVars(method, opts.path, headers, { name: hostName, port: target.port }),
     )
+    // As HttpProbe's read: the first bytes are kept, the rest dropped as it comes for DRAIN_MS,
+    // and past READ_LIMIT the body counts as endless; memory stays flat either way.
+    const keep = max + HEAD_ROOM
     return new Promise((resolve) => {
       const chunks: Buffer[] = []
+      let kept = 0
+      let read = 0
+      let drain: NodeJS.Timeout | undefined
       let done = false
       const socket = net.connect({ host: target.host, port: target.port })
       const finish = (error?: string): void => {
         if (done) return
         done = true
         clearTimeout(timer)
+        clearTimeout(drain)
         opts.signal?.removeEventListener('abort', onAbort)
         socket.destroy()
         const raw = Buffer.concat(chunks)
-        if (error === undefined || raw.length > 0) {
+        const overflow = kept >= keep && raw.indexOf('\r\n\r\n') < 0
+        if (overflow)
+          error = `UND_ERR_HEADERS_OVERFLOW: no end of the header block in ${keep} bytes`
+        else if (read > kept) error = undefined // past the cap, a drop or stall only ends the read
+        if (!overflow && (error === undefined || raw.length > 0)) {
           try {
             const res = parseRawHttp(raw)
             exchange.response = {
               status: res.status,
               headers: res.headers,
               body: res.body.subarray(0, max).toString('utf8'),
-              bodyTruncated: res.body.length > max,
+              bodyTruncated: res.body.length > max || read > kept,
+              ...(read > READ_LIMIT ? { overLimit: READ_LIMIT } : {}),
               ms: Date.now() - started,
             }
             resolve(exchange)
@@ -155,7 +172,14 @@ export class UwsgiProbe {
       let timer = setTimeout(() => finish('UND_ERR_HEADERS_TIMEOUT: timed out'), timeout)
       socket.on('connect', () => socket.write(packet))
       socket.on('data', (d: Buffer) => {
-        chunks.push(d)
+        read += d.length
+        if (kept < keep) {
+          const part = d.subarray(0, keep - kept)
+          chunks.push(part)
+          kept += part.length
+        }
+        if (read > READ_LIMIT) return finish()
+        if (read > kept && drain === undefined) drain = setTimeout(() => finish(), DRAIN_MS)
         clearTimeout(timer)
         timer = setTimeout(() => finish('timed out reading the body'), timeout)
       })
