@@ -1,7 +1,7 @@
 require('./sourcemap-register.js');/******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 64788:
+/***/ 95236:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52,7 +52,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.exec = exec;
 exports.getExecOutput = getExecOutput;
 const string_decoder_1 = __nccwpck_require__(13193);
-const tr = __importStar(__nccwpck_require__(40185));
+const tr = __importStar(__nccwpck_require__(6665));
 /**
  * Exec a command.
  * Output will be streamed to the live console.
@@ -124,7 +124,7 @@ function getExecOutput(commandLine, args, options) {
 
 /***/ }),
 
-/***/ 40185:
+/***/ 6665:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -178,8 +178,8 @@ const os = __importStar(__nccwpck_require__(70857));
 const events = __importStar(__nccwpck_require__(24434));
 const child = __importStar(__nccwpck_require__(35317));
 const path = __importStar(__nccwpck_require__(16928));
-const io = __importStar(__nccwpck_require__(58882));
-const ioUtil = __importStar(__nccwpck_require__(98647));
+const io = __importStar(__nccwpck_require__(94994));
+const ioUtil = __importStar(__nccwpck_require__(75207));
 const timers_1 = __nccwpck_require__(53557);
 /* eslint-disable @typescript-eslint/unbound-method */
 const IS_WINDOWS = process.platform === 'win32';
@@ -756,7 +756,7 @@ class ExecState extends events.EventEmitter {
 
 /***/ }),
 
-/***/ 98647:
+/***/ 75207:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -987,7 +987,7 @@ function getCmdPath() {
 
 /***/ }),
 
-/***/ 58882:
+/***/ 94994:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1043,7 +1043,7 @@ exports.which = which;
 exports.findInPath = findInPath;
 const assert_1 = __nccwpck_require__(42613);
 const path = __importStar(__nccwpck_require__(16928));
-const ioUtil = __importStar(__nccwpck_require__(98647));
+const ioUtil = __importStar(__nccwpck_require__(75207));
 /**
  * Copies a file or folder.
  * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
@@ -1306,15 +1306,15 @@ function copyFile(srcFile, destFile, force) {
 
 /***/ }),
 
-/***/ 31911:
+/***/ 96631:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Attribute = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class Attribute {
     attrType = "";
     attrValues = [];
@@ -1336,16 +1336,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 94640:
+/***/ 54976:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CounterSignature = exports.id_counterSignature = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const signer_info_1 = __nccwpck_require__(37896);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const signer_info_1 = __nccwpck_require__(248);
 exports.id_counterSignature = "1.2.840.113549.1.9.6";
 let CounterSignature = class CounterSignature extends signer_info_1.SignerInfo {
 };
@@ -1357,30 +1357,30 @@ exports.CounterSignature = CounterSignature = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 63601:
+/***/ 38657:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_contentType = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(94640), exports);
-tslib_1.__exportStar(__nccwpck_require__(90413), exports);
-tslib_1.__exportStar(__nccwpck_require__(65144), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(54976), exports);
+tslib_1.__exportStar(__nccwpck_require__(87485), exports);
+tslib_1.__exportStar(__nccwpck_require__(78632), exports);
 exports.id_contentType = "1.2.840.113549.1.9.3";
 
 
 /***/ }),
 
-/***/ 90413:
+/***/ 87485:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MessageDigest = exports.id_messageDigest = void 0;
-const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_schema_1 = __nccwpck_require__(47261);
 exports.id_messageDigest = "1.2.840.113549.1.9.4";
 class MessageDigest extends asn1_schema_1.OctetString {
 }
@@ -1389,16 +1389,16 @@ exports.MessageDigest = MessageDigest;
 
 /***/ }),
 
-/***/ 65144:
+/***/ 78632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SigningTime = exports.id_signingTime = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const asn1_schema_1 = __nccwpck_require__(47261);
 exports.id_signingTime = "1.2.840.113549.1.9.5";
 let SigningTime = class SigningTime extends asn1_x509_1.Time {
 };
@@ -1410,7 +1410,7 @@ exports.SigningTime = SigningTime = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 22751:
+/***/ 30159:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1418,10 +1418,10 @@ exports.SigningTime = SigningTime = tslib_1.__decorate([
 var CertificateSet_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificateSet = exports.CertificateChoices = exports.OtherCertificateFormat = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const asn1_x509_attr_1 = __nccwpck_require__(76378);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const asn1_x509_attr_1 = __nccwpck_require__(4938);
 class OtherCertificateFormat {
     otherCertFormat = "";
     otherCert = new ArrayBuffer(0);
@@ -1482,15 +1482,15 @@ exports.CertificateSet = CertificateSet = CertificateSet_1 = tslib_1.__decorate(
 
 /***/ }),
 
-/***/ 63441:
+/***/ 2657:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ContentInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class ContentInfo {
     contentType = "";
     content = new ArrayBuffer(0);
@@ -1512,15 +1512,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 44645:
+/***/ 83797:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EncapsulatedContentInfo = exports.EncapsulatedContent = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 let EncapsulatedContent = class EncapsulatedContent {
     single;
     any;
@@ -1560,16 +1560,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 64360:
+/***/ 54264:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EncryptedContentInfo = exports.EncryptedContent = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const types_1 = __nccwpck_require__(95594);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const types_1 = __nccwpck_require__(68442);
 let EncryptedContent = class EncryptedContent {
     value;
     constructedValue;
@@ -1624,7 +1624,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 12310:
+/***/ 77318:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1632,13 +1632,13 @@ tslib_1.__decorate([
 var UnprotectedAttributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EnvelopedData = exports.UnprotectedAttributes = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const types_1 = __nccwpck_require__(95594);
-const attribute_1 = __nccwpck_require__(31911);
-const recipient_infos_1 = __nccwpck_require__(39646);
-const originator_info_1 = __nccwpck_require__(1148);
-const encrypted_content_info_1 = __nccwpck_require__(64360);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const types_1 = __nccwpck_require__(68442);
+const attribute_1 = __nccwpck_require__(96631);
+const recipient_infos_1 = __nccwpck_require__(88014);
+const originator_info_1 = __nccwpck_require__(15692);
+const encrypted_content_info_1 = __nccwpck_require__(54264);
 let UnprotectedAttributes = UnprotectedAttributes_1 = class UnprotectedAttributes extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -1692,48 +1692,48 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 37963:
+/***/ 21467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(63601), exports);
-tslib_1.__exportStar(__nccwpck_require__(31911), exports);
-tslib_1.__exportStar(__nccwpck_require__(22751), exports);
-tslib_1.__exportStar(__nccwpck_require__(63441), exports);
-tslib_1.__exportStar(__nccwpck_require__(44645), exports);
-tslib_1.__exportStar(__nccwpck_require__(64360), exports);
-tslib_1.__exportStar(__nccwpck_require__(12310), exports);
-tslib_1.__exportStar(__nccwpck_require__(40441), exports);
-tslib_1.__exportStar(__nccwpck_require__(89289), exports);
-tslib_1.__exportStar(__nccwpck_require__(35198), exports);
-tslib_1.__exportStar(__nccwpck_require__(25563), exports);
-tslib_1.__exportStar(__nccwpck_require__(48399), exports);
-tslib_1.__exportStar(__nccwpck_require__(1148), exports);
-tslib_1.__exportStar(__nccwpck_require__(61869), exports);
-tslib_1.__exportStar(__nccwpck_require__(84139), exports);
-tslib_1.__exportStar(__nccwpck_require__(39646), exports);
-tslib_1.__exportStar(__nccwpck_require__(22058), exports);
-tslib_1.__exportStar(__nccwpck_require__(92398), exports);
-tslib_1.__exportStar(__nccwpck_require__(15403), exports);
-tslib_1.__exportStar(__nccwpck_require__(37896), exports);
-tslib_1.__exportStar(__nccwpck_require__(95594), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(38657), exports);
+tslib_1.__exportStar(__nccwpck_require__(96631), exports);
+tslib_1.__exportStar(__nccwpck_require__(30159), exports);
+tslib_1.__exportStar(__nccwpck_require__(2657), exports);
+tslib_1.__exportStar(__nccwpck_require__(83797), exports);
+tslib_1.__exportStar(__nccwpck_require__(54264), exports);
+tslib_1.__exportStar(__nccwpck_require__(77318), exports);
+tslib_1.__exportStar(__nccwpck_require__(62025), exports);
+tslib_1.__exportStar(__nccwpck_require__(57497), exports);
+tslib_1.__exportStar(__nccwpck_require__(61390), exports);
+tslib_1.__exportStar(__nccwpck_require__(56216), exports);
+tslib_1.__exportStar(__nccwpck_require__(22527), exports);
+tslib_1.__exportStar(__nccwpck_require__(15692), exports);
+tslib_1.__exportStar(__nccwpck_require__(33469), exports);
+tslib_1.__exportStar(__nccwpck_require__(86715), exports);
+tslib_1.__exportStar(__nccwpck_require__(88014), exports);
+tslib_1.__exportStar(__nccwpck_require__(97114), exports);
+tslib_1.__exportStar(__nccwpck_require__(4094), exports);
+tslib_1.__exportStar(__nccwpck_require__(60891), exports);
+tslib_1.__exportStar(__nccwpck_require__(248), exports);
+tslib_1.__exportStar(__nccwpck_require__(68442), exports);
 
 
 /***/ }),
 
-/***/ 40441:
+/***/ 62025:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssuerAndSerialNumber = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 class IssuerAndSerialNumber {
     issuer = new asn1_x509_1.Name();
     serialNumber = new ArrayBuffer(0);
@@ -1755,17 +1755,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 89289:
+/***/ 57497:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KEKRecipientInfo = exports.KEKIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const other_key_attribute_1 = __nccwpck_require__(47514);
-const types_1 = __nccwpck_require__(95594);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const other_key_attribute_1 = __nccwpck_require__(59274);
+const types_1 = __nccwpck_require__(68442);
 class KEKIdentifier {
     keyIdentifier = new asn1_schema_1.OctetString();
     date;
@@ -1816,7 +1816,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 35198:
+/***/ 61390:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1824,12 +1824,12 @@ tslib_1.__decorate([
 var RecipientEncryptedKeys_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyAgreeRecipientInfo = exports.OriginatorIdentifierOrKey = exports.OriginatorPublicKey = exports.RecipientEncryptedKeys = exports.RecipientEncryptedKey = exports.KeyAgreeRecipientIdentifier = exports.RecipientKeyIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const types_1 = __nccwpck_require__(95594);
-const issuer_and_serial_number_1 = __nccwpck_require__(40441);
-const other_key_attribute_1 = __nccwpck_require__(47514);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const types_1 = __nccwpck_require__(68442);
+const issuer_and_serial_number_1 = __nccwpck_require__(62025);
+const other_key_attribute_1 = __nccwpck_require__(59274);
 class RecipientKeyIdentifier {
     subjectKeyIdentifier = new asn1_x509_1.SubjectKeyIdentifier();
     date;
@@ -1991,18 +1991,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 25563:
+/***/ 56216:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyTransRecipientInfo = exports.RecipientIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const types_1 = __nccwpck_require__(95594);
-const issuer_and_serial_number_1 = __nccwpck_require__(40441);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const types_1 = __nccwpck_require__(68442);
+const issuer_and_serial_number_1 = __nccwpck_require__(62025);
 let RecipientIdentifier = class RecipientIdentifier {
     subjectKeyIdentifier;
     issuerAndSerialNumber;
@@ -2050,7 +2050,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 48399:
+/***/ 22527:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2068,17 +2068,17 @@ exports.id_authData = "1.2.840.113549.1.9.16.1.2";
 
 /***/ }),
 
-/***/ 1148:
+/***/ 15692:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OriginatorInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const certificate_choices_1 = __nccwpck_require__(22751);
-const revocation_info_choice_1 = __nccwpck_require__(22058);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const certificate_choices_1 = __nccwpck_require__(30159);
+const revocation_info_choice_1 = __nccwpck_require__(97114);
 class OriginatorInfo {
     certs;
     crls;
@@ -2107,15 +2107,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 47514:
+/***/ 59274:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OtherKeyAttribute = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class OtherKeyAttribute {
     keyAttrId = "";
     keyAttr;
@@ -2137,16 +2137,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 61869:
+/***/ 33469:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PasswordRecipientInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const types_1 = __nccwpck_require__(95594);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const types_1 = __nccwpck_require__(68442);
 class PasswordRecipientInfo {
     version = types_1.CMSVersion.v0;
     keyDerivationAlgorithm;
@@ -2177,19 +2177,19 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 84139:
+/***/ 86715:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RecipientInfo = exports.OtherRecipientInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const key_agree_recipient_info_1 = __nccwpck_require__(35198);
-const key_trans_recipient_info_1 = __nccwpck_require__(25563);
-const kek_recipient_info_1 = __nccwpck_require__(89289);
-const password_recipient_info_1 = __nccwpck_require__(61869);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const key_agree_recipient_info_1 = __nccwpck_require__(61390);
+const key_trans_recipient_info_1 = __nccwpck_require__(56216);
+const kek_recipient_info_1 = __nccwpck_require__(57497);
+const password_recipient_info_1 = __nccwpck_require__(33469);
 class OtherRecipientInfo {
     oriType = "";
     oriValue = new ArrayBuffer(0);
@@ -2260,7 +2260,7 @@ exports.RecipientInfo = RecipientInfo = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 39646:
+/***/ 88014:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2268,9 +2268,9 @@ exports.RecipientInfo = RecipientInfo = tslib_1.__decorate([
 var RecipientInfos_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RecipientInfos = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const recipient_info_1 = __nccwpck_require__(84139);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const recipient_info_1 = __nccwpck_require__(86715);
 let RecipientInfos = RecipientInfos_1 = class RecipientInfos extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -2288,7 +2288,7 @@ exports.RecipientInfos = RecipientInfos = RecipientInfos_1 = tslib_1.__decorate(
 
 /***/ }),
 
-/***/ 22058:
+/***/ 97114:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2296,9 +2296,9 @@ exports.RecipientInfos = RecipientInfos = RecipientInfos_1 = tslib_1.__decorate(
 var RevocationInfoChoices_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RevocationInfoChoices = exports.RevocationInfoChoice = exports.OtherRevocationInfoFormat = exports.id_ri_scvp = exports.id_ri_ocsp_response = exports.id_ri = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 exports.id_ri = `${asn1_x509_1.id_pkix}.16`;
 exports.id_ri_ocsp_response = `${exports.id_ri}.2`;
 exports.id_ri_scvp = `${exports.id_ri}.4`;
@@ -2350,7 +2350,7 @@ exports.RevocationInfoChoices = RevocationInfoChoices = RevocationInfoChoices_1 
 
 /***/ }),
 
-/***/ 92398:
+/***/ 4094:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2358,13 +2358,13 @@ exports.RevocationInfoChoices = RevocationInfoChoices = RevocationInfoChoices_1 
 var DigestAlgorithmIdentifiers_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SignedData = exports.DigestAlgorithmIdentifiers = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const certificate_choices_1 = __nccwpck_require__(22751);
-const types_1 = __nccwpck_require__(95594);
-const encapsulated_content_info_1 = __nccwpck_require__(44645);
-const revocation_info_choice_1 = __nccwpck_require__(22058);
-const signer_info_1 = __nccwpck_require__(37896);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const certificate_choices_1 = __nccwpck_require__(30159);
+const types_1 = __nccwpck_require__(68442);
+const encapsulated_content_info_1 = __nccwpck_require__(83797);
+const revocation_info_choice_1 = __nccwpck_require__(97114);
+const signer_info_1 = __nccwpck_require__(248);
 let DigestAlgorithmIdentifiers = DigestAlgorithmIdentifiers_1 = class DigestAlgorithmIdentifiers extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -2422,17 +2422,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 15403:
+/***/ 60891:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SignerIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const issuer_and_serial_number_1 = __nccwpck_require__(40441);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const issuer_and_serial_number_1 = __nccwpck_require__(62025);
 let SignerIdentifier = class SignerIdentifier {
     subjectKeyIdentifier;
     issuerAndSerialNumber;
@@ -2458,7 +2458,7 @@ exports.SignerIdentifier = SignerIdentifier = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 37896:
+/***/ 248:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2466,11 +2466,11 @@ exports.SignerIdentifier = SignerIdentifier = tslib_1.__decorate([
 var SignerInfos_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SignerInfos = exports.SignerInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const signer_identifier_1 = __nccwpck_require__(15403);
-const types_1 = __nccwpck_require__(95594);
-const attribute_1 = __nccwpck_require__(31911);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const signer_identifier_1 = __nccwpck_require__(60891);
+const types_1 = __nccwpck_require__(68442);
+const attribute_1 = __nccwpck_require__(96631);
 class SignerInfo {
     version = types_1.CMSVersion.v0;
     sid = new signer_identifier_1.SignerIdentifier();
@@ -2536,16 +2536,16 @@ exports.SignerInfos = SignerInfos = SignerInfos_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 95594:
+/***/ 68442:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyDerivationAlgorithmIdentifier = exports.MessageAuthenticationCodeAlgorithm = exports.ContentEncryptionAlgorithmIdentifier = exports.KeyEncryptionAlgorithmIdentifier = exports.SignatureAlgorithmIdentifier = exports.DigestAlgorithmIdentifier = exports.CMSVersion = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const asn1_schema_1 = __nccwpck_require__(47261);
 var CMSVersion;
 (function (CMSVersion) {
     CMSVersion[CMSVersion["v0"] = 0] = "v0";
@@ -2595,7 +2595,7 @@ exports.KeyDerivationAlgorithmIdentifier = KeyDerivationAlgorithmIdentifier = ts
 
 /***/ }),
 
-/***/ 3289:
+/***/ 65705:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2603,9 +2603,9 @@ exports.KeyDerivationAlgorithmIdentifier = KeyDerivationAlgorithmIdentifier = ts
 var Attributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Attributes = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 let Attributes = Attributes_1 = class Attributes extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -2623,17 +2623,17 @@ exports.Attributes = Attributes = Attributes_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 63930:
+/***/ 67402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificationRequest = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const certification_request_info_1 = __nccwpck_require__(96093);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const certification_request_info_1 = __nccwpck_require__(67949);
 class CertificationRequest {
     certificationRequestInfo = new certification_request_info_1.CertificationRequestInfo();
     certificationRequestInfoRaw;
@@ -2660,17 +2660,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 96093:
+/***/ 67949:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificationRequestInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const attributes_1 = __nccwpck_require__(3289);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const attributes_1 = __nccwpck_require__(65705);
 class CertificationRequestInfo {
     version = 0;
     subject = new asn1_x509_1.Name();
@@ -2702,30 +2702,30 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 2586:
+/***/ 66474:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(3289), exports);
-tslib_1.__exportStar(__nccwpck_require__(63930), exports);
-tslib_1.__exportStar(__nccwpck_require__(96093), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(65705), exports);
+tslib_1.__exportStar(__nccwpck_require__(67402), exports);
+tslib_1.__exportStar(__nccwpck_require__(67949), exports);
 
 
 /***/ }),
 
-/***/ 45605:
+/***/ 245:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ecdsaWithSHA512 = exports.ecdsaWithSHA384 = exports.ecdsaWithSHA256 = exports.ecdsaWithSHA224 = exports.ecdsaWithSHA1 = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const oid = tslib_1.__importStar(__nccwpck_require__(8519));
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const oid = tslib_1.__importStar(__nccwpck_require__(12599));
 function create(algorithm) {
     return new asn1_x509_1.AlgorithmIdentifier({ algorithm });
 }
@@ -2738,16 +2738,16 @@ exports.ecdsaWithSHA512 = create(oid.id_ecdsaWithSHA512);
 
 /***/ }),
 
-/***/ 38126:
+/***/ 83070:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ECParameters = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const rfc3279_1 = __nccwpck_require__(19463);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const rfc3279_1 = __nccwpck_require__(87575);
 let ECParameters = class ECParameters {
     namedCurve;
     implicitCurve;
@@ -2773,16 +2773,16 @@ exports.ECParameters = ECParameters = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 44811:
+/***/ 12795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ECPrivateKey = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const ec_parameters_1 = __nccwpck_require__(38126);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const ec_parameters_1 = __nccwpck_require__(83070);
 class ECPrivateKey {
     version = 1;
     privateKey = new asn1_schema_1.OctetString();
@@ -2817,15 +2817,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 17744:
+/***/ 81696:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ECDSASigValue = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class ECDSASigValue {
     r = new ArrayBuffer(0);
     s = new ArrayBuffer(0);
@@ -2850,24 +2850,24 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 48083:
+/***/ 63683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(45605), exports);
-tslib_1.__exportStar(__nccwpck_require__(38126), exports);
-tslib_1.__exportStar(__nccwpck_require__(44811), exports);
-tslib_1.__exportStar(__nccwpck_require__(17744), exports);
-tslib_1.__exportStar(__nccwpck_require__(8519), exports);
-tslib_1.__exportStar(__nccwpck_require__(19463), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(245), exports);
+tslib_1.__exportStar(__nccwpck_require__(83070), exports);
+tslib_1.__exportStar(__nccwpck_require__(12795), exports);
+tslib_1.__exportStar(__nccwpck_require__(81696), exports);
+tslib_1.__exportStar(__nccwpck_require__(12599), exports);
+tslib_1.__exportStar(__nccwpck_require__(87575), exports);
 
 
 /***/ }),
 
-/***/ 8519:
+/***/ 12599:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2901,15 +2901,15 @@ exports.id_sect571r1 = "1.3.132.0.39";
 
 /***/ }),
 
-/***/ 19463:
+/***/ 87575:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SpecifiedECDomain = exports.ECPVer = exports.Curve = exports.FieldElement = exports.ECPoint = exports.FieldID = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 let FieldID = class FieldID {
     fieldType;
     parameters;
@@ -3004,7 +3004,7 @@ exports.SpecifiedECDomain = SpecifiedECDomain = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 27228:
+/***/ 81388:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3012,8 +3012,8 @@ exports.SpecifiedECDomain = SpecifiedECDomain = tslib_1.__decorate([
 var PKCS12AttrSet_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PKCS12AttrSet = exports.PKCS12Attribute = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class PKCS12Attribute {
     attrId = "";
     attrValues = [];
@@ -3048,7 +3048,7 @@ exports.PKCS12AttrSet = PKCS12AttrSet = PKCS12AttrSet_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 50895:
+/***/ 13727:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3056,9 +3056,9 @@ exports.PKCS12AttrSet = PKCS12AttrSet = PKCS12AttrSet_1 = tslib_1.__decorate([
 var AuthenticatedSafe_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AuthenticatedSafe = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_cms_1 = __nccwpck_require__(37963);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_cms_1 = __nccwpck_require__(21467);
 let AuthenticatedSafe = AuthenticatedSafe_1 = class AuthenticatedSafe extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -3076,16 +3076,16 @@ exports.AuthenticatedSafe = AuthenticatedSafe = AuthenticatedSafe_1 = tslib_1.__
 
 /***/ }),
 
-/***/ 43155:
+/***/ 82851:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_sdsiCertificate = exports.id_x509Certificate = exports.id_certTypes = exports.CertBag = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const types_1 = __nccwpck_require__(7151);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const types_1 = __nccwpck_require__(36351);
 class CertBag {
     certId = "";
     certValue = new ArrayBuffer(0);
@@ -3110,16 +3110,16 @@ exports.id_sdsiCertificate = `${exports.id_certTypes}.2`;
 
 /***/ }),
 
-/***/ 98424:
+/***/ 65640:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_x509CRL = exports.id_crlTypes = exports.CRLBag = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const types_1 = __nccwpck_require__(7151);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const types_1 = __nccwpck_require__(36351);
 class CRLBag {
     crlId = "";
     crltValue = new ArrayBuffer(0);
@@ -3143,33 +3143,33 @@ exports.id_x509CRL = `${exports.id_crlTypes}.1`;
 
 /***/ }),
 
-/***/ 55602:
+/***/ 5954:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(43155), exports);
-tslib_1.__exportStar(__nccwpck_require__(98424), exports);
-tslib_1.__exportStar(__nccwpck_require__(33836), exports);
-tslib_1.__exportStar(__nccwpck_require__(21199), exports);
-tslib_1.__exportStar(__nccwpck_require__(87429), exports);
-tslib_1.__exportStar(__nccwpck_require__(7151), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(82851), exports);
+tslib_1.__exportStar(__nccwpck_require__(65640), exports);
+tslib_1.__exportStar(__nccwpck_require__(30364), exports);
+tslib_1.__exportStar(__nccwpck_require__(49919), exports);
+tslib_1.__exportStar(__nccwpck_require__(11477), exports);
+tslib_1.__exportStar(__nccwpck_require__(36351), exports);
 
 
 /***/ }),
 
-/***/ 33836:
+/***/ 30364:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyBag = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_pkcs8_1 = __nccwpck_require__(8955);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_pkcs8_1 = __nccwpck_require__(45003);
+const asn1_schema_1 = __nccwpck_require__(47261);
 let KeyBag = class KeyBag extends asn1_pkcs8_1.PrivateKeyInfo {
 };
 exports.KeyBag = KeyBag;
@@ -3180,16 +3180,16 @@ exports.KeyBag = KeyBag = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 21199:
+/***/ 49919:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PKCS8ShroudedKeyBag = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_pkcs8_1 = __nccwpck_require__(8955);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_pkcs8_1 = __nccwpck_require__(45003);
+const asn1_schema_1 = __nccwpck_require__(47261);
 let PKCS8ShroudedKeyBag = class PKCS8ShroudedKeyBag extends asn1_pkcs8_1.EncryptedPrivateKeyInfo {
 };
 exports.PKCS8ShroudedKeyBag = PKCS8ShroudedKeyBag;
@@ -3200,15 +3200,15 @@ exports.PKCS8ShroudedKeyBag = PKCS8ShroudedKeyBag = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 87429:
+/***/ 11477:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SecretBag = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class SecretBag {
     secretTypeId = "";
     secretValue = new ArrayBuffer(0);
@@ -3230,14 +3230,14 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 7151:
+/***/ 36351:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_pkcs_9 = exports.id_SafeContents = exports.id_SecretBag = exports.id_CRLBag = exports.id_certBag = exports.id_pkcs8ShroudedKeyBag = exports.id_keyBag = void 0;
-const object_identifiers_1 = __nccwpck_require__(25158);
+const object_identifiers_1 = __nccwpck_require__(69654);
 exports.id_keyBag = `${object_identifiers_1.id_bagtypes}.1`;
 exports.id_pkcs8ShroudedKeyBag = `${object_identifiers_1.id_bagtypes}.2`;
 exports.id_certBag = `${object_identifiers_1.id_bagtypes}.3`;
@@ -3249,34 +3249,34 @@ exports.id_pkcs_9 = "1.2.840.113549.1.9";
 
 /***/ }),
 
-/***/ 18656:
+/***/ 48624:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(27228), exports);
-tslib_1.__exportStar(__nccwpck_require__(50895), exports);
-tslib_1.__exportStar(__nccwpck_require__(55602), exports);
-tslib_1.__exportStar(__nccwpck_require__(17446), exports);
-tslib_1.__exportStar(__nccwpck_require__(25158), exports);
-tslib_1.__exportStar(__nccwpck_require__(70354), exports);
-tslib_1.__exportStar(__nccwpck_require__(52234), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(81388), exports);
+tslib_1.__exportStar(__nccwpck_require__(13727), exports);
+tslib_1.__exportStar(__nccwpck_require__(5954), exports);
+tslib_1.__exportStar(__nccwpck_require__(6358), exports);
+tslib_1.__exportStar(__nccwpck_require__(69654), exports);
+tslib_1.__exportStar(__nccwpck_require__(70626), exports);
+tslib_1.__exportStar(__nccwpck_require__(36570), exports);
 
 
 /***/ }),
 
-/***/ 17446:
+/***/ 6358:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MacData = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_rsa_1 = __nccwpck_require__(48916);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_rsa_1 = __nccwpck_require__(7300);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class MacData {
     mac = new asn1_rsa_1.DigestInfo();
     macSalt = new asn1_schema_1.OctetString();
@@ -3302,7 +3302,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 25158:
+/***/ 69654:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3324,17 +3324,17 @@ exports.id_bagtypes = `${exports.id_pkcs_12}.10.1`;
 
 /***/ }),
 
-/***/ 70354:
+/***/ 70626:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PFX = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_cms_1 = __nccwpck_require__(37963);
-const mac_data_1 = __nccwpck_require__(17446);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_cms_1 = __nccwpck_require__(21467);
+const mac_data_1 = __nccwpck_require__(6358);
 class PFX {
     version = 3;
     authSafe = new asn1_cms_1.ContentInfo();
@@ -3360,7 +3360,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 52234:
+/***/ 36570:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3368,9 +3368,9 @@ tslib_1.__decorate([
 var SafeContents_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SafeContents = exports.SafeBag = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const attribute_1 = __nccwpck_require__(27228);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const attribute_1 = __nccwpck_require__(81388);
 class SafeBag {
     bagId = "";
     bagValue = new ArrayBuffer(0);
@@ -3413,16 +3413,16 @@ exports.SafeContents = SafeContents = SafeContents_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 24726:
+/***/ 27750:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EncryptedPrivateKeyInfo = exports.EncryptedData = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 class EncryptedData extends asn1_schema_1.OctetString {
 }
 exports.EncryptedData = EncryptedData;
@@ -3444,20 +3444,20 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 8955:
+/***/ 45003:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(24726), exports);
-tslib_1.__exportStar(__nccwpck_require__(29071), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(27750), exports);
+tslib_1.__exportStar(__nccwpck_require__(4927), exports);
 
 
 /***/ }),
 
-/***/ 29071:
+/***/ 4927:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3465,9 +3465,9 @@ tslib_1.__exportStar(__nccwpck_require__(29071), exports);
 var Attributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PrivateKeyInfo = exports.Attributes = exports.PrivateKey = exports.Version = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 var Version;
 (function (Version) {
     Version[Version["v1"] = 0] = "v1";
@@ -3519,7 +3519,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 76844:
+/***/ 83772:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3528,13 +3528,13 @@ var ExtensionRequest_1, ExtendedCertificateAttributes_1, SMIMECapabilities_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DateOfBirth = exports.UnstructuredAddress = exports.UnstructuredName = exports.EmailAddress = exports.EncryptedPrivateKeyInfo = exports.UserPKCS12 = exports.Pkcs7PDU = exports.PKCS9String = exports.id_at_pseudonym = exports.crlTypes = exports.id_certTypes = exports.id_smime = exports.id_pkcs9_mr_signingTimeMatch = exports.id_pkcs9_mr_caseIgnoreMatch = exports.id_pkcs9_sx_signingTime = exports.id_pkcs9_sx_pkcs9String = exports.id_pkcs9_at_countryOfResidence = exports.id_pkcs9_at_countryOfCitizenship = exports.id_pkcs9_at_gender = exports.id_pkcs9_at_placeOfBirth = exports.id_pkcs9_at_dateOfBirth = exports.id_ietf_at = exports.id_pkcs9_at_pkcs7PDU = exports.id_pkcs9_at_sequenceNumber = exports.id_pkcs9_at_randomNonce = exports.id_pkcs9_at_encryptedPrivateKeyInfo = exports.id_pkcs9_at_pkcs15Token = exports.id_pkcs9_at_userPKCS12 = exports.id_pkcs9_at_localKeyId = exports.id_pkcs9_at_friendlyName = exports.id_pkcs9_at_smimeCapabilities = exports.id_pkcs9_at_extensionRequest = exports.id_pkcs9_at_signingDescription = exports.id_pkcs9_at_extendedCertificateAttributes = exports.id_pkcs9_at_unstructuredAddress = exports.id_pkcs9_at_challengePassword = exports.id_pkcs9_at_counterSignature = exports.id_pkcs9_at_signingTime = exports.id_pkcs9_at_messageDigest = exports.id_pkcs9_at_contentType = exports.id_pkcs9_at_unstructuredName = exports.id_pkcs9_at_emailAddress = exports.id_pkcs9_oc_naturalPerson = exports.id_pkcs9_oc_pkcsEntity = exports.id_pkcs9_mr = exports.id_pkcs9_sx = exports.id_pkcs9_at = exports.id_pkcs9_oc = exports.id_pkcs9_mo = exports.id_pkcs9 = void 0;
 exports.SMIMECapabilities = exports.SMIMECapability = exports.SigningDescription = exports.LocalKeyId = exports.FriendlyName = exports.ExtendedCertificateAttributes = exports.ExtensionRequest = exports.ChallengePassword = exports.CounterSignature = exports.SequenceNumber = exports.RandomNonce = exports.SigningTime = exports.MessageDigest = exports.ContentType = exports.Pseudonym = exports.CountryOfResidence = exports.CountryOfCitizenship = exports.Gender = exports.PlaceOfBirth = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const cms = tslib_1.__importStar(__nccwpck_require__(37963));
-const pfx = tslib_1.__importStar(__nccwpck_require__(18656));
-const pkcs8 = tslib_1.__importStar(__nccwpck_require__(8955));
-const x509 = tslib_1.__importStar(__nccwpck_require__(15146));
-const attr = tslib_1.__importStar(__nccwpck_require__(76378));
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const cms = tslib_1.__importStar(__nccwpck_require__(21467));
+const pfx = tslib_1.__importStar(__nccwpck_require__(48624));
+const pkcs8 = tslib_1.__importStar(__nccwpck_require__(45003));
+const x509 = tslib_1.__importStar(__nccwpck_require__(33594));
+const attr = tslib_1.__importStar(__nccwpck_require__(4938));
 exports.id_pkcs9 = "1.2.840.113549.1.9";
 exports.id_pkcs9_mo = `${exports.id_pkcs9}.0`;
 exports.id_pkcs9_oc = `${exports.id_pkcs9}.24`;
@@ -3828,17 +3828,17 @@ exports.SMIMECapabilities = SMIMECapabilities = SMIMECapabilities_1 = tslib_1.__
 
 /***/ }),
 
-/***/ 83060:
+/***/ 74276:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.sha512_256WithRSAEncryption = exports.sha512_224WithRSAEncryption = exports.sha512WithRSAEncryption = exports.sha384WithRSAEncryption = exports.sha256WithRSAEncryption = exports.sha224WithRSAEncryption = exports.sha1WithRSAEncryption = exports.md5WithRSAEncryption = exports.md2WithRSAEncryption = exports.rsaEncryption = exports.pSpecifiedEmpty = exports.mgf1SHA1 = exports.sha512_256 = exports.sha512_224 = exports.sha512 = exports.sha384 = exports.sha256 = exports.sha224 = exports.sha1 = exports.md4 = exports.md2 = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const oid = tslib_1.__importStar(__nccwpck_require__(11386));
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const oid = tslib_1.__importStar(__nccwpck_require__(28586));
 function create(algorithm) {
     return new asn1_x509_1.AlgorithmIdentifier({
         algorithm,
@@ -3876,24 +3876,24 @@ exports.sha512_256WithRSAEncryption = create(oid.id_sha512_256WithRSAEncryption)
 
 /***/ }),
 
-/***/ 48916:
+/***/ 7300:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(90501), exports);
-tslib_1.__exportStar(__nccwpck_require__(83060), exports);
-tslib_1.__exportStar(__nccwpck_require__(11386), exports);
-tslib_1.__exportStar(__nccwpck_require__(46933), exports);
-tslib_1.__exportStar(__nccwpck_require__(54878), exports);
-tslib_1.__exportStar(__nccwpck_require__(98628), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(50421), exports);
+tslib_1.__exportStar(__nccwpck_require__(74276), exports);
+tslib_1.__exportStar(__nccwpck_require__(28586), exports);
+tslib_1.__exportStar(__nccwpck_require__(4197), exports);
+tslib_1.__exportStar(__nccwpck_require__(35150), exports);
+tslib_1.__exportStar(__nccwpck_require__(93044), exports);
 
 
 /***/ }),
 
-/***/ 11386:
+/***/ 28586:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -3929,7 +3929,7 @@ exports.id_mgf1 = `${exports.id_pkcs_1}.8`;
 
 /***/ }),
 
-/***/ 46933:
+/***/ 4197:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -3937,8 +3937,8 @@ exports.id_mgf1 = `${exports.id_pkcs_1}.8`;
 var OtherPrimeInfos_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OtherPrimeInfos = exports.OtherPrimeInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class OtherPrimeInfo {
     prime = new ArrayBuffer(0);
     exponent = new ArrayBuffer(0);
@@ -3983,32 +3983,32 @@ exports.OtherPrimeInfos = OtherPrimeInfos = OtherPrimeInfos_1 = tslib_1.__decora
 
 /***/ }),
 
-/***/ 90501:
+/***/ 50421:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(10407), exports);
-tslib_1.__exportStar(__nccwpck_require__(44987), exports);
-tslib_1.__exportStar(__nccwpck_require__(32611), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(50135), exports);
+tslib_1.__exportStar(__nccwpck_require__(97003), exports);
+tslib_1.__exportStar(__nccwpck_require__(99987), exports);
 
 
 /***/ }),
 
-/***/ 10407:
+/***/ 50135:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSAES_OAEP = exports.RsaEsOaepParams = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const object_identifiers_1 = __nccwpck_require__(11386);
-const algorithms_1 = __nccwpck_require__(83060);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const object_identifiers_1 = __nccwpck_require__(28586);
+const algorithms_1 = __nccwpck_require__(74276);
 class RsaEsOaepParams {
     hashAlgorithm = new asn1_x509_1.AlgorithmIdentifier(algorithms_1.sha1);
     maskGenAlgorithm = new asn1_x509_1.AlgorithmIdentifier({
@@ -4050,16 +4050,16 @@ exports.RSAES_OAEP = new asn1_x509_1.AlgorithmIdentifier({
 
 /***/ }),
 
-/***/ 32611:
+/***/ 99987:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DigestInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class DigestInfo {
     digestAlgorithm = new asn1_x509_1.AlgorithmIdentifier();
     digest = new asn1_schema_1.OctetString();
@@ -4078,18 +4078,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 44987:
+/***/ 97003:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSASSA_PSS = exports.RsaSaPssParams = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const object_identifiers_1 = __nccwpck_require__(11386);
-const algorithms_1 = __nccwpck_require__(83060);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const object_identifiers_1 = __nccwpck_require__(28586);
+const algorithms_1 = __nccwpck_require__(74276);
 class RsaSaPssParams {
     hashAlgorithm = new asn1_x509_1.AlgorithmIdentifier(algorithms_1.sha1);
     maskGenAlgorithm = new asn1_x509_1.AlgorithmIdentifier({
@@ -4139,16 +4139,16 @@ exports.RSASSA_PSS = new asn1_x509_1.AlgorithmIdentifier({
 
 /***/ }),
 
-/***/ 54878:
+/***/ 35150:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSAPrivateKey = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const other_prime_info_1 = __nccwpck_require__(46933);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const other_prime_info_1 = __nccwpck_require__(4197);
 class RSAPrivateKey {
     version = 0;
     modulus = new ArrayBuffer(0);
@@ -4226,15 +4226,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 98628:
+/***/ 93044:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RSAPublicKey = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class RSAPublicKey {
     modulus = new ArrayBuffer(0);
     publicExponent = new ArrayBuffer(0);
@@ -4259,18 +4259,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 67926:
+/***/ 59334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnConvert = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
-const utils_1 = __nccwpck_require__(52356);
-const parser_1 = __nccwpck_require__(97858);
-const serializer_1 = __nccwpck_require__(71101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
+const utils_1 = __nccwpck_require__(64724);
+const parser_1 = __nccwpck_require__(97714);
+const serializer_1 = __nccwpck_require__(49453);
 class AsnConvert {
     static serialize(obj) {
         return serializer_1.AsnSerializer.serialize(obj);
@@ -4292,7 +4292,7 @@ exports.AsnConvert = AsnConvert;
 
 /***/ }),
 
-/***/ 82652:
+/***/ 9004:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -4300,11 +4300,11 @@ exports.AsnConvert = AsnConvert;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnNullConverter = exports.AsnGeneralizedTimeConverter = exports.AsnUTCTimeConverter = exports.AsnCharacterStringConverter = exports.AsnGeneralStringConverter = exports.AsnVisibleStringConverter = exports.AsnGraphicStringConverter = exports.AsnIA5StringConverter = exports.AsnVideotexStringConverter = exports.AsnTeletexStringConverter = exports.AsnPrintableStringConverter = exports.AsnNumericStringConverter = exports.AsnUniversalStringConverter = exports.AsnBmpStringConverter = exports.AsnUtf8StringConverter = exports.AsnConstructedOctetStringConverter = exports.AsnOctetStringConverter = exports.AsnBooleanConverter = exports.AsnRelativeObjectIdentifierConverter = exports.AsnObjectIdentifierConverter = exports.AsnBitStringConverter = exports.AsnIntegerBigIntConverter = exports.AsnIntegerArrayBufferConverter = exports.AsnEnumeratedConverter = exports.AsnIntegerConverter = exports.AsnAnyConverter = void 0;
 exports.defaultConverter = defaultConverter;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
-const utils_1 = __nccwpck_require__(52356);
-const enums_1 = __nccwpck_require__(13019);
-const index_1 = __nccwpck_require__(97899);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
+const utils_1 = __nccwpck_require__(64724);
+const enums_1 = __nccwpck_require__(54635);
+const index_1 = __nccwpck_require__(21243);
 exports.AsnAnyConverter = {
     fromASN: (value) => (value instanceof asn1js.Null ? null : (0, utils_1.toArrayBuffer)(value.valueBeforeDecodeView)),
     toASN: (value) => {
@@ -4448,17 +4448,17 @@ function defaultConverter(type) {
 
 /***/ }),
 
-/***/ 77823:
+/***/ 38831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnProp = exports.AsnSequenceType = exports.AsnSetType = exports.AsnChoiceType = exports.AsnType = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const converters = tslib_1.__importStar(__nccwpck_require__(82652));
-const enums_1 = __nccwpck_require__(13019);
-const storage_1 = __nccwpck_require__(44752);
+const tslib_1 = __nccwpck_require__(61860);
+const converters = tslib_1.__importStar(__nccwpck_require__(9004));
+const enums_1 = __nccwpck_require__(54635);
+const storage_1 = __nccwpck_require__(2816);
 const AsnType = (options) => (target) => {
     let schema;
     if (!storage_1.schemaStorage.has(target)) {
@@ -4508,7 +4508,7 @@ exports.AsnProp = AsnProp;
 
 /***/ }),
 
-/***/ 13019:
+/***/ 54635:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4556,19 +4556,19 @@ var AsnPropTypes;
 
 /***/ }),
 
-/***/ 15233:
+/***/ 18865:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(77462), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(88793), exports);
 
 
 /***/ }),
 
-/***/ 77462:
+/***/ 88793:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4583,7 +4583,7 @@ exports.AsnSchemaValidationError = AsnSchemaValidationError;
 
 /***/ }),
 
-/***/ 59053:
+/***/ 66109:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4635,37 +4635,37 @@ function isArrayEqual(bytes1, bytes2) {
 
 /***/ }),
 
-/***/ 17101:
+/***/ 47261:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnSerializer = exports.AsnParser = exports.AsnPropTypes = exports.AsnTypeTypes = exports.AsnSetType = exports.AsnSequenceType = exports.AsnChoiceType = exports.AsnType = exports.AsnProp = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(82652), exports);
-tslib_1.__exportStar(__nccwpck_require__(97899), exports);
-var decorators_1 = __nccwpck_require__(77823);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(9004), exports);
+tslib_1.__exportStar(__nccwpck_require__(21243), exports);
+var decorators_1 = __nccwpck_require__(38831);
 Object.defineProperty(exports, "AsnProp", ({ enumerable: true, get: function () { return decorators_1.AsnProp; } }));
 Object.defineProperty(exports, "AsnType", ({ enumerable: true, get: function () { return decorators_1.AsnType; } }));
 Object.defineProperty(exports, "AsnChoiceType", ({ enumerable: true, get: function () { return decorators_1.AsnChoiceType; } }));
 Object.defineProperty(exports, "AsnSequenceType", ({ enumerable: true, get: function () { return decorators_1.AsnSequenceType; } }));
 Object.defineProperty(exports, "AsnSetType", ({ enumerable: true, get: function () { return decorators_1.AsnSetType; } }));
-var enums_1 = __nccwpck_require__(13019);
+var enums_1 = __nccwpck_require__(54635);
 Object.defineProperty(exports, "AsnTypeTypes", ({ enumerable: true, get: function () { return enums_1.AsnTypeTypes; } }));
 Object.defineProperty(exports, "AsnPropTypes", ({ enumerable: true, get: function () { return enums_1.AsnPropTypes; } }));
-var parser_1 = __nccwpck_require__(97858);
+var parser_1 = __nccwpck_require__(97714);
 Object.defineProperty(exports, "AsnParser", ({ enumerable: true, get: function () { return parser_1.AsnParser; } }));
-var serializer_1 = __nccwpck_require__(71101);
+var serializer_1 = __nccwpck_require__(49453);
 Object.defineProperty(exports, "AsnSerializer", ({ enumerable: true, get: function () { return serializer_1.AsnSerializer; } }));
-tslib_1.__exportStar(__nccwpck_require__(15233), exports);
-tslib_1.__exportStar(__nccwpck_require__(37013), exports);
-tslib_1.__exportStar(__nccwpck_require__(67926), exports);
+tslib_1.__exportStar(__nccwpck_require__(18865), exports);
+tslib_1.__exportStar(__nccwpck_require__(10341), exports);
+tslib_1.__exportStar(__nccwpck_require__(59334), exports);
 
 
 /***/ }),
 
-/***/ 37013:
+/***/ 10341:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4690,21 +4690,21 @@ exports.AsnArray = AsnArray;
 
 /***/ }),
 
-/***/ 97858:
+/***/ 97714:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnParser = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
-const utils_1 = __nccwpck_require__(52356);
-const enums_1 = __nccwpck_require__(13019);
-const converters = tslib_1.__importStar(__nccwpck_require__(82652));
-const errors_1 = __nccwpck_require__(15233);
-const helper_1 = __nccwpck_require__(59053);
-const storage_1 = __nccwpck_require__(44752);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
+const utils_1 = __nccwpck_require__(64724);
+const enums_1 = __nccwpck_require__(54635);
+const converters = tslib_1.__importStar(__nccwpck_require__(9004));
+const errors_1 = __nccwpck_require__(18865);
+const helper_1 = __nccwpck_require__(66109);
+const storage_1 = __nccwpck_require__(2816);
 class AsnParser {
     static parse(data, target, options) {
         const asn1Parsed = asn1js.fromBER((0, utils_1.toArrayBuffer)(data), options?.berOptions);
@@ -5011,17 +5011,17 @@ exports.AsnParser = AsnParser;
 
 /***/ }),
 
-/***/ 84858:
+/***/ 45578:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnSchemaStorage = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
-const enums_1 = __nccwpck_require__(13019);
-const helper_1 = __nccwpck_require__(59053);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
+const enums_1 = __nccwpck_require__(54635);
+const helper_1 = __nccwpck_require__(66109);
 class AsnSchemaStorage {
     items = new WeakMap();
     has(target) {
@@ -5184,20 +5184,20 @@ exports.AsnSchemaStorage = AsnSchemaStorage;
 
 /***/ }),
 
-/***/ 71101:
+/***/ 49453:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AsnSerializer = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
-const utils_1 = __nccwpck_require__(52356);
-const converters = tslib_1.__importStar(__nccwpck_require__(82652));
-const enums_1 = __nccwpck_require__(13019);
-const helper_1 = __nccwpck_require__(59053);
-const storage_1 = __nccwpck_require__(44752);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
+const utils_1 = __nccwpck_require__(64724);
+const converters = tslib_1.__importStar(__nccwpck_require__(9004));
+const enums_1 = __nccwpck_require__(54635);
+const helper_1 = __nccwpck_require__(66109);
+const storage_1 = __nccwpck_require__(2816);
 class AsnSerializer {
     static serialize(obj) {
         if (obj instanceof asn1js.BaseBlock) {
@@ -5342,29 +5342,29 @@ exports.AsnSerializer = AsnSerializer;
 
 /***/ }),
 
-/***/ 44752:
+/***/ 2816:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.schemaStorage = void 0;
-const schema_1 = __nccwpck_require__(84858);
+const schema_1 = __nccwpck_require__(45578);
 exports.schemaStorage = new schema_1.AsnSchemaStorage();
 
 
 /***/ }),
 
-/***/ 23022:
+/***/ 36958:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BitString = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
-const utils_1 = __nccwpck_require__(52356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
+const utils_1 = __nccwpck_require__(64724);
 class BitString {
     unusedBits = 0;
     value = new ArrayBuffer(0);
@@ -5434,29 +5434,29 @@ exports.BitString = BitString;
 
 /***/ }),
 
-/***/ 97899:
+/***/ 21243:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(23022), exports);
-tslib_1.__exportStar(__nccwpck_require__(54358), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(36958), exports);
+tslib_1.__exportStar(__nccwpck_require__(11174), exports);
 
 
 /***/ }),
 
-/***/ 54358:
+/***/ 11174:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OctetString = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1js = tslib_1.__importStar(__nccwpck_require__(83173));
-const utils_1 = __nccwpck_require__(52356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1js = tslib_1.__importStar(__nccwpck_require__(54549));
+const utils_1 = __nccwpck_require__(64724);
 class OctetString {
     buffer;
     get byteLength() {
@@ -5500,16 +5500,16 @@ exports.OctetString = OctetString;
 
 /***/ }),
 
-/***/ 36327:
+/***/ 84503:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ACClearAttrs = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 class ACClearAttrs {
     acIssuer = new asn1_x509_1.GeneralName();
     acSerial = 0;
@@ -5535,16 +5535,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 65119:
+/***/ 36239:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AAControls = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const attr_spec_1 = __nccwpck_require__(30461);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const attr_spec_1 = __nccwpck_require__(78221);
 class AAControls {
     pathLenConstraint;
     permittedAttrs;
@@ -5587,17 +5587,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 32304:
+/***/ 70848:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttCertIssuer = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const v2_form_1 = __nccwpck_require__(39969);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const v2_form_1 = __nccwpck_require__(71473);
 let AttCertIssuer = class AttCertIssuer {
     v1Form;
     v2Form;
@@ -5626,15 +5626,15 @@ exports.AttCertIssuer = AttCertIssuer = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 5145:
+/***/ 169:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttCertValidityPeriod = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class AttCertValidityPeriod {
     notBeforeTime = new Date();
     notAfterTime = new Date();
@@ -5653,7 +5653,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 30461:
+/***/ 78221:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5661,8 +5661,8 @@ tslib_1.__decorate([
 var AttrSpec_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttrSpec = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 let AttrSpec = AttrSpec_1 = class AttrSpec extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -5680,17 +5680,17 @@ exports.AttrSpec = AttrSpec = AttrSpec_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 18710:
+/***/ 24230:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttributeCertificate = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const attribute_certificate_info_1 = __nccwpck_require__(20257);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const attribute_certificate_info_1 = __nccwpck_require__(58929);
 class AttributeCertificate {
     acinfo = new attribute_certificate_info_1.AttributeCertificateInfo();
     signatureAlgorithm = new asn1_x509_1.AlgorithmIdentifier();
@@ -5713,19 +5713,19 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 20257:
+/***/ 58929:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AttributeCertificateInfo = exports.AttCertVersion = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const holder_1 = __nccwpck_require__(67694);
-const attr_cert_issuer_1 = __nccwpck_require__(32304);
-const attr_cert_validity_period_1 = __nccwpck_require__(5145);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const holder_1 = __nccwpck_require__(54046);
+const attr_cert_issuer_1 = __nccwpck_require__(70848);
+const attr_cert_validity_period_1 = __nccwpck_require__(169);
 var AttCertVersion;
 (function (AttCertVersion) {
     AttCertVersion[AttCertVersion["v2"] = 1] = "v2";
@@ -5788,14 +5788,14 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 38677:
+/***/ 93765:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ClassList = exports.ClassListFlags = void 0;
-const asn1_schema_1 = __nccwpck_require__(17101);
+const asn1_schema_1 = __nccwpck_require__(47261);
 var ClassListFlags;
 (function (ClassListFlags) {
     ClassListFlags[ClassListFlags["unmarked"] = 1] = "unmarked";
@@ -5812,17 +5812,17 @@ exports.ClassList = ClassList;
 
 /***/ }),
 
-/***/ 20084:
+/***/ 92388:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Clearance = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const class_list_1 = __nccwpck_require__(38677);
-const security_category_1 = __nccwpck_require__(56177);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const class_list_1 = __nccwpck_require__(93765);
+const security_category_1 = __nccwpck_require__(87361);
 class Clearance {
     policyId = "";
     classList = new class_list_1.ClassList(class_list_1.ClassListFlags.unclassified);
@@ -5851,18 +5851,18 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 67694:
+/***/ 54046:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Holder = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const issuer_serial_1 = __nccwpck_require__(46090);
-const object_digest_info_1 = __nccwpck_require__(62601);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const issuer_serial_1 = __nccwpck_require__(11642);
+const object_digest_info_1 = __nccwpck_require__(71705);
 class Holder {
     baseCertificateID;
     entityName;
@@ -5900,16 +5900,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 61936:
+/***/ 60384:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IetfAttrSyntax = exports.IetfAttrSyntaxValueChoices = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 class IetfAttrSyntaxValueChoices {
     cotets;
     oid;
@@ -5954,47 +5954,47 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 76378:
+/***/ 4938:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(36327), exports);
-tslib_1.__exportStar(__nccwpck_require__(65119), exports);
-tslib_1.__exportStar(__nccwpck_require__(32304), exports);
-tslib_1.__exportStar(__nccwpck_require__(5145), exports);
-tslib_1.__exportStar(__nccwpck_require__(30461), exports);
-tslib_1.__exportStar(__nccwpck_require__(18710), exports);
-tslib_1.__exportStar(__nccwpck_require__(20257), exports);
-tslib_1.__exportStar(__nccwpck_require__(38677), exports);
-tslib_1.__exportStar(__nccwpck_require__(20084), exports);
-tslib_1.__exportStar(__nccwpck_require__(67694), exports);
-tslib_1.__exportStar(__nccwpck_require__(61936), exports);
-tslib_1.__exportStar(__nccwpck_require__(46090), exports);
-tslib_1.__exportStar(__nccwpck_require__(62601), exports);
-tslib_1.__exportStar(__nccwpck_require__(3420), exports);
-tslib_1.__exportStar(__nccwpck_require__(40129), exports);
-tslib_1.__exportStar(__nccwpck_require__(99640), exports);
-tslib_1.__exportStar(__nccwpck_require__(56177), exports);
-tslib_1.__exportStar(__nccwpck_require__(47461), exports);
-tslib_1.__exportStar(__nccwpck_require__(53369), exports);
-tslib_1.__exportStar(__nccwpck_require__(39969), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(84503), exports);
+tslib_1.__exportStar(__nccwpck_require__(36239), exports);
+tslib_1.__exportStar(__nccwpck_require__(70848), exports);
+tslib_1.__exportStar(__nccwpck_require__(169), exports);
+tslib_1.__exportStar(__nccwpck_require__(78221), exports);
+tslib_1.__exportStar(__nccwpck_require__(24230), exports);
+tslib_1.__exportStar(__nccwpck_require__(58929), exports);
+tslib_1.__exportStar(__nccwpck_require__(93765), exports);
+tslib_1.__exportStar(__nccwpck_require__(92388), exports);
+tslib_1.__exportStar(__nccwpck_require__(54046), exports);
+tslib_1.__exportStar(__nccwpck_require__(60384), exports);
+tslib_1.__exportStar(__nccwpck_require__(11642), exports);
+tslib_1.__exportStar(__nccwpck_require__(71705), exports);
+tslib_1.__exportStar(__nccwpck_require__(58604), exports);
+tslib_1.__exportStar(__nccwpck_require__(71313), exports);
+tslib_1.__exportStar(__nccwpck_require__(85288), exports);
+tslib_1.__exportStar(__nccwpck_require__(87361), exports);
+tslib_1.__exportStar(__nccwpck_require__(18005), exports);
+tslib_1.__exportStar(__nccwpck_require__(27849), exports);
+tslib_1.__exportStar(__nccwpck_require__(71473), exports);
 
 
 /***/ }),
 
-/***/ 46090:
+/***/ 11642:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssuerSerial = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 class IssuerSerial {
     issuer = new asn1_x509_1.GeneralNames();
     serial = new ArrayBuffer(0);
@@ -6023,16 +6023,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 62601:
+/***/ 71705:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ObjectDigestInfo = exports.DigestedObjectType = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 var DigestedObjectType;
 (function (DigestedObjectType) {
     DigestedObjectType[DigestedObjectType["publicKey"] = 0] = "publicKey";
@@ -6068,14 +6068,14 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 3420:
+/***/ 58604:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_at_clearance = exports.id_at_role = exports.id_at = exports.id_aca_encAttrs = exports.id_aca_group = exports.id_aca_chargingIdentity = exports.id_aca_accessIdentity = exports.id_aca_authenticationInfo = exports.id_aca = exports.id_ce_targetInformation = exports.id_pe_ac_proxying = exports.id_pe_aaControls = exports.id_pe_ac_auditIdentity = void 0;
-const asn1_x509_1 = __nccwpck_require__(15146);
+const asn1_x509_1 = __nccwpck_require__(33594);
 exports.id_pe_ac_auditIdentity = `${asn1_x509_1.id_pe}.4`;
 exports.id_pe_aaControls = `${asn1_x509_1.id_pe}.6`;
 exports.id_pe_ac_proxying = `${asn1_x509_1.id_pe}.10`;
@@ -6093,7 +6093,7 @@ exports.id_at_clearance = "2.5.1.5.55";
 
 /***/ }),
 
-/***/ 40129:
+/***/ 71313:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6101,9 +6101,9 @@ exports.id_at_clearance = "2.5.1.5.55";
 var ProxyInfo_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ProxyInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const target_1 = __nccwpck_require__(53369);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const target_1 = __nccwpck_require__(27849);
 let ProxyInfo = ProxyInfo_1 = class ProxyInfo extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -6121,16 +6121,16 @@ exports.ProxyInfo = ProxyInfo = ProxyInfo_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 99640:
+/***/ 85288:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RoleSyntax = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 class RoleSyntax {
     roleAuthority;
     roleName;
@@ -6158,15 +6158,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 56177:
+/***/ 87361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SecurityCategory = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class SecurityCategory {
     type = "";
     value = new ArrayBuffer(0);
@@ -6193,16 +6193,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 47461:
+/***/ 18005:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SvceAuthInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
 class SvceAuthInfo {
     service = new asn1_x509_1.GeneralName();
     ident = new asn1_x509_1.GeneralName();
@@ -6228,7 +6228,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 53369:
+/***/ 27849:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6236,11 +6236,11 @@ tslib_1.__decorate([
 var Targets_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Targets = exports.Target = exports.TargetCert = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const issuer_serial_1 = __nccwpck_require__(46090);
-const object_digest_info_1 = __nccwpck_require__(62601);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const issuer_serial_1 = __nccwpck_require__(11642);
+const object_digest_info_1 = __nccwpck_require__(71705);
 class TargetCert {
     targetCertificate = new issuer_serial_1.IssuerSerial();
     targetName;
@@ -6315,18 +6315,18 @@ exports.Targets = Targets = Targets_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 39969:
+/***/ 71473:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.V2Form = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const asn1_x509_1 = __nccwpck_require__(15146);
-const issuer_serial_1 = __nccwpck_require__(46090);
-const object_digest_info_1 = __nccwpck_require__(62601);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const asn1_x509_1 = __nccwpck_require__(33594);
+const issuer_serial_1 = __nccwpck_require__(11642);
+const object_digest_info_1 = __nccwpck_require__(71705);
 class V2Form {
     issuerName;
     baseCertificateID;
@@ -6362,16 +6362,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 39977:
+/***/ 74201:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AlgorithmIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const bytes_1 = __nccwpck_require__(11336);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const bytes_1 = __nccwpck_require__(47864);
 class AlgorithmIdentifier {
     algorithm = "";
     parameters;
@@ -6398,15 +6398,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 68666:
+/***/ 74122:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Attribute = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class Attribute {
     type = "";
     values = [];
@@ -6428,17 +6428,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 19629:
+/***/ 86109:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Certificate = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const algorithm_identifier_1 = __nccwpck_require__(39977);
-const tbs_certificate_1 = __nccwpck_require__(47945);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const algorithm_identifier_1 = __nccwpck_require__(74201);
+const tbs_certificate_1 = __nccwpck_require__(36633);
 class Certificate {
     tbsCertificate = new tbs_certificate_1.TBSCertificate();
     tbsCertificateRaw;
@@ -6465,17 +6465,17 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 63700:
+/***/ 12740:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificateList = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const algorithm_identifier_1 = __nccwpck_require__(39977);
-const tbs_cert_list_1 = __nccwpck_require__(24365);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const algorithm_identifier_1 = __nccwpck_require__(74201);
+const tbs_cert_list_1 = __nccwpck_require__(69642);
 class CertificateList {
     tbsCertList = new tbs_cert_list_1.TBSCertList();
     tbsCertListRaw;
@@ -6502,7 +6502,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 50363:
+/***/ 17003:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6510,8 +6510,8 @@ tslib_1.__decorate([
 var Extensions_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Extensions = exports.Extension = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 class Extension {
     static CRITICAL = false;
     extnID = "";
@@ -6551,7 +6551,7 @@ exports.Extensions = Extensions = Extensions_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 27722:
+/***/ 84378:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6559,10 +6559,10 @@ exports.Extensions = Extensions = Extensions_1 = tslib_1.__decorate([
 var AuthorityInfoAccessSyntax_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AuthorityInfoAccessSyntax = exports.AccessDescription = exports.id_pe_authorityInfoAccess = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const general_name_1 = __nccwpck_require__(14962);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const general_name_1 = __nccwpck_require__(56322);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_pe_authorityInfoAccess = `${object_identifiers_1.id_pe}.1`;
 class AccessDescription {
     accessMethod = "";
@@ -6595,17 +6595,17 @@ exports.AuthorityInfoAccessSyntax = AuthorityInfoAccessSyntax = AuthorityInfoAcc
 
 /***/ }),
 
-/***/ 85176:
+/***/ 59528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AuthorityKeyIdentifier = exports.KeyIdentifier = exports.id_ce_authorityKeyIdentifier = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const general_name_1 = __nccwpck_require__(14962);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const general_name_1 = __nccwpck_require__(56322);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_authorityKeyIdentifier = `${object_identifiers_1.id_ce}.35`;
 class KeyIdentifier extends asn1_schema_1.OctetString {
 }
@@ -6651,16 +6651,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 21916:
+/***/ 45196:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BasicConstraints = exports.id_ce_basicConstraints = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_basicConstraints = `${object_identifiers_1.id_ce}.19`;
 class BasicConstraints {
     cA = false;
@@ -6686,7 +6686,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 86122:
+/***/ 82330:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6694,10 +6694,10 @@ tslib_1.__decorate([
 var CertificateIssuer_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificateIssuer = exports.id_ce_certificateIssuer = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const general_names_1 = __nccwpck_require__(66129);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const general_names_1 = __nccwpck_require__(83361);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_certificateIssuer = `${object_identifiers_1.id_ce}.29`;
 let CertificateIssuer = CertificateIssuer_1 = class CertificateIssuer extends general_names_1.GeneralNames {
     constructor(items) {
@@ -6713,7 +6713,7 @@ exports.CertificateIssuer = CertificateIssuer = CertificateIssuer_1 = tslib_1.__
 
 /***/ }),
 
-/***/ 3567:
+/***/ 90239:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6721,9 +6721,9 @@ exports.CertificateIssuer = CertificateIssuer = CertificateIssuer_1 = tslib_1.__
 var CertificatePolicies_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CertificatePolicies = exports.PolicyInformation = exports.PolicyQualifierInfo = exports.Qualifier = exports.UserNotice = exports.NoticeReference = exports.DisplayText = exports.id_ce_certificatePolicies_anyPolicy = exports.id_ce_certificatePolicies = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_certificatePolicies = `${object_identifiers_1.id_ce}.32`;
 exports.id_ce_certificatePolicies_anyPolicy = `${exports.id_ce_certificatePolicies}.0`;
 let DisplayText = class DisplayText {
@@ -6857,17 +6857,17 @@ exports.CertificatePolicies = CertificatePolicies = CertificatePolicies_1 = tsli
 
 /***/ }),
 
-/***/ 21613:
+/***/ 11229:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BaseCRLNumber = exports.id_ce_deltaCRLIndicator = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
-const crl_number_1 = __nccwpck_require__(34676);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
+const crl_number_1 = __nccwpck_require__(40740);
 exports.id_ce_deltaCRLIndicator = `${object_identifiers_1.id_ce}.27`;
 let BaseCRLNumber = class BaseCRLNumber extends crl_number_1.CRLNumber {
 };
@@ -6879,7 +6879,7 @@ exports.BaseCRLNumber = BaseCRLNumber = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 74449:
+/***/ 64481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -6887,11 +6887,11 @@ exports.BaseCRLNumber = BaseCRLNumber = tslib_1.__decorate([
 var CRLDistributionPoints_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CRLDistributionPoints = exports.DistributionPoint = exports.DistributionPointName = exports.Reason = exports.ReasonFlags = exports.id_ce_cRLDistributionPoints = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const name_1 = __nccwpck_require__(92007);
-const general_name_1 = __nccwpck_require__(14962);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const name_1 = __nccwpck_require__(73111);
+const general_name_1 = __nccwpck_require__(56322);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_cRLDistributionPoints = `${object_identifiers_1.id_ce}.31`;
 var ReasonFlags;
 (function (ReasonFlags) {
@@ -7019,7 +7019,7 @@ exports.CRLDistributionPoints = CRLDistributionPoints = CRLDistributionPoints_1 
 
 /***/ }),
 
-/***/ 3617:
+/***/ 73489:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7027,10 +7027,10 @@ exports.CRLDistributionPoints = CRLDistributionPoints = CRLDistributionPoints_1 
 var FreshestCRL_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FreshestCRL = exports.id_ce_freshestCRL = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
-const crl_distribution_points_1 = __nccwpck_require__(74449);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
+const crl_distribution_points_1 = __nccwpck_require__(64481);
 exports.id_ce_freshestCRL = `${object_identifiers_1.id_ce}.46`;
 let FreshestCRL = FreshestCRL_1 = class FreshestCRL extends crl_distribution_points_1.CRLDistributionPoints {
     constructor(items) {
@@ -7049,17 +7049,17 @@ exports.FreshestCRL = FreshestCRL = FreshestCRL_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 60011:
+/***/ 94203:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssuingDistributionPoint = exports.id_ce_issuingDistributionPoint = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
-const crl_distribution_points_1 = __nccwpck_require__(74449);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
+const crl_distribution_points_1 = __nccwpck_require__(64481);
 exports.id_ce_issuingDistributionPoint = `${object_identifiers_1.id_ce}.28`;
 class IssuingDistributionPoint {
     static ONLY = false;
@@ -7125,16 +7125,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 34676:
+/***/ 40740:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CRLNumber = exports.id_ce_cRLNumber = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_cRLNumber = `${object_identifiers_1.id_ce}.20`;
 let CRLNumber = class CRLNumber {
     value;
@@ -7153,16 +7153,16 @@ exports.CRLNumber = CRLNumber = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 77841:
+/***/ 33825:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CRLReason = exports.CRLReasons = exports.id_ce_cRLReasons = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_cRLReasons = `${object_identifiers_1.id_ce}.21`;
 var CRLReasons;
 (function (CRLReasons) {
@@ -7200,15 +7200,15 @@ exports.CRLReason = CRLReason = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 8888:
+/***/ 40040:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EntrustVersionInfo = exports.EntrustInfo = exports.EntrustInfoFlags = exports.id_entrust_entrustVersInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 exports.id_entrust_entrustVersInfo = "1.2.840.113533.7.65.0";
 var EntrustInfoFlags;
 (function (EntrustInfoFlags) {
@@ -7254,7 +7254,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 29200:
+/***/ 23904:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7262,9 +7262,9 @@ tslib_1.__decorate([
 var ExtendedKeyUsage_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.id_kp_OCSPSigning = exports.id_kp_timeStamping = exports.id_kp_emailProtection = exports.id_kp_codeSigning = exports.id_kp_clientAuth = exports.id_kp_serverAuth = exports.anyExtendedKeyUsage = exports.ExtendedKeyUsage = exports.id_ce_extKeyUsage = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_extKeyUsage = `${object_identifiers_1.id_ce}.37`;
 let ExtendedKeyUsage = ExtendedKeyUsage_1 = class ExtendedKeyUsage extends asn1_schema_1.AsnArray {
     constructor(items) {
@@ -7290,52 +7290,52 @@ exports.id_kp_OCSPSigning = `${object_identifiers_1.id_kp}.9`;
 
 /***/ }),
 
-/***/ 35485:
+/***/ 4461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(27722), exports);
-tslib_1.__exportStar(__nccwpck_require__(85176), exports);
-tslib_1.__exportStar(__nccwpck_require__(21916), exports);
-tslib_1.__exportStar(__nccwpck_require__(86122), exports);
-tslib_1.__exportStar(__nccwpck_require__(3567), exports);
-tslib_1.__exportStar(__nccwpck_require__(21613), exports);
-tslib_1.__exportStar(__nccwpck_require__(74449), exports);
-tslib_1.__exportStar(__nccwpck_require__(3617), exports);
-tslib_1.__exportStar(__nccwpck_require__(60011), exports);
-tslib_1.__exportStar(__nccwpck_require__(34676), exports);
-tslib_1.__exportStar(__nccwpck_require__(77841), exports);
-tslib_1.__exportStar(__nccwpck_require__(29200), exports);
-tslib_1.__exportStar(__nccwpck_require__(80136), exports);
-tslib_1.__exportStar(__nccwpck_require__(40407), exports);
-tslib_1.__exportStar(__nccwpck_require__(19450), exports);
-tslib_1.__exportStar(__nccwpck_require__(70746), exports);
-tslib_1.__exportStar(__nccwpck_require__(65293), exports);
-tslib_1.__exportStar(__nccwpck_require__(38576), exports);
-tslib_1.__exportStar(__nccwpck_require__(19997), exports);
-tslib_1.__exportStar(__nccwpck_require__(42235), exports);
-tslib_1.__exportStar(__nccwpck_require__(31297), exports);
-tslib_1.__exportStar(__nccwpck_require__(48991), exports);
-tslib_1.__exportStar(__nccwpck_require__(71728), exports);
-tslib_1.__exportStar(__nccwpck_require__(8888), exports);
-tslib_1.__exportStar(__nccwpck_require__(83745), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(84378), exports);
+tslib_1.__exportStar(__nccwpck_require__(59528), exports);
+tslib_1.__exportStar(__nccwpck_require__(45196), exports);
+tslib_1.__exportStar(__nccwpck_require__(82330), exports);
+tslib_1.__exportStar(__nccwpck_require__(90239), exports);
+tslib_1.__exportStar(__nccwpck_require__(11229), exports);
+tslib_1.__exportStar(__nccwpck_require__(64481), exports);
+tslib_1.__exportStar(__nccwpck_require__(73489), exports);
+tslib_1.__exportStar(__nccwpck_require__(94203), exports);
+tslib_1.__exportStar(__nccwpck_require__(40740), exports);
+tslib_1.__exportStar(__nccwpck_require__(33825), exports);
+tslib_1.__exportStar(__nccwpck_require__(23904), exports);
+tslib_1.__exportStar(__nccwpck_require__(3480), exports);
+tslib_1.__exportStar(__nccwpck_require__(27335), exports);
+tslib_1.__exportStar(__nccwpck_require__(75306), exports);
+tslib_1.__exportStar(__nccwpck_require__(25226), exports);
+tslib_1.__exportStar(__nccwpck_require__(15293), exports);
+tslib_1.__exportStar(__nccwpck_require__(68640), exports);
+tslib_1.__exportStar(__nccwpck_require__(13741), exports);
+tslib_1.__exportStar(__nccwpck_require__(33259), exports);
+tslib_1.__exportStar(__nccwpck_require__(33297), exports);
+tslib_1.__exportStar(__nccwpck_require__(35503), exports);
+tslib_1.__exportStar(__nccwpck_require__(59872), exports);
+tslib_1.__exportStar(__nccwpck_require__(40040), exports);
+tslib_1.__exportStar(__nccwpck_require__(7313), exports);
 
 
 /***/ }),
 
-/***/ 80136:
+/***/ 3480:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InhibitAnyPolicy = exports.id_ce_inhibitAnyPolicy = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_inhibitAnyPolicy = `${object_identifiers_1.id_ce}.54`;
 let InhibitAnyPolicy = class InhibitAnyPolicy {
     value;
@@ -7357,16 +7357,16 @@ exports.InhibitAnyPolicy = InhibitAnyPolicy = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 40407:
+/***/ 27335:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InvalidityDate = exports.id_ce_invalidityDate = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_invalidityDate = `${object_identifiers_1.id_ce}.24`;
 let InvalidityDate = class InvalidityDate {
     value = new Date();
@@ -7387,7 +7387,7 @@ exports.InvalidityDate = InvalidityDate = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 19450:
+/***/ 75306:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7395,10 +7395,10 @@ exports.InvalidityDate = InvalidityDate = tslib_1.__decorate([
 var IssueAlternativeName_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IssueAlternativeName = exports.id_ce_issuerAltName = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const general_names_1 = __nccwpck_require__(66129);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const general_names_1 = __nccwpck_require__(83361);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_issuerAltName = `${object_identifiers_1.id_ce}.18`;
 let IssueAlternativeName = IssueAlternativeName_1 = class IssueAlternativeName extends general_names_1.GeneralNames {
     constructor(items) {
@@ -7414,15 +7414,15 @@ exports.IssueAlternativeName = IssueAlternativeName = IssueAlternativeName_1 = t
 
 /***/ }),
 
-/***/ 70746:
+/***/ 25226:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeyUsage = exports.KeyUsageFlags = exports.id_ce_keyUsage = void 0;
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_keyUsage = `${object_identifiers_1.id_ce}.15`;
 var KeyUsageFlags;
 (function (KeyUsageFlags) {
@@ -7478,7 +7478,7 @@ exports.KeyUsage = KeyUsage;
 
 /***/ }),
 
-/***/ 65293:
+/***/ 15293:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7486,10 +7486,10 @@ exports.KeyUsage = KeyUsage;
 var GeneralSubtrees_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.NameConstraints = exports.GeneralSubtrees = exports.GeneralSubtree = exports.id_ce_nameConstraints = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const general_name_1 = __nccwpck_require__(14962);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const general_name_1 = __nccwpck_require__(56322);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_nameConstraints = `${object_identifiers_1.id_ce}.30`;
 class GeneralSubtree {
     base = new general_name_1.GeneralName();
@@ -7560,16 +7560,16 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 38576:
+/***/ 68640:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PolicyConstraints = exports.id_ce_policyConstraints = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_policyConstraints = `${object_identifiers_1.id_ce}.36`;
 class PolicyConstraints {
     requireExplicitPolicy;
@@ -7601,7 +7601,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 19997:
+/***/ 13741:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7609,9 +7609,9 @@ tslib_1.__decorate([
 var PolicyMappings_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PolicyMappings = exports.PolicyMapping = exports.id_ce_policyMappings = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_policyMappings = `${object_identifiers_1.id_ce}.33`;
 class PolicyMapping {
     issuerDomainPolicy = "";
@@ -7644,16 +7644,16 @@ exports.PolicyMappings = PolicyMappings = PolicyMappings_1 = tslib_1.__decorate(
 
 /***/ }),
 
-/***/ 71728:
+/***/ 59872:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PrivateKeyUsagePeriod = exports.id_ce_privateKeyUsagePeriod = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_privateKeyUsagePeriod = `${object_identifiers_1.id_ce}.16`;
 class PrivateKeyUsagePeriod {
     notBefore;
@@ -7683,7 +7683,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 42235:
+/***/ 33259:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7691,10 +7691,10 @@ tslib_1.__decorate([
 var SubjectAlternativeName_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectAlternativeName = exports.id_ce_subjectAltName = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const general_names_1 = __nccwpck_require__(66129);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const general_names_1 = __nccwpck_require__(83361);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_subjectAltName = `${object_identifiers_1.id_ce}.17`;
 let SubjectAlternativeName = SubjectAlternativeName_1 = class SubjectAlternativeName extends general_names_1.GeneralNames {
     constructor(items) {
@@ -7710,7 +7710,7 @@ exports.SubjectAlternativeName = SubjectAlternativeName = SubjectAlternativeName
 
 /***/ }),
 
-/***/ 31297:
+/***/ 33297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7718,10 +7718,10 @@ exports.SubjectAlternativeName = SubjectAlternativeName = SubjectAlternativeName
 var SubjectDirectoryAttributes_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectDirectoryAttributes = exports.id_ce_subjectDirectoryAttributes = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const attribute_1 = __nccwpck_require__(68666);
-const object_identifiers_1 = __nccwpck_require__(13356);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const attribute_1 = __nccwpck_require__(74122);
+const object_identifiers_1 = __nccwpck_require__(60444);
 exports.id_ce_subjectDirectoryAttributes = `${object_identifiers_1.id_ce}.9`;
 let SubjectDirectoryAttributes = SubjectDirectoryAttributes_1 = class SubjectDirectoryAttributes extends asn1_schema_1.AsnArray {
     constructor(items) {
@@ -7740,7 +7740,7 @@ exports.SubjectDirectoryAttributes = SubjectDirectoryAttributes = SubjectDirecto
 
 /***/ }),
 
-/***/ 83745:
+/***/ 7313:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7748,10 +7748,10 @@ exports.SubjectDirectoryAttributes = SubjectDirectoryAttributes = SubjectDirecto
 var SubjectInfoAccessSyntax_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectInfoAccessSyntax = exports.id_pe_subjectInfoAccess = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const object_identifiers_1 = __nccwpck_require__(13356);
-const authority_information_access_1 = __nccwpck_require__(27722);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const object_identifiers_1 = __nccwpck_require__(60444);
+const authority_information_access_1 = __nccwpck_require__(84378);
 exports.id_pe_subjectInfoAccess = `${object_identifiers_1.id_pe}.11`;
 let SubjectInfoAccessSyntax = SubjectInfoAccessSyntax_1 = class SubjectInfoAccessSyntax extends asn1_schema_1.AsnArray {
     constructor(items) {
@@ -7770,15 +7770,15 @@ exports.SubjectInfoAccessSyntax = SubjectInfoAccessSyntax = SubjectInfoAccessSyn
 
 /***/ }),
 
-/***/ 48991:
+/***/ 35503:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectKeyIdentifier = exports.id_ce_subjectKeyIdentifier = void 0;
-const object_identifiers_1 = __nccwpck_require__(13356);
-const authority_key_identifier_1 = __nccwpck_require__(85176);
+const object_identifiers_1 = __nccwpck_require__(60444);
+const authority_key_identifier_1 = __nccwpck_require__(59528);
 exports.id_ce_subjectKeyIdentifier = `${object_identifiers_1.id_ce}.14`;
 class SubjectKeyIdentifier extends authority_key_identifier_1.KeyIdentifier {
 }
@@ -7787,17 +7787,17 @@ exports.SubjectKeyIdentifier = SubjectKeyIdentifier;
 
 /***/ }),
 
-/***/ 14962:
+/***/ 56322:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GeneralName = exports.EDIPartyName = exports.OtherName = exports.AsnIpConverter = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const ip_converter_1 = __nccwpck_require__(30782);
-const name_1 = __nccwpck_require__(92007);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const ip_converter_1 = __nccwpck_require__(68750);
+const name_1 = __nccwpck_require__(73111);
 exports.AsnIpConverter = {
     fromASN: (value) => ip_converter_1.IpConverter.toString(asn1_schema_1.AsnOctetStringConverter.fromASN(value)),
     toASN: (value) => asn1_schema_1.AsnOctetStringConverter.toASN(ip_converter_1.IpConverter.fromString(value)),
@@ -7927,7 +7927,7 @@ exports.GeneralName = GeneralName = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 66129:
+/***/ 83361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -7935,9 +7935,9 @@ exports.GeneralName = GeneralName = tslib_1.__decorate([
 var GeneralNames_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GeneralNames = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const general_name_1 = __nccwpck_require__(14962);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const general_name_1 = __nccwpck_require__(56322);
 let GeneralNames = GeneralNames_1 = class GeneralNames extends asn1_schema_1.AsnArray {
     constructor(items) {
         super(items);
@@ -7955,41 +7955,41 @@ exports.GeneralNames = GeneralNames = GeneralNames_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 15146:
+/***/ 33594:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(35485), exports);
-tslib_1.__exportStar(__nccwpck_require__(39977), exports);
-tslib_1.__exportStar(__nccwpck_require__(68666), exports);
-tslib_1.__exportStar(__nccwpck_require__(19629), exports);
-tslib_1.__exportStar(__nccwpck_require__(63700), exports);
-tslib_1.__exportStar(__nccwpck_require__(50363), exports);
-tslib_1.__exportStar(__nccwpck_require__(14962), exports);
-tslib_1.__exportStar(__nccwpck_require__(66129), exports);
-tslib_1.__exportStar(__nccwpck_require__(92007), exports);
-tslib_1.__exportStar(__nccwpck_require__(13356), exports);
-tslib_1.__exportStar(__nccwpck_require__(83319), exports);
-tslib_1.__exportStar(__nccwpck_require__(24365), exports);
-tslib_1.__exportStar(__nccwpck_require__(47945), exports);
-tslib_1.__exportStar(__nccwpck_require__(61213), exports);
-tslib_1.__exportStar(__nccwpck_require__(87111), exports);
-tslib_1.__exportStar(__nccwpck_require__(85314), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(4461), exports);
+tslib_1.__exportStar(__nccwpck_require__(74201), exports);
+tslib_1.__exportStar(__nccwpck_require__(74122), exports);
+tslib_1.__exportStar(__nccwpck_require__(86109), exports);
+tslib_1.__exportStar(__nccwpck_require__(12740), exports);
+tslib_1.__exportStar(__nccwpck_require__(17003), exports);
+tslib_1.__exportStar(__nccwpck_require__(56322), exports);
+tslib_1.__exportStar(__nccwpck_require__(83361), exports);
+tslib_1.__exportStar(__nccwpck_require__(73111), exports);
+tslib_1.__exportStar(__nccwpck_require__(60444), exports);
+tslib_1.__exportStar(__nccwpck_require__(56359), exports);
+tslib_1.__exportStar(__nccwpck_require__(69642), exports);
+tslib_1.__exportStar(__nccwpck_require__(36633), exports);
+tslib_1.__exportStar(__nccwpck_require__(75277), exports);
+tslib_1.__exportStar(__nccwpck_require__(52663), exports);
+tslib_1.__exportStar(__nccwpck_require__(5714), exports);
 
 
 /***/ }),
 
-/***/ 30782:
+/***/ 68750:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IpConverter = void 0;
-const encoding_1 = __nccwpck_require__(62956);
+const encoding_1 = __nccwpck_require__(53628);
 class IpConverter {
     static isIPv4(ip) {
         return /^(\d{1,3}\.){3}\d{1,3}$/.test(ip);
@@ -8167,7 +8167,7 @@ exports.IpConverter = IpConverter;
 
 /***/ }),
 
-/***/ 92007:
+/***/ 73111:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8175,9 +8175,9 @@ exports.IpConverter = IpConverter;
 var RelativeDistinguishedName_1, RDNSequence_1, Name_1;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Name = exports.RDNSequence = exports.RelativeDistinguishedName = exports.AttributeTypeAndValue = exports.AttributeValue = exports.DirectoryString = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const encoding_1 = __nccwpck_require__(62956);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const encoding_1 = __nccwpck_require__(53628);
 let DirectoryString = class DirectoryString {
     teletexString;
     printableString;
@@ -8285,7 +8285,7 @@ exports.Name = Name = Name_1 = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 13356:
+/***/ 60444:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -8309,16 +8309,16 @@ exports.id_alg_unsigned = "1.3.6.1.5.5.7.6.36";
 
 /***/ }),
 
-/***/ 83319:
+/***/ 56359:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SubjectPublicKeyInfo = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const algorithm_identifier_1 = __nccwpck_require__(39977);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const algorithm_identifier_1 = __nccwpck_require__(74201);
 class SubjectPublicKeyInfo {
     algorithm = new algorithm_identifier_1.AlgorithmIdentifier();
     subjectPublicKey = new ArrayBuffer(0);
@@ -8337,19 +8337,19 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 24365:
+/***/ 69642:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TBSCertList = exports.RevokedCertificate = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const algorithm_identifier_1 = __nccwpck_require__(39977);
-const name_1 = __nccwpck_require__(92007);
-const time_1 = __nccwpck_require__(61213);
-const extension_1 = __nccwpck_require__(50363);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const algorithm_identifier_1 = __nccwpck_require__(74201);
+const name_1 = __nccwpck_require__(73111);
+const time_1 = __nccwpck_require__(75277);
+const extension_1 = __nccwpck_require__(17003);
 class RevokedCertificate {
     userCertificate = new ArrayBuffer(0);
     revocationDate = new time_1.Time();
@@ -8428,21 +8428,21 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 47945:
+/***/ 36633:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TBSCertificate = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const algorithm_identifier_1 = __nccwpck_require__(39977);
-const name_1 = __nccwpck_require__(92007);
-const subject_public_key_info_1 = __nccwpck_require__(83319);
-const validity_1 = __nccwpck_require__(85314);
-const extension_1 = __nccwpck_require__(50363);
-const types_1 = __nccwpck_require__(87111);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const algorithm_identifier_1 = __nccwpck_require__(74201);
+const name_1 = __nccwpck_require__(73111);
+const subject_public_key_info_1 = __nccwpck_require__(56359);
+const validity_1 = __nccwpck_require__(5714);
+const extension_1 = __nccwpck_require__(17003);
+const types_1 = __nccwpck_require__(52663);
 class TBSCertificate {
     version = types_1.Version.v1;
     serialNumber = new ArrayBuffer(0);
@@ -8514,15 +8514,15 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 61213:
+/***/ 75277:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Time = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
 let Time = class Time {
     utcTime;
     generalTime;
@@ -8565,7 +8565,7 @@ exports.Time = Time = tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 87111:
+/***/ 52663:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -8582,16 +8582,16 @@ var Version;
 
 /***/ }),
 
-/***/ 85314:
+/***/ 5714:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Validity = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-const asn1_schema_1 = __nccwpck_require__(17101);
-const time_1 = __nccwpck_require__(61213);
+const tslib_1 = __nccwpck_require__(61860);
+const asn1_schema_1 = __nccwpck_require__(47261);
+const time_1 = __nccwpck_require__(75277);
 class Validity {
     notBefore = new time_1.Time(new Date());
     notAfter = new time_1.Time(new Date());
@@ -8613,7 +8613,7 @@ tslib_1.__decorate([
 
 /***/ }),
 
-/***/ 84111:
+/***/ 8927:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8643,17 +8643,17 @@ tslib_1.__decorate([
  */
 
 
-__nccwpck_require__(31053);
-var asn1Schema = __nccwpck_require__(17101);
-var asn1X509 = __nccwpck_require__(15146);
-var pvtsutils = __nccwpck_require__(16855);
-var tslib = __nccwpck_require__(18260);
-var asn1Cms = __nccwpck_require__(37963);
-var asn1Ecc = __nccwpck_require__(48083);
-var asn1Rsa = __nccwpck_require__(48916);
-var tsyringe = __nccwpck_require__(41103);
-var asnPkcs9 = __nccwpck_require__(76844);
-var asn1Csr = __nccwpck_require__(2586);
+__nccwpck_require__(80477);
+var asn1Schema = __nccwpck_require__(47261);
+var asn1X509 = __nccwpck_require__(33594);
+var pvtsutils = __nccwpck_require__(44583);
+var tslib = __nccwpck_require__(61860);
+var asn1Cms = __nccwpck_require__(21467);
+var asn1Ecc = __nccwpck_require__(63683);
+var asn1Rsa = __nccwpck_require__(7300);
+var tsyringe = __nccwpck_require__(25279);
+var asnPkcs9 = __nccwpck_require__(83772);
+var asn1Csr = __nccwpck_require__(66474);
 
 function _interopNamespaceDefault(e) {
   var n = Object.create(null);
@@ -12066,17 +12066,17 @@ exports.idX448 = idX448;
 
 /***/ }),
 
-/***/ 70703:
+/***/ 42463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(229);
-const draft7_1 = __nccwpck_require__(85333);
-const discriminator_1 = __nccwpck_require__(58246);
-const draft7MetaSchema = __nccwpck_require__(41277);
+const core_1 = __nccwpck_require__(63893);
+const draft7_1 = __nccwpck_require__(39941);
+const discriminator_1 = __nccwpck_require__(28886);
+const draft7MetaSchema = __nccwpck_require__(72079);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -12106,24 +12106,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(35865);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(78028);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(11117);
+var validation_error_1 = __nccwpck_require__(33021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(42618);
+var ref_error_1 = __nccwpck_require__(53162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 27975:
+/***/ 80567:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -12286,16 +12286,16 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 78028:
+/***/ 81436:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(27975);
-const scope_1 = __nccwpck_require__(18572);
-var code_2 = __nccwpck_require__(27975);
+const code_1 = __nccwpck_require__(80567);
+const scope_1 = __nccwpck_require__(77788);
+var code_2 = __nccwpck_require__(80567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -12304,7 +12304,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(18572);
+var scope_2 = __nccwpck_require__(77788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -12990,14 +12990,14 @@ function par(x) {
 
 /***/ }),
 
-/***/ 18572:
+/***/ 77788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(27975);
+const code_1 = __nccwpck_require__(80567);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -13140,16 +13140,16 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 91923:
+/***/ 81283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const names_1 = __nccwpck_require__(34902);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const names_1 = __nccwpck_require__(90630);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -13270,19 +13270,19 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 /***/ }),
 
-/***/ 49486:
+/***/ 2718:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const validation_error_1 = __nccwpck_require__(11117);
-const names_1 = __nccwpck_require__(34902);
-const resolve_1 = __nccwpck_require__(45738);
-const util_1 = __nccwpck_require__(84512);
-const validate_1 = __nccwpck_require__(35865);
+const codegen_1 = __nccwpck_require__(81436);
+const validation_error_1 = __nccwpck_require__(33021);
+const names_1 = __nccwpck_require__(90630);
+const resolve_1 = __nccwpck_require__(24090);
+const util_1 = __nccwpck_require__(84464);
+const validate_1 = __nccwpck_require__(87881);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -13519,13 +13519,13 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 34902:
+/***/ 90630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
+const codegen_1 = __nccwpck_require__(81436);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -13554,13 +13554,13 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 42618:
+/***/ 53162:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(45738);
+const resolve_1 = __nccwpck_require__(24090);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -13573,16 +13573,16 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 45738:
+/***/ 24090:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(84512);
-const equal = __nccwpck_require__(75318);
-const traverse = __nccwpck_require__(7935);
+const util_1 = __nccwpck_require__(84464);
+const equal = __nccwpck_require__(23430);
+const traverse = __nccwpck_require__(81167);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -13735,7 +13735,7 @@ exports.getSchemaRefs = getSchemaRefs;
 
 /***/ }),
 
-/***/ 40169:
+/***/ 7353:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -13768,15 +13768,15 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 84512:
+/***/ 84464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const code_1 = __nccwpck_require__(27975);
+const codegen_1 = __nccwpck_require__(81436);
+const code_1 = __nccwpck_require__(80567);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -13953,7 +13953,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 8204:
+/***/ 37692:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -13979,16 +13979,16 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 96098:
+/***/ 35346:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(91923);
-const codegen_1 = __nccwpck_require__(78028);
-const names_1 = __nccwpck_require__(34902);
+const errors_1 = __nccwpck_require__(81283);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -14036,18 +14036,18 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 32493:
+/***/ 86685:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
-const rules_1 = __nccwpck_require__(40169);
-const applicability_1 = __nccwpck_require__(8204);
-const errors_1 = __nccwpck_require__(91923);
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const rules_1 = __nccwpck_require__(7353);
+const applicability_1 = __nccwpck_require__(37692);
+const errors_1 = __nccwpck_require__(81283);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -14246,15 +14246,15 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 55363:
+/***/ 11699:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -14288,25 +14288,25 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 35865:
+/***/ 87881:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(96098);
-const dataType_1 = __nccwpck_require__(32493);
-const applicability_1 = __nccwpck_require__(8204);
-const dataType_2 = __nccwpck_require__(32493);
-const defaults_1 = __nccwpck_require__(55363);
-const keyword_1 = __nccwpck_require__(98898);
-const subschema_1 = __nccwpck_require__(98280);
-const codegen_1 = __nccwpck_require__(78028);
-const names_1 = __nccwpck_require__(34902);
-const resolve_1 = __nccwpck_require__(45738);
-const util_1 = __nccwpck_require__(84512);
-const errors_1 = __nccwpck_require__(91923);
+const boolSchema_1 = __nccwpck_require__(35346);
+const dataType_1 = __nccwpck_require__(86685);
+const applicability_1 = __nccwpck_require__(37692);
+const dataType_2 = __nccwpck_require__(86685);
+const defaults_1 = __nccwpck_require__(11699);
+const keyword_1 = __nccwpck_require__(15202);
+const subschema_1 = __nccwpck_require__(26200);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const resolve_1 = __nccwpck_require__(24090);
+const util_1 = __nccwpck_require__(84464);
+const errors_1 = __nccwpck_require__(81283);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -14815,17 +14815,17 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 98898:
+/***/ 15202:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const names_1 = __nccwpck_require__(34902);
-const code_1 = __nccwpck_require__(19764);
-const errors_1 = __nccwpck_require__(91923);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const code_1 = __nccwpck_require__(28484);
+const errors_1 = __nccwpck_require__(81283);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -14946,15 +14946,15 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 98280:
+/***/ 26200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -15034,32 +15034,32 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 229:
+/***/ 63893:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(35865);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(78028);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(11117);
-const ref_error_1 = __nccwpck_require__(42618);
-const rules_1 = __nccwpck_require__(40169);
-const compile_1 = __nccwpck_require__(49486);
-const codegen_2 = __nccwpck_require__(78028);
-const resolve_1 = __nccwpck_require__(45738);
-const dataType_1 = __nccwpck_require__(32493);
-const util_1 = __nccwpck_require__(84512);
-const $dataRefSchema = __nccwpck_require__(75759);
-const uri_1 = __nccwpck_require__(67373);
+const validation_error_1 = __nccwpck_require__(33021);
+const ref_error_1 = __nccwpck_require__(53162);
+const rules_1 = __nccwpck_require__(7353);
+const compile_1 = __nccwpck_require__(2718);
+const codegen_2 = __nccwpck_require__(81436);
+const resolve_1 = __nccwpck_require__(24090);
+const dataType_1 = __nccwpck_require__(86685);
+const util_1 = __nccwpck_require__(84464);
+const $dataRefSchema = __nccwpck_require__(63837);
+const uri_1 = __nccwpck_require__(36285);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -15659,21 +15659,21 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 97223:
+/***/ 24951:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(75318);
+const equal = __nccwpck_require__(23430);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 96070:
+/***/ 36214:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15704,20 +15704,20 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 67373:
+/***/ 36285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(90032);
+const uri = __nccwpck_require__(24352);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 11117:
+/***/ 33021:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15735,15 +15735,15 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 35640:
+/***/ 73448:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -15791,16 +15791,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 73487:
+/***/ 42431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(19764);
-const codegen_1 = __nccwpck_require__(78028);
-const names_1 = __nccwpck_require__(34902);
-const util_1 = __nccwpck_require__(84512);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -15904,13 +15904,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 95701:
+/***/ 39205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(84512);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -15934,13 +15934,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 596:
+/***/ 89380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(19764);
+const code_1 = __nccwpck_require__(28484);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -15953,14 +15953,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 51046:
+/***/ 16182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -16055,16 +16055,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 99522:
+/***/ 95826:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const code_1 = __nccwpck_require__(19764);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -16147,14 +16147,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 73176:
+/***/ 48584:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -16220,28 +16220,28 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 94551:
+/***/ 28775:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(35640);
-const prefixItems_1 = __nccwpck_require__(34931);
-const items_1 = __nccwpck_require__(80095);
-const items2020_1 = __nccwpck_require__(76847);
-const contains_1 = __nccwpck_require__(51046);
-const dependencies_1 = __nccwpck_require__(99522);
-const propertyNames_1 = __nccwpck_require__(77116);
-const additionalProperties_1 = __nccwpck_require__(73487);
-const properties_1 = __nccwpck_require__(28154);
-const patternProperties_1 = __nccwpck_require__(27736);
-const not_1 = __nccwpck_require__(72846);
-const anyOf_1 = __nccwpck_require__(596);
-const oneOf_1 = __nccwpck_require__(15178);
-const allOf_1 = __nccwpck_require__(95701);
-const if_1 = __nccwpck_require__(73176);
-const thenElse_1 = __nccwpck_require__(13245);
+const additionalItems_1 = __nccwpck_require__(73448);
+const prefixItems_1 = __nccwpck_require__(6467);
+const items_1 = __nccwpck_require__(75791);
+const items2020_1 = __nccwpck_require__(52959);
+const contains_1 = __nccwpck_require__(16182);
+const dependencies_1 = __nccwpck_require__(95826);
+const propertyNames_1 = __nccwpck_require__(71372);
+const additionalProperties_1 = __nccwpck_require__(42431);
+const properties_1 = __nccwpck_require__(88778);
+const patternProperties_1 = __nccwpck_require__(50664);
+const not_1 = __nccwpck_require__(8350);
+const anyOf_1 = __nccwpck_require__(89380);
+const oneOf_1 = __nccwpck_require__(22490);
+const allOf_1 = __nccwpck_require__(39205);
+const if_1 = __nccwpck_require__(48584);
+const thenElse_1 = __nccwpck_require__(46829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -16271,16 +16271,16 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 80095:
+/***/ 75791:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const code_1 = __nccwpck_require__(19764);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
 const def = {
     keyword: "items",
     type: "array",
@@ -16330,16 +16330,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 76847:
+/***/ 52959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const code_1 = __nccwpck_require__(19764);
-const additionalItems_1 = __nccwpck_require__(35640);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
+const additionalItems_1 = __nccwpck_require__(73448);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -16367,13 +16367,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 72846:
+/***/ 8350:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(84512);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -16400,14 +16400,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 15178:
+/***/ 22490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -16467,16 +16467,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 27736:
+/***/ 50664:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(19764);
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const util_2 = __nccwpck_require__(84512);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const util_2 = __nccwpck_require__(84464);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -16549,13 +16549,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 34931:
+/***/ 6467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(80095);
+const items_1 = __nccwpck_require__(75791);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -16568,16 +16568,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 28154:
+/***/ 88778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(35865);
-const code_1 = __nccwpck_require__(19764);
-const util_1 = __nccwpck_require__(84512);
-const additionalProperties_1 = __nccwpck_require__(73487);
+const validate_1 = __nccwpck_require__(87881);
+const code_1 = __nccwpck_require__(28484);
+const util_1 = __nccwpck_require__(84464);
+const additionalProperties_1 = __nccwpck_require__(42431);
 const def = {
     keyword: "properties",
     type: "object",
@@ -16629,14 +16629,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 77116:
+/***/ 71372:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -16674,13 +16674,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 13245:
+/***/ 46829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(84512);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -16694,17 +16694,17 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 19764:
+/***/ 28484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const names_1 = __nccwpck_require__(34902);
-const util_2 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const names_1 = __nccwpck_require__(90630);
+const util_2 = __nccwpck_require__(84464);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -16832,7 +16832,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 86912:
+/***/ 69872:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -16849,14 +16849,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 44005:
+/***/ 97397:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(86912);
-const ref_1 = __nccwpck_require__(66612);
+const id_1 = __nccwpck_require__(69872);
+const ref_1 = __nccwpck_require__(92996);
 const core = [
     "$schema",
     "$id",
@@ -16872,19 +16872,19 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 66612:
+/***/ 92996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(42618);
-const code_1 = __nccwpck_require__(19764);
-const codegen_1 = __nccwpck_require__(78028);
-const names_1 = __nccwpck_require__(34902);
-const compile_1 = __nccwpck_require__(49486);
-const util_1 = __nccwpck_require__(84512);
+const ref_error_1 = __nccwpck_require__(53162);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const compile_1 = __nccwpck_require__(2718);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -17001,17 +17001,17 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 58246:
+/***/ 28886:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const types_1 = __nccwpck_require__(53723);
-const compile_1 = __nccwpck_require__(49486);
-const ref_error_1 = __nccwpck_require__(42618);
-const util_1 = __nccwpck_require__(84512);
+const codegen_1 = __nccwpck_require__(81436);
+const types_1 = __nccwpck_require__(87115);
+const compile_1 = __nccwpck_require__(2718);
+const ref_error_1 = __nccwpck_require__(53162);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -17112,7 +17112,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 53723:
+/***/ 87115:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17128,17 +17128,17 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 85333:
+/***/ 39941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(44005);
-const validation_1 = __nccwpck_require__(65017);
-const applicator_1 = __nccwpck_require__(94551);
-const format_1 = __nccwpck_require__(8425);
-const metadata_1 = __nccwpck_require__(88252);
+const core_1 = __nccwpck_require__(97397);
+const validation_1 = __nccwpck_require__(85481);
+const applicator_1 = __nccwpck_require__(28775);
+const format_1 = __nccwpck_require__(72601);
+const metadata_1 = __nccwpck_require__(56620);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -17152,13 +17152,13 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 36722:
+/***/ 26402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -17251,20 +17251,20 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8425:
+/***/ 72601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(36722);
+const format_1 = __nccwpck_require__(26402);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 88252:
+/***/ 56620:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -17289,15 +17289,15 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 9722:
+/***/ 98026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const equal_1 = __nccwpck_require__(97223);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -17321,15 +17321,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 70592:
+/***/ 93200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const equal_1 = __nccwpck_require__(97223);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -17376,22 +17376,22 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 65017:
+/***/ 85481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(71195);
-const multipleOf_1 = __nccwpck_require__(94756);
-const limitLength_1 = __nccwpck_require__(20642);
-const pattern_1 = __nccwpck_require__(45223);
-const limitProperties_1 = __nccwpck_require__(71631);
-const required_1 = __nccwpck_require__(85208);
-const limitItems_1 = __nccwpck_require__(82424);
-const uniqueItems_1 = __nccwpck_require__(97244);
-const const_1 = __nccwpck_require__(9722);
-const enum_1 = __nccwpck_require__(70592);
+const limitNumber_1 = __nccwpck_require__(43723);
+const multipleOf_1 = __nccwpck_require__(18132);
+const limitLength_1 = __nccwpck_require__(46962);
+const pattern_1 = __nccwpck_require__(96023);
+const limitProperties_1 = __nccwpck_require__(895);
+const required_1 = __nccwpck_require__(94504);
+const limitItems_1 = __nccwpck_require__(36296);
+const uniqueItems_1 = __nccwpck_require__(65132);
+const const_1 = __nccwpck_require__(98026);
+const enum_1 = __nccwpck_require__(93200);
 const validation = [
     // number
     limitNumber_1.default,
@@ -17416,13 +17416,13 @@ exports["default"] = validation;
 
 /***/ }),
 
-/***/ 82424:
+/***/ 36296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -17447,15 +17447,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 20642:
+/***/ 46962:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const ucs2length_1 = __nccwpck_require__(96070);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const ucs2length_1 = __nccwpck_require__(36214);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -17481,13 +17481,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 71195:
+/***/ 43723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
+const codegen_1 = __nccwpck_require__(81436);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -17515,13 +17515,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 71631:
+/***/ 895:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -17546,13 +17546,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 94756:
+/***/ 18132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(78028);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -17579,15 +17579,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 45223:
+/***/ 96023:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(19764);
-const util_1 = __nccwpck_require__(84512);
-const codegen_1 = __nccwpck_require__(78028);
+const code_1 = __nccwpck_require__(28484);
+const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -17619,15 +17619,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 85208:
+/***/ 94504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(19764);
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -17705,16 +17705,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 97244:
+/***/ 65132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(32493);
-const codegen_1 = __nccwpck_require__(78028);
-const util_1 = __nccwpck_require__(84512);
-const equal_1 = __nccwpck_require__(97223);
+const dataType_1 = __nccwpck_require__(86685);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -17776,7 +17776,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 83173:
+/***/ 54549:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -17816,8 +17816,8 @@ exports["default"] = def;
 
 
 
-var pvtsutils = __nccwpck_require__(16855);
-var pvutils = __nccwpck_require__(91757);
+var pvtsutils = __nccwpck_require__(44583);
+var pvutils = __nccwpck_require__(66237);
 
 function _interopNamespaceDefault(e) {
   var n = Object.create(null);
@@ -21557,7 +21557,7 @@ exports.verifySchema = verifySchema;
 
 /***/ }),
 
-/***/ 23492:
+/***/ 5940:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -21596,16 +21596,16 @@ exports.Argument = Argument;
 
 /***/ }),
 
-/***/ 43158:
+/***/ 14022:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Comment = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const line_1 = __nccwpck_require__(32717);
-const util_1 = __nccwpck_require__(97987);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const line_1 = __nccwpck_require__(67005);
+const util_1 = __nccwpck_require__(37459);
 class Comment extends line_1.Line {
     constructor(document, range) {
         super(document, range);
@@ -21666,7 +21666,7 @@ exports.Comment = Comment;
 
 /***/ }),
 
-/***/ 14317:
+/***/ 79933:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -21677,12 +21677,12 @@ exports.Comment = Comment;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Dockerfile = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const ast = __nccwpck_require__(95302);
-const imageTemplate_1 = __nccwpck_require__(81472);
-const from_1 = __nccwpck_require__(20353);
-const util_1 = __nccwpck_require__(97987);
-const main_1 = __nccwpck_require__(95302);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const ast = __nccwpck_require__(78390);
+const imageTemplate_1 = __nccwpck_require__(33520);
+const from_1 = __nccwpck_require__(55377);
+const util_1 = __nccwpck_require__(37459);
+const main_1 = __nccwpck_require__(78390);
 class Dockerfile extends imageTemplate_1.ImageTemplate {
     constructor(document) {
         super();
@@ -21906,15 +21906,15 @@ exports.Dockerfile = Dockerfile;
 
 /***/ }),
 
-/***/ 78293:
+/***/ 11077:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Flag = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const flagOption_1 = __nccwpck_require__(69860);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const flagOption_1 = __nccwpck_require__(23700);
 class Flag {
     constructor(document, range, name, nameRange, value, valueRange) {
         this.options = [];
@@ -22036,7 +22036,7 @@ exports.Flag = Flag;
 
 /***/ }),
 
-/***/ 69860:
+/***/ 23700:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -22078,7 +22078,7 @@ exports.FlagOption = FlagOption;
 
 /***/ }),
 
-/***/ 79903:
+/***/ 87599:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -22154,7 +22154,7 @@ exports.Heredoc = Heredoc;
 
 /***/ }),
 
-/***/ 81472:
+/***/ 33520:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -22165,17 +22165,17 @@ exports.Heredoc = Heredoc;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ImageTemplate = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const arg_1 = __nccwpck_require__(35805);
-const cmd_1 = __nccwpck_require__(19709);
-const copy_1 = __nccwpck_require__(26284);
-const env_1 = __nccwpck_require__(62190);
-const entrypoint_1 = __nccwpck_require__(70971);
-const from_1 = __nccwpck_require__(20353);
-const healthcheck_1 = __nccwpck_require__(95455);
-const onbuild_1 = __nccwpck_require__(54642);
-const util_1 = __nccwpck_require__(97987);
-const workdir_1 = __nccwpck_require__(92713);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const arg_1 = __nccwpck_require__(14381);
+const cmd_1 = __nccwpck_require__(25517);
+const copy_1 = __nccwpck_require__(20444);
+const env_1 = __nccwpck_require__(1822);
+const entrypoint_1 = __nccwpck_require__(1835);
+const from_1 = __nccwpck_require__(55377);
+const healthcheck_1 = __nccwpck_require__(1167);
+const onbuild_1 = __nccwpck_require__(55554);
+const util_1 = __nccwpck_require__(37459);
+const workdir_1 = __nccwpck_require__(17529);
 class ImageTemplate {
     constructor() {
         this.comments = [];
@@ -22399,20 +22399,20 @@ exports.ImageTemplate = ImageTemplate;
 
 /***/ }),
 
-/***/ 61711:
+/***/ 65279:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Instruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const util_1 = __nccwpck_require__(97987);
-const line_1 = __nccwpck_require__(32717);
-const argument_1 = __nccwpck_require__(23492);
-const heredoc_1 = __nccwpck_require__(79903);
-const variable_1 = __nccwpck_require__(63023);
-const main_1 = __nccwpck_require__(95302);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const util_1 = __nccwpck_require__(37459);
+const line_1 = __nccwpck_require__(67005);
+const argument_1 = __nccwpck_require__(5940);
+const heredoc_1 = __nccwpck_require__(87599);
+const variable_1 = __nccwpck_require__(63743);
+const main_1 = __nccwpck_require__(78390);
 class Instruction extends line_1.Line {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range);
@@ -23294,14 +23294,14 @@ exports.Instruction = Instruction;
 
 /***/ }),
 
-/***/ 23410:
+/***/ 79618:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Add = void 0;
-const jsonInstruction_1 = __nccwpck_require__(37529);
+const jsonInstruction_1 = __nccwpck_require__(75305);
 class Add extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23315,15 +23315,15 @@ exports.Add = Add;
 
 /***/ }),
 
-/***/ 35805:
+/***/ 14381:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Arg = void 0;
-const property_1 = __nccwpck_require__(33122);
-const propertyInstruction_1 = __nccwpck_require__(87512);
+const property_1 = __nccwpck_require__(39602);
+const propertyInstruction_1 = __nccwpck_require__(14984);
 class Arg extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23350,14 +23350,14 @@ exports.Arg = Arg;
 
 /***/ }),
 
-/***/ 19709:
+/***/ 25517:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Cmd = void 0;
-const jsonInstruction_1 = __nccwpck_require__(37529);
+const jsonInstruction_1 = __nccwpck_require__(75305);
 class Cmd extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23368,14 +23368,14 @@ exports.Cmd = Cmd;
 
 /***/ }),
 
-/***/ 26284:
+/***/ 20444:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Copy = void 0;
-const jsonInstruction_1 = __nccwpck_require__(37529);
+const jsonInstruction_1 = __nccwpck_require__(75305);
 class Copy extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23402,14 +23402,14 @@ exports.Copy = Copy;
 
 /***/ }),
 
-/***/ 70971:
+/***/ 1835:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Entrypoint = void 0;
-const jsonInstruction_1 = __nccwpck_require__(37529);
+const jsonInstruction_1 = __nccwpck_require__(75305);
 class Entrypoint extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23420,14 +23420,14 @@ exports.Entrypoint = Entrypoint;
 
 /***/ }),
 
-/***/ 62190:
+/***/ 1822:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Env = void 0;
-const propertyInstruction_1 = __nccwpck_require__(87512);
+const propertyInstruction_1 = __nccwpck_require__(14984);
 class Env extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23441,15 +23441,15 @@ exports.Env = Env;
 
 /***/ }),
 
-/***/ 20353:
+/***/ 55377:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.From = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const modifiableInstruction_1 = __nccwpck_require__(39481);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const modifiableInstruction_1 = __nccwpck_require__(52393);
 class From extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23702,14 +23702,14 @@ exports.From = From;
 
 /***/ }),
 
-/***/ 95455:
+/***/ 1167:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Healthcheck = void 0;
-const modifiableInstruction_1 = __nccwpck_require__(39481);
+const modifiableInstruction_1 = __nccwpck_require__(52393);
 class Healthcheck extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23728,15 +23728,15 @@ exports.Healthcheck = Healthcheck;
 
 /***/ }),
 
-/***/ 70575:
+/***/ 83871:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Label = void 0;
-const propertyInstruction_1 = __nccwpck_require__(87512);
-const util_1 = __nccwpck_require__(97987);
+const propertyInstruction_1 = __nccwpck_require__(14984);
+const util_1 = __nccwpck_require__(37459);
 class Label extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23771,16 +23771,16 @@ exports.Label = Label;
 
 /***/ }),
 
-/***/ 54642:
+/***/ 55554:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Onbuild = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const parser_1 = __nccwpck_require__(43652);
-const instruction_1 = __nccwpck_require__(61711);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const parser_1 = __nccwpck_require__(47988);
+const instruction_1 = __nccwpck_require__(65279);
 class Onbuild extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23810,14 +23810,14 @@ exports.Onbuild = Onbuild;
 
 /***/ }),
 
-/***/ 23832:
+/***/ 57224:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Run = void 0;
-const jsonInstruction_1 = __nccwpck_require__(37529);
+const jsonInstruction_1 = __nccwpck_require__(75305);
 class Run extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23840,14 +23840,14 @@ exports.Run = Run;
 
 /***/ }),
 
-/***/ 32995:
+/***/ 77523:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Shell = void 0;
-const jsonInstruction_1 = __nccwpck_require__(37529);
+const jsonInstruction_1 = __nccwpck_require__(75305);
 class Shell extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23858,14 +23858,14 @@ exports.Shell = Shell;
 
 /***/ }),
 
-/***/ 75277:
+/***/ 54301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Stopsignal = void 0;
-const instruction_1 = __nccwpck_require__(61711);
+const instruction_1 = __nccwpck_require__(65279);
 class Stopsignal extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23876,14 +23876,14 @@ exports.Stopsignal = Stopsignal;
 
 /***/ }),
 
-/***/ 10862:
+/***/ 23998:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.User = void 0;
-const instruction_1 = __nccwpck_require__(61711);
+const instruction_1 = __nccwpck_require__(65279);
 class User extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23894,14 +23894,14 @@ exports.User = User;
 
 /***/ }),
 
-/***/ 41379:
+/***/ 91347:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Volume = void 0;
-const jsonInstruction_1 = __nccwpck_require__(37529);
+const jsonInstruction_1 = __nccwpck_require__(75305);
 class Volume extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23912,14 +23912,14 @@ exports.Volume = Volume;
 
 /***/ }),
 
-/***/ 92713:
+/***/ 17529:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Workdir = void 0;
-const instruction_1 = __nccwpck_require__(61711);
+const instruction_1 = __nccwpck_require__(65279);
 class Workdir extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -23973,14 +23973,14 @@ exports.Workdir = Workdir;
 
 /***/ }),
 
-/***/ 75222:
+/***/ 13702:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.JSONArgument = void 0;
-const argument_1 = __nccwpck_require__(23492);
+const argument_1 = __nccwpck_require__(5940);
 class JSONArgument extends argument_1.Argument {
     constructor(value, range, jsonRange) {
         super(value, range);
@@ -24000,17 +24000,17 @@ exports.JSONArgument = JSONArgument;
 
 /***/ }),
 
-/***/ 37529:
+/***/ 75305:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.JSONInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const argument_1 = __nccwpck_require__(23492);
-const jsonArgument_1 = __nccwpck_require__(75222);
-const modifiableInstruction_1 = __nccwpck_require__(39481);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const argument_1 = __nccwpck_require__(5940);
+const jsonArgument_1 = __nccwpck_require__(13702);
+const modifiableInstruction_1 = __nccwpck_require__(52393);
 class JSONInstruction extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -24182,7 +24182,7 @@ exports.JSONInstruction = JSONInstruction;
 
 /***/ }),
 
-/***/ 32717:
+/***/ 67005:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -24212,71 +24212,71 @@ exports.Line = Line;
 
 /***/ }),
 
-/***/ 95302:
+/***/ 78390:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
-var argument_1 = __nccwpck_require__(23492);
+var argument_1 = __nccwpck_require__(5940);
 Object.defineProperty(exports, "Argument", ({ enumerable: true, get: function () { return argument_1.Argument; } }));
-var jsonArgument_1 = __nccwpck_require__(75222);
+var jsonArgument_1 = __nccwpck_require__(13702);
 Object.defineProperty(exports, "JSONArgument", ({ enumerable: true, get: function () { return jsonArgument_1.JSONArgument; } }));
-const comment_1 = __nccwpck_require__(43158);
+const comment_1 = __nccwpck_require__(14022);
 Object.defineProperty(exports, "Comment", ({ enumerable: true, get: function () { return comment_1.Comment; } }));
-const parser_1 = __nccwpck_require__(43652);
-var flag_1 = __nccwpck_require__(78293);
+const parser_1 = __nccwpck_require__(47988);
+var flag_1 = __nccwpck_require__(11077);
 Object.defineProperty(exports, "Flag", ({ enumerable: true, get: function () { return flag_1.Flag; } }));
-const instruction_1 = __nccwpck_require__(61711);
+const instruction_1 = __nccwpck_require__(65279);
 Object.defineProperty(exports, "Instruction", ({ enumerable: true, get: function () { return instruction_1.Instruction; } }));
-var line_1 = __nccwpck_require__(32717);
+var line_1 = __nccwpck_require__(67005);
 Object.defineProperty(exports, "Line", ({ enumerable: true, get: function () { return line_1.Line; } }));
-const parserDirective_1 = __nccwpck_require__(63307);
+const parserDirective_1 = __nccwpck_require__(77499);
 Object.defineProperty(exports, "ParserDirective", ({ enumerable: true, get: function () { return parserDirective_1.ParserDirective; } }));
-var property_1 = __nccwpck_require__(33122);
+var property_1 = __nccwpck_require__(39602);
 Object.defineProperty(exports, "Property", ({ enumerable: true, get: function () { return property_1.Property; } }));
-var variable_1 = __nccwpck_require__(63023);
+var variable_1 = __nccwpck_require__(63743);
 Object.defineProperty(exports, "Variable", ({ enumerable: true, get: function () { return variable_1.Variable; } }));
-var add_1 = __nccwpck_require__(23410);
+var add_1 = __nccwpck_require__(79618);
 Object.defineProperty(exports, "Add", ({ enumerable: true, get: function () { return add_1.Add; } }));
-const arg_1 = __nccwpck_require__(35805);
+const arg_1 = __nccwpck_require__(14381);
 Object.defineProperty(exports, "Arg", ({ enumerable: true, get: function () { return arg_1.Arg; } }));
-const cmd_1 = __nccwpck_require__(19709);
+const cmd_1 = __nccwpck_require__(25517);
 Object.defineProperty(exports, "Cmd", ({ enumerable: true, get: function () { return cmd_1.Cmd; } }));
-const copy_1 = __nccwpck_require__(26284);
+const copy_1 = __nccwpck_require__(20444);
 Object.defineProperty(exports, "Copy", ({ enumerable: true, get: function () { return copy_1.Copy; } }));
-const entrypoint_1 = __nccwpck_require__(70971);
+const entrypoint_1 = __nccwpck_require__(1835);
 Object.defineProperty(exports, "Entrypoint", ({ enumerable: true, get: function () { return entrypoint_1.Entrypoint; } }));
-const env_1 = __nccwpck_require__(62190);
+const env_1 = __nccwpck_require__(1822);
 Object.defineProperty(exports, "Env", ({ enumerable: true, get: function () { return env_1.Env; } }));
-const from_1 = __nccwpck_require__(20353);
+const from_1 = __nccwpck_require__(55377);
 Object.defineProperty(exports, "From", ({ enumerable: true, get: function () { return from_1.From; } }));
-const healthcheck_1 = __nccwpck_require__(95455);
+const healthcheck_1 = __nccwpck_require__(1167);
 Object.defineProperty(exports, "Healthcheck", ({ enumerable: true, get: function () { return healthcheck_1.Healthcheck; } }));
-var heredoc_1 = __nccwpck_require__(79903);
+var heredoc_1 = __nccwpck_require__(87599);
 Object.defineProperty(exports, "Heredoc", ({ enumerable: true, get: function () { return heredoc_1.Heredoc; } }));
-var jsonInstruction_1 = __nccwpck_require__(37529);
+var jsonInstruction_1 = __nccwpck_require__(75305);
 Object.defineProperty(exports, "JSONInstruction", ({ enumerable: true, get: function () { return jsonInstruction_1.JSONInstruction; } }));
-var label_1 = __nccwpck_require__(70575);
+var label_1 = __nccwpck_require__(83871);
 Object.defineProperty(exports, "Label", ({ enumerable: true, get: function () { return label_1.Label; } }));
-var modifiableInstruction_1 = __nccwpck_require__(39481);
+var modifiableInstruction_1 = __nccwpck_require__(52393);
 Object.defineProperty(exports, "ModifiableInstruction", ({ enumerable: true, get: function () { return modifiableInstruction_1.ModifiableInstruction; } }));
-var onbuild_1 = __nccwpck_require__(54642);
+var onbuild_1 = __nccwpck_require__(55554);
 Object.defineProperty(exports, "Onbuild", ({ enumerable: true, get: function () { return onbuild_1.Onbuild; } }));
-var propertyInstruction_1 = __nccwpck_require__(87512);
+var propertyInstruction_1 = __nccwpck_require__(14984);
 Object.defineProperty(exports, "PropertyInstruction", ({ enumerable: true, get: function () { return propertyInstruction_1.PropertyInstruction; } }));
-var run_1 = __nccwpck_require__(23832);
+var run_1 = __nccwpck_require__(57224);
 Object.defineProperty(exports, "Run", ({ enumerable: true, get: function () { return run_1.Run; } }));
-var shell_1 = __nccwpck_require__(32995);
+var shell_1 = __nccwpck_require__(77523);
 Object.defineProperty(exports, "Shell", ({ enumerable: true, get: function () { return shell_1.Shell; } }));
-var stopsignal_1 = __nccwpck_require__(75277);
+var stopsignal_1 = __nccwpck_require__(54301);
 Object.defineProperty(exports, "Stopsignal", ({ enumerable: true, get: function () { return stopsignal_1.Stopsignal; } }));
-var user_1 = __nccwpck_require__(10862);
+var user_1 = __nccwpck_require__(23998);
 Object.defineProperty(exports, "User", ({ enumerable: true, get: function () { return user_1.User; } }));
-var volume_1 = __nccwpck_require__(41379);
+var volume_1 = __nccwpck_require__(91347);
 Object.defineProperty(exports, "Volume", ({ enumerable: true, get: function () { return volume_1.Volume; } }));
-const workdir_1 = __nccwpck_require__(92713);
+const workdir_1 = __nccwpck_require__(17529);
 Object.defineProperty(exports, "Workdir", ({ enumerable: true, get: function () { return workdir_1.Workdir; } }));
 var Keyword;
 (function (Keyword) {
@@ -24323,16 +24323,16 @@ var DockerfileParser;
 
 /***/ }),
 
-/***/ 39481:
+/***/ 52393:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ModifiableInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const flag_1 = __nccwpck_require__(78293);
-const instruction_1 = __nccwpck_require__(61711);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const flag_1 = __nccwpck_require__(11077);
+const instruction_1 = __nccwpck_require__(65279);
 class ModifiableInstruction extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -24412,7 +24412,7 @@ exports.ModifiableInstruction = ModifiableInstruction;
 
 /***/ }),
 
-/***/ 43652:
+/***/ 47988:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -24423,30 +24423,30 @@ exports.ModifiableInstruction = ModifiableInstruction;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Parser = void 0;
-const vscode_languageserver_textdocument_1 = __nccwpck_require__(58039);
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const comment_1 = __nccwpck_require__(43158);
-const parserDirective_1 = __nccwpck_require__(63307);
-const instruction_1 = __nccwpck_require__(61711);
-const add_1 = __nccwpck_require__(23410);
-const arg_1 = __nccwpck_require__(35805);
-const cmd_1 = __nccwpck_require__(19709);
-const copy_1 = __nccwpck_require__(26284);
-const env_1 = __nccwpck_require__(62190);
-const entrypoint_1 = __nccwpck_require__(70971);
-const from_1 = __nccwpck_require__(20353);
-const healthcheck_1 = __nccwpck_require__(95455);
-const label_1 = __nccwpck_require__(70575);
-const onbuild_1 = __nccwpck_require__(54642);
-const run_1 = __nccwpck_require__(23832);
-const shell_1 = __nccwpck_require__(32995);
-const stopsignal_1 = __nccwpck_require__(75277);
-const workdir_1 = __nccwpck_require__(92713);
-const user_1 = __nccwpck_require__(10862);
-const volume_1 = __nccwpck_require__(41379);
-const dockerfile_1 = __nccwpck_require__(14317);
-const util_1 = __nccwpck_require__(97987);
-const main_1 = __nccwpck_require__(95302);
+const vscode_languageserver_textdocument_1 = __nccwpck_require__(93383);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const comment_1 = __nccwpck_require__(14022);
+const parserDirective_1 = __nccwpck_require__(77499);
+const instruction_1 = __nccwpck_require__(65279);
+const add_1 = __nccwpck_require__(79618);
+const arg_1 = __nccwpck_require__(14381);
+const cmd_1 = __nccwpck_require__(25517);
+const copy_1 = __nccwpck_require__(20444);
+const env_1 = __nccwpck_require__(1822);
+const entrypoint_1 = __nccwpck_require__(1835);
+const from_1 = __nccwpck_require__(55377);
+const healthcheck_1 = __nccwpck_require__(1167);
+const label_1 = __nccwpck_require__(83871);
+const onbuild_1 = __nccwpck_require__(55554);
+const run_1 = __nccwpck_require__(57224);
+const shell_1 = __nccwpck_require__(77523);
+const stopsignal_1 = __nccwpck_require__(54301);
+const workdir_1 = __nccwpck_require__(17529);
+const user_1 = __nccwpck_require__(23998);
+const volume_1 = __nccwpck_require__(91347);
+const dockerfile_1 = __nccwpck_require__(79933);
+const util_1 = __nccwpck_require__(37459);
+const main_1 = __nccwpck_require__(78390);
 class Parser {
     constructor() {
         this.escapeChar = null;
@@ -24865,15 +24865,15 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 63307:
+/***/ 77499:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ParserDirective = void 0;
-const main_1 = __nccwpck_require__(95302);
-const line_1 = __nccwpck_require__(32717);
+const main_1 = __nccwpck_require__(78390);
+const line_1 = __nccwpck_require__(67005);
 class ParserDirective extends line_1.Line {
     constructor(document, range, nameRange, valueRange) {
         super(document, range);
@@ -24905,15 +24905,15 @@ exports.ParserDirective = ParserDirective;
 
 /***/ }),
 
-/***/ 33122:
+/***/ 39602:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Property = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const util_1 = __nccwpck_require__(97987);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const util_1 = __nccwpck_require__(37459);
 class Property {
     constructor(document, escapeChar, arg, arg2) {
         this.assignmentOperatorRange = null;
@@ -25253,18 +25253,18 @@ exports.Property = Property;
 
 /***/ }),
 
-/***/ 87512:
+/***/ 14984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PropertyInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(7300);
-const instruction_1 = __nccwpck_require__(61711);
-const property_1 = __nccwpck_require__(33122);
-const argument_1 = __nccwpck_require__(23492);
-const util_1 = __nccwpck_require__(97987);
+const vscode_languageserver_types_1 = __nccwpck_require__(94612);
+const instruction_1 = __nccwpck_require__(65279);
+const property_1 = __nccwpck_require__(39602);
+const argument_1 = __nccwpck_require__(5940);
+const util_1 = __nccwpck_require__(37459);
 class PropertyInstruction extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -25591,7 +25591,7 @@ exports.PropertyInstruction = PropertyInstruction;
 
 /***/ }),
 
-/***/ 97987:
+/***/ 37459:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -25693,7 +25693,7 @@ exports.Util = Util;
 
 /***/ }),
 
-/***/ 63023:
+/***/ 63743:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -25793,7 +25793,7 @@ exports.Variable = Variable;
 
 /***/ }),
 
-/***/ 75318:
+/***/ 23430:
 /***/ ((module) => {
 
 "use strict";
@@ -25847,7 +25847,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 7935:
+/***/ 81167:
 /***/ ((module) => {
 
 "use strict";
@@ -25948,7 +25948,7 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 16855:
+/***/ 44583:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -26355,7 +26355,7 @@ exports.isEqual = isEqual;
 
 /***/ }),
 
-/***/ 91757:
+/***/ 66237:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -26724,10 +26724,10 @@ exports.utilToBase = utilToBase;
 
 /***/ }),
 
-/***/ 22838:
+/***/ 7686:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { X509CertificateGenerator, X509Certificate, cryptoProvider,  X509ChainBuilder, BasicConstraintsExtension, KeyUsagesExtension, KeyUsageFlags, ExtendedKeyUsageExtension, ExtendedKeyUsage, SubjectAlternativeNameExtension, GeneralName } = __nccwpck_require__(84111);
+const { X509CertificateGenerator, X509Certificate, cryptoProvider,  X509ChainBuilder, BasicConstraintsExtension, KeyUsagesExtension, KeyUsageFlags, ExtendedKeyUsageExtension, ExtendedKeyUsage, SubjectAlternativeNameExtension, GeneralName } = __nccwpck_require__(8927);
 const nodeCrypto = __nccwpck_require__(76982);
 
 // Use Node.js native webcrypto
@@ -27305,7 +27305,7 @@ exports.generate = async function generate(attrs, options) {
 
 /***/ }),
 
-/***/ 18260:
+/***/ 61860:
 /***/ ((module) => {
 
 /******************************************************************************
@@ -27772,16 +27772,16 @@ var __rewriteRelativeImportExtension;
 
 /***/ }),
 
-/***/ 4257:
+/***/ 88017:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(11982);
-const dependency_container_1 = __nccwpck_require__(11500);
-const injection_token_1 = __nccwpck_require__(54947);
-const error_helpers_1 = __nccwpck_require__(6445);
+const reflection_helpers_1 = __nccwpck_require__(59774);
+const dependency_container_1 = __nccwpck_require__(72316);
+const injection_token_1 = __nccwpck_require__(62131);
+const error_helpers_1 = __nccwpck_require__(97341);
 function autoInjectable() {
     return function (target) {
         const paramInfo = reflection_helpers_1.getParamInfo(target);
@@ -27826,41 +27826,41 @@ exports["default"] = autoInjectable;
 
 /***/ }),
 
-/***/ 22106:
+/***/ 36266:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var auto_injectable_1 = __nccwpck_require__(4257);
+var auto_injectable_1 = __nccwpck_require__(88017);
 Object.defineProperty(exports, "autoInjectable", ({ enumerable: true, get: function () { return auto_injectable_1.default; } }));
-var inject_1 = __nccwpck_require__(98193);
+var inject_1 = __nccwpck_require__(89953);
 Object.defineProperty(exports, "inject", ({ enumerable: true, get: function () { return inject_1.default; } }));
-var injectable_1 = __nccwpck_require__(31117);
+var injectable_1 = __nccwpck_require__(36477);
 Object.defineProperty(exports, "injectable", ({ enumerable: true, get: function () { return injectable_1.default; } }));
-var registry_1 = __nccwpck_require__(98235);
+var registry_1 = __nccwpck_require__(29931);
 Object.defineProperty(exports, "registry", ({ enumerable: true, get: function () { return registry_1.default; } }));
-var singleton_1 = __nccwpck_require__(20351);
+var singleton_1 = __nccwpck_require__(46287);
 Object.defineProperty(exports, "singleton", ({ enumerable: true, get: function () { return singleton_1.default; } }));
-var inject_all_1 = __nccwpck_require__(69663);
+var inject_all_1 = __nccwpck_require__(73967);
 Object.defineProperty(exports, "injectAll", ({ enumerable: true, get: function () { return inject_all_1.default; } }));
-var inject_all_with_transform_1 = __nccwpck_require__(94809);
+var inject_all_with_transform_1 = __nccwpck_require__(5417);
 Object.defineProperty(exports, "injectAllWithTransform", ({ enumerable: true, get: function () { return inject_all_with_transform_1.default; } }));
-var inject_with_transform_1 = __nccwpck_require__(52491);
+var inject_with_transform_1 = __nccwpck_require__(23963);
 Object.defineProperty(exports, "injectWithTransform", ({ enumerable: true, get: function () { return inject_with_transform_1.default; } }));
-var scoped_1 = __nccwpck_require__(55764);
+var scoped_1 = __nccwpck_require__(67460);
 Object.defineProperty(exports, "scoped", ({ enumerable: true, get: function () { return scoped_1.default; } }));
 
 
 /***/ }),
 
-/***/ 94809:
+/***/ 5417:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(11982);
+const reflection_helpers_1 = __nccwpck_require__(59774);
 function injectAllWithTransform(token, transformer, ...args) {
     const data = {
         token,
@@ -27875,13 +27875,13 @@ exports["default"] = injectAllWithTransform;
 
 /***/ }),
 
-/***/ 69663:
+/***/ 73967:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(11982);
+const reflection_helpers_1 = __nccwpck_require__(59774);
 function injectAll(token, options) {
     const data = {
         token,
@@ -27895,13 +27895,13 @@ exports["default"] = injectAll;
 
 /***/ }),
 
-/***/ 52491:
+/***/ 23963:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(11982);
+const reflection_helpers_1 = __nccwpck_require__(59774);
 function injectWithTransform(token, transformer, ...args) {
     return reflection_helpers_1.defineInjectionTokenMetadata(token, {
         transformToken: transformer,
@@ -27913,13 +27913,13 @@ exports["default"] = injectWithTransform;
 
 /***/ }),
 
-/***/ 98193:
+/***/ 89953:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(11982);
+const reflection_helpers_1 = __nccwpck_require__(59774);
 function inject(token, options) {
     const data = {
         token,
@@ -27933,15 +27933,15 @@ exports["default"] = inject;
 
 /***/ }),
 
-/***/ 31117:
+/***/ 36477:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const reflection_helpers_1 = __nccwpck_require__(11982);
-const dependency_container_1 = __nccwpck_require__(11500);
-const dependency_container_2 = __nccwpck_require__(11500);
+const reflection_helpers_1 = __nccwpck_require__(59774);
+const dependency_container_1 = __nccwpck_require__(72316);
+const dependency_container_2 = __nccwpck_require__(72316);
 function injectable(options) {
     return function (target) {
         dependency_container_1.typeInfo.set(target, reflection_helpers_1.getParamInfo(target));
@@ -27962,14 +27962,14 @@ exports["default"] = injectable;
 
 /***/ }),
 
-/***/ 98235:
+/***/ 29931:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61611);
-const dependency_container_1 = __nccwpck_require__(11500);
+const tslib_1 = __nccwpck_require__(66395);
+const dependency_container_1 = __nccwpck_require__(72316);
 function registry(registrations = []) {
     return function (target) {
         registrations.forEach((_a) => {
@@ -27984,14 +27984,14 @@ exports["default"] = registry;
 
 /***/ }),
 
-/***/ 55764:
+/***/ 67460:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const injectable_1 = __nccwpck_require__(31117);
-const dependency_container_1 = __nccwpck_require__(11500);
+const injectable_1 = __nccwpck_require__(36477);
+const dependency_container_1 = __nccwpck_require__(72316);
 function scoped(lifecycle, token) {
     return function (target) {
         injectable_1.default()(target);
@@ -28005,14 +28005,14 @@ exports["default"] = scoped;
 
 /***/ }),
 
-/***/ 20351:
+/***/ 46287:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const injectable_1 = __nccwpck_require__(31117);
-const dependency_container_1 = __nccwpck_require__(11500);
+const injectable_1 = __nccwpck_require__(36477);
+const dependency_container_1 = __nccwpck_require__(72316);
 function singleton() {
     return function (target) {
         injectable_1.default()(target);
@@ -28024,24 +28024,24 @@ exports["default"] = singleton;
 
 /***/ }),
 
-/***/ 11500:
+/***/ 72316:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.instance = exports.typeInfo = void 0;
-const tslib_1 = __nccwpck_require__(61611);
-const providers_1 = __nccwpck_require__(5298);
-const provider_1 = __nccwpck_require__(62693);
-const injection_token_1 = __nccwpck_require__(54947);
-const registry_1 = __nccwpck_require__(65648);
-const lifecycle_1 = __nccwpck_require__(26069);
-const resolution_context_1 = __nccwpck_require__(95335);
-const error_helpers_1 = __nccwpck_require__(6445);
-const lazy_helpers_1 = __nccwpck_require__(69665);
-const disposable_1 = __nccwpck_require__(54575);
-const interceptors_1 = __nccwpck_require__(16667);
+const tslib_1 = __nccwpck_require__(66395);
+const providers_1 = __nccwpck_require__(98754);
+const provider_1 = __nccwpck_require__(90197);
+const injection_token_1 = __nccwpck_require__(62131);
+const registry_1 = __nccwpck_require__(69920);
+const lifecycle_1 = __nccwpck_require__(68357);
+const resolution_context_1 = __nccwpck_require__(87063);
+const error_helpers_1 = __nccwpck_require__(97341);
+const lazy_helpers_1 = __nccwpck_require__(60305);
+const disposable_1 = __nccwpck_require__(58079);
+const interceptors_1 = __nccwpck_require__(74027);
 exports.typeInfo = new Map();
 class InternalDependencyContainer {
     constructor(parent) {
@@ -28373,7 +28373,7 @@ exports["default"] = exports.instance;
 
 /***/ }),
 
-/***/ 6445:
+/***/ 97341:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28400,23 +28400,23 @@ exports.formatErrorCtor = formatErrorCtor;
 
 /***/ }),
 
-/***/ 86358:
+/***/ 85702:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var instance_caching_factory_1 = __nccwpck_require__(25376);
+var instance_caching_factory_1 = __nccwpck_require__(85712);
 Object.defineProperty(exports, "instanceCachingFactory", ({ enumerable: true, get: function () { return instance_caching_factory_1.default; } }));
-var instance_per_container_caching_factory_1 = __nccwpck_require__(81636);
+var instance_per_container_caching_factory_1 = __nccwpck_require__(80564);
 Object.defineProperty(exports, "instancePerContainerCachingFactory", ({ enumerable: true, get: function () { return instance_per_container_caching_factory_1.default; } }));
-var predicate_aware_class_factory_1 = __nccwpck_require__(3070);
+var predicate_aware_class_factory_1 = __nccwpck_require__(55022);
 Object.defineProperty(exports, "predicateAwareClassFactory", ({ enumerable: true, get: function () { return predicate_aware_class_factory_1.default; } }));
 
 
 /***/ }),
 
-/***/ 25376:
+/***/ 85712:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28436,7 +28436,7 @@ exports["default"] = instanceCachingFactory;
 
 /***/ }),
 
-/***/ 81636:
+/***/ 80564:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28458,7 +28458,7 @@ exports["default"] = instancePerContainerCachingFactory;
 
 /***/ }),
 
-/***/ 3070:
+/***/ 55022:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28485,37 +28485,37 @@ exports["default"] = predicateAwareClassFactory;
 
 /***/ }),
 
-/***/ 41103:
+/***/ 25279:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const tslib_1 = __nccwpck_require__(61611);
+const tslib_1 = __nccwpck_require__(66395);
 if (typeof Reflect === "undefined" || !Reflect.getMetadata) {
     throw new Error(`tsyringe requires a reflect polyfill. Please add 'import "reflect-metadata"' to the top of your entry point.`);
 }
-var types_1 = __nccwpck_require__(20085);
+var types_1 = __nccwpck_require__(14661);
 Object.defineProperty(exports, "Lifecycle", ({ enumerable: true, get: function () { return types_1.Lifecycle; } }));
-tslib_1.__exportStar(__nccwpck_require__(22106), exports);
-tslib_1.__exportStar(__nccwpck_require__(86358), exports);
-tslib_1.__exportStar(__nccwpck_require__(5298), exports);
-var lazy_helpers_1 = __nccwpck_require__(69665);
+tslib_1.__exportStar(__nccwpck_require__(36266), exports);
+tslib_1.__exportStar(__nccwpck_require__(85702), exports);
+tslib_1.__exportStar(__nccwpck_require__(98754), exports);
+var lazy_helpers_1 = __nccwpck_require__(60305);
 Object.defineProperty(exports, "delay", ({ enumerable: true, get: function () { return lazy_helpers_1.delay; } }));
-var dependency_container_1 = __nccwpck_require__(11500);
+var dependency_container_1 = __nccwpck_require__(72316);
 Object.defineProperty(exports, "container", ({ enumerable: true, get: function () { return dependency_container_1.instance; } }));
 
 
 /***/ }),
 
-/***/ 16667:
+/***/ 74027:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PostResolutionInterceptors = exports.PreResolutionInterceptors = void 0;
-const registry_base_1 = __nccwpck_require__(46884);
+const registry_base_1 = __nccwpck_require__(21460);
 class PreResolutionInterceptors extends registry_base_1.default {
 }
 exports.PreResolutionInterceptors = PreResolutionInterceptors;
@@ -28533,7 +28533,7 @@ exports["default"] = Interceptors;
 
 /***/ }),
 
-/***/ 69665:
+/***/ 60305:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28595,7 +28595,7 @@ exports.delay = delay;
 
 /***/ }),
 
-/***/ 3126:
+/***/ 8294:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28610,7 +28610,7 @@ exports.isClassProvider = isClassProvider;
 
 /***/ }),
 
-/***/ 3032:
+/***/ 55336:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28625,34 +28625,34 @@ exports.isFactoryProvider = isFactoryProvider;
 
 /***/ }),
 
-/***/ 5298:
+/***/ 98754:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var class_provider_1 = __nccwpck_require__(3126);
+var class_provider_1 = __nccwpck_require__(8294);
 Object.defineProperty(exports, "isClassProvider", ({ enumerable: true, get: function () { return class_provider_1.isClassProvider; } }));
-var factory_provider_1 = __nccwpck_require__(3032);
+var factory_provider_1 = __nccwpck_require__(55336);
 Object.defineProperty(exports, "isFactoryProvider", ({ enumerable: true, get: function () { return factory_provider_1.isFactoryProvider; } }));
-var injection_token_1 = __nccwpck_require__(54947);
+var injection_token_1 = __nccwpck_require__(62131);
 Object.defineProperty(exports, "isNormalToken", ({ enumerable: true, get: function () { return injection_token_1.isNormalToken; } }));
-var token_provider_1 = __nccwpck_require__(57177);
+var token_provider_1 = __nccwpck_require__(21033);
 Object.defineProperty(exports, "isTokenProvider", ({ enumerable: true, get: function () { return token_provider_1.isTokenProvider; } }));
-var value_provider_1 = __nccwpck_require__(84633);
+var value_provider_1 = __nccwpck_require__(82825);
 Object.defineProperty(exports, "isValueProvider", ({ enumerable: true, get: function () { return value_provider_1.isValueProvider; } }));
 
 
 /***/ }),
 
-/***/ 54947:
+/***/ 62131:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isConstructorToken = exports.isTransformDescriptor = exports.isTokenDescriptor = exports.isNormalToken = void 0;
-const lazy_helpers_1 = __nccwpck_require__(69665);
+const lazy_helpers_1 = __nccwpck_require__(60305);
 function isNormalToken(token) {
     return typeof token === "string" || typeof token === "symbol";
 }
@@ -28677,17 +28677,17 @@ exports.isConstructorToken = isConstructorToken;
 
 /***/ }),
 
-/***/ 62693:
+/***/ 90197:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isProvider = void 0;
-const class_provider_1 = __nccwpck_require__(3126);
-const value_provider_1 = __nccwpck_require__(84633);
-const token_provider_1 = __nccwpck_require__(57177);
-const factory_provider_1 = __nccwpck_require__(3032);
+const class_provider_1 = __nccwpck_require__(8294);
+const value_provider_1 = __nccwpck_require__(82825);
+const token_provider_1 = __nccwpck_require__(21033);
+const factory_provider_1 = __nccwpck_require__(55336);
 function isProvider(provider) {
     return (class_provider_1.isClassProvider(provider) ||
         value_provider_1.isValueProvider(provider) ||
@@ -28699,7 +28699,7 @@ exports.isProvider = isProvider;
 
 /***/ }),
 
-/***/ 57177:
+/***/ 21033:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28714,7 +28714,7 @@ exports.isTokenProvider = isTokenProvider;
 
 /***/ }),
 
-/***/ 84633:
+/***/ 82825:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28729,7 +28729,7 @@ exports.isValueProvider = isValueProvider;
 
 /***/ }),
 
-/***/ 11982:
+/***/ 59774:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28764,7 +28764,7 @@ exports.defineInjectionTokenMetadata = defineInjectionTokenMetadata;
 
 /***/ }),
 
-/***/ 46884:
+/***/ 21460:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28811,13 +28811,13 @@ exports["default"] = RegistryBase;
 
 /***/ }),
 
-/***/ 65648:
+/***/ 69920:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const registry_base_1 = __nccwpck_require__(46884);
+const registry_base_1 = __nccwpck_require__(21460);
 class Registry extends registry_base_1.default {
 }
 exports["default"] = Registry;
@@ -28825,7 +28825,7 @@ exports["default"] = Registry;
 
 /***/ }),
 
-/***/ 95335:
+/***/ 87063:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28841,7 +28841,7 @@ exports["default"] = ResolutionContext;
 
 /***/ }),
 
-/***/ 54575:
+/***/ 58079:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28862,19 +28862,19 @@ exports.isDisposable = isDisposable;
 
 /***/ }),
 
-/***/ 20085:
+/***/ 14661:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var lifecycle_1 = __nccwpck_require__(26069);
+var lifecycle_1 = __nccwpck_require__(68357);
 Object.defineProperty(exports, "Lifecycle", ({ enumerable: true, get: function () { return lifecycle_1.default; } }));
 
 
 /***/ }),
 
-/***/ 26069:
+/***/ 68357:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -28892,7 +28892,7 @@ exports["default"] = Lifecycle;
 
 /***/ }),
 
-/***/ 61611:
+/***/ 66395:
 /***/ ((module) => {
 
 /*! *****************************************************************************
@@ -29183,38 +29183,38 @@ var __createBinding;
 
 /***/ }),
 
-/***/ 42480:
+/***/ 24371:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Client = __nccwpck_require__(81285)
-const Dispatcher = __nccwpck_require__(97939)
-const Pool = __nccwpck_require__(92244)
-const BalancedPool = __nccwpck_require__(2549)
-const RoundRobinPool = __nccwpck_require__(8512)
-const Agent = __nccwpck_require__(58285)
-const ProxyAgent = __nccwpck_require__(39920)
-const Socks5ProxyAgent = __nccwpck_require__(18151)
-const EnvHttpProxyAgent = __nccwpck_require__(40929)
-const RetryAgent = __nccwpck_require__(71346)
-const H2CClient = __nccwpck_require__(46591)
-const errors = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
+const Client = __nccwpck_require__(23701)
+const Dispatcher = __nccwpck_require__(30883)
+const Pool = __nccwpck_require__(30628)
+const BalancedPool = __nccwpck_require__(837)
+const RoundRobinPool = __nccwpck_require__(45520)
+const Agent = __nccwpck_require__(57405)
+const ProxyAgent = __nccwpck_require__(76672)
+const Socks5ProxyAgent = __nccwpck_require__(87223)
+const EnvHttpProxyAgent = __nccwpck_require__(53137)
+const RetryAgent = __nccwpck_require__(30050)
+const H2CClient = __nccwpck_require__(36815)
+const errors = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(88567)
-const buildConnector = __nccwpck_require__(32784)
-const MockClient = __nccwpck_require__(9493)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(55663)
-const MockAgent = __nccwpck_require__(1437)
-const MockPool = __nccwpck_require__(45220)
-const SnapshotAgent = __nccwpck_require__(69447)
-const mockErrors = __nccwpck_require__(49917)
-const RetryHandler = __nccwpck_require__(45640)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(78421)
-const DecoratorHandler = __nccwpck_require__(80091)
-const RedirectHandler = __nccwpck_require__(67970)
+const api = __nccwpck_require__(56615)
+const buildConnector = __nccwpck_require__(59136)
+const MockClient = __nccwpck_require__(47365)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(30431)
+const MockAgent = __nccwpck_require__(47501)
+const MockPool = __nccwpck_require__(94004)
+const SnapshotAgent = __nccwpck_require__(55095)
+const mockErrors = __nccwpck_require__(52429)
+const RetryHandler = __nccwpck_require__(17816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
+const DecoratorHandler = __nccwpck_require__(58155)
+const RedirectHandler = __nccwpck_require__(8754)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -29234,21 +29234,21 @@ module.exports.RetryHandler = RetryHandler
 module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(20730),
-  responseError: __nccwpck_require__(6790),
-  retry: __nccwpck_require__(74346),
-  dump: __nccwpck_require__(78412),
-  dns: __nccwpck_require__(48731),
-  cache: __nccwpck_require__(17382),
-  decompress: __nccwpck_require__(82397),
-  deduplicate: __nccwpck_require__(69464)
+  redirect: __nccwpck_require__(21514),
+  responseError: __nccwpck_require__(8918),
+  retry: __nccwpck_require__(92026),
+  dump: __nccwpck_require__(88060),
+  dns: __nccwpck_require__(70379),
+  cache: __nccwpck_require__(75542),
+  decompress: __nccwpck_require__(40557),
+  deduplicate: __nccwpck_require__(67240)
 }
 
 module.exports.cacheStores = {
-  MemoryCacheStore: __nccwpck_require__(22009)
+  MemoryCacheStore: __nccwpck_require__(74889)
 }
 
-const SqliteCacheStore = __nccwpck_require__(60274)
+const SqliteCacheStore = __nccwpck_require__(71522)
 module.exports.cacheStores.SqliteCacheStore = SqliteCacheStore
 
 module.exports.buildConnector = buildConnector
@@ -29310,7 +29310,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(58702).fetch)
+const fetchImpl = (__nccwpck_require__(54398).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -29350,22 +29350,22 @@ module.exports.fetch = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(75524).Headers
-module.exports.Response = __nccwpck_require__(70715).Response
-module.exports.Request = __nccwpck_require__(30175).Request
-module.exports.FormData = __nccwpck_require__(41142).FormData
+module.exports.Headers = __nccwpck_require__(60660).Headers
+module.exports.Response = __nccwpck_require__(99051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(35910).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(30179)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(15965)
-const { kConstruct } = __nccwpck_require__(64043)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(36443)
 
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(16933)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(79061)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
@@ -29373,21 +29373,21 @@ module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 module.exports.parseCookie = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(57708)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(77316)
-const { WebSocket, ping } = __nccwpck_require__(71886)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
+const { WebSocket, ping } = __nccwpck_require__(13726)
 module.exports.WebSocket = WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
 module.exports.ping = ping
 
-module.exports.WebSocketStream = __nccwpck_require__(34841).WebSocketStream
-module.exports.WebSocketError = __nccwpck_require__(32039).WebSocketError
+module.exports.WebSocketStream = __nccwpck_require__(12873).WebSocketStream
+module.exports.WebSocketError = __nccwpck_require__(56919).WebSocketError
 
 module.exports.request = makeDispatcher(api.request)
 module.exports.stream = makeDispatcher(api.stream)
@@ -29403,7 +29403,7 @@ module.exports.MockAgent = MockAgent
 module.exports.SnapshotAgent = SnapshotAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(61670)
+const { EventSource } = __nccwpck_require__(21238)
 
 module.exports.EventSource = EventSource
 
@@ -29425,14 +29425,14 @@ module.exports.install = install
 
 /***/ }),
 
-/***/ 90670:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { addAbortListener } = __nccwpck_require__(84640)
-const { RequestAbortedError } = __nccwpck_require__(44627)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -29492,7 +29492,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 42004:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29500,9 +29500,9 @@ module.exports = {
 
 const assert = __nccwpck_require__(34589)
 const { AsyncResource } = __nccwpck_require__(16698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
-const { addSignal, removeSignal } = __nccwpck_require__(90670)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -29610,7 +29610,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 65646:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29627,9 +29627,9 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
-const { addSignal, removeSignal } = __nccwpck_require__(90670)
+} = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 function noop () {}
 
@@ -29870,7 +29870,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4203:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -29878,9 +29878,9 @@ module.exports = pipeline
 
 const assert = __nccwpck_require__(34589)
 const { AsyncResource } = __nccwpck_require__(16698)
-const { Readable } = __nccwpck_require__(80471)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
+const { Readable } = __nccwpck_require__(49927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
 
 function noop () {}
 
@@ -30092,7 +30092,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 29656:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30101,9 +30101,9 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(34589)
 const { finished } = __nccwpck_require__(57075)
 const { AsyncResource } = __nccwpck_require__(16698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
-const { addSignal, removeSignal } = __nccwpck_require__(90670)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 function noop () {}
 
@@ -30309,18 +30309,18 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 6730:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(44627)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
 const { AsyncResource } = __nccwpck_require__(16698)
 const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(84640)
-const { kHTTP2Stream } = __nccwpck_require__(64043)
-const { addSignal, removeSignal } = __nccwpck_require__(90670)
+const util = __nccwpck_require__(3440)
+const { kHTTP2Stream } = __nccwpck_require__(36443)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -30428,22 +30428,22 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 88567:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-module.exports.request = __nccwpck_require__(4203)
-module.exports.stream = __nccwpck_require__(29656)
-module.exports.pipeline = __nccwpck_require__(65646)
-module.exports.upgrade = __nccwpck_require__(6730)
-module.exports.connect = __nccwpck_require__(42004)
+module.exports.request = __nccwpck_require__(14043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 80471:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30451,9 +30451,9 @@ module.exports.connect = __nccwpck_require__(42004)
 
 const assert = __nccwpck_require__(34589)
 const { Readable } = __nccwpck_require__(57075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
-const { ReadableStreamFrom } = __nccwpck_require__(84640)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -31031,7 +31031,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 22009:
+/***/ 74889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -31039,7 +31039,7 @@ module.exports = {
 
 const { Writable } = __nccwpck_require__(57075)
 const { EventEmitter } = __nccwpck_require__(78474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(35355)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(47659)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -31318,14 +31318,14 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 60274:
+/***/ 71522:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { Writable } = __nccwpck_require__(57075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(35355)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(47659)
 
 let DatabaseSync
 
@@ -31795,7 +31795,7 @@ function headerValueEquals (lhs, rhs) {
 
 /***/ }),
 
-/***/ 32784:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -31803,8 +31803,8 @@ function headerValueEquals (lhs, rhs) {
 
 const net = __nccwpck_require__(77030)
 const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(84640)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 let tls // include tls conditionally since it is not always available
 
@@ -31962,7 +31962,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 22303:
+/***/ 10735:
 /***/ ((module) => {
 
 "use strict";
@@ -32113,7 +32113,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 53374:
+/***/ 42414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -32348,7 +32348,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44627:
+/***/ 68707:
 /***/ ((module) => {
 
 "use strict";
@@ -32833,7 +32833,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 37311:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -32842,7 +32842,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(44627)
+} = __nccwpck_require__(68707)
 const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
@@ -32859,9 +32859,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(84640)
-const { channels } = __nccwpck_require__(53374)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(22303)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(42414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -33326,7 +33326,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 98290:
+/***/ 18082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -33334,9 +33334,9 @@ module.exports = Request
 
 const { EventEmitter } = __nccwpck_require__(78474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(44627)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(68707)
 const { debuglog } = __nccwpck_require__(57975)
-const { parseAddress } = __nccwpck_require__(21796)
+const { parseAddress } = __nccwpck_require__(51732)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -33756,7 +33756,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 21796:
+/***/ 51732:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -33764,7 +33764,7 @@ module.exports = {
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(77030)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * Parse an address and determine its type
@@ -33976,7 +33976,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 64043:
+/***/ 36443:
 /***/ ((module) => {
 
 "use strict";
@@ -34060,7 +34060,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 84152:
+/***/ 67752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -34069,7 +34069,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(22303)
+} = __nccwpck_require__(10735)
 
 class TstNode {
   /** @type {any} */
@@ -34228,23 +34228,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 84640:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(64043)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
 const { IncomingMessage } = __nccwpck_require__(37067)
 const stream = __nccwpck_require__(57075)
 const net = __nccwpck_require__(77030)
 const { stringify } = __nccwpck_require__(41792)
 const { EventEmitter: EE } = __nccwpck_require__(78474)
-const timers = __nccwpck_require__(91275)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(44627)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(22303)
-const { tree } = __nccwpck_require__(84152)
+const timers = __nccwpck_require__(96603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+const { tree } = __nccwpck_require__(67752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -35249,18 +35249,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 58285:
+/***/ 57405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(44627)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(64043)
-const DispatcherBase = __nccwpck_require__(19265)
-const Pool = __nccwpck_require__(92244)
-const Client = __nccwpck_require__(81285)
-const util = __nccwpck_require__(84640)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(21841)
+const Pool = __nccwpck_require__(30628)
+const Client = __nccwpck_require__(23701)
+const util = __nccwpck_require__(3440)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -35419,7 +35419,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 2549:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -35428,7 +35428,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(44627)
+} = __nccwpck_require__(68707)
 const {
   PoolBase,
   kClients,
@@ -35436,10 +35436,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(73856)
-const Pool = __nccwpck_require__(92244)
-const { kUrl } = __nccwpck_require__(64043)
-const util = __nccwpck_require__(84640)
+} = __nccwpck_require__(42128)
+const Pool = __nccwpck_require__(30628)
+const { kUrl } = __nccwpck_require__(36443)
+const util = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -35648,7 +35648,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 29133:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -35657,9 +35657,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(84640)
-const { channels } = __nccwpck_require__(53374)
-const timers = __nccwpck_require__(91275)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(42414)
+const timers = __nccwpck_require__(96603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -35672,7 +35672,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(44627)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -35706,9 +35706,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(64043)
+} = __nccwpck_require__(36443)
 
-const constants = __nccwpck_require__(80776)
+const constants = __nccwpck_require__(52824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -35720,7 +35720,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
 
@@ -35741,7 +35741,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(88586))
+      mod = new WebAssembly.Module(__nccwpck_require__(53434))
     } catch {
     }
   }
@@ -35751,7 +35751,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(7630))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(63870))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -36820,7 +36820,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(46396).extractBody)
+      extractBody = (__nccwpck_require__(84492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -37425,7 +37425,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4548:
+/***/ 88788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -37433,7 +37433,7 @@ module.exports = connectH1
 
 const assert = __nccwpck_require__(34589)
 const { pipeline } = __nccwpck_require__(57075)
-const util = __nccwpck_require__(84640)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -37442,7 +37442,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(44627)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -37471,8 +37471,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(64043)
-const { channels } = __nccwpck_require__(53374)
+} = __nccwpck_require__(36443)
+const { channels } = __nccwpck_require__(42414)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -38091,7 +38091,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(46396).extractBody)
+    extractBody ??= (__nccwpck_require__(84492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -38489,7 +38489,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 81285:
+/***/ 23701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -38498,17 +38498,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(34589)
 const net = __nccwpck_require__(77030)
 const http = __nccwpck_require__(37067)
-const util = __nccwpck_require__(84640)
-const { ClientStats } = __nccwpck_require__(17782)
-const { channels } = __nccwpck_require__(53374)
-const Request = __nccwpck_require__(37311)
-const DispatcherBase = __nccwpck_require__(19265)
+const util = __nccwpck_require__(3440)
+const { ClientStats } = __nccwpck_require__(46854)
+const { channels } = __nccwpck_require__(42414)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(21841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(44627)
-const buildConnector = __nccwpck_require__(32784)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kServerName,
@@ -38551,9 +38551,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(64043)
-const connectH1 = __nccwpck_require__(29133)
-const connectH2 = __nccwpck_require__(4548)
+} = __nccwpck_require__(36443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(88788)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -39166,21 +39166,21 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 19265:
+/***/ 21841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(97939)
-const UnwrapHandler = __nccwpck_require__(14589)
+const Dispatcher = __nccwpck_require__(30883)
+const UnwrapHandler = __nccwpck_require__(92365)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(44627)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(64043)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(36443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -39370,13 +39370,13 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 97939:
+/***/ 30883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const EventEmitter = __nccwpck_require__(78474)
-const WrapHandler = __nccwpck_require__(77158)
+const WrapHandler = __nccwpck_require__(99510)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -39426,16 +39426,16 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 40929:
+/***/ 53137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const DispatcherBase = __nccwpck_require__(19265)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(64043)
-const ProxyAgent = __nccwpck_require__(39920)
-const Agent = __nccwpck_require__(58285)
+const DispatcherBase = __nccwpck_require__(21841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(36443)
+const ProxyAgent = __nccwpck_require__(76672)
+const Agent = __nccwpck_require__(57405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -39580,7 +39580,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 95844:
+/***/ 64660:
 /***/ ((module) => {
 
 "use strict";
@@ -39723,14 +39723,14 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 46591:
+/***/ 36815:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(44627)
-const Client = __nccwpck_require__(81285)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Client = __nccwpck_require__(23701)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -39782,16 +39782,16 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 73856:
+/***/ 42128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { PoolStats } = __nccwpck_require__(17782)
-const DispatcherBase = __nccwpck_require__(19265)
-const FixedQueue = __nccwpck_require__(95844)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(64043)
+const { PoolStats } = __nccwpck_require__(46854)
+const DispatcherBase = __nccwpck_require__(21841)
+const FixedQueue = __nccwpck_require__(64660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -40004,7 +40004,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 92244:
+/***/ 30628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40017,14 +40017,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(73856)
-const Client = __nccwpck_require__(81285)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
-const { kUrl } = __nccwpck_require__(64043)
-const buildConnector = __nccwpck_require__(32784)
+} = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
+const { kUrl } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -40130,21 +40130,21 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 39920:
+/***/ 76672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(64043)
-const Agent = __nccwpck_require__(58285)
-const Pool = __nccwpck_require__(92244)
-const DispatcherBase = __nccwpck_require__(19265)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(44627)
-const buildConnector = __nccwpck_require__(32784)
-const Client = __nccwpck_require__(81285)
-const { channels } = __nccwpck_require__(53374)
-const Socks5ProxyAgent = __nccwpck_require__(18151)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(57405)
+const Pool = __nccwpck_require__(30628)
+const DispatcherBase = __nccwpck_require__(21841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
+const Client = __nccwpck_require__(23701)
+const { channels } = __nccwpck_require__(42414)
+const Socks5ProxyAgent = __nccwpck_require__(87223)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -40457,14 +40457,14 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 71346:
+/***/ 30050:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Dispatcher = __nccwpck_require__(97939)
-const RetryHandler = __nccwpck_require__(45640)
+const Dispatcher = __nccwpck_require__(30883)
+const RetryHandler = __nccwpck_require__(17816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -40500,7 +40500,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 8512:
+/***/ 45520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40513,14 +40513,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(73856)
-const Client = __nccwpck_require__(81285)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(44627)
-const util = __nccwpck_require__(84640)
-const { kUrl } = __nccwpck_require__(64043)
-const buildConnector = __nccwpck_require__(32784)
+} = __nccwpck_require__(68707)
+const util = __nccwpck_require__(3440)
+const { kUrl } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -40645,7 +40645,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 18151:
+/***/ 87223:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40654,12 +40654,12 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(73136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(19265)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
-const { Socks5Client, STATES } = __nccwpck_require__(98290)
-const { kDispatch, kClose, kDestroy } = __nccwpck_require__(64043)
-const Pool = __nccwpck_require__(92244)
-const buildConnector = __nccwpck_require__(32784)
+const DispatcherBase = __nccwpck_require__(21841)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { Socks5Client, STATES } = __nccwpck_require__(18082)
+const { kDispatch, kClose, kDestroy } = __nccwpck_require__(36443)
+const Pool = __nccwpck_require__(30628)
+const buildConnector = __nccwpck_require__(59136)
 const { debuglog } = __nccwpck_require__(57975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -40913,7 +40913,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 83332:
+/***/ 276:
 /***/ ((module) => {
 
 "use strict";
@@ -40954,7 +40954,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 78421:
+/***/ 32581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -40964,8 +40964,8 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(44627)
-const Agent = __nccwpck_require__(58285)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Agent = __nccwpck_require__(57405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -41021,14 +41021,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 43448:
+/***/ 39976:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(84640)
-const { kRedirectCacheControl } = __nccwpck_require__(64043)
+const util = __nccwpck_require__(3440)
+const { kRedirectCacheControl } = __nccwpck_require__(36443)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -41036,7 +41036,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(35355)
+} = __nccwpck_require__(47659)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -41048,7 +41048,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(97149)
+const { parseHttpDate } = __nccwpck_require__(25453)
 
 function noop () {}
 
@@ -42210,7 +42210,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 90237:
+/***/ 17133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -42342,14 +42342,14 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 80091:
+/***/ 58155:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const WrapHandler = __nccwpck_require__(77158)
+const WrapHandler = __nccwpck_require__(99510)
 
 /**
  * @deprecated
@@ -42417,13 +42417,13 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 40303:
+/***/ 53599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { RequestAbortedError } = __nccwpck_require__(44627)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -42929,16 +42929,16 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 67970:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(84640)
-const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(64043)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(36443)
 const assert = __nccwpck_require__(34589)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -43210,21 +43210,21 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 45640:
+/***/ 17816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(64043)
-const { RequestRetryError } = __nccwpck_require__(44627)
-const WrapHandler = __nccwpck_require__(77158)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
+const { RequestRetryError } = __nccwpck_require__(68707)
+const WrapHandler = __nccwpck_require__(99510)
 const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(84640)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -43722,14 +43722,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 14589:
+/***/ 92365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { parseHeaders } = __nccwpck_require__(84640)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { parseHeaders } = __nccwpck_require__(3440)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 const kResume = Symbol('resume')
 
@@ -43836,13 +43836,13 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 77158:
+/***/ 99510:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 module.exports = class WrapHandler {
   #handler
@@ -43949,7 +43949,7 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 17382:
+/***/ 75542:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -43957,10 +43957,10 @@ function toRawHeaderValue (value) {
 
 const assert = __nccwpck_require__(34589)
 const { Readable } = __nccwpck_require__(57075)
-const util = __nccwpck_require__(84640)
-const CacheHandler = __nccwpck_require__(43448)
-const MemoryCacheStore = __nccwpck_require__(22009)
-const CacheRevalidationHandler = __nccwpck_require__(90237)
+const util = __nccwpck_require__(3440)
+const CacheHandler = __nccwpck_require__(39976)
+const MemoryCacheStore = __nccwpck_require__(74889)
+const CacheRevalidationHandler = __nccwpck_require__(17133)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -43970,9 +43970,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(35355)
-const { AbortError } = __nccwpck_require__(44627)
-const { parseHttpDate } = __nccwpck_require__(97149)
+} = __nccwpck_require__(47659)
+const { AbortError } = __nccwpck_require__(68707)
+const { parseHttpDate } = __nccwpck_require__(25453)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -44703,7 +44703,7 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 82397:
+/***/ 40557:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -44711,9 +44711,9 @@ module.exports = (opts = {}) => {
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __nccwpck_require__(38522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(57075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(44627)
-const DecoratorHandler = __nccwpck_require__(80091)
-const { runtimeFeatures } = __nccwpck_require__(64521)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -45278,16 +45278,16 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 69464:
+/***/ 67240:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const diagnosticsChannel = __nccwpck_require__(53053)
-const util = __nccwpck_require__(84640)
-const DeduplicationHandler = __nccwpck_require__(40303)
-const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(35355)
+const util = __nccwpck_require__(3440)
+const DeduplicationHandler = __nccwpck_require__(53599)
+const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(47659)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -45403,15 +45403,15 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 48731:
+/***/ 70379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const { isIP } = __nccwpck_require__(77030)
 const { lookup } = __nccwpck_require__(40610)
-const DecoratorHandler = __nccwpck_require__(80091)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(44627)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68707)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -45982,14 +45982,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 78412:
+/***/ 88060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(44627)
-const DecoratorHandler = __nccwpck_require__(80091)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(58155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -46089,13 +46089,13 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 20730:
+/***/ 21514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const RedirectHandler = __nccwpck_require__(67970)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections } = {}) {
   return (dispatch) => {
@@ -46118,15 +46118,15 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 6790:
+/***/ 8918:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(80091)
-const { ResponseError } = __nccwpck_require__(44627)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { ResponseError } = __nccwpck_require__(68707)
 
 class ResponseErrorHandler extends DecoratorHandler {
   #statusCode
@@ -46221,12 +46221,12 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 74346:
+/***/ 92026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
-const RetryHandler = __nccwpck_require__(45640)
+const RetryHandler = __nccwpck_require__(17816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -46248,14 +46248,14 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 80776:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(11308);
+const utils_1 = __nccwpck_require__(50172);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -46787,7 +46787,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 7630:
+/***/ 63870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -46811,7 +46811,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 88586:
+/***/ 53434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -46835,7 +46835,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 11308:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -46855,14 +46855,14 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 1437:
+/***/ 47501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kClients } = __nccwpck_require__(64043)
-const Agent = __nccwpck_require__(58285)
+const { kClients } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(57405)
 const {
   kAgent,
   kMockAgentSet,
@@ -46880,14 +46880,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(90941)
-const MockClient = __nccwpck_require__(9493)
-const MockPool = __nccwpck_require__(45220)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(58981)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(44627)
-const Dispatcher = __nccwpck_require__(97939)
-const PendingInterceptorsFormatter = __nccwpck_require__(81726)
-const { MockCallHistory } = __nccwpck_require__(55663)
+} = __nccwpck_require__(91117)
+const MockClient = __nccwpck_require__(47365)
+const MockPool = __nccwpck_require__(94004)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(53397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const Dispatcher = __nccwpck_require__(30883)
+const PendingInterceptorsFormatter = __nccwpck_require__(56142)
+const { MockCallHistory } = __nccwpck_require__(30431)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -47095,14 +47095,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 55663:
+/***/ 30431:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(90941)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -47351,15 +47351,15 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 9493:
+/***/ 47365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(57975)
-const Client = __nccwpck_require__(81285)
-const { buildMockDispatch } = __nccwpck_require__(58981)
+const Client = __nccwpck_require__(23701)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -47369,10 +47369,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(90941)
-const { MockInterceptor } = __nccwpck_require__(35015)
-const Symbols = __nccwpck_require__(64043)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -47427,13 +47427,13 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 49917:
+/***/ 52429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { UndiciError } = __nccwpck_require__(44627)
+const { UndiciError } = __nccwpck_require__(68707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -47464,13 +47464,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 35015:
+/***/ 31511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(58981)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kDispatchKey,
@@ -47479,9 +47479,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(90941)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
-const { serializePathWithQuery } = __nccwpck_require__(84640)
+} = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -47681,15 +47681,15 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 45220:
+/***/ 94004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(57975)
-const Pool = __nccwpck_require__(92244)
-const { buildMockDispatch } = __nccwpck_require__(58981)
+const Pool = __nccwpck_require__(30628)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -47699,10 +47699,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(90941)
-const { MockInterceptor } = __nccwpck_require__(35015)
-const Symbols = __nccwpck_require__(64043)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -47757,7 +47757,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 90941:
+/***/ 91117:
 /***/ ((module) => {
 
 "use strict";
@@ -47797,13 +47797,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 58981:
+/***/ 53397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { MockNotMatchedError } = __nccwpck_require__(49917)
+const { MockNotMatchedError } = __nccwpck_require__(52429)
 const {
   kDispatches,
   kMockAgent,
@@ -47811,15 +47811,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(90941)
-const { serializePathWithQuery } = __nccwpck_require__(84640)
+} = __nccwpck_require__(91117)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(57975)
-const { InvalidArgumentError } = __nccwpck_require__(44627)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -48291,7 +48291,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 81726:
+/***/ 56142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -48342,18 +48342,18 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 69447:
+/***/ 55095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Agent = __nccwpck_require__(58285)
-const MockAgent = __nccwpck_require__(1437)
-const { SnapshotRecorder } = __nccwpck_require__(95798)
-const WrapHandler = __nccwpck_require__(77158)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(44627)
-const { validateSnapshotMode } = __nccwpck_require__(41699)
+const Agent = __nccwpck_require__(57405)
+const MockAgent = __nccwpck_require__(47501)
+const { SnapshotRecorder } = __nccwpck_require__(13766)
+const WrapHandler = __nccwpck_require__(99510)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const { validateSnapshotMode } = __nccwpck_require__(9683)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -48703,7 +48703,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 95798:
+/***/ 13766:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -48712,8 +48712,8 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(51455)
 const { dirname, resolve } = __nccwpck_require__(76760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(87997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(44627)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(41699)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -49299,14 +49299,14 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 41699:
+/***/ 9683:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(44627)
-const { runtimeFeatures } = __nccwpck_require__(64521)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -49465,7 +49465,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 35355:
+/***/ 47659:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -49476,9 +49476,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(84640)
+} = __nccwpck_require__(3440)
 
-const { serializePathWithQuery } = __nccwpck_require__(84640)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -50182,7 +50182,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 97149:
+/***/ 25453:
 /***/ ((module) => {
 
 "use strict";
@@ -50860,7 +50860,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 76132:
+/***/ 56436:
 /***/ ((module) => {
 
 "use strict";
@@ -50896,7 +50896,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 64521:
+/***/ 313:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51028,7 +51028,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 17782:
+/***/ 46854:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51041,7 +51041,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(64043)
+} = __nccwpck_require__(36443)
 
 class ClientStats {
   constructor (client) {
@@ -51068,7 +51068,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 91275:
+/***/ 96603:
 /***/ ((module) => {
 
 "use strict";
@@ -51501,7 +51501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 78514:
+/***/ 89634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51509,15 +51509,15 @@ module.exports = {
 
 const assert = __nccwpck_require__(34589)
 
-const { kConstruct } = __nccwpck_require__(64043)
-const { urlEquals, getFieldValues } = __nccwpck_require__(16814)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(84640)
-const { webidl } = __nccwpck_require__(95159)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(70715)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(30175)
-const { fetching } = __nccwpck_require__(58702)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(19520)
-const { createDeferredPromise } = __nccwpck_require__(76132)
+const { kConstruct } = __nccwpck_require__(36443)
+const { urlEquals, getFieldValues } = __nccwpck_require__(76798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(47879)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(99051)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(54398)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(73168)
+const { createDeferredPromise } = __nccwpck_require__(56436)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -52373,16 +52373,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 15965:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Cache } = __nccwpck_require__(78514)
-const { webidl } = __nccwpck_require__(95159)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
-const { kConstruct } = __nccwpck_require__(64043)
+const { Cache } = __nccwpck_require__(89634)
+const { webidl } = __nccwpck_require__(47879)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(36443)
 
 class CacheStorage {
   /**
@@ -52533,15 +52533,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 16814:
+/***/ 76798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { URLSerializer } = __nccwpck_require__(57708)
-const { isValidHeaderName } = __nccwpck_require__(19520)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { isValidHeaderName } = __nccwpck_require__(73168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -52586,7 +52586,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 33404:
+/***/ 71276:
 /***/ ((module) => {
 
 "use strict";
@@ -52606,16 +52606,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 16933:
+/***/ 79061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { parseSetCookie } = __nccwpck_require__(58906)
-const { stringify } = __nccwpck_require__(41077)
-const { webidl } = __nccwpck_require__(95159)
-const { Headers } = __nccwpck_require__(75524)
+const { parseSetCookie } = __nccwpck_require__(11978)
+const { stringify } = __nccwpck_require__(57797)
+const { webidl } = __nccwpck_require__(47879)
+const { Headers } = __nccwpck_require__(60660)
 
 const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean))
 
@@ -52815,15 +52815,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 58906:
+/***/ 11978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(60484)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(33404)
-const { isCTLExcludingHtab } = __nccwpck_require__(41077)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(71276)
+const { isCTLExcludingHtab } = __nccwpck_require__(57797)
 const assert = __nccwpck_require__(34589)
 
 /**
@@ -53138,7 +53138,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 41077:
+/***/ 57797:
 /***/ ((module) => {
 
 "use strict";
@@ -53517,14 +53517,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 335:
+/***/ 24031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(57075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(63691)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(94811)
 
 /**
  * @type {number[]} BOM
@@ -54100,23 +54100,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 61670:
+/***/ 21238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { pipeline } = __nccwpck_require__(57075)
-const { fetching } = __nccwpck_require__(58702)
-const { makeRequest } = __nccwpck_require__(30175)
-const { webidl } = __nccwpck_require__(95159)
-const { EventSourceStream } = __nccwpck_require__(335)
-const { parseMIMEType } = __nccwpck_require__(57708)
-const { createFastMessageEvent } = __nccwpck_require__(77316)
-const { isNetworkError } = __nccwpck_require__(70715)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
-const { environmentSettingsObject } = __nccwpck_require__(19520)
-const { getGlobalDispatcher } = __nccwpck_require__(78421)
+const { fetching } = __nccwpck_require__(54398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(47879)
+const { EventSourceStream } = __nccwpck_require__(24031)
+const { parseMIMEType } = __nccwpck_require__(51900)
+const { createFastMessageEvent } = __nccwpck_require__(15188)
+const { isNetworkError } = __nccwpck_require__(99051)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
 
 let experimentalWarned = false
 
@@ -54612,7 +54612,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 63691:
+/***/ 94811:
 /***/ ((module) => {
 
 "use strict";
@@ -54649,30 +54649,30 @@ module.exports = {
 
 /***/ }),
 
-/***/ 46396:
+/***/ 84492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(84640)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(19520)
-const { FormData, setFormDataState } = __nccwpck_require__(41142)
-const { webidl } = __nccwpck_require__(95159)
+} = __nccwpck_require__(73168)
+const { FormData, setFormDataState } = __nccwpck_require__(35910)
+const { webidl } = __nccwpck_require__(47879)
 const assert = __nccwpck_require__(34589)
 const { isErrored, isDisturbed } = __nccwpck_require__(57075)
 const { isUint8Array } = __nccwpck_require__(73429)
-const { serializeAMimeType } = __nccwpck_require__(57708)
-const { multipartFormDataParser } = __nccwpck_require__(23028)
-const { createDeferredPromise } = __nccwpck_require__(76132)
-const { parseJSONFromBytes } = __nccwpck_require__(60484)
-const { utf8DecodeBytes } = __nccwpck_require__(83332)
-const { runtimeFeatures } = __nccwpck_require__(64521)
+const { serializeAMimeType } = __nccwpck_require__(51900)
+const { multipartFormDataParser } = __nccwpck_require__(50116)
+const { createDeferredPromise } = __nccwpck_require__(56436)
+const { parseJSONFromBytes } = __nccwpck_require__(8116)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(77598).randomInt)
@@ -55175,7 +55175,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 27775:
+/***/ 4495:
 /***/ ((module) => {
 
 "use strict";
@@ -55314,14 +55314,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 57708:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(60484)
+const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
 
 const encoder = new TextEncoder()
 
@@ -55918,18 +55918,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 23028:
+/***/ 50116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(84640)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(57708)
-const { makeEntry } = __nccwpck_require__(41142)
-const { webidl } = __nccwpck_require__(95159)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(51900)
+const { makeEntry } = __nccwpck_require__(35910)
+const { webidl } = __nccwpck_require__(47879)
 const assert = __nccwpck_require__(34589)
-const { isomorphicDecode } = __nccwpck_require__(60484)
+const { isomorphicDecode } = __nccwpck_require__(8116)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -56512,15 +56512,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 41142:
+/***/ 35910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { iteratorMixin } = __nccwpck_require__(19520)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
-const { webidl } = __nccwpck_require__(95159)
+const { iteratorMixin } = __nccwpck_require__(73168)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(47879)
 const nodeUtil = __nccwpck_require__(57975)
 
 // https://xhr.spec.whatwg.org/#formdata
@@ -56779,7 +56779,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 30179:
+/***/ 51059:
 /***/ ((module) => {
 
 "use strict";
@@ -56827,7 +56827,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 75524:
+/***/ 60660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -56835,14 +56835,14 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(64043)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { kConstruct } = __nccwpck_require__(36443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(19520)
-const { webidl } = __nccwpck_require__(95159)
+} = __nccwpck_require__(73168)
+const { webidl } = __nccwpck_require__(47879)
 const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(57975)
 
@@ -57554,7 +57554,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 58702:
+/***/ 54398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57569,9 +57569,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(70715)
-const { HeadersList } = __nccwpck_require__(75524)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(30175)
+} = __nccwpck_require__(99051)
+const { HeadersList } = __nccwpck_require__(60660)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(38522)
 const {
   makePolicyContainer,
@@ -57606,27 +57606,27 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(19520)
+} = __nccwpck_require__(73168)
 const assert = __nccwpck_require__(34589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(46396)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(84492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(27775)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(78474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(57075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(84640)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(57708)
-const { getGlobalDispatcher } = __nccwpck_require__(78421)
-const { webidl } = __nccwpck_require__(95159)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(51900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { webidl } = __nccwpck_require__(47879)
 const { STATUS_CODES } = __nccwpck_require__(37067)
-const { bytesMatch } = __nccwpck_require__(64458)
-const { createDeferredPromise } = __nccwpck_require__(76132)
-const { isomorphicEncode } = __nccwpck_require__(60484)
-const { runtimeFeatures } = __nccwpck_require__(64521)
+const { bytesMatch } = __nccwpck_require__(45082)
+const { createDeferredPromise } = __nccwpck_require__(56436)
+const { isomorphicEncode } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -59975,7 +59975,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 30175:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59983,15 +59983,15 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(46396)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(75524)
-const util = __nccwpck_require__(84640)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(84492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(60660)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(19520)
+} = __nccwpck_require__(73168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -60001,11 +60001,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(27775)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(95159)
-const { URLSerializer } = __nccwpck_require__(57708)
-const { kConstruct } = __nccwpck_require__(64043)
+const { webidl } = __nccwpck_require__(47879)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
 const assert = __nccwpck_require__(34589)
 const { getMaxListeners, setMaxListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
@@ -61098,15 +61098,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 70715:
+/***/ 99051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(75524)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(46396)
-const util = __nccwpck_require__(84640)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(60660)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(84492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
@@ -61115,16 +61115,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(19520)
+} = __nccwpck_require__(73168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(27775)
-const { webidl } = __nccwpck_require__(95159)
-const { URLSerializer } = __nccwpck_require__(57708)
-const { kConstruct } = __nccwpck_require__(64043)
+} = __nccwpck_require__(4495)
+const { webidl } = __nccwpck_require__(47879)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
 const assert = __nccwpck_require__(34589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(60484)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -61747,7 +61747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 19520:
+/***/ 73168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -61755,15 +61755,15 @@ module.exports = {
 
 const { Transform } = __nccwpck_require__(57075)
 const zlib = __nccwpck_require__(38522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(27775)
-const { getGlobalOrigin } = __nccwpck_require__(30179)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(57708)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(51059)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(51900)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(84640)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(34589)
 const { isUint8Array } = __nccwpck_require__(73429)
-const { webidl } = __nccwpck_require__(95159)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(60484)
+const { webidl } = __nccwpck_require__(47879)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -63277,14 +63277,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 60484:
+/***/ 8116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { utf8DecodeBytes } = __nccwpck_require__(83332)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -63528,15 +63528,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 64458:
+/***/ 45082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(34589)
-const { runtimeFeatures } = __nccwpck_require__(64521)
-const { asciiLowercase } = __nccwpck_require__(60484)
+const { runtimeFeatures } = __nccwpck_require__(313)
+const { asciiLowercase } = __nccwpck_require__(8116)
 
 /**
  * @typedef {object} Metadata
@@ -63843,7 +63843,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 95159:
+/***/ 47879:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -63851,7 +63851,7 @@ module.exports = {
 
 const assert = __nccwpck_require__(34589)
 const { types, inspect } = __nccwpck_require__(57975)
-const { runtimeFeatures } = __nccwpck_require__(64521)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -64857,21 +64857,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7905:
+/***/ 86897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(26096)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(31025)
-const { makeRequest } = __nccwpck_require__(30175)
-const { fetching } = __nccwpck_require__(58702)
-const { Headers, getHeadersList } = __nccwpck_require__(75524)
-const { getDecodeSplit } = __nccwpck_require__(19520)
-const { WebsocketFrameSend } = __nccwpck_require__(89104)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(20736)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(98625)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(54398)
+const { Headers, getHeadersList } = __nccwpck_require__(60660)
+const { getDecodeSplit } = __nccwpck_require__(73168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 const assert = __nccwpck_require__(34589)
-const { runtimeFeatures } = __nccwpck_require__(64521)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(77598)
@@ -65204,7 +65204,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 26096:
+/***/ 20736:
 /***/ ((module) => {
 
 "use strict";
@@ -65338,15 +65338,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 77316:
+/***/ 15188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(95159)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
-const { kConstruct } = __nccwpck_require__(64043)
+const { webidl } = __nccwpck_require__(47879)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(36443)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -65677,14 +65677,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 89104:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { runtimeFeatures } = __nccwpck_require__(64521)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(26096)
+const { runtimeFeatures } = __nccwpck_require__(313)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(20736)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -65818,15 +65818,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 31869:
+/***/ 19469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
-const { isValidClientWindowBits } = __nccwpck_require__(31025)
-const { MessageSizeExceededError } = __nccwpck_require__(44627)
+const { isValidClientWindowBits } = __nccwpck_require__(98625)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -65931,7 +65931,7 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 99332:
+/***/ 81652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -65939,7 +65939,7 @@ module.exports = { PerMessageDeflate }
 
 const { Writable } = __nccwpck_require__(57075)
 const assert = __nccwpck_require__(34589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(26096)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(20736)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -65948,11 +65948,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(31025)
-const { failWebsocketConnection } = __nccwpck_require__(7905)
-const { WebsocketFrameSend } = __nccwpck_require__(89104)
-const { PerMessageDeflate } = __nccwpck_require__(31869)
-const { MessageSizeExceededError } = __nccwpck_require__(44627)
+} = __nccwpck_require__(98625)
+const { failWebsocketConnection } = __nccwpck_require__(86897)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { PerMessageDeflate } = __nccwpck_require__(19469)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -66459,15 +66459,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 59388:
+/***/ 13900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(89104)
-const { opcodes, sendHints } = __nccwpck_require__(26096)
-const FixedQueue = __nccwpck_require__(95844)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(20736)
+const FixedQueue = __nccwpck_require__(64660)
 
 /**
  * @typedef {object} SendQueueNode
@@ -66576,16 +66576,16 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 32039:
+/***/ 56919:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(95159)
-const { validateCloseCodeAndReason } = __nccwpck_require__(31025)
-const { kConstruct } = __nccwpck_require__(64043)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
+const { webidl } = __nccwpck_require__(47879)
+const { validateCloseCodeAndReason } = __nccwpck_require__(98625)
+const { kConstruct } = __nccwpck_require__(36443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -66688,24 +66688,24 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 34841:
+/***/ 12873:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { createDeferredPromise } = __nccwpck_require__(76132)
-const { environmentSettingsObject } = __nccwpck_require__(19520)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(26096)
-const { webidl } = __nccwpck_require__(95159)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(31025)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
-const { channels } = __nccwpck_require__(53374)
-const { WebsocketFrameSend } = __nccwpck_require__(89104)
-const { ByteParser } = __nccwpck_require__(99332)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(32039)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
-const { utf8DecodeBytes } = __nccwpck_require__(83332)
+const { createDeferredPromise } = __nccwpck_require__(56436)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(20736)
+const { webidl } = __nccwpck_require__(47879)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(98625)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(86897)
+const { channels } = __nccwpck_require__(42414)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { ByteParser } = __nccwpck_require__(81652)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(56919)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 let emittedExperimentalWarning = false
 
@@ -67192,16 +67192,16 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 31025:
+/***/ 98625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { states, opcodes } = __nccwpck_require__(26096)
+const { states, opcodes } = __nccwpck_require__(20736)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(57708)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(60484)
+const { removeHTTPWhitespace } = __nccwpck_require__(51900)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
 
 /**
  * @param {number} readyState
@@ -67547,17 +67547,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 71886:
+/***/ 13726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { isArrayBuffer } = __nccwpck_require__(73429)
-const { webidl } = __nccwpck_require__(95159)
-const { URLSerializer } = __nccwpck_require__(57708)
-const { environmentSettingsObject } = __nccwpck_require__(19520)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(26096)
+const { webidl } = __nccwpck_require__(47879)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(20736)
 const {
   isConnecting,
   isEstablished,
@@ -67568,15 +67568,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(31025)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(7905)
-const { ByteParser } = __nccwpck_require__(99332)
-const { kEnumerableProperty } = __nccwpck_require__(84640)
-const { getGlobalDispatcher } = __nccwpck_require__(78421)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(77316)
-const { SendQueue } = __nccwpck_require__(59388)
-const { WebsocketFrameSend } = __nccwpck_require__(89104)
-const { channels } = __nccwpck_require__(53374)
+} = __nccwpck_require__(98625)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(86897)
+const { ByteParser } = __nccwpck_require__(81652)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(15188)
+const { SendQueue } = __nccwpck_require__(13900)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { channels } = __nccwpck_require__(42414)
 
 function getSocketAddress (socket) {
   if (typeof socket?.address === 'function') {
@@ -68313,7 +68313,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 58039:
+/***/ 93383:
 /***/ (function(module, exports) {
 
 var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
@@ -68659,7 +68659,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 7300:
+/***/ 94612:
 /***/ ((module, exports) => {
 
 (function (factory) {
@@ -71131,7 +71131,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 18543:
+/***/ 33893:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71139,11 +71139,11 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bootReady = void 0;
 /** boot.ready: the container answers HTTP on the app port, or says why it does not. */
-const loopback_1 = __nccwpck_require__(75124);
-const parts_1 = __nccwpck_require__(24809);
-const processes_1 = __nccwpck_require__(34198);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const loopback_1 = __nccwpck_require__(35738);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(95852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 function endpoint(l) {
     return l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
 }
@@ -71277,18 +71277,18 @@ exports.bootReady = {
 
 /***/ }),
 
-/***/ 48579:
+/***/ 98517:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildLayerCache = exports.buildImage = void 0;
-const buildkit_1 = __nccwpck_require__(80943);
-const installs_1 = __nccwpck_require__(4903);
-const parts_1 = __nccwpck_require__(24809);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const buildkit_1 = __nccwpck_require__(31753);
+const installs_1 = __nccwpck_require__(5365);
+const parts_1 = __nccwpck_require__(319);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 function megabytes(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
@@ -71488,7 +71488,7 @@ exports.buildLayerCache = {
 
 /***/ }),
 
-/***/ 47944:
+/***/ 80530:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71496,23 +71496,23 @@ exports.buildLayerCache = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CATALOG = void 0;
 exports.runCatalog = runCatalog;
-const boot_1 = __nccwpck_require__(18543);
-const build_1 = __nccwpck_require__(48579);
-const config_1 = __nccwpck_require__(55341);
-const cookies_1 = __nccwpck_require__(31616);
-const headers_1 = __nccwpck_require__(37826);
-const health_1 = __nccwpck_require__(30921);
-const image_1 = __nccwpck_require__(78885);
-const run_1 = __nccwpck_require__(85618);
-const logs_1 = __nccwpck_require__(13912);
-const proxy_1 = __nccwpck_require__(88672);
-const routes_1 = __nccwpck_require__(69505);
-const secret_1 = __nccwpck_require__(69835);
-const server_1 = __nccwpck_require__(66620);
-const shutdown_1 = __nccwpck_require__(99205);
-const static_1 = __nccwpck_require__(6417);
-const systemd_1 = __nccwpck_require__(1475);
-const tls_1 = __nccwpck_require__(33977);
+const boot_1 = __nccwpck_require__(33893);
+const build_1 = __nccwpck_require__(98517);
+const config_1 = __nccwpck_require__(23339);
+const cookies_1 = __nccwpck_require__(33754);
+const headers_1 = __nccwpck_require__(64376);
+const health_1 = __nccwpck_require__(98907);
+const image_1 = __nccwpck_require__(6327);
+const run_1 = __nccwpck_require__(39032);
+const logs_1 = __nccwpck_require__(47398);
+const proxy_1 = __nccwpck_require__(69582);
+const routes_1 = __nccwpck_require__(20151);
+const secret_1 = __nccwpck_require__(89337);
+const server_1 = __nccwpck_require__(56158);
+const shutdown_1 = __nccwpck_require__(90103);
+const static_1 = __nccwpck_require__(17939);
+const systemd_1 = __nccwpck_require__(58057);
+const tls_1 = __nccwpck_require__(49483);
 exports.CATALOG = [
     build_1.buildImage,
     build_1.buildLayerCache,
@@ -71564,19 +71564,19 @@ function runCatalog(obs, skip = []) {
 
 /***/ }),
 
-/***/ 55341:
+/***/ 23339:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.configDebugOff = void 0;
-const wsgi_1 = __nccwpck_require__(7947);
-const http_1 = __nccwpck_require__(71003);
-const parts_1 = __nccwpck_require__(24809);
-const probe_1 = __nccwpck_require__(30021);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const wsgi_1 = __nccwpck_require__(19033);
+const http_1 = __nccwpck_require__(95941);
+const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(13423);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 const PURPOSES = ['not-found', 'debugger', 'route', 'health'];
 /** What in a response body gives the debugger or a traceback away, or undefined. */
 function leak(x) {
@@ -71680,7 +71680,7 @@ exports.configDebugOff = {
 
 /***/ }),
 
-/***/ 31616:
+/***/ 33754:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71691,10 +71691,10 @@ exports.cookiesSecure = void 0;
  * cookies.secure: every cookie set over HTTPS carries Secure; the session cookie also HttpOnly
  * and SameSite=Lax or Strict. Cookie values never reach the evidence.
  */
-const set_cookie_1 = __nccwpck_require__(59091);
-const http_1 = __nccwpck_require__(71003);
-const probe_1 = __nccwpck_require__(30021);
-const text_1 = __nccwpck_require__(3352);
+const set_cookie_1 = __nccwpck_require__(70390);
+const http_1 = __nccwpck_require__(95941);
+const probe_1 = __nccwpck_require__(13423);
+const text_1 = __nccwpck_require__(85290);
 function sessionName(obs) {
     return (0, probe_1.probeAnswers)(obs)[0]?.sessionCookie.name ?? 'session';
 }
@@ -71804,7 +71804,7 @@ exports.cookiesSecure = {
 
 /***/ }),
 
-/***/ 66096:
+/***/ 24586:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71816,7 +71816,7 @@ exports.scriptProblem = scriptProblem;
  * headers.csp: HTML responses carry a Content-Security-Policy whose script-src (else default-src)
  * allows no inline or eval'd script and no scheme-wide source.
  */
-const headers_1 = __nccwpck_require__(67473);
+const headers_1 = __nccwpck_require__(21023);
 const WEAK = ["'unsafe-inline'", "'unsafe-eval'", 'https:', 'http:', '*', 'data:'];
 /** The sources of a directive of one policy, or undefined when the policy lacks it. */
 function sources(policy, name) {
@@ -71861,7 +71861,7 @@ exports.headersCsp = {
 
 /***/ }),
 
-/***/ 17888:
+/***/ 874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71870,8 +71870,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersFrameOptions = void 0;
 exports.frameAncestors = frameAncestors;
 /** headers.frame-options: HTML responses refuse framing (X-Frame-Options or CSP frame-ancestors). */
-const http_1 = __nccwpck_require__(71003);
-const headers_1 = __nccwpck_require__(67473);
+const http_1 = __nccwpck_require__(95941);
+const headers_1 = __nccwpck_require__(21023);
 /** A CSP frame-ancestors directive (any value but `*` restricts framing). */
 function frameAncestors(csp) {
     for (const policy of csp) {
@@ -71911,7 +71911,7 @@ exports.headersFrameOptions = {
 
 /***/ }),
 
-/***/ 37826:
+/***/ 64376:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71919,21 +71919,21 @@ exports.headersFrameOptions = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersServerTokens = exports.headersReferrerPolicy = exports.headersNosniff = exports.headersFrameOptions = exports.headersCsp = void 0;
 /** The headers.* checks, one file each. */
-var csp_1 = __nccwpck_require__(66096);
+var csp_1 = __nccwpck_require__(24586);
 Object.defineProperty(exports, "headersCsp", ({ enumerable: true, get: function () { return csp_1.headersCsp; } }));
-var frame_options_1 = __nccwpck_require__(17888);
+var frame_options_1 = __nccwpck_require__(874);
 Object.defineProperty(exports, "headersFrameOptions", ({ enumerable: true, get: function () { return frame_options_1.headersFrameOptions; } }));
-var nosniff_1 = __nccwpck_require__(77831);
+var nosniff_1 = __nccwpck_require__(61409);
 Object.defineProperty(exports, "headersNosniff", ({ enumerable: true, get: function () { return nosniff_1.headersNosniff; } }));
-var referrer_policy_1 = __nccwpck_require__(53522);
+var referrer_policy_1 = __nccwpck_require__(94416);
 Object.defineProperty(exports, "headersReferrerPolicy", ({ enumerable: true, get: function () { return referrer_policy_1.headersReferrerPolicy; } }));
-var server_tokens_1 = __nccwpck_require__(58402);
+var server_tokens_1 = __nccwpck_require__(97196);
 Object.defineProperty(exports, "headersServerTokens", ({ enumerable: true, get: function () { return server_tokens_1.headersServerTokens; } }));
 
 
 /***/ }),
 
-/***/ 77831:
+/***/ 61409:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71941,7 +71941,7 @@ Object.defineProperty(exports, "headersServerTokens", ({ enumerable: true, get: 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersNosniff = void 0;
 /** headers.nosniff: HTML and static responses carry X-Content-Type-Options: nosniff. */
-const headers_1 = __nccwpck_require__(67473);
+const headers_1 = __nccwpck_require__(21023);
 exports.headersNosniff = {
     id: 'headers.nosniff',
     title: 'X-Content-Type-Options: nosniff',
@@ -71964,7 +71964,7 @@ exports.headersNosniff = {
 
 /***/ }),
 
-/***/ 53522:
+/***/ 94416:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71972,7 +71972,7 @@ exports.headersNosniff = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersReferrerPolicy = void 0;
 /** headers.referrer-policy: HTML responses carry a Referrer-Policy that keeps full URLs same-origin. */
-const headers_1 = __nccwpck_require__(67473);
+const headers_1 = __nccwpck_require__(21023);
 const SAFE = ['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin'];
 exports.headersReferrerPolicy = {
     id: 'headers.referrer-policy',
@@ -72003,16 +72003,16 @@ exports.headersReferrerPolicy = {
 
 /***/ }),
 
-/***/ 58402:
+/***/ 97196:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.headersServerTokens = void 0;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const text_1 = __nccwpck_require__(3352);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const text_1 = __nccwpck_require__(85290);
 const VERSION = /\bnginx\/\d[\w.]*/i;
 const PAGE_SIGNATURE = /<center>(nginx[^<]*)<\/center>/i;
 function leaks(x) {
@@ -72084,7 +72084,7 @@ exports.headersServerTokens = {
 
 /***/ }),
 
-/***/ 30921:
+/***/ 98907:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72092,10 +72092,10 @@ exports.headersServerTokens = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.healthNoSession = exports.healthEndpoint = void 0;
 /** The health endpoint: health.endpoint (app port and through the proxy), health.no-session. */
-const set_cookie_1 = __nccwpck_require__(59091);
-const http_1 = __nccwpck_require__(71003);
-const parts_1 = __nccwpck_require__(24809);
-const text_1 = __nccwpck_require__(3352);
+const set_cookie_1 = __nccwpck_require__(70390);
+const http_1 = __nccwpck_require__(95941);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
 function where(x) {
     return x.via === 'proxy' ? 'through the proxy' : 'on the app port';
 }
@@ -72251,7 +72251,7 @@ exports.healthNoSession = {
 
 /***/ }),
 
-/***/ 93893:
+/***/ 58007:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -72315,18 +72315,18 @@ function isCheckId(id) {
 
 /***/ }),
 
-/***/ 43355:
+/***/ 62265:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imageExecForm = void 0;
-const shell_words_1 = __nccwpck_require__(8875);
-const parts_1 = __nccwpck_require__(24809);
-const processes_1 = __nccwpck_require__(34198);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const shell_words_1 = __nccwpck_require__(99509);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(95852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 function killedEvidence(obs) {
     const s = (0, parts_1.present)(obs.shutdown);
     return s?.killed
@@ -72433,7 +72433,7 @@ exports.imageExecForm = {
 
 /***/ }),
 
-/***/ 78885:
+/***/ 6327:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72441,17 +72441,17 @@ exports.imageExecForm = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imageNonRoot = exports.imageNoBakedSecrets = exports.imageExecForm = void 0;
 /** The image.* checks, one file each. */
-var exec_form_1 = __nccwpck_require__(43355);
+var exec_form_1 = __nccwpck_require__(62265);
 Object.defineProperty(exports, "imageExecForm", ({ enumerable: true, get: function () { return exec_form_1.imageExecForm; } }));
-var no_baked_secrets_1 = __nccwpck_require__(87716);
+var no_baked_secrets_1 = __nccwpck_require__(47886);
 Object.defineProperty(exports, "imageNoBakedSecrets", ({ enumerable: true, get: function () { return no_baked_secrets_1.imageNoBakedSecrets; } }));
-var non_root_1 = __nccwpck_require__(31967);
+var non_root_1 = __nccwpck_require__(44305);
 Object.defineProperty(exports, "imageNonRoot", ({ enumerable: true, get: function () { return non_root_1.imageNonRoot; } }));
 
 
 /***/ }),
 
-/***/ 87716:
+/***/ 47886:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72462,9 +72462,9 @@ exports.imageNoBakedSecrets = void 0;
  * image.no-baked-secrets: secret-looking variables with a value in the image config, the build
  * history or the Dockerfile. Only names, lengths and sources are reported, never values.
  */
-const secret_names_1 = __nccwpck_require__(60072);
-const parts_1 = __nccwpck_require__(24809);
-const stages_1 = __nccwpck_require__(67676);
+const secret_names_1 = __nccwpck_require__(19574);
+const parts_1 = __nccwpck_require__(319);
+const stages_1 = __nccwpck_require__(5834);
 function add(findings, v, source, line) {
     if (!(0, secret_names_1.looksSecret)(v.name, v.valueLength, v.urlWithCredentials))
         return;
@@ -72550,17 +72550,17 @@ exports.imageNoBakedSecrets = {
 
 /***/ }),
 
-/***/ 31967:
+/***/ 44305:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.imageNonRoot = void 0;
-const parts_1 = __nccwpck_require__(24809);
-const processes_1 = __nccwpck_require__(34198);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(95852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 function isRootUser(user) {
     const name = user.split(':')[0].trim();
     return name === '' || name === 'root' || name === '0';
@@ -72643,7 +72643,7 @@ exports.imageNonRoot = {
 
 /***/ }),
 
-/***/ 80943:
+/***/ 31753:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72651,7 +72651,7 @@ exports.imageNonRoot = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildkitOnly = buildkitOnly;
 exports.legacyBuilderFailure = legacyBuilderFailure;
-const parts_1 = __nccwpck_require__(24809);
+const parts_1 = __nccwpck_require__(319);
 /** Flags the legacy builder refuses (it knows --from and --chown only). */
 const BUILDKIT_FLAGS = /^--(mount|network|security|chmod|link|parents|exclude|checksum|keep-git-dir)\b/;
 /** A feature this instruction needs BuildKit for, e.g. 'RUN --mount' or 'a heredoc (RUN <<EOF)'. */
@@ -72682,7 +72682,7 @@ function legacyBuilderFailure(obs) {
 
 /***/ }),
 
-/***/ 67473:
+/***/ 21023:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72693,9 +72693,9 @@ exports.responsesOf = responsesOf;
 exports.addHeaderFor = addHeaderFor;
 exports.missingCause = missingCause;
 exports.judgeHeader = judgeHeader;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const text_1 = __nccwpck_require__(3352);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const text_1 = __nccwpck_require__(85290);
 const PAGE_PURPOSES = ['route', 'health', 'not-found'];
 /** With the reference proxy, responses nginx answers itself (static files) are not the user's. */
 function answeredByReference(obs, x) {
@@ -72839,7 +72839,7 @@ function judgeHeader(obs, rule) {
 
 /***/ }),
 
-/***/ 71003:
+/***/ 95941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -72859,8 +72859,8 @@ exports.logged = logged;
 exports.loggedLines = loggedLines;
 exports.cacheSeconds = cacheSeconds;
 exports.nginxError = nginxError;
-const text_1 = __nccwpck_require__(3352);
-const parts_1 = __nccwpck_require__(24809);
+const text_1 = __nccwpck_require__(85290);
+const parts_1 = __nccwpck_require__(319);
 function exchanges(obs, via, purposes) {
     const http = (0, parts_1.present)(obs.http) ?? [];
     return http.filter((x) => x.via === via && (purposes === undefined || purposes.includes(x.purpose)));
@@ -72956,7 +72956,7 @@ function nginxError(x) {
 
 /***/ }),
 
-/***/ 4903:
+/***/ 5365:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73070,7 +73070,7 @@ function pipCacheAvoided(command, run, envNoCache) {
 
 /***/ }),
 
-/***/ 77992:
+/***/ 5338:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73081,7 +73081,7 @@ exports.nginxBytes = nginxBytes;
 exports.sizeText = sizeText;
 exports.appLocationOf = appLocationOf;
 exports.settingLine = settingLine;
-const nginx_1 = __nccwpck_require__(82007);
+const nginx_1 = __nccwpck_require__(84545);
 /** Seconds of an nginx time ('60s', '1m', '90', '1h30m', '500ms'); undefined when unreadable. */
 function nginxSeconds(text) {
     const units = {
@@ -73161,7 +73161,7 @@ function settingLine(obs, name, v, loc, fallback) {
 
 /***/ }),
 
-/***/ 82007:
+/***/ 84545:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73187,7 +73187,7 @@ exports.appLocations = appLocations;
 exports.appLocationFor = appLocationFor;
 exports.passLocations = passLocations;
 exports.passLocationFor = passLocationFor;
-const parts_1 = __nccwpck_require__(24809);
+const parts_1 = __nccwpck_require__(319);
 /** The proxy config part, when observed. */
 function proxyConfigOf(obs) {
     return (0, parts_1.present)(obs.proxyConfig);
@@ -73353,7 +73353,7 @@ function passLocationFor(server, path) {
 
 /***/ }),
 
-/***/ 24809:
+/***/ 319:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73387,7 +73387,7 @@ function notBuiltInHostMode(obs) {
 
 /***/ }),
 
-/***/ 30021:
+/***/ 13423:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73402,8 +73402,8 @@ exports.proxyFixOf = proxyFixOf;
 exports.proxyFixLine = proxyFixLine;
 exports.proxyFixFor = proxyFixFor;
 exports.hopsText = hopsText;
-const http_1 = __nccwpck_require__(71003);
-const parts_1 = __nccwpck_require__(24809);
+const http_1 = __nccwpck_require__(95941);
+const parts_1 = __nccwpck_require__(319);
 /**
  * Why the probe has no answers when the run chose not to ask it (introspect: false), else
  * undefined. A check that finds nothing else to judge is then skipped for that reason, not blocked.
@@ -73456,7 +73456,7 @@ function hopsText(hops) {
 
 /***/ }),
 
-/***/ 34198:
+/***/ 95852:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73475,9 +73475,9 @@ exports.signalPath = signalPath;
  * server's master, its workers, and what PID 1 is. `docker top` prints args space-joined (the
  * original quoting is lost), which is enough to recognise programs and flags.
  */
-const shell_words_1 = __nccwpck_require__(8875);
-const wsgi_1 = __nccwpck_require__(7947);
-const text_1 = __nccwpck_require__(3352);
+const shell_words_1 = __nccwpck_require__(99509);
+const wsgi_1 = __nccwpck_require__(19033);
+const text_1 = __nccwpck_require__(85290);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'busybox']);
 const INITS = new Set([
     'tini',
@@ -73598,7 +73598,7 @@ function signalPath(processes) {
 
 /***/ }),
 
-/***/ 85618:
+/***/ 39032:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73606,7 +73606,7 @@ function signalPath(processes) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isUnavailable = isUnavailable;
 exports.runChecks = runChecks;
-const upstream_1 = __nccwpck_require__(47582);
+const upstream_1 = __nccwpck_require__(72040);
 function isUnavailable(part) {
     return typeof part === 'object' && part !== null && 'unavailable' in part;
 }
@@ -73670,7 +73670,7 @@ function runChecks(checks, obs, skip = []) {
 
 /***/ }),
 
-/***/ 67676:
+/***/ 5834:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73686,8 +73686,8 @@ exports.jsonFormFix = jsonFormFix;
  * The Dockerfile as the final image sees it: the instructions of the final stage and of the
  * stages it is built FROM, in build order, and which CMD/ENTRYPOINT the image ends up with.
  */
-const shell_words_1 = __nccwpck_require__(8875);
-const parts_1 = __nccwpck_require__(24809);
+const shell_words_1 = __nccwpck_require__(99509);
+const parts_1 = __nccwpck_require__(319);
 /** Stage indexes from the first ancestor to the final stage (`FROM builder` follows builder). */
 function stageChain(df) {
     const chain = [];
@@ -73767,7 +73767,7 @@ function jsonFormFix(step) {
 
 /***/ }),
 
-/***/ 3352:
+/***/ 85290:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73855,7 +73855,7 @@ function firstError(lines) {
 
 /***/ }),
 
-/***/ 45933:
+/***/ 69939:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -73875,7 +73875,7 @@ function settingLine(key, value, line) {
 
 /***/ }),
 
-/***/ 47582:
+/***/ 72040:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73884,9 +73884,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxiedToApp = proxiedToApp;
 exports.unreachedApp = unreachedApp;
 exports.upstreamTargets = upstreamTargets;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const parts_1 = __nccwpck_require__(24809);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const parts_1 = __nccwpck_require__(319);
 /** The proxied requests meant for the app: each route and the health path. */
 function proxiedToApp(obs) {
     return (0, http_1.proxyExchanges)(obs, ['route', 'health']).filter((x) => x.response !== undefined);
@@ -73972,7 +73972,7 @@ function upstreamTargets(obs) {
 
 /***/ }),
 
-/***/ 15537:
+/***/ 53139:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -73981,7 +73981,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.absoluteUrls = absoluteUrls;
 exports.isInternalHost = isInternalHost;
 /** The absolute URLs a header or body carries, and which hosts only make sense inside the deployment. Pure. */
-const loopback_1 = __nccwpck_require__(75124);
+const loopback_1 = __nccwpck_require__(35738);
 /** Absolute http(s) URLs in a text; JSON-escaped slashes (`http:\/\/`) are read too. */
 function absoluteUrls(text) {
     const out = [];
@@ -74018,18 +74018,18 @@ function isInternalHost(host) {
 
 /***/ }),
 
-/***/ 13912:
+/***/ 47398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.logsStdout = void 0;
-const http_1 = __nccwpck_require__(71003);
-const parts_1 = __nccwpck_require__(24809);
-const processes_1 = __nccwpck_require__(34198);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const http_1 = __nccwpck_require__(95941);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(95852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 /** logs.stdout: the access-log lines of the requests made show up in the container's output. */
 function judge(obs) {
     const logs = (0, parts_1.present)(obs.logs);
@@ -74103,17 +74103,17 @@ exports.logsStdout = {
 
 /***/ }),
 
-/***/ 98530:
+/***/ 37812:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyBodySize = void 0;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const nginx_limits_1 = __nccwpck_require__(77992);
-const probe_1 = __nccwpck_require__(30021);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const nginx_limits_1 = __nccwpck_require__(5338);
+const probe_1 = __nccwpck_require__(13423);
 const NGINX_DEFAULT = 1024 * 1024;
 /** 'POST / (2 MiB) -> 413 from nginx' from the proxy stage's upload, when it was made. */
 function uploadLine(obs) {
@@ -74188,7 +74188,7 @@ exports.proxyBodySize = {
 
 /***/ }),
 
-/***/ 91403:
+/***/ 86797:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74196,12 +74196,12 @@ exports.proxyBodySize = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyClientIp = void 0;
 /** proxy.client-ip: the app sees the client nginx saw, and a forged X-Forwarded-For does not win. */
-const forged_1 = __nccwpck_require__(2528);
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const parts_1 = __nccwpck_require__(24809);
-const probe_1 = __nccwpck_require__(30021);
-const text_1 = __nccwpck_require__(3352);
+const forged_1 = __nccwpck_require__(81234);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(13423);
+const text_1 = __nccwpck_require__(85290);
 const XFF_LINE = 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;';
 function sawLine(a, what) {
     const xff = (0, http_1.caseless)(a.forwarded, 'x-forwarded-for');
@@ -74271,15 +74271,15 @@ exports.proxyClientIp = {
 
 /***/ }),
 
-/***/ 65087:
+/***/ 44045:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyConfigValid = void 0;
-const nginx_1 = __nccwpck_require__(82007);
-const text_1 = __nccwpck_require__(3352);
+const nginx_1 = __nccwpck_require__(84545);
+const text_1 = __nccwpck_require__(85290);
 /**
  * What the action did with the config, as evidence lines: the upstream rewrites in one line,
  * then the runtime's notes (certificate, static folders, kept upstreams) without the lines that
@@ -74376,17 +74376,17 @@ exports.proxyConfigValid = {
 
 /***/ }),
 
-/***/ 81719:
+/***/ 94733:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyForwardedHeaders = void 0;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const probe_1 = __nccwpck_require__(30021);
-const text_1 = __nccwpck_require__(3352);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const probe_1 = __nccwpck_require__(13423);
+const text_1 = __nccwpck_require__(85290);
 const WANTED = [
     {
         name: 'Host',
@@ -74513,7 +74513,7 @@ exports.proxyForwardedHeaders = {
 
 /***/ }),
 
-/***/ 81456:
+/***/ 99534:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74527,12 +74527,12 @@ exports.proxyForwardedSpoof = void 0;
  * the client's value on and the app believed it (the guide's x_host=1 behind a location that sets
  * no X-Forwarded-Host is the classic case: password-reset links to the attacker's host).
  */
-const forwarded_spoof_1 = __nccwpck_require__(81945);
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const probe_1 = __nccwpck_require__(30021);
-const parts_1 = __nccwpck_require__(24809);
-const text_1 = __nccwpck_require__(3352);
+const forwarded_spoof_1 = __nccwpck_require__(59731);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const probe_1 = __nccwpck_require__(13423);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
 /** How each header is best pinned in the nginx location that proxies to the app. */
 const PIN = {
     'x-forwarded-host': 'proxy_set_header X-Forwarded-Host $host;',
@@ -74646,16 +74646,16 @@ exports.proxyForwardedSpoof = {
 
 /***/ }),
 
-/***/ 8380:
+/***/ 92818:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyHostHeader = void 0;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const text_1 = __nccwpck_require__(3352);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const text_1 = __nccwpck_require__(85290);
 function landing(obs, server, port) {
     if (server === undefined)
         return [];
@@ -74748,20 +74748,20 @@ exports.proxyHostHeader = {
 
 /***/ }),
 
-/***/ 20480:
+/***/ 58890:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyHttpsUrls = void 0;
-const wsgi_1 = __nccwpck_require__(7947);
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const probe_1 = __nccwpck_require__(30021);
-const parts_1 = __nccwpck_require__(24809);
-const text_1 = __nccwpck_require__(3352);
-const urls_1 = __nccwpck_require__(15537);
+const wsgi_1 = __nccwpck_require__(19033);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const probe_1 = __nccwpck_require__(13423);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
+const urls_1 = __nccwpck_require__(53139);
 const LOCATION_PURPOSES = ['route', 'trailing-slash', 'health', 'not-found', 'static'];
 /** Why a URL pointing at this deployment is wrong, or undefined (fine, or another site's). */
 function wrong(u, host) {
@@ -74921,7 +74921,7 @@ exports.proxyHttpsUrls = {
 
 /***/ }),
 
-/***/ 88672:
+/***/ 69582:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -74929,38 +74929,38 @@ exports.proxyHttpsUrls = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyUpstream = exports.proxyTimeouts = exports.proxyRateLimit = exports.proxyHttpsUrls = exports.proxyHostHeader = exports.proxyForwardedSpoof = exports.proxyForwardedHeaders = exports.proxyConfigValid = exports.proxyClientIp = exports.proxyBodySize = void 0;
 /** The proxy.* checks, one file each. */
-var body_size_1 = __nccwpck_require__(98530);
+var body_size_1 = __nccwpck_require__(37812);
 Object.defineProperty(exports, "proxyBodySize", ({ enumerable: true, get: function () { return body_size_1.proxyBodySize; } }));
-var client_ip_1 = __nccwpck_require__(91403);
+var client_ip_1 = __nccwpck_require__(86797);
 Object.defineProperty(exports, "proxyClientIp", ({ enumerable: true, get: function () { return client_ip_1.proxyClientIp; } }));
-var config_valid_1 = __nccwpck_require__(65087);
+var config_valid_1 = __nccwpck_require__(44045);
 Object.defineProperty(exports, "proxyConfigValid", ({ enumerable: true, get: function () { return config_valid_1.proxyConfigValid; } }));
-var forwarded_headers_1 = __nccwpck_require__(81719);
+var forwarded_headers_1 = __nccwpck_require__(94733);
 Object.defineProperty(exports, "proxyForwardedHeaders", ({ enumerable: true, get: function () { return forwarded_headers_1.proxyForwardedHeaders; } }));
-var forwarded_spoof_1 = __nccwpck_require__(81456);
+var forwarded_spoof_1 = __nccwpck_require__(99534);
 Object.defineProperty(exports, "proxyForwardedSpoof", ({ enumerable: true, get: function () { return forwarded_spoof_1.proxyForwardedSpoof; } }));
-var host_header_1 = __nccwpck_require__(8380);
+var host_header_1 = __nccwpck_require__(92818);
 Object.defineProperty(exports, "proxyHostHeader", ({ enumerable: true, get: function () { return host_header_1.proxyHostHeader; } }));
-var https_urls_1 = __nccwpck_require__(20480);
+var https_urls_1 = __nccwpck_require__(58890);
 Object.defineProperty(exports, "proxyHttpsUrls", ({ enumerable: true, get: function () { return https_urls_1.proxyHttpsUrls; } }));
-var rate_limit_1 = __nccwpck_require__(6918);
+var rate_limit_1 = __nccwpck_require__(14368);
 Object.defineProperty(exports, "proxyRateLimit", ({ enumerable: true, get: function () { return rate_limit_1.proxyRateLimit; } }));
-var timeouts_1 = __nccwpck_require__(7150);
+var timeouts_1 = __nccwpck_require__(74532);
 Object.defineProperty(exports, "proxyTimeouts", ({ enumerable: true, get: function () { return timeouts_1.proxyTimeouts; } }));
-var upstream_1 = __nccwpck_require__(40047);
+var upstream_1 = __nccwpck_require__(12877);
 Object.defineProperty(exports, "proxyUpstream", ({ enumerable: true, get: function () { return upstream_1.proxyUpstream; } }));
 
 
 /***/ }),
 
-/***/ 6918:
+/***/ 14368:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyRateLimit = void 0;
-const nginx_1 = __nccwpck_require__(82007);
+const nginx_1 = __nccwpck_require__(84545);
 /** proxy.rate-limit (notice): a limit_req applies to the location that proxies to the app. */
 function judge(obs) {
     const c = (0, nginx_1.proxyConfigOf)(obs);
@@ -75040,18 +75040,18 @@ exports.proxyRateLimit = {
 
 /***/ }),
 
-/***/ 7150:
+/***/ 74532:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.proxyTimeouts = void 0;
-const nginx_1 = __nccwpck_require__(82007);
-const nginx_limits_1 = __nccwpck_require__(77992);
-const parts_1 = __nccwpck_require__(24809);
-const probe_1 = __nccwpck_require__(30021);
-const processes_1 = __nccwpck_require__(34198);
+const nginx_1 = __nccwpck_require__(84545);
+const nginx_limits_1 = __nccwpck_require__(5338);
+const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(13423);
+const processes_1 = __nccwpck_require__(95852);
 const NGINX_DEFAULT_S = 60;
 /** The probe's reading of the server's own configuration, when it answered. */
 function probed(obs) {
@@ -75160,7 +75160,7 @@ exports.proxyTimeouts = {
 
 /***/ }),
 
-/***/ 40047:
+/***/ 12877:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75172,12 +75172,12 @@ exports.proxyUpstream = void 0;
  * listens on, in the protocol it speaks. A 502 through the proxy is explained, never counted as
  * an answer of the app.
  */
-const loopback_1 = __nccwpck_require__(75124);
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const parts_1 = __nccwpck_require__(24809);
-const text_1 = __nccwpck_require__(3352);
-const upstream_1 = __nccwpck_require__(47582);
+const loopback_1 = __nccwpck_require__(35738);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
+const upstream_1 = __nccwpck_require__(72040);
 /** The directive as the user wrote it (before the action pointed a loopback host at the app). */
 function written(obs, t) {
     const before = (0, nginx_1.proxyConfigOf)(obs)?.rewrites.find((r) => r.line === t.value.line)?.before;
@@ -75265,7 +75265,7 @@ exports.proxyUpstream = {
 
 /***/ }),
 
-/***/ 69505:
+/***/ 20151:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75280,10 +75280,10 @@ exports.routeFault = routeFault;
  * per-request deadline and reads a bounded amount. An app that exits during the run fails it
  * too: everything observed after that is blocked by it.
  */
-const app_exit_1 = __nccwpck_require__(31603);
-const http_1 = __nccwpck_require__(71003);
-const run_1 = __nccwpck_require__(85618);
-const text_1 = __nccwpck_require__(3352);
+const app_exit_1 = __nccwpck_require__(9453);
+const http_1 = __nccwpck_require__(95941);
+const run_1 = __nccwpck_require__(39032);
+const text_1 = __nccwpck_require__(85290);
 /** What the probe's per-request deadline is (probe/http.ts DEFAULT_TIMEOUT_MS). */
 const REQUEST_TIMEOUT_S = 5;
 const mib = (bytes) => `${Math.round(bytes / (1024 * 1024))} MiB`;
@@ -75351,16 +75351,16 @@ exports.routesAnswer = {
 
 /***/ }),
 
-/***/ 69835:
+/***/ 89337:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.secretStrength = exports.secretFromEnv = void 0;
-const parts_1 = __nccwpck_require__(24809);
-const probe_1 = __nccwpck_require__(30021);
-const text_1 = __nccwpck_require__(3352);
+const parts_1 = __nccwpck_require__(319);
+const probe_1 = __nccwpck_require__(13423);
+const text_1 = __nccwpck_require__(85290);
 const FROM_ENV = "app.config['SECRET_KEY'] = os.environ['SECRET_KEY']";
 function cookieLine(c, against) {
     const verdict = c.signedWithInjected ? 'verifies' : 'does not verify';
@@ -75581,19 +75581,19 @@ exports.secretStrength = {
 
 /***/ }),
 
-/***/ 66620:
+/***/ 56158:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.serverWorkers = exports.serverProductionWsgi = void 0;
-const wsgi_1 = __nccwpck_require__(7947);
-const http_1 = __nccwpck_require__(71003);
-const parts_1 = __nccwpck_require__(24809);
-const processes_1 = __nccwpck_require__(34198);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const wsgi_1 = __nccwpck_require__(19033);
+const http_1 = __nccwpck_require__(95941);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(95852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 /** server.production-wsgi: Gunicorn, uWSGI or Waitress serves HTTP, not the Werkzeug dev server. */
 /** The Server header of the app port's answers, when one has it. */
 function appServerHeader(obs) {
@@ -75761,7 +75761,7 @@ exports.serverWorkers = {
 
 /***/ }),
 
-/***/ 99205:
+/***/ 90103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -75769,11 +75769,11 @@ exports.serverWorkers = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.shutdownGraceful = void 0;
 /** shutdown.graceful: after SIGTERM the container exits 0, and when it does not, why. */
-const shell_words_1 = __nccwpck_require__(8875);
-const parts_1 = __nccwpck_require__(24809);
-const processes_1 = __nccwpck_require__(34198);
-const stages_1 = __nccwpck_require__(67676);
-const text_1 = __nccwpck_require__(3352);
+const shell_words_1 = __nccwpck_require__(99509);
+const parts_1 = __nccwpck_require__(319);
+const processes_1 = __nccwpck_require__(95852);
+const stages_1 = __nccwpck_require__(5834);
+const text_1 = __nccwpck_require__(85290);
 /** Why a container ignored SIGTERM, from what PID 1 is (or the Dockerfile when no process table). */
 function whyKilled(obs) {
     const sp = (0, processes_1.signalPath)((0, parts_1.present)(obs.processes) ?? []);
@@ -75864,17 +75864,17 @@ exports.shutdownGraceful = {
 
 /***/ }),
 
-/***/ 6417:
+/***/ 17939:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.staticAliasTraversal = exports.staticServedByProxy = void 0;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const parts_1 = __nccwpck_require__(24809);
-const text_1 = __nccwpck_require__(3352);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
 const DAY = 86400;
 /** The app's static folder in the image, for fixes: WORKDIR/static/. */
 function staticFolder(obs) {
@@ -76063,15 +76063,15 @@ exports.staticAliasTraversal = {
 
 /***/ }),
 
-/***/ 52890:
+/***/ 5944:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.systemdBindLocal = void 0;
-const parts_1 = __nccwpck_require__(24809);
-const unit_1 = __nccwpck_require__(45933);
+const parts_1 = __nccwpck_require__(319);
+const unit_1 = __nccwpck_require__(69939);
 /** Gunicorn's default bind; uWSGI and Waitress name theirs in the command. */
 const DEFAULT_BIND = {
     gunicorn: '127.0.0.1:8000',
@@ -76132,7 +76132,7 @@ exports.systemdBindLocal = {
 
 /***/ }),
 
-/***/ 1475:
+/***/ 58057:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76140,27 +76140,27 @@ exports.systemdBindLocal = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.systemdUser = exports.systemdSecrets = exports.systemdRestart = exports.systemdBindLocal = void 0;
 /** The systemd.* checks (host mode), one file each. */
-var bind_local_1 = __nccwpck_require__(52890);
+var bind_local_1 = __nccwpck_require__(5944);
 Object.defineProperty(exports, "systemdBindLocal", ({ enumerable: true, get: function () { return bind_local_1.systemdBindLocal; } }));
-var restart_1 = __nccwpck_require__(30864);
+var restart_1 = __nccwpck_require__(12062);
 Object.defineProperty(exports, "systemdRestart", ({ enumerable: true, get: function () { return restart_1.systemdRestart; } }));
-var secrets_1 = __nccwpck_require__(40750);
+var secrets_1 = __nccwpck_require__(47040);
 Object.defineProperty(exports, "systemdSecrets", ({ enumerable: true, get: function () { return secrets_1.systemdSecrets; } }));
-var user_1 = __nccwpck_require__(7216);
+var user_1 = __nccwpck_require__(25670);
 Object.defineProperty(exports, "systemdUser", ({ enumerable: true, get: function () { return user_1.systemdUser; } }));
 
 
 /***/ }),
 
-/***/ 30864:
+/***/ 12062:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.systemdRestart = void 0;
-const parts_1 = __nccwpck_require__(24809);
-const unit_1 = __nccwpck_require__(45933);
+const parts_1 = __nccwpck_require__(319);
+const unit_1 = __nccwpck_require__(69939);
 const GOOD = new Set(['always', 'on-failure']);
 function judge(obs) {
     const unit = (0, parts_1.present)(obs.unit);
@@ -76198,7 +76198,7 @@ exports.systemdRestart = {
 
 /***/ }),
 
-/***/ 40750:
+/***/ 47040:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76206,10 +76206,10 @@ exports.systemdRestart = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.systemdSecrets = void 0;
 /** systemd.secrets: no secret written into the unit's Environment= (values never printed). */
-const secret_names_1 = __nccwpck_require__(60072);
-const parts_1 = __nccwpck_require__(24809);
-const text_1 = __nccwpck_require__(3352);
-const unit_1 = __nccwpck_require__(45933);
+const secret_names_1 = __nccwpck_require__(19574);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
+const unit_1 = __nccwpck_require__(69939);
 function secretVars(vars) {
     return vars.filter((v) => (0, secret_names_1.looksSecret)(v.name, v.valueLength, v.urlWithCredentials));
 }
@@ -76260,15 +76260,15 @@ exports.systemdSecrets = {
 
 /***/ }),
 
-/***/ 7216:
+/***/ 25670:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.systemdUser = void 0;
-const parts_1 = __nccwpck_require__(24809);
-const unit_1 = __nccwpck_require__(45933);
+const parts_1 = __nccwpck_require__(319);
+const unit_1 = __nccwpck_require__(69939);
 const FIX = 'add User=www-data (or a dedicated user such as User=myapp) to the [Service] section, as the deployment guide does';
 function isRoot(user) {
     return user === 'root' || user === '0';
@@ -76325,17 +76325,17 @@ exports.systemdUser = {
 
 /***/ }),
 
-/***/ 7145:
+/***/ 69979:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsHsts = void 0;
-const headers_1 = __nccwpck_require__(67473);
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const text_1 = __nccwpck_require__(3352);
+const headers_1 = __nccwpck_require__(21023);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const text_1 = __nccwpck_require__(85290);
 const PURPOSES = ['route', 'health', 'not-found', 'static', 'trailing-slash'];
 const YEAR = 31536000;
 const HALF_YEAR = 15552000;
@@ -76525,16 +76525,16 @@ exports.tlsHsts = {
 
 /***/ }),
 
-/***/ 79449:
+/***/ 29891:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsHttpsRedirect = void 0;
-const http_1 = __nccwpck_require__(71003);
-const nginx_1 = __nccwpck_require__(82007);
-const text_1 = __nccwpck_require__(3352);
+const http_1 = __nccwpck_require__(95941);
+const nginx_1 = __nccwpck_require__(84545);
+const text_1 = __nccwpck_require__(85290);
 /** tls.https-redirect: plain HTTP on port 80 redirects (301/308) to https with the same host and path. */
 function judge(obs) {
     if ((0, nginx_1.proxyConfigOf)(obs)?.tls === 'upstream') {
@@ -76637,7 +76637,7 @@ exports.tlsHttpsRedirect = {
 
 /***/ }),
 
-/***/ 33977:
+/***/ 49483:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76645,17 +76645,17 @@ exports.tlsHttpsRedirect = {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsProtocols = exports.tlsHttpsRedirect = exports.tlsHsts = void 0;
 /** The tls.* checks, one file each. */
-var hsts_1 = __nccwpck_require__(7145);
+var hsts_1 = __nccwpck_require__(69979);
 Object.defineProperty(exports, "tlsHsts", ({ enumerable: true, get: function () { return hsts_1.tlsHsts; } }));
-var https_redirect_1 = __nccwpck_require__(79449);
+var https_redirect_1 = __nccwpck_require__(29891);
 Object.defineProperty(exports, "tlsHttpsRedirect", ({ enumerable: true, get: function () { return https_redirect_1.tlsHttpsRedirect; } }));
-var protocols_1 = __nccwpck_require__(23960);
+var protocols_1 = __nccwpck_require__(8038);
 Object.defineProperty(exports, "tlsProtocols", ({ enumerable: true, get: function () { return protocols_1.tlsProtocols; } }));
 
 
 /***/ }),
 
-/***/ 23960:
+/***/ 8038:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -76663,9 +76663,9 @@ Object.defineProperty(exports, "tlsProtocols", ({ enumerable: true, get: functio
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tlsProtocols = void 0;
 exports.suiteWeakness = suiteWeakness;
-const nginx_1 = __nccwpck_require__(82007);
-const parts_1 = __nccwpck_require__(24809);
-const text_1 = __nccwpck_require__(3352);
+const nginx_1 = __nccwpck_require__(84545);
+const parts_1 = __nccwpck_require__(319);
+const text_1 = __nccwpck_require__(85290);
 const INTERMEDIATE = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305';
 /** What is weak about a TLS 1.2 suite (OpenSSL name), or undefined. */
 function suiteWeakness(name) {
@@ -76769,7 +76769,7 @@ exports.tlsProtocols = {
 
 /***/ }),
 
-/***/ 35187:
+/***/ 95581:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -76819,13 +76819,13 @@ exports.runCli = runCli;
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
 const node_util_1 = __nccwpck_require__(57975);
-const options_1 = __nccwpck_require__(1279);
-const pipeline_1 = __nccwpck_require__(52783);
-const reaper_1 = __nccwpck_require__(76382);
-const adoption_1 = __nccwpck_require__(77854);
-const render_1 = __nccwpck_require__(76959);
-const terminal_1 = __nccwpck_require__(32994);
-const version_1 = __nccwpck_require__(58448);
+const options_1 = __nccwpck_require__(88381);
+const pipeline_1 = __nccwpck_require__(15165);
+const reaper_1 = __nccwpck_require__(63472);
+const adoption_1 = __nccwpck_require__(41832);
+const render_1 = __nccwpck_require__(23097);
+const terminal_1 = __nccwpck_require__(87496);
+const version_1 = __nccwpck_require__(32702);
 /** Repeatable flags that feed a multi-line input, by their singular CLI names too. */
 const MULTI = {
     'build-args': 'build-arg',
@@ -77054,7 +77054,7 @@ function runCli() {
 
 /***/ }),
 
-/***/ 79734:
+/***/ 81580:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -77068,8 +77068,8 @@ exports.removeComposeProject = removeComposeProject;
  * project name is the run's (`fdc-<runId>`), so `down` finds everything the run started from
  * the project label alone, without the compose file (the post step has nothing else).
  */
-const exec_1 = __nccwpck_require__(17864);
-const cli_error_1 = __nccwpck_require__(50624);
+const exec_1 = __nccwpck_require__(73190);
+const cli_error_1 = __nccwpck_require__(60746);
 const QUICK_MS = 60_000;
 /** Teardown waits this long for a dependency's SIGTERM before compose kills it. */
 const DOWN_GRACE_S = 5;
@@ -77143,7 +77143,7 @@ async function removeComposeProject(runId, compose = new Compose()) {
 
 /***/ }),
 
-/***/ 76146:
+/***/ 58580:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -77254,7 +77254,7 @@ function containmentArgs(limits = {}) {
 
 /***/ }),
 
-/***/ 82336:
+/***/ 83234:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -77306,9 +77306,9 @@ exports.mountArg = mountArg;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const exec_1 = __nccwpck_require__(17864);
-const containment_1 = __nccwpck_require__(76146);
-const queries_1 = __nccwpck_require__(2654);
+const exec_1 = __nccwpck_require__(73190);
+const containment_1 = __nccwpck_require__(58580);
+const queries_1 = __nccwpck_require__(58396);
 exports.LABEL = 'flask-deploy-check';
 exports.RUN_LABEL = 'flask-deploy-check.run';
 /**
@@ -77451,7 +77451,7 @@ function mountArg(m) {
 
 /***/ }),
 
-/***/ 25603:
+/***/ 12633:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -77503,7 +77503,7 @@ exports.demux = demux;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const undici_1 = __nccwpck_require__(42480);
+const undici_1 = __nccwpck_require__(24371);
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 /**
@@ -77636,7 +77636,7 @@ function demux(buf) {
 
 /***/ }),
 
-/***/ 13981:
+/***/ 94451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -77655,7 +77655,7 @@ exports.exec = exec;
 exports.removeAll = removeAll;
 exports.idsByLabel = idsByLabel;
 exports.serverVersion = serverVersion;
-const engine_api_1 = __nccwpck_require__(25603);
+const engine_api_1 = __nccwpck_require__(12633);
 const id = (name) => encodeURIComponent(name);
 function result(res, stdout = '', stderr = '') {
     const failed = res.status === 0 || res.status >= 400;
@@ -77822,7 +77822,7 @@ function emptyOk() {
 
 /***/ }),
 
-/***/ 30238:
+/***/ 66556:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -77855,7 +77855,7 @@ async function requireEngine(docker) {
 
 /***/ }),
 
-/***/ 2654:
+/***/ 58396:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -77901,9 +77901,9 @@ exports.DockerQueries = exports.QUICK_MS = void 0;
  * (engine-api.ts, engine-verbs.ts), else through the CLI. Both paths answer alike (stdout, exit
  * code), and every call is timed in the debug log. docker.ts adds the verbs that stay on the CLI.
  */
-const exec_1 = __nccwpck_require__(17864);
-const engine_api_1 = __nccwpck_require__(25603);
-const api = __importStar(__nccwpck_require__(13981));
+const exec_1 = __nccwpck_require__(73190);
+const engine_api_1 = __nccwpck_require__(12633);
+const api = __importStar(__nccwpck_require__(94451));
 exports.QUICK_MS = 30_000;
 class DockerQueries {
     log;
@@ -78070,7 +78070,7 @@ exports.DockerQueries = DockerQueries;
 
 /***/ }),
 
-/***/ 86714:
+/***/ 58836:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78094,9 +78094,9 @@ exports.removeRun = removeRun;
  * run left behind (post step, finally blocks). Readiness lives in readiness.ts.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const parse_1 = __nccwpck_require__(95782);
-const docker_1 = __nccwpck_require__(82336);
-const cli_error_1 = __nccwpck_require__(50624);
+const parse_1 = __nccwpck_require__(66644);
+const docker_1 = __nccwpck_require__(83234);
+const cli_error_1 = __nccwpck_require__(60746);
 exports.STOP_GRACE_S = 10;
 /** The container name of a run's app: unique per run, recognisable in `docker ps`. */
 function appName(runId) {
@@ -78259,7 +78259,7 @@ async function removeRun(runId, docker = new docker_1.Docker(), opts = {}) {
 
 /***/ }),
 
-/***/ 17864:
+/***/ 73190:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -78313,7 +78313,7 @@ exports.mustSucceed = mustSucceed;
  * listeners rather than getExecOutput so that a chatty command cannot grow memory without bound.
  */
 const node_child_process_1 = __nccwpck_require__(31421);
-const exec = __importStar(__nccwpck_require__(64788));
+const exec = __importStar(__nccwpck_require__(95236));
 /** A command that had to succeed and did not: names the command, exit code and last stderr line. */
 class CommandError extends Error {
     cmd;
@@ -78489,7 +78489,7 @@ function mustSucceed(result, cmd, args) {
 
 /***/ }),
 
-/***/ 31603:
+/***/ 9453:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78505,7 +78505,7 @@ function appExitReason(exit) {
 
 /***/ }),
 
-/***/ 35112:
+/***/ 23894:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78522,10 +78522,10 @@ exports.dialLine = dialLine;
  * Host, X-Forwarded-For, -Proto and -Host unless header_up changes them; automatic HTTPS adds a
  * port-80 server that redirects with 308. Lines come from caddy-lines.ts.
  */
-const caddy_json_1 = __nccwpck_require__(60925);
-const caddy_lines_1 = __nccwpck_require__(3904);
-const caddy_routes_1 = __nccwpck_require__(22177);
-var caddy_routes_2 = __nccwpck_require__(22177);
+const caddy_json_1 = __nccwpck_require__(46371);
+const caddy_lines_1 = __nccwpck_require__(52954);
+const caddy_routes_1 = __nccwpck_require__(79547);
+var caddy_routes_2 = __nccwpck_require__(79547);
 Object.defineProperty(exports, "CADDY_PROXY_DEFAULTS", ({ enumerable: true, get: function () { return caddy_routes_2.CADDY_PROXY_DEFAULTS; } }));
 function listen(port, ssl, args) {
     return {
@@ -78641,7 +78641,7 @@ function dialLine(facts, dial) {
 
 /***/ }),
 
-/***/ 60925:
+/***/ 46371:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78694,7 +78694,7 @@ function parseAdaptError(stderr) {
 
 /***/ }),
 
-/***/ 3904:
+/***/ 52954:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78769,7 +78769,7 @@ function blockEnd(starts, start, total) {
 
 /***/ }),
 
-/***/ 22177:
+/***/ 79547:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78779,7 +78779,7 @@ exports.CADDY_PROXY_DEFAULTS = void 0;
 exports.walk = walk;
 exports.withSite = withSite;
 exports.passTarget = passTarget;
-const caddy_lines_1 = __nccwpck_require__(3904);
+const caddy_lines_1 = __nccwpck_require__(52954);
 /** What reverse_proxy sends upstream when the Caddyfile says nothing (Caddy 2.x). */
 exports.CADDY_PROXY_DEFAULTS = [
     ['Host', '{http.request.hostport}'],
@@ -78948,7 +78948,7 @@ function passTarget(dial) {
 
 /***/ }),
 
-/***/ 50624:
+/***/ 60746:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -78974,7 +78974,7 @@ function errorLine(stderr) {
 
 /***/ }),
 
-/***/ 84557:
+/***/ 16907:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -78995,7 +78995,7 @@ exports.networkNameOf = networkNameOf;
  * merged into environment, `$` escaped as `$$`), and the choices made from it: which service is
  * the app, which it depends on, which one is the proxy. Pure: the engine's output in, facts out.
  */
-const wsgi_1 = __nccwpck_require__(7947);
+const wsgi_1 = __nccwpck_require__(19033);
 /** Reads the JSON of `docker compose config --format json`; throws on anything else. */
 function parseComposeConfig(json) {
     const model = JSON.parse(json);
@@ -79087,7 +79087,7 @@ function networkNameOf(model, key) {
 
 /***/ }),
 
-/***/ 45307:
+/***/ 31417:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79105,8 +79105,8 @@ exports.secretValuesIn = secretValuesIn;
  * password), and URL passwords elsewhere (RUN pip --index-url https://u:p@...) are masked, so the
  * facts can be dumped and quoted as evidence.
  */
-const dockerfile_ast_1 = __nccwpck_require__(95302);
-const secret_names_1 = __nccwpck_require__(60072);
+const dockerfile_ast_1 = __nccwpck_require__(78390);
+const secret_names_1 = __nccwpck_require__(19574);
 /** Instructions whose arguments may be written in JSON (exec) form. */
 const JSON_FORM_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'RUN', 'SHELL']);
 /** scheme://user:password@ with a literal password (a `$VAR` reference is not a baked secret). */
@@ -79250,7 +79250,7 @@ function secretValuesIn(text) {
 
 /***/ }),
 
-/***/ 37329:
+/***/ 36799:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79341,7 +79341,7 @@ function parseEnvFile(text) {
 
 /***/ }),
 
-/***/ 2528:
+/***/ 81234:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79358,7 +79358,7 @@ exports.FORGED_CLIENT = '203.0.113.9';
 
 /***/ }),
 
-/***/ 81945:
+/***/ 59731:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79404,7 +79404,7 @@ function spoofCanaries(nonce) {
 
 /***/ }),
 
-/***/ 75386:
+/***/ 20368:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79444,7 +79444,7 @@ function parseTimestampedLogs(stdout, stderr) {
 
 /***/ }),
 
-/***/ 75124:
+/***/ 35738:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79485,7 +79485,7 @@ function withoutDockerDns(listening) {
 
 /***/ }),
 
-/***/ 39176:
+/***/ 37026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79497,26 +79497,26 @@ exports.parseNginxError = exports.rewriteUpstreams = exports.isLoopbackHost = ex
  * directive tree, the facts checks read from it, the rewrite that points a user's upstream at
  * the app container, and the reading of `nginx -t` errors. All pure.
  */
-var tokenize_1 = __nccwpck_require__(19545);
+var tokenize_1 = __nccwpck_require__(11979);
 Object.defineProperty(exports, "NginxSyntaxError", ({ enumerable: true, get: function () { return tokenize_1.NginxSyntaxError; } }));
 Object.defineProperty(exports, "parseNginxFile", ({ enumerable: true, get: function () { return tokenize_1.parseNginxFile; } }));
 Object.defineProperty(exports, "tokenizeNginx", ({ enumerable: true, get: function () { return tokenize_1.tokenizeNginx; } }));
-var dump_1 = __nccwpck_require__(70074);
+var dump_1 = __nccwpck_require__(43484);
 Object.defineProperty(exports, "matchFiles", ({ enumerable: true, get: function () { return dump_1.matchFiles; } }));
 Object.defineProperty(exports, "parseNginxDump", ({ enumerable: true, get: function () { return dump_1.parseNginxDump; } }));
 Object.defineProperty(exports, "splitNginxDump", ({ enumerable: true, get: function () { return dump_1.splitNginxDump; } }));
-var facts_1 = __nccwpck_require__(71297);
+var facts_1 = __nccwpck_require__(19795);
 Object.defineProperty(exports, "configFacts", ({ enumerable: true, get: function () { return facts_1.configFacts; } }));
-var rewrite_1 = __nccwpck_require__(56306);
+var rewrite_1 = __nccwpck_require__(61652);
 Object.defineProperty(exports, "isLoopbackHost", ({ enumerable: true, get: function () { return rewrite_1.isLoopbackHost; } }));
 Object.defineProperty(exports, "rewriteUpstreams", ({ enumerable: true, get: function () { return rewrite_1.rewriteUpstreams; } }));
-var error_1 = __nccwpck_require__(64596);
+var error_1 = __nccwpck_require__(42674);
 Object.defineProperty(exports, "parseNginxError", ({ enumerable: true, get: function () { return error_1.parseNginxError; } }));
 
 
 /***/ }),
 
-/***/ 81310:
+/***/ 22112:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79643,7 +79643,7 @@ function upstreamFacts(u) {
 
 /***/ }),
 
-/***/ 70074:
+/***/ 43484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79657,7 +79657,7 @@ exports.matchFiles = matchFiles;
  * a line `# configuration file PATH:` and followed by one extra newline (nginx.c,
  * ngx_test_configure's dump loop).
  */
-const tokenize_1 = __nccwpck_require__(19545);
+const tokenize_1 = __nccwpck_require__(11979);
 const HEADER = /^# configuration file (.+):$/;
 /** Splits `nginx -T` stdout into files; text before the first header (stderr lines) is ignored. */
 function splitNginxDump(dump) {
@@ -79753,7 +79753,7 @@ function globToRegExp(pattern) {
 
 /***/ }),
 
-/***/ 64596:
+/***/ 42674:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -79787,14 +79787,14 @@ function parseNginxError(stderr) {
 
 /***/ }),
 
-/***/ 71297:
+/***/ 19795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.configFacts = configFacts;
-const directives_1 = __nccwpck_require__(81310);
+const directives_1 = __nccwpck_require__(22112);
 /** Single-valued directives every level inherits unless it sets its own. */
 const SCALARS = {
     serverTokens: 'server_tokens',
@@ -79965,7 +79965,7 @@ function value(body, name) {
 
 /***/ }),
 
-/***/ 56306:
+/***/ 61652:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -79978,8 +79978,8 @@ exports.isLoopbackHost = isLoopbackHost;
  * 127.0.0.1:8000; in our stack the proxy runs in its own container, where loopback is nginx
  * itself, so only the host of those addresses is replaced and every other byte is kept.
  */
-const loopback_1 = __nccwpck_require__(75124);
-const tokenize_1 = __nccwpck_require__(19545);
+const loopback_1 = __nccwpck_require__(35738);
+const tokenize_1 = __nccwpck_require__(11979);
 const PASS = new Set(['proxy_pass', 'uwsgi_pass']);
 /**
  * Rewrites loopback upstream addresses (`proxy_pass http://127.0.0.1:8000`,
@@ -80051,7 +80051,7 @@ function walk(statements, parent, visit) {
 
 /***/ }),
 
-/***/ 19545:
+/***/ 11979:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -80214,7 +80214,7 @@ function parseNginxFile(text, file) {
 
 /***/ }),
 
-/***/ 95782:
+/***/ 66644:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80234,13 +80234,13 @@ exports.parseContainerState = parseContainerState;
  * environment variables are read here only to measure them; facts never carry them.
  */
 // One rule for 'URL with credentials' across the Dockerfile and the built image.
-const dockerfile_1 = __nccwpck_require__(45307);
-const loopback_1 = __nccwpck_require__(75124);
-var loopback_2 = __nccwpck_require__(75124);
+const dockerfile_1 = __nccwpck_require__(31417);
+const loopback_1 = __nccwpck_require__(35738);
+var loopback_2 = __nccwpck_require__(35738);
 Object.defineProperty(exports, "isLoopback", ({ enumerable: true, get: function () { return loopback_2.isLoopback; } }));
-var port_1 = __nccwpck_require__(95778);
+var port_1 = __nccwpck_require__(72812);
 Object.defineProperty(exports, "detectPort", ({ enumerable: true, get: function () { return port_1.detectPort; } }));
-var shell_words_1 = __nccwpck_require__(8875);
+var shell_words_1 = __nccwpck_require__(99509);
 Object.defineProperty(exports, "splitWords", ({ enumerable: true, get: function () { return shell_words_1.splitWords; } }));
 /** The facts about one variable: its name and the shape of its value, never the value. */
 function envVarFacts(name, value) {
@@ -80435,13 +80435,13 @@ function parseContainerState(json) {
         ...(s.OOMKilled === true ? { oomKilled: true } : {}),
     };
 }
-var logs_1 = __nccwpck_require__(75386);
+var logs_1 = __nccwpck_require__(20368);
 Object.defineProperty(exports, "parseTimestampedLogs", ({ enumerable: true, get: function () { return logs_1.parseTimestampedLogs; } }));
 
 
 /***/ }),
 
-/***/ 95778:
+/***/ 72812:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80454,9 +80454,9 @@ exports.uwsgiIniOf = uwsgiIniOf;
  * (Gunicorn, Waitress, uWSGI, `flask run`), else the image's first EXPOSE, else the server's
  * default. Pure: the command and environment come from `docker image inspect` and the options.
  */
-const shell_words_1 = __nccwpck_require__(8875);
-const uwsgi_config_1 = __nccwpck_require__(43451);
-const wsgi_1 = __nccwpck_require__(7947);
+const shell_words_1 = __nccwpck_require__(99509);
+const uwsgi_config_1 = __nccwpck_require__(93085);
+const wsgi_1 = __nccwpck_require__(19033);
 const SERVER_DEFAULT = {
     gunicorn: 8000,
     waitress: 8080,
@@ -80571,7 +80571,7 @@ function uwsgiIniOf(argv) {
 
 /***/ }),
 
-/***/ 60072:
+/***/ 19574:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -80594,7 +80594,7 @@ function looksSecret(name, valueLength, urlWithCredentials) {
 
 /***/ }),
 
-/***/ 57284:
+/***/ 1170:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80660,7 +80660,7 @@ function findSigningKey(value, candidates) {
 
 /***/ }),
 
-/***/ 21507:
+/***/ 12777:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -80673,9 +80673,9 @@ exports.sessionCookiesFrom = sessionCookiesFrom;
  * SECRET_KEY it injected (secret.from-env) and the word list of weak keys (secret.strength).
  * Only the outcome is kept, never the cookie value.
  */
-const session_cookie_1 = __nccwpck_require__(57284);
-const set_cookie_1 = __nccwpck_require__(59091);
-const weak_keys_1 = __nccwpck_require__(44918);
+const session_cookie_1 = __nccwpck_require__(1170);
+const set_cookie_1 = __nccwpck_require__(70390);
+const weak_keys_1 = __nccwpck_require__(87780);
 /** Python's repr of a bytes key, so a weak bytes key is named as the code that sets it writes it. */
 function pythonBytesLiteral(bytes) {
     // Like bytes.__repr__: double quotes only when the value holds ' and no ".
@@ -80742,7 +80742,7 @@ function sessionCookiesFrom(exchanges, o) {
 
 /***/ }),
 
-/***/ 59091:
+/***/ 70390:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -80778,7 +80778,7 @@ function cookieShape(header) {
 
 /***/ }),
 
-/***/ 8875:
+/***/ 99509:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -80860,7 +80860,7 @@ function argWords(args) {
 
 /***/ }),
 
-/***/ 42566:
+/***/ 26416:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -80885,7 +80885,7 @@ exports.NO_IMAGE_IN_HOST_MODE = {
 
 /***/ }),
 
-/***/ 15473:
+/***/ 22591:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -80990,7 +80990,7 @@ function listOf(unit, section, key) {
 
 /***/ }),
 
-/***/ 59734:
+/***/ 5404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81003,12 +81003,12 @@ exports.gunicornBind = gunicornBind;
  * (UnitFacts, without them). Pure: the caller reads the files (the unit, EnvironmentFile=s in
  * the repository) and Gunicorn's own view of its settings.
  */
-const dockerfile_1 = __nccwpck_require__(45307);
-const env_file_1 = __nccwpck_require__(37329);
-const systemd_unit_1 = __nccwpck_require__(15473);
-const unit_words_1 = __nccwpck_require__(76967);
-const uwsgi_config_1 = __nccwpck_require__(43451);
-const wsgi_1 = __nccwpck_require__(7947);
+const dockerfile_1 = __nccwpck_require__(31417);
+const env_file_1 = __nccwpck_require__(36799);
+const systemd_unit_1 = __nccwpck_require__(22591);
+const unit_words_1 = __nccwpck_require__(61093);
+const uwsgi_config_1 = __nccwpck_require__(93085);
+const wsgi_1 = __nccwpck_require__(19033);
 const SERVICE = 'Service';
 function setting(unit, key) {
     const a = (0, systemd_unit_1.lastOf)(unit, SERVICE, key);
@@ -81146,7 +81146,7 @@ function gunicornBind(facts, view, envLine) {
 
 /***/ }),
 
-/***/ 76967:
+/***/ 61093:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -81287,7 +81287,7 @@ function expandWord(word, env) {
 
 /***/ }),
 
-/***/ 43451:
+/***/ 93085:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -81362,7 +81362,7 @@ function uwsgiIniPath(args) {
 
 /***/ }),
 
-/***/ 44918:
+/***/ 87780:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81375,7 +81375,7 @@ exports.isWeakKey = isWeakKey;
  * Known weak Flask SECRET_KEY values, for two uses: trying each against a session cookie's
  * signature (secret.strength, black-box), and judging a key whose value is known.
  */
-const weak_secret_keys_1 = __nccwpck_require__(9339);
+const weak_secret_keys_1 = __nccwpck_require__(77169);
 const SEPARATORS = [' ', '-', '_', ''];
 function capitalize(word) {
     return word.charAt(0).toUpperCase() + word.slice(1);
@@ -81430,7 +81430,7 @@ function isWeakKey(key) {
 
 /***/ }),
 
-/***/ 9339:
+/***/ 77169:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -81747,7 +81747,7 @@ exports.WEAK_KEY_BYTES = [
 
 /***/ }),
 
-/***/ 7947:
+/***/ 19033:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -81800,7 +81800,7 @@ function serverOfSoftware(text) {
 
 /***/ }),
 
-/***/ 83094:
+/***/ 62880:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -81813,7 +81813,7 @@ exports.HostChild = exports.CHILD_LINE_CAP = void 0;
  * control-group does, so workers and helpers go with the master.
  */
 const node_child_process_1 = __nccwpck_require__(31421);
-const registry_1 = __nccwpck_require__(93449);
+const registry_1 = __nccwpck_require__(40515);
 /** Lines kept per stream (one over the cap marks truncation). */
 exports.CHILD_LINE_CAP = 2000;
 class HostChild {
@@ -81924,7 +81924,7 @@ function signalNumber(signal) {
 
 /***/ }),
 
-/***/ 92333:
+/***/ 11407:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82054,7 +82054,7 @@ function mapCommand(o) {
 
 /***/ }),
 
-/***/ 28915:
+/***/ 33849:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82066,7 +82066,7 @@ exports.gunicornView = gunicornView;
  * with gunicorn.app.wsgiapp (command line, GUNICORN_CMD_ARGS, gunicorn.conf.py or --config,
  * in Gunicorn's order) and prints the result as JSON. No regex reads a Gunicorn setting.
  */
-const exec_1 = __nccwpck_require__(17864);
+const exec_1 = __nccwpck_require__(73190);
 const SCRIPT = String.raw `
 import ast, json, os, sys
 from gunicorn.app.wsgiapp import WSGIApplication
@@ -82148,7 +82148,7 @@ async function gunicornView(python, args, o) {
 
 /***/ }),
 
-/***/ 64992:
+/***/ 92542:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82210,7 +82210,7 @@ async function tailLines(file, max) {
 
 /***/ }),
 
-/***/ 89832:
+/***/ 36762:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82262,8 +82262,8 @@ exports.startHostNginx = startHostNginx;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const exec_1 = __nccwpck_require__(17864);
-const child_1 = __nccwpck_require__(83094);
+const exec_1 = __nccwpck_require__(73190);
+const child_1 = __nccwpck_require__(62880);
 /** Top directories that are never overlaid (kernel filesystems, the run's own temp space). */
 const NEVER = new Set(['proc', 'sys', 'dev', 'run', 'tmp']);
 function q(s) {
@@ -82331,7 +82331,7 @@ function startHostNginx(runId, script, nginx, work) {
 
 /***/ }),
 
-/***/ 38024:
+/***/ 37490:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82409,7 +82409,7 @@ async function freePort() {
 
 /***/ }),
 
-/***/ 18550:
+/***/ 76020:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82475,7 +82475,7 @@ async function groupProcesses(pgid) {
 
 /***/ }),
 
-/***/ 93449:
+/***/ 40515:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82574,7 +82574,7 @@ function killRecorded(runId) {
 
 /***/ }),
 
-/***/ 34431:
+/***/ 62285:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82621,8 +82621,8 @@ exports.readUnitFile = readUnitFile;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const systemd_1 = __nccwpck_require__(59734);
-const systemd_unit_1 = __nccwpck_require__(15473);
+const systemd_1 = __nccwpck_require__(5404);
+const systemd_unit_1 = __nccwpck_require__(22591);
 const SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'site-packages']);
 const MAX_DEPTH = 4;
 function serviceFiles(dir, depth = 0) {
@@ -82683,7 +82683,7 @@ function readUnitFile(file, checkout, workspace) {
 
 /***/ }),
 
-/***/ 5367:
+/***/ 861:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82733,7 +82733,7 @@ exports.makeVenv = makeVenv;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const exec_1 = __nccwpck_require__(17864);
+const exec_1 = __nccwpck_require__(73190);
 const VENV_TIMEOUT_MS = 120_000;
 const PIP_TIMEOUT_MS = 600_000;
 /** The interpreter the venv is made from: the system's, whose site-packages hold Debian's. */
@@ -82782,7 +82782,7 @@ async function makeVenv(runId, checkout, log) {
 
 /***/ }),
 
-/***/ 1279:
+/***/ 88381:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -82831,20 +82831,20 @@ exports.parseOptions = parseOptions;
  */
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const ids_1 = __nccwpck_require__(93893);
-const image_1 = __nccwpck_require__(4465);
-const policy_1 = __nccwpck_require__(83348);
-const proxy_1 = __nccwpck_require__(44380);
-const source_1 = __nccwpck_require__(47223);
-const values_1 = __nccwpck_require__(75880);
-var types_1 = __nccwpck_require__(67553);
+const ids_1 = __nccwpck_require__(58007);
+const image_1 = __nccwpck_require__(40903);
+const policy_1 = __nccwpck_require__(92058);
+const proxy_1 = __nccwpck_require__(34422);
+const source_1 = __nccwpck_require__(81157);
+const values_1 = __nccwpck_require__(62262);
+var types_1 = __nccwpck_require__(60351);
 Object.defineProperty(exports, "INPUT_NAMES", ({ enumerable: true, get: function () { return types_1.INPUT_NAMES; } }));
-var values_2 = __nccwpck_require__(75880);
+var values_2 = __nccwpck_require__(62262);
 Object.defineProperty(exports, "UsageError", ({ enumerable: true, get: function () { return values_2.UsageError; } }));
-var policy_2 = __nccwpck_require__(83348);
+var policy_2 = __nccwpck_require__(92058);
 Object.defineProperty(exports, "DEFAULT_POLICY_FILE", ({ enumerable: true, get: function () { return policy_2.DEFAULT_POLICY_FILE; } }));
 Object.defineProperty(exports, "POLICY_INPUTS", ({ enumerable: true, get: function () { return policy_2.POLICY_INPUTS; } }));
-var proxy_2 = __nccwpck_require__(44380);
+var proxy_2 = __nccwpck_require__(34422);
 Object.defineProperty(exports, "DEFAULT_PROXY_IMAGE", ({ enumerable: true, get: function () { return proxy_2.DEFAULT_PROXY_IMAGE; } }));
 /**
  * Validates raw inputs and applies defaults: the workflow's value, else the policy file's, else
@@ -82928,7 +82928,7 @@ function parseOptions(workflow, env) {
 
 /***/ }),
 
-/***/ 4636:
+/***/ 57910:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -82936,7 +82936,7 @@ function parseOptions(workflow, env) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.composeOf = composeOf;
 exports.composeRuntime = composeRuntime;
-const values_1 = __nccwpck_require__(75880);
+const values_1 = __nccwpck_require__(62262);
 /** compose-file (each must exist) and compose-service; undefined without compose files. */
 function composeOf(raw, workspace, unused) {
     const files = (0, values_1.lines)(raw['compose-file']);
@@ -82965,7 +82965,7 @@ function composeRuntime(asked) {
 
 /***/ }),
 
-/***/ 4465:
+/***/ 40903:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83008,7 +83008,7 @@ exports.imageRef = imageRef;
 exports.cacheSpec = cacheSpec;
 /** Image references (`image`, `proxy-image`) and the build cache inputs (`cache-from`, `cache-to`). */
 const path = __importStar(__nccwpck_require__(76760));
-const values_1 = __nccwpck_require__(75880);
+const values_1 = __nccwpck_require__(62262);
 /** A docker image reference or id; anything else (a leading '-' above all) must not reach docker's argv. */
 const IMAGE_REF = /^(?:[A-Za-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 function imageRef(input, value) {
@@ -83049,7 +83049,7 @@ function imageRefOr(input, value, accepted) {
 
 /***/ }),
 
-/***/ 83348:
+/***/ 92058:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83097,9 +83097,9 @@ exports.withPolicyInputs = withPolicyInputs;
 /** The policy file (`policy-file`, or the default at the workspace root) and its `inputs:`. */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const load_1 = __nccwpck_require__(53014);
+const load_1 = __nccwpck_require__(58164);
 const schema_json_1 = __importDefault(__nccwpck_require__(82479));
-const values_1 = __nccwpck_require__(75880);
+const values_1 = __nccwpck_require__(62262);
 /** The policy file looked for at the workspace root when `policy-file` is empty. */
 exports.DEFAULT_POLICY_FILE = '.flask-deploy-check.yml';
 /**
@@ -83140,7 +83140,7 @@ function withPolicyInputs(raw, policy) {
 
 /***/ }),
 
-/***/ 44380:
+/***/ 34422:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83184,7 +83184,7 @@ exports.proxyInputsOf = proxyInputsOf;
 /** The proxy's inputs that are validated together: its config (nginx or Caddy), TLS and host name. */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const values_1 = __nccwpck_require__(75880);
+const values_1 = __nccwpck_require__(62262);
 exports.DEFAULT_PROXY_IMAGE = 'nginx:1.27';
 /** nginx-config: a site file, a main nginx.conf, or a directory to search. */
 function fileOrDirectory(value, base, input = 'nginx-config') {
@@ -83214,7 +83214,7 @@ function proxyInputsOf(get, workspace, commentOnly) {
 
 /***/ }),
 
-/***/ 75540:
+/***/ 20326:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83261,7 +83261,7 @@ exports.runtimeOf = runtimeOf;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const unit_file_1 = __nccwpck_require__(34431);
+const unit_file_1 = __nccwpck_require__(62285);
 function runtimeOf(raw, where, bad) {
     const asked = raw.runtime || 'auto';
     if (!['auto', 'docker', 'host'].includes(asked))
@@ -83289,7 +83289,7 @@ function runtimeOf(raw, where, bad) {
 
 /***/ }),
 
-/***/ 47223:
+/***/ 81157:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83334,10 +83334,10 @@ exports.appSourceOf = appSourceOf;
  * `context` and `file`, and how it runs (`runtime`, `unit-file`). Validated in this order.
  */
 const path = __importStar(__nccwpck_require__(76760));
-const compose_1 = __nccwpck_require__(4636);
-const image_1 = __nccwpck_require__(4465);
-const runtime_1 = __nccwpck_require__(75540);
-const values_1 = __nccwpck_require__(75880);
+const compose_1 = __nccwpck_require__(57910);
+const image_1 = __nccwpck_require__(40903);
+const runtime_1 = __nccwpck_require__(20326);
+const values_1 = __nccwpck_require__(62262);
 function appSourceOf(raw, env) {
     const get = (k) => (raw[k] ?? '').trim();
     const mode = get('mode') || 'check';
@@ -83383,7 +83383,7 @@ function appSourceOf(raw, env) {
 
 /***/ }),
 
-/***/ 67553:
+/***/ 60351:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -83434,7 +83434,7 @@ exports.INPUT_NAMES = [
 
 /***/ }),
 
-/***/ 75880:
+/***/ 62262:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83582,7 +83582,7 @@ function existing(input, value, base, kind) {
 
 /***/ }),
 
-/***/ 52783:
+/***/ 15165:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83631,21 +83631,21 @@ exports.newRunId = newRunId;
  */
 const node_crypto_1 = __nccwpck_require__(77598);
 const path = __importStar(__nccwpck_require__(76760));
-const catalog_1 = __nccwpck_require__(47944);
-const docker_1 = __nccwpck_require__(82336);
-const engine_1 = __nccwpck_require__(30238);
-const collect_1 = __nccwpck_require__(26268);
-const compose_plan_1 = __nccwpck_require__(51668);
-const dockerfile_1 = __nccwpck_require__(8982);
-const secret_names_1 = __nccwpck_require__(60072);
-const apply_1 = __nccwpck_require__(11600);
-const baseline_1 = __nccwpck_require__(6281);
-const observatory_1 = __nccwpck_require__(46287);
-const routes_1 = __nccwpck_require__(6820);
-const read_1 = __nccwpck_require__(74290);
-const report_1 = __nccwpck_require__(64160);
-const sarif_1 = __nccwpck_require__(13533);
-const sanitize_1 = __nccwpck_require__(42638);
+const catalog_1 = __nccwpck_require__(80530);
+const docker_1 = __nccwpck_require__(83234);
+const engine_1 = __nccwpck_require__(66556);
+const collect_1 = __nccwpck_require__(13714);
+const compose_plan_1 = __nccwpck_require__(71534);
+const dockerfile_1 = __nccwpck_require__(50384);
+const secret_names_1 = __nccwpck_require__(19574);
+const apply_1 = __nccwpck_require__(42798);
+const baseline_1 = __nccwpck_require__(67355);
+const observatory_1 = __nccwpck_require__(29381);
+const routes_1 = __nccwpck_require__(33022);
+const read_1 = __nccwpck_require__(95756);
+const report_1 = __nccwpck_require__(88850);
+const sarif_1 = __nccwpck_require__(10643);
+const sanitize_1 = __nccwpck_require__(91211);
 /** Wraps a logger so every secret registered during the run is also known for redaction. */
 function recordingSecrets(log, secrets) {
     return {
@@ -83745,7 +83745,7 @@ function newRunId() {
 
 /***/ }),
 
-/***/ 11600:
+/***/ 42798:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -83793,7 +83793,7 @@ function applyPolicy(results, policy, now) {
 
 /***/ }),
 
-/***/ 53014:
+/***/ 58164:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -83844,9 +83844,9 @@ exports.readPolicy = readPolicy;
  * file is one line naming the file, the line and the key, before anything starts.
  */
 const fs = __importStar(__nccwpck_require__(73024));
-const ajv_1 = __importDefault(__nccwpck_require__(70703));
-const yaml_1 = __nccwpck_require__(43439);
-const ids_1 = __nccwpck_require__(93893);
+const ajv_1 = __importDefault(__nccwpck_require__(42463));
+const yaml_1 = __nccwpck_require__(38815);
+const ids_1 = __nccwpck_require__(58007);
 const schema_json_1 = __importDefault(__nccwpck_require__(82479));
 /** The file is not a valid policy: the message names the file, the line and the key. */
 class PolicyError extends Error {
@@ -83967,7 +83967,7 @@ function readPolicy(abs, shown) {
 
 /***/ }),
 
-/***/ 73552:
+/***/ 21650:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -83979,8 +83979,8 @@ exports.appProbe = appProbe;
  * The client for the app port, in the protocol it speaks: HTTP, or the uwsgi protocol for a
  * uWSGI `socket` (nginx's uwsgi_pass). Both answer with the same HttpExchange data.
  */
-const http_1 = __nccwpck_require__(88814);
-const uwsgi_1 = __nccwpck_require__(76341);
+const http_1 = __nccwpck_require__(87440);
+const uwsgi_1 = __nccwpck_require__(87391);
 function appProbe(protocol, target) {
     return protocol === 'uwsgi' ? new uwsgi_1.UwsgiProbe(target) : new http_1.HttpProbe(target);
 }
@@ -83990,7 +83990,7 @@ exports.UWSGI_GOT_HTTP = /invalid request block size/;
 
 /***/ }),
 
-/***/ 88814:
+/***/ 87440:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84004,7 +84004,7 @@ exports.normalizeHeaders = normalizeHeaders;
  * followed (a Location header is evidence), bodies are capped, every wait has a deadline and
  * nothing throws: a network failure becomes the exchange's `error`.
  */
-const undici_1 = __nccwpck_require__(42480);
+const undici_1 = __nccwpck_require__(24371);
 exports.USER_AGENT = 'flask-deploy-check';
 exports.DEFAULT_TIMEOUT_MS = 5000;
 exports.DEFAULT_MAX_BODY = 64 * 1024;
@@ -84149,7 +84149,7 @@ function describeError(err, ms) {
 
 /***/ }),
 
-/***/ 17788:
+/***/ 87134:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -84176,7 +84176,7 @@ async function mapInOrder(items, limit, fn) {
 
 /***/ }),
 
-/***/ 57793:
+/***/ 70215:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -84230,9 +84230,9 @@ exports.interpretProbe = interpretProbe;
 const node_crypto_1 = __nccwpck_require__(77598);
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const session_cookies_1 = __nccwpck_require__(21507);
-const weak_keys_1 = __nccwpck_require__(44918);
-const python_1 = __nccwpck_require__(13192);
+const session_cookies_1 = __nccwpck_require__(12777);
+const weak_keys_1 = __nccwpck_require__(87780);
+const python_1 = __nccwpck_require__(50314);
 /** Where the probe's directory is mounted in the app container. */
 exports.PROBE_MOUNT_TARGET = '/opt/flask-deploy-check/probe';
 /** The probe answers GET `${PROBE_PATH_PREFIX}<token>`, checked after the app's middleware. */
@@ -84415,7 +84415,7 @@ function middlewareOf(v) {
 
 /***/ }),
 
-/***/ 96579:
+/***/ 89113:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84426,8 +84426,8 @@ exports.proxyParallelism = proxyParallelism;
 exports.proxyRequest = proxyRequest;
 exports.proxyExchanges = proxyExchanges;
 exports.spoofExchanges = spoofExchanges;
-const http_1 = __nccwpck_require__(88814);
-const in_order_1 = __nccwpck_require__(17788);
+const http_1 = __nccwpck_require__(87440);
+const in_order_1 = __nccwpck_require__(87134);
 /**
  * Requests the proxy may have in flight at once: `parallel`, unless a limit_req burst is smaller
  * than the requests planned (it would refuse the checker's own requests), then one at a time.
@@ -84543,7 +84543,7 @@ async function spoofExchanges(rt, o) {
 
 /***/ }),
 
-/***/ 13192:
+/***/ 50314:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -84571,7 +84571,7 @@ function probeFiles() {
 
 /***/ }),
 
-/***/ 2901:
+/***/ 6428:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -84618,7 +84618,7 @@ exports.tlsHandshakes = tlsHandshakes;
  * TLS 1.0/1.1 and weak suites only at security level 0, so every attempt asks for it.
  */
 const tls = __importStar(__nccwpck_require__(41692));
-const in_order_1 = __nccwpck_require__(17788);
+const in_order_1 = __nccwpck_require__(87134);
 exports.VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 /** TLS 1.2 suites tried one at a time (OpenSSL names): RSA key exchange, CBC, then good ones. */
 exports.SUITES = [
@@ -84678,7 +84678,7 @@ async function tlsHandshakes(t, signal, parallel = 1) {
 
 /***/ }),
 
-/***/ 76341:
+/***/ 87391:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -84729,7 +84729,7 @@ exports.parseRawHttp = parseRawHttp;
  * returns data and never throws.
  */
 const net = __importStar(__nccwpck_require__(77030));
-const http_1 = __nccwpck_require__(88814);
+const http_1 = __nccwpck_require__(87440);
 /** The uwsgi packet for a request: header (0, size LE, 0) and the variables. */
 function uwsgiPacket(vars) {
     const parts = [];
@@ -84907,7 +84907,7 @@ exports.UwsgiProbe = UwsgiProbe;
 
 /***/ }),
 
-/***/ 2354:
+/***/ 51264:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -84966,7 +84966,7 @@ server {
 
 /***/ }),
 
-/***/ 72469:
+/***/ 23723:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -85014,8 +85014,8 @@ exports.discoverCaddyfile = discoverCaddyfile;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const caddy_lines_1 = __nccwpck_require__(3904);
-const candidates_1 = __nccwpck_require__(62338);
+const caddy_lines_1 = __nccwpck_require__(52954);
+const candidates_1 = __nccwpck_require__(31756);
 const NAME = /^(Caddyfile(\..+)?|.+\.caddyfile)$/i;
 function relative(workspace, file) {
     const rel = path.relative(workspace, file);
@@ -85082,7 +85082,7 @@ function discoverCaddyfile(opts) {
 
 /***/ }),
 
-/***/ 97281:
+/***/ 29855:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85097,9 +85097,9 @@ exports.planCaddy = planCaddy;
  * offline) instead of ACME, the admin endpoint is off, and the folders file_server serves under
  * /static are named so the app's static files can be put there.
  */
-const caddy_json_1 = __nccwpck_require__(60925);
-const loopback_1 = __nccwpck_require__(75124);
-const plan_1 = __nccwpck_require__(20411);
+const caddy_json_1 = __nccwpck_require__(46371);
+const loopback_1 = __nccwpck_require__(35738);
+const plan_1 = __nccwpck_require__(91725);
 function rewriteDial(dial, input) {
     if (dial.includes('{'))
         return { kept: 'variable' };
@@ -85207,7 +85207,7 @@ function planCaddy(adapted, facts, input) {
 
 /***/ }),
 
-/***/ 62338:
+/***/ 31756:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -85257,8 +85257,8 @@ exports.walk = walk;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const nginx_config_1 = __nccwpck_require__(39176);
-const includes_1 = __nccwpck_require__(19053);
+const nginx_config_1 = __nccwpck_require__(37026);
+const includes_1 = __nccwpck_require__(7551);
 const SKIP = new Set(['.git', 'node_modules', 'dist', 'build', '__pycache__', 'site-packages']);
 /**
  * Test data, examples and documentation are not the deployment: skipped when the workspace is
@@ -85362,7 +85362,7 @@ function walk(base, context, names = NAMEISH) {
 
 /***/ }),
 
-/***/ 52833:
+/***/ 79059:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85378,10 +85378,10 @@ exports.addTlsListeners = addTlsListeners;
  * 443 ssl listener beside it. Without a port-80 server, each plain TCP server is treated so.
  * Edits stay on their lines and new servers go at the end, so no line of the user's file moves.
  */
-const nginx_config_1 = __nccwpck_require__(39176);
-const directives_1 = __nccwpck_require__(81310);
-const tokenize_1 = __nccwpck_require__(19545);
-const plan_tls_1 = __nccwpck_require__(17307);
+const nginx_config_1 = __nccwpck_require__(37026);
+const directives_1 = __nccwpck_require__(22112);
+const tokenize_1 = __nccwpck_require__(11979);
+const plan_tls_1 = __nccwpck_require__(50121);
 /**
  * What certbot writes beside the certificate of each server it edits: its TLS settings (protocols,
  * ciphers, session cache) and its DH parameters; the stand-ins (standins.ts) hold their content.
@@ -85519,7 +85519,7 @@ const IMPLICIT_80 = {
 
 /***/ }),
 
-/***/ 78513:
+/***/ 89031:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -85565,7 +85565,7 @@ exports.makeCertificate = makeCertificate;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const selfsigned_1 = __nccwpck_require__(22838);
+const selfsigned_1 = __nccwpck_require__(7686);
 /**
  * Writes a fresh self-signed certificate for serverName into dir. RSA 2048 (about 0.3 s, EC
  * P-256 takes 10 ms): only an RSA certificate lets a handshake show whether the config offers
@@ -85603,7 +85603,7 @@ async function makeCertificate(serverName, dir) {
 
 /***/ }),
 
-/***/ 20023:
+/***/ 57489:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -85652,8 +85652,8 @@ exports.discoverNginxConfig = discoverNginxConfig;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const candidates_1 = __nccwpck_require__(62338);
-const includes_1 = __nccwpck_require__(19053);
+const candidates_1 = __nccwpck_require__(31756);
+const includes_1 = __nccwpck_require__(7551);
 function discoverNginxConfig(opts) {
     const env = opts.proxyEnv ?? [];
     const rel = (f) => relative(opts.workspace, f);
@@ -85756,7 +85756,7 @@ function relative(workspace, file) {
 
 /***/ }),
 
-/***/ 19053:
+/***/ 7551:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -85806,9 +85806,9 @@ exports.resolveIncludes = resolveIncludes;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const nginx_config_1 = __nccwpck_require__(39176);
-const standins_1 = __nccwpck_require__(47152);
-const template_1 = __nccwpck_require__(12898);
+const nginx_config_1 = __nccwpck_require__(37026);
+const standins_1 = __nccwpck_require__(35478);
+const template_1 = __nccwpck_require__(34584);
 const PREFIX = '/etc/nginx/';
 const MAX_DEPTH = 4;
 exports.MAX_FILE_BYTES = 256 * 1024;
@@ -85920,7 +85920,7 @@ function walk(ds, visit) {
 
 /***/ }),
 
-/***/ 44927:
+/***/ 1821:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -85935,7 +85935,7 @@ exports.listenPorts = listenPorts;
  * line numbers in findings stay the user's. IPv6 listeners go to 127.0.0.2 (a runner may
  * have no ::1) on the same port, where they cannot clash with the IPv4 one.
  */
-const tokenize_1 = __nccwpck_require__(19545);
+const tokenize_1 = __nccwpck_require__(11979);
 function walk(statements, visit) {
     for (const s of statements) {
         visit(s);
@@ -85996,7 +85996,7 @@ function listenPorts(text, file = 'nginx.conf') {
 
 /***/ }),
 
-/***/ 17307:
+/***/ 50121:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86011,7 +86011,7 @@ exports.injectCertificate = injectCertificate;
  * how a throw-away one reaches TLS servers that name none (a conf.d file at http level, or
  * inline at the start of the http block of a whole nginx.conf that does not include conf.d).
  */
-const nginx_config_1 = __nccwpck_require__(39176);
+const nginx_config_1 = __nccwpck_require__(37026);
 /** The http-level certificate file added when the config names none (sorts first in conf.d). */
 exports.TLS_CONF_TARGET = '/etc/nginx/conf.d/00-flask-deploy-check-tls.conf';
 exports.ADDED_CERT = '/etc/nginx/flask-deploy-check/cert.pem';
@@ -86085,7 +86085,7 @@ function walk(directives, visit) {
 
 /***/ }),
 
-/***/ 20411:
+/***/ 91725:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86101,12 +86101,12 @@ exports.usableName = usableName;
  * directories to fill, the ports to publish and the public name. The effective facts come
  * later from `nginx -T`; this reading only decides the mounts.
  */
-const nginx_config_1 = __nccwpck_require__(39176);
-const certbot_1 = __nccwpck_require__(52833);
-const plan_tls_1 = __nccwpck_require__(17307);
+const nginx_config_1 = __nccwpck_require__(37026);
+const certbot_1 = __nccwpck_require__(79059);
+const plan_tls_1 = __nccwpck_require__(50121);
 exports.SITE_TARGET = '/etc/nginx/conf.d/default.conf';
 exports.MAIN_TARGET = '/etc/nginx/nginx.conf';
-var plan_tls_2 = __nccwpck_require__(17307);
+var plan_tls_2 = __nccwpck_require__(50121);
 Object.defineProperty(exports, "ADDED_CERT", ({ enumerable: true, get: function () { return plan_tls_2.ADDED_CERT; } }));
 Object.defineProperty(exports, "ADDED_KEY", ({ enumerable: true, get: function () { return plan_tls_2.ADDED_KEY; } }));
 Object.defineProperty(exports, "TLS_CONF_TARGET", ({ enumerable: true, get: function () { return plan_tls_2.TLS_CONF_TARGET; } }));
@@ -86248,7 +86248,7 @@ function usableName(name) {
 
 /***/ }),
 
-/***/ 75187:
+/***/ 23193:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -86294,7 +86294,7 @@ server {
 
 /***/ }),
 
-/***/ 47152:
+/***/ 35478:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -86397,7 +86397,7 @@ function withStandIns(have, targets) {
 
 /***/ }),
 
-/***/ 12898:
+/***/ 34584:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -86445,7 +86445,7 @@ function renderedName(file) {
 
 /***/ }),
 
-/***/ 76382:
+/***/ 63472:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86461,8 +86461,8 @@ exports.reap = reap;
  * bundle run again with a hidden first argument, so nothing is written twice.
  */
 const node_child_process_1 = __nccwpck_require__(31421);
-const stack_1 = __nccwpck_require__(86714);
-const temp_1 = __nccwpck_require__(50474);
+const stack_1 = __nccwpck_require__(58836);
+const temp_1 = __nccwpck_require__(18832);
 exports.REAP_FLAG = '--fdc-reap-run';
 const POLL_MS = 250;
 /** Starts the watcher of this process for run `runId`; keepImage leaves the run's image. */
@@ -86504,7 +86504,7 @@ async function reap(args) {
 
 /***/ }),
 
-/***/ 77854:
+/***/ 41832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86519,7 +86519,7 @@ exports.exceptionsMarkdown = exceptionsMarkdown;
  * lines), the job summary and the PR comment (Markdown). Each exception shows its level, reason
  * and expiry (or the day it expired); the baseline shows new failures and fixes first.
  */
-const sanitize_1 = __nccwpck_require__(42638);
+const sanitize_1 = __nccwpck_require__(91211);
 const excepted = (report) => report.checks.filter((c) => c.policy?.exception !== undefined);
 /** "at warning (was error) until 2099-12-31", "off", or "expired on 2020-01-01 (counts at error again)". */
 function exceptionState(c) {
@@ -86586,7 +86586,7 @@ function exceptionsMarkdown(report) {
 
 /***/ }),
 
-/***/ 6281:
+/***/ 67355:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86594,8 +86594,8 @@ function exceptionsMarkdown(report) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isFailing = isFailing;
 exports.compareBaseline = compareBaseline;
-const skips_1 = __nccwpck_require__(14980);
-const version_1 = __nccwpck_require__(58448);
+const skips_1 = __nccwpck_require__(66778);
+const version_1 = __nccwpck_require__(32702);
 /** Failed, or an error check that could not be checked. */
 function isFailing(c) {
     return c.status === 'failed' || (0, skips_1.isBlockedError)(c);
@@ -86657,7 +86657,7 @@ function compareBaseline(results, baseline, o) {
 
 /***/ }),
 
-/***/ 47169:
+/***/ 12011:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86670,7 +86670,7 @@ exports.causeText = causeText;
 exports.formatMs = formatMs;
 exports.timingsText = timingsText;
 exports.locationText = locationText;
-const skips_1 = __nccwpck_require__(14980);
+const skips_1 = __nccwpck_require__(66778);
 /** "1 error", "2 errors". */
 function counted(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -86734,7 +86734,7 @@ function locationText(location) {
 
 /***/ }),
 
-/***/ 12016:
+/***/ 10526:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86742,7 +86742,7 @@ function locationText(location) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.cookiesTest = cookiesTest;
 exports.subresourceIntegrityTest = subresourceIntegrityTest;
-const input_1 = __nccwpck_require__(93695);
+const input_1 = __nccwpck_require__(61517);
 /** What the jar keeps of one Set-Cookie (RFC 6265 S5.2, as tough-cookie reads it). */
 function parseCookie(raw) {
     const [pair, ...attributes] = raw.split(';');
@@ -86882,7 +86882,7 @@ function subresourceIntegrityTest(scan) {
 
 /***/ }),
 
-/***/ 38577:
+/***/ 37387:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -86891,7 +86891,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DUPLICATES = void 0;
 exports.parseCsp = parseCsp;
 exports.cspTest = cspTest;
-const input_1 = __nccwpck_require__(93695);
+const input_1 = __nccwpck_require__(61517);
 exports.DUPLICATES = '_observatory_duplicate_key_warnings';
 const SHORTEST = 'img-src'.length - 1;
 const META_DISALLOWED = ['frame-ancestors', 'report-uri', 'sandbox'];
@@ -87067,7 +87067,7 @@ function cspTest(res) {
 
 /***/ }),
 
-/***/ 64332:
+/***/ 28470:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -87082,9 +87082,9 @@ exports.gradeOf = gradeOf;
  * and scanner/index.js): start at 100, add every test's modifier; bonuses count only when the
  * score without them is at least 90; round down to a multiple of 5 for the letter. Pure.
  */
-const cookies_1 = __nccwpck_require__(12016);
-const csp_1 = __nccwpck_require__(38577);
-const tests_1 = __nccwpck_require__(35754);
+const cookies_1 = __nccwpck_require__(10526);
+const csp_1 = __nccwpck_require__(37387);
+const tests_1 = __nccwpck_require__(43508);
 exports.ALGORITHM_VERSION = 4;
 /** Expectation -> score modifier (SCORE_TABLE). */
 exports.MODIFIERS = {
@@ -87199,7 +87199,7 @@ function gradeOf(scan) {
 
 /***/ }),
 
-/***/ 46287:
+/***/ 29381:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -87214,9 +87214,9 @@ exports.observatoryOf = observatoryOf;
  * requesting anything: the landing page graded as a scan of https://host/ would grade it, and
  * every other HTML, static and error response graded as if it were that page. Pure.
  */
-const http_1 = __nccwpck_require__(71003);
-const grade_1 = __nccwpck_require__(64332);
-const input_1 = __nccwpck_require__(93695);
+const http_1 = __nccwpck_require__(95941);
+const grade_1 = __nccwpck_require__(28470);
+const input_1 = __nccwpck_require__(61517);
 exports.NOTES = [
     "certificates taken as valid (the run's own certificate is self-signed; a deployed one is not)",
     'no CORS preflight is sent: scored as the Observatory scores a page without Access-Control-Allow-Origin',
@@ -87290,7 +87290,7 @@ function observatoryOf(obs) {
 
 /***/ }),
 
-/***/ 93695:
+/***/ 61517:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -87413,7 +87413,7 @@ function scanResponse(res) {
 
 /***/ }),
 
-/***/ 76959:
+/***/ 23097:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -87422,7 +87422,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.observatoryLine = observatoryLine;
 exports.observatoryCommentLine = observatoryCommentLine;
 exports.observatoryMarkdown = observatoryMarkdown;
-const sanitize_1 = __nccwpck_require__(42638);
+const sanitize_1 = __nccwpck_require__(91211);
 const signed = (n) => (n > 0 ? `+${n}` : `${n}`);
 function moved(tests) {
     return tests.filter((t) => t.modifier !== 0);
@@ -87476,7 +87476,7 @@ function observatoryMarkdown(report) {
 
 /***/ }),
 
-/***/ 35754:
+/***/ 43508:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -87492,8 +87492,8 @@ exports.redirectionTest = redirectionTest;
  * The Observatory's header tests (algorithm 4) as published in @mdn/mdn-http-observatory
  * (analyzer/tests/*.js): each returns the expectation that test gives the scanned page. Pure.
  */
-const csp_1 = __nccwpck_require__(38577);
-const input_1 = __nccwpck_require__(93695);
+const csp_1 = __nccwpck_require__(37387);
+const input_1 = __nccwpck_require__(61517);
 const SIX_MONTHS = 15552000;
 /** strictTransportSecurityTest (the preload list is not consulted: see grade.ts). */
 function hstsTest(scan) {
@@ -87600,7 +87600,7 @@ function redirectionTest(scan) {
 
 /***/ }),
 
-/***/ 74290:
+/***/ 95756:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -87722,7 +87722,7 @@ async function readBaseline(file, shown = file) {
 
 /***/ }),
 
-/***/ 64160:
+/***/ 88850:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -87775,8 +87775,8 @@ exports.writeReport = writeReport;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const skips_1 = __nccwpck_require__(14980);
-const version_1 = __nccwpck_require__(58448);
+const skips_1 = __nccwpck_require__(66778);
+const version_1 = __nccwpck_require__(32702);
 const SEVERITY_RANK = { notice: 1, warning: 2, error: 3 };
 // `never` is above every severity, and `notice` is below every threshold, so notices never fail.
 const FAIL_ON_RANK = { warning: 2, error: 3, never: Infinity };
@@ -87852,7 +87852,7 @@ async function writeReport(report, file) {
 
 /***/ }),
 
-/***/ 6820:
+/***/ 33022:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -87860,7 +87860,7 @@ async function writeReport(report, file) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.routesOf = routesOf;
 exports.routesMarkdown = routesMarkdown;
-const sanitize_1 = __nccwpck_require__(42638);
+const sanitize_1 = __nccwpck_require__(91211);
 /** The report entry from what the run recorded. */
 function routesOf(run) {
     const auto = run.autoRoutes;
@@ -87893,7 +87893,7 @@ function routesMarkdown(report) {
 
 /***/ }),
 
-/***/ 42638:
+/***/ 91211:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -88080,7 +88080,7 @@ function codeBlock(lines, options = {}) {
 
 /***/ }),
 
-/***/ 13533:
+/***/ 10643:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -88201,7 +88201,7 @@ async function writeSarif(log, file) {
 
 /***/ }),
 
-/***/ 14980:
+/***/ 66778:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -88274,7 +88274,7 @@ const HEADINGS = {
 
 /***/ }),
 
-/***/ 32994:
+/***/ 87496:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -88285,9 +88285,9 @@ exports.resultLines = resultLines;
 exports.skippedLines = skippedLines;
 exports.verdictLine = verdictLine;
 exports.renderTerminal = renderTerminal;
-const format_1 = __nccwpck_require__(47169);
-const sanitize_1 = __nccwpck_require__(42638);
-const skips_1 = __nccwpck_require__(14980);
+const format_1 = __nccwpck_require__(12011);
+const sanitize_1 = __nccwpck_require__(91211);
+const skips_1 = __nccwpck_require__(66778);
 const MAX_EVIDENCE_LINES = 8;
 const MAX_LINE = 160;
 /** Blocked ids are listed in lines that fit a common terminal width. */
@@ -88395,7 +88395,7 @@ function renderTerminal(report, options) {
 
 /***/ }),
 
-/***/ 58448:
+/***/ 32702:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -88415,7 +88415,7 @@ exports.version = package_json_1.default.version;
 
 /***/ }),
 
-/***/ 48294:
+/***/ 76908:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -88424,8 +88424,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.NEEDS_RUNNING_APP = void 0;
 exports.appExit = appExit;
 exports.blockAfterExit = blockAfterExit;
-const app_exit_1 = __nccwpck_require__(31603);
-const parse_1 = __nccwpck_require__(95782);
+const app_exit_1 = __nccwpck_require__(9453);
+const parse_1 = __nccwpck_require__(66644);
 /** The app's exit, when its container is no longer running; undefined while it runs. */
 async function appExit(docker, container, lastRequests) {
     const res = await docker.inspect(container);
@@ -88461,7 +88461,7 @@ function blockAfterExit(obs, exit, parts) {
 
 /***/ }),
 
-/***/ 2720:
+/***/ 35974:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -88474,7 +88474,7 @@ exports.APP_HOST = 'app';
 
 /***/ }),
 
-/***/ 50805:
+/***/ 5239:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -88500,7 +88500,7 @@ function bootBlocked(cause) {
 
 /***/ }),
 
-/***/ 26268:
+/***/ 13714:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -88550,21 +88550,21 @@ exports.notReadyReason = notReadyReason;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const docker_1 = __nccwpck_require__(82336);
-const stack_1 = __nccwpck_require__(86714);
-const compose_runtime_1 = __nccwpck_require__(13911);
-const docker_runtime_1 = __nccwpck_require__(11809);
-const host_runtime_1 = __nccwpck_require__(39611);
-const boot_blocked_1 = __nccwpck_require__(50805);
-const host_collect_1 = __nccwpck_require__(12397);
-const systemd_types_1 = __nccwpck_require__(42566);
-const parse_1 = __nccwpck_require__(95782);
-const port_1 = __nccwpck_require__(95778);
-const introspect_1 = __nccwpck_require__(57793);
-const live_1 = __nccwpck_require__(95106);
-const second_boot_beside_1 = __nccwpck_require__(52544);
-const timing_1 = __nccwpck_require__(12322);
-const temp_1 = __nccwpck_require__(50474);
+const docker_1 = __nccwpck_require__(83234);
+const stack_1 = __nccwpck_require__(58836);
+const compose_runtime_1 = __nccwpck_require__(37782);
+const docker_runtime_1 = __nccwpck_require__(7007);
+const host_runtime_1 = __nccwpck_require__(37073);
+const boot_blocked_1 = __nccwpck_require__(5239);
+const host_collect_1 = __nccwpck_require__(38183);
+const systemd_types_1 = __nccwpck_require__(26416);
+const parse_1 = __nccwpck_require__(66644);
+const port_1 = __nccwpck_require__(72812);
+const introspect_1 = __nccwpck_require__(70215);
+const live_1 = __nccwpck_require__(72332);
+const second_boot_beside_1 = __nccwpck_require__(74946);
+const timing_1 = __nccwpck_require__(58464);
+const temp_1 = __nccwpck_require__(18832);
 const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.image' };
 /** Builds, boots and observes the app, and always removes what it started. */
 async function collect(opts, log, ctx) {
@@ -88779,7 +88779,7 @@ function notReadyReason(boot, port) {
 
 /***/ }),
 
-/***/ 55725:
+/***/ 51883:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -88792,7 +88792,7 @@ exports.labelledModel = labelledModel;
  * and no `ports:` on the dependencies (a runner's host ports are not ours to take, and two runs
  * would collide on them).
  */
-const docker_1 = __nccwpck_require__(82336);
+const docker_1 = __nccwpck_require__(83234);
 function labelledModel(plan, runId) {
     const model = structuredClone(plan.model);
     const labels = { [docker_1.LABEL]: '1', [docker_1.RUN_LABEL]: runId };
@@ -88813,7 +88813,7 @@ function labelledModel(plan, runId) {
 
 /***/ }),
 
-/***/ 51668:
+/***/ 71534:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -88862,10 +88862,10 @@ exports.composeTarget = composeTarget;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const compose_1 = __nccwpck_require__(79734);
-const compose_2 = __nccwpck_require__(84557);
-const secret_names_1 = __nccwpck_require__(60072);
-const options_1 = __nccwpck_require__(1279);
+const compose_1 = __nccwpck_require__(81580);
+const compose_2 = __nccwpck_require__(16907);
+const secret_names_1 = __nccwpck_require__(19574);
+const options_1 = __nccwpck_require__(88381);
 /** Reads the project, chooses the service and returns the options the run uses. */
 async function resolveCompose(opts, runId, log) {
     const c = opts.compose;
@@ -89009,7 +89009,7 @@ function composeTarget(plan, workspace, started = []) {
 
 /***/ }),
 
-/***/ 13911:
+/***/ 37782:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -89059,10 +89059,10 @@ exports.ComposeRuntime = void 0;
 const fs = __importStar(__nccwpck_require__(73024));
 const os = __importStar(__nccwpck_require__(48161));
 const path = __importStar(__nccwpck_require__(76760));
-const compose_1 = __nccwpck_require__(79734);
-const compose_model_file_1 = __nccwpck_require__(55725);
-const docker_runtime_1 = __nccwpck_require__(11809);
-const cli_error_1 = __nccwpck_require__(50624);
+const compose_1 = __nccwpck_require__(81580);
+const compose_model_file_1 = __nccwpck_require__(51883);
+const docker_runtime_1 = __nccwpck_require__(7007);
+const cli_error_1 = __nccwpck_require__(60746);
 const DEPENDENCY_LOG_LINES = 40;
 class ComposeRuntime extends docker_runtime_1.DockerRuntime {
     plan;
@@ -89143,19 +89143,19 @@ exports.ComposeRuntime = ComposeRuntime;
 
 /***/ }),
 
-/***/ 11809:
+/***/ 7007:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DockerRuntime = void 0;
-const stack_1 = __nccwpck_require__(86714);
-const app_host_1 = __nccwpck_require__(2720);
-const image_1 = __nccwpck_require__(69287);
-const readiness_1 = __nccwpck_require__(76994);
-const running_1 = __nccwpck_require__(8465);
-const stage_1 = __nccwpck_require__(50535);
+const stack_1 = __nccwpck_require__(58836);
+const app_host_1 = __nccwpck_require__(35974);
+const image_1 = __nccwpck_require__(38581);
+const readiness_1 = __nccwpck_require__(41036);
+const running_1 = __nccwpck_require__(77271);
+const stage_1 = __nccwpck_require__(44701);
 class DockerRuntime {
     docker;
     opts;
@@ -89261,7 +89261,7 @@ exports.DockerRuntime = DockerRuntime;
 
 /***/ }),
 
-/***/ 8982:
+/***/ 50384:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -89271,7 +89271,7 @@ exports.readDockerfile = readDockerfile;
 exports.dockerfileSecrets = dockerfileSecrets;
 /** Reads the run's Dockerfile from the checkout: the one file read facts/dockerfile.ts needs. */
 const node_fs_1 = __nccwpck_require__(73024);
-const dockerfile_1 = __nccwpck_require__(45307);
+const dockerfile_1 = __nccwpck_require__(31417);
 function readText(absPath) {
     try {
         return (0, node_fs_1.readFileSync)(absPath, 'utf8');
@@ -89295,7 +89295,7 @@ function dockerfileSecrets(absPath) {
 
 /***/ }),
 
-/***/ 46182:
+/***/ 47044:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -89308,9 +89308,9 @@ exports.observeForwardedSpoof = observeForwardedSpoof;
  * the probe (when on) is asked the same way: what came back is judged by the check.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const forwarded_spoof_1 = __nccwpck_require__(81945);
-const proxy_requests_1 = __nccwpck_require__(96579);
-const probe_questions_1 = __nccwpck_require__(22628);
+const forwarded_spoof_1 = __nccwpck_require__(59731);
+const proxy_requests_1 = __nccwpck_require__(89113);
+const probe_questions_1 = __nccwpck_require__(75922);
 /** The forgeries and what came back; never throws for the app's answers. */
 async function observeForwardedSpoof(s) {
     // Not the run's secret token: the canaries are meant to be quoted in evidence.
@@ -89337,7 +89337,7 @@ async function observeForwardedSpoof(s) {
 
 /***/ }),
 
-/***/ 12397:
+/***/ 38183:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -89345,7 +89345,7 @@ async function observeForwardedSpoof(s) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.NOT_IN_HOST_MODE = void 0;
 exports.hostBootFailure = hostBootFailure;
-const boot_blocked_1 = __nccwpck_require__(50805);
+const boot_blocked_1 = __nccwpck_require__(5239);
 const NOT_APPLICABLE = {
     unavailable: 'host mode: the app runs from its systemd unit, there is no Dockerfile',
     skip: 'not-applicable',
@@ -89373,7 +89373,7 @@ function hostBootFailure(build) {
 
 /***/ }),
 
-/***/ 39611:
+/***/ 37073:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -89421,22 +89421,22 @@ exports.HostRuntime = void 0;
  */
 const fs = __importStar(__nccwpck_require__(73024));
 const path = __importStar(__nccwpck_require__(76760));
-const stack_1 = __nccwpck_require__(86714);
-const dockerfile_1 = __nccwpck_require__(45307);
-const secret_names_1 = __nccwpck_require__(60072);
-const systemd_1 = __nccwpck_require__(59734);
-const systemd_types_1 = __nccwpck_require__(42566);
-const child_1 = __nccwpck_require__(83094);
-const log_files_1 = __nccwpck_require__(64992);
-const command_1 = __nccwpck_require__(92333);
-const gunicorn_view_1 = __nccwpck_require__(28915);
-const ports_1 = __nccwpck_require__(38024);
-const proc_1 = __nccwpck_require__(18550);
-const registry_1 = __nccwpck_require__(93449);
-const unit_file_1 = __nccwpck_require__(34431);
-const venv_1 = __nccwpck_require__(5367);
-const app_probe_1 = __nccwpck_require__(73552);
-const nginx_host_stage_1 = __nccwpck_require__(30167);
+const stack_1 = __nccwpck_require__(58836);
+const dockerfile_1 = __nccwpck_require__(31417);
+const secret_names_1 = __nccwpck_require__(19574);
+const systemd_1 = __nccwpck_require__(5404);
+const systemd_types_1 = __nccwpck_require__(26416);
+const child_1 = __nccwpck_require__(62880);
+const log_files_1 = __nccwpck_require__(92542);
+const command_1 = __nccwpck_require__(11407);
+const gunicorn_view_1 = __nccwpck_require__(33849);
+const ports_1 = __nccwpck_require__(37490);
+const proc_1 = __nccwpck_require__(76020);
+const registry_1 = __nccwpck_require__(40515);
+const unit_file_1 = __nccwpck_require__(62285);
+const venv_1 = __nccwpck_require__(861);
+const app_probe_1 = __nccwpck_require__(21650);
+const nginx_host_stage_1 = __nccwpck_require__(64813);
 /** Lines kept of each log file the app writes. */
 const LOG_FILE_LINES = 200;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -89717,7 +89717,7 @@ exports.HostRuntime = HostRuntime;
 
 /***/ }),
 
-/***/ 69287:
+/***/ 38581:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -89725,8 +89725,8 @@ exports.HostRuntime = HostRuntime;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildImage = buildImage;
 exports.inspectImage = inspectImage;
-const parse_1 = __nccwpck_require__(95782);
-const cli_error_1 = __nccwpck_require__(50624);
+const parse_1 = __nccwpck_require__(66644);
+const cli_error_1 = __nccwpck_require__(60746);
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 /** Builds the image (log streamed to the logger) or resolves the existing `image`. */
 async function buildImage(docker, opts, runId, log) {
@@ -89793,7 +89793,7 @@ async function inspectImage(docker, ref) {
 
 /***/ }),
 
-/***/ 95106:
+/***/ 72332:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -89807,16 +89807,16 @@ exports.observeLive = observeLive;
  * `unavailable` reason; collect.ts removes the containers afterwards.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const stack_1 = __nccwpck_require__(86714);
-const app_probe_1 = __nccwpck_require__(73552);
-const proxy_requests_1 = __nccwpck_require__(96579);
-const tls_1 = __nccwpck_require__(2901);
-const app_exit_1 = __nccwpck_require__(48294);
-const forwarded_spoof_1 = __nccwpck_require__(46182);
-const probe_questions_1 = __nccwpck_require__(22628);
-const running_1 = __nccwpck_require__(8465);
-const forged_1 = __nccwpck_require__(2528);
-const session_cookies_1 = __nccwpck_require__(21507);
+const stack_1 = __nccwpck_require__(58836);
+const app_probe_1 = __nccwpck_require__(21650);
+const proxy_requests_1 = __nccwpck_require__(89113);
+const tls_1 = __nccwpck_require__(6428);
+const app_exit_1 = __nccwpck_require__(76908);
+const forwarded_spoof_1 = __nccwpck_require__(47044);
+const probe_questions_1 = __nccwpck_require__(75922);
+const running_1 = __nccwpck_require__(77271);
+const forged_1 = __nccwpck_require__(81234);
+const session_cookies_1 = __nccwpck_require__(12777);
 const LOG_FLUSH_MS = 300;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function askApp(c, probe) {
@@ -90005,7 +90005,7 @@ async function throughProxy(rt, opts, c, o) {
 
 /***/ }),
 
-/***/ 22628:
+/***/ 75922:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -90013,9 +90013,9 @@ async function throughProxy(rt, opts, c, o) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ask = ask;
 exports.askThroughProxy = askThroughProxy;
-const introspect_1 = __nccwpck_require__(57793);
-const in_order_1 = __nccwpck_require__(17788);
-const proxy_requests_1 = __nccwpck_require__(96579);
+const introspect_1 = __nccwpck_require__(70215);
+const in_order_1 = __nccwpck_require__(87134);
+const proxy_requests_1 = __nccwpck_require__(89113);
 /** Asks the probe one question; the answer, or undefined when it did not answer as the probe. */
 async function ask(exchange, via, forged, probe, envKey) {
     const ex = await exchange;
@@ -90039,7 +90039,7 @@ async function askThroughProxy(rt, probe, forgeries, o) {
 
 /***/ }),
 
-/***/ 60779:
+/***/ 33517:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -90088,9 +90088,9 @@ exports.startChain = startChain;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const balancer_1 = __nccwpck_require__(2354);
-const certs_1 = __nccwpck_require__(78513);
-const nginx_container_1 = __nccwpck_require__(41799);
+const balancer_1 = __nccwpck_require__(51264);
+const certs_1 = __nccwpck_require__(89031);
+const nginx_container_1 = __nccwpck_require__(4629);
 /**
  * Starts the user's nginx on `plainPort`, then the balancer forwarding to it; the reason when
  * either does not come up.
@@ -90132,7 +90132,7 @@ async function startBalancer(docker, spec, upstream) {
 
 /***/ }),
 
-/***/ 66195:
+/***/ 46625:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -90168,7 +90168,7 @@ function planned(facts, plan, appPort) {
 
 /***/ }),
 
-/***/ 91144:
+/***/ 47086:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -90177,9 +90177,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.caddyRunArgs = exports.caddyAdaptArgs = exports.CADDY_JSON_TARGET = exports.CADDYFILE_TARGET = void 0;
 exports.adaptCaddyfile = adaptCaddyfile;
 exports.startCaddy = startCaddy;
-const stack_1 = __nccwpck_require__(86714);
-const container_start_1 = __nccwpck_require__(6487);
-const port_ready_1 = __nccwpck_require__(96736);
+const stack_1 = __nccwpck_require__(58836);
+const container_start_1 = __nccwpck_require__(20089);
+const port_ready_1 = __nccwpck_require__(14862);
 exports.CADDYFILE_TARGET = '/etc/caddy/Caddyfile';
 exports.CADDY_JSON_TARGET = '/etc/caddy/flask-deploy-check.json';
 /** Where Caddy's internal CA keeps its root (XDG_DATA_HOME=/data in Debian's and the official image). */
@@ -90258,7 +90258,7 @@ function startCaddy(docker, spec) {
 
 /***/ }),
 
-/***/ 19517:
+/***/ 80727:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -90307,19 +90307,19 @@ exports.standUpCaddy = standUpCaddy;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const stack_1 = __nccwpck_require__(86714);
-const caddy_json_1 = __nccwpck_require__(60925);
-const cli_error_1 = __nccwpck_require__(50624);
-const caddy_facts_1 = __nccwpck_require__(35112);
-const caddy_plan_1 = __nccwpck_require__(97281);
-const options_1 = __nccwpck_require__(1279);
-const app_host_1 = __nccwpck_require__(2720);
-const caddy_config_facts_1 = __nccwpck_require__(66195);
-const caddy_container_1 = __nccwpck_require__(91144);
-const mounts_1 = __nccwpck_require__(47411);
-const nginx_container_1 = __nccwpck_require__(41799);
-const nginx_stage_1 = __nccwpck_require__(40230);
-const statics_1 = __nccwpck_require__(71254);
+const stack_1 = __nccwpck_require__(58836);
+const caddy_json_1 = __nccwpck_require__(46371);
+const cli_error_1 = __nccwpck_require__(60746);
+const caddy_facts_1 = __nccwpck_require__(23894);
+const caddy_plan_1 = __nccwpck_require__(29855);
+const options_1 = __nccwpck_require__(88381);
+const app_host_1 = __nccwpck_require__(35974);
+const caddy_config_facts_1 = __nccwpck_require__(46625);
+const caddy_container_1 = __nccwpck_require__(47086);
+const mounts_1 = __nccwpck_require__(52897);
+const nginx_container_1 = __nccwpck_require__(4629);
+const nginx_stage_1 = __nccwpck_require__(42688);
+const statics_1 = __nccwpck_require__(27776);
 const START_TIMEOUT_MS = 15_000;
 /** The proxy image when the workflow names none (the default one runs nginx). */
 exports.DEFAULT_CADDY_IMAGE = 'caddy:2.8';
@@ -90468,7 +90468,7 @@ async function standUpCaddy(docker, opts, input, source) {
 
 /***/ }),
 
-/***/ 59313:
+/***/ 78931:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -90478,8 +90478,8 @@ exports.configNotes = configNotes;
 exports.initialFacts = initialFacts;
 exports.readTest = readTest;
 exports.rejectedStage = rejectedStage;
-const nginx_config_1 = __nccwpck_require__(39176);
-const cli_error_1 = __nccwpck_require__(50624);
+const nginx_config_1 = __nccwpck_require__(37026);
+const cli_error_1 = __nccwpck_require__(60746);
 /**
  * The first report lines: the config used and how its upstreams reach the app, with a warning
  * when a rewritten upstream keeps a port the app does not listen on (the proxy will answer 502).
@@ -90587,15 +90587,15 @@ function rejectedStage(facts, rejected, timings) {
 
 /***/ }),
 
-/***/ 6487:
+/***/ 20089:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.startPublished = startPublished;
-const parse_1 = __nccwpck_require__(95782);
-const cli_error_1 = __nccwpck_require__(50624);
+const parse_1 = __nccwpck_require__(66644);
+const cli_error_1 = __nccwpck_require__(60746);
 const LOG_TAIL = 20;
 async function startPublished(docker, spec) {
     const { name } = spec.run;
@@ -90641,7 +90641,7 @@ async function logTail(docker, name, line = (l) => l) {
 
 /***/ }),
 
-/***/ 30058:
+/***/ 62012:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -90688,13 +90688,13 @@ exports.selectProxy = selectProxy;
  * in nginx; the Caddy kind (caddy-stage.ts) runs the repository's Caddyfile.
  */
 const path = __importStar(__nccwpck_require__(76760));
-const caddy_discover_1 = __nccwpck_require__(72469);
-const discover_1 = __nccwpck_require__(20023);
-const plan_1 = __nccwpck_require__(20411);
-const reference_1 = __nccwpck_require__(75187);
-const app_host_1 = __nccwpck_require__(2720);
-const caddy_stage_1 = __nccwpck_require__(19517);
-const nginx_stage_1 = __nccwpck_require__(40230);
+const caddy_discover_1 = __nccwpck_require__(23723);
+const discover_1 = __nccwpck_require__(57489);
+const plan_1 = __nccwpck_require__(91725);
+const reference_1 = __nccwpck_require__(23193);
+const app_host_1 = __nccwpck_require__(35974);
+const caddy_stage_1 = __nccwpck_require__(80727);
+const nginx_stage_1 = __nccwpck_require__(42688);
 exports.NGINX = {
     kind: 'nginx',
     find: (opts) => (0, discover_1.discoverNginxConfig)(opts),
@@ -90764,7 +90764,7 @@ function within(file, dir) {
 
 /***/ }),
 
-/***/ 47411:
+/***/ 52897:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -90814,9 +90814,9 @@ exports.staticSample = staticSample;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const certs_1 = __nccwpck_require__(78513);
-const plan_1 = __nccwpck_require__(20411);
-const statics_1 = __nccwpck_require__(71254);
+const certs_1 = __nccwpck_require__(89031);
+const plan_1 = __nccwpck_require__(91725);
+const statics_1 = __nccwpck_require__(27776);
 /** Writes every file the plan needs under input.dir and returns the mounts. */
 async function prepareMounts(docker, plan, input) {
     const { dir } = input;
@@ -90921,7 +90921,7 @@ function staticSample(statics) {
 
 /***/ }),
 
-/***/ 41799:
+/***/ 4629:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -90931,11 +90931,11 @@ exports.ensureImage = ensureImage;
 exports.testConfig = testConfig;
 exports.testInProxy = testInProxy;
 exports.startProxy = startProxy;
-const stack_1 = __nccwpck_require__(86714);
-const nginx_config_1 = __nccwpck_require__(39176);
-const container_start_1 = __nccwpck_require__(6487);
-const port_ready_1 = __nccwpck_require__(96736);
-const cli_error_1 = __nccwpck_require__(50624);
+const stack_1 = __nccwpck_require__(58836);
+const nginx_config_1 = __nccwpck_require__(37026);
+const container_start_1 = __nccwpck_require__(20089);
+const port_ready_1 = __nccwpck_require__(14862);
+const cli_error_1 = __nccwpck_require__(60746);
 const TEST_TIMEOUT_MS = 30_000;
 /** Undefined when the image is there (or one pull brought it); else why it is not. */
 async function ensureImage(docker, image, log) {
@@ -91009,7 +91009,7 @@ function startProxy(docker, spec) {
 
 /***/ }),
 
-/***/ 30167:
+/***/ 64813:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -91058,15 +91058,15 @@ exports.standUpHostNginx = standUpHostNginx;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const nginx_1 = __nccwpck_require__(89832);
-const ports_1 = __nccwpck_require__(38024);
-const listen_1 = __nccwpck_require__(44927);
-const plan_1 = __nccwpck_require__(20411);
-const reference_1 = __nccwpck_require__(75187);
-const config_facts_1 = __nccwpck_require__(59313);
-const kinds_1 = __nccwpck_require__(30058);
-const mounts_1 = __nccwpck_require__(47411);
-const port_ready_1 = __nccwpck_require__(96736);
+const nginx_1 = __nccwpck_require__(36762);
+const ports_1 = __nccwpck_require__(37490);
+const listen_1 = __nccwpck_require__(1821);
+const plan_1 = __nccwpck_require__(91725);
+const reference_1 = __nccwpck_require__(23193);
+const config_facts_1 = __nccwpck_require__(78931);
+const kinds_1 = __nccwpck_require__(62012);
+const mounts_1 = __nccwpck_require__(52897);
+const port_ready_1 = __nccwpck_require__(14862);
 const START_TIMEOUT_MS = 10_000;
 const LOOPBACK = '127.0.0.1';
 /**
@@ -91241,7 +91241,7 @@ function listensAsWritten(dump, ports) {
 
 /***/ }),
 
-/***/ 40230:
+/***/ 42688:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -91291,15 +91291,15 @@ exports.appStaticSample = appStaticSample;
  */
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
-const stack_1 = __nccwpck_require__(86714);
-const certbot_1 = __nccwpck_require__(52833);
-const standins_1 = __nccwpck_require__(47152);
-const app_host_1 = __nccwpck_require__(2720);
-const config_facts_1 = __nccwpck_require__(59313);
-const mounts_1 = __nccwpck_require__(47411);
-const balancer_1 = __nccwpck_require__(60779);
-const nginx_container_1 = __nccwpck_require__(41799);
-const statics_1 = __nccwpck_require__(71254);
+const stack_1 = __nccwpck_require__(58836);
+const certbot_1 = __nccwpck_require__(79059);
+const standins_1 = __nccwpck_require__(35478);
+const app_host_1 = __nccwpck_require__(35974);
+const config_facts_1 = __nccwpck_require__(78931);
+const mounts_1 = __nccwpck_require__(52897);
+const balancer_1 = __nccwpck_require__(33517);
+const nginx_container_1 = __nccwpck_require__(4629);
+const statics_1 = __nccwpck_require__(27776);
 const START_TIMEOUT_MS = 10_000;
 async function standUpNginx(docker, opts, input, source, plan) {
     const { log } = input;
@@ -91489,7 +91489,7 @@ async function appStaticSample(docker, input, opts) {
 
 /***/ }),
 
-/***/ 96736:
+/***/ 14862:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -91572,14 +91572,14 @@ function answers(port, servername, timeoutMs) {
 
 /***/ }),
 
-/***/ 50535:
+/***/ 44701:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.standUpProxy = standUpProxy;
-const kinds_1 = __nccwpck_require__(30058);
+const kinds_1 = __nccwpck_require__(62012);
 /** Stands the run's proxy up in front of the app; failures become `unavailable` facts. */
 async function standUpProxy(docker, opts, input) {
     try {
@@ -91596,7 +91596,7 @@ async function standUpProxy(docker, opts, input) {
 
 /***/ }),
 
-/***/ 71254:
+/***/ 27776:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -91732,7 +91732,7 @@ async function makeReadable(dir) {
 
 /***/ }),
 
-/***/ 76994:
+/***/ 41036:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -91749,9 +91749,9 @@ exports.tailLines = tailLines;
  * imported the app, and docker's port proxy accepts even when nothing listens.
  */
 const node_fs_1 = __nccwpck_require__(73024);
-const parse_1 = __nccwpck_require__(95782);
-const app_probe_1 = __nccwpck_require__(73552);
-const cli_error_1 = __nccwpck_require__(50624);
+const parse_1 = __nccwpck_require__(66644);
+const app_probe_1 = __nccwpck_require__(21650);
+const cli_error_1 = __nccwpck_require__(60746);
 const LOG_TAIL = 40;
 /**
  * Pause after an attempt that got no answer (refused, or reset by docker's port proxy while
@@ -91903,7 +91903,7 @@ async function speaksUwsgi(docker, container) {
 
 /***/ }),
 
-/***/ 8465:
+/***/ 77271:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -91919,10 +91919,10 @@ exports.containerLogs = containerLogs;
  * finished forking, the plain-HTTP exchanges on the app port, and its output.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
-const app_probe_1 = __nccwpck_require__(73552);
-const in_order_1 = __nccwpck_require__(17788);
-const parse_1 = __nccwpck_require__(95782);
-const cli_error_1 = __nccwpck_require__(50624);
+const app_probe_1 = __nccwpck_require__(21650);
+const in_order_1 = __nccwpck_require__(87134);
+const parse_1 = __nccwpck_require__(66644);
+const cli_error_1 = __nccwpck_require__(60746);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Lines of container output kept in LogFacts. */
 exports.LOG_LINE_CAP = 2000;
@@ -92009,14 +92009,14 @@ async function containerLogs(docker, container) {
 
 /***/ }),
 
-/***/ 52544:
+/***/ 74946:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.startSecondBoot = startSecondBoot;
-const second_boot_1 = __nccwpck_require__(40965);
+const second_boot_1 = __nccwpck_require__(44163);
 function startSecondBoot(runtime, o, step) {
     let give = () => undefined;
     const routes = new Promise((resolve) => (give = resolve));
@@ -92039,7 +92039,7 @@ function startSecondBoot(runtime, o, step) {
 
 /***/ }),
 
-/***/ 40965:
+/***/ 44163:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -92047,10 +92047,10 @@ function startSecondBoot(runtime, o, step) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SECOND_BOOT_ROLE = void 0;
 exports.secondBoot = secondBoot;
-const app_probe_1 = __nccwpck_require__(73552);
-const in_order_1 = __nccwpck_require__(17788);
-const introspect_1 = __nccwpck_require__(57793);
-const session_cookies_1 = __nccwpck_require__(21507);
+const app_probe_1 = __nccwpck_require__(21650);
+const in_order_1 = __nccwpck_require__(87134);
+const introspect_1 = __nccwpck_require__(70215);
+const session_cookies_1 = __nccwpck_require__(12777);
 /** The container's role: its name is `fdc-<runId>-nosecret`. */
 exports.SECOND_BOOT_ROLE = 'nosecret';
 /**
@@ -92130,7 +92130,7 @@ async function secondBoot(runtime, o) {
 
 /***/ }),
 
-/***/ 50474:
+/***/ 18832:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -92198,7 +92198,7 @@ function removeRunTemp(runId, dir = os.tmpdir()) {
 
 /***/ }),
 
-/***/ 12322:
+/***/ 58464:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -92520,7 +92520,7 @@ module.exports = require("timers");
 
 /***/ }),
 
-/***/ 45628:
+/***/ 7340:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -92643,7 +92643,7 @@ function toViewCopy(data, type) {
 
 /***/ }),
 
-/***/ 74926:
+/***/ 15006:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -92651,7 +92651,7 @@ function toViewCopy(data, type) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.concatToUint8Array = concatToUint8Array;
 exports.concat = concat;
-const buffer_source_js_1 = __nccwpck_require__(45628);
+const buffer_source_js_1 = __nccwpck_require__(7340);
 function concatToUint8Array(buffers) {
     const views = [];
     let length = 0;
@@ -92692,14 +92692,14 @@ function concat(first, second, ...rest) {
 
 /***/ }),
 
-/***/ 36548:
+/***/ 94772:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.equal = equal;
-const buffer_source_js_1 = __nccwpck_require__(45628);
+const buffer_source_js_1 = __nccwpck_require__(7340);
 function equal(a, b, options = {}) {
     const left = (0, buffer_source_js_1.toUint8Array)(a);
     const right = (0, buffer_source_js_1.toUint8Array)(b);
@@ -92717,14 +92717,14 @@ function equal(a, b, options = {}) {
 
 /***/ }),
 
-/***/ 11336:
+/***/ 47864:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tail = exports.startsWith = exports.slice = exports.lastIndexOf = exports.indexOf = exports.includes = exports.endsWith = exports.copy = exports.compare = exports.equal = exports.concatToUint8Array = exports.concat = exports.toViewCopy = exports.toView = exports.toUint8ArrayCopy = exports.toUint8Array = exports.toArrayBufferLike = exports.toArrayBuffer = exports.isSharedArrayBuffer = exports.isBufferSource = exports.isArrayBufferView = exports.isArrayBufferLike = exports.isArrayBuffer = exports.assertBufferSource = void 0;
-var buffer_source_js_1 = __nccwpck_require__(45628);
+var buffer_source_js_1 = __nccwpck_require__(7340);
 Object.defineProperty(exports, "assertBufferSource", ({ enumerable: true, get: function () { return buffer_source_js_1.assertBufferSource; } }));
 Object.defineProperty(exports, "isArrayBuffer", ({ enumerable: true, get: function () { return buffer_source_js_1.isArrayBuffer; } }));
 Object.defineProperty(exports, "isArrayBufferLike", ({ enumerable: true, get: function () { return buffer_source_js_1.isArrayBufferLike; } }));
@@ -92737,12 +92737,12 @@ Object.defineProperty(exports, "toUint8Array", ({ enumerable: true, get: functio
 Object.defineProperty(exports, "toUint8ArrayCopy", ({ enumerable: true, get: function () { return buffer_source_js_1.toUint8ArrayCopy; } }));
 Object.defineProperty(exports, "toView", ({ enumerable: true, get: function () { return buffer_source_js_1.toView; } }));
 Object.defineProperty(exports, "toViewCopy", ({ enumerable: true, get: function () { return buffer_source_js_1.toViewCopy; } }));
-var concat_js_1 = __nccwpck_require__(74926);
+var concat_js_1 = __nccwpck_require__(15006);
 Object.defineProperty(exports, "concat", ({ enumerable: true, get: function () { return concat_js_1.concat; } }));
 Object.defineProperty(exports, "concatToUint8Array", ({ enumerable: true, get: function () { return concat_js_1.concatToUint8Array; } }));
-var equal_js_1 = __nccwpck_require__(36548);
+var equal_js_1 = __nccwpck_require__(94772);
 Object.defineProperty(exports, "equal", ({ enumerable: true, get: function () { return equal_js_1.equal; } }));
-var sequence_js_1 = __nccwpck_require__(23415);
+var sequence_js_1 = __nccwpck_require__(76039);
 Object.defineProperty(exports, "compare", ({ enumerable: true, get: function () { return sequence_js_1.compare; } }));
 Object.defineProperty(exports, "copy", ({ enumerable: true, get: function () { return sequence_js_1.copy; } }));
 Object.defineProperty(exports, "endsWith", ({ enumerable: true, get: function () { return sequence_js_1.endsWith; } }));
@@ -92756,7 +92756,7 @@ Object.defineProperty(exports, "tail", ({ enumerable: true, get: function () { r
 
 /***/ }),
 
-/***/ 23415:
+/***/ 76039:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -92771,7 +92771,7 @@ exports.slice = slice;
 exports.tail = tail;
 exports.copy = copy;
 exports.compare = compare;
-const buffer_source_js_1 = __nccwpck_require__(45628);
+const buffer_source_js_1 = __nccwpck_require__(7340);
 function clampIndex(value, fallback, length) {
     const normalized = Number.isFinite(value) ? Math.trunc(value) : fallback;
     if (normalized <= 0) {
@@ -92925,16 +92925,16 @@ function compare(a, b) {
 
 /***/ }),
 
-/***/ 26927:
+/***/ 74239:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.convert = void 0;
-const index_js_1 = __nccwpck_require__(11336);
-const index_js_2 = __nccwpck_require__(62956);
-const defaults_js_1 = __nccwpck_require__(98364);
+const index_js_1 = __nccwpck_require__(47864);
+const index_js_2 = __nccwpck_require__(53628);
+const defaults_js_1 = __nccwpck_require__(13260);
 function encode(name, data, ...args) {
     return defaults_js_1.defaultConverterRegistry.encode(name, data, ...args);
 }
@@ -93007,18 +93007,18 @@ exports.convert = {
 
 /***/ }),
 
-/***/ 98364:
+/***/ 13260:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.defaultConverterRegistry = exports.defaultConverters = exports.utf16leConverter = exports.utf16beConverter = exports.utf8Converter = exports.base64urlConverter = exports.base64Converter = exports.hexConverter = exports.binaryConverter = exports.pemConverter = void 0;
-const index_js_1 = __nccwpck_require__(62956);
-const index_js_2 = __nccwpck_require__(15061);
-var index_js_3 = __nccwpck_require__(15061);
+const index_js_1 = __nccwpck_require__(53628);
+const index_js_2 = __nccwpck_require__(13541);
+var index_js_3 = __nccwpck_require__(13541);
 Object.defineProperty(exports, "pemConverter", ({ enumerable: true, get: function () { return index_js_3.pemConverter; } }));
-const registry_js_1 = __nccwpck_require__(3257);
+const registry_js_1 = __nccwpck_require__(12489);
 exports.binaryConverter = {
     name: "binary",
     aliases: ["latin1"],
@@ -93087,16 +93087,16 @@ exports.defaultConverterRegistry = (0, registry_js_1.createConverterRegistry)(ex
 
 /***/ }),
 
-/***/ 35512:
+/***/ 84040:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.convert = exports.utf8Converter = exports.utf16leConverter = exports.utf16beConverter = exports.pemConverter = exports.hexConverter = exports.defaultConverters = exports.defaultConverterRegistry = exports.binaryConverter = exports.base64urlConverter = exports.base64Converter = exports.createConverterRegistry = void 0;
-var registry_js_1 = __nccwpck_require__(3257);
+var registry_js_1 = __nccwpck_require__(12489);
 Object.defineProperty(exports, "createConverterRegistry", ({ enumerable: true, get: function () { return registry_js_1.createConverterRegistry; } }));
-var defaults_js_1 = __nccwpck_require__(98364);
+var defaults_js_1 = __nccwpck_require__(13260);
 Object.defineProperty(exports, "base64Converter", ({ enumerable: true, get: function () { return defaults_js_1.base64Converter; } }));
 Object.defineProperty(exports, "base64urlConverter", ({ enumerable: true, get: function () { return defaults_js_1.base64urlConverter; } }));
 Object.defineProperty(exports, "binaryConverter", ({ enumerable: true, get: function () { return defaults_js_1.binaryConverter; } }));
@@ -93107,13 +93107,13 @@ Object.defineProperty(exports, "pemConverter", ({ enumerable: true, get: functio
 Object.defineProperty(exports, "utf16beConverter", ({ enumerable: true, get: function () { return defaults_js_1.utf16beConverter; } }));
 Object.defineProperty(exports, "utf16leConverter", ({ enumerable: true, get: function () { return defaults_js_1.utf16leConverter; } }));
 Object.defineProperty(exports, "utf8Converter", ({ enumerable: true, get: function () { return defaults_js_1.utf8Converter; } }));
-var convert_js_1 = __nccwpck_require__(26927);
+var convert_js_1 = __nccwpck_require__(74239);
 Object.defineProperty(exports, "convert", ({ enumerable: true, get: function () { return convert_js_1.convert; } }));
 
 
 /***/ }),
 
-/***/ 3257:
+/***/ 12489:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -93309,7 +93309,7 @@ function createConverterRegistry(initialConverters = []) {
 
 /***/ }),
 
-/***/ 20361:
+/***/ 48153:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93321,8 +93321,8 @@ exports.pad = pad;
 exports.is = is;
 exports.encode = encode;
 exports.decode = decode;
-const index_js_1 = __nccwpck_require__(11336);
-const binary_js_1 = __nccwpck_require__(92495);
+const index_js_1 = __nccwpck_require__(47864);
+const binary_js_1 = __nccwpck_require__(69023);
 const BASE64_REGEX = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 function nodeBuffer() {
     return globalThis.Buffer;
@@ -93365,7 +93365,7 @@ exports.base64 = { encode, decode, is, normalize, pad };
 
 /***/ }),
 
-/***/ 4196:
+/***/ 17748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93376,7 +93376,7 @@ exports.normalize = normalize;
 exports.is = is;
 exports.encode = encode;
 exports.decode = decode;
-const base64_js_1 = __nccwpck_require__(20361);
+const base64_js_1 = __nccwpck_require__(48153);
 const BASE64URL_REGEX = /^[A-Za-z0-9_-]*$/;
 function normalize(text) {
     return text.replace(/[\n\r\t ]/g, "");
@@ -93399,7 +93399,7 @@ exports.base64url = { encode, decode, is, normalize };
 
 /***/ }),
 
-/***/ 92495:
+/***/ 69023:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93409,7 +93409,7 @@ exports.binary = void 0;
 exports.encode = encode;
 exports.decode = decode;
 exports.is = is;
-const index_js_1 = __nccwpck_require__(11336);
+const index_js_1 = __nccwpck_require__(47864);
 function encode(data) {
     const bytes = (0, index_js_1.toUint8Array)(data);
     let result = "";
@@ -93433,7 +93433,7 @@ exports.binary = { encode, decode, is };
 
 /***/ }),
 
-/***/ 78297:
+/***/ 9609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93446,7 +93446,7 @@ exports.encode = encode;
 exports.decode = decode;
 exports.parse = parse;
 exports.format = format;
-const index_js_1 = __nccwpck_require__(11336);
+const index_js_1 = __nccwpck_require__(47864);
 const HEX_CHARACTER_REGEX = /^[0-9a-f]$/i;
 const COMMON_SEPARATORS = [" ", "\t", "\n", "\r", ":", "-", "."];
 function resolveSeparators(options) {
@@ -93670,25 +93670,25 @@ exports.hex = { encode, decode, format, formats: exports.formats, is, normalize,
 
 /***/ }),
 
-/***/ 62956:
+/***/ 53628:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.base64url = exports.base64 = exports.utf16 = exports.utf8 = exports.hex = exports.binary = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-exports.binary = tslib_1.__importStar(__nccwpck_require__(92495));
-exports.hex = tslib_1.__importStar(__nccwpck_require__(78297));
-exports.utf8 = tslib_1.__importStar(__nccwpck_require__(95809));
-exports.utf16 = tslib_1.__importStar(__nccwpck_require__(29334));
-exports.base64 = tslib_1.__importStar(__nccwpck_require__(20361));
-exports.base64url = tslib_1.__importStar(__nccwpck_require__(4196));
+const tslib_1 = __nccwpck_require__(61860);
+exports.binary = tslib_1.__importStar(__nccwpck_require__(69023));
+exports.hex = tslib_1.__importStar(__nccwpck_require__(9609));
+exports.utf8 = tslib_1.__importStar(__nccwpck_require__(1713));
+exports.utf16 = tslib_1.__importStar(__nccwpck_require__(90854));
+exports.base64 = tslib_1.__importStar(__nccwpck_require__(48153));
+exports.base64url = tslib_1.__importStar(__nccwpck_require__(17748));
 
 
 /***/ }),
 
-/***/ 29334:
+/***/ 90854:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93697,7 +93697,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.utf16 = void 0;
 exports.encode = encode;
 exports.decode = decode;
-const index_js_1 = __nccwpck_require__(11336);
+const index_js_1 = __nccwpck_require__(47864);
 function encode(text, options = {}) {
     const result = new ArrayBuffer(text.length * 2);
     const view = new DataView(result);
@@ -93720,7 +93720,7 @@ exports.utf16 = { encode, decode };
 
 /***/ }),
 
-/***/ 95809:
+/***/ 1713:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93729,7 +93729,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.utf8 = void 0;
 exports.encode = encode;
 exports.decode = decode;
-const index_js_1 = __nccwpck_require__(11336);
+const index_js_1 = __nccwpck_require__(47864);
 function encode(text) {
     return new TextEncoder().encode(text);
 }
@@ -93741,32 +93741,32 @@ exports.utf8 = { encode, decode };
 
 /***/ }),
 
-/***/ 52356:
+/***/ 64724:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bytes = void 0;
-const tslib_1 = __nccwpck_require__(18260);
-tslib_1.__exportStar(__nccwpck_require__(11336), exports);
-exports.bytes = tslib_1.__importStar(__nccwpck_require__(11336));
-tslib_1.__exportStar(__nccwpck_require__(62956), exports);
-tslib_1.__exportStar(__nccwpck_require__(15061), exports);
-tslib_1.__exportStar(__nccwpck_require__(35512), exports);
-tslib_1.__exportStar(__nccwpck_require__(28150), exports);
+const tslib_1 = __nccwpck_require__(61860);
+tslib_1.__exportStar(__nccwpck_require__(47864), exports);
+exports.bytes = tslib_1.__importStar(__nccwpck_require__(47864));
+tslib_1.__exportStar(__nccwpck_require__(53628), exports);
+tslib_1.__exportStar(__nccwpck_require__(13541), exports);
+tslib_1.__exportStar(__nccwpck_require__(84040), exports);
+tslib_1.__exportStar(__nccwpck_require__(11494), exports);
 
 
 /***/ }),
 
-/***/ 51755:
+/***/ 31931:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BufferSourceConverter = void 0;
-const index_js_1 = __nccwpck_require__(11336);
+const index_js_1 = __nccwpck_require__(47864);
 class BufferSourceConverter {
     static isArrayBuffer(data) {
         return (0, index_js_1.isArrayBuffer)(data);
@@ -93804,14 +93804,14 @@ exports.BufferSourceConverter = BufferSourceConverter;
 
 /***/ }),
 
-/***/ 54717:
+/***/ 39437:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Convert = void 0;
-const index_js_1 = __nccwpck_require__(35512);
+const index_js_1 = __nccwpck_require__(84040);
 function normalizeTextEncoding(encoding) {
     return encoding === "ascii" ? "binary" : encoding;
 }
@@ -93884,7 +93884,7 @@ exports.Convert = Convert;
 
 /***/ }),
 
-/***/ 90483:
+/***/ 93795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93893,7 +93893,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assign = assign;
 exports.combine = combine;
 exports.isEqual = isEqual;
-const index_js_1 = __nccwpck_require__(11336);
+const index_js_1 = __nccwpck_require__(47864);
 function assign(target, ...sources) {
     for (const source of sources) {
         if (!source) {
@@ -93915,18 +93915,18 @@ function isEqual(bytes1, bytes2) {
 
 /***/ }),
 
-/***/ 28150:
+/***/ 11494:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isEqual = exports.combine = exports.assign = exports.Convert = exports.BufferSourceConverter = void 0;
-var buffer_source_converter_js_1 = __nccwpck_require__(51755);
+var buffer_source_converter_js_1 = __nccwpck_require__(31931);
 Object.defineProperty(exports, "BufferSourceConverter", ({ enumerable: true, get: function () { return buffer_source_converter_js_1.BufferSourceConverter; } }));
-var convert_js_1 = __nccwpck_require__(54717);
+var convert_js_1 = __nccwpck_require__(39437);
 Object.defineProperty(exports, "Convert", ({ enumerable: true, get: function () { return convert_js_1.Convert; } }));
-var functions_js_1 = __nccwpck_require__(90483);
+var functions_js_1 = __nccwpck_require__(93795);
 Object.defineProperty(exports, "assign", ({ enumerable: true, get: function () { return functions_js_1.assign; } }));
 Object.defineProperty(exports, "combine", ({ enumerable: true, get: function () { return functions_js_1.combine; } }));
 Object.defineProperty(exports, "isEqual", ({ enumerable: true, get: function () { return functions_js_1.isEqual; } }));
@@ -93934,14 +93934,14 @@ Object.defineProperty(exports, "isEqual", ({ enumerable: true, get: function () 
 
 /***/ }),
 
-/***/ 15061:
+/***/ 13541:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.pemConverter = exports.pem = exports.parse = exports.format = exports.findAll = exports.find = exports.encodeMany = exports.encode = exports.decodeFirst = exports.decode = void 0;
-var pem_js_1 = __nccwpck_require__(52295);
+var pem_js_1 = __nccwpck_require__(82935);
 Object.defineProperty(exports, "decode", ({ enumerable: true, get: function () { return pem_js_1.decode; } }));
 Object.defineProperty(exports, "decodeFirst", ({ enumerable: true, get: function () { return pem_js_1.decodeFirst; } }));
 Object.defineProperty(exports, "encode", ({ enumerable: true, get: function () { return pem_js_1.encode; } }));
@@ -93956,7 +93956,7 @@ Object.defineProperty(exports, "pemConverter", ({ enumerable: true, get: functio
 
 /***/ }),
 
-/***/ 52295:
+/***/ 82935:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -93971,7 +93971,7 @@ exports.findAll = findAll;
 exports.decodeFirst = decodeFirst;
 exports.parse = parse;
 exports.format = format;
-const base64_js_1 = __nccwpck_require__(20361);
+const base64_js_1 = __nccwpck_require__(48153);
 const LABEL_REGEX = /^[A-Z0-9][A-Z0-9 ._-]*[A-Z0-9]$/i;
 const PEM_BLOCK_REGEX = /-----BEGIN ([^-]+)-----([\s\S]*?)-----END \1-----/g;
 function assertLabel(label) {
@@ -94104,14 +94104,14 @@ exports.pemConverter = {
 
 /***/ }),
 
-/***/ 90032:
+/***/ 24352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(78869)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(47092)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(15077)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(75300)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -94823,13 +94823,13 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 47092:
+/***/ 75300:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { isUUID } = __nccwpck_require__(78869)
+const { isUUID } = __nccwpck_require__(15077)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -95103,7 +95103,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 78869:
+/***/ 15077:
 /***/ ((module) => {
 
 "use strict";
@@ -95910,7 +95910,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 31053:
+/***/ 80477:
 /***/ (() => {
 
 /*! *****************************************************************************
@@ -97332,19 +97332,19 @@ var Reflect;
 
 /***/ }),
 
-/***/ 2197:
+/***/ 57349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Scalar = __nccwpck_require__(50389);
-var YAMLMap = __nccwpck_require__(65462);
-var YAMLSeq = __nccwpck_require__(66831);
-var resolveBlockMap = __nccwpck_require__(143);
-var resolveBlockSeq = __nccwpck_require__(91854);
-var resolveFlowCollection = __nccwpck_require__(9030);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveBlockMap = __nccwpck_require__(87103);
+var resolveBlockSeq = __nccwpck_require__(90334);
+var resolveFlowCollection = __nccwpck_require__(13142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -97430,16 +97430,16 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 83:
+/***/ 23683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Document = __nccwpck_require__(573);
-var composeNode = __nccwpck_require__(84961);
-var resolveEnd = __nccwpck_require__(71020);
-var resolveProps = __nccwpck_require__(70775);
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(45937);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -97483,18 +97483,18 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 84961:
+/***/ 45937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Alias = __nccwpck_require__(97105);
-var identity = __nccwpck_require__(24919);
-var composeCollection = __nccwpck_require__(2197);
-var composeScalar = __nccwpck_require__(43573);
-var resolveEnd = __nccwpck_require__(71020);
-var utilEmptyScalarPosition = __nccwpck_require__(28407);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(41127);
+var composeCollection = __nccwpck_require__(57349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(17788);
+var utilEmptyScalarPosition = __nccwpck_require__(22599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -97603,16 +97603,16 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 43573:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Scalar = __nccwpck_require__(50389);
-var resolveBlockScalar = __nccwpck_require__(25089);
-var resolveFlowScalar = __nccwpck_require__(45882);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -97699,19 +97699,19 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 13104:
+/***/ 89984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(2606);
-var Document = __nccwpck_require__(573);
-var errors = __nccwpck_require__(20152);
-var identity = __nccwpck_require__(24919);
-var composeDoc = __nccwpck_require__(83);
-var resolveEnd = __nccwpck_require__(71020);
+var directives = __nccwpck_require__(61342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(91464);
+var identity = __nccwpck_require__(41127);
+var composeDoc = __nccwpck_require__(23683);
+var resolveEnd = __nccwpck_require__(17788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -97931,18 +97931,18 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 143:
+/***/ 87103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Pair = __nccwpck_require__(75773);
-var YAMLMap = __nccwpck_require__(65462);
-var resolveProps = __nccwpck_require__(70775);
-var utilContainsNewline = __nccwpck_require__(74283);
-var utilFlowIndentCheck = __nccwpck_require__(11795);
-var utilMapIncludes = __nccwpck_require__(51091);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var resolveProps = __nccwpck_require__(34631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -98056,13 +98056,13 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 25089:
+/***/ 48913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
+var Scalar = __nccwpck_require__(63301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -98264,15 +98264,15 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 91854:
+/***/ 90334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var YAMLSeq = __nccwpck_require__(66831);
-var resolveProps = __nccwpck_require__(70775);
-var utilFlowIndentCheck = __nccwpck_require__(11795);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveProps = __nccwpck_require__(34631);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -98323,7 +98323,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 71020:
+/***/ 17788:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -98370,20 +98370,20 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 9030:
+/***/ 13142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Pair = __nccwpck_require__(75773);
-var YAMLMap = __nccwpck_require__(65462);
-var YAMLSeq = __nccwpck_require__(66831);
-var resolveEnd = __nccwpck_require__(71020);
-var resolveProps = __nccwpck_require__(70775);
-var utilContainsNewline = __nccwpck_require__(74283);
-var utilMapIncludes = __nccwpck_require__(51091);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -98587,14 +98587,14 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 45882:
+/***/ 76842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
-var resolveEnd = __nccwpck_require__(71020);
+var Scalar = __nccwpck_require__(63301);
+var resolveEnd = __nccwpck_require__(17788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -98823,7 +98823,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 70775:
+/***/ 34631:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -98979,7 +98979,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 74283:
+/***/ 9499:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -99023,7 +99023,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 28407:
+/***/ 22599:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -99059,13 +99059,13 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 11795:
+/***/ 74051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var utilContainsNewline = __nccwpck_require__(74283);
+var utilContainsNewline = __nccwpck_require__(9499);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -99084,13 +99084,13 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 51091:
+/***/ 81187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
+var identity = __nccwpck_require__(41127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -99107,23 +99107,23 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 573:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Alias = __nccwpck_require__(97105);
-var Collection = __nccwpck_require__(44661);
-var identity = __nccwpck_require__(24919);
-var Pair = __nccwpck_require__(75773);
-var toJS = __nccwpck_require__(53899);
-var Schema = __nccwpck_require__(28224);
-var stringifyDocument = __nccwpck_require__(72285);
-var anchors = __nccwpck_require__(79196);
-var applyReviver = __nccwpck_require__(50909);
-var createNode = __nccwpck_require__(91732);
-var directives = __nccwpck_require__(2606);
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var toJS = __nccwpck_require__(74043);
+var Schema = __nccwpck_require__(45840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(71596);
+var applyReviver = __nccwpck_require__(83661);
+var createNode = __nccwpck_require__(42404);
+var directives = __nccwpck_require__(61342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -99452,14 +99452,14 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 79196:
+/***/ 71596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var visit = __nccwpck_require__(12588);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -99536,7 +99536,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 50909:
+/***/ 83661:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -99601,15 +99601,15 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 91732:
+/***/ 42404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Alias = __nccwpck_require__(97105);
-var identity = __nccwpck_require__(24919);
-var Scalar = __nccwpck_require__(50389);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -99699,14 +99699,14 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 2606:
+/***/ 61342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var visit = __nccwpck_require__(12588);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 const escapeChars = {
     '!': '%21',
@@ -99885,7 +99885,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 20152:
+/***/ 91464:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -99955,28 +99955,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 43439:
+/***/ 38815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var composer = __nccwpck_require__(13104);
-var Document = __nccwpck_require__(573);
-var Schema = __nccwpck_require__(28224);
-var errors = __nccwpck_require__(20152);
-var Alias = __nccwpck_require__(97105);
-var identity = __nccwpck_require__(24919);
-var Pair = __nccwpck_require__(75773);
-var Scalar = __nccwpck_require__(50389);
-var YAMLMap = __nccwpck_require__(65462);
-var YAMLSeq = __nccwpck_require__(66831);
-var cst = __nccwpck_require__(49877);
-var lexer = __nccwpck_require__(65145);
-var lineCounter = __nccwpck_require__(41460);
-var parser = __nccwpck_require__(2064);
-var publicApi = __nccwpck_require__(64543);
-var visit = __nccwpck_require__(12588);
+var composer = __nccwpck_require__(89984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(45840);
+var errors = __nccwpck_require__(91464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(40361);
+var lineCounter = __nccwpck_require__(66628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(84047);
+var visit = __nccwpck_require__(10204);
 
 
 
@@ -100013,7 +100013,7 @@ exports.visitAsync = visit.visitAsync;
 
 /***/ }),
 
-/***/ 77297:
+/***/ 57249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -100040,17 +100040,17 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 97105:
+/***/ 4065:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var anchors = __nccwpck_require__(79196);
-var visit = __nccwpck_require__(12588);
-var identity = __nccwpck_require__(24919);
-var Node = __nccwpck_require__(44833);
-var toJS = __nccwpck_require__(53899);
+var anchors = __nccwpck_require__(71596);
+var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -100168,15 +100168,15 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 44661:
+/***/ 40101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var createNode = __nccwpck_require__(91732);
-var identity = __nccwpck_require__(24919);
-var Node = __nccwpck_require__(44833);
+var createNode = __nccwpck_require__(42404);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -100327,15 +100327,15 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 44833:
+/***/ 66673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var applyReviver = __nccwpck_require__(50909);
-var identity = __nccwpck_require__(24919);
-var toJS = __nccwpck_require__(53899);
+var applyReviver = __nccwpck_require__(83661);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 class NodeBase {
     constructor(type) {
@@ -100375,16 +100375,16 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 75773:
+/***/ 57165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var createNode = __nccwpck_require__(91732);
-var stringifyPair = __nccwpck_require__(27764);
-var addPairToJSMap = __nccwpck_require__(88768);
-var identity = __nccwpck_require__(24919);
+var createNode = __nccwpck_require__(42404);
+var stringifyPair = __nccwpck_require__(59748);
+var addPairToJSMap = __nccwpck_require__(97104);
+var identity = __nccwpck_require__(41127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -100422,15 +100422,15 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 50389:
+/***/ 63301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Node = __nccwpck_require__(44833);
-var toJS = __nccwpck_require__(53899);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -100457,18 +100457,18 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 65462:
+/***/ 84454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyCollection = __nccwpck_require__(94156);
-var addPairToJSMap = __nccwpck_require__(88768);
-var Collection = __nccwpck_require__(44661);
-var identity = __nccwpck_require__(24919);
-var Pair = __nccwpck_require__(75773);
-var Scalar = __nccwpck_require__(50389);
+var stringifyCollection = __nccwpck_require__(61212);
+var addPairToJSMap = __nccwpck_require__(97104);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -100612,18 +100612,18 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 66831:
+/***/ 92223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var createNode = __nccwpck_require__(91732);
-var stringifyCollection = __nccwpck_require__(94156);
-var Collection = __nccwpck_require__(44661);
-var identity = __nccwpck_require__(24919);
-var Scalar = __nccwpck_require__(50389);
-var toJS = __nccwpck_require__(53899);
+var createNode = __nccwpck_require__(42404);
+var stringifyCollection = __nccwpck_require__(61212);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var toJS = __nccwpck_require__(74043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -100735,17 +100735,17 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 88768:
+/***/ 97104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var log = __nccwpck_require__(77297);
-var merge = __nccwpck_require__(29380);
-var stringify = __nccwpck_require__(9300);
-var identity = __nccwpck_require__(24919);
-var toJS = __nccwpck_require__(53899);
+var log = __nccwpck_require__(57249);
+var merge = __nccwpck_require__(90452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -100808,7 +100808,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 24919:
+/***/ 41127:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -100869,13 +100869,13 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 53899:
+/***/ 74043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
+var identity = __nccwpck_require__(41127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -100916,16 +100916,16 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 90334:
+/***/ 60110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var resolveBlockScalar = __nccwpck_require__(25089);
-var resolveFlowScalar = __nccwpck_require__(45882);
-var errors = __nccwpck_require__(20152);
-var stringifyString = __nccwpck_require__(81773);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
+var errors = __nccwpck_require__(91464);
+var stringifyString = __nccwpck_require__(83069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -101142,7 +101142,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 13701:
+/***/ 91733:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -101213,7 +101213,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 15235:
+/***/ 97715:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -101320,15 +101320,15 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 49877:
+/***/ 3461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var cstScalar = __nccwpck_require__(90334);
-var cstStringify = __nccwpck_require__(13701);
-var cstVisit = __nccwpck_require__(15235);
+var cstScalar = __nccwpck_require__(60110);
+var cstStringify = __nccwpck_require__(91733);
+var cstVisit = __nccwpck_require__(97715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -101440,13 +101440,13 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 65145:
+/***/ 40361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var cst = __nccwpck_require__(49877);
+var cst = __nccwpck_require__(3461);
 
 /*
 START -> stream
@@ -102171,7 +102171,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 41460:
+/***/ 66628:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -102220,15 +102220,15 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 2064:
+/***/ 3456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(49877);
-var lexer = __nccwpck_require__(65145);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(40361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -103208,19 +103208,19 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 64543:
+/***/ 84047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var composer = __nccwpck_require__(13104);
-var Document = __nccwpck_require__(573);
-var errors = __nccwpck_require__(20152);
-var log = __nccwpck_require__(77297);
-var identity = __nccwpck_require__(24919);
-var lineCounter = __nccwpck_require__(41460);
-var parser = __nccwpck_require__(2064);
+var composer = __nccwpck_require__(89984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(91464);
+var log = __nccwpck_require__(57249);
+var identity = __nccwpck_require__(41127);
+var lineCounter = __nccwpck_require__(66628);
+var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -103323,17 +103323,17 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 28224:
+/***/ 45840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var map = __nccwpck_require__(24043);
-var seq = __nccwpck_require__(17562);
-var string = __nccwpck_require__(94704);
-var tags = __nccwpck_require__(36178);
+var identity = __nccwpck_require__(41127);
+var map = __nccwpck_require__(47451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(66464);
+var tags = __nccwpck_require__(90018);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -103370,14 +103370,14 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 24043:
+/***/ 47451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var YAMLMap = __nccwpck_require__(65462);
+var identity = __nccwpck_require__(41127);
+var YAMLMap = __nccwpck_require__(84454);
 
 const map = {
     collection: 'map',
@@ -103397,13 +103397,13 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 15632:
+/***/ 73632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
+var Scalar = __nccwpck_require__(63301);
 
 const nullTag = {
     identify: value => value == null,
@@ -103422,14 +103422,14 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 17562:
+/***/ 1706:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var YAMLSeq = __nccwpck_require__(66831);
+var identity = __nccwpck_require__(41127);
+var YAMLSeq = __nccwpck_require__(92223);
 
 const seq = {
     collection: 'seq',
@@ -103449,13 +103449,13 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 94704:
+/***/ 66464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyString = __nccwpck_require__(81773);
+var stringifyString = __nccwpck_require__(83069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -103473,13 +103473,13 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 74359:
+/***/ 73959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
+var Scalar = __nccwpck_require__(63301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -103502,14 +103502,14 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 66229:
+/***/ 38405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
-var stringifyNumber = __nccwpck_require__(13569);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -103557,13 +103557,13 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 27602:
+/***/ 59874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyNumber = __nccwpck_require__(13569);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -103607,19 +103607,19 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 27904:
+/***/ 70896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var map = __nccwpck_require__(24043);
-var _null = __nccwpck_require__(15632);
-var seq = __nccwpck_require__(17562);
-var string = __nccwpck_require__(94704);
-var bool = __nccwpck_require__(74359);
-var float = __nccwpck_require__(66229);
-var int = __nccwpck_require__(27602);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
 
 const schema = [
     map.map,
@@ -103640,15 +103640,15 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 48647:
+/***/ 33559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
-var map = __nccwpck_require__(24043);
-var seq = __nccwpck_require__(17562);
+var Scalar = __nccwpck_require__(63301);
+var map = __nccwpck_require__(47451);
+var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -103712,28 +103712,28 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 36178:
+/***/ 90018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var map = __nccwpck_require__(24043);
-var _null = __nccwpck_require__(15632);
-var seq = __nccwpck_require__(17562);
-var string = __nccwpck_require__(94704);
-var bool = __nccwpck_require__(74359);
-var float = __nccwpck_require__(66229);
-var int = __nccwpck_require__(27602);
-var schema = __nccwpck_require__(27904);
-var schema$1 = __nccwpck_require__(48647);
-var binary = __nccwpck_require__(64355);
-var merge = __nccwpck_require__(29380);
-var omap = __nccwpck_require__(96431);
-var pairs = __nccwpck_require__(49281);
-var schema$2 = __nccwpck_require__(93081);
-var set = __nccwpck_require__(62504);
-var timestamp = __nccwpck_require__(54960);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
+var schema = __nccwpck_require__(70896);
+var schema$1 = __nccwpck_require__(33559);
+var binary = __nccwpck_require__(56083);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var schema$2 = __nccwpck_require__(35913);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -103819,15 +103819,15 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 64355:
+/***/ 56083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 var node_buffer = __nccwpck_require__(20181);
-var Scalar = __nccwpck_require__(50389);
-var stringifyString = __nccwpck_require__(81773);
+var Scalar = __nccwpck_require__(63301);
+var stringifyString = __nccwpck_require__(83069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -103897,13 +103897,13 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 36158:
+/***/ 88398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
+var Scalar = __nccwpck_require__(63301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -103934,14 +103934,14 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 10838:
+/***/ 35782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
-var stringifyNumber = __nccwpck_require__(13569);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -103992,13 +103992,13 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 45609:
+/***/ 10873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyNumber = __nccwpck_require__(13569);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -104076,14 +104076,14 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 29380:
+/***/ 90452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Scalar = __nccwpck_require__(50389);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -104155,17 +104155,17 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 96431:
+/***/ 50303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var toJS = __nccwpck_require__(53899);
-var YAMLMap = __nccwpck_require__(65462);
-var YAMLSeq = __nccwpck_require__(66831);
-var pairs = __nccwpck_require__(49281);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var pairs = __nccwpck_require__(18385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -104240,16 +104240,16 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 49281:
+/***/ 18385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Pair = __nccwpck_require__(75773);
-var Scalar = __nccwpck_require__(50389);
-var YAMLSeq = __nccwpck_require__(66831);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLSeq = __nccwpck_require__(92223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -104330,25 +104330,25 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 93081:
+/***/ 35913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var map = __nccwpck_require__(24043);
-var _null = __nccwpck_require__(15632);
-var seq = __nccwpck_require__(17562);
-var string = __nccwpck_require__(94704);
-var binary = __nccwpck_require__(64355);
-var bool = __nccwpck_require__(36158);
-var float = __nccwpck_require__(10838);
-var int = __nccwpck_require__(45609);
-var merge = __nccwpck_require__(29380);
-var omap = __nccwpck_require__(96431);
-var pairs = __nccwpck_require__(49281);
-var set = __nccwpck_require__(62504);
-var timestamp = __nccwpck_require__(54960);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(66464);
+var binary = __nccwpck_require__(56083);
+var bool = __nccwpck_require__(88398);
+var float = __nccwpck_require__(35782);
+var int = __nccwpck_require__(10873);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schema = [
     map.map,
@@ -104379,15 +104379,15 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 62504:
+/***/ 81528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Pair = __nccwpck_require__(75773);
-var YAMLMap = __nccwpck_require__(65462);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -104483,13 +104483,13 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 54960:
+/***/ 46752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var stringifyNumber = __nccwpck_require__(13569);
+var stringifyNumber = __nccwpck_require__(28689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -104596,7 +104596,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 69915:
+/***/ 34475:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -104755,16 +104755,16 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 9300:
+/***/ 2148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var anchors = __nccwpck_require__(79196);
-var identity = __nccwpck_require__(24919);
-var stringifyComment = __nccwpck_require__(66599);
-var stringifyString = __nccwpck_require__(81773);
+var anchors = __nccwpck_require__(71596);
+var identity = __nccwpck_require__(41127);
+var stringifyComment = __nccwpck_require__(59799);
+var stringifyString = __nccwpck_require__(83069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -104895,15 +104895,15 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 94156:
+/***/ 61212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var stringify = __nccwpck_require__(9300);
-var stringifyComment = __nccwpck_require__(66599);
+var identity = __nccwpck_require__(41127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -105058,7 +105058,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 66599:
+/***/ 59799:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -105090,15 +105090,15 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 72285:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var stringify = __nccwpck_require__(9300);
-var stringifyComment = __nccwpck_require__(66599);
+var identity = __nccwpck_require__(41127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -105185,7 +105185,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 13569:
+/***/ 28689:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -105220,16 +105220,16 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 27764:
+/***/ 59748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
-var Scalar = __nccwpck_require__(50389);
-var stringify = __nccwpck_require__(9300);
-var stringifyComment = __nccwpck_require__(66599);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -105380,14 +105380,14 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 81773:
+/***/ 83069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var Scalar = __nccwpck_require__(50389);
-var foldFlowLines = __nccwpck_require__(69915);
+var Scalar = __nccwpck_require__(63301);
+var foldFlowLines = __nccwpck_require__(34475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -105726,13 +105726,13 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 12588:
+/***/ 10204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-var identity = __nccwpck_require__(24919);
+var identity = __nccwpck_require__(41127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -105970,7 +105970,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 75759:
+/***/ 63837:
 /***/ ((module) => {
 
 "use strict";
@@ -105978,7 +105978,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.
 
 /***/ }),
 
-/***/ 41277:
+/***/ 72079:
 /***/ ((module) => {
 
 "use strict";
@@ -106055,7 +106055,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module is referenced by other modules so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(35187);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(95581);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()
