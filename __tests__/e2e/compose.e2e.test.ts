@@ -123,6 +123,10 @@ describe.each(PASSING)('the $fixture project ($why)', ({ fixture: name, config, 
     expect(target.compose?.service).toBe('web')
     expect(target.compose?.dependencies.map((d) => [d.service, d.ok])).toEqual([['db', true]])
     expect(target.proxy?.config).toBe(`__tests__/fixtures/${name}/${config}`)
+    // Named as the nginx service's, not as if the nginx-config input had given it.
+    const evidence = check(run, 'proxy.config-valid').evidence.join('\n')
+    expect(evidence).toMatch(/\(compose service nginx\)/)
+    expect(evidence).not.toMatch(/\(nginx-config\)/)
     expect(check(run, 'proxy.upstream').summary).toMatch(/web:8000 reaches the app/)
   })
 

@@ -174,6 +174,18 @@ test('nginx-config: a file as given, or a directory searched like the repository
   expect(discoverNginxConfig(auto(tree({ 'app.py': '' })))).toBeUndefined()
 })
 
+test('the note names who gave the config: the input, or a compose nginx service', () => {
+  const ws = tree({ 'ops/nginx/site.conf': SITE, 'ops/site.conf': SITE })
+  const given = (more: object): string | undefined =>
+    discoverNginxConfig({ ...auto(ws), nginxConfig: 'ops/nginx', ...more })?.note
+  expect(given({})).toMatch(/^ops\/nginx\/site\.conf \(found in the ops\/nginx \(nginx-config\): /)
+  const fromCompose = { nginxConfigFrom: 'compose service proxy' }
+  expect(given(fromCompose)).toMatch(/\(found in the ops\/nginx \(compose service proxy\): /)
+  expect(
+    discoverNginxConfig({ ...auto(ws), nginxConfig: 'ops/site.conf', ...fromCompose })?.note,
+  ).toBe('ops/site.conf (compose service proxy)')
+})
+
 test('static folder in the build context: the shallowest, dependency folders skipped', async () => {
   const ws = tree({
     'node_modules/x/static/a.js': '',

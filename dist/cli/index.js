@@ -85658,23 +85658,26 @@ function discoverNginxConfig(opts) {
     const env = opts.proxyEnv ?? [];
     const rel = (f) => relative(opts.workspace, f);
     if (opts.nginxConfig !== 'auto') {
+        const from = opts.nginxConfigFrom ?? 'nginx-config';
         const abs = path.resolve(opts.workspace, opts.nginxConfig);
         if (isDir(abs)) {
-            const found = search([abs], opts, 'input');
+            const found = search([abs], opts, 'input', `${rel(abs)} (${from})`);
             if (found)
                 return found;
             return {
                 ...empty(abs, rel(abs), 'input'),
-                unusable: `${rel(abs)} (nginx-config) holds no file with a server block that uses proxy_pass or uwsgi_pass`,
+                unusable: `${rel(abs)} (${from}) holds no file with a server block that uses proxy_pass or uwsgi_pass`,
             };
         }
         const c = (0, candidates_1.candidate)(abs, rel(abs), env);
-        const found = c ? toFound(c, 'input', env, rel, `${rel(abs)} (nginx-config)`, []) : undefined;
+        const found = c ? toFound(c, 'input', env, rel, `${rel(abs)} (${from})`, []) : undefined;
         return found ?? { ...empty(abs, rel(abs), 'input'), unusable: `${rel(abs)} could not be read` };
     }
     return search([opts.context, opts.workspace], opts, 'detected');
 }
-function search(bases, opts, source) {
+function search(bases, opts, source, 
+/** How the note names a directory an input gave (else build context or workspace). */
+named) {
     const env = opts.proxyEnv ?? [];
     const rel = (f) => relative(opts.workspace, f);
     const context = path.resolve(opts.context);
@@ -85684,7 +85687,8 @@ function search(bases, opts, source) {
         const files = (0, candidates_1.walk)(base, outside ? context : undefined).filter((f) => !seen.has(f));
         files.forEach((f) => seen.add(f));
         const all = files.flatMap((f) => (0, candidates_1.candidate)(f, rel(f), env) ?? []);
-        const found = choose(all, source, env, rel, base === context ? 'build context' : 'workspace');
+        const where = named ?? (base === context ? 'build context' : 'workspace');
+        const found = choose(all, source, env, rel, where);
         if (found)
             return found;
     }
@@ -88548,8 +88552,6 @@ exports.notReadyReason = notReadyReason;
  * and every container of the run is removed in all cases.
  */
 const fs = __importStar(__nccwpck_require__(73024));
-const os = __importStar(__nccwpck_require__(48161));
-const path = __importStar(__nccwpck_require__(76760));
 const docker_1 = __nccwpck_require__(83234);
 const stack_1 = __nccwpck_require__(58836);
 const compose_runtime_1 = __nccwpck_require__(37782);
@@ -88559,8 +88561,8 @@ const boot_blocked_1 = __nccwpck_require__(5239);
 const host_collect_1 = __nccwpck_require__(38183);
 const systemd_types_1 = __nccwpck_require__(26416);
 const parse_1 = __nccwpck_require__(66644);
-const port_1 = __nccwpck_require__(72812);
 const introspect_1 = __nccwpck_require__(70215);
+const run_facts_1 = __nccwpck_require__(93191);
 const live_1 = __nccwpck_require__(72332);
 const second_boot_beside_1 = __nccwpck_require__(74946);
 const timing_1 = __nccwpck_require__(58464);
@@ -88590,7 +88592,7 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
     const { build, image, parsed } = await log.stage('Build image', () => runtime.prepare());
     ctx.signal?.throwIfAborted();
     const { env, secretKey } = (0, stack_1.appEnv)(opts.env, log);
-    const run = runFacts(opts, parsed, secretKey !== undefined);
+    const run = (0, run_facts_1.runFacts)(opts, parsed, secretKey !== undefined);
     const obs = {
         run,
         dockerfile: ctx.dockerfile,
@@ -88637,7 +88639,7 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
         if (runtime.kind !== 'docker')
             await runtime.open();
         const probe = opts.introspect
-            ? (0, introspect_1.prepareProbe)({ tempDir, imagePythonPath: pythonPath(opts, parsed) })
+            ? (0, introspect_1.prepareProbe)({ tempDir, imagePythonPath: (0, run_facts_1.pythonPath)(opts, parsed) })
             : undefined;
         // The token makes the probe's path unguessable: it must never reach a report.
         if (probe)
@@ -88712,55 +88714,6 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
         await second?.cancel();
         fs.rmSync(tempDir, { recursive: true, force: true });
     }
-}
-/** The PYTHONPATH the app will see (env input over the image's), which the probe must keep. */
-function pythonPath(opts, image) {
-    return opts.env.find(([k]) => k === 'PYTHONPATH')?.[1] ?? image?.env.get('PYTHONPATH');
-}
-function runFacts(opts, image, secretInjected) {
-    const argv = opts.command ?? [...(image?.facts.entrypoint ?? []), ...(image?.facts.cmd ?? [])];
-    const env = new Map([...(image?.env ?? []), ...opts.env]);
-    const detected = (0, parse_1.detectPort)(argv, image?.facts.exposedPorts ?? [], env, uwsgiIni(opts, argv));
-    const { port, portSource } = opts.port !== undefined ? { port: opts.port, portSource: 'input' } : detected;
-    const facts = {
-        runtime: opts.runtime,
-        port,
-        portSource,
-        appProtocol: detected.protocol,
-        healthPath: opts.healthPath,
-        routes: opts.routes,
-        bootTimeoutS: opts.bootTimeoutS,
-        cpus: os.cpus().length,
-        secretInjected,
-        envNames: opts.env.map(([k]) => k),
-    };
-    if (!opts.image && opts.runtime !== 'host')
-        facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/');
-    if (opts.command)
-        facts.commandOverride = opts.command;
-    return facts;
-}
-/**
- * The uWSGI ini file the command loads, read from the build context (where `COPY . .` takes it
- * from): relative to the context, else by its name at the context's top. Undefined when absent.
- */
-function uwsgiIni(opts, argv) {
-    const file = (0, port_1.uwsgiIniOf)(argv);
-    if (file === undefined)
-        return undefined;
-    const candidates = [
-        path.join(opts.context, file.replace(/^\/+/, '')),
-        path.join(opts.context, path.basename(file)),
-    ];
-    for (const c of candidates) {
-        try {
-            return fs.readFileSync(c, 'utf8');
-        }
-        catch {
-            // not there: the next candidate
-        }
-    }
-    return undefined;
 }
 /** One short clause saying why the app never answered. */
 function notReadyReason(boot, port) {
@@ -88933,9 +88886,16 @@ function composeOptions(opts, plan, env) {
         target: opts.target ?? build.target,
         command: opts.command ?? composeCommand,
         env: overridden(env, opts.env),
-        nginxConfig: opts.nginxConfig === 'auto' && nginx ? (proxyConfigOf(proxy) ?? 'auto') : opts.nginxConfig,
+        ...composeNginxConfig(opts, plan, nginx ? proxy : undefined),
         proxyEnv: overridden(proxy ? (0, compose_2.serviceEnv)(proxy) : [], opts.proxyEnv),
     };
+}
+/** The nginx service's config, named as such in the report, unless the input gives one. */
+function composeNginxConfig(opts, plan, nginx) {
+    const config = opts.nginxConfig === 'auto' && nginx ? proxyConfigOf(nginx) : undefined;
+    if (config === undefined)
+        return { nginxConfig: opts.nginxConfig };
+    return { nginxConfig: config, nginxConfigFrom: `compose service ${plan.proxyService}` };
 }
 /** Pairs of `base` with those of `over` replacing the same keys (and added after). */
 function overridden(base, over) {
@@ -91898,6 +91858,109 @@ async function tailLines(docker, container, lines) {
 }
 async function speaksUwsgi(docker, container) {
     return (await tailLines(docker, container, 200)).some((l) => app_probe_1.UWSGI_GOT_HTTP.test(l));
+}
+
+
+/***/ }),
+
+/***/ 93191:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.pythonPath = pythonPath;
+exports.runFacts = runFacts;
+/**
+ * What the run is, before anything starts: the port (input, command line, uWSGI ini or EXPOSE)
+ * and what it speaks, the routes, the environment's names, and the PYTHONPATH the probe keeps.
+ */
+const fs = __importStar(__nccwpck_require__(73024));
+const os = __importStar(__nccwpck_require__(48161));
+const path = __importStar(__nccwpck_require__(76760));
+const parse_1 = __nccwpck_require__(66644);
+const port_1 = __nccwpck_require__(72812);
+/** The PYTHONPATH the app will see (env input over the image's), which the probe must keep. */
+function pythonPath(opts, image) {
+    return opts.env.find(([k]) => k === 'PYTHONPATH')?.[1] ?? image?.env.get('PYTHONPATH');
+}
+function runFacts(opts, image, secretInjected) {
+    const argv = opts.command ?? [...(image?.facts.entrypoint ?? []), ...(image?.facts.cmd ?? [])];
+    const env = new Map([...(image?.env ?? []), ...opts.env]);
+    const detected = (0, parse_1.detectPort)(argv, image?.facts.exposedPorts ?? [], env, uwsgiIni(opts, argv));
+    const { port, portSource } = opts.port !== undefined ? { port: opts.port, portSource: 'input' } : detected;
+    const facts = {
+        runtime: opts.runtime,
+        port,
+        portSource,
+        appProtocol: detected.protocol,
+        healthPath: opts.healthPath,
+        routes: opts.routes,
+        bootTimeoutS: opts.bootTimeoutS,
+        cpus: os.cpus().length,
+        secretInjected,
+        envNames: opts.env.map(([k]) => k),
+    };
+    if (!opts.image && opts.runtime !== 'host')
+        facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/');
+    if (opts.command)
+        facts.commandOverride = opts.command;
+    return facts;
+}
+/**
+ * The uWSGI ini file the command loads, read from the build context (where `COPY . .` takes it
+ * from): relative to the context, else by its name at the context's top. Undefined when absent.
+ */
+function uwsgiIni(opts, argv) {
+    const file = (0, port_1.uwsgiIniOf)(argv);
+    if (file === undefined)
+        return undefined;
+    const candidates = [
+        path.join(opts.context, file.replace(/^\/+/, '')),
+        path.join(opts.context, path.basename(file)),
+    ];
+    for (const c of candidates) {
+        try {
+            return fs.readFileSync(c, 'utf8');
+        }
+        catch {
+            // not there: the next candidate
+        }
+    }
+    return undefined;
 }
 
 

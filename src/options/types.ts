@@ -35,6 +35,8 @@ export interface Options {
   routesAuto: boolean
   /** nginx config path, or 'auto'. */
   nginxConfig: string
+  /** Who named nginxConfig, for the report (default: the nginx-config input). */
+  nginxConfigFrom?: string
   /** Caddyfile to put in front instead of nginx, or 'auto' (one with reverse_proxy, when there is no nginx config). */
   caddyConfig?: string
   /** Public host name sent as Host and SNI; undefined = from config, else example.com. */

@@ -34,23 +34,26 @@ export interface DiscoverOptions {
   context: string
   workspace: string
   proxyEnv?: [string, string][]
+  /** Who named nginxConfig (default: the nginx-config input). */
+  nginxConfigFrom?: string
 }
 
 export function discoverNginxConfig(opts: DiscoverOptions): FoundConfig | undefined {
   const env = opts.proxyEnv ?? []
   const rel = (f: string): string => relative(opts.workspace, f)
   if (opts.nginxConfig !== 'auto') {
+    const from = opts.nginxConfigFrom ?? 'nginx-config'
     const abs = path.resolve(opts.workspace, opts.nginxConfig)
     if (isDir(abs)) {
-      const found = search([abs], opts, 'input')
+      const found = search([abs], opts, 'input', `${rel(abs)} (${from})`)
       if (found) return found
       return {
         ...empty(abs, rel(abs), 'input'),
-        unusable: `${rel(abs)} (nginx-config) holds no file with a server block that uses proxy_pass or uwsgi_pass`,
+        unusable: `${rel(abs)} (${from}) holds no file with a server block that uses proxy_pass or uwsgi_pass`,
       }
     }
     const c = candidate(abs, rel(abs), env)
-    const found = c ? toFound(c, 'input', env, rel, `${rel(abs)} (nginx-config)`, []) : undefined
+    const found = c ? toFound(c, 'input', env, rel, `${rel(abs)} (${from})`, []) : undefined
     return found ?? { ...empty(abs, rel(abs), 'input'), unusable: `${rel(abs)} could not be read` }
   }
   return search([opts.context, opts.workspace], opts, 'detected')
@@ -60,6 +63,8 @@ function search(
   bases: string[],
   opts: DiscoverOptions,
   source: FoundConfig['source'],
+  /** How the note names a directory an input gave (else build context or workspace). */
+  named?: string,
 ): FoundConfig | undefined {
   const env = opts.proxyEnv ?? []
   const rel = (f: string): string => relative(opts.workspace, f)
@@ -70,7 +75,8 @@ function search(
     const files = walk(base, outside ? context : undefined).filter((f) => !seen.has(f))
     files.forEach((f) => seen.add(f))
     const all = files.flatMap((f) => candidate(f, rel(f), env) ?? [])
-    const found = choose(all, source, env, rel, base === context ? 'build context' : 'workspace')
+    const where = named ?? (base === context ? 'build context' : 'workspace')
+    const found = choose(all, source, env, rel, where)
     if (found) return found
   }
   return undefined

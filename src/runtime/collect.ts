@@ -5,8 +5,6 @@
  * and every container of the run is removed in all cases.
  */
 import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { Docker } from '../docker/docker'
 import { appEnv } from '../docker/stack'
 import type { Logger } from '../log'
@@ -18,21 +16,14 @@ import { HostRuntime } from './host-runtime'
 import { bootBlocked } from './boot-blocked'
 import { hostBootFailure, NOT_IN_HOST_MODE } from './host-collect'
 import { NO_UNIT } from '../facts/systemd-types'
-import { detectPort, loopbackOnly, type ParsedImage } from '../facts/parse'
-import { uwsgiIniOf } from '../facts/port'
+import { loopbackOnly } from '../facts/parse'
 import { prepareProbe } from '../probe/introspect'
+import { pythonPath, runFacts } from './run-facts'
 import { observeLive } from './live'
 import { startSecondBoot, type SecondBootBeside } from './second-boot-beside'
 import { stepTimer } from './timing'
 import { makeRunTemp } from './temp'
-import type {
-  BootFacts,
-  DockerfileFacts,
-  Observations,
-  Part,
-  RunFacts,
-  Unavailable,
-} from '../facts/types'
+import type { BootFacts, DockerfileFacts, Observations, Part, Unavailable } from '../facts/types'
 
 const NOT_BUILT: Unavailable = { unavailable: 'the image did not build', blockedBy: 'build.image' }
 
@@ -223,60 +214,6 @@ async function observeRun(
     await second?.cancel()
     fs.rmSync(tempDir, { recursive: true, force: true })
   }
-}
-
-/** The PYTHONPATH the app will see (env input over the image's), which the probe must keep. */
-function pythonPath(opts: Options, image: ParsedImage | undefined): string | undefined {
-  return opts.env.find(([k]) => k === 'PYTHONPATH')?.[1] ?? image?.env.get('PYTHONPATH')
-}
-
-function runFacts(
-  opts: Options,
-  image: ParsedImage | undefined,
-  secretInjected: boolean,
-): RunFacts {
-  const argv = opts.command ?? [...(image?.facts.entrypoint ?? []), ...(image?.facts.cmd ?? [])]
-  const env = new Map([...(image?.env ?? []), ...opts.env])
-  const detected = detectPort(argv, image?.facts.exposedPorts ?? [], env, uwsgiIni(opts, argv))
-  const { port, portSource } =
-    opts.port !== undefined ? { port: opts.port, portSource: 'input' as const } : detected
-  const facts: RunFacts = {
-    runtime: opts.runtime,
-    port,
-    portSource,
-    appProtocol: detected.protocol,
-    healthPath: opts.healthPath,
-    routes: opts.routes,
-    bootTimeoutS: opts.bootTimeoutS,
-    cpus: os.cpus().length,
-    secretInjected,
-    envNames: opts.env.map(([k]) => k),
-  }
-  if (!opts.image && opts.runtime !== 'host')
-    facts.dockerfilePath = path.relative(opts.workspace, opts.file).split(path.sep).join('/')
-  if (opts.command) facts.commandOverride = opts.command
-  return facts
-}
-
-/**
- * The uWSGI ini file the command loads, read from the build context (where `COPY . .` takes it
- * from): relative to the context, else by its name at the context's top. Undefined when absent.
- */
-function uwsgiIni(opts: Options, argv: string[]): string | undefined {
-  const file = uwsgiIniOf(argv)
-  if (file === undefined) return undefined
-  const candidates = [
-    path.join(opts.context, file.replace(/^\/+/, '')),
-    path.join(opts.context, path.basename(file)),
-  ]
-  for (const c of candidates) {
-    try {
-      return fs.readFileSync(c, 'utf8')
-    } catch {
-      // not there: the next candidate
-    }
-  }
-  return undefined
 }
 
 /** One short clause saying why the app never answered. */

@@ -116,10 +116,20 @@ function composeOptions(opts: Options, plan: ComposePlan, env: [string, string][
     target: opts.target ?? build.target,
     command: opts.command ?? composeCommand,
     env: overridden(env, opts.env),
-    nginxConfig:
-      opts.nginxConfig === 'auto' && nginx ? (proxyConfigOf(proxy) ?? 'auto') : opts.nginxConfig,
+    ...composeNginxConfig(opts, plan, nginx ? proxy : undefined),
     proxyEnv: overridden(proxy ? serviceEnv(proxy) : [], opts.proxyEnv),
   }
+}
+
+/** The nginx service's config, named as such in the report, unless the input gives one. */
+function composeNginxConfig(
+  opts: Options,
+  plan: ComposePlan,
+  nginx: ComposeService | undefined,
+): Pick<Options, 'nginxConfig' | 'nginxConfigFrom'> {
+  const config = opts.nginxConfig === 'auto' && nginx ? proxyConfigOf(nginx) : undefined
+  if (config === undefined) return { nginxConfig: opts.nginxConfig }
+  return { nginxConfig: config, nginxConfigFrom: `compose service ${plan.proxyService}` }
 }
 
 /** Pairs of `base` with those of `over` replacing the same keys (and added after). */

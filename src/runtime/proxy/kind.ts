@@ -47,7 +47,7 @@ export type ProxyOptions = Pick<
   Options,
   'nginxConfig' | 'context' | 'workspace' | 'serverName' | 'proxyImage'
 > &
-  Partial<Pick<Options, 'proxyEnv' | 'tlsTermination' | 'caddyConfig'>>
+  Partial<Pick<Options, 'proxyEnv' | 'tlsTermination' | 'caddyConfig' | 'nginxConfigFrom'>>
 
 /** The config a kind found: its text, where it came from, one line for the report. */
 export interface ProxySource {
