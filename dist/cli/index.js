@@ -85558,17 +85558,33 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.throwAwayKey = throwAwayKey;
 exports.makeCertificate = makeCertificate;
 /**
  * The throw-away certificate the proxy serves: self-signed for the public server name, valid
  * for two days, never trusted by anyone (the checker connects without verification).
  */
+const node_crypto_1 = __nccwpck_require__(77598);
 const node_fs_1 = __nccwpck_require__(73024);
 const path = __importStar(__nccwpck_require__(76760));
 const selfsigned_1 = __nccwpck_require__(7686);
+let key;
 /**
- * Writes a fresh self-signed certificate for serverName into dir. RSA 2048 (about 0.3 s, EC
- * P-256 takes 10 ms): only an RSA certificate lets a handshake show whether the config offers
+ * The run's RSA key, generated once in the thread pool (0.1 to 0.3 s): collect.ts starts it while
+ * the image builds, so the proxy stand-up does not wait for it. Every certificate of the run
+ * (the proxy's, the load balancer stand-in's) uses it: it protects nothing.
+ */
+function throwAwayKey() {
+    key ??= new Promise((resolve, reject) => (0, node_crypto_1.generateKeyPair)('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ privateKey, publicKey }))));
+    return key;
+}
+/**
+ * Writes a fresh self-signed certificate for serverName into dir, on the run's RSA 2048 key (EC
+ * P-256 would be faster): only an RSA certificate lets a handshake show whether the config offers
  * suites without forward secrecy (RSA key exchange, tls.protocols). The files are
  * world-readable: nginx workers may run as another user, and the key protects nothing.
  */
@@ -85576,7 +85592,7 @@ async function makeCertificate(serverName, dir) {
     const now = Date.now();
     const pems = await (0, selfsigned_1.generate)([{ name: 'commonName', value: serverName }], {
         keyType: 'rsa',
-        keySize: 2048,
+        keyPair: await throwAwayKey(),
         algorithm: 'sha256',
         // An hour back: the container's clock and ours may disagree a little.
         notBeforeDate: new Date(now - 3600_000),
@@ -88562,6 +88578,7 @@ const host_collect_1 = __nccwpck_require__(38183);
 const systemd_types_1 = __nccwpck_require__(26416);
 const parse_1 = __nccwpck_require__(66644);
 const introspect_1 = __nccwpck_require__(70215);
+const certs_1 = __nccwpck_require__(89031);
 const run_facts_1 = __nccwpck_require__(93191);
 const live_1 = __nccwpck_require__(72332);
 const second_boot_beside_1 = __nccwpck_require__(74946);
@@ -88571,6 +88588,8 @@ const NOT_BUILT = { unavailable: 'the image did not build', blockedBy: 'build.im
 /** Builds, boots and observes the app, and always removes what it started. */
 async function collect(opts, log, ctx) {
     const started = Date.now();
+    // Its generation takes the thread pool a moment: done while the image builds.
+    (0, certs_1.throwAwayKey)().catch(() => undefined);
     const docker = new docker_1.Docker(log);
     const runtime = opts.runtime === 'host'
         ? new host_runtime_1.HostRuntime(opts, ctx.runId, log)

@@ -18,6 +18,7 @@ import { hostBootFailure, NOT_IN_HOST_MODE } from './host-collect'
 import { NO_UNIT } from '../facts/systemd-types'
 import { loopbackOnly } from '../facts/parse'
 import { prepareProbe } from '../probe/introspect'
+import { throwAwayKey } from '../proxy/certs'
 import { pythonPath, runFacts } from './run-facts'
 import { observeLive } from './live'
 import { startSecondBoot, type SecondBootBeside } from './second-boot-beside'
@@ -55,6 +56,8 @@ export async function collect(
   ctx: CollectContext,
 ): Promise<CollectResult> {
   const started = Date.now()
+  // Its generation takes the thread pool a moment: done while the image builds.
+  throwAwayKey().catch(() => undefined)
   const docker = new Docker(log)
   const runtime =
     opts.runtime === 'host'
