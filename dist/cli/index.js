@@ -77823,13 +77823,18 @@ function emptyOk() {
 /***/ }),
 
 /***/ 66556:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EnvironmentError = void 0;
 exports.requireEngine = requireEngine;
+/**
+ * Whether a Docker engine answers, asked once before anything is built: without one every later
+ * step would fail in its own words, and the app would be blamed for the runner's fault.
+ */
+const cli_error_1 = __nccwpck_require__(60746);
 /** The runner, not the app: no engine, a broken CLI. One line; the CLI exits 3, the action too. */
 class EnvironmentError extends Error {
     constructor(message) {
@@ -77843,11 +77848,7 @@ async function requireEngine(docker) {
     const res = await docker.serverVersion();
     if (res.exitCode === 0 && res.stdout.trim() !== '')
         return;
-    const why = res.stderr
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !/^WARNING/.test(l))
-        .pop() ?? `docker version exited with ${res.exitCode}`;
+    const why = (0, cli_error_1.errorLine)(res.stderr) || `docker version exited with ${res.exitCode}`;
     const host = process.env.DOCKER_HOST ? ` at ${process.env.DOCKER_HOST}` : '';
     throw new EnvironmentError(`no reachable Docker engine${host}: ${why}`);
 }
@@ -88705,7 +88706,6 @@ async function observeRun(opts, log, ctx, runtime, opening, started) {
                 blockedBy: 'boot.ready',
             };
             Object.assign(obs, (0, boot_blocked_1.bootBlocked)(unavailable));
-            await beside.cancel();
             obs.logs = instance.startError ? unavailable : await runtime.logs(instance);
             return result(boot.ms);
         }
@@ -89781,9 +89781,10 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.observeLive = observeLive;
 /**
  * Observing the running stack, once the app answers: processes, the app port, the probe, the
- * TLS proxy in front (its requests and the probe through it), the logs, the boot without
- * SECRET_KEY (in parallel) and the graceful stop. Every failure becomes a fact or an
- * `unavailable` reason; collect.ts removes the containers afterwards.
+ * TLS proxy in front (its requests and the probe through it), the logs and the graceful stop; the
+ * boot without SECRET_KEY (started by collect.ts beside the main boot) is told the routes and
+ * awaited. Every failure becomes a fact or an `unavailable` reason; collect.ts removes the
+ * containers afterwards.
  */
 const node_crypto_1 = __nccwpck_require__(77598);
 const stack_1 = __nccwpck_require__(58836);
@@ -89828,16 +89829,20 @@ function autoRoutes(obs, answer, opts) {
     obs.run.routes = found.found.map((r) => r.path);
     return obs.run.routes;
 }
+/** The runtime's engine when the run is in containers (host mode has none). */
+function dockerOf(c) {
+    return c.runtime.docker;
+}
 /** The app's exit when it died mid-run (container runs only: host mode has no container state). */
 function exitOf(c, http) {
-    const docker = c.runtime.docker;
+    const docker = dockerOf(c);
     return docker ? (0, app_exit_1.appExit)(docker, c.instance.name, http) : Promise.resolve(undefined);
 }
 /**
- * Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. Three
- * strands run at once from the app's first answer: the boot without SECRET_KEY, the process table
- * then the app-port requests, and the proxy stand-up (it needs only the probe's static-folder
- * hints, asked first). The proxy's requests follow, then the logs and the graceful stop.
+ * Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. From the
+ * app's first answer two strands run beside the boot without SECRET_KEY: the process table then
+ * the app-port requests, and the proxy stand-up (it needs only the probe's static-folder hints,
+ * asked first). The proxy's requests follow, then the graceful stop and the logs.
  */
 async function observeLive(obs, opts, c) {
     const { run } = obs;
@@ -89921,7 +89926,7 @@ async function observeLive(obs, opts, c) {
     if (diedLate)
         (0, app_exit_1.blockAfterExit)(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown']);
     // Nothing asks the proxy anything any more: its container goes while the app stops.
-    const docker = c.runtime.docker;
+    const docker = dockerOf(c);
     const proxyGone = rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined;
     // The log is read once the server has written its last lines: after the stop (which flushes
     // the access log and adds the shutdown's own lines), else after a moment for the last request.

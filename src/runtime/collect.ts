@@ -188,7 +188,6 @@ async function observeRun(
         blockedBy: 'boot.ready',
       }
       Object.assign(obs, bootBlocked(unavailable))
-      await beside.cancel()
       obs.logs = instance.startError ? unavailable : await runtime.logs(instance)
       return result(boot.ms)
     }

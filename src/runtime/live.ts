@@ -1,10 +1,12 @@
 /**
  * Observing the running stack, once the app answers: processes, the app port, the probe, the
- * TLS proxy in front (its requests and the probe through it), the logs, the boot without
- * SECRET_KEY (in parallel) and the graceful stop. Every failure becomes a fact or an
- * `unavailable` reason; collect.ts removes the containers afterwards.
+ * TLS proxy in front (its requests and the probe through it), the logs and the graceful stop; the
+ * boot without SECRET_KEY (started by collect.ts beside the main boot) is told the routes and
+ * awaited. Every failure becomes a fact or an `unavailable` reason; collect.ts removes the
+ * containers afterwards.
  */
 import { randomBytes } from 'node:crypto'
+import type { Docker } from '../docker/docker'
 import { STOP_GRACE_S } from '../docker/stack'
 import type { Logger } from '../log'
 import type { Options } from '../options'
@@ -87,17 +89,22 @@ function autoRoutes(obs: Observations, answer: ProbeAnswer | undefined, opts: Op
   return obs.run.routes
 }
 
+/** The runtime's engine when the run is in containers (host mode has none). */
+function dockerOf(c: LiveContext): Docker | undefined {
+  return (c.runtime as Partial<DockerRuntime>).docker
+}
+
 /** The app's exit when it died mid-run (container runs only: host mode has no container state). */
 function exitOf(c: LiveContext, http: readonly HttpExchange[]): ReturnType<typeof appExit> {
-  const docker = (c.runtime as Partial<DockerRuntime>).docker
+  const docker = dockerOf(c)
   return docker ? appExit(docker, c.instance.name, http) : Promise.resolve(undefined)
 }
 
 /**
- * Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. Three
- * strands run at once from the app's first answer: the boot without SECRET_KEY, the process table
- * then the app-port requests, and the proxy stand-up (it needs only the probe's static-folder
- * hints, asked first). The proxy's requests follow, then the logs and the graceful stop.
+ * Fills processes, http, probe, proxy, sessionCookies, logs, shutdown and secondBoot. From the
+ * app's first answer two strands run beside the boot without SECRET_KEY: the process table then
+ * the app-port requests, and the proxy stand-up (it needs only the probe's static-folder hints,
+ * asked first). The proxy's requests follow, then the graceful stop and the logs.
  */
 export async function observeLive(obs: Observations, opts: Options, c: LiveContext): Promise<void> {
   const { run } = obs
@@ -197,7 +204,7 @@ export async function observeLive(obs: Observations, opts: Options, c: LiveConte
   const diedLate = await exitOf(c, obs.http)
   if (diedLate) blockAfterExit(obs, diedLate, ['proxy', 'forwardedSpoof', 'shutdown'])
   // Nothing asks the proxy anything any more: its container goes while the app stops.
-  const docker = (c.runtime as Partial<DockerRuntime>).docker
+  const docker = dockerOf(c)
   const proxyGone = rt && docker ? step('proxy removal', docker.rm([rt.container])) : undefined
   // The log is read once the server has written its last lines: after the stop (which flushes
   // the access log and adds the shutdown's own lines), else after a moment for the last request.
