@@ -90679,9 +90679,19 @@ const reference_1 = __nccwpck_require__(23193);
 const app_host_1 = __nccwpck_require__(35974);
 const caddy_stage_1 = __nccwpck_require__(80727);
 const nginx_stage_1 = __nccwpck_require__(42688);
+/**
+ * The repository's nginx config for these options, searched once: the Caddy kind asks first
+ * (an nginx config nearer the app wins over a Caddyfile), then the nginx kind itself.
+ */
+const nginxFound = new WeakMap();
+function nginxConfigFor(opts) {
+    if (!nginxFound.has(opts))
+        nginxFound.set(opts, (0, discover_1.discoverNginxConfig)(opts));
+    return nginxFound.get(opts);
+}
 exports.NGINX = {
     kind: 'nginx',
-    find: (opts) => (0, discover_1.discoverNginxConfig)(opts),
+    find: (opts) => nginxConfigFor(opts),
     plan: (found, _input, opts) => (0, plan_1.planProxy)(found.text, app_host_1.APP_HOST, found.path, {
         addTls: opts.tlsTermination !== 'upstream',
         included: (found.includes?.files ?? []).map(({ path, target, text }) => ({
@@ -90722,7 +90732,7 @@ exports.CADDY = {
         const caddy = (0, caddy_discover_1.discoverCaddyfile)({ ...opts, caddyConfig });
         if (!caddy)
             return undefined;
-        const nginx = (0, discover_1.discoverNginxConfig)(opts);
+        const nginx = nginxConfigFor(opts);
         if (!nginx)
             return caddy;
         return within(caddy.file, opts.context) && !within(nginx.file, opts.context) ? caddy : undefined;

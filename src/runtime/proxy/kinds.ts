@@ -13,9 +13,19 @@ import type { ProxyKind, ProxyOptions, ProxySource, ProxyStageInput } from './ki
 import { standUpCaddy } from './caddy-stage'
 import { standUpNginx } from './nginx-stage'
 
+/**
+ * The repository's nginx config for these options, searched once: the Caddy kind asks first
+ * (an nginx config nearer the app wins over a Caddyfile), then the nginx kind itself.
+ */
+const nginxFound = new WeakMap<ProxyOptions, ReturnType<typeof discoverNginxConfig>>()
+function nginxConfigFor(opts: ProxyOptions): ReturnType<typeof discoverNginxConfig> {
+  if (!nginxFound.has(opts)) nginxFound.set(opts, discoverNginxConfig(opts))
+  return nginxFound.get(opts)
+}
+
 export const NGINX: ProxyKind<ProxyPlan> = {
   kind: 'nginx',
-  find: (opts) => discoverNginxConfig(opts),
+  find: (opts) => nginxConfigFor(opts),
   plan: (found, _input, opts) =>
     planProxy(found.text, APP_HOST, found.path, {
       addTls: opts.tlsTermination !== 'upstream',
@@ -60,7 +70,7 @@ export const CADDY: ProxyKind<undefined> = {
     if (opts.nginxConfig !== 'auto') return undefined
     const caddy = discoverCaddyfile({ ...opts, caddyConfig })
     if (!caddy) return undefined
-    const nginx = discoverNginxConfig(opts)
+    const nginx = nginxConfigFor(opts)
     if (!nginx) return caddy
     return within(caddy.file, opts.context) && !within(nginx.file, opts.context) ? caddy : undefined
   },
